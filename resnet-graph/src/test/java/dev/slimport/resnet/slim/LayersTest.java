@@ -14,6 +14,7 @@ import dev.slimport.resnet.net.ResNetUtils;
 import dev.slimport.resnet.testing.Graphs;
 import dev.slimport.resnet.testing.Nhwc;
 import dev.slimport.resnet.testing.Ref;
+import static dev.slimport.resnet.testing.SmallNets.slimTestInput;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,16 +30,6 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
 class LayersTest {
-
-  /** slim's create_test_input: value i + j at (i, j), tiled over batch and channels. */
-  static Nhwc slimTestInput(int batch, int h, int w, int c) {
-    Nhwc t = Nhwc.zeros(batch, h, w, c);
-    for (int b = 0; b < batch; b++)
-      for (int i = 0; i < h; i++)
-        for (int j = 0; j < w; j++)
-          for (int k = 0; k < c; k++) t.set(i + j, b, i, j, k);
-    return t;
-  }
 
   /** An initializer that ignores the seed and returns {@code value}. */
   static Initializer fixed(Nhwc value) {
