@@ -4,6 +4,7 @@
  */
 package dev.slimport.resnet.net;
 
+import dev.slimport.resnet.slim.ModelCollections;
 import dev.slimport.resnet.slim.ModelVariable;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.Session;
 import org.tensorflow.op.Op;
 import org.tensorflow.types.TFloat32;
 
@@ -30,6 +32,7 @@ public final class ResNetModel {
   private final List<ModelVariable> variables;
   private final List<Op> updateOps;
   private final List<Operand<TFloat32>> regularizationLosses;
+  private final ModelCollections collections;
 
   ResNetModel(
       ResNetV2.Config config,
@@ -40,9 +43,7 @@ public final class ResNetModel {
       Operand<TFloat32> logits,
       Operand<TFloat32> predictions,
       Map<String, Operand<?>> endPoints,
-      List<ModelVariable> variables,
-      List<Op> updateOps,
-      List<Operand<TFloat32>> regularizationLosses) {
+      ModelCollections collections) {
     this.config = config;
     this.images = images;
     this.output = output;
@@ -51,9 +52,18 @@ public final class ResNetModel {
     this.logits = logits;
     this.predictions = predictions;
     this.endPoints = endPoints;
-    this.variables = List.copyOf(variables);
-    this.updateOps = List.copyOf(updateOps);
-    this.regularizationLosses = List.copyOf(regularizationLosses);
+    this.variables = collections.variables();
+    this.updateOps = collections.updateOps();
+    this.regularizationLosses = collections.regularizationLosses();
+    this.collections = collections;
+  }
+
+  /**
+   * Assigns the values the model was built with ({@link ResNetV2.Builder#weights}) to its variables; run it once
+   * after the session's initializers. Does nothing for a model built without weights.
+   */
+  public void loadWeights(Session session) {
+    collections.loadWeights(session);
   }
 
   /** The settings the model was built with. */

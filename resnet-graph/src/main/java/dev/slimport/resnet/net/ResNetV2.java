@@ -14,6 +14,7 @@ import dev.slimport.resnet.slim.LayerContext;
 import dev.slimport.resnet.slim.Layers;
 import dev.slimport.resnet.slim.MaxPool2dArgs;
 import dev.slimport.resnet.slim.ModelCollections;
+import dev.slimport.resnet.slim.ModelWeights;
 import dev.slimport.resnet.slim.Normalizer;
 import dev.slimport.resnet.slim.StackBlocksDenseArgs;
 import java.util.LinkedHashMap;
@@ -123,6 +124,7 @@ public final class ResNetV2 {
    * @param seed the seed every variable's initializer seed derives from
    * @param reuse whether existing variables were reused
    * @param device the device the graph is placed on, or null for none
+   * @param foldBatchNorms whether batch norms were folded for inference
    */
   public record Config(
       String scope,
@@ -136,7 +138,8 @@ public final class ResNetV2 {
       Class<? extends TFloating> computeType,
       long seed,
       boolean reuse,
-      String device) {}
+      String device,
+      boolean foldBatchNorms) {}
 
   /** Builds one ResNet v2; each setter validates its argument, {@link #build} validates the whole before any op. */
   public static final class Builder {
@@ -155,6 +158,8 @@ public final class ResNetV2 {
     private boolean reuse = false;
     private DeviceSpec device = null;
     private int inputChannels = 3;
+    private ModelWeights weights = null;
+    private boolean foldBatchNorms = false;
 
     private Builder(List<BlockSpec> blocks, String scope) {
       this.blocks = blocks;
@@ -259,6 +264,28 @@ public final class ResNetV2 {
       return this;
     }
 
+    /**
+     * Values for the variables, by slim name, instead of their initializers (e.g. read from a session where a slim
+     * checkpoint was restored); the model's {@link ResNetModel#loadWeights} assigns them after initialization.
+     */
+    public Builder weights(ModelWeights values) {
+      this.weights = values;
+      return this;
+    }
+
+    /**
+     * Builds the inference-optimized graph (needs {@link #weights} and {@code isTraining(false)}): each batch norm that
+     * follows a convolution (every unit's conv1 and conv2) is folded into that convolution's kernel and a bias, and
+     * the pre-activation and postnorm batch norms become one multiply-add ({@code scale}, {@code offset}). The logits
+     * equal the unfolded graph's up to float rounding. Folded variables are new values under the same scopes
+     * ({@code .../conv1/weights}, {@code .../conv1/biases}, {@code .../preact/scale}); slim checkpoints restore into
+     * the unfolded model, whose weights are then folded here.
+     */
+    public Builder foldBatchNorms(boolean fold) {
+      this.foldBatchNorms = fold;
+      return this;
+    }
+
     /** The channel count the images must have (default 3). */
     public Builder inputChannels(int channels) {
       if (channels <= 0) {
@@ -271,7 +298,7 @@ public final class ResNetV2 {
     /** The configuration this builder would build with. */
     public Config config() {
       return new Config(scope, numClasses, isTraining, globalPool, outputStride, includeRootBlock, spatialSqueeze,
-          dataFormat, computeType, seed, reuse, device == null ? null : device.toString());
+          dataFormat, computeType, seed, reuse, device == null ? null : device.toString(), foldBatchNorms);
     }
 
     /** The stride plan of the blocks for this configuration; throws slim's errors for a bad output stride. */
@@ -302,11 +329,18 @@ public final class ResNetV2 {
         throw new IllegalArgumentException("tf: ResNetV2 builds graphs; got an eager execution environment");
       }
       validateImages(images);
+      if (foldBatchNorms && (weights == null || isTraining)) {
+        throw new IllegalArgumentException(
+            "foldBatchNorms: folding needs weights(...) and isTraining(false) (moving statistics)");
+      }
+      if (weights != null && reuse) {
+        throw new IllegalArgumentException("weights: a model that reuses variables cannot load its own values");
+      }
       StridePlan plan = stridePlan();
       checkSqueeze(images.shape(), plan);
 
       Ops base = device == null ? tf : tf.withDevice(device);
-      ModelCollections collections = new ModelCollections(graph, seed, reuse);
+      ModelCollections collections = new ModelCollections(graph, seed, reuse, weights, foldBatchNorms);
       EndPoints sink = new EndPoints();
       ArgScope args =
           argScope.with(
@@ -372,8 +406,7 @@ public final class ResNetV2 {
         predictions32 = toFloat32(tf, predictions, "predictions_float32");
       }
       return new ResNetModel(config(), images, net, postnorm, pooled, logits32, predictions32,
-          java.util.Collections.unmodifiableMap(endPoints), collections.variables(), collections.updateOps(),
-          collections.regularizationLosses());
+          java.util.Collections.unmodifiableMap(endPoints), collections);
     }
 
     @SuppressWarnings("unchecked")

@@ -83,32 +83,45 @@ public final class Layers {
     long channelsIn = channels("conv2d(" + scope + ")", inputs, format);
     LayerContext c = ctx.withSubScope(scope);
     Shape wShape = Shape.of(kernelSize[0], kernelSize[1], channelsIn, numOutputs);
-    ModelVariable weights =
-        c.collections()
-            .variable(
-                c.tf(), c.scopeName(), "weights", wShape,
-                a.resolve(Conv2dArgs.WEIGHTS_INITIALIZER, explicit),
-                a.resolve(Conv2dArgs.WEIGHTS_REGULARIZER, explicit),
-                ModelVariable.Role.WEIGHTS, trainable);
-    Operand<T> out = convolution(c.tf(), inputs, cast(c.tf(), weights.value(), inputs), stride, rate, padding, format);
-    if (normalizer.isBatchNorm()) {
-      List<Arg<?>> params = new ArrayList<>(normalizer.params());
-      if (params.stream().noneMatch(p -> p.option().equals(BatchNormArgs.DATA_FORMAT))) {
-        params.add(BatchNormArgs.DATA_FORMAT.of(format));
-      }
-      out = batchNorm(c, out, "BatchNorm", params.toArray(new Arg<?>[0]));
-    } else {
+    Operand<T> out;
+    if (normalizer.isBatchNorm() && c.collections().foldsBatchNorms()) {
+      BatchNormSettings bn = BatchNormSettings.resolve(c.args(), normalizerParams(normalizer, format));
+      Folding.Affine affine = Folding.affine(c.collections().weights().orElseThrow(), c.scopeName() + "/BatchNorm",
+          numOutputs, bn);
+      ModelWeights.Value w = c.collections().weights().orElseThrow().get(c.scopeName() + "/weights", wShape);
+      ModelVariable weights =
+          c.collections().variable(c.tf(), c.scopeName(), "weights", Folding.scaleKernel(w, affine.scale()),
+              ModelVariable.Role.WEIGHTS, trainable);
       ModelVariable biases =
+          c.collections().variable(c.tf(), c.scopeName(), "biases", new ModelWeights.Value(Shape.of(numOutputs),
+              affine.offset()), ModelVariable.Role.BIASES, trainable);
+      out = convolution(c.tf(), inputs, cast(c.tf(), weights.value(), inputs), stride, rate, padding, format);
+      out = c.tf().withName("BiasAdd").nn.biasAdd(out, cast(c.tf(), biases.value(), inputs),
+          BiasAdd.dataFormat(format.name()));
+    } else {
+      ModelVariable weights =
           c.collections()
               .variable(
-                  c.tf(), c.scopeName(), "biases", Shape.of(numOutputs),
-                  a.resolve(Conv2dArgs.BIASES_INITIALIZER, explicit), Regularizer.NONE,
-                  ModelVariable.Role.BIASES, trainable);
-      out =
-          c.tf()
-              .withName("BiasAdd")
-              .nn
-              .biasAdd(out, cast(c.tf(), biases.value(), inputs), BiasAdd.dataFormat(format.name()));
+                  c.tf(), c.scopeName(), "weights", wShape,
+                  a.resolve(Conv2dArgs.WEIGHTS_INITIALIZER, explicit),
+                  a.resolve(Conv2dArgs.WEIGHTS_REGULARIZER, explicit),
+                  ModelVariable.Role.WEIGHTS, trainable);
+      out = convolution(c.tf(), inputs, cast(c.tf(), weights.value(), inputs), stride, rate, padding, format);
+      if (normalizer.isBatchNorm()) {
+        out = batchNorm(c, out, "BatchNorm", normalizerParams(normalizer, format).toArray(new Arg<?>[0]));
+      } else {
+        ModelVariable biases =
+            c.collections()
+                .variable(
+                    c.tf(), c.scopeName(), "biases", Shape.of(numOutputs),
+                    a.resolve(Conv2dArgs.BIASES_INITIALIZER, explicit), Regularizer.NONE,
+                    ModelVariable.Role.BIASES, trainable);
+        out =
+            c.tf()
+                .withName("BiasAdd")
+                .nn
+                .biasAdd(out, cast(c.tf(), biases.value(), inputs), BiasAdd.dataFormat(format.name()));
+      }
     }
     out = activation.apply(c.tf(), out);
     return ctx.collect(c.scopeName(), out);
@@ -132,20 +145,37 @@ public final class Layers {
       LayerContext ctx, Operand<T> inputs, String scope, Arg<?>... args) {
     List<Arg<?>> explicit = List.of(args);
     ArgScope.checkArgs(LayerFn.BATCH_NORM, explicit);
-    ArgScope a = ctx.args();
-    double decay = a.resolve(BatchNormArgs.DECAY, explicit);
-    boolean center = a.resolve(BatchNormArgs.CENTER, explicit);
-    boolean scale = a.resolve(BatchNormArgs.SCALE, explicit);
-    double epsilon = Math.max(a.resolve(BatchNormArgs.EPSILON, explicit), MIN_FUSED_EPSILON);
-    Activation activation = a.resolve(BatchNormArgs.ACTIVATION, explicit);
-    boolean training = a.resolve(BatchNormArgs.IS_TRAINING, explicit);
-    DataFormat format = a.resolve(BatchNormArgs.DATA_FORMAT, explicit);
-    boolean trainable = a.resolve(BatchNormArgs.TRAINABLE, explicit);
+    BatchNormSettings bn = BatchNormSettings.resolve(ctx.args(), explicit);
+    DataFormat format = bn.format();
     long depth = channels("batch_norm(" + scope + ")", inputs, format);
 
     LayerContext c = ctx.withSubScope(scope);
     Ops tf = c.tf();
     ModelCollections vars = c.collections();
+    if (vars.foldsBatchNorms() && !bn.training()) {
+      Folding.Affine affine = Folding.affine(vars.weights().orElseThrow(), c.scopeName(), depth, bn);
+      Shape shape = Shape.of(depth);
+      ModelVariable scale =
+          vars.variable(tf, c.scopeName(), "scale", new ModelWeights.Value(shape, affine.scale()),
+              ModelVariable.Role.GAMMA, bn.trainable());
+      ModelVariable offset =
+          vars.variable(tf, c.scopeName(), "offset", new ModelWeights.Value(shape, affine.offset()),
+              ModelVariable.Role.BETA, bn.trainable());
+      Operand<T> s = cast(tf, scale.value(), inputs);
+      if (format == DataFormat.NCHW) {
+        s = tf.withName("Reshape").reshape(s, tf.constant(new long[] {depth, 1, 1}));
+      }
+      Operand<T> y = tf.withName("mul").math.mul(inputs, s);
+      y = tf.withName("BiasAdd").nn.biasAdd(y, cast(tf, offset.value(), inputs), BiasAdd.dataFormat(format.name()));
+      return bn.activation().apply(tf, y);
+    }
+    double decay = bn.decay();
+    boolean center = bn.center();
+    boolean scale = bn.scale();
+    double epsilon = bn.epsilon();
+    Activation activation = bn.activation();
+    boolean training = bn.training();
+    boolean trainable = bn.trainable();
     Shape shape = Shape.of(depth);
     Operand<TFloat32> gamma =
         scale
@@ -177,24 +207,33 @@ public final class Layers {
               .y();
     } else {
       Operand<TFloat32> empty = tf.withName("Const_2").constant(new float[0]);
-      FusedBatchNorm<T, TFloat32> bn =
+      FusedBatchNorm<T, TFloat32> fused =
           tf.withName("FusedBatchNormV3")
               .nn
               .fusedBatchNorm(inputs, gamma, beta, empty, empty,
                   FusedBatchNorm.epsilon((float) epsilon), FusedBatchNorm.dataFormat(format.name()),
                   FusedBatchNorm.isTraining(true), FusedBatchNorm.exponentialAvgFactor(1f));
-      out = bn.y();
+      out = fused.y();
       Operand<TFloat32> oneMinusDecay = tf.withName("decay").constant((float) (1.0 - decay));
-      vars.addUpdateOp(movingAverageUpdate(tf.withSubScope("AssignMovingAvg"), movingMean, bn.batchMean(),
+      vars.addUpdateOp(movingAverageUpdate(tf.withSubScope("AssignMovingAvg"), movingMean, fused.batchMean(),
           oneMinusDecay));
       vars.addUpdateOp(movingAverageUpdate(tf.withSubScope("AssignMovingAvg_1"), movingVariance,
-          bn.batchVariance(), oneMinusDecay));
+          fused.batchVariance(), oneMinusDecay));
     }
     return activation.apply(tf, out);
   }
 
   /** The smallest epsilon TensorFlow's {@code fused_batch_norm} passes to the kernel (cuDNN's minimum). */
-  public static final double MIN_FUSED_EPSILON = 1.001e-5;
+  public static final double MIN_FUSED_EPSILON = BatchNormSettings.MIN_FUSED_EPSILON;
+
+  /** The normalizer's explicit batch-norm arguments, with the convolution's data format unless they set one. */
+  private static List<Arg<?>> normalizerParams(Normalizer normalizer, DataFormat format) {
+    List<Arg<?>> params = new ArrayList<>(normalizer.params());
+    if (params.stream().noneMatch(p -> p.option().equals(BatchNormArgs.DATA_FORMAT))) {
+      params.add(BatchNormArgs.DATA_FORMAT.of(format));
+    }
+    return params;
+  }
 
   private static Op movingAverageUpdate(
       Ops tf, ModelVariable variable, Operand<TFloat32> batchValue, Operand<TFloat32> oneMinusDecay) {
