@@ -58,17 +58,18 @@ public final class Checkpoints {
           argument + ": " + p + " is a directory; give the checkpoint prefix, e.g. " + p.resolve("model.ckpt")
               + " for model.ckpt.index + model.ckpt.data-00000-of-00001");
     }
+    String stripped = name.replaceFirst("\\.(index|data-\\d{5}-of-\\d{5})$", "");
+    if (!stripped.equals(name) && Files.isRegularFile(p.resolveSibling(stripped + ".index"))) {
+      throw new IllegalArgumentException(
+          argument + ": " + p + " is a file of a checkpoint; give the prefix without the .index/.data-* suffix,"
+              + " e.g. " + p.resolveSibling(stripped));
+    }
     if (Files.isRegularFile(p.resolveSibling(name + ".index")) || Files.isRegularFile(p) || hasV1Shards(p, name)) {
       return p;
     }
-    String hint = "";
-    if (name.endsWith(".index") || name.matches(".*\\.data-\\d{5}-of-\\d{5}")) {
-      hint = "; give the prefix without the .index/.data-* suffix, e.g. "
-          + p.resolveSibling(name.replaceFirst("\\.(index|data-\\d{5}-of-\\d{5})$", ""));
-    }
     throw new IllegalArgumentException(
         argument + ": no checkpoint at prefix " + p + ": neither " + name + ".index (V2 format) nor " + name
-            + " (V1 format) exists" + hint);
+            + " (V1 format) exists");
   }
 
   private static boolean hasV1Shards(Path p, String name) {

@@ -185,9 +185,12 @@ public final class InferenceModel implements AutoCloseable {
   /** The current values of all model variables by name, in model order. */
   public Map<String, FloatValues> variableValues() {
     Map<String, FloatValues> out = new LinkedHashMap<>();
-    for (var v : model.variables()) {
-      try (Result r = session.runner().fetch(v.value()).run()) {
-        out.put(v.name(), FloatValues.of((TFloat32) r.get(0)));
+    var variables = model.variables();
+    Session.Runner runner = session.runner();
+    variables.forEach(v -> runner.fetch(v.value()));
+    try (Result r = runner.run()) {
+      for (int i = 0; i < variables.size(); i++) {
+        out.put(variables.get(i).name(), FloatValues.of((TFloat32) r.get(i)));
       }
     }
     return out;

@@ -26,6 +26,20 @@ final class TestNets {
     return new ModelSpec(TINY, classes, 32, false, seed);
   }
 
+  /** Copies the directory tree {@code from} to {@code to}. */
+  static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> s = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        Path dest = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(dest);
+        } else {
+          Files.copy(p, dest);
+        }
+      }
+    }
+  }
+
   /** The names directly under {@code dir}, sorted (hidden temp directories included). */
   static List<String> children(Path dir) throws IOException {
     if (!Files.exists(dir)) {
