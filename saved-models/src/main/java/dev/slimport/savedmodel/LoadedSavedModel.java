@@ -58,6 +58,14 @@ public final class LoadedSavedModel implements AutoCloseable {
         info.metaGraph(List.of(tags)).orElseThrow(() -> new SavedModelException(
             "SavedModel " + info.dir() + " has no MetaGraph tagged " + new java.util.TreeSet<>(List.of(tags))
                 + "; its tag sets are: " + info.tagSets()));
+    if (mg.hasVariables()
+        && !java.nio.file.Files.isRegularFile(info.dir().resolve(SavedModelInfo.VARIABLES_PREFIX + ".index"))) {
+      // TensorFlow's loader skips the restore when the index is missing and the first run then fails with
+      // "uninitialized value": say what is wrong instead.
+      throw new SavedModelException(
+          "SavedModel " + info.dir() + " has variables, but " + SavedModelInfo.VARIABLES_PREFIX
+              + ".index is missing (an incomplete copy?)");
+    }
     SavedModelBundle bundle;
     try {
       SavedModelBundle.Loader loader = SavedModelBundle.loader(info.dir().toString()).withTags(tags);

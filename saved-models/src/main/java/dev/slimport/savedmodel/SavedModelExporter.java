@@ -183,7 +183,10 @@ public final class SavedModelExporter {
     }
   }
 
-  /** Fails early, before anything is written, if some existing component of {@code outDir} is not a directory. */
+  /**
+   * Fails early, before anything is written, if the deepest existing component of {@code outDir} is not a
+   * writable directory.
+   */
   private static void checkOutDir(Path outDir) {
     Path p = outDir;
     while (p != null && !Files.exists(p)) {
@@ -195,6 +198,9 @@ public final class SavedModelExporter {
     if (!Files.isDirectory(p)) {
       throw new IllegalArgumentException(
           "out: " + p + " is not a directory, so " + outDir + " cannot be created");
+    }
+    if (!Files.isWritable(p)) {
+      throw new IllegalArgumentException("out: " + p + " is not writable, so " + outDir + " cannot be written");
     }
   }
 

@@ -37,6 +37,11 @@ public record SavedModelInfo(Path dir, List<MetaGraph> metaGraphs) {
   /** The text-format alternative TensorFlow also loads. */
   public static final String SAVED_MODEL_PBTXT = "saved_model.pbtxt";
 
+  /** The variables directory and the prefix of the checkpoint in it. */
+  public static final String VARIABLES_PREFIX = "variables/variables";
+
+  private static final Set<String> VARIABLE_OPS = Set.of("VariableV2", "Variable", "VarHandleOp");
+
   /** TensorFlow's init-op marker signature, not a callable signature. */
   static final String INIT_OP_SIGNATURE_KEY = "__saved_model_init_op";
 
@@ -45,8 +50,10 @@ public record SavedModelInfo(Path dir, List<MetaGraph> metaGraphs) {
    *
    * @param tags its tag set, sorted
    * @param signatures its callable signatures, sorted by key
+   * @param hasVariables whether its graph holds variables ({@code VariableV2} or {@code VarHandleOp} nodes), which
+   *     a load restores from {@code variables/variables}
    */
-  public record MetaGraph(Set<String> tags, List<SignatureInfo> signatures) {
+  public record MetaGraph(Set<String> tags, List<SignatureInfo> signatures, boolean hasVariables) {
     /** The value with unmodifiable copies. */
     public MetaGraph {
       tags = java.util.Collections.unmodifiableSet(new TreeSet<>(tags));
@@ -150,7 +157,9 @@ public record SavedModelInfo(Path dir, List<MetaGraph> metaGraphs) {
           .filter(e -> !e.getKey().equals(INIT_OP_SIGNATURE_KEY))
           .sorted(java.util.Map.Entry.comparingByKey())
           .forEach(e -> sigs.add(SignatureInfo.of(e.getKey(), e.getValue())));
-      graphs.add(new MetaGraph(Set.copyOf(mg.getMetaInfoDef().getTagsList()), sigs));
+      boolean hasVariables = mg.getGraphDef().getNodeList().stream()
+          .anyMatch(n -> VARIABLE_OPS.contains(n.getOp()));
+      graphs.add(new MetaGraph(Set.copyOf(mg.getMetaInfoDef().getTagsList()), sigs, hasVariables));
     }
     return new SavedModelInfo(d, graphs);
   }
