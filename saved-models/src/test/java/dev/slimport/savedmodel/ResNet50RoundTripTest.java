@@ -37,6 +37,9 @@ class ResNet50RoundTripTest {
     assertThat(r.variableCount()).isEqualTo(272);
     long scalars = entries.stream().mapToLong(e -> e.shape().size()).sum();
     assertThat(r.parameterCount()).isEqualTo(scalars);
+    // Keras' ResNet50V2 (a port of the same slim architecture) publishes 25,613,800 parameters for 1000 classes;
+    // the 1001st class adds 2048 weights and 1 bias.
+    assertThat(scalars).isEqualTo(25_613_800L + 2048 + 1);
     assertThat(Files.size(r.target().resolve("variables/variables.data-00000-of-00001"))).isEqualTo(4 * scalars);
     assertThat(entries).filteredOn(e -> e.name().equals("resnet_v2_50/logits/weights"))
         .singleElement().hasToString("resnet_v2_50/logits/weights float32 [1,1,2048,1001]");
