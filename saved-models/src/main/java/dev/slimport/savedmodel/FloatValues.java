@@ -4,6 +4,7 @@
  */
 package dev.slimport.savedmodel;
 
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.tensorflow.ndarray.Shape;
@@ -62,6 +63,28 @@ public record FloatValues(Shape shape, float[] data) {
       values[i] = (float) (low + (high - low) * random.nextDouble());
     }
     return new FloatValues(shape, values);
+  }
+
+  /** Equal when the shapes and all values are equal ({@link Arrays#equals(float[], float[])}). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof FloatValues v && Arrays.equals(shape.asArray(), v.shape.asArray())
+        && Arrays.equals(data, v.data);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Arrays.hashCode(shape.asArray()) + Arrays.hashCode(data);
+  }
+
+  /** {@code float32 [2,10] [0.1, -0.3, ...]} (at most 6 values). */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("float32 ").append(Dtypes.shape(shape)).append(" [");
+    for (int i = 0; i < Math.min(6, data.length); i++) {
+      sb.append(i > 0 ? ", " : "").append(data[i]);
+    }
+    return sb.append(data.length > 6 ? ", ...]" : "]").toString();
   }
 
   /** A new native tensor holding these values; the caller closes it. */

@@ -31,9 +31,9 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>The graph is slim's network built with {@code is_training=False} (moving statistics, no update ops), {@code
  * global_pool=True} and {@code spatial_squeeze=True}, on the placeholder {@code images} ({@link ModelSpec}), plus
- * three float32 identities {@code serving_default/logits}, {@code serving_default/predictions} and {@code
- * serving_default/features} (the {@code global_pool} end point squeezed to {@code [B, F]}); see {@link
- * ServingSignature}. Variables are initialized from the model seed on first use, or restored from a checkpoint.
+ * the float32 signature outputs {@code serving_default/logits} and {@code serving_default/predictions} (identities
+ * of slim's) and {@code serving_default/features} (the {@code global_pool} end point squeezed to {@code [B, F]});
+ * see {@link ServingSignature}. Variables are initialized from the model seed on first use, or restored from a checkpoint.
  */
 public final class InferenceModel implements AutoCloseable {
   private final ModelSpec spec;
