@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -35,11 +36,19 @@ class TinyRoundTripTest {
 
   private Path dir;
   private ExportResult exported;
+  /** Built independently of the export, with the same spec and seed: the reference outputs. */
+  private InferenceModel fresh;
 
   @BeforeAll
   void export(@TempDir Path shared) {
     dir = shared;
     exported = SavedModels.export(ExportSpec.builder(TestNets.tiny(CLASSES, SEED), dir.resolve("models")).build());
+    fresh = InferenceModel.build(TestNets.tiny(CLASSES, SEED));
+  }
+
+  @AfterAll
+  void close() {
+    fresh.close();
   }
 
   @Test
@@ -78,8 +87,7 @@ class TinyRoundTripTest {
 
   @Test
   void reload_reproduces_a_fresh_model_with_the_same_seed_at_batch_1_and_3() {
-    try (InferenceModel fresh = InferenceModel.build(TestNets.tiny(CLASSES, SEED));
-        LoadedSavedModel loaded = LoadedSavedModel.load(exported.target())) {
+    try (LoadedSavedModel loaded = LoadedSavedModel.load(exported.target())) {
       for (int batch : new int[] {1, 3}) {
         FloatValues images = FloatValues.uniform(Shape.of(batch, 32, 32, 3), 100 + batch, -1f, 1f);
         Map<String, FloatValues> want = fresh.run(images);
@@ -145,8 +153,7 @@ class TinyRoundTripTest {
     }
 
     // features = mean of postnorm over height and width (slim's global_pool), postnorm from a fresh model
-    try (InferenceModel fresh = InferenceModel.build(TestNets.tiny(CLASSES, SEED));
-        TFloat32 in = images.toTensor();
+    try (TFloat32 in = images.toTensor();
         Result r = fresh.session().runner().feed(fresh.images(), in).fetch(fresh.model().postnorm()).run()) {
       FloatValues post = FloatValues.of((TFloat32) r.get(0));
       long[] s = post.shape().asArray();
@@ -167,10 +174,7 @@ class TinyRoundTripTest {
   @Test
   void reload_by_hand_in_a_new_graph_and_session_without_saved_model_bundle() throws Exception {
     FloatValues images = FloatValues.uniform(Shape.of(3, 32, 32, 3), 11, -1f, 1f);
-    Map<String, FloatValues> want;
-    try (InferenceModel fresh = InferenceModel.build(TestNets.tiny(CLASSES, SEED))) {
-      want = fresh.run(images);
-    }
+    Map<String, FloatValues> want = fresh.run(images);
     MetaGraphDef mg;
     try (SavedModelBundle b = SavedModelBundle.load(exported.target().toString(), "serve")) {
       mg = b.metaGraphDef();
@@ -207,19 +211,18 @@ class TinyRoundTripTest {
     ExportResult r = SavedModels.export(ExportSpec.builder(spec, dir.resolve("dynamic")).build());
     assertThat(Dtypes.shape(r.signature().inputs().get("images").shape())).isEqualTo("[-1,-1,-1,3]");
     assertThat(Dtypes.shape(r.signature().outputs().get("logits").shape())).isEqualTo("[-1," + CLASSES + "]");
-    try (InferenceModel fresh = InferenceModel.build(spec);
-        InferenceModel staticModel = InferenceModel.build(TestNets.tiny(CLASSES, SEED));
+    try (InferenceModel freshDynamic = InferenceModel.build(spec);
         LoadedSavedModel loaded = LoadedSavedModel.load(r.target())) {
       for (int[] bs : new int[][] {{1, 32, 32}, {3, 64, 48}, {2, 45, 33}}) {
         FloatValues images = FloatValues.uniform(Shape.of(bs[0], bs[1], bs[2], 3), bs[1], -1f, 1f);
         Map<String, FloatValues> got = loaded.run("serving_default", Map.of("images", images));
-        Map<String, FloatValues> want = fresh.run(images);
+        Map<String, FloatValues> want = freshDynamic.run(images);
         for (String name : want.keySet()) {
           assertThat(got.get(name).maxAbsDiff(want.get(name))).as(name).isLessThanOrEqualTo(1e-5);
         }
         assertThat(got.get("features").shape().asArray()).containsExactly(bs[0], TestNets.TINY_FEATURES);
         if (bs[1] == 32 && bs[2] == 32) {
-          assertThat(got.get("logits").maxAbsDiff(staticModel.run(images).get("logits"))).isLessThanOrEqualTo(1e-5);
+          assertThat(got.get("logits").maxAbsDiff(fresh.run(images).get("logits"))).isLessThanOrEqualTo(1e-5);
         }
       }
     }
