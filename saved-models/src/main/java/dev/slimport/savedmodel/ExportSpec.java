@@ -1,0 +1,131 @@
+/*
+ * Copyright 2026 The slimport Authors.
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file.
+ */
+package dev.slimport.savedmodel;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What to export and where: the options of {@code export --model M --num-classes N --out DIR [--checkpoint PREFIX]
+ * [--exclude SCOPE ...] [--seed N] [--image-size S | --dynamic-size] [--version N] [--force]}.
+ *
+ * <p>The SavedModel goes to {@code out/<version>/} (TF Serving's layout: serve {@code out}).
+ *
+ * @param model the network, classes, input size and seed
+ * @param out the base directory ({@code --out})
+ * @param version the version subdirectory ({@code --version}, default 1)
+ * @param checkpoint the checkpoint prefix to restore from, or null for the seeded initialization
+ * @param excludes scopes not to restore ({@code --exclude}; slim's {@code checkpoint_exclude_scopes}); only with a
+ *     checkpoint
+ * @param force replace an existing {@code out/<version>} ({@code --force})
+ * @param verifyBatch the batch size of the reload check
+ */
+public record ExportSpec(
+    ModelSpec model, Path out, long version, Path checkpoint, List<String> excludes, boolean force,
+    int verifyBatch) {
+
+  /** The default {@code --version}. */
+  public static final long DEFAULT_VERSION = 1;
+
+  /** The default batch of the reload check. */
+  public static final int DEFAULT_VERIFY_BATCH = 2;
+
+  /**
+   * The validated spec; {@code excludes} is copied.
+   *
+   * @throws IllegalArgumentException naming the option and the allowed values
+   */
+  public ExportSpec {
+    if (model == null) {
+      throw new IllegalArgumentException("model: a model spec is required");
+    }
+    if (out == null || out.toString().isEmpty()) {
+      throw new IllegalArgumentException("out: an output directory is required");
+    }
+    if (version < 0) {
+      throw new IllegalArgumentException("version: must be >= 0 (TF Serving versions are non-negative), got "
+          + version);
+    }
+    excludes = excludes == null ? List.of() : List.copyOf(excludes);
+    if (!excludes.isEmpty() && checkpoint == null) {
+      throw new IllegalArgumentException("exclude: only meaningful with a checkpoint (--checkpoint)");
+    }
+    if (verifyBatch < 1 || verifyBatch > 64) {
+      throw new IllegalArgumentException("verifyBatch: must be in 1..64, got " + verifyBatch);
+    }
+  }
+
+  /** A builder: version 1, no checkpoint, no force, verification batch 2. */
+  public static Builder builder(ModelSpec model, Path out) {
+    return new Builder(model, out);
+  }
+
+  /** The checkpoint prefix, if any. */
+  public Optional<Path> checkpointPrefix() {
+    return Optional.ofNullable(checkpoint);
+  }
+
+  /** {@code out/<version>}, absolute. */
+  public Path target() {
+    return out.toAbsolutePath().normalize().resolve(Long.toString(version));
+  }
+
+  /** Builds an {@link ExportSpec}; {@link #build} validates. */
+  public static final class Builder {
+    private final ModelSpec model;
+    private final Path out;
+    private long version = DEFAULT_VERSION;
+    private Path checkpoint;
+    private final List<String> excludes = new ArrayList<>();
+    private boolean force;
+    private int verifyBatch = DEFAULT_VERIFY_BATCH;
+
+    private Builder(ModelSpec model, Path out) {
+      this.model = model;
+      this.out = out;
+    }
+
+    /** {@code --version}. */
+    public Builder version(long v) {
+      this.version = v;
+      return this;
+    }
+
+    /** {@code --checkpoint}: restore from this prefix (null: seeded initialization). */
+    public Builder checkpoint(Path prefix) {
+      this.checkpoint = prefix;
+      return this;
+    }
+
+    /** {@code --exclude}: scopes that keep their initializers. */
+    public Builder excludes(Collection<String> scopes) {
+      this.excludes.clear();
+      if (scopes != null) {
+        this.excludes.addAll(scopes);
+      }
+      return this;
+    }
+
+    /** {@code --force}: replace an existing target. */
+    public Builder force(boolean f) {
+      this.force = f;
+      return this;
+    }
+
+    /** The batch size of the reload check (default 2). */
+    public Builder verifyBatch(int b) {
+      this.verifyBatch = b;
+      return this;
+    }
+
+    /** The validated spec. */
+    public ExportSpec build() {
+      return new ExportSpec(model, out, version, checkpoint, excludes, force, verifyBatch);
+    }
+  }
+}

@@ -1,0 +1,344 @@
+/*
+ * Copyright 2026 The slimport Authors.
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file.
+ */
+package dev.slimport.savedmodel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.ndarray.Shape;
+
+/**
+ * Exports the inference graph of a ResNet v2 as a SavedModel, crash-safely and verified: the Java counterpart of
+ * slim's {@code export_inference_graph.py} followed by {@code tf.compat.v1.saved_model.simple_save}, with TF
+ * Serving's {@code DIR/<version>/} layout.
+ *
+ * <ol>
+ *   <li>Checks the arguments (existing target without {@code force}, missing checkpoint, a path component that is
+ *       a file): {@link IllegalArgumentException}, nothing touched.
+ *   <li>Builds the inference graph ({@link InferenceModel}), initializes the variables from the seed and, with a
+ *       checkpoint, restores them by slim name ({@link Checkpoints#restore}); runs a deterministic check batch.
+ *   <li>Writes the SavedModel (tag {@code serve}, signature {@code serving_default}) into a fresh hidden sibling
+ *       {@code out/.<version>.tmp-*}.
+ *   <li>Reloads it with {@code SavedModelBundle}, checks the signature and that every output matches the exporting
+ *       session within {@link #TOLERANCE}.
+ *   <li>Renames the temporary directory to {@code out/<version>} (an atomic {@code rename(2)} on one file system);
+ *       with {@code force}, the old target is first renamed aside and deleted after the swap.
+ * </ol>
+ *
+ * <p>On any failure the temporary directory and any directory the export created are removed, so no partial
+ * export is ever at the target. (Only a killed JVM can leave a hidden {@code .<version>.tmp-*} directory behind;
+ * TF Serving ignores it, as it is not a number.)
+ */
+public final class SavedModelExporter {
+
+  /** The largest |exporting session − reloaded model| accepted by the reload check. */
+  public static final double TOLERANCE = 1e-5;
+
+  /** The seed of the check batch (uniform in [-1, 1], the range of Inception preprocessing). */
+  public static final long CHECK_BATCH_SEED = 20170414L;
+
+  /** The steps an export passes through, in order; a test hook can fail at any of them. */
+  enum Stage {
+    VARIABLES_READY,
+    TEMP_CREATED,
+    WRITTEN,
+    VERIFIED
+  }
+
+  /** Called at each stage with the temporary directory (null before it exists); may throw to simulate a crash. */
+  @FunctionalInterface
+  interface StageHook {
+    void reached(Stage stage, Path tempDir) throws Exception;
+  }
+
+  private final StageHook hook;
+
+  /** An exporter. */
+  public SavedModelExporter() {
+    this((stage, dir) -> {});
+  }
+
+  SavedModelExporter(StageHook hook) {
+    this.hook = hook;
+  }
+
+  /**
+   * Exports {@code spec}.
+   *
+   * @throws IllegalArgumentException for bad arguments (existing target without {@code force}, missing checkpoint
+   *     or a bad exclude, an output path through a file), before anything is written
+   * @throws CheckpointMismatchException if the checkpoint does not match the model
+   * @throws SavedModelException if writing, reloading or the output comparison fails; nothing is left behind
+   */
+  public ExportResult export(ExportSpec spec) {
+    long t0 = System.nanoTime();
+    if (spec == null) {
+      throw new IllegalArgumentException("spec: must not be null");
+    }
+    Path outDir = spec.out().toAbsolutePath().normalize();
+    Path target = spec.target();
+    checkOutDir(outDir);
+    boolean targetExists = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+    if (targetExists && !spec.force()) {
+      throw new IllegalArgumentException(
+          "out: " + target + " already exists; choose another --version or use --force to replace it");
+    }
+    spec.checkpointPrefix().ifPresent(p -> Checkpoints.checkPrefix("checkpoint", p));
+
+    ModelSpec model = spec.model();
+    try (InferenceModel m = InferenceModel.build(model)) {
+      long tBuilt = System.nanoTime();
+      Optional<RestoreResult> restore = Optional.empty();
+      FloatValues batch =
+          FloatValues.uniform(Shape.of(spec.verifyBatch(), model.imageSize(), model.imageSize(), 3),
+              CHECK_BATCH_SEED, -1f, 1f);
+      Map<String, FloatValues> expected;
+      long tVars;
+      try {
+        if (spec.checkpoint() != null) {
+          restore = Optional.of(m.restore(spec.checkpoint(), spec.excludes()));
+        } else {
+          m.initialize();
+        }
+        tVars = System.nanoTime();
+        stage(Stage.VARIABLES_READY, null);
+        expected = m.run(batch);
+      } catch (TensorFlowException e) {
+        throw new SavedModelException("export of " + model.network().name() + " failed before writing: "
+            + e.getMessage(), e);
+      }
+      long tRef = System.nanoTime();
+
+      Path createdRoot = firstMissing(outDir);
+      Path temp = null;
+      try {
+        Files.createDirectories(outDir);
+        temp = Files.createTempDirectory(outDir, "." + spec.version() + ".tmp-");
+        stage(Stage.TEMP_CREATED, temp);
+        SavedModelBundle.exporter(temp.toString())
+            .withTags(ServingSignature.TAG)
+            .withSession(m.session())
+            .withSignature(m.signature())
+            .export();
+        long tWritten = System.nanoTime();
+        stage(Stage.WRITTEN, temp);
+        Map<String, Double> diffs;
+        SignatureInfo loadedSignature;
+        try (LoadedSavedModel loaded = LoadedSavedModel.load(temp)) {
+          loadedSignature = loaded.signature(ServingSignature.KEY);
+          SignatureInfo want = m.signatureInfo();
+          if (!loadedSignature.equals(want)) {
+            throw new SavedModelException(
+                "the reloaded signature differs from the exported one:\n" + loadedSignature.describe() + "expected:\n"
+                    + want.describe());
+          }
+          Map<String, FloatValues> actual = loaded.run(ServingSignature.KEY, Map.of(ServingSignature.IMAGES, batch));
+          diffs = compare(expected, actual);
+        }
+        long tVerified = System.nanoTime();
+        stage(Stage.VERIFIED, temp);
+        long pbBytes = Files.size(temp.resolve(SavedModelInfo.SAVED_MODEL_PB));
+        long varBytes = treeSize(temp.resolve("variables"));
+        boolean replaced = install(temp, target, outDir, spec);
+        temp = null;
+        long tEnd = System.nanoTime();
+        return new ExportResult(target, loadedSignature, replaced, pbBytes, varBytes,
+            m.model().variables().size(), m.model().parameterCount(), restore, diffs,
+            new ExportResult.Timings(ms(t0, tBuilt), ms(tBuilt, tVars), ms(tVars, tRef), ms(tRef, tWritten),
+                ms(tWritten, tVerified), ms(t0, tEnd)));
+      } catch (Exception | Error e) {
+        RuntimeException cleanupFailure = cleanup(temp, createdRoot);
+        RuntimeException failure = asRuntime(e, target);
+        if (cleanupFailure != null) {
+          failure.addSuppressed(cleanupFailure);
+        }
+        throw failure;
+      }
+    }
+  }
+
+  private void stage(Stage stage, Path temp) {
+    try {
+      hook.reached(stage, temp);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new SavedModelException("export interrupted at " + stage + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Fails early, before anything is written, if the deepest existing component of {@code outDir} is not a
+   * writable directory.
+   */
+  private static void checkOutDir(Path outDir) {
+    Path p = outDir;
+    while (p != null && !Files.exists(p)) {
+      p = p.getParent();
+    }
+    if (p == null) {
+      throw new IllegalArgumentException("out: no existing ancestor of " + outDir);
+    }
+    if (!Files.isDirectory(p)) {
+      throw new IllegalArgumentException(
+          "out: " + p + " is not a directory, so " + outDir + " cannot be created");
+    }
+    if (!Files.isWritable(p)) {
+      throw new IllegalArgumentException("out: " + p + " is not writable, so " + outDir + " cannot be written");
+    }
+  }
+
+  private static Path firstMissing(Path dir) {
+    Path missing = null;
+    for (Path p = dir; p != null && !Files.exists(p); p = p.getParent()) {
+      missing = p;
+    }
+    return missing;
+  }
+
+  private static Map<String, Double> compare(Map<String, FloatValues> expected, Map<String, FloatValues> actual) {
+    Map<String, Double> diffs = new LinkedHashMap<>();
+    StringBuilder bad = new StringBuilder();
+    for (var e : expected.entrySet()) {
+      FloatValues a = actual.get(e.getKey());
+      if (a == null || !a.shape().equals(e.getValue().shape())) {
+        throw new SavedModelException(
+            "the reloaded model's output '" + e.getKey() + "' has shape "
+                + (a == null ? "<missing>" : Dtypes.shape(a.shape())) + ", the exporting session's "
+                + Dtypes.shape(e.getValue().shape()));
+      }
+      double d = e.getValue().maxAbsDiff(a);
+      diffs.put(e.getKey(), d);
+      if (!(d <= TOLERANCE)) {
+        bad.append(String.format(" %s max |Δ| = %.3g;", e.getKey(), d));
+      }
+    }
+    if (bad.length() > 0) {
+      throw new SavedModelException(
+          "the reloaded SavedModel does not reproduce the exporting session (tolerance " + TOLERANCE + "):" + bad);
+    }
+    return diffs;
+  }
+
+  /** Moves {@code temp} to {@code target} atomically; with force, swaps out an existing target. */
+  private static boolean install(Path temp, Path target, Path outDir, ExportSpec spec) throws IOException {
+    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      return false;
+    }
+    if (!spec.force()) {
+      throw new IllegalArgumentException(
+          "out: " + target + " appeared during the export; not replaced (use --force to replace it)");
+    }
+    Path old = outDir.resolve("." + spec.version() + ".old-" + UUID.randomUUID());
+    Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      try {
+        Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException restoreFailure) {
+        e.addSuppressed(restoreFailure);
+      }
+      throw e;
+    }
+    deleteTree(old);
+    return true;
+  }
+
+  private static RuntimeException cleanup(Path temp, Path createdRoot) {
+    try {
+      if (temp != null) {
+        deleteTree(temp);
+      }
+      if (createdRoot != null) {
+        deleteEmptyDirs(createdRoot);
+      }
+      return null;
+    } catch (IOException | UncheckedIOException e) {
+      return new SavedModelException("cleanup after the failed export failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static RuntimeException asRuntime(Throwable e, Path target) {
+    if (e instanceof IllegalArgumentException || e instanceof SavedModelException) {
+      return (RuntimeException) e;
+    }
+    if (e instanceof Error err) {
+      throw err;
+    }
+    String what = e instanceof TensorFlowException ? "TensorFlow error" : e.getClass().getSimpleName();
+    return new SavedModelException("export to " + target + " failed (" + what + "): " + e.getMessage(), e);
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.delete(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+        if (exc != null) {
+          throw exc;
+        }
+        Files.delete(dir);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+
+  /** Deletes {@code root} and its subdirectories if none holds a file; otherwise leaves everything. */
+  private static void deleteEmptyDirs(Path root) throws IOException {
+    if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(root)) {
+      if (s.anyMatch(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
+        return;
+      }
+    }
+    try {
+      deleteTree(root);
+    } catch (DirectoryNotEmptyException e) {
+      // Another process wrote into it meanwhile: leave its files alone.
+    }
+  }
+
+  private static long treeSize(Path root) throws IOException {
+    try (Stream<Path> s = Files.walk(root)) {
+      long total = 0;
+      for (Path p : (Iterable<Path>) s::iterator) {
+        if (Files.isRegularFile(p)) {
+          total += Files.size(p);
+        }
+      }
+      return total;
+    }
+  }
+
+  private static long ms(long from, long to) {
+    return (to - from) / 1_000_000;
+  }
+}
