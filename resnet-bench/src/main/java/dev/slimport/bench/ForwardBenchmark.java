@@ -45,14 +45,22 @@ public final class ForwardBenchmark implements AutoCloseable {
   private final ResNetModel model;
   private final Operand<TFloat32> images;
   private final Operand<?> fetch;
+  private final Operand<?> probe;
   private final TFloat32 hostInput;
   private final double buildSeconds;
   private Session session;
   private Session.Runner runner;
 
   private ForwardBenchmark(
-      ModelSpec spec, Graph graph, ResNetModel model, Operand<TFloat32> images, TFloat32 hostInput, double seconds) {
+      ModelSpec spec,
+      Graph graph,
+      ResNetModel model,
+      Operand<TFloat32> images,
+      Operand<?> probe,
+      TFloat32 hostInput,
+      double seconds) {
     this.spec = spec;
+    this.probe = probe;
     this.graph = graph;
     this.model = model;
     this.images = images;
@@ -83,7 +91,8 @@ public final class ForwardBenchmark implements AutoCloseable {
         host = uniformImages(spec, spec.batchSize());
       }
       ResNetModel model = spec.build(Ops.create(graph), images, device);
-      return new ForwardBenchmark(spec, graph, model, images, host, (System.nanoTime() - t0) / 1e9);
+      Operand<?> probe = tf.withName("noop_probe").constant(0);
+      return new ForwardBenchmark(spec, graph, model, images, probe, host, (System.nanoTime() - t0) / 1e9);
     } catch (RuntimeException | Error e) {
       if (host != null) {
         host.close();
@@ -139,8 +148,25 @@ public final class ForwardBenchmark implements AutoCloseable {
     }
   }
 
-  /** One step with {@code FULL_TRACE} step stats. */
+  /**
+   * Two steps with {@code FULL_TRACE} step stats (the second is kept: the first traced call pays one-time costs),
+   * plus the median of 100 no-op {@code run()} calls fetching a constant.
+   */
   public StepTrace trace() {
+    traceOnce();
+    StepTrace trace = traceOnce();
+    Session.Runner noop = session.runner().fetch(probe);
+    double[] noopSeconds = new double[100];
+    for (int i = 0; i < noopSeconds.length; i++) {
+      long t0 = System.nanoTime();
+      try (Result r = noop.run()) {
+        noopSeconds[i] = (System.nanoTime() - t0) / 1e9;
+      }
+    }
+    return trace.withNoopRun(LatencyStats.of(noopSeconds).median());
+  }
+
+  private StepTrace traceOnce() {
     Session.Runner traced =
         session.runner().fetch(fetch)
             .setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());

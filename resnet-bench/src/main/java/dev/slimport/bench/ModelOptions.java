@@ -51,7 +51,7 @@ public final class ModelOptions {
   @Option(
       names = "--data-format",
       defaultValue = "NHWC",
-      description = "NHWC (slim's) or NCHW (cuDNN's; on a CPU only with oneDNN) (default: ${DEFAULT-VALUE}).")
+      description = "NHWC (slim's) or NCHW (cuDNN's, GPU only) (default: ${DEFAULT-VALUE}).")
   String dataFormat;
 
   @Option(
@@ -84,8 +84,9 @@ public final class ModelOptions {
     try {
       plan = builder.stridePlan();
     } catch (IllegalArgumentException e) {
+      String slim = e.getMessage().replaceFirst("^output_stride=\\d+: ", "");
       throw new IllegalArgumentException(
-          "--output-stride: " + e.getMessage() + " Allowed: 4, 8, 16, 32 (or none)");
+          "--output-stride: " + outputStride + ": " + slim + " Allowed: 4, 8, 16, 32 (or none)");
     }
     int stride = plan.outputStride() * 4;
     String dims = height != null || width != null ? "--height/--width" : "--image-size";

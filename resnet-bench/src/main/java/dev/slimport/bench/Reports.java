@@ -58,9 +58,14 @@ public final class Reports {
         tm.graphBuildSeconds(), tm.sessionInitSeconds(), tm.firstStepSeconds()));
     StepTrace tr = r.trace();
     if (tr != null) {
-      lines.add(String.format(Locale.ROOT, "  traced step    wall %.4f s = graph %.4f s + session/Java %.4f s (%.2f%%)",
-          tr.wallSeconds(), tr.graphSeconds(), tr.overheadSeconds(),
-          tr.wallSeconds() > 0 ? 100 * tr.overheadSeconds() / tr.wallSeconds() : 0));
+      lines.add(String.format(Locale.ROOT, "  traced step    wall %.4f s, graph %.4f s (first kernel start to last"
+              + " kernel end; tracing itself adds %.4f s)",
+          tr.wallSeconds(), tr.graphSeconds(), tr.overheadSeconds()));
+      if (s != null) {
+        lines.add(String.format(Locale.ROOT, "  Java overhead  a no-op Runner.run() round trip takes %.1f us = %.4f%% of"
+                + " the mean step",
+            tr.noopRunSeconds() * 1e6, 100 * tr.noopRunSeconds() / s.mean()));
+      }
       StringBuilder ops = new StringBuilder("  kernel time   ");
       for (int i = 0; i < Math.min(TOP_OP_TYPES, tr.opTypes().size()); i++) {
         StepTrace.OpTypeTime o = tr.opTypes().get(i);

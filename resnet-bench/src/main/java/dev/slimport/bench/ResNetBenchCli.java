@@ -7,6 +7,7 @@ package dev.slimport.bench;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.tensorflow.exceptions.TFResourceExhaustedException;
 import picocli.CommandLine;
@@ -15,7 +16,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 /**
  * The {@code resnet-bench} command: the seed notebook's forward benchmark of TF-slim's ResNet v2 as a Java tool,
@@ -58,33 +58,37 @@ public final class ResNetBenchCli implements Callable<Integer> {
       description = "Show stack traces on errors and debug logs.")
   boolean verbose;
 
-  @Unmatched List<String> forwardArgs = new ArrayList<>();
-
-  /** {@code resnet-bench [forward options]}: runs {@code forward}. */
+  /** {@code resnet-bench} alone: {@code forward} with its defaults. */
   @Override
   public Integer call() {
-    List<String> args = new ArrayList<>(forwardArgs);
-    if (!args.isEmpty() && !args.get(0).startsWith("-")) {
-      return report(spec.commandLine(),
-          new IllegalArgumentException("unknown command '" + args.get(0) + "'; allowed: "
-              + String.join(", ", spec.subcommands().keySet())), verbose);
-    }
-    if (verbose && !args.contains("--verbose")) {
-      args.add(0, "--verbose");
-    }
-    return spec.subcommands().get(DEFAULT_COMMAND).execute(args.toArray(String[]::new));
+    return spec.subcommands().get(DEFAULT_COMMAND).execute(verbose ? new String[] {"--verbose"} : new String[0]);
   }
 
-  /** The command line with the exit-code handling of this tool; call {@code execute(args)} on it. */
+  /**
+   * The command line with this tool's exit-code handling and default command: its {@code execute(args)} runs
+   * {@code forward} when the arguments start with an option that is not one of the top command's.
+   */
   public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new ResNetBenchCli());
+    CommandLine cl =
+        new CommandLine(new ResNetBenchCli()) {
+          @Override
+          public int execute(String... args) {
+            return super.execute(withDefaultCommand(getSubcommands().keySet(), args));
+          }
+        };
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setOverwrittenOptionsAllowed(true);
     cl.setParameterExceptionHandler(
         (ex, args) -> {
           CommandLine c = ex.getCommandLine();
           PrintWriter err = c.getErr();
-          err.println(c.getCommandSpec().qualifiedName() + ": " + firstLine(ex.getMessage())
-              + " (see --help)");
+          String message = firstLine(ex.getMessage());
+          if (c.getCommand() instanceof ResNetBenchCli && ex instanceof CommandLine.UnmatchedArgumentException u
+              && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+            message = "unknown command '" + u.getUnmatched().get(0) + "'; allowed: "
+                + String.join(", ", c.getSubcommands().keySet());
+          }
+          err.println(c.getCommandSpec().qualifiedName() + ": " + message + " (see --help)");
           if (isVerbose(c)) {
             ex.printStackTrace(err);
           }
@@ -94,6 +98,24 @@ public final class ResNetBenchCli implements Callable<Integer> {
     cl.setExecutionExceptionHandler((ex, c, parseResult) -> report(c, ex, isVerbose(c)));
     return cl;
   }
+
+  /** {@code args} with {@link #DEFAULT_COMMAND} inserted before the first option the top command does not take. */
+  static String[] withDefaultCommand(Set<String> commands, String... args) {
+    List<String> out = new ArrayList<>(List.of(args));
+    for (int i = 0; i < out.size(); i++) {
+      String a = out.get(i);
+      if (TOP_OPTIONS.contains(a)) {
+        continue;
+      }
+      if (a.startsWith("-") && !commands.contains(a)) {
+        out.add(i, DEFAULT_COMMAND);
+      }
+      break;
+    }
+    return out.toArray(String[]::new);
+  }
+
+  private static final Set<String> TOP_OPTIONS = Set.of("--verbose", "-h", "--help", "-V", "--version");
 
   /** Runs the tool; the only {@code System.exit}. */
   public static void main(String[] args) {

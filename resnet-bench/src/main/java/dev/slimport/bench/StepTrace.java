@@ -26,9 +26,21 @@ import org.tensorflow.proto.RunMetadata;
  * @param overheadSeconds {@code wallSeconds - graphSeconds}: session, feed/fetch and Java work
  * @param kernelSeconds the sum of all kernels' times (exceeds graphSeconds when kernels overlap)
  * @param opTypes time per op type, largest first
+ * @param noopRunSeconds the median wall time of {@code Runner.run()} fetching a constant in the same session: what a
+ *     step costs besides the graph (JNI, session bookkeeping, the {@code Result}); 0 when not measured
  */
 public record StepTrace(
-    double wallSeconds, double graphSeconds, double overheadSeconds, double kernelSeconds, List<OpTypeTime> opTypes) {
+    double wallSeconds,
+    double graphSeconds,
+    double overheadSeconds,
+    double kernelSeconds,
+    List<OpTypeTime> opTypes,
+    double noopRunSeconds) {
+
+  /** A copy with the no-op round trip time. */
+  public StepTrace withNoopRun(double seconds) {
+    return new StepTrace(wallSeconds, graphSeconds, overheadSeconds, kernelSeconds, opTypes, seconds);
+  }
 
   private static final Pattern OP_TYPE = Pattern.compile("=\\s*([A-Za-z0-9_]+)\\(");
 
@@ -72,7 +84,7 @@ public record StepTrace(
       types.add(new OpTypeTime(e.getKey(), (int) e.getValue()[0], s, kernels > 0 ? s / kernels : 0));
     }
     types.sort(Comparator.comparingDouble(OpTypeTime::seconds).reversed().thenComparing(OpTypeTime::type));
-    return new StepTrace(wallSeconds, graph, wallSeconds - graph, kernels, List.copyOf(types));
+    return new StepTrace(wallSeconds, graph, wallSeconds - graph, kernels, List.copyOf(types), 0);
   }
 
   /** The op type from the timeline label {@code "name = Type(inputs)"}, else the node name. */
