@@ -146,8 +146,11 @@ public final class ForwardCommand extends BenchCommand {
         if (run.claimed.get()) {
           return 130;
         }
-        progress.phase("tracing one step");
-        StepTrace trace = noTrace ? null : bench.trace();
+        StepTrace trace = null;
+        if (!noTrace) {
+          progress.phase("tracing two steps");
+          trace = bench.trace();
+        }
         BenchmarkResult.PrecisionCheck check = null;
         if (spec.precision() != Precision.FP32) {
           progress.phase("comparing logits with fp32");

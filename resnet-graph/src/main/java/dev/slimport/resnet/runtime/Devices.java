@@ -117,14 +117,14 @@ public final class Devices {
     }
     NativeBuild build = NativeBuild.detect();
     String reason;
-    if (!build.isGpuBuild()) {
+    if (gpus > 0) {
+      reason = "TensorFlow sees " + gpus + " GPU(s), so gpu:" + requested.index() + " does not exist";
+    } else if (!build.isGpuBuild()) {
       reason = "the TensorFlow native library in use is the CPU build (" + build.classifier()
           + "); GPUs need the linux-x86_64-gpu build (Maven profile -Pgpu) and CUDA 12 + cuDNN 9 on the host";
-    } else if (gpus == 0) {
+    } else {
       reason = "TensorFlow sees no GPU (GPU build " + build.classifier()
           + "; check the NVIDIA driver, CUDA 12.5 and cuDNN 9.3 libraries on LD_LIBRARY_PATH)";
-    } else {
-      reason = "TensorFlow sees " + gpus + " GPU(s), so gpu:" + requested.index() + " does not exist";
     }
     return new Resolution(requested, DeviceRequest.CPU, reason);
   }
