@@ -4,7 +4,6 @@
  */
 package dev.slimport.bench;
 
-import dev.slimport.resnet.runtime.DeviceRequest;
 import dev.slimport.resnet.runtime.Devices;
 import dev.slimport.resnet.runtime.SessionConfigs;
 import java.nio.file.Path;
@@ -92,26 +91,13 @@ public final class CeilingCommand extends BenchCommand {
     if (numBatches < 1) {
       throw new IllegalArgumentException("--num-batches: must be >= 1 (timed steps), got " + numBatches);
     }
-    boolean json;
-    if (format.trim().equalsIgnoreCase("json")) {
-      json = true;
-    } else if (format.trim().equalsIgnoreCase("text")) {
-      json = false;
-    } else {
-      throw new IllegalArgumentException("--format: unknown format '" + format + "'; allowed: text, json");
-    }
+    boolean json = OutputOptions.textOrJson(format);
     OutputOptions.checkWritable("--output", output);
-    DeviceRequest requested = runtimeOptions.deviceRequest();
+    runtimeOptions.deviceRequest();
     SessionConfigs configs = runtimeOptions.sessionConfigs();
 
     List<Devices.Device> devices = Devices.list(configs.toConfigProto());
-    Devices.Resolution resolution = Devices.resolve(requested, devices);
-    if (resolution.fellBack()) {
-      if (runtimeOptions.strictDevice) {
-        throw new UsageException("--device " + requested + ": " + resolution.fallbackReason());
-      }
-      warn("--device " + requested + " is not available, running on the CPU: " + resolution.fallbackReason());
-    }
+    Devices.Resolution resolution = runtimeOptions.resolve(devices, this::warn);
     EnvironmentInfo env = EnvironmentInfo.detect(devices);
     List<ConvCeiling.Measurement> results = new ArrayList<>();
     List<String> lines = new ArrayList<>();
@@ -119,22 +105,25 @@ public final class CeilingCommand extends BenchCommand {
             + " SAME, on %s (%.1f GFLOP per step; %d warm-up + %d timed steps)",
         ConvCeiling.KERNEL, ConvCeiling.KERNEL, ConvCeiling.CHANNELS, ConvCeiling.CHANNELS, ConvCeiling.SIZE,
         ConvCeiling.SIZE, batchSize, resolution.used(), ConvCeiling.flopPerStep(batchSize) / 1e9, warmup, numBatches));
+    boolean textToStdout = !json || output != null;
+    if (textToStdout) {
+      out().println(lines.get(0));
+      out().flush();
+    }
     for (Precision p : wanted) {
-      if (!quiet && json && output == null) {
+      if (!quiet && !textToStdout) {
         err().println("measuring " + p.label() + " ...");
         err().flush();
       }
       ConvCeiling.Measurement m =
           ConvCeiling.measure(p, batchSize, warmup, numBatches, seed, resolution.used(), configs.toConfigProto());
       results.add(m);
-      String line = String.format(Locale.ROOT, "  %-5s %8.1f GFLOP/s   mean %.4f +/- %.4f s, median %.4f s  (%s)",
-          p.label(), m.gflopsPerSecond(), m.summary().mean(), m.summary().stddev(), m.summary().median(),
-          m.kernel());
+      String line = String.format(Locale.ROOT,
+          "  %-5s %8.1f GFLOP/s (best step %.1f)   mean %.4f +/- %.4f s, median %.4f s  (%s)", p.label(),
+          m.gflopsPerSecond(), m.bestGflopsPerSecond(), m.summary().mean(), m.summary().stddev(),
+          m.summary().median(), m.kernel());
       lines.add(line);
-      if (!json && output == null) {
-        if (results.size() == 1) {
-          out().println(lines.get(0));
-        }
+      if (textToStdout) {
         out().println(line);
         out().flush();
       }
@@ -145,13 +134,10 @@ public final class CeilingCommand extends BenchCommand {
         + System.lineSeparator();
     if (output != null) {
       ResultWriter.writeAtomically(output, document);
-      if (!json) {
-        out().print(document);
-      }
     } else if (json) {
       out().print(document);
+      out().flush();
     }
-    out().flush();
     return 0;
   }
 }

@@ -44,6 +44,7 @@ public final class ConvCeiling {
    * @param stepSeconds the timed steps
    * @param summary their statistics
    * @param gflopsPerSecond {@code flopPerStep / mean / 1e9}
+   * @param bestGflopsPerSecond {@code flopPerStep / fastest step / 1e9}: the ceiling with the least interference
    * @param kernel the op type that ran the convolution (from a traced step), e.g. {@code _MklNativeConv2D}
    */
   public record Measurement(
@@ -54,6 +55,7 @@ public final class ConvCeiling {
       List<Double> stepSeconds,
       LatencyStats summary,
       double gflopsPerSecond,
+      double bestGflopsPerSecond,
       String kernel) {}
 
   /** The floating-point operations of one step. */
@@ -82,7 +84,7 @@ public final class ConvCeiling {
         LatencyStats stats = LatencyStats.of(timed);
         double flop = flopPerStep(batch);
         return new Measurement(precision.label(), batch, flop, boxed(warm), boxed(timed), stats,
-            flop / stats.mean() / 1e9, kernel);
+            flop / stats.mean() / 1e9, flop / stats.min() / 1e9, kernel);
       }
     }
   }

@@ -44,14 +44,7 @@ public final class DescribeCommand extends BenchCommand {
   @Override
   protected int run() throws Exception {
     ModelSpec spec = modelOptions.toSpec();
-    boolean json;
-    if (format.trim().equalsIgnoreCase("json")) {
-      json = true;
-    } else if (format.trim().equalsIgnoreCase("text")) {
-      json = false;
-    } else {
-      throw new IllegalArgumentException("--format: unknown format '" + format + "'; allowed: text, json");
-    }
+    boolean json = OutputOptions.textOrJson(format);
     OutputOptions.checkWritable("--output", output);
     if (tensorboard != null && Files.exists(tensorboard) && !Files.isDirectory(tensorboard)) {
       throw new IllegalArgumentException("--tensorboard: '" + tensorboard + "' is a file; give a directory");

@@ -15,6 +15,7 @@ import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.RunMetadata;
@@ -86,8 +87,7 @@ public final class ForwardBenchmark implements AutoCloseable {
                     RandomUniform.seed(spec.seed()), RandomUniform.seed2(1L));
         images = tf.withName("images").placeholderWithDefault(random, shape);
       } else {
-        images = tf.withName("images").placeholder(TFloat32.class,
-            org.tensorflow.op.core.Placeholder.shape(shape));
+        images = tf.withName("images").placeholder(TFloat32.class, Placeholder.shape(shape));
         host = uniformImages(spec, spec.batchSize());
       }
       ResNetModel model = spec.build(Ops.create(graph), images, device);

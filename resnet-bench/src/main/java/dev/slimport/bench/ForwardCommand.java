@@ -41,6 +41,9 @@ import picocli.CommandLine.Option;
     })
 public final class ForwardCommand extends BenchCommand {
 
+  /** The exit code after Ctrl-C (128 + SIGINT), once the partial summary is printed. */
+  static final int EXIT_INTERRUPTED = 130;
+
   @Mixin ModelOptions modelOptions = new ModelOptions();
   @Mixin RuntimeOptions runtimeOptions = new RuntimeOptions();
   @Mixin OutputOptions outputOptions = new OutputOptions();
@@ -92,15 +95,11 @@ public final class ForwardCommand extends BenchCommand {
     try (Progress progress = Progress.create(err(), !quiet && Progress.interactive())) {
       progress.phase("listing devices");
       List<Devices.Device> devices = Devices.list(configs.toConfigProto());
-      Devices.Resolution resolution = Devices.resolve(requested, devices);
-      if (resolution.fellBack()) {
-        if (runtimeOptions.strictDevice) {
-          throw new UsageException("--device " + requested + ": " + resolution.fallbackReason()
-              + "; without --strict-device the run falls back to the CPU");
-        }
-        progress.clear();
-        warn("--device " + requested + " is not available, running on the CPU: " + resolution.fallbackReason());
-      }
+      Devices.Resolution resolution =
+          runtimeOptions.resolve(devices, message -> {
+            progress.clear();
+            warn(message);
+          });
       DeviceRequest device = resolution.used();
       if (!device.isGpu()) {
         checkDataFormat(spec, false);
@@ -116,6 +115,7 @@ public final class ForwardCommand extends BenchCommand {
         Run run = new Run(spec, requested, device, configs, inputMode, env, bench, initSeconds, startedAt, report);
         Thread hook = new Thread(() -> run.finish(null, null, true), "resnet-bench-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
+        boolean shuttingDown = false;
         try {
           for (int i = 0; i < warmup; i++) {
             progress.phase(String.format(Locale.ROOT, "warm-up step %d/%d", i + 1, warmup));
@@ -139,12 +139,12 @@ public final class ForwardCommand extends BenchCommand {
         } finally {
           try {
             Runtime.getRuntime().removeShutdownHook(hook);
-          } catch (IllegalStateException shuttingDown) {
-            run.claimed.set(true);
+          } catch (IllegalStateException e) {
+            shuttingDown = true;
           }
         }
-        if (run.claimed.get()) {
-          return 130;
+        if (shuttingDown) {
+          return EXIT_INTERRUPTED;
         }
         StepTrace trace = null;
         if (!noTrace) {
@@ -157,7 +157,7 @@ public final class ForwardCommand extends BenchCommand {
           check = compareWithFp32(bench, device, configs);
         }
         progress.clear();
-        return run.finish(trace, check, false) ? 0 : 130;
+        return run.finish(trace, check, false);
       }
     }
   }
@@ -200,10 +200,13 @@ public final class ForwardCommand extends BenchCommand {
       this.report = report;
     }
 
-    /** Prints and writes the result once (the main thread or the Ctrl-C hook, whichever comes first). */
-    boolean finish(StepTrace trace, BenchmarkResult.PrecisionCheck check, boolean interrupted) {
+    /**
+     * Prints and writes the result once (the main thread or the Ctrl-C hook, whichever comes first); returns the
+     * exit code: 0, {@link #EXIT_INTERRUPTED}, or 1 when a file could not be written.
+     */
+    int finish(StepTrace trace, BenchmarkResult.PrecisionCheck check, boolean interrupted) {
       if (!claimed.compareAndSet(false, true)) {
-        return false;
+        return EXIT_INTERRUPTED;
       }
       int w = warmupDone;
       int n = stepsDone;
@@ -218,9 +221,9 @@ public final class ForwardCommand extends BenchCommand {
       } catch (IOException e) {
         err().println(ForwardCommand.this.spec.qualifiedName() + ": error: cannot write results: " + e.getMessage());
         err().flush();
-        return false;
+        return 1;
       }
-      return true;
+      return interrupted ? EXIT_INTERRUPTED : 0;
     }
 
     private BenchmarkResult result(

@@ -42,14 +42,7 @@ public final class InfoCommand extends BenchCommand {
 
   @Override
   protected int run() {
-    boolean json;
-    if (format.trim().equalsIgnoreCase("json")) {
-      json = true;
-    } else if (format.trim().equalsIgnoreCase("text")) {
-      json = false;
-    } else {
-      throw new IllegalArgumentException("--format: unknown format '" + format + "'; allowed: text, json");
-    }
+    boolean json = OutputOptions.textOrJson(format);
     if (intraOpThreads < 0 || interOpThreads < 0) {
       throw new IllegalArgumentException(
           "--intra-op-threads/--inter-op-threads: must be >= 0 (0 lets TensorFlow choose), got " + intraOpThreads

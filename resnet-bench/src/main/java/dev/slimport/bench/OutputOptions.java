@@ -34,7 +34,7 @@ public final class OutputOptions {
 
   @Option(
       names = {"--quiet", "-q"},
-      description = "No progress, step lines or warnings-free chatter: only the result.")
+      description = "Only the result: no progress line and no per-step lines.")
   boolean quiet;
 
   /** The validated format. */
@@ -47,6 +47,18 @@ public final class OutputOptions {
       }
     }
     throw new IllegalArgumentException("--format: unknown format '" + format + "'; allowed: text, json, csv");
+  }
+
+  /** Parses a {@code --format} that takes {@code text} or {@code json}: true for JSON. */
+  static boolean textOrJson(String value) {
+    String v = value == null ? "" : value.trim();
+    if (v.equalsIgnoreCase("json")) {
+      return true;
+    }
+    if (v.equalsIgnoreCase("text")) {
+      return false;
+    }
+    throw new IllegalArgumentException("--format: unknown format '" + value + "'; allowed: text, json");
   }
 
   /** Checks that {@code --output} can be written, before any work; a no-op without it. */

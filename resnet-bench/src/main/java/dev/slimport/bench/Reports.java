@@ -43,7 +43,7 @@ public final class Reports {
     lines.add(String.format(Locale.ROOT, "  environment    TensorFlow %s (Java %s, %s), %s, %d cores, threads %s/%s"
             + " (intra/inter, 0 = TF default)%s%s",
         e.tfVersion(), e.tfJavaVersion(), e.nativeClassifier(), e.cpuModel(), e.logicalCores(), c.intraOpThreads(),
-        c.interOpThreads(), e.onednn() ? ", oneDNN" : "", c.xla() ? (e.xlaCpuJit() ? ", XLA" : ", XLA (GPU only)") : ""));
+        c.interOpThreads(), e.onednn() ? ", oneDNN" : "", c.xla() ? (e.xlaCpuJit() ? ", --xla with TF_XLA_FLAGS" : ", --xla (session option only)") : ""));
     if (s != null) {
       lines.add(String.format(Locale.ROOT, "  per batch      median %.3f s, p90 %.3f s, min %.3f s, max %.3f s",
           s.median(), s.p90(), s.min(), s.max()));

@@ -5,7 +5,10 @@
 package dev.slimport.bench;
 
 import dev.slimport.resnet.runtime.DeviceRequest;
+import dev.slimport.resnet.runtime.Devices;
 import dev.slimport.resnet.runtime.SessionConfigs;
+import java.util.List;
+import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 
 /** Device and session options shared by the commands that run graphs. */
@@ -42,6 +45,23 @@ public final class RuntimeOptions {
   /** The requested device, validated. */
   public DeviceRequest deviceRequest() {
     return DeviceRequest.parse("--device", device);
+  }
+
+  /**
+   * Resolves the requested device against the devices a session sees: a missing GPU falls back to the CPU with a
+   * warning through {@code warn}, or is a usage error with {@code --strict-device}.
+   */
+  public Devices.Resolution resolve(List<Devices.Device> devices, Consumer<String> warn) {
+    DeviceRequest requested = deviceRequest();
+    Devices.Resolution resolution = Devices.resolve(requested, devices);
+    if (resolution.fellBack()) {
+      if (strictDevice) {
+        throw new UsageException("--device " + requested + ": " + resolution.fallbackReason()
+            + "; without --strict-device the run falls back to the CPU");
+      }
+      warn.accept("--device " + requested + " is not available, running on the CPU: " + resolution.fallbackReason());
+    }
+    return resolution;
   }
 
   /** The session settings, validated. */
