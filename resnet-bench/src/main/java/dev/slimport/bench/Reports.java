@@ -59,7 +59,7 @@ public final class Reports {
     StepTrace tr = r.trace();
     if (tr != null) {
       lines.add(String.format(Locale.ROOT, "  traced step    wall %.4f s, graph %.4f s (first kernel start to last"
-              + " kernel end; tracing itself adds %.4f s)",
+              + " kernel end; the other %.4f s: trace collection and the session call)",
           tr.wallSeconds(), tr.graphSeconds(), tr.overheadSeconds()));
       if (s != null) {
         lines.add(String.format(Locale.ROOT, "  Java overhead  a no-op Runner.run() round trip takes %.1f us = %.4f%% of"
