@@ -99,6 +99,13 @@ public final class CeilingCommand extends BenchCommand {
     List<Devices.Device> devices = Devices.list(configs.toConfigProto());
     Devices.Resolution resolution = runtimeOptions.resolve(devices, this::warn);
     EnvironmentInfo env = EnvironmentInfo.detect(devices);
+    long needed = ConvCeiling.bytesNeeded(batchSize);
+    if (env.memoryAvailableBytes() > 0 && needed > env.memoryAvailableBytes()) {
+      throw new RunFailure(String.format(Locale.ROOT,
+          "--batch-size %d: the convolution needs at least %.1f GiB but %.1f GiB of memory is available; use a"
+              + " smaller --batch-size", batchSize, needed / 1073741824.0,
+          env.memoryAvailableBytes() / 1073741824.0));
+    }
     List<ConvCeiling.Measurement> results = new ArrayList<>();
     List<String> lines = new ArrayList<>();
     lines.add(String.format(Locale.ROOT, "Conv2D ceiling: %dx%d kernel, %d->%d channels, %dx%d, batch %d, NHWC,"

@@ -63,6 +63,14 @@ public final class ConvCeiling {
     return 2.0 * KERNEL * KERNEL * CHANNELS * CHANNELS * SIZE * SIZE * batch;
   }
 
+  /**
+   * A lower bound of the memory one measurement needs: the float32 input generated at initialization, its cast copy,
+   * and the output, all {@code [batch, 56, 56, 256]}.
+   */
+  public static long bytesNeeded(int batch) {
+    return 3L * 4 * batch * SIZE * SIZE * CHANNELS;
+  }
+
   /** Builds the convolution in {@code precision}, runs {@code warmup} + {@code steps} steps and measures them. */
   public static Measurement measure(
       Precision precision, int batch, int warmup, int steps, long seed, DeviceRequest device, ConfigProto config) {

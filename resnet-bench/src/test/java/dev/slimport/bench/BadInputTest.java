@@ -98,6 +98,14 @@ class BadInputTest {
   }
 
   @Test
+  void a_ceiling_batch_that_exhausts_memory_is_a_runtime_error() {
+    CliRun run = CliRun.of("ceiling", "--batch-size", "100000", "--precision", "fp32");
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(run.err().strip()).doesNotContain("\n")
+        .startsWith("resnet-bench ceiling: error: --batch-size 100000: the convolution needs at least");
+  }
+
+  @Test
   void verbose_shows_the_stack_trace() {
     CliRun quiet = CliRun.of("forward", "--model", "resnet_v2_18");
     assertThat(quiet.err()).doesNotContain("\tat ");
