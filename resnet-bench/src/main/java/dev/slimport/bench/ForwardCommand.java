@@ -69,7 +69,7 @@ public final class ForwardCommand extends BenchCommand {
 
   @Option(
       names = "--no-trace",
-      description = "Skip the traced step (graph time vs wall time, time per op type) after the timed steps.")
+      description = "Skip the two traced steps (graph time vs wall time, time per op type) after the timed steps.")
   boolean noTrace;
 
   @Override

@@ -55,7 +55,7 @@ public final class ResNetBenchCli implements Callable<Integer> {
   @Option(
       names = "--verbose",
       scope = ScopeType.INHERIT,
-      description = "Show stack traces on errors and debug logs.")
+      description = "Show stack traces on errors.")
   boolean verbose;
 
   /** {@code resnet-bench} alone: {@code forward} with its defaults. */
