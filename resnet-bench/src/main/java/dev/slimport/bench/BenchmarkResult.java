@@ -1,0 +1,133 @@
+/*
+ * Copyright 2026 The slimport Authors.
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file.
+ */
+package dev.slimport.bench;
+
+import java.util.List;
+
+/**
+ * One {@code forward} run, as written by {@code --format json} (snake_case keys) and read back by {@code plot}.
+ *
+ * @param schemaVersion {@value #SCHEMA_VERSION}
+ * @param startedAt the local start time, ISO-8601
+ * @param config what was asked for and used
+ * @param environment where it ran
+ * @param model the network's size
+ * @param timings build, init, first step, warm-up and every timed step
+ * @param summary statistics of the timed steps (null when none completed)
+ * @param throughput images/s and GFLOP/s from the mean step time (null when no step completed)
+ * @param trace one traced step: graph time versus wall time and time per op type (null when not traced)
+ * @param precisionCheck the logits against fp32 on the same weights (null for fp32 runs)
+ */
+public record BenchmarkResult(
+    int schemaVersion,
+    String startedAt,
+    Config config,
+    EnvironmentInfo environment,
+    ModelInfo model,
+    Timings timings,
+    LatencyStats summary,
+    Throughput throughput,
+    StepTrace trace,
+    PrecisionCheck precisionCheck) {
+
+  /** The version of this layout. */
+  public static final int SCHEMA_VERSION = 1;
+
+  /**
+   * The run's configuration.
+   *
+   * @param model e.g. {@code resnet_v2_152}
+   * @param batchSize images per step
+   * @param height image height
+   * @param width image width
+   * @param numClasses logits per image
+   * @param outputStride the output stride asked for, or null
+   * @param dataFormat NHWC or NCHW
+   * @param precision fp32, bf16 or fp16
+   * @param seed the seed
+   * @param input random (in graph) or fixed (fed)
+   * @param warmup burn-in steps
+   * @param numBatches timed steps asked for
+   * @param deviceRequested the {@code --device} value
+   * @param deviceUsed the device the graph ran on
+   * @param intraOpThreads 0 = TensorFlow's choice
+   * @param interOpThreads 0 = TensorFlow's choice
+   * @param xla whether XLA was asked for
+   */
+  public record Config(
+      String model,
+      int batchSize,
+      int height,
+      int width,
+      int numClasses,
+      Integer outputStride,
+      String dataFormat,
+      String precision,
+      long seed,
+      String input,
+      int warmup,
+      int numBatches,
+      String deviceRequested,
+      String deviceUsed,
+      int intraOpThreads,
+      int interOpThreads,
+      boolean xla) {}
+
+  /**
+   * The network's size.
+   *
+   * @param scope the variable scope
+   * @param parameters all variables' scalars (moving statistics included)
+   * @param trainableParameters trainable scalars
+   * @param multiplyAddsPerImage the convolutions' multiply-adds per image (-1 if unknown)
+   * @param gflopPerBatch {@code 2 * multiplyAdds * batch / 1e9}
+   */
+  public record ModelInfo(
+      String scope, long parameters, long trainableParameters, long multiplyAddsPerImage, double gflopPerBatch) {}
+
+  /**
+   * Times in seconds.
+   *
+   * @param graphBuildSeconds building the graph in Java
+   * @param sessionInitSeconds creating the session and running the initializers
+   * @param firstStepSeconds the first step (Grappler, oneDNN primitive creation, XLA compilation)
+   * @param warmupSeconds every burn-in step
+   * @param stepSeconds every timed step
+   * @param interrupted whether the run was cut short (Ctrl-C)
+   */
+  public record Timings(
+      double graphBuildSeconds,
+      double sessionInitSeconds,
+      double firstStepSeconds,
+      List<Double> warmupSeconds,
+      List<Double> stepSeconds,
+      boolean interrupted) {}
+
+  /**
+   * Rates from the mean step time.
+   *
+   * @param imagesPerSecond batch / mean
+   * @param gflopsPerSecond {@code gflopPerBatch / mean}
+   */
+  public record Throughput(double imagesPerSecond, double gflopsPerSecond) {}
+
+  /**
+   * The low-precision logits against float32 logits of the same weights on the same images.
+   *
+   * @param reference {@code fp32}
+   * @param images how many images were compared
+   * @param maxAbsDifference {@code max |low - fp32|}
+   * @param maxAbsReference {@code max |fp32|}
+   * @param relativeDifference {@code maxAbsDifference / maxAbsReference}
+   * @param top1Matches images whose arg-max class agrees
+   */
+  public record PrecisionCheck(
+      String reference,
+      int images,
+      double maxAbsDifference,
+      double maxAbsReference,
+      double relativeDifference,
+      int top1Matches) {}
+}

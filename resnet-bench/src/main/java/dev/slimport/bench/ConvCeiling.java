@@ -1,0 +1,137 @@
+/*
+ * Copyright 2026 The slimport Authors.
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file.
+ */
+package dev.slimport.bench;
+
+import dev.slimport.resnet.runtime.DeviceRequest;
+import java.util.Arrays;
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.random.RandomUniform;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TFloating;
+
+/**
+ * The machine's convolution ceiling: one plain TensorFlow {@code Conv2D}, 3×3, 256→256 channels, stride 1, SAME, on
+ * a {@code [batch, 56, 56, 256]} NHWC input — the shape of ResNet's {@code block1} 3×3 convolutions at 224×224 —
+ * with input and filter held in variables of the compute type, so a step is the convolution alone.
+ */
+public final class ConvCeiling {
+  private ConvCeiling() {}
+
+  /** Input height and width. */
+  public static final int SIZE = 56;
+  /** Input and output channels. */
+  public static final int CHANNELS = 256;
+  /** Kernel height and width. */
+  public static final int KERNEL = 3;
+
+  /**
+   * The measurement of one precision.
+   *
+   * @param precision fp32, bf16 or fp16
+   * @param batchSize the batch
+   * @param flopPerStep {@code 2 * 3*3*256*256 * 56*56 * batch}
+   * @param warmupSeconds the burn-in steps
+   * @param stepSeconds the timed steps
+   * @param summary their statistics
+   * @param gflopsPerSecond {@code flopPerStep / mean / 1e9}
+   * @param bestGflopsPerSecond {@code flopPerStep / fastest step / 1e9}: the ceiling with the least interference
+   * @param kernel the op type that ran the convolution (from a traced step), e.g. {@code _MklNativeConv2D}
+   */
+  public record Measurement(
+      String precision,
+      int batchSize,
+      double flopPerStep,
+      List<Double> warmupSeconds,
+      List<Double> stepSeconds,
+      LatencyStats summary,
+      double gflopsPerSecond,
+      double bestGflopsPerSecond,
+      String kernel) {}
+
+  /** The floating-point operations of one step. */
+  public static double flopPerStep(int batch) {
+    return 2.0 * KERNEL * KERNEL * CHANNELS * CHANNELS * SIZE * SIZE * batch;
+  }
+
+  /**
+   * A lower bound of the memory one measurement needs: the float32 input generated at initialization, its cast copy,
+   * and the output, all {@code [batch, 56, 56, 256]}.
+   */
+  public static long bytesNeeded(int batch) {
+    return 3L * 4 * batch * SIZE * SIZE * CHANNELS;
+  }
+
+  /** Builds the convolution in {@code precision}, runs {@code warmup} + {@code steps} steps and measures them. */
+  public static Measurement measure(
+      Precision precision, int batch, int warmup, int steps, long seed, DeviceRequest device, ConfigProto config) {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g).withDevice(device.toDeviceSpec());
+      Operand<? extends TFloating> conv = build(tf, precision.type(), batch, seed);
+      try (Session s = new Session(g, config)) {
+        s.initialize();
+        Session.Runner runner = s.runner().addTarget(conv.op());
+        double[] warm = new double[warmup];
+        for (int i = 0; i < warmup; i++) {
+          warm[i] = time(runner);
+        }
+        double[] timed = new double[steps];
+        for (int i = 0; i < steps; i++) {
+          timed[i] = time(runner);
+        }
+        String kernel = tracedKernel(s, conv);
+        LatencyStats stats = LatencyStats.of(timed);
+        double flop = flopPerStep(batch);
+        return new Measurement(precision.label(), batch, flop, boxed(warm), boxed(timed), stats,
+            flop / stats.mean() / 1e9, flop / stats.min() / 1e9, kernel);
+      }
+    }
+  }
+
+  private static <T extends TFloating> Operand<T> build(Ops tf, Class<T> type, int batch, long seed) {
+    Ops init = tf.withInitScope();
+    Operand<TFloat32> x32 =
+        init.random.randomUniform(init.constant(new long[] {batch, SIZE, SIZE, CHANNELS}), TFloat32.class,
+            RandomUniform.seed(seed), RandomUniform.seed2(1L));
+    Operand<TFloat32> w32 =
+        init.math.mul(
+            init.random.randomUniform(init.constant(new long[] {KERNEL, KERNEL, CHANNELS, CHANNELS}),
+                TFloat32.class, RandomUniform.seed(seed), RandomUniform.seed2(2L)),
+            init.constant(1f / (KERNEL * KERNEL * CHANNELS)));
+    Operand<T> x = tf.withName("input").variable(init.dtypes.cast(x32, type));
+    Operand<T> w = tf.withName("filter").variable(init.dtypes.cast(w32, type));
+    return tf.withName("conv").nn.conv2d(x, w, Arrays.asList(1L, 1L, 1L, 1L), "SAME");
+  }
+
+  private static double time(Session.Runner runner) {
+    long t0 = System.nanoTime();
+    try (Result r = runner.run()) {
+      return (System.nanoTime() - t0) / 1e9;
+    }
+  }
+
+  private static String tracedKernel(Session s, Operand<?> conv) {
+    Session.Runner traced =
+        s.runner().addTarget(conv.op())
+            .setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
+    long t0 = System.nanoTime();
+    try (Result r = traced.runAndFetchMetadata()) {
+      RunMetadata m = r.getMetadata().orElse(RunMetadata.getDefaultInstance());
+      StepTrace trace = StepTrace.of(m, (System.nanoTime() - t0) / 1e9);
+      return trace.opTypes().isEmpty() ? "" : trace.opTypes().get(0).type();
+    }
+  }
+
+  private static List<Double> boxed(double[] v) {
+    return Arrays.stream(v).boxed().toList();
+  }
+}

@@ -1,0 +1,386 @@
+/*
+ * Copyright 2026 The slimport Authors.
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file.
+ */
+package dev.slimport.bench;
+
+import dev.slimport.resnet.net.ResNetModel;
+import dev.slimport.resnet.runtime.CpuInfo;
+import dev.slimport.resnet.runtime.DeviceRequest;
+import dev.slimport.resnet.runtime.Devices;
+import dev.slimport.resnet.runtime.SessionConfigs;
+import dev.slimport.resnet.slim.DataFormat;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.tensorflow.types.TFloat32;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code resnet-bench forward}: the seed notebook's benchmark. Builds {@code resnet_v2_<N>} once with the inference
+ * arg scope, runs {@code --warmup} burn-in steps and {@code --num-batches} timed steps, prints the seed's lines and a
+ * summary (median, p90, images/s, achieved GFLOP/s, build/init/first-step times, a traced step's graph time versus
+ * wall time and the kernel time per op type, and for bf16/fp16 the logits' difference from fp32).
+ */
+@Command(
+    name = "forward",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "The seed notebook's forward benchmark (the default command).",
+      "Prints '<time>: step N, duration = D' every 10 steps, '<time>: forward across N steps, M +/- S sec / batch'"
+          + " and a summary. Ctrl-C prints the summary of the steps done so far."
+    })
+public final class ForwardCommand extends BenchCommand {
+
+  /** The exit code after Ctrl-C (128 + SIGINT), once the partial summary is printed. */
+  static final int EXIT_INTERRUPTED = 130;
+
+  @Mixin ModelOptions modelOptions = new ModelOptions();
+  @Mixin RuntimeOptions runtimeOptions = new RuntimeOptions();
+  @Mixin OutputOptions outputOptions = new OutputOptions();
+
+  @Option(names = "--warmup", defaultValue = "10", description = "Burn-in steps, not timed (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(
+      names = "--num-batches",
+      defaultValue = "100",
+      description = "Timed steps (default: ${DEFAULT-VALUE}).")
+  int numBatches;
+
+  @Option(
+      names = "--input",
+      defaultValue = "random",
+      description = "random: random_uniform generated in the graph each step (the seed's); fixed: one host tensor"
+          + " fed each step (default: ${DEFAULT-VALUE}).")
+  String input;
+
+  @Option(names = "--plot", description = "Also draw the step durations with their mean to FILE.png or FILE.svg.")
+  Path plot;
+
+  @Option(
+      names = "--no-trace",
+      description = "Skip the two traced steps (graph time vs wall time, time per op type) after the timed steps.")
+  boolean noTrace;
+
+  @Override
+  protected int run() throws Exception {
+    ModelSpec spec = modelOptions.toSpec();
+    DeviceRequest requested = runtimeOptions.deviceRequest();
+    SessionConfigs configs = runtimeOptions.sessionConfigs();
+    OutputOptions.Format format = outputOptions.format();
+    if (warmup < 0) {
+      throw new IllegalArgumentException("--warmup: must be >= 0, got " + warmup);
+    }
+    if (numBatches < 1) {
+      throw new IllegalArgumentException("--num-batches: must be >= 1 (timed steps), got " + numBatches);
+    }
+    ForwardBenchmark.InputMode inputMode = parseInput(input);
+    outputOptions.checkOutputWritable();
+    Charts.checkPlotFile("--plot", plot);
+    checkDataFormat(spec, requested.isGpu());
+
+    boolean quiet = outputOptions.quiet;
+    PrintWriter report = format == OutputOptions.Format.TEXT || outputOptions.output != null ? out() : err();
+    LocalDateTime startedAt = LocalDateTime.now();
+    try (Progress progress = Progress.create(err(), !quiet && Progress.interactive())) {
+      progress.phase("listing devices");
+      List<Devices.Device> devices = Devices.list(configs.toConfigProto());
+      Devices.Resolution resolution =
+          runtimeOptions.resolve(devices, message -> {
+            progress.clear();
+            warn(message);
+          });
+      DeviceRequest device = resolution.used();
+      if (!device.isGpu()) {
+        checkDataFormat(spec, false);
+      }
+      warnAboutSpeed(spec, device, configs, progress);
+      EnvironmentInfo env = EnvironmentInfo.detect(devices);
+
+      progress.phase("building " + spec.depth().scopeName() + " graph");
+      try (ForwardBenchmark bench = ForwardBenchmark.build(spec, inputMode, device)) {
+        checkMemory(bench, env, spec);
+        progress.phase("initializing session");
+        double initSeconds = bench.initialize(configs.toConfigProto());
+        Run run = new Run(spec, requested, device, configs, inputMode, env, bench, initSeconds, startedAt, report);
+        Thread hook = new Thread(() -> run.finish(null, null, true), "resnet-bench-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        boolean shuttingDown = false;
+        try {
+          for (int i = 0; i < warmup; i++) {
+            progress.phase(String.format(Locale.ROOT, "warm-up step %d/%d", i + 1, warmup));
+            run.warmup[i] = bench.step();
+            run.warmupDone = i + 1;
+          }
+          progress.clear();
+          for (int i = 0; i < numBatches; i++) {
+            double d = bench.step();
+            run.steps[i] = d;
+            run.stepsDone = i + 1;
+            if (SeedFormat.printsStep(i)) {
+              String line = SeedFormat.stepLine(LocalDateTime.now(), i, d);
+              run.stepLines.add(line);
+              if (!quiet) {
+                report.println(line);
+                report.flush();
+              }
+            }
+          }
+        } finally {
+          try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+          } catch (IllegalStateException e) {
+            shuttingDown = true;
+          }
+        }
+        if (shuttingDown) {
+          return EXIT_INTERRUPTED;
+        }
+        StepTrace trace = null;
+        if (!noTrace) {
+          progress.phase("tracing two steps");
+          trace = bench.trace();
+        }
+        BenchmarkResult.PrecisionCheck check = null;
+        if (spec.precision() != Precision.FP32) {
+          progress.phase("comparing logits with fp32");
+          check = compareWithFp32(bench, device, configs);
+        }
+        progress.clear();
+        return run.finish(trace, check, false);
+      }
+    }
+  }
+
+  /** The state of one run: everything the summary needs, shared with the Ctrl-C hook. */
+  private final class Run {
+    final ModelSpec spec;
+    final DeviceRequest requested;
+    final DeviceRequest device;
+    final SessionConfigs configs;
+    final ForwardBenchmark.InputMode inputMode;
+    final EnvironmentInfo env;
+    final ResNetModel model;
+    final long multiplyAdds;
+    final double buildSeconds;
+    final double initSeconds;
+    final LocalDateTime startedAt;
+    final PrintWriter report;
+    final double[] warmup = new double[ForwardCommand.this.warmup];
+    final double[] steps = new double[numBatches];
+    final AtomicBoolean claimed = new AtomicBoolean();
+    final List<String> stepLines = java.util.Collections.synchronizedList(new ArrayList<>());
+    volatile int warmupDone;
+    volatile int stepsDone;
+
+    Run(ModelSpec spec, DeviceRequest requested, DeviceRequest device, SessionConfigs configs,
+        ForwardBenchmark.InputMode inputMode, EnvironmentInfo env, ForwardBenchmark bench, double initSeconds,
+        LocalDateTime startedAt, PrintWriter report) {
+      this.spec = spec;
+      this.requested = requested;
+      this.device = device;
+      this.configs = configs;
+      this.inputMode = inputMode;
+      this.env = env;
+      this.model = bench.model();
+      this.multiplyAdds = model.multiplyAdds().orElse(-1);
+      this.buildSeconds = bench.buildSeconds();
+      this.initSeconds = initSeconds;
+      this.startedAt = startedAt;
+      this.report = report;
+    }
+
+    /**
+     * Prints and writes the result once (the main thread or the Ctrl-C hook, whichever comes first); returns the
+     * exit code: 0, {@link #EXIT_INTERRUPTED}, or 1 when a file could not be written.
+     */
+    int finish(StepTrace trace, BenchmarkResult.PrecisionCheck check, boolean interrupted) {
+      if (!claimed.compareAndSet(false, true)) {
+        return EXIT_INTERRUPTED;
+      }
+      int w = warmupDone;
+      int n = stepsDone;
+      BenchmarkResult result = result(Arrays.copyOf(warmup, w), Arrays.copyOf(steps, n), trace, check, interrupted);
+      List<String> summary = Reports.forwardSummary(result, LocalDateTime.now());
+      summary.forEach(report::println);
+      report.flush();
+      List<String> text = new ArrayList<>(stepLines);
+      text.addAll(summary);
+      try {
+        writeDocuments(result, text);
+      } catch (IOException e) {
+        err().println(ForwardCommand.this.spec.qualifiedName() + ": error: cannot write results: " + e.getMessage());
+        err().flush();
+        return 1;
+      }
+      return interrupted ? EXIT_INTERRUPTED : 0;
+    }
+
+    private BenchmarkResult result(
+        double[] warm, double[] timed, StepTrace trace, BenchmarkResult.PrecisionCheck check, boolean interrupted) {
+      double first = warm.length > 0 ? warm[0] : timed.length > 0 ? timed[0] : Double.NaN;
+      double gflopPerBatch = multiplyAdds < 0 ? Double.NaN : 2.0 * multiplyAdds * spec.batchSize() / 1e9;
+      LatencyStats stats = timed.length == 0 ? null : LatencyStats.of(timed);
+      BenchmarkResult.Throughput throughput =
+          stats == null
+              ? null
+              : new BenchmarkResult.Throughput(spec.batchSize() / stats.mean(), gflopPerBatch / stats.mean());
+      return new BenchmarkResult(
+          BenchmarkResult.SCHEMA_VERSION,
+          startedAt.toString(),
+          new BenchmarkResult.Config(
+              spec.depth().scopeName(), spec.batchSize(), spec.height(), spec.width(), spec.numClasses(),
+              spec.outputStride(), spec.dataFormat().name(), spec.precision().label(), spec.seed(),
+              inputMode.name().toLowerCase(Locale.ROOT), ForwardCommand.this.warmup, numBatches, requested.toString(),
+              device.toString(), configs.intraOpThreads(), configs.interOpThreads(), configs.xla()),
+          env,
+          new BenchmarkResult.ModelInfo(
+              model.scope(), model.parameterCount(), model.trainableParameterCount(), multiplyAdds, gflopPerBatch),
+          new BenchmarkResult.Timings(buildSeconds, initSeconds, first, boxed(warm), boxed(timed), interrupted),
+          stats,
+          throughput,
+          trace,
+          check);
+    }
+  }
+
+  private void writeDocuments(BenchmarkResult result, List<String> text) throws IOException {
+    OutputOptions.Format format = outputOptions.format();
+    String document =
+        switch (format) {
+          case JSON -> ResultWriter.json(result);
+          case CSV -> ResultWriter.csv(result);
+          case TEXT -> String.join(System.lineSeparator(), text) + System.lineSeparator();
+        };
+    if (outputOptions.output != null) {
+      ResultWriter.writeAtomically(outputOptions.output, document);
+    } else if (format != OutputOptions.Format.TEXT) {
+      out().print(document);
+      out().flush();
+    }
+    if (plot != null && !result.timings().stepSeconds().isEmpty()) {
+      Charts.save(Charts.stepChart(result), plot);
+    }
+  }
+
+  private static List<Double> boxed(double[] values) {
+    List<Double> out = new ArrayList<>(values.length);
+    for (double v : values) {
+      out.add(v);
+    }
+    return List.copyOf(out);
+  }
+
+  private static ForwardBenchmark.InputMode parseInput(String value) {
+    for (ForwardBenchmark.InputMode m : ForwardBenchmark.InputMode.values()) {
+      if (m.name().equalsIgnoreCase(value == null ? "" : value.trim())) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException("--input: unknown input '" + value + "'; allowed: random, fixed");
+  }
+
+  /**
+   * NCHW is refused on a CPU: TensorFlow's own CPU convolutions are NHWC-only, and through oneDNN the NCHW graph ran
+   * 15x slower than NHWC on this project's reference CPU (resnet_v2_50, batch 8: 12.2 s vs 0.81 s per batch; see
+   * docs/benchmarks.md), so a CPU number for NCHW would only mislead. GPUs take both.
+   */
+  static void checkDataFormat(ModelSpec spec, boolean onGpu) {
+    if (spec.dataFormat() == DataFormat.NCHW && !onGpu) {
+      throw new UsageException(
+          "--data-format NCHW: not on a CPU (NHWC-only CPU kernels; through oneDNN NCHW measured 15x slower);"
+              + " allowed on a CPU: NHWC; NCHW is for --device gpu");
+    }
+  }
+
+  private void warnAboutSpeed(ModelSpec spec, DeviceRequest device, SessionConfigs configs, Progress progress) {
+    List<String> warnings = new ArrayList<>();
+    if (!device.isGpu()) {
+      CpuInfo cpu = CpuInfo.detect();
+      if (spec.precision() == Precision.BF16 && !cpu.hasNativeBf16()) {
+        warnings.add("--precision bf16: this CPU has no AVX512-BF16/AMX-BF16, so bfloat16 is emulated and"
+            + " usually slower than fp32");
+      }
+      if (spec.precision() == Precision.FP16) {
+        warnings.add("--precision fp16 targets GPUs; on a CPU float16 kernels are slow"
+            + (cpu.hasNativeFp16() ? "" : " (this CPU has no AVX512-FP16/AMX-FP16)"));
+      }
+      if (configs.xla() && !SessionConfigs.xlaCpuJitEnabled()) {
+        warnings.add("--xla on a CPU needs TF_XLA_FLAGS=" + SessionConfigs.XLA_CPU_FLAGS
+            + " set before the JVM starts (bin/resnet-bench does it); running without XLA");
+      }
+    }
+    if (!warnings.isEmpty() && !outputOptions.quiet) {
+      progress.clear();
+      warnings.forEach(this::warn);
+    }
+  }
+
+  private void checkMemory(ForwardBenchmark bench, EnvironmentInfo env, ModelSpec spec) {
+    MemoryEstimate m = MemoryEstimate.of(bench.graph());
+    long available = env.memoryAvailableBytes();
+    if (available > 0 && m.estimateBytes() > available) {
+      throw new RunFailure(String.format(Locale.ROOT,
+          "--batch-size %d: one step needs at least %.1f GiB (largest activation %.1f GiB) but %.1f GiB of memory"
+              + " is available; use a smaller --batch-size or --image-size",
+          spec.batchSize(), m.estimateBytes() / 1073741824.0, m.largestTensorBytes() / 1073741824.0,
+          available / 1073741824.0));
+    }
+  }
+
+  /**
+   * Runs the benchmark graph and an fp32 twin (same seed, so the same weights) on the same host images and compares
+   * their float32 logits.
+   */
+  private BenchmarkResult.PrecisionCheck compareWithFp32(
+      ForwardBenchmark bench, DeviceRequest device, SessionConfigs configs) {
+    ModelSpec spec = bench.spec();
+    try (TFloat32 images = ForwardBenchmark.uniformImages(spec, spec.batchSize());
+        ForwardBenchmark reference =
+            ForwardBenchmark.build(spec.withPrecision(Precision.FP32), ForwardBenchmark.InputMode.RANDOM, device)) {
+      reference.initialize(configs.toConfigProto());
+      float[] low = bench.outputs(images);
+      float[] ref = reference.outputs(images);
+      return compare(low, ref, spec.batchSize());
+    }
+  }
+
+  /** The comparison of {@code low} with {@code ref}, both {@code [batch, classes]} row-major. */
+  static BenchmarkResult.PrecisionCheck compare(float[] low, float[] ref, int batch) {
+    double maxDiff = 0;
+    double maxRef = 0;
+    for (int i = 0; i < ref.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs((double) low[i] - ref[i]));
+      maxRef = Math.max(maxRef, Math.abs((double) ref[i]));
+    }
+    int classes = ref.length / batch;
+    int matches = 0;
+    for (int b = 0; b < batch; b++) {
+      if (argMax(low, b * classes, classes) == argMax(ref, b * classes, classes)) {
+        matches++;
+      }
+    }
+    return new BenchmarkResult.PrecisionCheck(
+        "fp32", batch, maxDiff, maxRef, maxRef > 0 ? maxDiff / maxRef : maxDiff, matches);
+  }
+
+  private static int argMax(float[] v, int offset, int n) {
+    int best = 0;
+    for (int i = 1; i < n; i++) {
+      if (v[offset + i] > v[offset + best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,67 @@
+/*
+ * Copyright 2026 The slimport Authors.
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file.
+ */
+package dev.slimport.bench;
+
+import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.net.ResNetArgScope;
+import dev.slimport.resnet.net.ResNetModel;
+import dev.slimport.resnet.net.ResNetV2;
+import dev.slimport.resnet.runtime.DeviceRequest;
+import dev.slimport.resnet.slim.DataFormat;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * A validated network configuration: what {@code resnet_v2_<N>(inputs, num_classes)} is built with in the seed
+ * notebook, inside {@code resnet_arg_scope()} with {@code is_training=False}.
+ *
+ * @param depth the network
+ * @param batchSize images per step
+ * @param height image height
+ * @param width image width
+ * @param numClasses logits per image, 0 for none
+ * @param outputStride the requested output stride, or null
+ * @param dataFormat the internal layout
+ * @param precision the compute precision
+ * @param seed the seed of the initializers and of the input
+ */
+public record ModelSpec(
+    Depth depth,
+    int batchSize,
+    int height,
+    int width,
+    int numClasses,
+    Integer outputStride,
+    DataFormat dataFormat,
+    Precision precision,
+    long seed) {
+
+  /** The same network in another precision (same weights: the initializers' seeds derive from names and seed). */
+  public ModelSpec withPrecision(Precision p) {
+    return new ModelSpec(depth, batchSize, height, width, numClasses, outputStride, dataFormat, p, seed);
+  }
+
+  /** Builds the inference network on {@code images} placed on {@code device}. */
+  public ResNetModel build(Ops tf, Operand<TFloat32> images, DeviceRequest device) {
+    return ResNetV2.builder(depth)
+        .numClasses(numClasses)
+        .isTraining(false)
+        .argScope(ResNetArgScope.resnetArgScope())
+        .outputStride(outputStride)
+        .dataFormat(dataFormat)
+        .computeType(precision.type())
+        .seed(seed)
+        .device(device.toDeviceSpec())
+        .build(tf, images);
+  }
+
+  /** A one-line description, e.g. {@code resnet_v2_152 fp32 NHWC, batch 32, 224x224, 1000 classes}. */
+  public String describe() {
+    return depth.scopeName() + " " + precision.label() + " " + dataFormat + ", batch " + batchSize + ", " + height
+        + "x" + width + ", " + (numClasses == 0 ? "no logits" : numClasses + " classes")
+        + (outputStride == null ? "" : ", output stride " + outputStride);
+  }
+}

@@ -1,0 +1,86 @@
+/*
+ * Copyright 2026 The slimport Authors.
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file.
+ */
+package dev.slimport.bench;
+
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The human-readable summary of a {@code forward} result. */
+public final class Reports {
+  private Reports() {}
+
+  /** How many op types the summary lists. */
+  static final int TOP_OP_TYPES = 5;
+
+  /**
+   * The seed's closing line ({@code forward across N steps, ...}) and the summary below it; for an interrupted run
+   * the line says how many of the steps were done.
+   */
+  public static List<String> forwardSummary(BenchmarkResult r, LocalDateTime now) {
+    List<String> lines = new ArrayList<>();
+    BenchmarkResult.Config c = r.config();
+    LatencyStats s = r.summary();
+    int asked = c.numBatches();
+    if (s == null) {
+      lines.add(SeedFormat.TIMESTAMP.format(now) + ": forward interrupted before the first timed step");
+    } else {
+      String line = SeedFormat.acrossLine(now, "forward", s);
+      if (r.timings().interrupted()) {
+        line += " (interrupted after " + s.count() + " of " + asked + " steps)";
+      }
+      lines.add(line);
+    }
+    lines.add(String.format(Locale.ROOT, "summary: %s %s %s, batch %d, %dx%d, %s, on %s%s, input %s",
+        c.model(), c.precision(), c.dataFormat(), c.batchSize(), c.height(), c.width(),
+        c.numClasses() == 0 ? "no logits" : c.numClasses() + " classes", c.deviceUsed(),
+        c.deviceUsed().equals(c.deviceRequested()) ? "" : " (asked for " + c.deviceRequested() + ")",
+        c.input().equals("random") ? "random_uniform in graph" : "fixed host tensor"));
+    EnvironmentInfo e = r.environment();
+    lines.add(String.format(Locale.ROOT, "  environment    TensorFlow %s (Java %s, %s), %s, %d cores, threads %s/%s"
+            + " (intra/inter, 0 = TF default)%s%s",
+        e.tfVersion(), e.tfJavaVersion(), e.nativeClassifier(), e.cpuModel(), e.logicalCores(), c.intraOpThreads(),
+        c.interOpThreads(), e.onednn() ? ", oneDNN" : "", c.xla() ? (e.xlaCpuJit() ? ", --xla with TF_XLA_FLAGS" : ", --xla (session option only)") : ""));
+    if (s != null) {
+      lines.add(String.format(Locale.ROOT, "  per batch      median %.3f s, p90 %.3f s, min %.3f s, max %.3f s",
+          s.median(), s.p90(), s.min(), s.max()));
+      BenchmarkResult.Throughput t = r.throughput();
+      BenchmarkResult.ModelInfo m = r.model();
+      lines.add(String.format(Locale.ROOT, "  throughput     %.1f images/s, %.1f GFLOP/s achieved (%.2f GFLOP per"
+              + " image = 2 x %,d multiply-adds)",
+          t.imagesPerSecond(), t.gflopsPerSecond(), 2.0 * m.multiplyAddsPerImage() / 1e9, m.multiplyAddsPerImage()));
+    }
+    BenchmarkResult.Timings tm = r.timings();
+    lines.add(String.format(Locale.ROOT, "  startup        graph build %.3f s, session init %.3f s, first step %.3f s",
+        tm.graphBuildSeconds(), tm.sessionInitSeconds(), tm.firstStepSeconds()));
+    StepTrace tr = r.trace();
+    if (tr != null) {
+      lines.add(String.format(Locale.ROOT, "  traced step    wall %.4f s, graph %.4f s (first kernel start to last"
+              + " kernel end; the other %.4f s: trace collection and the session call)",
+          tr.wallSeconds(), tr.graphSeconds(), tr.overheadSeconds()));
+      if (s != null) {
+        lines.add(String.format(Locale.ROOT, "  Java overhead  a no-op Runner.run() round trip takes %.1f us = %.4f%% of"
+                + " the mean step",
+            tr.noopRunSeconds() * 1e6, 100 * tr.noopRunSeconds() / s.mean()));
+      }
+      StringBuilder ops = new StringBuilder("  kernel time   ");
+      for (int i = 0; i < Math.min(TOP_OP_TYPES, tr.opTypes().size()); i++) {
+        StepTrace.OpTypeTime o = tr.opTypes().get(i);
+        ops.append(i == 0 ? " " : ", ")
+            .append(String.format(Locale.ROOT, "%s %.1f%% (%d)", o.type(), 100 * o.share(), o.count()));
+      }
+      lines.add(ops.toString());
+    }
+    BenchmarkResult.PrecisionCheck p = r.precisionCheck();
+    if (p != null) {
+      lines.add(String.format(Locale.ROOT, "  %s vs fp32   max |logit diff| %.4g = %.2e of max |logit| %.4g;"
+              + " top-1 agrees on %d/%d images",
+          c.precision(), p.maxAbsDifference(), p.relativeDifference(), p.maxAbsReference(), p.top1Matches(),
+          p.images()));
+    }
+    return lines;
+  }
+}

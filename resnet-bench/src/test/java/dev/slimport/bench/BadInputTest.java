@@ -1,0 +1,141 @@
+/*
+ * Copyright 2026 The slimport Authors.
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file.
+ */
+package dev.slimport.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every bad input of the issue: its exit code and a one-line message naming the option and what is allowed. */
+class BadInputTest {
+
+  static Stream<Arguments> usageErrors() {
+    return Stream.of(
+        Arguments.of(List.of("--model", "resnet_v2_18"),
+            "--model: unknown model 'resnet_v2_18'; allowed: resnet_v2_50, resnet_v2_101, resnet_v2_152, resnet_v2_200"),
+        Arguments.of(List.of("--batch-size", "0"), "--batch-size: must be >= 1, got 0"),
+        Arguments.of(List.of("--batch-size", "-4"), "--batch-size: must be >= 1, got -4"),
+        Arguments.of(List.of("--batch-size", "many"), "Invalid value for option '--batch-size': 'many' is not an int"),
+        Arguments.of(List.of("--image-size", "16"), "--image-size: must be >= 32 for resnet_v2_50"),
+        Arguments.of(List.of("--height", "224", "--width", "31"), "--height/--width: must be >= 32"),
+        Arguments.of(List.of("--output-stride", "8", "--image-size", "7"),
+            "--image-size: must be >= 8 for resnet_v2_50 (its output stride with --output-stride 8"),
+        Arguments.of(List.of("--output-stride", "6"),
+            "--output-stride: 6: The output_stride needs to be a multiple of 4. Allowed: 4, 8, 16, 32"),
+        Arguments.of(List.of("--output-stride", "64"),
+            "--output-stride: 64: The target output_stride cannot be reached."),
+        Arguments.of(List.of("--num-batches", "0"), "--num-batches: must be >= 1 (timed steps), got 0"),
+        Arguments.of(List.of("--warmup", "-1"), "--warmup: must be >= 0, got -1"),
+        Arguments.of(List.of("--precision", "fp8"), "--precision: unknown precision 'fp8'; allowed: fp32, bf16, fp16"),
+        Arguments.of(List.of("--data-format", "NWHC"), "--data-format: unknown data format 'NWHC'; allowed: NHWC, NCHW"),
+        Arguments.of(List.of("--data-format", "NCHW"), "--data-format NCHW: not on a CPU"),
+        Arguments.of(List.of("--device", "tpu"), "--device: unknown device 'tpu'; allowed: cpu, gpu, gpu:N"),
+        Arguments.of(List.of("--device", "gpu", "--strict-device"),
+            "--device gpu:0: the TensorFlow native library in use is the CPU build"),
+        Arguments.of(List.of("--input", "file"), "--input: unknown input 'file'; allowed: random, fixed"),
+        Arguments.of(List.of("--format", "xml"), "--format: unknown format 'xml'; allowed: text, json, csv"),
+        Arguments.of(List.of("--output", "/nonexistent-dir/run.json"), "--output: the directory of"),
+        Arguments.of(List.of("--plot", "steps.gif"), "--plot: unknown chart type 'steps.gif'; allowed: a .png or .svg"),
+        Arguments.of(List.of("--intra-op-threads", "-2"), "--intra-op-threads: must be >= 0"),
+        Arguments.of(List.of("--bogus"), "Unknown option: '--bogus'"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("usageErrors")
+  void usage_errors_exit_2_with_one_line(List<String> bad, String message) {
+    List<String> args = new ArrayList<>(List.of("forward", "--model", "resnet_v2_50", "-b", "1", "--image-size",
+        "64", "--warmup", "0", "--num-batches", "1"));
+    args.addAll(bad);
+    CliRun run = CliRun.of(args.toArray(String[]::new));
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+    assertThat(run.err().strip()).as(run.toString()).doesNotContain("\n").contains(message)
+        .startsWith("resnet-bench forward: ");
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void unwritable_output_is_a_usage_error(@TempDir Path dir) throws IOException {
+    Path folder = Files.createDirectory(dir.resolve("a-folder"));
+    CliRun run = CliRun.of("forward", "--output", folder.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--output: '" + folder + "' is a directory");
+  }
+
+  @Test
+  void usage_errors_without_the_command_name_go_to_forward() {
+    CliRun run = CliRun.of("--batch-size", "0");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().strip()).isEqualTo("resnet-bench forward: --batch-size: must be >= 1, got 0");
+
+    CliRun typo = CliRun.of("forwrd");
+    assertThat(typo.exitCode()).isEqualTo(2);
+    assertThat(typo.err().strip())
+        .isEqualTo("resnet-bench: unknown command 'forwrd'; allowed: forward, describe, info, ceiling, plot, help"
+            + " (see --help)");
+  }
+
+  @Test
+  void a_batch_that_exhausts_memory_is_a_runtime_error_without_stack_trace() {
+    CliRun run = CliRun.of("forward", "--model", "resnet_v2_50", "--batch-size", "1000000", "--image-size", "64",
+        "--warmup", "0", "--num-batches", "1");
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(run.err().strip()).doesNotContain("\n")
+        .startsWith("resnet-bench forward: error: --batch-size 1000000: one step needs at least")
+        .contains("use a smaller --batch-size");
+  }
+
+  @Test
+  void a_ceiling_batch_that_exhausts_memory_is_a_runtime_error() {
+    CliRun run = CliRun.of("ceiling", "--batch-size", "100000", "--precision", "fp32");
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(run.err().strip()).doesNotContain("\n")
+        .startsWith("resnet-bench ceiling: error: --batch-size 100000: the convolution needs at least");
+  }
+
+  @Test
+  void verbose_shows_the_stack_trace() {
+    CliRun quiet = CliRun.of("forward", "--model", "resnet_v2_18");
+    assertThat(quiet.err()).doesNotContain("\tat ");
+    CliRun verbose = CliRun.of("--verbose", "forward", "--model", "resnet_v2_18");
+    assertThat(verbose.exitCode()).isEqualTo(2);
+    assertThat(verbose.err()).contains("--model: unknown model").contains("\tat dev.slimport");
+    CliRun inherited = CliRun.of("forward", "--model", "resnet_v2_18", "--verbose");
+    assertThat(inherited.err()).contains("\tat dev.slimport");
+  }
+
+  @Test
+  void a_missing_gpu_falls_back_to_the_cpu_with_a_warning() {
+    List<String> args = new ArrayList<>(Arrays.asList(ForwardCommandTest.TINY));
+    args.addAll(0, List.of("forward", "--device", "gpu:1", "--no-trace", "--quiet"));
+    CliRun run = CliRun.of(args.toArray(String[]::new));
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.err()).contains("warning: --device gpu:1 is not available, running on the CPU");
+    assertThat(run.out()).contains("on cpu (asked for gpu:1)");
+  }
+
+  @Test
+  void describe_and_plot_reject_bad_input() {
+    assertThat(CliRun.of("describe", "--format", "csv").err())
+        .contains("--format: unknown format 'csv'; allowed: text, json");
+    CliRun plot = CliRun.of("plot", "missing.json", "--output", "x.png");
+    assertThat(plot.exitCode()).isEqualTo(2);
+    assertThat(plot.err()).contains("RESULT.json: cannot read 'missing.json'");
+    CliRun noFiles = CliRun.of("plot", "--output", "x.png");
+    assertThat(noFiles.exitCode()).isEqualTo(2);
+    assertThat(CliRun.of("ceiling", "--precision", "int8").err())
+        .contains("--precision: unknown precision 'int8'; allowed: fp32, bf16, fp16");
+  }
+}
