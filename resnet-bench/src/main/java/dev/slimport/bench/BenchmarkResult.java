@@ -65,6 +65,7 @@ public record BenchmarkResult(
       Integer outputStride,
       String dataFormat,
       String precision,
+      boolean optimized,
       long seed,
       String input,
       int warmup,

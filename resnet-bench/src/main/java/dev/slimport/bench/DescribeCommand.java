@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
     name = "describe",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = "A Keras model.summary()-like table of the network (no session is run).")
+    description = "A Keras model.summary()-like table of slim's graph (verbatim; --optimize does not apply; no session is run).")
 public final class DescribeCommand extends BenchCommand {
 
   @Mixin ModelOptions modelOptions = new ModelOptions();
@@ -52,7 +52,7 @@ public final class DescribeCommand extends BenchCommand {
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);
       ResNetModel model =
-          spec.build(tf, ResNetV2.imagesPlaceholder(tf, spec.batchSize(), spec.height(), spec.width()),
+          spec.unoptimized().build(tf, ResNetV2.imagesPlaceholder(tf, spec.batchSize(), spec.height(), spec.width()),
               DeviceRequest.CPU);
       ModelSummary summary = ModelSummary.of(model, spec);
       String document =

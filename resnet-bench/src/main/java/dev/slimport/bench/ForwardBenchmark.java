@@ -133,6 +133,7 @@ public final class ForwardBenchmark implements AutoCloseable {
     long t0 = System.nanoTime();
     session = new Session(graph, config);
     session.initialize();
+    model.loadWeights(session);
     runner = session.runner().fetch(fetch);
     if (hostInput != null) {
       runner.feed(images, hostInput);

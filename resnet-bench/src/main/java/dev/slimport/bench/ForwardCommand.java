@@ -240,7 +240,7 @@ public final class ForwardCommand extends BenchCommand {
           startedAt.toString(),
           new BenchmarkResult.Config(
               spec.depth().scopeName(), spec.batchSize(), spec.height(), spec.width(), spec.numClasses(),
-              spec.outputStride(), spec.dataFormat().name(), spec.precision().label(), spec.seed(),
+              spec.outputStride(), spec.dataFormat().name(), spec.precision().label(), spec.optimize(), spec.seed(),
               inputMode.name().toLowerCase(Locale.ROOT), ForwardCommand.this.warmup, numBatches, requested.toString(),
               device.toString(), configs.intraOpThreads(), configs.interOpThreads(), configs.xla()),
           env,

@@ -61,6 +61,15 @@ public final class ModelOptions {
   String precision;
 
   @Option(
+      names = "--optimize",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description = "Fold the batch norms into the convolutions (inference-optimized graph, same numbers up to"
+          + " rounding); --no-optimize runs slim's graph verbatim (default: optimized).")
+  boolean optimize;
+
+  @Option(
       names = "--seed",
       defaultValue = "0",
       description = "Seed of the variables' initializers and the input (default: ${DEFAULT-VALUE}).")
@@ -96,6 +105,6 @@ public final class ModelOptions {
               + (outputStride == null ? "" : " with --output-stride " + outputStride)
               + "; smaller images leave no pixel per output position), got " + h + "x" + w);
     }
-    return new ModelSpec(depth, batchSize, h, w, numClasses, outputStride, format, p, seed);
+    return new ModelSpec(depth, batchSize, h, w, numClasses, outputStride, format, p, seed, optimize);
   }
 }

@@ -10,7 +10,10 @@ import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.net.ResNetV2;
 import dev.slimport.resnet.runtime.DeviceRequest;
 import dev.slimport.resnet.slim.DataFormat;
+import dev.slimport.resnet.slim.ModelWeights;
+import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
@@ -37,15 +40,34 @@ public record ModelSpec(
     Integer outputStride,
     DataFormat dataFormat,
     Precision precision,
-    long seed) {
+    long seed,
+    boolean optimize) {
 
   /** The same network in another precision (same weights: the initializers' seeds derive from names and seed). */
   public ModelSpec withPrecision(Precision p) {
-    return new ModelSpec(depth, batchSize, height, width, numClasses, outputStride, dataFormat, p, seed);
+    return new ModelSpec(depth, batchSize, height, width, numClasses, outputStride, dataFormat, p, seed, optimize);
   }
 
-  /** Builds the inference network on {@code images} placed on {@code device}. */
+  /** The same network built as slim's graph verbatim ({@code optimize=false}). */
+  public ModelSpec unoptimized() {
+    return new ModelSpec(depth, batchSize, height, width, numClasses, outputStride, dataFormat, precision, seed, false);
+  }
+
+  /**
+   * Builds the inference network on {@code images} placed on {@code device}. With {@code optimize}, the batch norms
+   * are folded (see {@link ResNetV2.Builder#foldBatchNorms}) using the seeded initial weights of slim's graph, so the
+   * optimized and the verbatim graph compute the same function; call {@link ResNetModel#loadWeights} after the
+   * session's initializers.
+   */
   public ResNetModel build(Ops tf, Operand<TFloat32> images, DeviceRequest device) {
+    ResNetV2.Builder builder = builder().device(device.toDeviceSpec());
+    if (optimize) {
+      builder.weights(initialWeights()).foldBatchNorms(true);
+    }
+    return builder.build(tf, images);
+  }
+
+  private ResNetV2.Builder builder() {
     return ResNetV2.builder(depth)
         .numClasses(numClasses)
         .isTraining(false)
@@ -53,15 +75,26 @@ public record ModelSpec(
         .outputStride(outputStride)
         .dataFormat(dataFormat)
         .computeType(precision.type())
-        .seed(seed)
-        .device(device.toDeviceSpec())
-        .build(tf, images);
+        .seed(seed);
+  }
+
+  /** The seeded initial values of slim's graph, from a scratch graph built and initialized on the CPU. */
+  private ModelWeights initialWeights() {
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      ResNetModel m =
+          builder().dataFormat(DataFormat.NHWC).computeType(TFloat32.class)
+              .build(tf, ResNetV2.imagesPlaceholder(tf, 1, height, width));
+      s.initialize();
+      return ModelWeights.read(s, m.variables());
+    }
   }
 
   /** A one-line description, e.g. {@code resnet_v2_152 fp32 NHWC, batch 32, 224x224, 1000 classes}. */
   public String describe() {
     return depth.scopeName() + " " + precision.label() + " " + dataFormat + ", batch " + batchSize + ", " + height
         + "x" + width + ", " + (numClasses == 0 ? "no logits" : numClasses + " classes")
-        + (outputStride == null ? "" : ", output stride " + outputStride);
+        + (outputStride == null ? "" : ", output stride " + outputStride)
+        + (optimize ? ", batch norms folded" : ", slim's graph verbatim");
   }
 }

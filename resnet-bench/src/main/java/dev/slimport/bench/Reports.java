@@ -34,8 +34,9 @@ public final class Reports {
       }
       lines.add(line);
     }
-    lines.add(String.format(Locale.ROOT, "summary: %s %s %s, batch %d, %dx%d, %s, on %s%s, input %s",
-        c.model(), c.precision(), c.dataFormat(), c.batchSize(), c.height(), c.width(),
+    lines.add(String.format(Locale.ROOT, "summary: %s %s %s%s, batch %d, %dx%d, %s, on %s%s, input %s",
+        c.model(), c.precision(), c.dataFormat(), c.optimized() ? " (batch norms folded)" : " (slim's graph verbatim)",
+        c.batchSize(), c.height(), c.width(),
         c.numClasses() == 0 ? "no logits" : c.numClasses() + " classes", c.deviceUsed(),
         c.deviceUsed().equals(c.deviceRequested()) ? "" : " (asked for " + c.deviceRequested() + ")",
         c.input().equals("random") ? "random_uniform in graph" : "fixed host tensor"));

@@ -54,9 +54,30 @@ class ForwardCommandTest {
     assertThat(lines.indexOf(steps.get(0))).isLessThan(lines.indexOf(across.get(0)));
 
     assertThat(run.out())
-        .contains("summary: resnet_v2_50 fp32 NHWC, batch 1, 64x64, 1000 classes, on cpu")
+        .contains("summary: resnet_v2_50 fp32 NHWC (batch norms folded), batch 1, 64x64, 1000 classes, on cpu")
         .contains("median", "p90", "images/s", "GFLOP/s achieved", "graph build", "session init", "first step")
         .contains("traced step", "graph", "Java overhead", "kernel time");
+  }
+
+  /**
+   * --no-optimize runs slim's graph: its parameter count is the plain-Java count of slim's variables (moving
+   * statistics included); the optimized graph has the same convolutions but no batch-norm variables left to fold,
+   * so it has fewer parameters and the same multiply-adds.
+   */
+  @Test
+  void no_optimize_runs_slims_graph_verbatim() throws IOException {
+    CliRun plain = CliRun.of(tiny("--format", "json", "--no-trace", "--no-optimize"));
+    CliRun folded = CliRun.of(tiny("--format", "json", "--no-trace"));
+    assertThat(plain.exitCode()).as(plain.toString()).isZero();
+    assertThat(folded.exitCode()).as(folded.toString()).isZero();
+    JsonNode p = ResultWriter.MAPPER.readTree(plain.out());
+    JsonNode f = ResultWriter.MAPPER.readTree(folded.out());
+    assertThat(p.get("config").get("optimized").asBoolean()).isFalse();
+    assertThat(p.get("model").get("parameters").asLong())
+        .isEqualTo(ReferenceCounts.of(new int[] {3, 4, 6, 3}, 64, 64, 1000).parameters());
+    assertThat(f.get("model").get("parameters").asLong()).isLessThan(p.get("model").get("parameters").asLong());
+    assertThat(f.get("model").get("multiply_adds_per_image").asLong())
+        .isEqualTo(p.get("model").get("multiply_adds_per_image").asLong());
   }
 
   @Test
@@ -77,6 +98,7 @@ class ForwardCommandTest {
     assertThat(config.get("data_format").asText()).isEqualTo("NHWC");
     assertThat(config.get("seed").asLong()).isEqualTo(7);
     assertThat(config.get("device_used").asText()).isEqualTo("cpu");
+    assertThat(config.get("optimized").asBoolean()).isTrue();
 
     JsonNode env = json.get("environment");
     assertThat(env.get("tf_version").asText()).isEqualTo("2.18.0");

@@ -60,7 +60,10 @@ public final class ResNetModel {
 
   /**
    * Assigns the values the model was built with ({@link ResNetV2.Builder#weights}) to its variables; run it once
-   * after the session's initializers. Does nothing for a model built without weights.
+   * after the session's initializers (the values are then released). Does nothing for a model built without
+   * weights.
+   *
+   * @throws IllegalStateException on a second call for a model built with weights
    */
   public void loadWeights(Session session) {
     collections.loadWeights(session);

@@ -46,6 +46,7 @@ public final class ModelCollections {
   private final ModelWeights weights;
   private final boolean foldBatchNorms;
   private final List<PendingValue> pending = new ArrayList<>();
+  private boolean loaded;
 
   /**
    * @param graph the graph the model is built in
@@ -197,10 +198,20 @@ public final class ModelCollections {
   }
 
   /**
-   * Assigns the weights' values to the variables (after the session ran the initializers). A no-op for models built
-   * without weights. Feeds at most {@code 64} tensors per run, each closed right after.
+   * Assigns the weights' values to the variables (after the session ran the initializers), then releases the values.
+   * A no-op for models built without weights. Feeds at most 64 tensors per run, each closed right after.
+   *
+   * @throws IllegalStateException when the values were already loaded (and released) once
    */
-  public void loadWeights(Session session) {
+  public synchronized void loadWeights(Session session) {
+    if (weights == null) {
+      return;
+    }
+    if (loaded) {
+      throw new IllegalStateException(
+          "loadWeights: the weights were loaded into a session already and released; build the model again to load"
+              + " them into another session");
+    }
     int chunk = 64;
     for (int from = 0; from < pending.size(); from += chunk) {
       List<PendingValue> part = pending.subList(from, Math.min(pending.size(), from + chunk));
@@ -217,6 +228,8 @@ public final class ModelCollections {
         tensors.forEach(TFloat32::close);
       }
     }
+    pending.clear();
+    loaded = true;
   }
 
   private record PendingValue(Placeholder<TFloat32> feed, Op assign, ModelWeights.Value value) {}
