@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerStageCompleted;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
@@ -27,11 +29,44 @@ final class InferenceProgress extends SparkListener {
   private final long start = System.nanoTime();
   private final Map<Integer, int[]> stages = new ConcurrentHashMap<>();
   private long lastPrint;
+  private int jobsStarted;
+  private int jobsEnded;
 
   InferenceProgress(PrintStream out, LongAccumulator images, LongAccumulator errors) {
     this.out = out;
     this.images = images;
     this.errors = errors;
+  }
+
+  @Override
+  public synchronized void onJobStart(SparkListenerJobStart event) {
+    jobsStarted++;
+  }
+
+  @Override
+  public synchronized void onJobEnd(SparkListenerJobEnd event) {
+    jobsEnded++;
+    notifyAll();
+  }
+
+  /**
+   * Waits (at most {@code millis}) until the listener bus, which delivers asynchronously, has delivered the end of
+   * every job it delivered the start of, so the last progress lines are printed before the caller moves on.
+   */
+  synchronized void awaitJobsDelivered(long millis) {
+    long deadline = System.currentTimeMillis() + millis;
+    while (jobsStarted == 0 || jobsEnded < jobsStarted) {
+      long left = deadline - System.currentTimeMillis();
+      if (left <= 0) {
+        return;
+      }
+      try {
+        wait(left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   @Override

@@ -51,6 +51,9 @@ public final class SparkInference {
   /** How long a local-mode run waits for its tasks to release the model before closing it. */
   private static final Duration LOCAL_CLOSE_WAIT = Duration.ofSeconds(30);
 
+  /** How long the job's end waits for the listener bus to deliver the last progress events. */
+  private static final long PROGRESS_DRAIN_MILLIS = 5_000;
+
   /**
    * Checks the model, starts a Spark session ({@code --master}, or spark-submit's), runs the job and stops the
    * session. In local mode the models loaded by the tasks are closed before returning.
@@ -135,6 +138,7 @@ public final class SparkInference {
     } finally {
       sc.setJobDescription(null);
       if (progress != null) {
+        progress.awaitJobsDelivered(PROGRESS_DRAIN_MILLIS);
         sc.removeSparkListener(progress);
       }
     }
