@@ -15,6 +15,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * slim's Inception evaluation preprocessing ({@code inception_preprocessing.preprocess_for_eval}) on the JVM: decode
@@ -149,7 +150,8 @@ public record ImagePreprocessing(int height, int width, double centralFraction) 
       throw new UnreadableImageException("empty file: not an image");
     }
     BufferedImage image;
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
+    // A memory cache: ImageIO.createImageInputStream would spill the stream to a temporary file per image.
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         throw new UnreadableImageException(

@@ -54,10 +54,13 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
   private final LongAccumulator images;
   private final LongAccumulator errors;
   private final LongAccumulator loads;
+  private final LongAccumulator preprocessNanos;
+  private final LongAccumulator inferenceNanos;
 
   PartitionInference(ModelShipping shipping, String modelDir, int intraOpThreads, ImagePreprocessing preprocessing,
       int topK, boolean features, int batchSize, HadoopConf readFiles, LongAccumulator images,
-      LongAccumulator errors, LongAccumulator loads) {
+      LongAccumulator errors, LongAccumulator loads, LongAccumulator preprocessNanos,
+      LongAccumulator inferenceNanos) {
     this.shipping = shipping;
     this.modelDir = modelDir;
     this.intraOpThreads = intraOpThreads;
@@ -69,6 +72,8 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
     this.images = images;
     this.errors = errors;
     this.loads = loads;
+    this.preprocessNanos = preprocessNanos;
+    this.inferenceNanos = inferenceNanos;
   }
 
   /** The output table's schema: id, classes, probabilities, [features,] error. */
@@ -115,6 +120,7 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
     List<String> failures = new ArrayList<>(batchSize);
     float[] pixels = new float[batchSize * per];
     int good = 0;
+    long t0 = System.nanoTime();
     while (ids.size() < batchSize && rows.hasNext()) {
       Row row = rows.next();
       ids.add(row.isNullAt(0) ? null : row.getString(0));
@@ -126,6 +132,8 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
         failures.add(e.getMessage());
       }
     }
+    long t1 = System.nanoTime();
+    preprocessNanos.add(t1 - t0);
     float[] probabilities = null;
     float[] pooled = null;
     int classes = 0;
@@ -140,6 +148,7 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
         }
         result = lease.model().run(ServingSignature.KEY, Map.of(ServingSignature.IMAGES, batch));
       }
+      inferenceNanos.add(System.nanoTime() - t1);
       if (topK > 0) {
         FloatValues p = result.get(ServingSignature.PREDICTIONS);
         probabilities = p.data();

@@ -123,9 +123,12 @@ public final class SparkInference {
     LongAccumulator images = sc.longAccumulator("slimport.images");
     LongAccumulator errors = sc.longAccumulator("slimport.errors");
     LongAccumulator loads = sc.longAccumulator("slimport.modelLoads");
+    LongAccumulator preprocessNanos = sc.longAccumulator("slimport.preprocessNanos");
+    LongAccumulator inferenceNanos = sc.longAccumulator("slimport.inferenceNanos");
     PartitionInference fn = new PartitionInference(o.modelShipping(), check.dir().toString(), o.intraOpThreads(),
         new ImagePreprocessing(check.height(), check.width(), o.centralFraction()), o.topK(), o.features(),
-        o.batchSize(), o.inputFormat() == InputFormat.IMAGES ? new HadoopConf(hadoop) : null, images, errors, loads);
+        o.batchSize(), o.inputFormat() == InputFormat.IMAGES ? new HadoopConf(hadoop) : null, images, errors, loads,
+        preprocessNanos, inferenceNanos);
     Dataset<Row> results = input.mapPartitions(fn, Encoders.row(PartitionInference.outputSchema(o.features())));
     InferenceProgress progress = o.progress() ? new InferenceProgress(log, images, errors) : null;
     if (progress != null) {
@@ -146,7 +149,7 @@ public final class SparkInference {
     Row counts = spark.read().parquet(o.output()).agg(count(lit(1)), count(col("error"))).first();
     SparkInferenceResult result = new SparkInferenceResult(o.output(), counts.getLong(0), counts.getLong(1),
         loads.value(), partitions, check.height(), check.width(), check.dir().toString(), check.checkMillis(),
-        jobMillis);
+        jobMillis, preprocessNanos.value() / 1_000_000, inferenceNanos.value() / 1_000_000);
     return result;
   }
 
