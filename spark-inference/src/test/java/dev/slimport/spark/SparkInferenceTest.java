@@ -102,9 +102,12 @@ class SparkInferenceTest {
 
     reference();
 
+    // Adaptive execution and whole-stage code generation off: fewer jobs and no Janino compiles for 256 rows keep the
+    // class fast on 2 shared cores (the runs in docs/spark.md use Spark's defaults).
     spark = SparkSession.builder().master("local[2]").appName("SparkInferenceTest")
         .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.adaptive.enabled", "false").config("spark.sql.codegen.wholeStage", "false")
         .config("spark.log.level", "WARN").getOrCreate();
 
     parquet = tmp.resolve("table.parquet");
