@@ -1,0 +1,34 @@
+/*
+ * Copyright 2026 The slimport Authors.
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file.
+ */
+package dev.slimport.spark;
+
+import java.util.Locale;
+
+/** What {@code --input} is ({@code --input-format}). */
+public enum InputFormat {
+  /** A directory of image files, read recursively with Spark's {@code binaryFile} source; the id is the file's URI. */
+  IMAGES,
+  /** A Parquet table with an id column and a binary column of encoded images. */
+  PARQUET;
+
+  /** The option value: {@code images} or {@code parquet}. */
+  public String optionValue() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Parses an option value.
+   *
+   * @throws IllegalArgumentException naming {@code input-format} and the allowed values
+   */
+  public static InputFormat parse(String value) {
+    for (InputFormat f : values()) {
+      if (f.optionValue().equals(value)) {
+        return f;
+      }
+    }
+    throw new IllegalArgumentException("input-format: must be one of images, parquet, got " + value);
+  }
+}

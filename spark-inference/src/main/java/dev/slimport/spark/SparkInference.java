@@ -1,0 +1,216 @@
+/*
+ * Copyright 2026 The slimport Authors.
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file.
+ */
+package dev.slimport.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.slimport.savedmodel.SavedModelException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.SparkContext;
+import org.apache.spark.SparkFiles;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * Batch inference of an exported SavedModel on Apache Spark: the library entry point of {@code resnet-bench
+ * spark-infer} and of {@link SparkInferCommand#main} under spark-submit.
+ *
+ * <p>The driver first checks the model ({@link ModelCheck}: a missing or corrupt model fails here, before any
+ * task), ships it if asked ({@link ModelShipping}), then runs one job: read the images ({@code binaryFile}) or the
+ * Parquet table, run {@link PartitionInference} in {@code mapPartitions} (one model per executor JVM, batches of
+ * {@code batchSize}), write Parquet {@code id, classes, probabilities, [features,] error}.
+ *
+ * <pre>{@code
+ * SparkInferenceOptions o = SparkInferenceOptions.builder(Path.of("models/r50"), "images/", "out.parquet")
+ *     .master("local[2]").topK(5).batchSize(32).build();
+ * SparkInferenceResult r = SparkInference.run(o, System.err);   // IllegalArgumentException = usage error
+ * }</pre>
+ */
+public final class SparkInference {
+  private SparkInference() {}
+
+  /** How long a local-mode run waits for its tasks to release the model before closing it. */
+  private static final Duration LOCAL_CLOSE_WAIT = Duration.ofSeconds(30);
+
+  /** How long the job's end waits for the listener bus to deliver the last progress events. */
+  private static final long PROGRESS_DRAIN_MILLIS = 5_000;
+
+  /**
+   * Checks the model, starts a Spark session ({@code --master}, or spark-submit's), runs the job and stops the
+   * session. In local mode the models loaded by the tasks are closed before returning.
+   *
+   * @param log where progress lines and the summary go (stderr in the CLI)
+   * @throws IllegalArgumentException for bad options, a missing model or input, or an existing output without
+   *     {@code overwrite}: a usage error
+   * @throws SavedModelException if the model is corrupt or incomplete; other runtime exceptions if the job fails
+   */
+  public static SparkInferenceResult run(SparkInferenceOptions options, PrintStream log) {
+    String master = options.master() != null ? options.master() : System.getProperty("spark.master");
+    if (master == null) {
+      throw new IllegalArgumentException(
+          "master: required when not launched by spark-submit, e.g. --master local[2]");
+    }
+    checkLocalPaths(options);
+    ModelCheck check = options.modelShipping() == ModelShipping.SPARK_FILES ? null
+        : ModelCheck.check(options.savedModel(), options);
+    SparkSession.Builder builder = SparkSession.builder().appName("slimport spark-infer");
+    if (options.master() != null) {
+      builder.master(options.master());
+    }
+    if (!options.sparkConf().containsKey("spark.log.level")) {
+      builder.config("spark.log.level", "WARN");
+    }
+    options.sparkConf().forEach(builder::config);
+    SparkSession spark = builder.getOrCreate();
+    try {
+      return run(spark, options, check, log);
+    } finally {
+      spark.stop();
+      if (master.startsWith("local")) {
+        ExecutorModels.closeAll(LOCAL_CLOSE_WAIT);
+      }
+    }
+  }
+
+  /**
+   * Runs the job in an existing session (which stays open; models stay loaded in its executors).
+   *
+   * @see #run(SparkInferenceOptions, PrintStream)
+   */
+  public static SparkInferenceResult run(SparkSession spark, SparkInferenceOptions options, PrintStream log) {
+    checkLocalPaths(options);
+    return run(spark, options, null, log);
+  }
+
+  private static SparkInferenceResult run(
+      SparkSession spark, SparkInferenceOptions o, ModelCheck check, PrintStream log) {
+    SparkContext sc = spark.sparkContext();
+    if (check == null) {
+      check = ModelCheck.check(o.modelShipping() == ModelShipping.SPARK_FILES
+          ? ShippedModel.assemble(Path.of(SparkFiles.getRootDirectory())) : o.savedModel(), o);
+    }
+    Configuration hadoop = sc.hadoopConfiguration();
+    checkOutput(o, hadoop);
+    if (o.modelShipping() == ModelShipping.ADD_FILE) {
+      for (Path f : ShippedModel.filesToShip(check.dir())) {
+        sc.addFile(f.toString());
+      }
+    }
+    Dataset<Row> input = read(spark, o);
+    if (o.partitions() > 0) {
+      input = input.repartition(o.partitions());
+    }
+    int partitions = input.rdd().getNumPartitions();
+    LongAccumulator images = sc.longAccumulator("slimport.images");
+    LongAccumulator errors = sc.longAccumulator("slimport.errors");
+    LongAccumulator loads = sc.longAccumulator("slimport.modelLoads");
+    LongAccumulator preprocessNanos = sc.longAccumulator("slimport.preprocessNanos");
+    LongAccumulator inferenceNanos = sc.longAccumulator("slimport.inferenceNanos");
+    PartitionInference fn = new PartitionInference(o.modelShipping(), check.dir().toString(), o.intraOpThreads(),
+        new ImagePreprocessing(check.height(), check.width(), o.centralFraction()), o.topK(), o.features(),
+        o.batchSize(), o.inputFormat() == InputFormat.IMAGES ? new HadoopConf(hadoop) : null, images, errors, loads,
+        preprocessNanos, inferenceNanos);
+    Dataset<Row> results = input.mapPartitions(fn, Encoders.row(PartitionInference.outputSchema(o.features())));
+    InferenceProgress progress = o.progress() ? new InferenceProgress(log, images, errors) : null;
+    if (progress != null) {
+      sc.addSparkListener(progress);
+    }
+    long t0 = System.nanoTime();
+    try {
+      sc.setJobDescription("slimport spark-infer " + o.input() + " -> " + o.output());
+      results.write().mode(o.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists).parquet(o.output());
+    } finally {
+      sc.setJobDescription(null);
+      if (progress != null) {
+        progress.awaitJobsDelivered(PROGRESS_DRAIN_MILLIS);
+        sc.removeSparkListener(progress);
+      }
+    }
+    long jobMillis = (System.nanoTime() - t0) / 1_000_000;
+    Row counts = spark.read().parquet(o.output()).agg(count(lit(1)), count(col("error"))).first();
+    SparkInferenceResult result = new SparkInferenceResult(o.output(), counts.getLong(0), counts.getLong(1),
+        loads.value(), partitions, check.height(), check.width(), check.dir().toString(), check.checkMillis(),
+        jobMillis, preprocessNanos.value() / 1_000_000, inferenceNanos.value() / 1_000_000);
+    return result;
+  }
+
+  private static Dataset<Row> read(SparkSession spark, SparkInferenceOptions o) {
+    try {
+      if (o.inputFormat() == InputFormat.IMAGES) {
+        Dataset<Row> files = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(o.input());
+        return files.select(col("path").as("id"), col("path"));
+      }
+      Dataset<Row> table = spark.read().parquet(o.input());
+      String columns = Arrays.stream(table.schema().fields())
+          .map(f -> f.name() + " " + f.dataType().simpleString()).collect(Collectors.joining(", "));
+      if (!Arrays.asList(table.columns()).contains(o.idColumn())) {
+        throw new IllegalArgumentException(
+            "id-column: '" + o.idColumn() + "' is not a column of " + o.input() + "; it has: " + columns);
+      }
+      if (!Arrays.asList(table.columns()).contains(o.imageColumn())) {
+        throw new IllegalArgumentException(
+            "image-column: '" + o.imageColumn() + "' is not a column of " + o.input() + "; it has: " + columns);
+      }
+      StructField image = table.schema().apply(o.imageColumn());
+      if (!image.dataType().equals(DataTypes.BinaryType)) {
+        throw new IllegalArgumentException("image-column: '" + o.imageColumn() + "' must be binary (the encoded"
+            + " image's bytes), it is " + image.dataType().simpleString());
+      }
+      return table.select(col(o.idColumn()).cast(DataTypes.StringType).as("id"), col(o.imageColumn()).as("image"));
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      if (e instanceof AnalysisException) {
+        throw new IllegalArgumentException("input: cannot read " + o.input() + " as "
+            + o.inputFormat().optionValue() + ": " + e.getMessage(), e);
+      }
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void checkLocalPaths(SparkInferenceOptions o) {
+    if (isPlainPath(o.input()) && !Files.exists(Path.of(o.input()))) {
+      throw new IllegalArgumentException("input: " + Path.of(o.input()).toAbsolutePath() + " does not exist");
+    }
+    if (isPlainPath(o.output()) && !o.overwrite() && Files.exists(Path.of(o.output()))) {
+      throw new IllegalArgumentException("output: " + Path.of(o.output()).toAbsolutePath()
+          + " exists; choose another path or pass --overwrite");
+    }
+  }
+
+  private static void checkOutput(SparkInferenceOptions o, Configuration hadoop) {
+    org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(o.output());
+    try {
+      FileSystem fs = out.getFileSystem(hadoop);
+      if (!o.overwrite() && fs.exists(out)) {
+        throw new IllegalArgumentException(
+            "output: " + fs.makeQualified(out) + " exists; choose another path or pass --overwrite");
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("output: cannot check " + o.output() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isPlainPath(String s) {
+    return !s.contains(":");
+  }
+}

@@ -1,0 +1,93 @@
+/*
+ * Copyright 2026 The slimport Authors.
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file.
+ */
+package dev.slimport.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.slimport.resnet.net.Depth;
+import dev.slimport.savedmodel.ExportSpec;
+import dev.slimport.savedmodel.FloatValues;
+import dev.slimport.savedmodel.LoadedSavedModel;
+import dev.slimport.savedmodel.ModelSpec;
+import dev.slimport.savedmodel.Network;
+import dev.slimport.savedmodel.SavedModels;
+import dev.slimport.savedmodel.ServingSignature;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.ndarray.Shape;
+
+/**
+ * The file-by-file shipping without Spark: what the driver ships, and the layout executors rebuild from the flat
+ * SparkFiles directory (the {@code add-file} and {@code spark-files} modes share it).
+ */
+class ShippedModelTest {
+  @TempDir
+  static Path tmp;
+
+  private static Path version;
+
+  @BeforeAll
+  static void export() {
+    Network tiny = Network.custom("resnet_v2", Depth.D50.blocks(1));
+    SavedModels.export(ExportSpec.builder(new ModelSpec(tiny, 4, 16, false, 5), tmp.resolve("model")).build());
+    version = tmp.resolve("model/1");
+  }
+
+  private static FloatValues run(Path dir) {
+    try (LoadedSavedModel m = LoadedSavedModel.load(dir)) {
+      return m.run(ServingSignature.KEY, Map.of(ServingSignature.IMAGES,
+          FloatValues.uniform(Shape.of(2, 16, 16, 3), 9, -1, 1))).get(ServingSignature.PREDICTIONS);
+    }
+  }
+
+  @Test
+  void shipsTheGraphAndEveryVariablesFileAndTheRebuiltModelGivesTheSameOutputs() throws Exception {
+    List<Path> files = ShippedModel.filesToShip(version);
+    assertThat(files).extracting(p -> version.relativize(p).toString()).containsExactly(
+        "saved_model.pb", "variables/variables.data-00000-of-00001", "variables/variables.index");
+
+    Path root = Files.createDirectories(tmp.resolve("sparkfiles"));
+    for (Path f : files) {
+      Files.copy(f, root.resolve(f.getFileName()));
+    }
+    Files.writeString(root.resolve("unrelated.txt"), "another shipped file");
+    Path assembled = ShippedModel.assemble(root);
+    assertThat(assembled).isEqualTo(root.resolve(ShippedModel.ASSEMBLED_DIR));
+    assertThat(assembled.resolve("saved_model.pb")).hasSameBinaryContentAs(version.resolve("saved_model.pb"));
+    assertThat(assembled.resolve("variables/variables.index"))
+        .hasSameBinaryContentAs(version.resolve("variables/variables.index"));
+    assertThat(assembled.resolve("unrelated.txt")).doesNotExist();
+    assertThat(run(assembled)).isEqualTo(run(version));
+    assertThat(ShippedModel.assemble(root)).as("a second call reuses it").isEqualTo(assembled);
+    try (var s = Files.list(root)) {
+      assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("."));
+    }
+  }
+
+  @Test
+  void noShippedGraphIsAUsageErrorListingWhatArrived() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("empty-sparkfiles"));
+    Files.writeString(root.resolve("labels.txt"), "x");
+    assertThatThrownBy(() -> ShippedModel.assemble(root)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("saved-model: no saved_model.pb among the shipped files")
+        .hasMessageContaining("it has labels.txt").hasMessageContaining("spark-submit --files");
+  }
+
+  @Test
+  void anUnexpectedVariablesFileCannotBeShippedFileByFile() throws Exception {
+    Path copy = Files.createDirectories(tmp.resolve("odd/variables"));
+    Files.copy(version.resolve("saved_model.pb"), copy.getParent().resolve("saved_model.pb"));
+    Files.writeString(copy.resolve("notes.txt"), "x");
+    assertThatThrownBy(() -> ShippedModel.filesToShip(copy.getParent()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("saved-model:")
+        .hasMessageContaining("notes.txt").hasMessageContaining("--model-shipping shared");
+  }
+}
