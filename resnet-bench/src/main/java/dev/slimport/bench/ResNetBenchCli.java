@@ -76,6 +76,7 @@ public final class ResNetBenchCli implements Callable<Integer> {
             return super.execute(withDefaultCommand(getSubcommands().keySet(), args));
           }
         };
+    addSparkInfer(cl);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setOverwrittenOptionsAllowed(true);
     cl.setParameterExceptionHandler(
@@ -97,6 +98,48 @@ public final class ResNetBenchCli implements Callable<Integer> {
         });
     cl.setExecutionExceptionHandler((ex, c, parseResult) -> report(c, ex, isVerbose(c)));
     return cl;
+  }
+
+  /** The class of {@code spark-infer}, in the spark-inference module; on the class path in the Spark build. */
+  static final String SPARK_INFER_CLASS = "dev.slimport.spark.SparkInferCommand";
+
+  /**
+   * Registers {@code spark-infer} when the Spark build is on the class path ({@code -Pspark}); otherwise a command of
+   * that name that explains how to get it (exit 2). Spark stays out of the default CLI distribution.
+   */
+  static void addSparkInfer(CommandLine cl) {
+    Object command;
+    try {
+      command = Class.forName(SPARK_INFER_CLASS).getConstructor().newInstance();
+    } catch (ReflectiveOperationException | LinkageError e) {
+      cl.addSubcommand("spark-infer", new SparkMissingCommand());
+      return;
+    }
+    CommandLine sub = new CommandLine(command);
+    CommandLine.Model.OptionSpec own = sub.getCommandSpec().findOption("--verbose");
+    if (own != null) {
+      sub.getCommandSpec().remove(own);
+    }
+    cl.addSubcommand("spark-infer", sub);
+  }
+
+  /** {@code spark-infer} in a build without Spark. */
+  @Command(
+      name = "spark-infer",
+      description = "Batch inference with an exported SavedModel on Apache Spark (needs the Spark build: -Pspark).")
+  static final class SparkMissingCommand implements Callable<Integer> {
+    @CommandLine.Unmatched List<String> ignored;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("resnet-bench spark-infer: this build has no Spark; build the CLI with"
+          + " './mvnw -B -q -Pspark -pl resnet-bench -am package -DskipTests' (see docs/spark.md)");
+      err.flush();
+      return CommandLine.ExitCode.USAGE;
+    }
   }
 
   /** {@code args} with {@link #DEFAULT_COMMAND} inserted before the first option the top command does not take. */

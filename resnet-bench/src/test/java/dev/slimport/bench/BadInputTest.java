@@ -75,6 +75,13 @@ class BadInputTest {
   }
 
   @Test
+  void spark_infer_without_the_spark_build_says_how_to_get_it() {
+    CliRun run = CliRun.of("spark-infer", "--master", "local[2]", "--saved-model", "m", "--input", "i", "--output", "o");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("this build has no Spark").contains("-Pspark");
+  }
+
+  @Test
   void usage_errors_without_the_command_name_go_to_forward() {
     CliRun run = CliRun.of("--batch-size", "0");
     assertThat(run.exitCode()).isEqualTo(2);
@@ -83,8 +90,9 @@ class BadInputTest {
     CliRun typo = CliRun.of("forwrd");
     assertThat(typo.exitCode()).isEqualTo(2);
     assertThat(typo.err().strip())
-        .isEqualTo("resnet-bench: unknown command 'forwrd'; allowed: forward, describe, info, ceiling, plot, help"
-            + " (see --help)");
+        .startsWith("resnet-bench: unknown command 'forwrd'; allowed: forward, describe, info, ceiling, plot, help")
+        .contains("spark-infer")
+        .endsWith(" (see --help)");
   }
 
   @Test

@@ -136,12 +136,21 @@ public final class SparkInferCommand implements Callable<Integer> {
 
   private void report(PrintWriter err, Exception e) {
     err.println("spark-infer: " + (e.getMessage() == null ? e.getClass().getName() : e.getMessage()));
-    if (verbose) {
+    if (verbose()) {
       StringWriter trace = new StringWriter();
       e.printStackTrace(new PrintWriter(trace));
       err.print(trace);
     }
     err.flush();
+  }
+
+  /**
+   * Whether stack traces are wanted: this command's own {@code --verbose}, or the one it inherits when it is a
+   * subcommand of {@code resnet-bench} (which replaces the own option).
+   */
+  private boolean verbose() {
+    CommandLine.Model.OptionSpec inherited = spec.findOption("--verbose");
+    return verbose || (inherited != null && Boolean.TRUE.equals(inherited.getValue()));
   }
 
   /** The spark-submit entry point: exits with the command's code when it is not 0. */
