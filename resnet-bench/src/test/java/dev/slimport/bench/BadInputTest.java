@@ -83,7 +83,7 @@ class BadInputTest {
     CliRun typo = CliRun.of("forwrd");
     assertThat(typo.exitCode()).isEqualTo(2);
     assertThat(typo.err().strip())
-        .isEqualTo("resnet-bench: unknown command 'forwrd'; allowed: forward, describe, info, ceiling, plot, help"
+        .isEqualTo("resnet-bench: unknown command 'forwrd'; allowed: forward, describe, info, ceiling, plot, export, verify, help"
             + " (see --help)");
   }
 
