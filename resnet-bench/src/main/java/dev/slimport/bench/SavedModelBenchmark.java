@@ -55,20 +55,17 @@ public final class SavedModelBenchmark implements AutoCloseable {
   private final String key;
   private final SignatureInfo signature;
   private final Map<String, Shape> fed;
-  private final List<TFloat32> inputs;
   private final double loadSeconds;
-  private final Session.Runner runner;
+  private final List<TFloat32> inputs = new ArrayList<>();
+  private Session.Runner runner;
   private String probe;
 
-  private SavedModelBenchmark(
-      LoadedSavedModel model, String key, Map<String, Shape> fed, List<TFloat32> inputs, double loadSeconds) {
+  private SavedModelBenchmark(LoadedSavedModel model, String key, Map<String, Shape> fed, double loadSeconds) {
     this.model = model;
     this.key = key;
     this.signature = model.signature(key);
     this.fed = fed;
-    this.inputs = inputs;
     this.loadSeconds = loadSeconds;
-    this.runner = prepare(model.bundle().session().runner());
   }
 
   /**
@@ -118,31 +115,42 @@ public final class SavedModelBenchmark implements AutoCloseable {
   }
 
   /**
-   * Loads the SavedModel (tag {@code serve}) with {@code config} and creates the host inputs; timed.
+   * Loads the SavedModel (tag {@code serve}) with {@code config}; timed. {@link #feed} then creates the inputs.
    *
    * @throws IllegalArgumentException if there is no SavedModel at {@code dir} or no signature {@code key}
    * @throws SavedModelException if it cannot be loaded
    */
-  public static SavedModelBenchmark load(
-      Path dir, ConfigProto config, String key, Map<String, Shape> fed, long seed) {
+  public static SavedModelBenchmark load(Path dir, ConfigProto config, String key, Map<String, Shape> fed) {
     long t0 = System.nanoTime();
     LoadedSavedModel model = LoadedSavedModel.load(dir, config, ServingSignature.TAG);
-    List<TFloat32> inputs = new ArrayList<>();
     try {
-      long s = seed;
-      for (Shape shape : fed.values()) {
-        inputs.add(uniform(shape, s++));
-      }
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      return new SavedModelBenchmark(model, key, fed, inputs, seconds);
+      return new SavedModelBenchmark(model, key, fed, (System.nanoTime() - t0) / 1e9);
     } catch (RuntimeException | Error e) {
-      inputs.forEach(TFloat32::close);
       model.close();
       throw e;
     }
   }
 
+  /**
+   * Creates the host inputs (uniform in [0, 1), input {@code i} from {@code Random(seed + i)}) and prepares the
+   * runner every step uses; call once, after checking that a step fits in memory.
+   */
+  public void feed(long seed) {
+    if (runner != null) {
+      throw new IllegalStateException("feed: the inputs exist already");
+    }
+    long s = seed;
+    for (Shape shape : fed.values()) {
+      inputs.add(uniform(shape, s++));
+    }
+    runner = prepare(model.bundle().session().runner());
+  }
+
   private static TFloat32 uniform(Shape shape, long seed) {
+    if (shape.size() > Integer.MAX_VALUE) {
+      throw new RunFailure("--batch-size: an input of shape " + shape + " holds more than 2^31-1 values, more than"
+          + " one host tensor is built from here; use a smaller --batch-size or --image-size");
+    }
     float[] values = new float[Math.toIntExact(shape.size())];
     Random rng = new Random(seed);
     for (int i = 0; i < values.length; i++) {

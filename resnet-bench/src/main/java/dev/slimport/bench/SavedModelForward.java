@@ -103,9 +103,10 @@ final class SavedModelForward {
       EnvironmentInfo env = EnvironmentInfo.detect(devices);
 
       progress.phase("loading SavedModel " + dir);
-      try (SavedModelBenchmark bench = SavedModelBenchmark.load(dir, config, key, fed, m.seed)) {
+      try (SavedModelBenchmark bench = SavedModelBenchmark.load(dir, config, key, fed)) {
         SavedModelBenchmark.GraphFacts facts = bench.graphFacts();
         checkMemory(facts.memory(), env, m.batchSize);
+        bench.feed(m.seed);
         Run run = new Run(bench, facts, requestedDevice, device, configs, env, startedAt, report);
         Thread hook = new Thread(() -> run.finish(null, true), "resnet-bench-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);

@@ -318,6 +318,16 @@ class SavedModelCommandsTest {
   }
 
   @Test
+  void forward_saved_model_refuses_a_batch_that_cannot_fit_before_feeding_it() {
+    CliRun run = CliRun.of("forward", "--saved-model", out.resolve("1").toString(), "--batch-size", "1000000",
+        "--warmup", "0", "--num-batches", "1");
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(run.err().strip()).doesNotContain("\n")
+        .startsWith("resnet-bench forward: error: --batch-size 1000000: one step needs at least")
+        .contains("use a smaller --batch-size");
+  }
+
+  @Test
   void forward_saved_model_refuses_options_the_saved_model_fixes() {
     String v1 = out.resolve("1").toString();
     CliRun model = CliRun.of("forward", "--saved-model", v1, "--model", "resnet_v2_50");
