@@ -29,11 +29,10 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "export",
-    mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
       "Export the inference graph of resnet_v2_<N> as a SavedModel (tag serve, signature serving_default) in"
-          + " OUT/<version>/, reloaded and checked before it is moved into place.",
+          + " DIR/<version>/, reloaded and checked before it is moved into place.",
       "Inputs: images float32 [-1,S,S,3] (values in [-1,1]); outputs: logits and predictions [-1,C], features"
           + " [-1,2048]."
     })
@@ -43,6 +42,10 @@ public final class ExportCommand extends BenchCommand {
   static final Map<String, String> OPTION_NAMES = Map.of(
       "out", "--out", "checkpoint", "--checkpoint", "exclude", "--exclude", "num-classes", "--num-classes",
       "image-size", "--image-size", "version", "--version", "model", "--model");
+
+  // No standard -V/--version here: --version is the SavedModel version.
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+  boolean help;
 
   @Option(
       names = "--model",

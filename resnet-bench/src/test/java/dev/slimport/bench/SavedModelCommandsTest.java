@@ -270,6 +270,16 @@ class SavedModelCommandsTest {
   }
 
   @Test
+  void help_needs_no_other_option() {
+    CliRun export = CliRun.of("export", "--help");
+    assertThat(export.exitCode()).as(export.toString()).isZero();
+    assertThat(export.out()).contains("--out=DIR", "--version=<version>", "--optimize", "--dynamic-size");
+    CliRun verify = CliRun.of("verify", "-h");
+    assertThat(verify.exitCode()).as(verify.toString()).isZero();
+    assertThat(verify.out()).contains("--signature=KEY", "DIR");
+  }
+
+  @Test
   void bad_export_arguments_exit_2_before_anything_is_written() {
     Path target = dir.resolve("never");
     CliRun missing = CliRun.of("export", "--model", "resnet_v2_50", "--out", target.toString(), "--checkpoint",
