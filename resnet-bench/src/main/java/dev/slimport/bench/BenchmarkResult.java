@@ -55,6 +55,9 @@ public record BenchmarkResult(
    * @param intraOpThreads 0 = TensorFlow's choice
    * @param interOpThreads 0 = TensorFlow's choice
    * @param xla whether XLA was asked for
+   * @param savedModel for {@code forward --saved-model}: the SavedModel directory that ran (then {@code model} is
+   *     its variables' scope, {@code precision} its input's dtype and {@code dataFormat} null); null otherwise
+   * @param signature for {@code forward --saved-model}: the signature key that ran; null otherwise
    */
   public record Config(
       String model,
@@ -74,14 +77,16 @@ public record BenchmarkResult(
       String deviceUsed,
       int intraOpThreads,
       int interOpThreads,
-      boolean xla) {}
+      boolean xla,
+      String savedModel,
+      String signature) {}
 
   /**
    * The network's size.
    *
    * @param scope the variable scope
    * @param parameters all variables' scalars (moving statistics included)
-   * @param trainableParameters trainable scalars
+   * @param trainableParameters trainable scalars (-1 for a SavedModel, which does not record it)
    * @param multiplyAddsPerImage the convolutions' multiply-adds per image (-1 if unknown)
    * @param gflopPerBatch {@code 2 * multiplyAdds * batch / 1e9}
    */

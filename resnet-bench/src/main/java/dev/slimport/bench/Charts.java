@@ -99,7 +99,7 @@ public final class Charts {
   /** A short label of a result: model, precision, batch, device, host. */
   public static String title(BenchmarkResult r) {
     BenchmarkResult.Config c = r.config();
-    return c.model() + " " + c.precision() + " batch " + c.batchSize() + " " + c.height() + "x" + c.width() + " "
+    return (c.savedModel() == null ? "" : "SavedModel ") + c.model() + " " + c.precision() + " batch " + c.batchSize() + " " + c.height() + "x" + c.width() + " "
         + c.deviceUsed() + (r.environment() == null ? "" : " @" + r.environment().host());
   }
 

@@ -72,8 +72,24 @@ public final class ForwardCommand extends BenchCommand {
       description = "Skip the two traced steps (graph time vs wall time, time per op type) after the timed steps.")
   boolean noTrace;
 
+  @Option(
+      names = "--saved-model",
+      paramLabel = "DIR",
+      description = "Benchmark this SavedModel's signature (from 'export'; DIR or DIR/<version>) instead of building"
+          + " the graph; its input is a fed host tensor, unknown dimensions from --batch-size and --image-size.")
+  Path savedModel;
+
+  @Option(
+      names = "--signature",
+      paramLabel = "KEY",
+      description = "With --saved-model: the signature to run (default: serving_default, or the only one).")
+  String signature;
+
   @Override
   protected int run() throws Exception {
+    if (savedModel != null || signature != null) {
+      return new SavedModelForward(this).run();
+    }
     ModelSpec spec = modelOptions.toSpec();
     DeviceRequest requested = runtimeOptions.deviceRequest();
     SessionConfigs configs = runtimeOptions.sessionConfigs();
@@ -242,7 +258,7 @@ public final class ForwardCommand extends BenchCommand {
               spec.depth().scopeName(), spec.batchSize(), spec.height(), spec.width(), spec.numClasses(),
               spec.outputStride(), spec.dataFormat().name(), spec.precision().label(), spec.optimize(), spec.seed(),
               inputMode.name().toLowerCase(Locale.ROOT), ForwardCommand.this.warmup, numBatches, requested.toString(),
-              device.toString(), configs.intraOpThreads(), configs.interOpThreads(), configs.xla()),
+              device.toString(), configs.intraOpThreads(), configs.interOpThreads(), configs.xla(), null, null),
           env,
           new BenchmarkResult.ModelInfo(
               model.scope(), model.parameterCount(), model.trainableParameterCount(), multiplyAdds, gflopPerBatch),
@@ -254,7 +270,7 @@ public final class ForwardCommand extends BenchCommand {
     }
   }
 
-  private void writeDocuments(BenchmarkResult result, List<String> text) throws IOException {
+  void writeDocuments(BenchmarkResult result, List<String> text) throws IOException {
     OutputOptions.Format format = outputOptions.format();
     String document =
         switch (format) {

@@ -34,12 +34,20 @@ public final class Reports {
       }
       lines.add(line);
     }
-    lines.add(String.format(Locale.ROOT, "summary: %s %s %s%s, batch %d, %dx%d, %s, on %s%s, input %s",
-        c.model(), c.precision(), c.dataFormat(), c.optimized() ? " (batch norms folded)" : " (slim's graph verbatim)",
-        c.batchSize(), c.height(), c.width(),
-        c.numClasses() == 0 ? "no logits" : c.numClasses() + " classes", c.deviceUsed(),
-        c.deviceUsed().equals(c.deviceRequested()) ? "" : " (asked for " + c.deviceRequested() + ")",
-        c.input().equals("random") ? "random_uniform in graph" : "fixed host tensor"));
+    String device = c.deviceUsed()
+        + (c.deviceUsed().equals(c.deviceRequested()) ? "" : " (asked for " + c.deviceRequested() + ")");
+    String classes = c.numClasses() == 0 ? "no logits" : c.numClasses() + " classes";
+    if (c.savedModel() == null) {
+      lines.add(String.format(Locale.ROOT, "summary: %s %s %s%s, batch %d, %dx%d, %s, on %s, input %s",
+          c.model(), c.precision(), c.dataFormat(),
+          c.optimized() ? " (batch norms folded)" : " (slim's graph verbatim)", c.batchSize(), c.height(), c.width(),
+          classes, device, c.input().equals("random") ? "random_uniform in graph" : "fixed host tensor"));
+    } else {
+      lines.add(String.format(Locale.ROOT, "summary: SavedModel %s, signature '%s' (%s %s%s, %s), batch %d, %dx%d,"
+              + " on %s, input fixed host tensor",
+          c.savedModel(), c.signature(), c.model(), c.precision(), c.optimized() ? ", batch norms folded" : "",
+          classes, c.batchSize(), c.height(), c.width(), device));
+    }
     EnvironmentInfo e = r.environment();
     lines.add(String.format(Locale.ROOT, "  environment    TensorFlow %s (Java %s, %s), %s, %d cores, threads %s/%s"
             + " (intra/inter, 0 = TF default)%s%s",
@@ -50,13 +58,24 @@ public final class Reports {
           s.median(), s.p90(), s.min(), s.max()));
       BenchmarkResult.Throughput t = r.throughput();
       BenchmarkResult.ModelInfo m = r.model();
-      lines.add(String.format(Locale.ROOT, "  throughput     %.1f images/s, %.1f GFLOP/s achieved (%.2f GFLOP per"
-              + " image = 2 x %,d multiply-adds)",
-          t.imagesPerSecond(), t.gflopsPerSecond(), 2.0 * m.multiplyAddsPerImage() / 1e9, m.multiplyAddsPerImage()));
+      if (m.multiplyAddsPerImage() < 0) {
+        lines.add(String.format(Locale.ROOT, "  throughput     %.1f images/s (GFLOP/s unknown: the graph's"
+            + " convolution shapes are not static)", t.imagesPerSecond()));
+      } else {
+        lines.add(String.format(Locale.ROOT, "  throughput     %.1f images/s, %.1f GFLOP/s achieved (%.2f GFLOP per"
+                + " image = 2 x %,d multiply-adds)",
+            t.imagesPerSecond(), t.gflopsPerSecond(), 2.0 * m.multiplyAddsPerImage() / 1e9,
+            m.multiplyAddsPerImage()));
+      }
     }
     BenchmarkResult.Timings tm = r.timings();
-    lines.add(String.format(Locale.ROOT, "  startup        graph build %.3f s, session init %.3f s, first step %.3f s",
-        tm.graphBuildSeconds(), tm.sessionInitSeconds(), tm.firstStepSeconds()));
+    if (c.savedModel() == null) {
+      lines.add(String.format(Locale.ROOT, "  startup        graph build %.3f s, session init %.3f s, first step %.3f s",
+          tm.graphBuildSeconds(), tm.sessionInitSeconds(), tm.firstStepSeconds()));
+    } else {
+      lines.add(String.format(Locale.ROOT, "  startup        SavedModel load %.3f s (graph, session, variables),"
+          + " first step %.3f s", tm.sessionInitSeconds(), tm.firstStepSeconds()));
+    }
     StepTrace tr = r.trace();
     if (tr != null) {
       lines.add(String.format(Locale.ROOT, "  traced step    wall %.4f s, graph %.4f s (first kernel start to last"

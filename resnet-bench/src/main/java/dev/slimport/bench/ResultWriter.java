@@ -35,7 +35,7 @@ public final class ResultWriter {
       List.of(
           "model", "precision", "batch_size", "height", "width", "num_classes", "output_stride", "data_format",
           "input", "seed", "device_requested", "device_used", "intra_op_threads", "inter_op_threads", "xla",
-          "tf_version", "tf_java_version", "native_classifier", "java_version", "os", "host", "cpu_model",
+          "saved_model", "signature", "tf_version", "tf_java_version", "native_classifier", "java_version", "os", "host", "cpu_model",
           "logical_cores", "onednn", "started_at", "phase", "step", "duration_s");
 
   /** Any value as indented JSON. */
@@ -62,8 +62,9 @@ public final class ResultWriter {
     List<Object> fixed =
         List.of(
             c.model(), c.precision(), c.batchSize(), c.height(), c.width(), c.numClasses(),
-            c.outputStride() == null ? "" : c.outputStride(), c.dataFormat(), c.input(), c.seed(),
-            c.deviceRequested(), c.deviceUsed(), c.intraOpThreads(), c.interOpThreads(), c.xla(), e.tfVersion(),
+            c.outputStride() == null ? "" : c.outputStride(), orEmpty(c.dataFormat()), c.input(), c.seed(),
+            c.deviceRequested(), c.deviceUsed(), c.intraOpThreads(), c.interOpThreads(), c.xla(),
+            orEmpty(c.savedModel()), orEmpty(c.signature()), e.tfVersion(),
             e.tfJavaVersion(), e.nativeClassifier(), e.javaVersion(), e.os(), e.host(), e.cpuModel(),
             e.logicalCores(), e.onednn(), r.startedAt());
     StringBuilder sb = new StringBuilder();
@@ -71,6 +72,10 @@ public final class ResultWriter {
     addSteps(sb, fixed, "warmup", r.timings().warmupSeconds());
     addSteps(sb, fixed, "step", r.timings().stepSeconds());
     return sb.toString();
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
   }
 
   private static void addSteps(StringBuilder sb, List<Object> fixed, String phase, List<Double> seconds) {

@@ -90,7 +90,8 @@ class BadInputTest {
     CliRun typo = CliRun.of("forwrd");
     assertThat(typo.exitCode()).isEqualTo(2);
     assertThat(typo.err().strip())
-        .startsWith("resnet-bench: unknown command 'forwrd'; allowed: forward, describe, info, ceiling, plot, help")
+        .startsWith("resnet-bench: unknown command 'forwrd'; allowed: forward, describe, info, ceiling, plot,"
+            + " export, verify, help")
         .contains("spark-infer")
         .endsWith(" (see --help)");
   }

@@ -18,7 +18,7 @@ class ReportsTest {
         "2026-01-02T03:04:05",
         new BenchmarkResult.Config("resnet_v2_152", 32, 224, 224, 1000, null, "NHWC", "fp32", true, 0, "random", 10,
             asked,
-            "cpu", "cpu", 0, 0, false),
+            "cpu", "cpu", 0, 0, false, null, null),
         EnvironmentInfo.detect(List.of()),
         new BenchmarkResult.ModelInfo("resnet_v2_152", 1, 1, 1_000_000_000L, 64.0),
         new BenchmarkResult.Timings(1, 2, 3, List.of(), steps, interrupted),

@@ -18,11 +18,15 @@ import java.util.Optional;
  * @param replacedExisting whether an existing target was replaced ({@code force})
  * @param savedModelBytes the size of {@code saved_model.pb}
  * @param variablesBytes the size of {@code variables/}
- * @param variableCount the number of model variables
+ * @param variableCount the number of variables of the exported model
  * @param parameterCount the number of scalars in them
  * @param restore the checkpoint restore, if the weights came from one
- * @param maxAbsDiff per output, the largest |exporting session - reloaded model| on the check batch (≤ {@link
- *     SavedModelExporter#TOLERANCE})
+ * @param folding what folding the batch norms changed, for an optimized export
+ * @param maxAbsDiff per output, the largest |reference - reloaded model| on the check batch; the reference is the
+ *     exporting session, or for an optimized export the unfolded model
+ * @param tolerance per output, the bound {@code maxAbsDiff} was checked against: {@link
+ *     SavedModelExporter#TOLERANCE}, or for an optimized export {@link SavedModelExporter#FOLDED_RELATIVE_TOLERANCE}
+ *     · max(1, max |reference|)
  * @param timings wall-clock milliseconds of each step
  */
 public record ExportResult(
@@ -34,13 +38,30 @@ public record ExportResult(
     int variableCount,
     long parameterCount,
     Optional<RestoreResult> restore,
+    Optional<Folding> folding,
     Map<String, Double> maxAbsDiff,
+    Map<String, Double> tolerance,
     Timings timings) {
 
-  /** The value with an unmodifiable copy of {@code maxAbsDiff}. */
+  /** The value with unmodifiable copies of the maps. */
   public ExportResult {
     maxAbsDiff = Collections.unmodifiableMap(new LinkedHashMap<>(maxAbsDiff));
+    tolerance = Collections.unmodifiableMap(new LinkedHashMap<>(tolerance));
   }
+
+  /** Whether the exported graph is the inference-optimized one (batch norms folded). */
+  public boolean optimized() {
+    return folding.isPresent();
+  }
+
+  /**
+   * What an optimized export folded away.
+   *
+   * @param sourceVariableCount the variables of the unfolded model (moving statistics included)
+   * @param sourceParameterCount the scalars in them
+   * @param batchNorms the {@code FusedBatchNorm*} ops of the unfolded graph, none of which is left in the exported one
+   */
+  public record Folding(int sourceVariableCount, long sourceParameterCount, int batchNorms) {}
 
   /** {@code saved_model.pb} plus {@code variables/}. */
   public long totalBytes() {
@@ -53,9 +74,11 @@ public record ExportResult(
    * @param build building the graph and session
    * @param variables initializing or restoring the variables
    * @param reference computing the exporting session's outputs on the check batch
+   * @param optimize reading the weights, building the folded graph and loading its values (0 unless optimized)
    * @param write writing the SavedModel to the temporary directory
    * @param verify reloading it and comparing outputs
    * @param total the whole export, renames and cleanup included
    */
-  public record Timings(long build, long variables, long reference, long write, long verify, long total) {}
+  public record Timings(
+      long build, long variables, long reference, long optimize, long write, long verify, long total) {}
 }

@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * What to export and where: the options of {@code export --model M --num-classes N --out DIR [--checkpoint PREFIX]
- * [--exclude SCOPE ...] [--seed N] [--image-size S | --dynamic-size] [--version N] [--force]}.
+ * [--exclude SCOPE ...] [--seed N] [--image-size S | --dynamic-size] [--version N] [--force] [--optimize]}.
  *
  * <p>The SavedModel goes to {@code out/<version>/} (TF Serving's layout: serve {@code out}).
  *
@@ -24,10 +24,13 @@ import java.util.Optional;
  *     checkpoint
  * @param force replace an existing {@code out/<version>} ({@code --force})
  * @param verifyBatch the batch size of the reload check
+ * @param optimize export the inference-optimized graph, batch norms folded into the convolutions ({@code
+ *     --optimize}); its reload is checked against the unfolded graph with {@link
+ *     SavedModelExporter#FOLDED_RELATIVE_TOLERANCE}
  */
 public record ExportSpec(
     ModelSpec model, Path out, long version, Path checkpoint, List<String> excludes, boolean force,
-    int verifyBatch) {
+    int verifyBatch, boolean optimize) {
 
   /** The default {@code --version}. */
   public static final long DEFAULT_VERSION = 1;
@@ -60,7 +63,7 @@ public record ExportSpec(
     }
   }
 
-  /** A builder: version 1, no checkpoint, no force, verification batch 2. */
+  /** A builder: version 1, no checkpoint, no force, verification batch 2, not optimized. */
   public static Builder builder(ModelSpec model, Path out) {
     return new Builder(model, out);
   }
@@ -84,6 +87,7 @@ public record ExportSpec(
     private final List<String> excludes = new ArrayList<>();
     private boolean force;
     private int verifyBatch = DEFAULT_VERIFY_BATCH;
+    private boolean optimize;
 
     private Builder(ModelSpec model, Path out) {
       this.model = model;
@@ -123,9 +127,15 @@ public record ExportSpec(
       return this;
     }
 
+    /** {@code --optimize}: export the graph with batch norms folded (default: slim's graph verbatim). */
+    public Builder optimize(boolean o) {
+      this.optimize = o;
+      return this;
+    }
+
     /** The validated spec. */
     public ExportSpec build() {
-      return new ExportSpec(model, out, version, checkpoint, excludes, force, verifyBatch);
+      return new ExportSpec(model, out, version, checkpoint, excludes, force, verifyBatch, optimize);
     }
   }
 }

@@ -6,6 +6,7 @@ package dev.slimport.savedmodel;
 
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.net.ResNetV2;
+import dev.slimport.resnet.slim.ModelWeights;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -34,6 +35,10 @@ import org.tensorflow.types.TFloat32;
  * the float32 signature outputs {@code serving_default/logits} and {@code serving_default/predictions} (identities
  * of slim's) and {@code serving_default/features} (the {@code global_pool} end point squeezed to {@code [B, F]});
  * see {@link ServingSignature}. Variables are initialized from the model seed on first use, or restored from a checkpoint.
+ *
+ * <p>{@link #buildFolded} builds the inference-optimized variant of the same network from another model's {@link
+ * #weights()}: slim's graph with every batch norm folded into the preceding convolution (or into one multiply-add),
+ * same inputs and outputs; see {@code ResNetV2.Builder.foldBatchNorms}.
  */
 public final class InferenceModel implements AutoCloseable {
   private final ModelSpec spec;
@@ -69,12 +74,35 @@ public final class InferenceModel implements AutoCloseable {
    * @throws IllegalArgumentException for an invalid spec, before any native call
    */
   public static InferenceModel build(ModelSpec spec, ConfigProto config) {
+    return build(spec, config, null);
+  }
+
+  /**
+   * Builds the inference-optimized graph for {@code spec}: batch norms folded into the convolutions with the values
+   * in {@code weights} (read with {@link #weights()} from a model built, initialized or restored, with the same
+   * spec). {@link #initialize()} assigns the folded values. Its outputs equal the unfolded model's up to float
+   * rounding.
+   *
+   * @throws IllegalArgumentException for an invalid spec, or weights that lack a variable of the network or hold it
+   *     with another shape
+   */
+  public static InferenceModel buildFolded(ModelSpec spec, ModelWeights weights) {
+    if (weights == null) {
+      throw new IllegalArgumentException("weights: the unfolded model's weights are required to fold batch norms");
+    }
+    return build(spec, null, weights);
+  }
+
+  private static InferenceModel build(ModelSpec spec, ConfigProto config, ModelWeights foldFrom) {
     if (spec == null) {
       throw new IllegalArgumentException("spec: must not be null");
     }
     ResNetV2.Builder builder =
         spec.network().builder().numClasses(spec.numClasses()).isTraining(false).globalPool(true)
             .spatialSqueeze(true).seed(spec.seed());
+    if (foldFrom != null) {
+      builder.weights(foldFrom).foldBatchNorms(true);
+    }
     Graph graph = new Graph();
     try {
       Ops tf = Ops.create(graph);
@@ -154,9 +182,23 @@ public final class InferenceModel implements AutoCloseable {
     return new TensorSpec(o.op().name() + ":" + o.index(), o.dataType(), o.shape());
   }
 
-  /** Runs the initializers that have not run yet (the seeded initial values). */
+  /**
+   * Runs the initializers that have not run yet (the seeded initial values); a {@linkplain #buildFolded folded}
+   * model then takes its folded values.
+   */
   public void initialize() {
     session.initialize();
+    model.loadWeights(session);
+  }
+
+  /** Whether this is the inference-optimized graph (batch norms folded). */
+  public boolean folded() {
+    return model.config().foldBatchNorms();
+  }
+
+  /** The current values of all model variables by slim name: what {@link #buildFolded} folds. */
+  public ModelWeights weights() {
+    return ModelWeights.read(session, model.variables());
   }
 
   /**

@@ -14,11 +14,14 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
@@ -33,10 +36,13 @@ import org.tensorflow.ndarray.Shape;
  *       a file): {@link IllegalArgumentException}, nothing touched.
  *   <li>Builds the inference graph ({@link InferenceModel}), initializes the variables from the seed and, with a
  *       checkpoint, restores them by slim name ({@link Checkpoints#restore}); runs a deterministic check batch.
+ *       With {@code optimize}, reads the weights and builds the folded graph from them ({@link
+ *       InferenceModel#buildFolded}); that graph is the one exported.
  *   <li>Writes the SavedModel (tag {@code serve}, signature {@code serving_default}) into a fresh hidden sibling
  *       {@code out/.<version>.tmp-*}.
  *   <li>Reloads it with {@code SavedModelBundle}, checks the signature and that every output matches the exporting
- *       session within {@link #TOLERANCE}.
+ *       session within {@link #TOLERANCE} (an optimized export: the unfolded model within {@link
+ *       #FOLDED_RELATIVE_TOLERANCE} of each output's scale).
  *   <li>Renames the temporary directory to {@code out/<version>} (an atomic {@code rename(2)} on one file system);
  *       with {@code force}, the old target is first renamed aside and deleted after the swap.
  * </ol>
@@ -49,6 +55,13 @@ public final class SavedModelExporter {
 
   /** The largest |exporting session − reloaded model| accepted by the reload check. */
   public static final double TOLERANCE = 1e-5;
+
+  /**
+   * The reload check of an optimized export: every output's max |unfolded model − reloaded folded model| must be at
+   * most this times max(1, max |unfolded output|). Folding changes the order of float operations, hence a bound
+   * relative to the outputs' scale.
+   */
+  public static final double FOLDED_RELATIVE_TOLERANCE = 1e-4;
 
   /** The seed of the check batch (uniform in [-1, 1], the range of Inception preprocessing). */
   public static final long CHECK_BATCH_SEED = 20170414L;
@@ -102,7 +115,8 @@ public final class SavedModelExporter {
     spec.checkpointPrefix().ifPresent(p -> Checkpoints.checkPrefix("checkpoint", p));
 
     ModelSpec model = spec.model();
-    try (InferenceModel m = InferenceModel.build(model)) {
+    InferenceModel m = InferenceModel.build(model);
+    try {
       long tBuilt = System.nanoTime();
       Optional<RestoreResult> restore = Optional.empty();
       FloatValues batch =
@@ -124,6 +138,14 @@ public final class SavedModelExporter {
             + e.getMessage(), e);
       }
       long tRef = System.nanoTime();
+      Optional<ExportResult.Folding> folding = Optional.empty();
+      if (spec.optimize()) {
+        folding = Optional.of(new ExportResult.Folding(m.model().variables().size(), m.model().parameterCount(),
+            batchNorms(m.graph())));
+        m = fold(m, model);
+      }
+      long tOptimized = System.nanoTime();
+      Map<String, Double> tolerance = tolerances(expected, spec.optimize());
 
       Path createdRoot = firstMissing(outDir);
       Path temp = null;
@@ -149,7 +171,7 @@ public final class SavedModelExporter {
                     + want.describe());
           }
           Map<String, FloatValues> actual = loaded.run(ServingSignature.KEY, Map.of(ServingSignature.IMAGES, batch));
-          diffs = compare(expected, actual);
+          diffs = compare(expected, actual, tolerance, spec.optimize());
         }
         long tVerified = System.nanoTime();
         stage(Stage.VERIFIED, temp);
@@ -159,9 +181,9 @@ public final class SavedModelExporter {
         temp = null;
         long tEnd = System.nanoTime();
         return new ExportResult(target, loadedSignature, replaced, pbBytes, varBytes,
-            m.model().variables().size(), m.model().parameterCount(), restore, diffs,
-            new ExportResult.Timings(ms(t0, tBuilt), ms(tBuilt, tVars), ms(tVars, tRef), ms(tRef, tWritten),
-                ms(tWritten, tVerified), ms(t0, tEnd)));
+            m.model().variables().size(), m.model().parameterCount(), restore, folding, diffs, tolerance,
+            new ExportResult.Timings(ms(t0, tBuilt), ms(tBuilt, tVars), ms(tVars, tRef), ms(tRef, tOptimized),
+                ms(tOptimized, tWritten), ms(tWritten, tVerified), ms(t0, tEnd)));
       } catch (Exception | Error e) {
         RuntimeException cleanupFailure = cleanup(temp, createdRoot);
         RuntimeException failure = asRuntime(e, target);
@@ -170,7 +192,47 @@ public final class SavedModelExporter {
         }
         throw failure;
       }
+    } finally {
+      m.close();
     }
+  }
+
+  /**
+   * The folded twin of {@code source}, with its values loaded; {@code source} is closed (its weights live on in the
+   * folded variables), so the two models' variables are never in memory at once beyond the Java copy.
+   */
+  private static InferenceModel fold(InferenceModel source, ModelSpec model) {
+    InferenceModel folded;
+    try {
+      folded = InferenceModel.buildFolded(model, source.weights());
+    } catch (TensorFlowException e) {
+      throw new SavedModelException("reading the weights to fold failed: " + e.getMessage(), e);
+    }
+    source.close();
+    try {
+      folded.initialize();
+      int left = batchNorms(folded.graph());
+      if (left != 0) {
+        throw new SavedModelException("the optimized graph still holds " + left + " batch norm op(s)");
+      }
+      return folded;
+    } catch (TensorFlowException e) {
+      folded.close();
+      throw new SavedModelException("loading the folded weights failed: " + e.getMessage(), e);
+    } catch (RuntimeException | Error e) {
+      folded.close();
+      throw e;
+    }
+  }
+
+  private static int batchNorms(Graph graph) {
+    int n = 0;
+    for (Iterator<GraphOperation> it = graph.operations(); it.hasNext(); ) {
+      if (it.next().type().startsWith("FusedBatchNorm")) {
+        n++;
+      }
+    }
+    return n;
   }
 
   private void stage(Stage stage, Path temp) {
@@ -212,7 +274,25 @@ public final class SavedModelExporter {
     return missing;
   }
 
-  private static Map<String, Double> compare(Map<String, FloatValues> expected, Map<String, FloatValues> actual) {
+  /**
+   * The bound of each output's max |Δ|: {@link #TOLERANCE}, or for a folded export {@link
+   * #FOLDED_RELATIVE_TOLERANCE} · max(1, max |reference|).
+   */
+  private static Map<String, Double> tolerances(Map<String, FloatValues> expected, boolean folded) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    expected.forEach((name, ref) -> {
+      double maxAbs = 0;
+      for (float v : ref.data()) {
+        maxAbs = Math.max(maxAbs, Math.abs((double) v));
+      }
+      out.put(name, folded ? FOLDED_RELATIVE_TOLERANCE * Math.max(1.0, maxAbs) : TOLERANCE);
+    });
+    return out;
+  }
+
+  private static Map<String, Double> compare(
+      Map<String, FloatValues> expected, Map<String, FloatValues> actual, Map<String, Double> tolerance,
+      boolean folded) {
     Map<String, Double> diffs = new LinkedHashMap<>();
     StringBuilder bad = new StringBuilder();
     for (var e : expected.entrySet()) {
@@ -225,13 +305,16 @@ public final class SavedModelExporter {
       }
       double d = e.getValue().maxAbsDiff(a);
       diffs.put(e.getKey(), d);
-      if (!(d <= TOLERANCE)) {
-        bad.append(String.format(" %s max |Δ| = %.3g;", e.getKey(), d));
+      double bound = tolerance.get(e.getKey());
+      if (!(d <= bound)) {
+        bad.append(String.format(" %s max |Δ| = %.3g > %.3g;", e.getKey(), d, bound));
       }
     }
     if (bad.length() > 0) {
-      throw new SavedModelException(
-          "the reloaded SavedModel does not reproduce the exporting session (tolerance " + TOLERANCE + "):" + bad);
+      throw new SavedModelException(folded
+          ? "the reloaded optimized SavedModel does not reproduce the unfolded model (relative tolerance "
+              + FOLDED_RELATIVE_TOLERANCE + "):" + bad
+          : "the reloaded SavedModel does not reproduce the exporting session (tolerance " + TOLERANCE + "):" + bad);
     }
     return diffs;
   }

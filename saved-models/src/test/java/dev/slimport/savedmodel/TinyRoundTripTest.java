@@ -62,6 +62,9 @@ class TinyRoundTripTest {
     assertThat(exported.savedModelBytes()).isEqualTo(Files.size(out.resolve("1/saved_model.pb")));
     assertThat(exported.maxAbsDiff()).containsOnlyKeys("logits", "predictions", "features");
     assertThat(exported.maxAbsDiff().values()).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(1e-5));
+    assertThat(exported.optimized()).isFalse();
+    assertThat(exported.tolerance()).containsOnlyKeys("logits", "predictions", "features");
+    assertThat(exported.tolerance().values()).containsOnly(1e-5);
   }
 
   @Test
