@@ -51,6 +51,9 @@ import org.tensorflow.types.TInt64;
  * <p>Every variable update waits for all gradients and for the reported loss and accuracy: ref variables update in
  * place, and an ungated update would race with backward-pass ops that still read the weights.
  *
+ * <p>The model is normally built with {@code isTraining(true)}. A model built with {@code isTraining(false)} trains
+ * with frozen batch-norm statistics (no update ops), as slim users do when fine-tuning small batches.
+ *
  * <p>Targets: fetch {@link #forwardBackwardFetches()} to compute all gradients (the forward-backward pass, nothing
  * updated); fetch {@link #trainOp()} for a full optimizer step. {@link #trainStep}, {@link #forwardBackward} and
  * {@link #evaluate} run them on a caller-owned {@link Session} and close what they fetch. A {@code TrainingGraph}
