@@ -56,7 +56,8 @@ public final class Checkpoints {
       throw new IllegalArgumentException("session: must not be null");
     }
     if (prefix == null || prefix.getFileName() == null) {
-      throw new IllegalArgumentException("prefix: a checkpoint prefix such as dir/model.ckpt is required, got " + prefix);
+      throw new IllegalArgumentException(
+          "prefix: a checkpoint prefix such as dir/model.ckpt is required, got " + prefix);
     }
   }
 }

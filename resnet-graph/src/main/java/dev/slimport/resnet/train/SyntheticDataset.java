@@ -126,7 +126,8 @@ public final class SyntheticDataset {
       generate(indices[i], pixels, i * per);
       y[i] = labels[indices[i]];
     }
-    TFloat32 images = TFloat32.tensorOf(Shape.of(indices.length, height, width, 3), DataBuffers.of(pixels, true, false));
+    TFloat32 images =
+        TFloat32.tensorOf(Shape.of(indices.length, height, width, 3), DataBuffers.of(pixels, true, false));
     try {
       return new Batch(images, TInt32.vectorOf(y));
     } catch (RuntimeException e) {

@@ -8,6 +8,7 @@ import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.net.ResNetV2;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -106,27 +107,48 @@ public final class TrainTimings {
         });
         modes.put("train step", () -> s.runner().feed(t.images(), x).feed(t.labels(), y).fetch(t.trainOp()));
 
+        // Warm up every mode, then time them round-robin so that load from other processes on a shared machine
+        // falls on all modes alike.
+        // The process CPU time per batch is reported too: unlike wall time it hardly depends on other processes.
         Map<String, double[]> times = new LinkedHashMap<>();
+        Map<String, double[]> cpu = new LinkedHashMap<>();
         for (Map.Entry<String, Supplier<Session.Runner>> e : modes.entrySet()) {
-          double[] secs = new double[iterations];
-          for (int i = 0; i < warmup + iterations; i++) {
-            long start = System.nanoTime();
+          for (int i = 0; i < warmup; i++) {
             try (Result r = e.getValue().get().run()) {
-              if (i >= warmup) {
-                secs[i - warmup] = (System.nanoTime() - start) / 1e9;
-              }
+              times.put(e.getKey(), new double[iterations]);
             }
           }
-          times.put(e.getKey(), secs);
-          System.out.printf(Locale.ROOT, "  %-30s median %.3f s/batch  mean %.3f  min %.3f  (%.1f img/s)%n",
-              e.getKey(), median(secs), mean(secs), min(secs), batch / median(secs));
+          times.putIfAbsent(e.getKey(), new double[iterations]);
+          cpu.put(e.getKey(), new double[iterations]);
         }
-        double fwd = median(times.get("forward (inference)"));
-        double fwdTrain = median(times.get("forward (training BN, loss)"));
+        for (int i = 0; i < iterations; i++) {
+          for (Map.Entry<String, Supplier<Session.Runner>> e : modes.entrySet()) {
+            long start = System.nanoTime();
+            long cpuStart = processCpuNanos();
+            try (Result r = e.getValue().get().run()) {
+              times.get(e.getKey())[i] = (System.nanoTime() - start) / 1e9;
+              cpu.get(e.getKey())[i] = (processCpuNanos() - cpuStart) / 1e9;
+            }
+          }
+        }
+        for (Map.Entry<String, double[]> e : times.entrySet()) {
+          double[] secs = e.getValue();
+          double[] cpuSecs = cpu.get(e.getKey());
+          System.out.printf(Locale.ROOT,
+              "  %-30s wall median %.3f s/batch  mean %.3f  min %.3f  (%.1f img/s)  CPU median %.2f s/batch%n",
+              e.getKey(), median(secs), mean(secs), min(secs), batch / median(secs), median(cpuSecs));
+        }
         for (String k : List.of("forward-backward", "train step")) {
-          System.out.printf(Locale.ROOT, "  %-30s %.2fx forward (inference), %.2fx forward (training BN)%n",
-              k, median(times.get(k)) / fwd, median(times.get(k)) / fwdTrain);
+          System.out.printf(Locale.ROOT,
+              "  %-30s wall median %.2fx / min %.2fx / CPU %.2fx forward (inference);"
+                  + " wall median %.2fx / CPU %.2fx forward (training BN)%n",
+              k, median(times.get(k)) / median(times.get("forward (inference)")),
+              min(times.get(k)) / min(times.get("forward (inference)")),
+              median(cpu.get(k)) / median(cpu.get("forward (inference)")),
+              median(times.get(k)) / median(times.get("forward (training BN, loss)")),
+              median(cpu.get(k)) / median(cpu.get("forward (training BN, loss)")));
         }
+        System.out.printf(Locale.ROOT, "  load average at the end: %s%n", loadAverage());
         System.out.printf(Locale.ROOT, "  peak RSS %.1f GB%n", peakRssGb());
         if (trace) {
           trace("train step", modes.get("train step").get(), t.scope());
@@ -177,6 +199,19 @@ public final class TrainTimings {
     byType.entrySet().stream().sorted((p, q) -> Double.compare(q.getValue(), p.getValue())).limit(14)
         .forEach(e -> System.out.printf(Locale.ROOT, "    %-30s %9.1f ms  %5.1f%%%n", e.getKey(), e.getValue(),
             100 * e.getValue() / sum));
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 
   private static double peakRssGb() {

@@ -6,6 +6,7 @@ package dev.slimport.resnet.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
 
 import dev.slimport.resnet.net.BlockSpec;
 import dev.slimport.resnet.net.ResNetModel;
@@ -96,9 +97,9 @@ class TrainingGraphTest {
             float accum = a1.get(i)[j] * 0.9f + g2.get(i)[j];
             float w = w1.get(i)[j] - 0.05f * accum;
             assertThat(a2.get(i)[j]).as("%s/Momentum[%d] after step 2", name, j)
-                .isCloseTo(accum, org.assertj.core.data.Offset.offset(Math.ulp(accum)));
+                .isCloseTo(accum, offset(Math.ulp(accum)));
             assertThat(w2.get(i)[j]).as("%s[%d] after step 2", name, j)
-                .isCloseTo(w, org.assertj.core.data.Offset.offset(2 * Math.ulp(w)));
+                .isCloseTo(w, offset(2 * Math.ulp(w)));
           }
         }
         assertThat(t.globalStepValue(s)).isEqualTo(2);
@@ -123,7 +124,7 @@ class TrainingGraphTest {
         assertThat(t.evaluate(s, x, y).loss()).isNotEqualTo(before.loss());
         assertThat(before.accuracy()).isBetween(0f, 1f);
         assertThat(before.accuracy() * BATCH).isCloseTo(Math.round(before.accuracy() * BATCH),
-            org.assertj.core.data.Offset.offset(1e-5f));
+            offset(1e-5f));
       }
     }
   }

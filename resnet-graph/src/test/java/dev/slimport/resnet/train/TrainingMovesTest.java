@@ -15,8 +15,8 @@ import org.tensorflow.op.Ops;
 
 /**
  * Thirty momentum steps of a small ResNet v2 (training-mode batch norm, 64×64 inputs, batch 8) on a separable
- * synthetic task — horizontal against vertical gratings — halve the loss on held-out examples and classify more than
- * 90% of them correctly.
+ * synthetic task, horizontal against vertical gratings, halve the loss on held-out examples and classify more
+ * than 90% of them correctly.
  */
 class TrainingMovesTest {
   private static final int BATCH = 8;

@@ -5,6 +5,7 @@
 package dev.slimport.resnet.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
 
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.net.ResNetV2;
@@ -97,12 +98,12 @@ class UpdateOpsTest {
             double expectedMean = mean0[c] - (mean0[c] - stats[0][c]) * (1 - DECAY);
             double expectedVar = var0[c] - (var0[c] - stats[1][c]) * (1 - DECAY);
             assertThat((double) mean1[c]).as("%s/moving_mean[%d]", scope, c)
-                .isCloseTo(expectedMean, org.assertj.core.data.Offset.offset(1e-6 * Math.max(1, Math.abs(expectedMean))));
+                .isCloseTo(expectedMean, offset(1e-6 * Math.max(1, Math.abs(expectedMean))));
             assertThat((double) var1[c]).as("%s/moving_variance[%d]", scope, c)
-                .isCloseTo(expectedVar, org.assertj.core.data.Offset.offset(1e-6 * Math.max(1, expectedVar)));
+                .isCloseTo(expectedVar, offset(1e-6 * Math.max(1, expectedVar)));
             // The change itself, to a precision that separates 0.997 from 0.996/0.998 and biased from unbiased.
             assertThat((double) mean1[c] - mean0[c]).as("%s/moving_mean[%d] change", scope, c)
-                .isCloseTo(expectedMean - mean0[c], org.assertj.core.data.Offset.offset(
+                .isCloseTo(expectedMean - mean0[c], offset(
                     1e-2 * Math.abs(expectedMean - mean0[c]) + 2e-7 * Math.max(1, Math.abs(mean0[c]))));
             worstMean = Math.max(worstMean, Math.abs(mean1[c] - expectedMean));
             worstVar = Math.max(worstVar, Math.abs(var1[c] - expectedVar));
@@ -158,7 +159,7 @@ class UpdateOpsTest {
           double expected = gamma[ch] * (in[i] - mm[ch]) / Math.sqrt(mv[ch] + EPSILON) + beta[ch];
           double initial = gamma[ch] * in[i] / Math.sqrt(1 + EPSILON) + beta[ch];
           assertThat((double) y[i]).as("%s y[%d]", scope, i)
-              .isCloseTo(expected, org.assertj.core.data.Offset.offset(2e-5 * (1 + Math.abs(expected))));
+              .isCloseTo(expected, offset(2e-5 * (1 + Math.abs(expected))));
           separation = Math.max(separation, Math.abs(expected - initial) / (1 + Math.abs(expected)));
         }
         assertThat(separation).as("%s: updated vs initial statistics", scope).isGreaterThan(1e-3);
