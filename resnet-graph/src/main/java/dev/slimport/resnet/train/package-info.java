@@ -1,0 +1,12 @@
+/*
+ * Copyright 2026 The slimport Authors.
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file.
+ */
+/**
+ * Training ResNet v2 graphs as slim's {@code train_image_classifier.py} does: {@link
+ * dev.slimport.resnet.train.TrainingGraph} (loss, registry gradients, a gated momentum step, global step and
+ * batch-norm update ops, plus the forward-backward fetches), {@link dev.slimport.resnet.train.Checkpoints}, a
+ * generated data set ({@link dev.slimport.resnet.train.SyntheticDataset}) and a runnable example ({@link
+ * dev.slimport.resnet.train.TrainDemo}).
+ */
+package dev.slimport.resnet.train;
