@@ -106,9 +106,8 @@ public final class ExportCommand extends BenchCommand {
 
   @Option(
       names = "--optimize",
-      description = "Export the inference-optimized graph: every batch norm folded into the preceding convolution"
-          + " (or one multiply-add), no moving statistics; checked against the unfolded model within 1e-4 of each"
-          + " output's scale.")
+      description = "Export the inference-optimized graph: every batch norm that follows a convolution folded into"
+          + " it; checked against the unfolded model within 1e-4 of each output's scale.")
   boolean optimize;
 
   @Override

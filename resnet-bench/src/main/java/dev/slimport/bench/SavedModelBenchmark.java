@@ -244,7 +244,7 @@ public final class SavedModelBenchmark implements AutoCloseable {
    *     fed shapes; empty if a shape stays unknown
    * @param memory the memory one step needs at the fed shapes (as for a built graph)
    * @param numClasses the width of a {@code logits} output, 0 without one
-   * @param batchNormsFolded whether the graph has convolutions and no batch norm op (an {@code export --optimize})
+   * @param batchNormsFolded whether the graph has convolutions and no batch norm after one (an {@code export --optimize})
    */
   public record GraphFacts(
       String scope,
@@ -280,11 +280,9 @@ public final class SavedModelBenchmark implements AutoCloseable {
             + ResNetBenchCli.firstLine(e.getMessage()), e);
       }
       long parameters = 0;
-      boolean batchNorms = false;
       TreeSet<String> scopes = new TreeSet<>();
       for (Iterator<GraphOperation> it = g.operations(); it.hasNext(); ) {
         GraphOperation op = it.next();
-        batchNorms |= op.type().startsWith("FusedBatchNorm");
         Shape s = null;
         if (op.type().equals("VariableV2")) {
           s = op.output(0).shape();
@@ -316,7 +314,8 @@ public final class SavedModelBenchmark implements AutoCloseable {
       int classes = logits != null && logits.shape().numDimensions() == 2 && logits.shape().get(1) > 0
           ? (int) logits.shape().get(1) : 0;
       return new GraphFacts(scope, parameters, known ? OptionalLong.of(macs) : OptionalLong.empty(),
-          MemoryEstimate.of(g), classes, !convs.isEmpty() && !batchNorms);
+          MemoryEstimate.of(g), classes,
+          !convs.isEmpty() && GraphStats.batchNormsAfterConvolution(g) == 0);
     }
   }
 

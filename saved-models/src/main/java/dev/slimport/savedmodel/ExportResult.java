@@ -59,7 +59,7 @@ public record ExportResult(
    *
    * @param sourceVariableCount the variables of the unfolded model (moving statistics included)
    * @param sourceParameterCount the scalars in them
-   * @param batchNorms the {@code FusedBatchNorm*} ops of the unfolded graph, none of which is left in the exported one
+   * @param batchNorms the batch norms of the unfolded graph that follow a convolution, all folded into it
    */
   public record Folding(int sourceVariableCount, long sourceParameterCount, int batchNorms) {}
 

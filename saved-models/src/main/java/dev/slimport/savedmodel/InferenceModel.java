@@ -37,7 +37,7 @@ import org.tensorflow.types.TFloat32;
  * see {@link ServingSignature}. Variables are initialized from the model seed on first use, or restored from a checkpoint.
  *
  * <p>{@link #buildFolded} builds the inference-optimized variant of the same network from another model's {@link
- * #weights()}: slim's graph with every batch norm folded into the preceding convolution (or into one multiply-add),
+ * #weights()}: slim's graph with every batch norm that follows a convolution folded into it,
  * same inputs and outputs; see {@code ResNetV2.Builder.foldBatchNorms}.
  */
 public final class InferenceModel implements AutoCloseable {

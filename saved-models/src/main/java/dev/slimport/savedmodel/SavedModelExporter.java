@@ -4,6 +4,7 @@
  */
 package dev.slimport.savedmodel;
 
+import dev.slimport.resnet.net.GraphStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -141,7 +142,7 @@ public final class SavedModelExporter {
       Optional<ExportResult.Folding> folding = Optional.empty();
       if (spec.optimize()) {
         folding = Optional.of(new ExportResult.Folding(m.model().variables().size(), m.model().parameterCount(),
-            batchNorms(m.graph())));
+            GraphStats.batchNormsAfterConvolution(m.graph())));
         m = fold(m, model);
       }
       long tOptimized = System.nanoTime();
@@ -211,9 +212,9 @@ public final class SavedModelExporter {
     source.close();
     try {
       folded.initialize();
-      int left = batchNorms(folded.graph());
+      int left = GraphStats.batchNormsAfterConvolution(folded.graph());
       if (left != 0) {
-        throw new SavedModelException("the optimized graph still holds " + left + " batch norm op(s)");
+        throw new SavedModelException("the optimized graph still holds " + left + " batch norm(s) after a convolution");
       }
       return folded;
     } catch (TensorFlowException e) {
@@ -223,16 +224,6 @@ public final class SavedModelExporter {
       folded.close();
       throw e;
     }
-  }
-
-  private static int batchNorms(Graph graph) {
-    int n = 0;
-    for (Iterator<GraphOperation> it = graph.operations(); it.hasNext(); ) {
-      if (it.next().type().startsWith("FusedBatchNorm")) {
-        n++;
-      }
-    }
-    return n;
   }
 
   private void stage(Stage stage, Path temp) {

@@ -70,6 +70,24 @@ public final class GraphStats {
     return OptionalLong.of(total);
   }
 
+  /**
+   * The batch norms ({@code FusedBatchNorm*} ops) of {@code graph} that directly follow a convolution ({@code Conv2D},
+   * or {@code BatchToSpaceND} ending an atrous one): what {@code foldBatchNorms} folds away.
+   */
+  public static int batchNormsAfterConvolution(Graph graph) {
+    int n = 0;
+    for (java.util.Iterator<GraphOperation> it = graph.operations(); it.hasNext(); ) {
+      GraphOperation op = it.next();
+      if (op.type().startsWith("FusedBatchNorm")) {
+        String producer = op.input(0).op().type();
+        if (producer.equals("Conv2D") || producer.equals("BatchToSpaceND")) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
   private static ConvCost conv2dCost(GraphOperation op) {
     Shape filter = op.input(1).shape();
     Shape out = op.output(0).shape();

@@ -275,11 +275,13 @@ public final class ResNetV2 {
 
     /**
      * Builds the inference-optimized graph (needs {@link #weights} and {@code isTraining(false)}): each batch norm that
-     * follows a convolution (every unit's conv1 and conv2) is folded into that convolution's kernel and a bias, and
-     * the pre-activation and postnorm batch norms become one multiply-add ({@code scale}, {@code offset}). The logits
-     * equal the unfolded graph's up to float rounding. Folded variables are new values under the same scopes
-     * ({@code .../conv1/weights}, {@code .../conv1/biases}, {@code .../preact/scale}); slim checkpoints restore into
-     * the unfolded model, whose weights are then folded here.
+     * follows a convolution (every unit's conv1 and conv2) is folded into that convolution's kernel and a bias, so
+     * the convolution runs as Conv2D + BiasAdd (+ ReLU). The pre-activation and postnorm batch norms, which follow no
+     * convolution, stay inference-mode {@code FusedBatchNormV3}: oneDNN runs them as one multiply-add fused with
+     * the ReLU, which measured faster than an explicit Mul + BiasAdd + Relu (7.3% against 10.9% of resnet_v2_50's
+     * kernel time). The logits equal the unfolded graph's up to float rounding. Folded variables are new values under
+     * the same scopes ({@code .../conv1/weights}, {@code .../conv1/biases}); slim checkpoints restore into the
+     * unfolded model, whose weights are then folded here.
      */
     public Builder foldBatchNorms(boolean fold) {
       this.foldBatchNorms = fold;

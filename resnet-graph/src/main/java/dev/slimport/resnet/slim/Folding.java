@@ -8,8 +8,8 @@ import org.tensorflow.ndarray.Shape;
 
 /**
  * Inference batch norm as an affine map, {@code y = x·s + o} with {@code s = gamma / sqrt(moving_variance + eps)}
- * and {@code o = beta - moving_mean·s}, computed in double from the weights, and folded into a convolution's kernel
- * ({@code w·s} per output channel) where one precedes it.
+ * and {@code o = beta - moving_mean·s}, computed in double from the weights, folded into the preceding convolution:
+ * kernel {@code w·s} per output channel, bias {@code o}.
  */
 final class Folding {
   private Folding() {}

@@ -152,23 +152,6 @@ public final class Layers {
     LayerContext c = ctx.withSubScope(scope);
     Ops tf = c.tf();
     ModelCollections vars = c.collections();
-    if (vars.foldsBatchNorms() && !bn.training()) {
-      Folding.Affine affine = Folding.affine(vars.weights().orElseThrow(), c.scopeName(), depth, bn);
-      Shape shape = Shape.of(depth);
-      ModelVariable scale =
-          vars.variable(tf, c.scopeName(), "scale", new ModelWeights.Value(shape, affine.scale()),
-              ModelVariable.Role.GAMMA, bn.trainable());
-      ModelVariable offset =
-          vars.variable(tf, c.scopeName(), "offset", new ModelWeights.Value(shape, affine.offset()),
-              ModelVariable.Role.BETA, bn.trainable());
-      Operand<T> s = cast(tf, scale.value(), inputs);
-      if (format == DataFormat.NCHW) {
-        s = tf.withName("Reshape").reshape(s, tf.constant(new long[] {depth, 1, 1}));
-      }
-      Operand<T> y = tf.withName("mul").math.mul(inputs, s);
-      y = tf.withName("BiasAdd").nn.biasAdd(y, cast(tf, offset.value(), inputs), BiasAdd.dataFormat(format.name()));
-      return bn.activation().apply(tf, y);
-    }
     double decay = bn.decay();
     boolean center = bn.center();
     boolean scale = bn.scale();

@@ -62,7 +62,7 @@ public final class ModelCollections {
    * @param seed the model seed every initializer's seed is derived from
    * @param reuse reuse existing variables of the same names instead of creating them
    * @param weights values for the variables (loaded by {@link #loadWeights}); null to use the initializers
-   * @param foldBatchNorms fold inference batch norms into the preceding convolution (needs {@code weights})
+   * @param foldBatchNorms fold inference batch norms into the convolution they follow (needs {@code weights})
    */
   public ModelCollections(Graph graph, long seed, boolean reuse, ModelWeights weights, boolean foldBatchNorms) {
     if (foldBatchNorms && weights == null) {
@@ -83,7 +83,7 @@ public final class ModelCollections {
     return Optional.ofNullable(weights);
   }
 
-  /** Whether inference batch norms are folded into convolutions (and standalone ones into a multiply-add). */
+  /** Whether inference batch norms that follow a convolution are folded into it. */
   public boolean foldsBatchNorms() {
     return foldBatchNorms;
   }
