@@ -54,8 +54,8 @@ public final class Reports {
         e.tfVersion(), e.tfJavaVersion(), e.nativeClassifier(), e.cpuModel(), e.logicalCores(), c.intraOpThreads(),
         c.interOpThreads(), e.onednn() ? ", oneDNN" : "", c.xla() ? (e.xlaCpuJit() ? ", --xla with TF_XLA_FLAGS" : ", --xla (session option only)") : ""));
     if (s != null) {
-      lines.add(String.format(Locale.ROOT, "  per batch      median %.3f s, p90 %.3f s, min %.3f s, max %.3f s",
-          s.median(), s.p90(), s.min(), s.max()));
+      lines.add(String.format(Locale.ROOT, "  per batch      median %.3f s, p90 %.3f s, p99 %.3f s, min %.3f s, max %.3f s",
+          s.median(), s.p90(), s.p99(), s.min(), s.max()));
       BenchmarkResult.Throughput t = r.throughput();
       BenchmarkResult.ModelInfo m = r.model();
       if (m.multiplyAddsPerImage() < 0) {
