@@ -270,7 +270,8 @@ class ReliabilityMatrixTest {
         cli("export-exists", "export to an existing DIR/<version> without --force", 2,
             "already exists; choose another --version or use --force",
             f -> export("--out", f.path("models").toString()))
-            .see("saved-models ExportSafetyTest#an_existing_target_is_refused_untouched_without_force_and_replaced_with_it"),
+            .see("saved-models ExportSafetyTest"
+                + "#an_existing_target_is_refused_untouched_without_force_and_replaced_with_it"),
         api("export-exists-api", "export to an existing target without force", IAE, "already exists",
             f -> SavedModels.export(ExportSpec.builder(new ModelSpec(TINY, 10, 32, false, 1), f.path("models"))
                 .build())),

@@ -50,7 +50,7 @@ public final class SavedModelPredictor implements AutoCloseable {
     this.hook = hook;
   }
 
-  /** Loads the {@code serve} MetaGraph under {@code dir} (or its highest version) and predicts its default signature. */
+  /** Loads the {@code serve} MetaGraph under {@code dir} (or its highest version); predicts its default signature. */
   public static SavedModelPredictor load(Path dir) {
     return load(dir, null);
   }

@@ -427,7 +427,8 @@ public final class ResNetV2 {
       }
       if (images.type() != TFloat32.class) {
         throw new IllegalArgumentException(
-            "images: must be float32 (cast other types with tf.dtypes.cast first), got " + images.asOutput().dataType());
+            "images: must be float32 (cast other types with tf.dtypes.cast first), got "
+                + images.asOutput().dataType());
       }
       Shape s = images.shape();
       if (s.isUnknown() || s.numDimensions() != 4) {
