@@ -5,11 +5,13 @@
 package dev.slimport.bench;
 
 import dev.slimport.savedmodel.CheckpointMismatchException;
+import dev.slimport.savedmodel.ExportInterruptedException;
 import dev.slimport.savedmodel.ExportResult;
 import dev.slimport.savedmodel.ExportSpec;
 import dev.slimport.savedmodel.ModelSpec;
 import dev.slimport.savedmodel.Network;
 import dev.slimport.savedmodel.RestoreResult;
+import dev.slimport.savedmodel.SavedModelExporter;
 import dev.slimport.savedmodel.SavedModels;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -17,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,7 +29,8 @@ import picocli.CommandLine.Option;
  * {@code resnet-bench export}: a thin command over {@link SavedModels#export} — the inference graph of {@code
  * resnet_v2_<N>} as a verified SavedModel in TF Serving's {@code DIR/<version>/} layout, seeded or restored from a
  * slim checkpoint, optionally with its batch norms folded ({@code --optimize}). Prints what was written: paths,
- * sizes, the signature, the reload check and the timings.
+ * sizes, the signature, the reload check and the timings. Ctrl-C (or an interrupt of the thread) stops the export
+ * with nothing installed and no temporary files left, exit status 130.
  */
 @Command(
     name = "export",
@@ -134,24 +139,52 @@ public final class ExportCommand extends BenchCommand {
     } catch (IllegalArgumentException e) {
       throw renamed(e, OPTION_NAMES);
     }
-    ExportResult r;
-    try (Progress progress = Progress.create(err(), Progress.interactive())) {
-      progress.phase("exporting " + network.name() + (optimize ? " (optimized)" : "") + " to " + request.target());
-      r = SavedModels.export(request);
-    } catch (IllegalArgumentException e) {
-      throw renamed(e, OPTION_NAMES);
-    } catch (CheckpointMismatchException e) {
-      // The whole listing: every offending name with both shapes.
-      err().println(spec.qualifiedName() + ": error: " + e.getMessage());
-      if (verbose()) {
-        e.printStackTrace(err());
+    // Ctrl-C: the exporter stops at its next step and removes its temporary directory; this hook keeps the JVM
+    // alive until the command has said so (the exporter's own hook bounds the wait).
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook = new Thread(() -> awaitQuietly(finished), "resnet-bench-export-interrupt");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      ExportResult r;
+      try (Progress progress = Progress.create(err(), Progress.interactive())) {
+        progress.phase("exporting " + network.name() + (optimize ? " (optimized)" : "") + " to " + request.target());
+        r = SavedModels.export(request);
+      } catch (IllegalArgumentException e) {
+        throw renamed(e, OPTION_NAMES);
+      } catch (CheckpointMismatchException e) {
+        // The whole listing: every offending name with both shapes.
+        return printError(e, "error: ", 1);
+      } catch (ExportInterruptedException e) {
+        return printError(e, "", ForwardCommand.EXIT_INTERRUPTED);
       }
-      err().flush();
-      return 1;
+      print(out(), r, network, request);
+      out().flush();
+      return 0;
+    } finally {
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running and returns now
+      }
     }
-    print(out(), r, network, request);
-    out().flush();
-    return 0;
+  }
+
+  private int printError(Exception e, String kind, int exitCode) {
+    err().println(spec.qualifiedName() + ": " + kind + e.getMessage());
+    if (verbose()) {
+      e.printStackTrace(err());
+    }
+    err().flush();
+    return exitCode;
+  }
+
+  private static void awaitQuietly(CountDownLatch finished) {
+    try {
+      finished.await(SavedModelExporter.SHUTDOWN_WAIT.toSeconds() + 5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** {@code e} with the library's argument name replaced by the option's ({@code out: ...} → {@code --out: ...}). */

@@ -26,6 +26,8 @@ import java.util.Optional;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.tensorflow.Tensor;
+import org.tensorflow.exceptions.TFInvalidArgumentException;
+import org.tensorflow.exceptions.TFUnimplementedException;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.internal.c_api.TF_CheckpointReader;
 import org.tensorflow.internal.c_api.TF_Status;
@@ -70,7 +72,7 @@ public final class CheckpointReader implements AutoCloseable {
       reader = TF_NewCheckpointReader(p.toString(), status);
       try {
         status.throwExceptionIfNotOK();
-      } catch (TensorFlowException e) {
+      } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
         throw new SavedModelException("checkpoint " + p + " cannot be read: " + e.getMessage(), e);
       }
     }
@@ -99,7 +101,7 @@ public final class CheckpointReader implements AutoCloseable {
         TF_CheckpointReaderGetVariableShape(reader, name, dims, rank, status);
         try {
           status.throwExceptionIfNotOK();
-        } catch (TensorFlowException e) {
+        } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
           throw new SavedModelException(
               "checkpoint " + prefix + ": cannot read the shape of " + name + ": " + e.getMessage(), e);
         }
@@ -145,7 +147,7 @@ public final class CheckpointReader implements AutoCloseable {
       TF_Tensor t = TF_CheckpointReaderGetTensor(handle, key, status);
       try {
         status.throwExceptionIfNotOK();
-      } catch (TensorFlowException ex) {
+      } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException ex) {
         throw new SavedModelException("checkpoint " + prefix + ": cannot read " + key + ": " + ex.getMessage(), ex);
       }
       try {

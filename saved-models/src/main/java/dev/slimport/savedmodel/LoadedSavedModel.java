@@ -15,7 +15,10 @@ import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.SessionFunction;
 import org.tensorflow.Tensor;
+import org.tensorflow.exceptions.TFInvalidArgumentException;
+import org.tensorflow.exceptions.TFUnimplementedException;
 import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
@@ -24,11 +27,16 @@ import org.tensorflow.types.TFloat32;
  * A SavedModel loaded for inference ({@code SavedModelBundle.loader(dir).withTags(tags).load()}), with the
  * directory resolution and the checks that turn TensorFlow's loader errors into clear messages. It owns the bundle
  * (graph and session): close it.
+ *
+ * <p>{@link #run} may be called from several threads at once (TensorFlow's {@code TF_SessionRun} is thread-safe);
+ * closing it while runs are in flight is the caller's business: {@link SavedModelPredictor} does that bookkeeping.
+ * After {@link #close()} every method that needs the session throws {@link IllegalStateException}.
  */
 public final class LoadedSavedModel implements AutoCloseable {
   private final SavedModelInfo info;
   private final SavedModelInfo.MetaGraph metaGraph;
   private final SavedModelBundle bundle;
+  private volatile boolean closed;
 
   private LoadedSavedModel(SavedModelInfo info, SavedModelInfo.MetaGraph metaGraph, SavedModelBundle bundle) {
     this.info = info;
@@ -73,7 +81,9 @@ public final class LoadedSavedModel implements AutoCloseable {
         loader.withConfigProto(config);
       }
       bundle = loader.load();
-    } catch (TensorFlowException e) {
+    } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
+      // TensorFlow reports a corrupt graph as TFInvalidArgumentException, an IllegalArgumentException: it is the
+      // file's fault, not the caller's argument.
       throw new SavedModelException("cannot load SavedModel " + info.dir() + ": " + e.getMessage(), e);
     }
     return new LoadedSavedModel(info, mg, bundle);
@@ -129,12 +139,25 @@ public final class LoadedSavedModel implements AutoCloseable {
   /** The callable function of signature {@code key} (owned by the bundle; for benchmarks that feed tensors). */
   public SessionFunction function(String key) {
     signature(key);
+    checkOpen();
     return bundle.function(key);
   }
 
   /** The underlying bundle (owned by this object). */
   public SavedModelBundle bundle() {
+    checkOpen();
     return bundle;
+  }
+
+  /** Whether {@link #close()} was called. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("SavedModel " + dir() + " is closed; load it again to run it");
+    }
   }
 
   /**
@@ -142,21 +165,26 @@ public final class LoadedSavedModel implements AutoCloseable {
    *
    * @param inputs one value per signature input, by input name
    * @return the outputs by name, sorted
-   * @throws IllegalArgumentException if an input is missing, unknown, or not declared float32
+   * @throws IllegalArgumentException if an input is missing, unknown, not declared float32, or its shape does not
+   *     fit the declared one (rank, fixed dimensions) or has a zero dimension; checked before anything is fed
+   * @throws IllegalStateException if this model is closed
    * @throws SavedModelException if an output is not float32 or the run fails
    */
   public Map<String, FloatValues> run(String key, Map<String, FloatValues> inputs) {
     SignatureInfo sig = signature(key);
-    if (!sig.inputs().keySet().equals(inputs.keySet())) {
+    if (inputs == null || !sig.inputs().keySet().equals(inputs.keySet())) {
       throw new IllegalArgumentException(
-          "inputs: signature '" + key + "' takes " + sig.inputs().keySet() + ", got " + inputs.keySet());
+          "inputs: signature '" + key + "' takes " + sig.inputs().keySet() + ", got "
+              + (inputs == null ? "null" : inputs.keySet()));
     }
     sig.inputs().forEach((name, spec) -> {
       if (spec.dtype() != DataType.DT_FLOAT) {
         throw new IllegalArgumentException(
             "inputs: '" + name + "' is " + Dtypes.name(spec.dtype()) + "; only float32 inputs can be fed here");
       }
+      checkShape(name, spec, inputs.get(name));
     });
+    checkOpen();
     List<Tensor> fed = new ArrayList<>();
     try {
       Map<String, Tensor> args = new LinkedHashMap<>();
@@ -182,17 +210,50 @@ public final class LoadedSavedModel implements AutoCloseable {
     }
   }
 
+  /**
+   * Fails unless {@code value}'s shape fits {@code spec}'s: same rank, equal fixed dimensions, no dimension 0 (an
+   * empty batch has nothing to compute).
+   */
+  static void checkShape(String name, TensorSpec spec, FloatValues value) {
+    if (value == null) {
+      throw new IllegalArgumentException("inputs: '" + name + "' is null");
+    }
+    Shape declared = spec.shape();
+    Shape fed = value.shape();
+    if (!declared.isUnknown() && declared.numDimensions() != fed.numDimensions()) {
+      throw new IllegalArgumentException("inputs: '" + name + "' must have rank " + declared.numDimensions()
+          + " (declared " + spec + "), got shape " + Dtypes.shape(fed));
+    }
+    for (int i = 0; i < fed.numDimensions(); i++) {
+      if (fed.get(i) == 0) {
+        throw new IllegalArgumentException("inputs: '" + name + "' has shape " + Dtypes.shape(fed)
+            + "; every dimension must be >= 1 (declared " + spec + ")");
+      }
+      if (!declared.isUnknown() && declared.get(i) >= 0 && declared.get(i) != fed.get(i)) {
+        throw new IllegalArgumentException("inputs: '" + name + "' is declared " + spec + ", so dimension " + i
+            + " must be " + declared.get(i) + ", got shape " + Dtypes.shape(fed));
+      }
+    }
+  }
+
   Result callWrapped(String key, Map<String, Tensor> args) {
+    checkOpen();
     try {
       return bundle.function(key).call(args);
-    } catch (TensorFlowException e) {
+    } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
       throw new SavedModelException("running signature '" + key + "' of " + dir() + " failed: " + e.getMessage(), e);
     }
   }
 
-  /** Closes the bundle's session and graph. */
+  /**
+   * Closes the bundle's session and graph; idempotent. TensorFlow's {@code Session.close} waits for runs in flight,
+   * but a run that starts afterwards fails, so share a model between threads through {@link SavedModelPredictor}.
+   */
   @Override
-  public void close() {
-    bundle.close();
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      bundle.close();
+    }
   }
 }

@@ -15,15 +15,19 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Iterator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.tensorflow.Graph;
-import org.tensorflow.GraphOperation;
 import org.tensorflow.SavedModelBundle;
+import org.tensorflow.exceptions.TFInvalidArgumentException;
+import org.tensorflow.exceptions.TFUnimplementedException;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
 
@@ -49,8 +53,9 @@ import org.tensorflow.ndarray.Shape;
  * </ol>
  *
  * <p>On any failure the temporary directory and any directory the export created are removed, so no partial
- * export is ever at the target. (Only a killed JVM can leave a hidden {@code .<version>.tmp-*} directory behind;
- * TF Serving ignores it, as it is not a number.)
+ * export is ever at the target. The same holds for an interrupt of the exporting thread and for a JVM shutdown
+ * (Ctrl-C, SIGTERM): see {@link #export}. (Only a killed JVM, SIGKILL or a crash, can leave a hidden {@code
+ * .<version>.tmp-*} directory behind; TF Serving ignores it, as it is not a number.)
  */
 public final class SavedModelExporter {
 
@@ -81,6 +86,14 @@ public final class SavedModelExporter {
     void reached(Stage stage, Path tempDir) throws Exception;
   }
 
+  /**
+   * How long a JVM shutdown (Ctrl-C) waits for exports that are writing or checking their SavedModel to remove
+   * their temporary directory themselves.
+   */
+  public static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
+
+  private static volatile boolean shuttingDown;
+
   private final StageHook hook;
 
   /** An exporter. */
@@ -95,12 +108,32 @@ public final class SavedModelExporter {
   /**
    * Exports {@code spec}.
    *
+   * <p>An interrupt of the exporting thread ({@link Thread#interrupt}) or a JVM shutdown (Ctrl-C) stops the export
+   * at its next step boundary (TensorFlow's native calls themselves cannot be interrupted): the temporary
+   * directory is removed, nothing is installed, and an {@link ExportInterruptedException} is thrown; the thread's
+   * interrupt status stays set. At shutdown a hook waits up to {@link #SHUTDOWN_WAIT} for exports that are writing
+   * or checking to clean up, then removes what is left itself.
+   *
    * @throws IllegalArgumentException for bad arguments (existing target without {@code force}, missing checkpoint
    *     or a bad exclude, an output path through a file), before anything is written
    * @throws CheckpointMismatchException if the checkpoint does not match the model
+   * @throws ExportInterruptedException if the thread was interrupted or the JVM is shutting down
    * @throws SavedModelException if writing, reloading or the output comparison fails; nothing is left behind
    */
   public ExportResult export(ExportSpec spec) {
+    try {
+      return exportChecked(spec);
+    } catch (ExportInterruptedException e) {
+      throw e;
+    } catch (SavedModelException e) {
+      if (interrupted() && spec != null) {
+        throw new ExportInterruptedException(spec.target(), "during the export (" + e.getMessage() + ")", e);
+      }
+      throw e;
+    }
+  }
+
+  private ExportResult exportChecked(ExportSpec spec) {
     long t0 = System.nanoTime();
     if (spec == null) {
       throw new IllegalArgumentException("spec: must not be null");
@@ -114,11 +147,13 @@ public final class SavedModelExporter {
           "out: " + target + " already exists; choose another --version or use --force to replace it");
     }
     spec.checkpointPrefix().ifPresent(p -> Checkpoints.checkPrefix("checkpoint", p));
+    checkNotInterrupted(target, "before it started");
 
     ModelSpec model = spec.model();
     InferenceModel m = InferenceModel.build(model);
     try {
       long tBuilt = System.nanoTime();
+      checkNotInterrupted(target, "after building the graph");
       Optional<RestoreResult> restore = Optional.empty();
       FloatValues batch =
           FloatValues.uniform(Shape.of(spec.verifyBatch(), model.imageSize(), model.imageSize(), 3),
@@ -132,35 +167,38 @@ public final class SavedModelExporter {
           m.initialize();
         }
         tVars = System.nanoTime();
-        stage(Stage.VARIABLES_READY, null);
+        stage(Stage.VARIABLES_READY, null, target);
         expected = m.run(batch);
-      } catch (TensorFlowException e) {
+      } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
         throw new SavedModelException("export of " + model.network().name() + " failed before writing: "
             + e.getMessage(), e);
       }
       long tRef = System.nanoTime();
+      checkNotInterrupted(target, "after the check batch");
       Optional<ExportResult.Folding> folding = Optional.empty();
       if (spec.optimize()) {
         folding = Optional.of(new ExportResult.Folding(m.model().variables().size(), m.model().parameterCount(),
             GraphStats.batchNormsAfterConvolution(m.graph())));
         m = fold(m, model);
+        checkNotInterrupted(target, "after folding the batch norms");
       }
       long tOptimized = System.nanoTime();
       Map<String, Double> tolerance = tolerances(expected, spec.optimize());
 
       Path createdRoot = firstMissing(outDir);
       Path temp = null;
+      InFlight inFlight = null;
       try {
-        Files.createDirectories(outDir);
-        temp = Files.createTempDirectory(outDir, "." + spec.version() + ".tmp-");
-        stage(Stage.TEMP_CREATED, temp);
+        inFlight = InFlight.begin(outDir, createdRoot, spec.version(), target);
+        temp = inFlight.temp;
+        stage(Stage.TEMP_CREATED, temp, target);
         SavedModelBundle.exporter(temp.toString())
             .withTags(ServingSignature.TAG)
             .withSession(m.session())
             .withSignature(m.signature())
             .export();
         long tWritten = System.nanoTime();
-        stage(Stage.WRITTEN, temp);
+        stage(Stage.WRITTEN, temp, target);
         Map<String, Double> diffs;
         SignatureInfo loadedSignature;
         try (LoadedSavedModel loaded = LoadedSavedModel.load(temp)) {
@@ -175,9 +213,10 @@ public final class SavedModelExporter {
           diffs = compare(expected, actual, tolerance, spec.optimize());
         }
         long tVerified = System.nanoTime();
-        stage(Stage.VERIFIED, temp);
+        stage(Stage.VERIFIED, temp, target);
         long pbBytes = Files.size(temp.resolve(SavedModelInfo.SAVED_MODEL_PB));
         long varBytes = treeSize(temp.resolve("variables"));
+        checkNotInterrupted(target, "after the reload check");
         boolean replaced = install(temp, target, outDir, spec);
         temp = null;
         long tEnd = System.nanoTime();
@@ -192,9 +231,92 @@ public final class SavedModelExporter {
           failure.addSuppressed(cleanupFailure);
         }
         throw failure;
+      } finally {
+        if (inFlight != null) {
+          inFlight.end();
+        }
       }
     } finally {
       m.close();
+    }
+  }
+
+  /** Whether this thread was interrupted or the JVM is shutting down. */
+  private static boolean interrupted() {
+    return Thread.currentThread().isInterrupted() || shuttingDown;
+  }
+
+  private static void checkNotInterrupted(Path target, String when) {
+    if (interrupted()) {
+      throw new ExportInterruptedException(target, when, null);
+    }
+  }
+
+  /**
+   * An export that has files on disk (its temporary directory, and the directories it created): registered so that
+   * a JVM shutdown waits for it to clean up, or cleans up after it.
+   */
+  private static final class InFlight {
+    private static final Object LOCK = new Object();
+    private static final Set<InFlight> ACTIVE = new HashSet<>();
+    private static boolean hookAdded;
+
+    final Path temp;
+    final Path createdRoot;
+
+    private InFlight(Path temp, Path createdRoot) {
+      this.temp = temp;
+      this.createdRoot = createdRoot;
+    }
+
+    /** Creates {@code outDir} and the temporary directory in it, unless the JVM is shutting down. */
+    static InFlight begin(Path outDir, Path createdRoot, long version, Path target) throws IOException {
+      synchronized (LOCK) {
+        checkNotInterrupted(target, "before writing");
+        if (!hookAdded) {
+          Runtime.getRuntime().addShutdownHook(new Thread(InFlight::onShutdown, "slimport-export-cleanup"));
+          hookAdded = true;
+        }
+        Files.createDirectories(outDir);
+        InFlight f = new InFlight(Files.createTempDirectory(outDir, "." + version + ".tmp-"), createdRoot);
+        ACTIVE.add(f);
+        return f;
+      }
+    }
+
+    /** The export has cleaned up or installed its directory. */
+    void end() {
+      synchronized (LOCK) {
+        ACTIVE.remove(this);
+        LOCK.notifyAll();
+      }
+    }
+
+    /**
+     * The shutdown hook: new exports are refused, running ones stop at their next step and clean up; those still
+     * busy after {@link #SHUTDOWN_WAIT} (a native write or reload of a very large model) are removed here.
+     */
+    private static void onShutdown() {
+      List<InFlight> left;
+      synchronized (LOCK) {
+        shuttingDown = true;
+        long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
+        while (!ACTIVE.isEmpty()) {
+          long wait = (deadline - System.nanoTime()) / 1_000_000;
+          if (wait <= 0) {
+            break;
+          }
+          try {
+            LOCK.wait(wait);
+          } catch (InterruptedException e) {
+            break;
+          }
+        }
+        left = new ArrayList<>(ACTIVE);
+      }
+      for (InFlight f : left) {
+        cleanup(f.temp, f.createdRoot);
+      }
     }
   }
 
@@ -206,7 +328,7 @@ public final class SavedModelExporter {
     InferenceModel folded;
     try {
       folded = InferenceModel.buildFolded(model, source.weights());
-    } catch (TensorFlowException e) {
+    } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
       throw new SavedModelException("reading the weights to fold failed: " + e.getMessage(), e);
     }
     source.close();
@@ -217,7 +339,7 @@ public final class SavedModelExporter {
         throw new SavedModelException("the optimized graph still holds " + left + " batch norm(s) after a convolution");
       }
       return folded;
-    } catch (TensorFlowException e) {
+    } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
       folded.close();
       throw new SavedModelException("loading the folded weights failed: " + e.getMessage(), e);
     } catch (RuntimeException | Error e) {
@@ -226,7 +348,7 @@ public final class SavedModelExporter {
     }
   }
 
-  private void stage(Stage stage, Path temp) {
+  private void stage(Stage stage, Path temp, Path target) {
     try {
       hook.reached(stage, temp);
     } catch (RuntimeException e) {
@@ -234,6 +356,12 @@ public final class SavedModelExporter {
     } catch (Exception e) {
       throw new SavedModelException("export interrupted at " + stage + ": " + e.getMessage(), e);
     }
+    checkNotInterrupted(target, switch (stage) {
+      case VARIABLES_READY -> "after preparing the variables";
+      case TEMP_CREATED -> "before writing";
+      case WRITTEN -> "after writing";
+      case VERIFIED -> "after the reload check";
+    });
   }
 
   /**
@@ -351,13 +479,15 @@ public final class SavedModelExporter {
   }
 
   private static RuntimeException asRuntime(Throwable e, Path target) {
-    if (e instanceof IllegalArgumentException || e instanceof SavedModelException) {
+    boolean tensorFlow = e instanceof TensorFlowException || e instanceof TFInvalidArgumentException
+        || e instanceof TFUnimplementedException;
+    if (!tensorFlow && (e instanceof IllegalArgumentException || e instanceof SavedModelException)) {
       return (RuntimeException) e;
     }
     if (e instanceof Error err) {
       throw err;
     }
-    String what = e instanceof TensorFlowException ? "TensorFlow error" : e.getClass().getSimpleName();
+    String what = tensorFlow ? "TensorFlow error" : e.getClass().getSimpleName();
     return new SavedModelException("export to " + target + " failed (" + what + "): " + e.getMessage(), e);
   }
 

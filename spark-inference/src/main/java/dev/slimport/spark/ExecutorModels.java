@@ -4,8 +4,8 @@
  */
 package dev.slimport.spark;
 
-import dev.slimport.savedmodel.LoadedSavedModel;
-import dev.slimport.savedmodel.ServingSignature;
+import dev.slimport.savedmodel.FloatValues;
+import dev.slimport.savedmodel.SavedModelPredictor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -16,15 +16,16 @@ import org.tensorflow.proto.ConfigProto;
 
 /**
  * The JVM-wide holder of loaded SavedModels, keyed by the model's directory: each executor JVM loads a model once,
- * on the first task that needs it, and every later task of that JVM shares the same {@code SavedModelBundle} and
- * Session (TensorFlow sessions run concurrently).
+ * on the first task that needs it, and every later task of that JVM shares the same {@link SavedModelPredictor}
+ * (one {@code SavedModelBundle} and Session; TensorFlow sessions run concurrently).
  *
- * <p>Tasks {@link #acquire} a {@link Lease} around each run. A model is closed only when no lease is held: by
- * {@link #closeAll} (which waits for running leases and refuses new ones) or at JVM shutdown, by a hook that waits a
- * bounded time and leaves a still-running model to the exiting process rather than close it under a task.
+ * <p>The predictor counts the calls in flight, so a model is closed only when no task is running it: by {@link
+ * #closeAll} (which waits for running calls; a task that comes later loads the model again) or at JVM shutdown, by
+ * a hook that waits a bounded time and leaves a still-running model to the exiting process rather than close it
+ * under a task.
  */
 public final class ExecutorModels {
-  private static final Map<String, Entry> MODELS = new ConcurrentHashMap<>();
+  private static final Map<String, Holder> MODELS = new ConcurrentHashMap<>();
   private static final Map<String, AtomicLong> LOADS = new ConcurrentHashMap<>();
   private static final AtomicBoolean HOOK = new AtomicBoolean();
 
@@ -34,23 +35,35 @@ public final class ExecutorModels {
   private ExecutorModels() {}
 
   /**
-   * Leases the model in {@code dir}, loading it first if this JVM has not (the caller's thread loads; concurrent
-   * callers wait for that one load).
+   * The outputs of one call.
+   *
+   * @param outputs the signature's outputs by name, on the heap
+   * @param loadedModel whether this call loaded the model (the JVM's first use)
+   */
+  public record Prediction(Map<String, FloatValues> outputs, boolean loadedModel) {}
+
+  /**
+   * Runs the default signature ({@code serving_default}, which the driver's model check requires) of the model in
+   * {@code dir} on {@code images}, loading the model first if this JVM has not (the caller's thread loads;
+   * concurrent callers wait for that one load).
    *
    * @param dir the resolved SavedModel directory on this machine
    * @param intraOpThreads TensorFlow intra-op threads for the session if this call loads, 0 for the default
-   * @return a lease to close after the run
-   * @throws dev.slimport.savedmodel.SavedModelException if loading fails
+   * @throws dev.slimport.savedmodel.SavedModelException if loading or running fails
    */
-  public static Lease acquire(Path dir, int intraOpThreads) {
+  public static Prediction predict(Path dir, int intraOpThreads, FloatValues images) {
     String key = key(dir);
     while (true) {
-      Entry e = MODELS.computeIfAbsent(key, k -> new Entry(dir));
-      Lease lease = e.tryAcquire(intraOpThreads);
-      if (lease != null) {
-        return lease;
+      Holder h = MODELS.computeIfAbsent(key, k -> new Holder(dir));
+      Holder.Use use = h.use(intraOpThreads);
+      if (use != null) {
+        try {
+          return new Prediction(use.predictor().predict(images), use.loaded());
+        } catch (SavedModelPredictor.PredictorClosedException e) {
+          // closeAll closed it between the lookup and the call: load it again
+        }
       }
-      MODELS.remove(key, e);
+      MODELS.remove(key, h);
     }
   }
 
@@ -62,22 +75,22 @@ public final class ExecutorModels {
 
   /** Whether the model in {@code dir} is loaded in this JVM now. */
   public static boolean isLoaded(Path dir) {
-    Entry e = MODELS.get(key(dir));
-    return e != null && e.isLoaded();
+    Holder h = MODELS.get(key(dir));
+    return h != null && h.isLoaded();
   }
 
   /**
-   * Closes every loaded model once no task holds it, waiting at most {@code wait} per model; later {@link #acquire}
+   * Closes every loaded model once no task runs it, waiting at most {@code wait} per model; later {@link #predict}
    * calls load again. Call it where no more tasks will run (after the job in local mode, or at shutdown).
    *
-   * @return whether every model was closed (false if a lease was still held after {@code wait})
+   * @return whether every model was closed (false if a call was still running after {@code wait})
    */
   public static boolean closeAll(Duration wait) {
     boolean all = true;
     for (var it = MODELS.entrySet().iterator(); it.hasNext(); ) {
-      Entry e = it.next().getValue();
+      Holder h = it.next().getValue();
       it.remove();
-      all &= e.closeWhenIdle(wait.toMillis());
+      all &= h.close(wait);
     }
     return all;
   }
@@ -97,96 +110,44 @@ public final class ExecutorModels {
         : ConfigProto.newBuilder().setIntraOpParallelismThreads(intraOpThreads).build();
   }
 
-  /** A held model: use {@link #model()} for runs, then close the lease (not the model). */
-  public static final class Lease implements AutoCloseable {
-    private final Entry entry;
-    private final boolean loaded;
-    private boolean released;
+  /** One directory's predictor, loaded on first use; once closed, never loaded again (a new holder is). */
+  private static final class Holder {
+    record Use(SavedModelPredictor predictor, boolean loaded) {}
 
-    private Lease(Entry entry, boolean loaded) {
-      this.entry = entry;
-      this.loaded = loaded;
-    }
-
-    /** The shared model; valid until this lease is closed. */
-    public LoadedSavedModel model() {
-      if (released) {
-        throw new IllegalStateException("lease already closed");
-      }
-      return entry.model;
-    }
-
-    /** Whether acquiring this lease loaded the model (the JVM's first use). */
-    public boolean loadedModel() {
-      return loaded;
-    }
-
-    /** Releases the lease; the model stays loaded for the next task. */
-    @Override
-    public void close() {
-      if (!released) {
-        released = true;
-        entry.release();
-      }
-    }
-  }
-
-  private static final class Entry {
     private final Path dir;
-    private LoadedSavedModel model;
-    private int active;
+    private SavedModelPredictor predictor;
     private boolean closed;
 
-    Entry(Path dir) {
+    Holder(Path dir) {
       this.dir = dir;
     }
 
     synchronized boolean isLoaded() {
-      return model != null && !closed;
+      return predictor != null && !closed;
     }
 
-    synchronized Lease tryAcquire(int intraOpThreads) {
+    /** The predictor, loaded by this call if needed; null once the holder is closed. */
+    synchronized Use use(int intraOpThreads) {
       if (closed) {
         return null;
       }
       boolean loaded = false;
-      if (model == null) {
-        model = LoadedSavedModel.load(dir, config(intraOpThreads), ServingSignature.TAG);
+      if (predictor == null) {
+        predictor = SavedModelPredictor.load(dir, config(intraOpThreads));
         LOADS.computeIfAbsent(key(dir), k -> new AtomicLong()).incrementAndGet();
         registerShutdownHook();
         loaded = true;
       }
-      active++;
-      return new Lease(this, loaded);
+      return new Use(predictor, loaded);
     }
 
-    synchronized void release() {
-      active--;
-      if (active == 0) {
-        notifyAll();
+    boolean close(Duration wait) {
+      SavedModelPredictor p;
+      synchronized (this) {
+        closed = true;
+        p = predictor;
       }
-    }
-
-    synchronized boolean closeWhenIdle(long waitMillis) {
-      closed = true;
-      long deadline = System.currentTimeMillis() + waitMillis;
-      while (active > 0) {
-        long left = deadline - System.currentTimeMillis();
-        if (left <= 0) {
-          return false;
-        }
-        try {
-          wait(left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
-      if (model != null) {
-        model.close();
-        model = null;
-      }
-      return true;
+      return p == null || p.close(wait);
     }
   }
 }

@@ -141,13 +141,11 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
     if (good > 0) {
       FloatValues batch = new FloatValues(Shape.of(good, preprocessing.height(), preprocessing.width(), 3),
           good == batchSize ? pixels : Arrays.copyOf(pixels, good * per));
-      Map<String, FloatValues> result;
-      try (ExecutorModels.Lease lease = ExecutorModels.acquire(modelPath(), intraOpThreads)) {
-        if (lease.loadedModel()) {
-          loads.add(1);
-        }
-        result = lease.model().run(ServingSignature.KEY, Map.of(ServingSignature.IMAGES, batch));
+      ExecutorModels.Prediction prediction = ExecutorModels.predict(modelPath(), intraOpThreads, batch);
+      if (prediction.loadedModel()) {
+        loads.add(1);
       }
+      Map<String, FloatValues> result = prediction.outputs();
       inferenceNanos.add(System.nanoTime() - t1);
       if (topK > 0) {
         FloatValues p = result.get(ServingSignature.PREDICTIONS);

@@ -48,7 +48,7 @@ import org.apache.spark.util.LongAccumulator;
 public final class SparkInference {
   private SparkInference() {}
 
-  /** How long a local-mode run waits for its tasks to release the model before closing it. */
+  /** How long a local-mode run waits for its tasks' calls to finish before closing the model. */
   private static final Duration LOCAL_CLOSE_WAIT = Duration.ofSeconds(30);
 
   /** How long the job's end waits for the listener bus to deliver the last progress events. */

@@ -21,7 +21,7 @@ import java.util.Locale;
  * @param jobMillis the inference job: read, preprocess, infer, write
  * @param preprocessMillis task time spent reading and preprocessing images, summed over tasks (accumulator; a
  *     retried task counts twice)
- * @param inferenceMillis task time spent in the model (lease, load if first, run, copy out), summed over tasks
+ * @param inferenceMillis task time spent in the model (load if first, run, copy out), summed over tasks
  */
 public record SparkInferenceResult(String output, long rows, long errors, long modelLoads, int partitions,
     int imageHeight, int imageWidth, String modelDir, long checkMillis, long jobMillis, long preprocessMillis,

@@ -427,6 +427,11 @@ public final class ResNetV2 {
       if (images == null) {
         throw new IllegalArgumentException("images: must not be null");
       }
+      if (images.type() != TFloat32.class) {
+        throw new IllegalArgumentException(
+            "images: must be float32 (cast other types with tf.dtypes.cast first), got "
+                + images.asOutput().dataType());
+      }
       Shape s = images.shape();
       if (s.isUnknown() || s.numDimensions() != 4) {
         throw new IllegalArgumentException(

@@ -1,0 +1,219 @@
+/*
+ * Copyright 2026 The slimport Authors.
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file.
+ */
+package dev.slimport.savedmodel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.ndarray.Shape;
+
+/**
+ * Many threads, one model: concurrent calls on one {@link SavedModelPredictor} give exactly the outputs of
+ * sequential calls, and closing while calls are in flight waits for them and refuses new ones. The reference is
+ * the same SavedModel run one call at a time, before any concurrency.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SavedModelPredictorTest {
+  private static final int THREADS = 8;
+  private static final int CALLS = 200;
+  private static final int SIZE = 32;
+
+  private Path model;
+  private ExecutorService pool;
+
+  @BeforeAll
+  void export(@TempDir Path dir) throws Exception {
+    model = dir.resolve("tiny");
+    try (InferenceModel m = InferenceModel.build(TestNets.tiny(10, 3))) {
+      m.initialize();
+      SavedModelBundle.exporter(model.toString()).withSession(m.session()).withSignature(m.signature()).export();
+    }
+    pool = Executors.newFixedThreadPool(THREADS + 1);
+  }
+
+  @AfterAll
+  void stopPool() {
+    pool.shutdownNow();
+  }
+
+  /** Call {@code i} of thread {@code t}: batch 1 or 2, values from its own seed. */
+  private static FloatValues input(int t, int i) {
+    return FloatValues.uniform(Shape.of(1 + (i % 2), SIZE, SIZE, 3), 1000L * t + i, -1f, 1f);
+  }
+
+  @Test
+  void eight_threads_times_200_calls_give_exactly_the_single_threaded_outputs() throws Exception {
+    try (SavedModelPredictor p = SavedModelPredictor.load(model)) {
+      List<List<Map<String, FloatValues>>> expected = new ArrayList<>();
+      for (int t = 0; t < THREADS; t++) {
+        List<Map<String, FloatValues>> outs = new ArrayList<>();
+        for (int i = 0; i < CALLS; i++) {
+          outs.add(p.predict(input(t, i)));
+        }
+        expected.add(outs);
+      }
+      assertThat(expected.get(0).get(0)).containsOnlyKeys("logits", "predictions", "features");
+      assertThat(expected.get(0).get(0)).isNotEqualTo(expected.get(1).get(0));
+
+      CyclicBarrier start = new CyclicBarrier(THREADS);
+      AtomicInteger maxInFlight = new AtomicInteger();
+      List<Future<Integer>> futures = new ArrayList<>();
+      for (int t = 0; t < THREADS; t++) {
+        int thread = t;
+        futures.add(pool.submit(() -> {
+          start.await();
+          int mismatches = 0;
+          for (int i = 0; i < CALLS; i++) {
+            Map<String, FloatValues> out = p.predict(input(thread, i));
+            maxInFlight.accumulateAndGet(p.inFlight(), Math::max);
+            if (!out.equals(expected.get(thread).get(i))) {
+              mismatches++;
+            }
+          }
+          return mismatches;
+        }));
+      }
+      for (Future<Integer> f : futures) {
+        assertThat(f.get(300, TimeUnit.SECONDS)).as("calls whose outputs differ from the sequential run").isZero();
+      }
+      assertThat(p.inFlight()).isZero();
+      assertThat(maxInFlight.get()).as("calls seen running at once").isGreaterThan(1);
+    }
+  }
+
+  @Test
+  void close_waits_for_the_calls_in_flight_and_refuses_new_ones() throws Exception {
+    Map<String, FloatValues> want;
+    try (SavedModelPredictor reference = SavedModelPredictor.load(model)) {
+      want = reference.predict(input(0, 0));
+    }
+    CountDownLatch inside = new CountDownLatch(3);
+    CountDownLatch release = new CountDownLatch(1);
+    SavedModelPredictor p = SavedModelPredictor.of(LoadedSavedModel.load(model), ServingSignature.KEY, () -> {
+      inside.countDown();
+      release.await();
+    });
+    List<Future<Map<String, FloatValues>>> calls = new ArrayList<>();
+    for (int k = 0; k < 3; k++) {
+      calls.add(pool.submit(() -> p.predict(input(0, 0))));
+    }
+    assertThat(inside.await(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.inFlight()).isEqualTo(3);
+
+    Future<?> closing = pool.submit((Runnable) p::close);
+    while (!p.isClosed()) {
+      Thread.sleep(5);
+    }
+    assertThatThrownBy(() -> p.predict(input(0, 0)))
+        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(SavedModelPredictor.PredictorClosedException.class)
+        .hasMessageContaining("is closed; load it again");
+    Thread.sleep(200);
+    assertThat(closing.isDone()).as("close() returned while 3 calls were running").isFalse();
+
+    release.countDown();
+    closing.get(60, TimeUnit.SECONDS);
+    for (Future<Map<String, FloatValues>> c : calls) {
+      assertThat(c.get()).isEqualTo(want);
+    }
+    assertThat(p.inFlight()).isZero();
+    assertThatThrownBy(() -> p.predict(input(0, 0))).isInstanceOf(SavedModelPredictor.PredictorClosedException.class);
+    p.close();
+  }
+
+  @Test
+  void close_with_a_timeout_leaves_a_busy_model_open_and_a_later_close_finishes() throws Exception {
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    LoadedSavedModel loaded = LoadedSavedModel.load(model);
+    SavedModelPredictor p = SavedModelPredictor.of(loaded, ServingSignature.KEY, () -> {
+      inside.countDown();
+      release.await();
+    });
+    Future<Map<String, FloatValues>> call = pool.submit(() -> p.predict(input(1, 1)));
+    assertThat(inside.await(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.close(Duration.ofMillis(100))).isFalse();
+    assertThat(loaded.isClosed()).isFalse();
+    release.countDown();
+    assertThat(call.get(60, TimeUnit.SECONDS)).containsKey("logits");
+    assertThat(p.close(Duration.ofSeconds(60))).isTrue();
+    assertThat(loaded.isClosed()).isTrue();
+  }
+
+  @Test
+  void closing_at_any_moment_of_a_busy_run_gives_only_correct_outputs_or_a_clean_refusal() throws Exception {
+    Map<String, FloatValues> want;
+    try (SavedModelPredictor reference = SavedModelPredictor.load(model)) {
+      want = reference.predict(input(2, 0));
+    }
+    for (int round = 0; round < 3; round++) {
+      SavedModelPredictor p = SavedModelPredictor.load(model);
+      ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
+      AtomicInteger served = new AtomicInteger();
+      AtomicInteger refused = new AtomicInteger();
+      CountDownLatch running = new CountDownLatch(THREADS);
+      List<Future<?>> workers = new ArrayList<>();
+      for (int t = 0; t < THREADS; t++) {
+        workers.add(pool.submit(() -> {
+          running.countDown();
+          while (true) {
+            try {
+              if (!p.predict(input(2, 0)).equals(want)) {
+                unexpected.add(new AssertionError("wrong outputs"));
+              }
+              served.incrementAndGet();
+            } catch (SavedModelPredictor.PredictorClosedException e) {
+              refused.incrementAndGet();
+              return;
+            } catch (Throwable e) {
+              unexpected.add(e);
+              return;
+            }
+          }
+        }));
+      }
+      running.await();
+      Thread.sleep(20L * round);
+      p.close();
+      assertThat(p.inFlight()).isZero();
+      for (Future<?> w : workers) {
+        w.get(60, TimeUnit.SECONDS);
+      }
+      assertThat(unexpected).isEmpty();
+      assertThat(refused.get()).isEqualTo(THREADS);
+    }
+  }
+
+  @Test
+  void a_closed_model_refuses_calls_with_a_clear_message() {
+    LoadedSavedModel loaded = LoadedSavedModel.load(model);
+    loaded.close();
+    loaded.close();
+    assertThatThrownBy(() -> loaded.run(ServingSignature.KEY, Map.of(ServingSignature.IMAGES, input(0, 0))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("SavedModel " + model.toAbsolutePath() + " is closed; load it again to run it");
+    assertThatThrownBy(() -> SavedModelPredictor.of(loaded, ServingSignature.KEY))
+        .isInstanceOf(IllegalStateException.class);
+  }
+}
