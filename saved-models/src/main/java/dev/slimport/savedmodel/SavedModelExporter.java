@@ -278,7 +278,10 @@ public final class SavedModelExporter {
           hookAdded = true;
         }
         Files.createDirectories(outDir);
-        InFlight f = new InFlight(Files.createTempDirectory(outDir, "." + version + ".tmp-"), createdRoot);
+        // Not Files.createTempDirectory: its 0700 mode would make the installed version unreadable to a TF Serving
+        // process of another user; createDirectory follows the umask like the rest of the export.
+        Path temp = Files.createDirectory(outDir.resolve("." + version + ".tmp-" + java.util.UUID.randomUUID()));
+        InFlight f = new InFlight(temp, createdRoot);
         ACTIVE.add(f);
         return f;
       }

@@ -67,6 +67,14 @@ class TinyRoundTripTest {
     assertThat(exported.tolerance().values()).containsOnly(1e-5);
   }
 
+  /** TF Serving often runs as another user: the version directory gets the umask's mode, not a temp dir's 0700. */
+  @Test
+  void the_version_directory_has_the_permissions_of_an_ordinary_new_directory() throws Exception {
+    Path probe = Files.createDirectory(dir.resolve("probe"));
+    assertThat(Files.getPosixFilePermissions(dir.resolve("models/1")))
+        .isEqualTo(Files.getPosixFilePermissions(probe));
+  }
+
   @Test
   void signature_names_dtypes_shapes_and_method_are_as_documented() {
     SavedModelInfo info = SavedModels.inspect(exported.target());
