@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,6 +27,10 @@ import picocli.CommandLine.Option;
  * resnet_v2_<N>} as a verified SavedModel in TF Serving's {@code DIR/<version>/} layout, seeded or restored from a
  * slim checkpoint, optionally with its batch norms folded ({@code --optimize}). Prints what was written: paths,
  * sizes, the signature, the reload check and the timings.
+ *
+ * <p>A checkpoint with a {@link NetworkDescriptor} next to it ({@code PREFIX.network.json}, written by {@code
+ * train-demo}) names its own network: the export builds that one, with the descriptor's classes and image size
+ * unless {@code --num-classes} or {@code --image-size} are given, and refuses {@code --model}.
  */
 @Command(
     name = "export",
@@ -68,7 +73,8 @@ public final class ExportCommand extends BenchCommand {
       names = "--checkpoint",
       paramLabel = "PREFIX",
       description = "Restore the weights from this checkpoint by slim name (V2 PREFIX.index + .data-*, or a V1 file"
-          + " such as resnet_v2_50.ckpt); default: seeded initialization.")
+          + " such as resnet_v2_50.ckpt); default: seeded initialization. A PREFIX.network.json next to it"
+          + " (train-demo writes one) gives the network, its classes and image size: no --model then.")
   Path checkpoint;
 
   @Option(
@@ -113,7 +119,27 @@ public final class ExportCommand extends BenchCommand {
 
   @Override
   protected int run() throws Exception {
-    Network network = Network.parse("--model", model);
+    NetworkDescriptor descriptor = checkpoint == null ? null : NetworkDescriptor.readFor(checkpoint).orElse(null);
+    Network network;
+    int numClasses = this.numClasses;
+    int imageSize = this.imageSize;
+    if (descriptor != null) {
+      CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+      if (parsed.hasMatchedOption("--model")) {
+        throw new IllegalArgumentException("--model: not with this checkpoint: "
+            + NetworkDescriptor.fileFor(checkpoint) + " names its network (" + descriptor.describe()
+            + "); omit --model");
+      }
+      network = descriptor.network();
+      if (!parsed.hasMatchedOption("--num-classes")) {
+        numClasses = descriptor.numClasses();
+      }
+      if (!parsed.hasMatchedOption("--image-size")) {
+        imageSize = descriptor.imageSize();
+      }
+    } else {
+      network = Network.parse("--model", model);
+    }
     if (numClasses < 0) {
       throw new IllegalArgumentException("--num-classes: must be >= 0 (0 for features only), got " + numClasses);
     }
@@ -150,7 +176,7 @@ public final class ExportCommand extends BenchCommand {
       err().flush();
       return 1;
     }
-    print(out(), r, network, request);
+    print(out(), r, network, request, descriptor == null ? null : NetworkDescriptor.fileFor(checkpoint));
     out().flush();
     return 0;
   }
@@ -168,7 +194,7 @@ public final class ExportCommand extends BenchCommand {
     return e;
   }
 
-  static void print(PrintWriter w, ExportResult r, Network network, ExportSpec spec) {
+  static void print(PrintWriter w, ExportResult r, Network network, ExportSpec spec, Path networkFile) {
     ModelSpec m = spec.model();
     w.println("exported " + network.name() + " to " + r.target()
         + (r.replacedExisting() ? " (replaced the previous version " + spec.version() + ")" : ""));
@@ -177,6 +203,9 @@ public final class ExportCommand extends BenchCommand {
         m.dynamicSize() ? "-1" : m.imageSize(), m.dynamicSize() ? "-1" : m.imageSize(),
         r.folding().map(f -> "inference-optimized: " + f.batchNorms() + " batch norms folded").orElse(
             "inference graph (slim's, moving statistics)"));
+    if (networkFile != null) {
+      w.println("  network from   " + networkFile);
+    }
     w.println("  weights        " + r.restore().map(ExportCommand::restored)
         .orElse("seeded initialization, seed " + m.seed()));
     w.printf(Locale.ROOT, "  variables      %d variables, %,d parameters%s%n", r.variableCount(), r.parameterCount(),
