@@ -25,9 +25,10 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Train a small ResNet v2 (resnet_v2_50's blocks at base depth --base-depth, scope resnet_v2) on synthetic"
-          + " oriented gratings generated from --seed (no downloads): training-mode batch norm, momentum, weight"
-          + " decay, update ops, as slim's train_image_classifier.py.",
+      "Train a small ResNet v2 on synthetic images it generates; save a checkpoint for 'export'.",
+      "The network is resnet_v2_50's blocks at base depth --base-depth (scope resnet_v2); the data are oriented"
+          + " gratings generated from --seed (no downloads); training is slim's train_image_classifier.py:"
+          + " training-mode batch norm, momentum, weight decay, update ops.",
       "Prints one line per epoch (mean loss and accuracy of its steps, held-out accuracy of the inference graph),"
           + " then saves PREFIX.index/.data-* and PREFIX.network.json; 'export --checkpoint PREFIX --out DIR'"
           + " exports it."
