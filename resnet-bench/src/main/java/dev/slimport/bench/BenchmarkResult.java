@@ -58,6 +58,10 @@ public record BenchmarkResult(
    * @param savedModel for {@code forward --saved-model}: the SavedModel directory that ran (then {@code model} is
    *     its variables' scope, {@code precision} its input's dtype and {@code dataFormat} null); null otherwise
    * @param signature for {@code forward --saved-model}: the signature key that ran; null otherwise
+   * @param mode what a step runs: {@code inference}, {@code forward-backward} or {@code train} ({@link StepMode});
+   *     null in results written before the modes existed (= inference)
+   * @param learningRate {@code --mode train}: the learning rate; null otherwise
+   * @param momentum {@code --mode train}: the momentum; null otherwise
    */
   public record Config(
       String model,
@@ -79,7 +83,43 @@ public record BenchmarkResult(
       int interOpThreads,
       boolean xla,
       String savedModel,
-      String signature) {}
+      String signature,
+      String mode,
+      Double learningRate,
+      Double momentum) {
+
+    /** An inference run's configuration ({@code mode} {@code inference}). */
+    public Config(
+        String model,
+        int batchSize,
+        int height,
+        int width,
+        int numClasses,
+        Integer outputStride,
+        String dataFormat,
+        String precision,
+        boolean optimized,
+        long seed,
+        String input,
+        int warmup,
+        int numBatches,
+        String deviceRequested,
+        String deviceUsed,
+        int intraOpThreads,
+        int interOpThreads,
+        boolean xla,
+        String savedModel,
+        String signature) {
+      this(model, batchSize, height, width, numClasses, outputStride, dataFormat, precision, optimized, seed, input,
+          warmup, numBatches, deviceRequested, deviceUsed, intraOpThreads, interOpThreads, xla, savedModel,
+          signature, StepMode.INFERENCE.label(), null, null);
+    }
+
+    /** The step mode; {@link StepMode#INFERENCE} when not recorded. */
+    public StepMode stepMode() {
+      return StepMode.ofLabel(mode);
+    }
+  }
 
   /**
    * The network's size.

@@ -57,7 +57,7 @@ public final class Charts {
     }
     JFreeChart chart =
         ChartFactory.createXYLineChart(
-            title(r) + ": forward, " + steps.size() + " steps", "step", "seconds / batch",
+            title(r) + ": " + r.config().stepMode().across() + ", " + steps.size() + " steps", "step", "seconds / batch",
             new XYSeriesCollection(series), PlotOrientation.VERTICAL, true, false, false);
     XYPlot plot = chart.getXYPlot();
     plot.setBackgroundPaint(Color.WHITE);
@@ -85,7 +85,7 @@ public final class Charts {
     }
     JFreeChart chart =
         ChartFactory.createBarChart(
-            "forward: seconds per batch", "run", "seconds / batch", data, PlotOrientation.HORIZONTAL, false, false,
+            "seconds per batch", "run", "seconds / batch", data, PlotOrientation.HORIZONTAL, false, false,
             false);
     CategoryPlot plot = chart.getCategoryPlot();
     plot.setBackgroundPaint(Color.WHITE);
@@ -99,7 +99,9 @@ public final class Charts {
   /** A short label of a result: model, precision, batch, device, host. */
   public static String title(BenchmarkResult r) {
     BenchmarkResult.Config c = r.config();
-    return (c.savedModel() == null ? "" : "SavedModel ") + c.model() + " " + c.precision() + " batch " + c.batchSize() + " " + c.height() + "x" + c.width() + " "
+    String mode = c.mode() == null || c.mode().equals(StepMode.INFERENCE.label()) ? "" : c.mode() + " ";
+    return (c.savedModel() == null ? "" : "SavedModel ") + c.model() + " " + mode + c.precision() + " batch "
+        + c.batchSize() + " " + c.height() + "x" + c.width() + " "
         + c.deviceUsed() + (r.environment() == null ? "" : " @" + r.environment().host());
   }
 

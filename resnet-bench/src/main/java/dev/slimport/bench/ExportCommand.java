@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,6 +32,10 @@ import picocli.CommandLine.Option;
  * slim checkpoint, optionally with its batch norms folded ({@code --optimize}). Prints what was written: paths,
  * sizes, the signature, the reload check and the timings. Ctrl-C (or an interrupt of the thread) stops the export
  * with nothing installed and no temporary files left, exit status 130.
+ *
+ * <p>A checkpoint with a {@link NetworkDescriptor} next to it ({@code PREFIX.network.json}, written by {@code
+ * train-demo}) names its own network: the export builds that one, with the descriptor's classes and image size
+ * unless {@code --num-classes} or {@code --image-size} are given, and refuses {@code --model}.
  */
 @Command(
     name = "export",
@@ -73,7 +78,8 @@ public final class ExportCommand extends BenchCommand {
       names = "--checkpoint",
       paramLabel = "PREFIX",
       description = "Restore the weights from this checkpoint by slim name (V2 PREFIX.index + .data-*, or a V1 file"
-          + " such as resnet_v2_50.ckpt); default: seeded initialization.")
+          + " such as resnet_v2_50.ckpt); default: seeded initialization. A PREFIX.network.json next to it"
+          + " (train-demo writes one) gives the network, its classes and image size: no --model then.")
   Path checkpoint;
 
   @Option(
@@ -117,7 +123,27 @@ public final class ExportCommand extends BenchCommand {
 
   @Override
   protected int run() throws Exception {
-    Network network = Network.parse("--model", model);
+    NetworkDescriptor descriptor = checkpoint == null ? null : NetworkDescriptor.readFor(checkpoint).orElse(null);
+    Network network;
+    int numClasses = this.numClasses;
+    int imageSize = this.imageSize;
+    if (descriptor != null) {
+      CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+      if (parsed.hasMatchedOption("--model")) {
+        throw new IllegalArgumentException("--model: not with this checkpoint: "
+            + NetworkDescriptor.fileFor(checkpoint) + " names its network (" + descriptor.describe()
+            + "); omit --model");
+      }
+      network = descriptor.network();
+      if (!parsed.hasMatchedOption("--num-classes")) {
+        numClasses = descriptor.numClasses();
+      }
+      if (!parsed.hasMatchedOption("--image-size")) {
+        imageSize = descriptor.imageSize();
+      }
+    } else {
+      network = Network.parse("--model", model);
+    }
     if (numClasses < 0) {
       throw new IllegalArgumentException("--num-classes: must be >= 0 (0 for features only), got " + numClasses);
     }
@@ -157,7 +183,7 @@ public final class ExportCommand extends BenchCommand {
       } catch (ExportInterruptedException e) {
         return printError(e, "", ForwardCommand.EXIT_INTERRUPTED);
       }
-      print(out(), r, network, request);
+      print(out(), r, network, request, descriptor == null ? null : NetworkDescriptor.fileFor(checkpoint));
       out().flush();
       return 0;
     } finally {
@@ -200,7 +226,7 @@ public final class ExportCommand extends BenchCommand {
     return e;
   }
 
-  static void print(PrintWriter w, ExportResult r, Network network, ExportSpec spec) {
+  static void print(PrintWriter w, ExportResult r, Network network, ExportSpec spec, Path networkFile) {
     ModelSpec m = spec.model();
     w.println("exported " + network.name() + " to " + r.target()
         + (r.replacedExisting() ? " (replaced the previous version " + spec.version() + ")" : ""));
@@ -209,6 +235,9 @@ public final class ExportCommand extends BenchCommand {
         m.dynamicSize() ? "-1" : m.imageSize(), m.dynamicSize() ? "-1" : m.imageSize(),
         r.folding().map(f -> "inference-optimized: " + f.batchNorms() + " batch norms folded").orElse(
             "inference graph (slim's, moving statistics)"));
+    if (networkFile != null) {
+      w.println("  network from   " + networkFile);
+    }
     w.println("  weights        " + r.restore().map(ExportCommand::restored)
         .orElse("seeded initialization, seed " + m.seed()));
     w.printf(Locale.ROOT, "  variables      %d variables, %,d parameters%s%n", r.variableCount(), r.parameterCount(),

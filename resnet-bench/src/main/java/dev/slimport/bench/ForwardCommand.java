@@ -10,6 +10,7 @@ import dev.slimport.resnet.runtime.DeviceRequest;
 import dev.slimport.resnet.runtime.Devices;
 import dev.slimport.resnet.runtime.SessionConfigs;
 import dev.slimport.resnet.slim.DataFormat;
+import dev.slimport.resnet.train.TrainingGraph;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -29,6 +30,9 @@ import picocli.CommandLine.Option;
  * arg scope, runs {@code --warmup} burn-in steps and {@code --num-batches} timed steps, prints the seed's lines and a
  * summary (median, p90, images/s, achieved GFLOP/s, build/init/first-step times, a traced step's graph time versus
  * wall time and the kernel time per op type, and for bf16/fp16 the logits' difference from fp32).
+ *
+ * <p>{@code --mode forward-backward} and {@code --mode train} time, on slim's training-mode graph, the computation of
+ * every gradient and a full momentum step instead (see {@link StepMode}); the output is the same.
  */
 @Command(
     name = "forward",
@@ -37,7 +41,8 @@ import picocli.CommandLine.Option;
     description = {
       "The seed notebook's forward benchmark (the default command).",
       "Prints '<time>: step N, duration = D' every 10 steps, '<time>: forward across N steps, M +/- S sec / batch'"
-          + " and a summary. Ctrl-C prints the summary of the steps done so far."
+          + " and a summary. Ctrl-C prints the summary of the steps done so far.",
+      "--mode forward-backward / train time all gradients / a momentum step on slim's training-mode graph."
     })
 public final class ForwardCommand extends BenchCommand {
 
@@ -47,6 +52,24 @@ public final class ForwardCommand extends BenchCommand {
   @Mixin ModelOptions modelOptions = new ModelOptions();
   @Mixin RuntimeOptions runtimeOptions = new RuntimeOptions();
   @Mixin OutputOptions outputOptions = new OutputOptions();
+
+  @Option(
+      names = "--mode",
+      defaultValue = "inference",
+      description = "inference: the inference graph's forward pass (the seed's); forward-backward: every gradient of"
+          + " the loss (softmax cross-entropy + L2) on slim's training-mode graph, nothing updated; train: one"
+          + " momentum step on it, with the batch-norm update ops (default: ${DEFAULT-VALUE}).")
+  String mode;
+
+  @Option(
+      names = "--learning-rate",
+      description = "With --mode train: the learning rate (default: slim's 0.01).")
+  Double learningRate;
+
+  @Option(
+      names = "--momentum",
+      description = "With --mode train: the momentum, in [0, 1) (default: slim's 0.9).")
+  Double momentum;
 
   @Option(names = "--warmup", defaultValue = "10", description = "Burn-in steps, not timed (default: ${DEFAULT-VALUE}).")
   int warmup;
@@ -87,10 +110,19 @@ public final class ForwardCommand extends BenchCommand {
 
   @Override
   protected int run() throws Exception {
+    StepMode stepMode = StepMode.parse("--mode", mode);
+    checkTrainOptions(stepMode);
     if (savedModel != null || signature != null) {
+      if (stepMode.training()) {
+        throw new IllegalArgumentException("--mode " + stepMode.label() + ": not with --saved-model (an exported"
+            + " SavedModel is an inference graph, without labels, loss or gradients); allowed with --saved-model:"
+            + " inference");
+      }
       return new SavedModelForward(this).run();
     }
-    ModelSpec spec = modelOptions.toSpec();
+    ModelSpec asked = modelOptions.toSpec();
+    ForwardBenchmark.Target target = target(stepMode, asked);
+    ModelSpec spec = stepMode.training() ? asked.unoptimized() : asked;
     DeviceRequest requested = runtimeOptions.deviceRequest();
     SessionConfigs configs = runtimeOptions.sessionConfigs();
     OutputOptions.Format format = outputOptions.format();
@@ -123,8 +155,8 @@ public final class ForwardCommand extends BenchCommand {
       warnAboutSpeed(spec, device, configs, progress);
       EnvironmentInfo env = EnvironmentInfo.detect(devices);
 
-      progress.phase("building " + spec.depth().scopeName() + " graph");
-      try (ForwardBenchmark bench = ForwardBenchmark.build(spec, inputMode, device)) {
+      progress.phase("building " + spec.depth().scopeName() + (stepMode.training() ? " training" : "") + " graph");
+      try (ForwardBenchmark bench = ForwardBenchmark.build(spec, inputMode, device, target)) {
         checkMemory(bench, env, spec);
         progress.phase("initializing session");
         double initSeconds = bench.initialize(configs.toConfigProto());
@@ -168,10 +200,11 @@ public final class ForwardCommand extends BenchCommand {
           trace = bench.trace();
         }
         BenchmarkResult.PrecisionCheck check = null;
-        if (spec.precision() != Precision.FP32) {
+        if (spec.precision() != Precision.FP32 && stepMode != StepMode.TRAIN) {
           progress.phase("comparing logits with fp32");
           check = compareWithFp32(bench, device, configs);
         }
+        run.globalStep = bench.globalStep();
         progress.clear();
         return run.finish(trace, check, false);
       }
@@ -187,7 +220,11 @@ public final class ForwardCommand extends BenchCommand {
     final ForwardBenchmark.InputMode inputMode;
     final EnvironmentInfo env;
     final ResNetModel model;
+    final ForwardBenchmark.Target target;
+    final int gradients;
+    final int updateOps;
     final long multiplyAdds;
+    final long stepMultiplyAdds;
     final double buildSeconds;
     final double initSeconds;
     final LocalDateTime startedAt;
@@ -198,6 +235,7 @@ public final class ForwardCommand extends BenchCommand {
     final List<String> stepLines = java.util.Collections.synchronizedList(new ArrayList<>());
     volatile int warmupDone;
     volatile int stepsDone;
+    volatile long globalStep = -1;
 
     Run(ModelSpec spec, DeviceRequest requested, DeviceRequest device, SessionConfigs configs,
         ForwardBenchmark.InputMode inputMode, EnvironmentInfo env, ForwardBenchmark bench, double initSeconds,
@@ -209,7 +247,11 @@ public final class ForwardCommand extends BenchCommand {
       this.inputMode = inputMode;
       this.env = env;
       this.model = bench.model();
+      this.target = bench.target();
+      this.gradients = bench.training().map(t -> t.gradients().size()).orElse(0);
+      this.updateOps = model.updateOps().size();
       this.multiplyAdds = model.multiplyAdds().orElse(-1);
+      this.stepMultiplyAdds = bench.stepMultiplyAddsPerImage();
       this.buildSeconds = bench.buildSeconds();
       this.initSeconds = initSeconds;
       this.startedAt = startedAt;
@@ -227,7 +269,8 @@ public final class ForwardCommand extends BenchCommand {
       int w = warmupDone;
       int n = stepsDone;
       BenchmarkResult result = result(Arrays.copyOf(warmup, w), Arrays.copyOf(steps, n), trace, check, interrupted);
-      List<String> summary = Reports.forwardSummary(result, LocalDateTime.now());
+      List<String> summary = new ArrayList<>(Reports.forwardSummary(result, LocalDateTime.now()));
+      summary.addAll(modeLines(w, n));
       summary.forEach(report::println);
       report.flush();
       List<String> text = new ArrayList<>(stepLines);
@@ -245,7 +288,7 @@ public final class ForwardCommand extends BenchCommand {
     private BenchmarkResult result(
         double[] warm, double[] timed, StepTrace trace, BenchmarkResult.PrecisionCheck check, boolean interrupted) {
       double first = warm.length > 0 ? warm[0] : timed.length > 0 ? timed[0] : Double.NaN;
-      double gflopPerBatch = multiplyAdds < 0 ? Double.NaN : 2.0 * multiplyAdds * spec.batchSize() / 1e9;
+      double gflopPerBatch = stepMultiplyAdds < 0 ? Double.NaN : 2.0 * stepMultiplyAdds * spec.batchSize() / 1e9;
       LatencyStats stats = timed.length == 0 ? null : LatencyStats.of(timed);
       BenchmarkResult.Throughput throughput =
           stats == null
@@ -258,7 +301,9 @@ public final class ForwardCommand extends BenchCommand {
               spec.depth().scopeName(), spec.batchSize(), spec.height(), spec.width(), spec.numClasses(),
               spec.outputStride(), spec.dataFormat().name(), spec.precision().label(), spec.optimize(), spec.seed(),
               inputMode.name().toLowerCase(Locale.ROOT), ForwardCommand.this.warmup, numBatches, requested.toString(),
-              device.toString(), configs.intraOpThreads(), configs.interOpThreads(), configs.xla(), null, null),
+              device.toString(), configs.intraOpThreads(), configs.interOpThreads(), configs.xla(), null, null,
+              target.mode().label(), target.mode() == StepMode.TRAIN ? target.learningRate() : null,
+              target.mode() == StepMode.TRAIN ? target.momentum() : null),
           env,
           new BenchmarkResult.ModelInfo(
               model.scope(), model.parameterCount(), model.trainableParameterCount(), multiplyAdds, gflopPerBatch),
@@ -268,6 +313,76 @@ public final class ForwardCommand extends BenchCommand {
           trace,
           check);
     }
+
+    /** What the training modes add to the summary: the gradients fetched, or the updates and the global step. */
+    private List<String> modeLines(int warmupSteps, int timedSteps) {
+      return switch (target.mode()) {
+        case INFERENCE -> List.of();
+        case FORWARD_BACKWARD -> List.of(String.format(Locale.ROOT,
+            "  gradients      %d fetched per step (every trainable variable's), nothing updated; labels: %d seeded"
+                + " class indices fed each step", gradients, spec.batchSize()));
+        case TRAIN -> {
+          List<String> lines = new ArrayList<>();
+          lines.add(String.format(Locale.ROOT,
+              "  train step     momentum %s, learning rate %s: %d variables updated (gated on all gradients),"
+                  + " %d batch-norm update ops, global_step += 1", number(target.momentum()),
+              number(target.learningRate()), gradients, updateOps));
+          if (globalStep >= 0) {
+            lines.add(String.format(Locale.ROOT,
+                "  global step    %d after the run (%d warm-up + %d timed + %d traced steps)", globalStep,
+                warmupSteps, timedSteps, noTrace ? 0 : 2));
+          }
+          yield lines;
+        }
+      };
+    }
+  }
+
+  private static String number(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
+  }
+
+  /** {@code --learning-rate} and {@code --momentum} belong to {@code --mode train}. */
+  private void checkTrainOptions(StepMode stepMode) {
+    if (stepMode != StepMode.TRAIN) {
+      if (learningRate != null) {
+        throw new IllegalArgumentException("--learning-rate: only with --mode train (it sets the momentum step's"
+            + " learning rate), got --mode " + stepMode.label());
+      }
+      if (momentum != null) {
+        throw new IllegalArgumentException("--momentum: only with --mode train (it sets the momentum step's"
+            + " coefficient), got --mode " + stepMode.label());
+      }
+    }
+  }
+
+  /**
+   * The step for {@code stepMode}, after refusing what makes no sense with it: {@code --optimize} given explicitly
+   * (folding needs fixed statistics; a training graph normalizes with the batch's), no logits, a learning rate or
+   * momentum out of range.
+   */
+  private ForwardBenchmark.Target target(StepMode stepMode, ModelSpec asked) {
+    if (!stepMode.training()) {
+      return ForwardBenchmark.Target.INFERENCE;
+    }
+    if (modelOptions.optimize && spec.commandLine().getParseResult().hasMatchedOption("--optimize")) {
+      throw new IllegalArgumentException("--optimize: not with --mode " + stepMode.label() + " (folding batch norms"
+          + " needs fixed statistics, and slim's training graph normalizes with the batch's); the training modes"
+          + " always run slim's graph verbatim");
+    }
+    if (asked.numClasses() < 1) {
+      throw new IllegalArgumentException("--num-classes " + asked.numClasses() + ": --mode " + stepMode.label()
+          + " needs logits for its loss (softmax cross-entropy); allowed: >= 1");
+    }
+    double lr = learningRate == null ? TrainingGraph.DEFAULT_LEARNING_RATE : learningRate;
+    double m = momentum == null ? TrainingGraph.DEFAULT_MOMENTUM : momentum;
+    if (!(lr >= 0) || Double.isInfinite(lr)) {
+      throw new IllegalArgumentException("--learning-rate: must be a finite number >= 0, got " + learningRate);
+    }
+    if (!(m >= 0 && m < 1)) {
+      throw new IllegalArgumentException("--momentum: must be in [0, 1), got " + momentum);
+    }
+    return new ForwardBenchmark.Target(stepMode, lr, m);
   }
 
   void writeDocuments(BenchmarkResult result, List<String> text) throws IOException {
@@ -363,7 +478,8 @@ public final class ForwardCommand extends BenchCommand {
     ModelSpec spec = bench.spec();
     try (TFloat32 images = ForwardBenchmark.uniformImages(spec, spec.batchSize());
         ForwardBenchmark reference =
-            ForwardBenchmark.build(spec.withPrecision(Precision.FP32), ForwardBenchmark.InputMode.RANDOM, device)) {
+            ForwardBenchmark.build(spec.withPrecision(Precision.FP32), ForwardBenchmark.InputMode.RANDOM, device,
+                bench.target())) {
       reference.initialize(configs.toConfigProto());
       float[] low = bench.outputs(images);
       float[] ref = reference.outputs(images);

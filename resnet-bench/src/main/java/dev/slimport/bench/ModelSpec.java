@@ -67,6 +67,15 @@ public record ModelSpec(
     return builder.build(tf, images);
   }
 
+  /**
+   * Builds slim's training-mode network on {@code images} placed on {@code device}: {@code is_training=True} (batch
+   * norms on batch statistics, moving-average update ops in {@link ResNetModel#updateOps()}), slim's graph verbatim
+   * whatever {@code optimize} says (folding needs fixed statistics).
+   */
+  public ResNetModel buildTraining(Ops tf, Operand<TFloat32> images, DeviceRequest device) {
+    return builder().isTraining(true).device(device.toDeviceSpec()).build(tf, images);
+  }
+
   private ResNetV2.Builder builder() {
     return ResNetV2.builder(depth)
         .numClasses(numClasses)

@@ -17,18 +17,19 @@ public final class Reports {
   static final int TOP_OP_TYPES = 5;
 
   /**
-   * The seed's closing line ({@code forward across N steps, ...}) and the summary below it; for an interrupted run
-   * the line says how many of the steps were done.
+   * The seed's closing line ({@code forward across N steps, ...}; {@code forward-backward} or {@code train} for
+   * those modes) and the summary below it; for an interrupted run the line says how many of the steps were done.
    */
   public static List<String> forwardSummary(BenchmarkResult r, LocalDateTime now) {
     List<String> lines = new ArrayList<>();
     BenchmarkResult.Config c = r.config();
+    StepMode mode = c.stepMode();
     LatencyStats s = r.summary();
     int asked = c.numBatches();
     if (s == null) {
-      lines.add(SeedFormat.TIMESTAMP.format(now) + ": forward interrupted before the first timed step");
+      lines.add(SeedFormat.TIMESTAMP.format(now) + ": " + mode.across() + " interrupted before the first timed step");
     } else {
-      String line = SeedFormat.acrossLine(now, "forward", s);
+      String line = SeedFormat.acrossLine(now, mode.across(), s);
       if (r.timings().interrupted()) {
         line += " (interrupted after " + s.count() + " of " + asked + " steps)";
       }
@@ -39,8 +40,7 @@ public final class Reports {
     String classes = c.numClasses() == 0 ? "no logits" : c.numClasses() + " classes";
     if (c.savedModel() == null) {
       lines.add(String.format(Locale.ROOT, "summary: %s %s %s%s, batch %d, %dx%d, %s, on %s, input %s",
-          c.model(), c.precision(), c.dataFormat(),
-          c.optimized() ? " (batch norms folded)" : " (slim's graph verbatim)", c.batchSize(), c.height(), c.width(),
+          c.model(), c.precision(), c.dataFormat(), graphNote(c), c.batchSize(), c.height(), c.width(),
           classes, device, c.input().equals("random") ? "random_uniform in graph" : "fixed host tensor"));
     } else {
       lines.add(String.format(Locale.ROOT, "summary: SavedModel %s, signature '%s' (%s %s%s, %s), batch %d, %dx%d,"
@@ -61,11 +61,17 @@ public final class Reports {
       if (m.multiplyAddsPerImage() < 0) {
         lines.add(String.format(Locale.ROOT, "  throughput     %.1f images/s (GFLOP/s unknown: the graph's"
             + " convolution shapes are not static)", t.imagesPerSecond()));
-      } else {
+      } else if (!mode.training()) {
         lines.add(String.format(Locale.ROOT, "  throughput     %.1f images/s, %.1f GFLOP/s achieved (%.2f GFLOP per"
                 + " image = 2 x %,d multiply-adds)",
             t.imagesPerSecond(), t.gflopsPerSecond(), 2.0 * m.multiplyAddsPerImage() / 1e9,
             m.multiplyAddsPerImage()));
+      } else {
+        long step = Math.round(m.gflopPerBatch() * 1e9 / 2 / c.batchSize());
+        lines.add(String.format(Locale.ROOT, "  throughput     %.1f images/s, %.1f GFLOP/s achieved (%.2f GFLOP per"
+                + " image = 2 x (%,d forward + %,d backward multiply-adds))",
+            t.imagesPerSecond(), t.gflopsPerSecond(), m.gflopPerBatch() / c.batchSize(), m.multiplyAddsPerImage(),
+            step - m.multiplyAddsPerImage()));
       }
     }
     BenchmarkResult.Timings tm = r.timings();
@@ -102,5 +108,13 @@ public final class Reports {
           p.images()));
     }
     return lines;
+  }
+
+  private static String graphNote(BenchmarkResult.Config c) {
+    return switch (c.stepMode()) {
+      case INFERENCE -> c.optimized() ? " (batch norms folded)" : " (slim's graph verbatim)";
+      case FORWARD_BACKWARD -> " (training graph: forward-backward, all gradients)";
+      case TRAIN -> " (training graph: momentum train step)";
+    };
   }
 }

@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code resnet-bench} command: the seed notebook's forward benchmark of TF-slim's ResNet v2 as a Java tool,
- * plus a model summary, an environment report, the convolution ceiling of the machine, and SavedModel export and
- * verification.
+ * plus a model summary, an environment report, the convolution ceiling of the machine, SavedModel export and
+ * verification, and a small training demo.
  *
  * <p>{@code forward} is the default: {@code resnet-bench} and {@code resnet-bench --model resnet_v2_50} run it.
  * Exit codes: 0 success, 2 usage error (a one-line message naming the option and what is allowed), 1 runtime
@@ -46,6 +46,7 @@ import picocli.CommandLine.Spec;
       PlotCommand.class,
       ExportCommand.class,
       VerifyCommand.class,
+      TrainDemoCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class ResNetBenchCli implements Callable<Integer> {

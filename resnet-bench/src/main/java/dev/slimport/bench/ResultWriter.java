@@ -33,7 +33,7 @@ public final class ResultWriter {
   /** The columns of {@link #csv}: the configuration and environment repeated on every row, then the step. */
   public static final List<String> CSV_COLUMNS =
       List.of(
-          "model", "precision", "batch_size", "height", "width", "num_classes", "output_stride", "data_format",
+          "model", "mode", "precision", "batch_size", "height", "width", "num_classes", "output_stride", "data_format",
           "input", "seed", "device_requested", "device_used", "intra_op_threads", "inter_op_threads", "xla",
           "saved_model", "signature", "tf_version", "tf_java_version", "native_classifier", "java_version", "os", "host", "cpu_model",
           "logical_cores", "onednn", "started_at", "phase", "step", "duration_s");
@@ -61,7 +61,7 @@ public final class ResultWriter {
     EnvironmentInfo e = r.environment();
     List<Object> fixed =
         List.of(
-            c.model(), c.precision(), c.batchSize(), c.height(), c.width(), c.numClasses(),
+            c.model(), c.stepMode().label(), c.precision(), c.batchSize(), c.height(), c.width(), c.numClasses(),
             c.outputStride() == null ? "" : c.outputStride(), orEmpty(c.dataFormat()), c.input(), c.seed(),
             c.deviceRequested(), c.deviceUsed(), c.intraOpThreads(), c.interOpThreads(), c.xla(),
             orEmpty(c.savedModel()), orEmpty(c.signature()), e.tfVersion(),

@@ -99,6 +99,8 @@ class ForwardCommandTest {
     assertThat(config.get("seed").asLong()).isEqualTo(7);
     assertThat(config.get("device_used").asText()).isEqualTo("cpu");
     assertThat(config.get("optimized").asBoolean()).isTrue();
+    assertThat(config.get("mode").asText()).isEqualTo("inference");
+    assertThat(config.get("learning_rate").isNull()).isTrue();
 
     JsonNode env = json.get("environment");
     assertThat(env.get("tf_version").asText()).isEqualTo("2.18.0");
