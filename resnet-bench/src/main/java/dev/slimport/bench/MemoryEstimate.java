@@ -12,10 +12,13 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.DataType;
 
 /**
- * A lower bound of the memory one forward step needs, read from the graph's static shapes: three times the largest
- * activation (an op's input, its output and the next op's output are alive together) plus every variable. TensorFlow
- * frees activations once consumed, so inference peaks near this; it is used to refuse a batch that cannot fit
- * before TensorFlow allocates it (an oversized allocation on Linux meets the OOM killer rather than an error).
+ * A lower bound of the memory one step needs, read from the graph's static shapes, used to refuse a batch that cannot
+ * fit before TensorFlow allocates it (an oversized allocation on Linux meets the OOM killer rather than an error).
+ *
+ * <p>Inference: three times the largest activation (an op's input, its output and the next op's output are alive
+ * together) plus every variable; TensorFlow frees activations once consumed, so inference peaks near this. A graph
+ * with gradients (ops under a {@code gradients} scope) keeps the forward activations for the backward pass: there the
+ * estimate is the sum of the forward outputs the backward pass reads plus three times the variables (values, gradients, momentum).
  *
  * @param largestTensorBytes the largest static tensor in the graph
  * @param variableBytes all variables
@@ -27,8 +30,12 @@ public record MemoryEstimate(long largestTensorBytes, long variableBytes, long e
   public static MemoryEstimate of(Graph graph) {
     long largest = 0;
     long variables = 0;
+    long forwardActivations = 0;
+    boolean training = false;
     for (Iterator<GraphOperation> it = graph.operations(); it.hasNext(); ) {
       GraphOperation op = it.next();
+      boolean gradient = op.name().contains("/gradients/") || op.name().startsWith("gradients/");
+      training |= gradient;
       for (int i = 0; i < op.numOutputs(); i++) {
         Output<?> o = op.output(i);
         long bytes = bytes(o.shape(), o.dataType());
@@ -36,11 +43,26 @@ public record MemoryEstimate(long largestTensorBytes, long variableBytes, long e
           variables += bytes;
         } else {
           largest = Math.max(largest, bytes);
+          if (!gradient && i == 0 && LAYER_OUTPUTS.contains(op.type())) {
+            forwardActivations = saturatingAdd(forwardActivations, bytes);
+          }
         }
       }
     }
-    return new MemoryEstimate(largest, variables, saturatingAdd(saturatingMul(largest, 3), variables));
+    long estimate =
+        training
+            ? saturatingAdd(forwardActivations, saturatingMul(variables, 3))
+            : saturatingAdd(saturatingMul(largest, 3), variables);
+    return new MemoryEstimate(largest, variables, estimate);
   }
+
+  /**
+   * The op types whose output the backward pass needs: a convolution's output (its batch norm's gradient reads it),
+   * ReLU outputs (their own gradient, and the next convolution's), unit outputs, pooling and padding. Batch-norm and
+   * bias outputs only feed a ReLU or an add, whose gradients do not read them.
+   */
+  private static final java.util.Set<String> LAYER_OUTPUTS =
+      java.util.Set.of("Conv2D", "Relu", "AddV2", "MaxPool", "Pad", "SpaceToBatchND", "BatchToSpaceND", "Mean");
 
   private static long bytes(Shape shape, DataType type) {
     if (shape.isUnknown() || shape.hasUnknownDimension()) {

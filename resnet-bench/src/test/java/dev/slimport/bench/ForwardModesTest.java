@@ -181,6 +181,20 @@ class ForwardModesTest {
         .doesNotContain("\n");
   }
 
+  /**
+   * A training step keeps the forward activations for the backward pass (resnet_v2_50 at 224x224: about 85 MiB per
+   * image of convolution and ReLU outputs), so a batch of 4096 (about 340 GiB) is refused before TensorFlow
+   * allocates, with the one-line message and exit 1, not the OOM killer.
+   */
+  @Test
+  void a_training_batch_that_cannot_fit_is_refused_before_tensorflow_allocates() {
+    CliRun run = CliRun.of("forward", "--model", "resnet_v2_50", "--mode", "train", "--batch-size", "4096",
+        "--warmup", "0", "--num-batches", "1");
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(run.err().strip()).startsWith("resnet-bench forward: error: --batch-size 4096: one step needs at least")
+        .doesNotContain("Exception").doesNotContain("\n");
+  }
+
   @Test
   void no_optimize_is_accepted_in_the_training_modes() {
     CliRun bad = CliRun.of("forward", "--mode", "train", "--no-optimize", "--num-classes", "0");
