@@ -110,10 +110,13 @@ public final class ResultWriter {
     writeAtomically(file, text.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Writes {@code bytes} to {@code file} through a temp file in the same folder, renamed into place. */
+  /**
+   * Writes {@code bytes} to {@code file} through a temp file in the same folder, renamed into place. The temp file is
+   * created like any new file (the umask's mode), not with {@code createTempFile}'s 0600.
+   */
   public static void writeAtomically(Path file, byte[] bytes) throws IOException {
     Path abs = file.toAbsolutePath();
-    Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
+    Path tmp = Files.createFile(abs.resolveSibling("." + abs.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp"));
     try {
       Files.write(tmp, bytes);
       try {
