@@ -4,6 +4,7 @@
  */
 package dev.slimport.bench;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -19,6 +20,8 @@ import java.util.List;
  * @param throughput images/s and GFLOP/s from the mean step time (null when no step completed)
  * @param trace one traced step: graph time versus wall time and time per op type (null when not traced)
  * @param precisionCheck the logits against fp32 on the same weights (null for fp32 runs)
+ * @param ceiling the Conv2D ceiling measured side by side with the timed steps ({@code --with-ceiling}); null
+ *     otherwise
  */
 public record BenchmarkResult(
     int schemaVersion,
@@ -30,10 +33,27 @@ public record BenchmarkResult(
     LatencyStats summary,
     Throughput throughput,
     StepTrace trace,
-    PrecisionCheck precisionCheck) {
+    PrecisionCheck precisionCheck,
+    Ceiling ceiling) {
 
   /** The version of this layout. */
   public static final int SCHEMA_VERSION = 1;
+
+  /** A result without a side-by-side ceiling. */
+  public BenchmarkResult(
+      int schemaVersion,
+      String startedAt,
+      Config config,
+      EnvironmentInfo environment,
+      ModelInfo model,
+      Timings timings,
+      LatencyStats summary,
+      Throughput throughput,
+      StepTrace trace,
+      PrecisionCheck precisionCheck) {
+    this(schemaVersion, startedAt, config, environment, model, timings, summary, throughput, trace, precisionCheck,
+        null);
+  }
 
   /**
    * The run's configuration.
@@ -176,4 +196,52 @@ public record BenchmarkResult(
       double maxAbsReference,
       double relativeDifference,
       int top1Matches) {}
+
+  /**
+   * The Conv2D ceiling ({@link ConvCeiling}) measured side by side: one ceiling step right after every timed step,
+   * in the same process and precision, so that a slower or busier machine slows both alike and their ratio stays
+   * comparable between runs.
+   *
+   * @param precision the ceiling's precision (the network's)
+   * @param batchSize the ceiling's batch (32, as {@code resnet-bench ceiling})
+   * @param flopPerStep the ceiling's floating-point operations per step
+   * @param stepSeconds ceiling step {@code i} ran right after timed step {@code i}
+   * @param summary their statistics
+   * @param gflopsPerSecond {@code flopPerStep / median / 1e9}
+   * @param ratios per pair {@code i}: the network's GFLOP/s in timed step {@code i} over the ceiling's in step
+   *     {@code i}
+   * @param ratio the statistics of {@code ratios}
+   */
+  public record Ceiling(
+      String precision,
+      int batchSize,
+      double flopPerStep,
+      List<Double> stepSeconds,
+      LatencyStats summary,
+      double gflopsPerSecond,
+      List<Double> ratios,
+      LatencyStats ratio) {
+
+    /**
+     * The ceiling for {@code networkSeconds[i]} paired with {@code ceilingSeconds[i]}, {@code i < pairs}.
+     *
+     * @param networkGflopPerStep the network's GFLOP per timed step
+     */
+    public static Ceiling of(String precision, int batchSize, double flopPerStep, double networkGflopPerStep,
+        double[] networkSeconds, double[] ceilingSeconds, int pairs) {
+      if (pairs < 1 || pairs > networkSeconds.length || pairs > ceilingSeconds.length) {
+        throw new IllegalArgumentException("pairs: must be in [1, " + Math.min(networkSeconds.length,
+            ceilingSeconds.length) + "], got " + pairs);
+      }
+      double[] ceiling = Arrays.copyOf(ceilingSeconds, pairs);
+      double[] ratios = new double[pairs];
+      for (int i = 0; i < pairs; i++) {
+        ratios[i] = (networkGflopPerStep / networkSeconds[i]) / (flopPerStep / 1e9 / ceiling[i]);
+      }
+      LatencyStats stats = LatencyStats.of(ceiling);
+      return new Ceiling(precision, batchSize, flopPerStep, Arrays.stream(ceiling).boxed().toList(), stats,
+          flopPerStep / stats.median() / 1e9, Arrays.stream(ratios).boxed().toList(),
+          LatencyStats.of(ratios));
+    }
+  }
 }

@@ -74,26 +74,88 @@ public final class ConvCeiling {
   /** Builds the convolution in {@code precision}, runs {@code warmup} + {@code steps} steps and measures them. */
   public static Measurement measure(
       Precision precision, int batch, int warmup, int steps, long seed, DeviceRequest device, ConfigProto config) {
-    try (Graph g = new Graph()) {
-      Ops tf = Ops.create(g).withDevice(device.toDeviceSpec());
-      Operand<? extends TFloating> conv = build(tf, precision.type(), batch, seed);
-      try (Session s = new Session(g, config)) {
-        s.initialize();
-        Session.Runner runner = s.runner().addTarget(conv.op());
-        double[] warm = new double[warmup];
-        for (int i = 0; i < warmup; i++) {
-          warm[i] = time(runner);
-        }
-        double[] timed = new double[steps];
-        for (int i = 0; i < steps; i++) {
-          timed[i] = time(runner);
-        }
-        String kernel = tracedKernel(s, conv);
-        LatencyStats stats = LatencyStats.of(timed);
-        double flop = flopPerStep(batch);
-        return new Measurement(precision.label(), batch, flop, boxed(warm), boxed(timed), stats,
-            flop / stats.mean() / 1e9, flop / stats.min() / 1e9, kernel);
+    try (Probe probe = Probe.open(precision, batch, seed, device, config)) {
+      double[] warm = new double[warmup];
+      for (int i = 0; i < warmup; i++) {
+        warm[i] = probe.step();
       }
+      double[] timed = new double[steps];
+      for (int i = 0; i < steps; i++) {
+        timed[i] = probe.step();
+      }
+      String kernel = probe.tracedKernel();
+      LatencyStats stats = LatencyStats.of(timed);
+      double flop = flopPerStep(batch);
+      return new Measurement(precision.label(), batch, flop, boxed(warm), boxed(timed), stats,
+          flop / stats.mean() / 1e9, flop / stats.min() / 1e9, kernel);
+    }
+  }
+
+  /**
+   * The ceiling convolution ready to run, one owner of its graph and session: {@code forward --with-ceiling} steps
+   * it right after every timed step of the network, so that both see the same machine.
+   */
+  public static final class Probe implements AutoCloseable {
+    private final Graph graph;
+    private final Session session;
+    private final Operand<? extends TFloating> conv;
+    private final Session.Runner runner;
+    private final int batch;
+
+    private Probe(Graph graph, Session session, Operand<? extends TFloating> conv, int batch) {
+      this.graph = graph;
+      this.session = session;
+      this.conv = conv;
+      this.runner = session.runner().addTarget(conv.op());
+      this.batch = batch;
+    }
+
+    /** Builds the convolution in {@code precision} on {@code device} and initializes its session. */
+    public static Probe open(Precision precision, int batch, long seed, DeviceRequest device, ConfigProto config) {
+      if (batch < 1) {
+        throw new IllegalArgumentException("batch: must be >= 1, got " + batch);
+      }
+      Graph g = new Graph();
+      Session s = null;
+      try {
+        Ops tf = Ops.create(g).withDevice(device.toDeviceSpec());
+        Operand<? extends TFloating> conv = build(tf, precision.type(), batch, seed);
+        s = new Session(g, config);
+        s.initialize();
+        return new Probe(g, s, conv, batch);
+      } catch (RuntimeException | Error e) {
+        if (s != null) {
+          s.close();
+        }
+        g.close();
+        throw e;
+      }
+    }
+
+    /** One step of the convolution; its wall time in seconds. */
+    public double step() {
+      return time(runner);
+    }
+
+    /** The floating-point operations of one step. */
+    public double flopPerStep() {
+      return ConvCeiling.flopPerStep(batch);
+    }
+
+    /** The batch. */
+    public int batch() {
+      return batch;
+    }
+
+    /** The op type that ran the convolution, from a traced step. */
+    public String tracedKernel() {
+      return ConvCeiling.tracedKernel(session, conv);
+    }
+
+    @Override
+    public void close() {
+      session.close();
+      graph.close();
     }
   }
 

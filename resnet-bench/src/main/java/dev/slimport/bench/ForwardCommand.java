@@ -49,6 +49,9 @@ public final class ForwardCommand extends BenchCommand {
   /** The exit code after Ctrl-C (128 + SIGINT), once the partial summary is printed. */
   static final int EXIT_INTERRUPTED = 130;
 
+  /** The batch of the {@code --with-ceiling} convolution, {@code resnet-bench ceiling}'s default. */
+  static final int CEILING_BATCH = 32;
+
   @Mixin ModelOptions modelOptions = new ModelOptions();
   @Mixin RuntimeOptions runtimeOptions = new RuntimeOptions();
   @Mixin OutputOptions outputOptions = new OutputOptions();
@@ -96,6 +99,13 @@ public final class ForwardCommand extends BenchCommand {
   boolean noTrace;
 
   @Option(
+      names = "--with-ceiling",
+      description = "After every warm-up and timed step run one step of the Conv2D ceiling ('resnet-bench ceiling':"
+          + " 3x3, 256->256, 56x56, batch 32, same precision) and report the network's GFLOP/s as a fraction of it,"
+          + " pair by pair: a ratio that a busy or throttled machine changes far less than either number.")
+  boolean withCeiling;
+
+  @Option(
       names = "--saved-model",
       paramLabel = "DIR",
       description = "Benchmark this SavedModel's signature (from 'export'; DIR or DIR/<version>) instead of building"
@@ -117,6 +127,10 @@ public final class ForwardCommand extends BenchCommand {
         throw new IllegalArgumentException("--mode " + stepMode.label() + ": not with --saved-model (an exported"
             + " SavedModel is an inference graph, without labels, loss or gradients); allowed with --saved-model:"
             + " inference");
+      }
+      if (withCeiling) {
+        throw new IllegalArgumentException("--with-ceiling: not with --saved-model (a SavedModel's multiply-adds are"
+            + " not known for every input size); run it on the built graph: --model M");
       }
       return new SavedModelForward(this).run();
     }
@@ -165,15 +179,27 @@ public final class ForwardCommand extends BenchCommand {
         Runtime.getRuntime().addShutdownHook(hook);
         boolean shuttingDown = false;
         try {
+          if (withCeiling) {
+            progress.phase("building the Conv2D ceiling");
+            run.probe = ConvCeiling.Probe.open(
+                spec.precision(), CEILING_BATCH, spec.seed(), device, configs.toConfigProto());
+            run.probe.step();
+          }
           for (int i = 0; i < warmup; i++) {
             progress.phase(String.format(Locale.ROOT, "warm-up step %d/%d", i + 1, warmup));
             run.warmup[i] = bench.step();
             run.warmupDone = i + 1;
+            if (run.probe != null) {
+              run.probe.step();
+            }
           }
           progress.clear();
           for (int i = 0; i < numBatches; i++) {
             double d = bench.step();
             run.steps[i] = d;
+            if (run.probe != null) {
+              run.ceilingSteps[i] = run.probe.step();
+            }
             run.stepsDone = i + 1;
             if (SeedFormat.printsStep(i)) {
               String line = SeedFormat.stepLine(LocalDateTime.now(), i, d);
@@ -185,6 +211,9 @@ public final class ForwardCommand extends BenchCommand {
             }
           }
         } finally {
+          if (run.probe != null) {
+            run.probe.close();
+          }
           try {
             Runtime.getRuntime().removeShutdownHook(hook);
           } catch (IllegalStateException e) {
@@ -231,6 +260,8 @@ public final class ForwardCommand extends BenchCommand {
     final PrintWriter report;
     final double[] warmup = new double[ForwardCommand.this.warmup];
     final double[] steps = new double[numBatches];
+    final double[] ceilingSteps = new double[numBatches];
+    ConvCeiling.Probe probe;
     final AtomicBoolean claimed = new AtomicBoolean();
     final List<String> stepLines = java.util.Collections.synchronizedList(new ArrayList<>());
     volatile int warmupDone;
@@ -311,7 +342,17 @@ public final class ForwardCommand extends BenchCommand {
           stats,
           throughput,
           trace,
-          check);
+          check,
+          ceiling(timed, gflopPerBatch));
+    }
+
+    /** The side-by-side ceiling of the {@code timed.length} pairs done; null without {@code --with-ceiling}. */
+    private BenchmarkResult.Ceiling ceiling(double[] timed, double gflopPerBatch) {
+      if (!withCeiling || timed.length == 0 || Double.isNaN(gflopPerBatch)) {
+        return null;
+      }
+      return BenchmarkResult.Ceiling.of(spec.precision().label(), CEILING_BATCH,
+          ConvCeiling.flopPerStep(CEILING_BATCH), gflopPerBatch, timed, ceilingSteps, timed.length);
     }
 
     /** What the training modes add to the summary: the gradients fetched, or the updates and the global step. */

@@ -74,6 +74,15 @@ public final class Reports {
             step - m.multiplyAddsPerImage()));
       }
     }
+    BenchmarkResult.Ceiling ceiling = r.ceiling();
+    if (ceiling != null) {
+      LatencyStats q = ceiling.ratio();
+      lines.add(String.format(Locale.ROOT, "  ceiling        Conv2D 3x3 256->256 56x56 %s batch %d, one step after each"
+              + " timed step: median %.1f GFLOP/s; network / ceiling per pair: median %.2f (min %.2f, p90 %.2f,"
+              + " max %.2f)",
+          ceiling.precision(), ceiling.batchSize(), ceiling.gflopsPerSecond(), q.median(), q.min(), q.p90(),
+          q.max()));
+    }
     BenchmarkResult.Timings tm = r.timings();
     if (c.savedModel() == null) {
       lines.add(String.format(Locale.ROOT, "  startup        graph build %.3f s, session init %.3f s, first step %.3f s",

@@ -50,6 +50,8 @@ class BadInputTest {
         Arguments.of(List.of("--output", "/nonexistent-dir/run.json"), "--output: the directory of"),
         Arguments.of(List.of("--plot", "steps.gif"), "--plot: unknown chart type 'steps.gif'; allowed: a .png or .svg"),
         Arguments.of(List.of("--intra-op-threads", "-2"), "--intra-op-threads: must be >= 0"),
+        Arguments.of(List.of("--with-ceiling", "--saved-model", "/nonexistent-model"),
+            "--with-ceiling: not with --saved-model"),
         Arguments.of(List.of("--bogus"), "Unknown option: '--bogus'"));
   }
 

@@ -142,6 +142,45 @@ class ForwardCommandTest {
     assertThat(json.get("trace").isNull()).isTrue();
   }
 
+  /**
+   * --with-ceiling pairs every timed step with one step of the 3x3 ceiling convolution: the JSON holds the ceiling's
+   * steps and, per pair, the network's GFLOP/s (from the reference multiply-add count) over the ceiling's (from the
+   * convolution's own count, 2*3*3*256*256*56*56*32), recomputed here from the recorded times.
+   */
+  @Test
+  void with_ceiling_reports_the_ratio_of_each_step_to_the_ceiling_beside_it() throws IOException {
+    CliRun run = CliRun.of(tiny("--format", "json", "--no-trace", "--with-ceiling"));
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    JsonNode json = ResultWriter.MAPPER.readTree(run.out());
+    JsonNode ceiling = json.get("ceiling");
+    assertThat(ceiling.get("precision").asText()).isEqualTo("fp32");
+    assertThat(ceiling.get("batch_size").asInt()).isEqualTo(32);
+    double convFlop = 2.0 * 3 * 3 * 256 * 256 * 56 * 56 * 32;
+    assertThat(ceiling.get("flop_per_step").asDouble()).isEqualTo(convFlop);
+    assertThat(ceiling.get("step_seconds")).hasSize(3);
+    assertThat(ceiling.get("ratios")).hasSize(3);
+    double networkGflop = 2.0 * ReferenceCounts.of(new int[] {3, 4, 6, 3}, 64, 64, 1000).multiplyAdds() / 1e9;
+    for (int i = 0; i < 3; i++) {
+      double network = networkGflop / json.get("timings").get("step_seconds").get(i).asDouble();
+      double conv = convFlop / 1e9 / ceiling.get("step_seconds").get(i).asDouble();
+      assertThat(ceiling.get("ratios").get(i).asDouble()).isCloseTo(network / conv, within(1e-9));
+    }
+    assertThat(ceiling.get("ratio").get("count").asInt()).isEqualTo(3);
+
+    CliRun text = CliRun.of(tiny("--no-trace", "--with-ceiling", "--num-batches", "1", "--warmup", "0"));
+    assertThat(text.exitCode()).as(text.toString()).isZero();
+    assertThat(text.out()).containsPattern("ceiling +Conv2D 3x3 256->256 56x56 fp32 batch 32, one step after each"
+        + " timed step: median \\d+\\.\\d GFLOP/s; network / ceiling per pair: median \\d+\\.\\d\\d");
+  }
+
+  @Test
+  void without_with_ceiling_there_is_no_ceiling() throws IOException {
+    CliRun run = CliRun.of(tiny("--format", "json", "--no-trace", "--num-batches", "1"));
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(ResultWriter.MAPPER.readTree(run.out()).get("ceiling").isNull()).isTrue();
+    assertThat(run.out()).doesNotContain("one step after each timed step");
+  }
+
   @Test
   void csv_has_one_row_per_step_with_the_configuration(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("run.csv");

@@ -45,6 +45,21 @@ class ReportsTest {
     assertThat(lines).anyMatch(l -> l.contains("graph build 1.000 s, session init 2.000 s, first step 3.000 s"));
   }
 
+  /** Pair i's ratio: the network's GFLOP/s in its step i over the ceiling's in its step i. */
+  @Test
+  void the_ceiling_ratio_is_taken_pair_by_pair() {
+    BenchmarkResult.Ceiling c =
+        BenchmarkResult.Ceiling.of("fp32", 32, 200e9, 100, new double[] {1, 2, 4}, new double[] {1, 1, 2, 9}, 3);
+    assertThat(c.stepSeconds()).containsExactly(1.0, 1.0, 2.0);
+    assertThat(c.ratios()).containsExactly(0.5, 0.25, 0.25);
+    assertThat(c.ratio().median()).isEqualTo(0.25);
+    assertThat(c.gflopsPerSecond()).isEqualTo(200.0);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> BenchmarkResult.Ceiling.of("fp32", 32, 1, 1, new double[] {1}, new double[] {1}, 2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("pairs");
+  }
+
   @Test
   void seed_lines_print_every_tenth_step() {
     assertThat(SeedFormat.stepLine(LocalDateTime.of(2018, 5, 6, 9, 52, 35, 813_644_000), 0, 0.4741))
