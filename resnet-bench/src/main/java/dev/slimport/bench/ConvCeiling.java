@@ -9,13 +9,10 @@ import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.proto.RunMetadata;
-import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TFloating;
 
@@ -134,7 +131,7 @@ public final class ConvCeiling {
 
     /** One step of the convolution; its wall time in seconds. */
     public double step() {
-      return time(runner);
+      return Runs.seconds(runner);
     }
 
     /** The floating-point operations of one step. */
@@ -174,23 +171,9 @@ public final class ConvCeiling {
     return tf.withName("conv").nn.conv2d(x, w, Arrays.asList(1L, 1L, 1L, 1L), "SAME");
   }
 
-  private static double time(Session.Runner runner) {
-    long t0 = System.nanoTime();
-    try (Result r = runner.run()) {
-      return (System.nanoTime() - t0) / 1e9;
-    }
-  }
-
   private static String tracedKernel(Session s, Operand<?> conv) {
-    Session.Runner traced =
-        s.runner().addTarget(conv.op())
-            .setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
-    long t0 = System.nanoTime();
-    try (Result r = traced.runAndFetchMetadata()) {
-      RunMetadata m = r.getMetadata().orElse(RunMetadata.getDefaultInstance());
-      StepTrace trace = StepTrace.of(m, (System.nanoTime() - t0) / 1e9);
-      return trace.opTypes().isEmpty() ? "" : trace.opTypes().get(0).type();
-    }
+    StepTrace trace = Runs.traced(s.runner().addTarget(conv.op()));
+    return trace.opTypes().isEmpty() ? "" : trace.opTypes().get(0).type();
   }
 
   private static List<Double> boxed(double[] v) {

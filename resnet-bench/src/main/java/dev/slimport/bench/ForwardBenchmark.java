@@ -22,8 +22,6 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.proto.RunMetadata;
-import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -274,10 +272,7 @@ public final class ForwardBenchmark implements AutoCloseable {
 
   /** One step: runs the prepared runner and closes the result; returns its wall time in seconds. */
   public double step() {
-    long t0 = System.nanoTime();
-    try (Result r = runner.run()) {
-      return (System.nanoTime() - t0) / 1e9;
-    }
+    return Runs.seconds(runner);
   }
 
   /**
@@ -285,29 +280,7 @@ public final class ForwardBenchmark implements AutoCloseable {
    * plus the median of 100 no-op {@code run()} calls fetching a constant.
    */
   public StepTrace trace() {
-    traceOnce();
-    StepTrace trace = traceOnce();
-    Session.Runner noop = session.runner().fetch(probe);
-    double[] noopSeconds = new double[100];
-    for (int i = 0; i < noopSeconds.length; i++) {
-      long t0 = System.nanoTime();
-      try (Result r = noop.run()) {
-        noopSeconds[i] = (System.nanoTime() - t0) / 1e9;
-      }
-    }
-    return trace.withNoopRun(LatencyStats.of(noopSeconds).median());
-  }
-
-  private StepTrace traceOnce() {
-    Session.Runner traced =
-        prepared(session.runner())
-            .setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
-    long t0 = System.nanoTime();
-    try (Result r = traced.runAndFetchMetadata()) {
-      double wall = (System.nanoTime() - t0) / 1e9;
-      RunMetadata metadata = r.getMetadata().orElse(RunMetadata.getDefaultInstance());
-      return StepTrace.of(metadata, wall);
-    }
+    return Runs.traceTwice(() -> prepared(session.runner()), session.runner().fetch(probe));
   }
 
   /**

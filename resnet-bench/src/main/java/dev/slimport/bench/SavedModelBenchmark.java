@@ -35,8 +35,6 @@ import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
-import org.tensorflow.proto.RunMetadata;
-import org.tensorflow.proto.RunOptions;
 import org.tensorflow.proto.TensorShapeProto;
 import org.tensorflow.types.TFloat32;
 
@@ -195,10 +193,7 @@ public final class SavedModelBenchmark implements AutoCloseable {
 
   /** One step: runs the prepared runner and closes the result; returns its wall time in seconds. */
   public double step() {
-    long t0 = System.nanoTime();
-    try (Result r = runner.run()) {
-      return (System.nanoTime() - t0) / 1e9;
-    }
+    return Runs.seconds(runner);
   }
 
   /**
@@ -206,32 +201,12 @@ public final class SavedModelBenchmark implements AutoCloseable {
    * calls fetching a constant added to the loaded graph for that purpose (it changes nothing the signature runs).
    */
   public StepTrace trace() {
-    traceOnce();
-    StepTrace trace = traceOnce();
     if (probe == null) {
       Ops tf = Ops.create(model.bundle().graph());
       probe = tf.withName("resnet_bench_noop_probe").constant(0).op().name();
     }
-    Session.Runner noop = model.bundle().session().runner().fetch(probe);
-    double[] noopSeconds = new double[100];
-    for (int i = 0; i < noopSeconds.length; i++) {
-      long t0 = System.nanoTime();
-      try (Result r = noop.run()) {
-        noopSeconds[i] = (System.nanoTime() - t0) / 1e9;
-      }
-    }
-    return trace.withNoopRun(LatencyStats.of(noopSeconds).median());
-  }
-
-  private StepTrace traceOnce() {
-    Session.Runner traced = prepare(model.bundle().session().runner())
-        .setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
-    long t0 = System.nanoTime();
-    try (Result r = traced.runAndFetchMetadata()) {
-      double wall = (System.nanoTime() - t0) / 1e9;
-      RunMetadata metadata = r.getMetadata().orElse(RunMetadata.getDefaultInstance());
-      return StepTrace.of(metadata, wall);
-    }
+    Session session = model.bundle().session();
+    return Runs.traceTwice(() -> prepare(session.runner()), session.runner().fetch(probe));
   }
 
   /**
