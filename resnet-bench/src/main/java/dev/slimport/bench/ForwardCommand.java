@@ -16,7 +16,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -185,31 +184,15 @@ public final class ForwardCommand extends BenchCommand {
                 spec.precision(), CEILING_BATCH, spec.seed(), device, configs.toConfigProto());
             run.probe.step();
           }
-          for (int i = 0; i < warmup; i++) {
-            progress.phase(String.format(Locale.ROOT, "warm-up step %d/%d", i + 1, warmup));
-            run.warmup[i] = bench.step();
-            run.warmupDone = i + 1;
-            if (run.probe != null) {
-              run.probe.step();
-            }
-          }
-          progress.clear();
-          for (int i = 0; i < numBatches; i++) {
-            double d = bench.step();
-            run.steps[i] = d;
-            if (run.probe != null) {
-              run.ceilingSteps[i] = run.probe.step();
-            }
-            run.stepsDone = i + 1;
-            if (SeedFormat.printsStep(i)) {
-              String line = SeedFormat.stepLine(LocalDateTime.now(), i, d);
-              run.stepLines.add(line);
-              if (!quiet) {
-                report.println(line);
-                report.flush();
+          ConvCeiling.Probe probe = run.probe;
+          run.steps.run(bench::step, i -> {
+            if (probe != null) {
+              double seconds = probe.step();
+              if (i >= 0) {
+                run.ceilingSteps[i] = seconds;
               }
             }
-          }
+          }, progress, report, quiet);
         } finally {
           if (run.probe != null) {
             run.probe.close();
@@ -258,14 +241,10 @@ public final class ForwardCommand extends BenchCommand {
     final double initSeconds;
     final LocalDateTime startedAt;
     final PrintWriter report;
-    final double[] warmup = new double[ForwardCommand.this.warmup];
-    final double[] steps = new double[numBatches];
+    final TimedSteps steps = new TimedSteps(warmup, numBatches);
     final double[] ceilingSteps = new double[numBatches];
     ConvCeiling.Probe probe;
     final AtomicBoolean claimed = new AtomicBoolean();
-    final List<String> stepLines = java.util.Collections.synchronizedList(new ArrayList<>());
-    volatile int warmupDone;
-    volatile int stepsDone;
     volatile long globalStep = -1;
 
     Run(ModelSpec spec, DeviceRequest requested, DeviceRequest device, SessionConfigs configs,
@@ -297,14 +276,16 @@ public final class ForwardCommand extends BenchCommand {
       if (!claimed.compareAndSet(false, true)) {
         return EXIT_INTERRUPTED;
       }
-      int w = warmupDone;
-      int n = stepsDone;
-      BenchmarkResult result = result(Arrays.copyOf(warmup, w), Arrays.copyOf(steps, n), trace, check, interrupted);
+      double[] warm = steps.warmupSeconds();
+      double[] timed = steps.stepSeconds();
+      int w = warm.length;
+      int n = timed.length;
+      BenchmarkResult result = result(warm, timed, trace, check, interrupted);
       List<String> summary = new ArrayList<>(Reports.forwardSummary(result, LocalDateTime.now()));
       summary.addAll(modeLines(w, n));
       summary.forEach(report::println);
       report.flush();
-      List<String> text = new ArrayList<>(stepLines);
+      List<String> text = new ArrayList<>(steps.stepLines());
       text.addAll(summary);
       try {
         writeDocuments(result, text);

@@ -14,7 +14,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -112,25 +111,7 @@ final class SavedModelForward {
         Runtime.getRuntime().addShutdownHook(hook);
         boolean shuttingDown = false;
         try {
-          for (int i = 0; i < cmd.warmup; i++) {
-            progress.phase(String.format(Locale.ROOT, "warm-up step %d/%d", i + 1, cmd.warmup));
-            run.warmup[i] = bench.step();
-            run.warmupDone = i + 1;
-          }
-          progress.clear();
-          for (int i = 0; i < cmd.numBatches; i++) {
-            double d = bench.step();
-            run.steps[i] = d;
-            run.stepsDone = i + 1;
-            if (SeedFormat.printsStep(i)) {
-              String line = SeedFormat.stepLine(LocalDateTime.now(), i, d);
-              run.stepLines.add(line);
-              if (!quiet) {
-                report.println(line);
-                report.flush();
-              }
-            }
-          }
+          run.steps.run(bench::step, i -> { }, progress, report, quiet);
         } finally {
           try {
             Runtime.getRuntime().removeShutdownHook(hook);
@@ -209,12 +190,8 @@ final class SavedModelForward {
     final LocalDateTime startedAt;
     final PrintWriter report;
     final Shape input;
-    final double[] warmup = new double[cmd.warmup];
-    final double[] steps = new double[cmd.numBatches];
+    final TimedSteps steps = new TimedSteps(cmd.warmup, cmd.numBatches);
     final AtomicBoolean claimed = new AtomicBoolean();
-    final List<String> stepLines = java.util.Collections.synchronizedList(new ArrayList<>());
-    volatile int warmupDone;
-    volatile int stepsDone;
 
     Run(SavedModelBenchmark bench, SavedModelBenchmark.GraphFacts facts, DeviceRequest requested,
         DeviceRequest device, SessionConfigs configs, EnvironmentInfo env, LocalDateTime startedAt,
@@ -235,11 +212,11 @@ final class SavedModelForward {
         return ForwardCommand.EXIT_INTERRUPTED;
       }
       BenchmarkResult result =
-          result(Arrays.copyOf(warmup, warmupDone), Arrays.copyOf(steps, stepsDone), trace, interrupted);
+          result(steps.warmupSeconds(), steps.stepSeconds(), trace, interrupted);
       List<String> summary = Reports.forwardSummary(result, LocalDateTime.now());
       summary.forEach(report::println);
       report.flush();
-      List<String> text = new ArrayList<>(stepLines);
+      List<String> text = new ArrayList<>(steps.stepLines());
       text.addAll(summary);
       try {
         cmd.writeDocuments(result, text);
