@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.slim.ModelVariable;
+import dev.slimport.resnet.testing.ReferenceCounts;
 import dev.slimport.savedmodel.CheckpointEntry;
 import dev.slimport.savedmodel.FloatValues;
 import dev.slimport.savedmodel.InferenceModel;

@@ -5,6 +5,7 @@
 package dev.slimport.resnet.testing;
 
 import dev.slimport.resnet.net.BlockSpec;
+import dev.slimport.resnet.net.Depth;
 import java.util.List;
 
 /** The tiny networks of slim's resnet_v2_test.py. */
@@ -22,6 +23,17 @@ public final class SmallNets {
         BlockSpec.resnetV2Block("block3", 4, 3, 2),
         BlockSpec.resnetV2Block("block4", 8, 2, 1));
   }
+
+  /**
+   * The tiny net of the export and CLI tests: resnet_v2_50's block table (3, 4, 6, 3 units) with base depths 1, 2,
+   * 4, 8, so its features are 4 × 8 = {@value #TINY_FEATURES} deep.
+   */
+  public static List<BlockSpec> tiny() {
+    return Depth.D50.blocks(1);
+  }
+
+  /** The depth of {@link #tiny()}'s features. */
+  public static final int TINY_FEATURES = 32;
 
   /** slim's create_test_input: value i + j at (i, j), tiled over batch and channels. */
   public static Nhwc slimTestInput(int batch, int h, int w, int c) {

@@ -2,7 +2,7 @@
  * Copyright 2026 The slimport Authors.
  * Licensed under the Apache License, Version 2.0; see the LICENSE file.
  */
-package dev.slimport.bench;
+package dev.slimport.resnet.testing;
 
 /**
  * Parameter and multiply-add counts of slim's ResNet v2 computed in plain Java from the architecture
@@ -16,9 +16,9 @@ package dev.slimport.bench;
  * @param multiplyAdds per image
  * @param variables the number of variables
  */
-record ReferenceCounts(long parameters, long nonTrainable, long multiplyAdds, int variables) {
+public record ReferenceCounts(long parameters, long nonTrainable, long multiplyAdds, int variables) {
 
-  static ReferenceCounts of(int[] unitsPerBlock, int height, int width, int classes) {
+  public static ReferenceCounts of(int[] unitsPerBlock, int height, int width, int classes) {
     long params = 7 * 7 * 3 * 64 + 64;
     long nonTrainable = 0;
     int variables = 2;
