@@ -41,27 +41,8 @@ class DevicePlacementTest {
    */
   static final int SMALL_NET_LAYERS = 1 + 11 * 3 + 1;
 
-  /** The fan-ins summed along that path, with 4 classes: see {@link #fanInsOnTheDeepestPath}. */
-  static final long SMALL_NET_FAN_INS = fanInsOnTheDeepestPath(SmallNets.SMALL_TABLE, 4);
-
-  /**
-   * The lengths of the reductions a logit goes through on the deepest path of slim's small net: root conv1
-   * (7·7·3), each unit's conv1 (1·1·in), conv2 (3·3·base) and conv3 (1·1·base), and logits (1·1·features); the
-   * float32 round-off of the whole path is at most γ of their sum (first order, on the logits' scale).
-   *
-   * @param table {base depth, units, stride} rows
-   */
-  static long fanInsOnTheDeepestPath(int[][] table, int classes) {
-    long k = 7 * 7 * 3;
-    long in = 64;
-    for (int[] block : table) {
-      for (int u = 0; u < block[1]; u++) {
-        k += in + 9L * block[0] + block[0];
-        in = 4L * block[0];
-      }
-    }
-    return k + (classes > 0 ? in : 0);
-  }
+  /** The fan-ins summed along that path, with 4 classes ({@link RoundOff#fanInsOnTheDeepestPath}). */
+  static final long SMALL_NET_FAN_INS = RoundOff.fanInsOnTheDeepestPath(SmallNets.SMALL_TABLE, 4);
 
   @Test
   void everyModelOpIsPlacedOnTheChosenDeviceAndSoftPlacementFallsBackToTheCpu() {

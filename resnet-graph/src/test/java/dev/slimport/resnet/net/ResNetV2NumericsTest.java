@@ -12,6 +12,7 @@ import dev.slimport.resnet.slim.StackBlocksDenseArgs;
 import dev.slimport.resnet.testing.Graphs;
 import dev.slimport.resnet.testing.Nhwc;
 import dev.slimport.resnet.testing.RefResNetV2;
+import dev.slimport.resnet.testing.RoundOff;
 import dev.slimport.resnet.testing.SmallNets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -178,7 +179,10 @@ class ResNetV2NumericsTest {
     assertThat(logits[1].maxAbsDiff(logits[0])).isLessThan(1e-4f * Math.max(1f, logits[0].maxAbs()));
   }
 
-  /** One real forward of resnet_v2_50 at a small size: finite, rows of predictions sum to 1, deterministic. */
+  /**
+   * One real forward of resnet_v2_50 at a small size: finite, rows of predictions sum to 1, repeatable within
+   * float32 round-off, and another input gives other logits.
+   */
   @Test
   void resnetV2_50ForwardIsFiniteNormalizedAndDeterministic() {
     Nhwc a = Nhwc.uniform(1, -1, 1, 2, 64, 64, 3);
@@ -204,10 +208,18 @@ class ResNetV2NumericsTest {
         }
         assertThat(sum).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-4));
       }
-      assertThat(p2.data()).containsExactly(p1.data());
-      assertThat(p3.maxAbsDiff(p1)).isGreaterThan(0f);
+      // run to run, the logits may differ by float32 round-off of the deepest path (kernels may split sums across
+      // threads differently); softmax then moves each probability by at most 2·max|Δlogit|
       Nhwc logits = Graphs.run(s, Map.of(m.images(), a), m.logits().orElseThrow());
-      assertThat(p1.maxAbsDiff(dev.slimport.resnet.testing.Ref.softmax(logits))).isLessThan(1e-6f);
+      Nhwc logits2 = Graphs.run(s, Map.of(m.images(), a), m.logits().orElseThrow());
+      Nhwc logits3 = Graphs.run(s, Map.of(m.images(), b), m.logits().orElseThrow());
+      float tol = (float) RoundOff.twoSums(RoundOff.resnetV2_50FanIns(1001), Math.max(1, logits.maxAbs()),
+          RoundOff.FLOAT32);
+      assertThat(logits2.maxAbsDiff(logits)).as("the same input twice").isLessThanOrEqualTo(tol);
+      assertThat(p2.maxAbsDiff(p1)).isLessThanOrEqualTo(2 * tol);
+      assertThat(logits3.maxAbsDiff(logits)).as("another input").isGreaterThan(tol);
+      assertThat(p3.maxAbsDiff(p1)).isGreaterThan(0f);
+      assertThat(p1.maxAbsDiff(dev.slimport.resnet.testing.Ref.softmax(logits))).isLessThan(2 * tol);
     }
   }
 

@@ -44,4 +44,30 @@ public final class RoundOff {
   public static double twoSums(long n, double sumAbs, double u) {
     return 2 * gamma(n, u) * sumAbs;
   }
+
+  /**
+   * The summed lengths of the reductions a logit of a ResNet v2 goes through on its deepest path: root conv1
+   * (7·7·3), each unit's conv1 (1·1·in), conv2 (3·3·base) and conv3 (1·1·base), and logits (1·1·features). To first
+   * order, two float32 evaluations of that path differ by at most {@code twoSums(K, scale, FLOAT32)} on the logits'
+   * scale.
+   *
+   * @param table {base depth, units, stride} rows (e.g. {@link SmallNets#SMALL_TABLE})
+   * @param classes 0 for no logits
+   */
+  public static long fanInsOnTheDeepestPath(int[][] table, int classes) {
+    long k = 7 * 7 * 3;
+    long in = 64;
+    for (int[] block : table) {
+      for (int u = 0; u < block[1]; u++) {
+        k += in + 9L * block[0] + block[0];
+        in = 4L * block[0];
+      }
+    }
+    return k + (classes > 0 ? in : 0);
+  }
+
+  /** {@link #fanInsOnTheDeepestPath} of resnet_v2_50 (base depths 64..512, 3, 4, 6, 3 units). */
+  public static long resnetV2_50FanIns(int classes) {
+    return fanInsOnTheDeepestPath(new int[][] {{64, 3, 2}, {128, 4, 2}, {256, 6, 2}, {512, 3, 1}}, classes);
+  }
 }
