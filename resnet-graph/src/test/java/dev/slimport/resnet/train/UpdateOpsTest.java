@@ -60,6 +60,8 @@ class UpdateOpsTest {
           batchNorms.put(op.name().substring(0, op.name().length() - "/FusedBatchNormV3".length()), op);
         }
       }
+      // smallBlocks(): 2 + 2 units with 3 batch norms each (preact, conv1, conv2), and postnorm
+      assertThat(batchNorms).hasSize(3 * (2 + 2) + 1);
       assertThat(m.movingStatistics()).hasSize(2 * batchNorms.size());
       assertThat(m.updateOps()).hasSize(2 * batchNorms.size());
       s.initialize();
