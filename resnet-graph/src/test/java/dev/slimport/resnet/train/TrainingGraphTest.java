@@ -111,7 +111,8 @@ class TrainingGraphTest {
             assertThat((double) a2.get(i)[j]).as("%s/Momentum[%d] after step 2", name, j)
                 .isCloseTo(accum, offset(accumTol));
             float w = w1.get(i)[j] - 0.05f * a2.get(i)[j];
-            double wTol = RoundOff.gamma(2, RoundOff.FLOAT32) * (Math.abs(w1.get(i)[j]) + Math.abs(0.05 * a2.get(i)[j]));
+            double wTol =
+                RoundOff.gamma(2, RoundOff.FLOAT32) * (Math.abs(w1.get(i)[j]) + Math.abs(0.05 * a2.get(i)[j]));
             assertThat((double) w2.get(i)[j]).as("%s[%d] after step 2", name, j).isCloseTo(w, offset(wTol));
           }
         }
@@ -210,7 +211,8 @@ class TrainingGraphTest {
       ResNetModel m = ResNetV2.builder(smallBlocks()).numClasses(2).computeType(TBfloat16.class)
           .build(tf, ResNetV2.imagesPlaceholder(tf, BATCH, SIZE, SIZE));
       TrainingGraph t = TrainingGraph.builder(m).learningRate(0.05).build(tf);
-      assertThat(t.gradients()).hasSize(m.trainableVariables().size()).isNotEmpty().allSatisfy(gr -> assertThat(gr.type()).isEqualTo(TFloat32.class));
+      assertThat(t.gradients()).hasSize(m.trainableVariables().size()).isNotEmpty()
+          .allSatisfy(gr -> assertThat(gr.type()).isEqualTo(TFloat32.class));
       s.initialize();
       SyntheticDataset data = SyntheticDataset.of(11 * BATCH, SIZE, SIZE, 2, 4);
       StepMetrics before;
