@@ -105,9 +105,22 @@ public final class Devices {
 
   /**
    * Resolves {@code requested} against the visible devices: a GPU that is not there falls back to the CPU with a
-   * reason naming the native build in use and the GPUs seen.
+   * reason naming the native build in use ({@link NativeBuild#detect}) and the GPUs seen.
    */
   public static Resolution resolve(DeviceRequest requested, List<Device> devices) {
+    return resolve(requested, devices, NativeBuild.detect());
+  }
+
+  /**
+   * Resolves {@code requested} against {@code devices} as seen with the native {@code build}: a GPU index below the
+   * number of GPUs is used; otherwise the request falls back to the CPU with a reason that says whether the index is
+   * out of range, the build is the CPU one, or a GPU build sees no GPU.
+   *
+   * @param requested the device asked for
+   * @param devices the devices TensorFlow sees ({@link #list})
+   * @param build the native build in use
+   */
+  public static Resolution resolve(DeviceRequest requested, List<Device> devices, NativeBuild build) {
     if (!requested.isGpu()) {
       return new Resolution(requested, requested, null);
     }
@@ -115,7 +128,6 @@ public final class Devices {
     if (requested.index() < gpus) {
       return new Resolution(requested, requested, null);
     }
-    NativeBuild build = NativeBuild.detect();
     String reason;
     if (gpus > 0) {
       reason = "TensorFlow sees " + gpus + " GPU(s), so gpu:" + requested.index() + " does not exist";

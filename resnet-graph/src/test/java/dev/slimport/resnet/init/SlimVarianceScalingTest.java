@@ -42,16 +42,48 @@ class SlimVarianceScalingTest {
     assertThat(SlimVarianceScaling.slimDefault().fan(Shape.scalar())).isEqualTo(1);
   }
 
+  /*
+   * The sample variance s² of N independent draws from a distribution with variance σ² and fourth central moment μ4
+   * has mean σ²(1 - 1/N) and standard deviation sqrt((μ4 - σ⁴) / N) to first order, i.e. σ²·sqrt((κ - 1) / N) with
+   * the kurtosis κ = μ4 / σ⁴. Draws of a ±2σ-truncated normal: with φ(2) = 0.0539909665, Φ(2) = 0.9772498681,
+   * Z = 2Φ(2) - 1, the unit-scale moments are E[X²] = 1 - 4φ(2)/Z = 0.773741 and E[X⁴] = 3E[X²] - 16φ(2)/Z, so
+   * κ = 2.3655; draws of U(-L, L): σ² = L²/3, μ4 = L⁴/5, κ = 1.8. The tests accept s² within 5 standard deviations
+   * of the expected variance on either side (a fixed seed, so the outcome does not vary; 5σ so that a correct
+   * initializer is not rejected by chance for another seed either).
+   */
+  private static final double PHI_2 = 0.05399096651318806;
+  private static final double Z_2 = 2 * 0.9772498680518208 - 1;
+  private static final double TRUNCATED_VARIANCE = 1 - 4 * PHI_2 / Z_2;
+  private static final double TRUNCATED_KURTOSIS =
+      (3 * TRUNCATED_VARIANCE - 16 * PHI_2 / Z_2) / (TRUNCATED_VARIANCE * TRUNCATED_VARIANCE);
+  private static final double UNIFORM_KURTOSIS = 1.8;
+
+  private static void assertVarianceWithinSampling(Nhwc values, double expected, double kurtosis) {
+    int n = values.data().length;
+    double sd = expected * Math.sqrt((kurtosis - 1) / n);
+    assertThat(variance(values)).as("variance of %d draws, expected %.6g ± 5 × %.3g", n, expected, sd)
+        .isCloseTo(expected * (1 - 1.0 / n), within(5 * sd));
+  }
+
+  @Test
+  void theTruncatedNormalMomentsAreSlimsFigures() {
+    assertThat(TRUNCATED_VARIANCE).isCloseTo(0.773741, within(1e-6));
+    assertThat(TRUNCATED_KURTOSIS).isCloseTo(2.3655, within(1e-4));
+  }
+
   /**
-   * slim's initializers_test oracle: np.var(values) within 1e-3 of factor/n, for shape [100, 40] (n = 100 -> 0.02)
-   * and [100, 40, 5, 7] (n = 2 / (100 * 40 * 5) -> 1e-4), normal and uniform.
+   * slim's initializers_test shapes: [100, 40] (n = 100, factor/n = 0.02) and [100, 40, 5, 7] (n = 100 · 40 · 5,
+   * factor/n = 1e-4), normal and uniform. The normal variance is slim's 1.3 · 0.773741 · factor/n (truncated at ±2σ
+   * of stddev sqrt(1.3 · factor / n)); the uniform one factor/n exactly.
    */
   @Test
-  void sampleVarianceIsFactorOverFanIn() {
+  void sampleVarianceIsFactorOverFanInWithinItsSamplingError() {
     for (boolean uniform : new boolean[] {false, true}) {
       SlimVarianceScaling init = new SlimVarianceScaling(2.0, SlimVarianceScaling.Mode.FAN_IN, uniform);
-      assertThat(variance(init, Shape.of(100, 40), 7)).isCloseTo(0.02, within(1e-3));
-      assertThat(variance(init, Shape.of(100, 40, 5, 7), 7)).isCloseTo(1e-4, within(1e-3));
+      double correction = uniform ? 1 : 1.3 * TRUNCATED_VARIANCE;
+      double kurtosis = uniform ? UNIFORM_KURTOSIS : TRUNCATED_KURTOSIS;
+      assertVarianceWithinSampling(sample(init, Shape.of(100, 40), 7), correction * 0.02, kurtosis);
+      assertVarianceWithinSampling(sample(init, Shape.of(100, 40, 5, 7), 7), correction * 1e-4, kurtosis);
     }
   }
 
@@ -64,9 +96,7 @@ class SlimVarianceScalingTest {
     for (float v : values.data()) {
       assertThat(Math.abs(v)).isLessThanOrEqualTo((float) (2 * stddev * 1.0001));
     }
-    // the variance of a +/-2 sigma truncated unit normal is 0.773741 (slim-semantics.md §1.10)
-    double expected = 1.3 * 0.773741 * 2 / (3 * 3 * 64);
-    assertThat(variance(values)).isCloseTo(expected, within(expected * 0.01));
+    assertVarianceWithinSampling(values, 1.3 * TRUNCATED_VARIANCE * 2 / (3 * 3 * 64), TRUNCATED_KURTOSIS);
   }
 
   @Test

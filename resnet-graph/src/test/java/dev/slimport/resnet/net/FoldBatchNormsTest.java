@@ -11,6 +11,7 @@ import dev.slimport.resnet.slim.DataFormat;
 import dev.slimport.resnet.slim.ModelWeights;
 import dev.slimport.resnet.testing.Graphs;
 import dev.slimport.resnet.testing.Nhwc;
+import dev.slimport.resnet.testing.RoundOff;
 import dev.slimport.resnet.testing.SmallNets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -78,7 +79,7 @@ class FoldBatchNormsTest {
   }
 
   @Test
-  void weightsWithoutFoldingReproduceTheSourceExactly() {
+  void weightsWithoutFoldingReproduceTheSourceWithinRoundOff() {
     Nhwc images = Nhwc.uniform(3, -1, 1, 1, 33, 33, 3);
     Source src = source(ResNetV2.builder(SmallNets.small()).isTraining(false).numClasses(3), images);
     try (Graph g = new Graph(); Session s = new Session(g)) {
@@ -87,8 +88,12 @@ class FoldBatchNormsTest {
           ResNetV2.builder(SmallNets.small()).isTraining(false).numClasses(3).seed(99).weights(src.weights())
               .build(tf, ResNetV2.imagesPlaceholder(tf, -1, 33, 33));
       copy.loadWeights(s);
-      assertThat(Graphs.run(s, Map.of(copy.images(), images), copy.logits().orElseThrow()).data())
-          .containsExactly(src.logits().data());
+      // the same ops on the same weights; another graph may still pick kernels that sum in another order
+      Nhwc logits = Graphs.run(s, Map.of(copy.images(), images), copy.logits().orElseThrow());
+      assertThat(logits.shape()).containsExactly(src.logits().shape());
+      assertThat(logits.maxAbsDiff(src.logits())).isLessThanOrEqualTo((float) RoundOff.twoSums(
+          RoundOff.fanInsOnTheDeepestPath(SmallNets.SMALL_TABLE, 3), Math.max(1, src.logits().maxAbs()),
+          RoundOff.FLOAT32));
     }
   }
 

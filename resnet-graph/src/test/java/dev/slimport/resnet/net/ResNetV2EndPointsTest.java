@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slimport.resnet.testing.Graphs;
 import dev.slimport.resnet.testing.Nhwc;
+import dev.slimport.resnet.testing.ReferenceCounts;
 import dev.slimport.resnet.testing.SmallNets;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,12 +144,7 @@ class ResNetV2EndPointsTest {
   @ParameterizedTest
   @EnumSource(Depth.class)
   void officialNetworksHaveSlimsKeysAndShapes(Depth depth) {
-    int[] units = switch (depth) {
-      case D50 -> new int[] {3, 4, 6, 3};
-      case D101 -> new int[] {3, 4, 23, 3};
-      case D152 -> new int[] {3, 8, 36, 3};
-      case D200 -> new int[] {3, 24, 36, 3};
-    };
+    int[] units = ReferenceCounts.unitsPerBlock(depth.layers());
     String scope = "resnet_v2_" + depth.layers();
     List<String> expected = new ArrayList<>(List.of(scope + "/conv1"));
     for (int b = 0; b < 4; b++) {

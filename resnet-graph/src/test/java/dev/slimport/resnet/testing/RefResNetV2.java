@@ -39,6 +39,22 @@ public final class RefResNetV2 {
    */
   public Nhwc forward(
       Nhwc images, int[][] blocks, Integer outputStride, boolean rootBlock, boolean globalPool, int numClasses) {
+    return forward(images, blocks, outputStride, rootBlock, globalPool, numClasses, false, null);
+  }
+
+  /**
+   * The forward pass with slim's {@code store_non_strided_activations} (tensorflow/models research/slim
+   * {@code stack_blocks_dense}): each block's last unit runs with stride 1, the block's end point is taken at that
+   * resolution, and the block output is then subsampled by the stride the unit gave up (or, once the output stride
+   * is reached, the rate is multiplied by it instead).
+   *
+   * @param storeNonStridedActivations slim's option (false: the nominal layout)
+   * @param endPoints receives each unit's output ({@code <scope>/blockK/unit_J/bottleneck_v2}) and each block's
+   *     ({@code <scope>/blockK}), or null
+   */
+  public Nhwc forward(
+      Nhwc images, int[][] blocks, Integer outputStride, boolean rootBlock, boolean globalPool, int numClasses,
+      boolean storeNonStridedActivations, Map<String, Nhwc> endPoints) {
     Nhwc net = images;
     Integer os = outputStride;
     if (rootBlock) {
@@ -54,16 +70,33 @@ public final class RefResNetV2 {
     for (int b = 0; b < blocks.length; b++) {
       int base = blocks[b][0];
       int units = blocks[b][1];
+      int blockStride = 1;
       for (int u = 0; u < units; u++) {
         int stride = u == units - 1 ? blocks[b][2] : 1;
-        String unit = "block" + (b + 1) + "/unit_" + (u + 1) + "/bottleneck_v2/";
+        if (storeNonStridedActivations && u == units - 1) {
+          blockStride = stride;
+          stride = 1;
+        }
+        String unit = "block" + (b + 1) + "/unit_" + (u + 1) + "/bottleneck_v2";
         if (os != null && current == os) {
-          net = bottleneck(net, unit, 4 * base, base, 1, rate);
+          net = bottleneck(net, unit + "/", 4 * base, base, 1, rate);
           rate *= stride;
         } else {
-          net = bottleneck(net, unit, 4 * base, base, stride, 1);
+          net = bottleneck(net, unit + "/", 4 * base, base, stride, 1);
           current *= stride;
         }
+        if (endPoints != null) {
+          endPoints.put(scope + "/" + unit, net);
+        }
+      }
+      if (endPoints != null) {
+        endPoints.put(scope + "/block" + (b + 1), net);
+      }
+      if (os != null && current == os) {
+        rate *= blockStride;
+      } else {
+        net = blockStride == 1 ? net : Ref.maxPool(net, 1, blockStride, true);
+        current *= blockStride;
       }
     }
     net = Ref.relu(bn(net, "postnorm/"));

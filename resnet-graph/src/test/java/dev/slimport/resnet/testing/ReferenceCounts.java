@@ -11,6 +11,9 @@ package dev.slimport.resnet.testing;
  * depth changes, postnorm, 1x1 logits), independent of the graph. Checked against Keras' published ResNet50V2 and
  * ResNet152V2 parameter counts (same architecture): 25,613,800 and 60,380,648.
  *
+ * <p>The one counting oracle of the test suites: tests derive expected parameter, variable and multiply-add counts
+ * from here rather than re-deriving them.
+ *
  * @param parameters all scalars, moving statistics included
  * @param nonTrainable the moving statistics
  * @param multiplyAdds per image
@@ -18,7 +21,30 @@ package dev.slimport.resnet.testing;
  */
 public record ReferenceCounts(long parameters, long nonTrainable, long multiplyAdds, int variables) {
 
+  /** Units per block of resnet_v2_50 / 101 / 152 / 200 (resnet_v2.py). */
+  public static int[] unitsPerBlock(int layers) {
+    return switch (layers) {
+      case 50 -> new int[] {3, 4, 6, 3};
+      case 101 -> new int[] {3, 4, 23, 3};
+      case 152 -> new int[] {3, 8, 36, 3};
+      case 200 -> new int[] {3, 24, 36, 3};
+      default -> throw new IllegalArgumentException("no resnet_v2_" + layers);
+    };
+  }
+
+  /** The counts at the nominal output stride (32). */
   public static ReferenceCounts of(int[] unitsPerBlock, int height, int width, int classes) {
+    return of(unitsPerBlock, height, width, classes, null);
+  }
+
+  /**
+   * The counts with slim's {@code output_stride} (atrous): once the running stride (4 after the root block) reaches
+   * it, units run with stride 1 and a multiplied rate. An atrous convolution does the multiply-adds of a dense one
+   * at its output resolution (each output is still k·k·in products), so only the resolutions change.
+   *
+   * @param outputStride null for the nominal 32, else a multiple of 4 that the strides can reach
+   */
+  public static ReferenceCounts of(int[] unitsPerBlock, int height, int width, int classes, Integer outputStride) {
     long params = 7 * 7 * 3 * 64 + 64;
     long nonTrainable = 0;
     int variables = 2;
@@ -27,6 +53,7 @@ public record ReferenceCounts(long parameters, long nonTrainable, long multiplyA
     long macs = 7L * 7 * 3 * 64 * h * w;
     h = ceilDiv(h, 2);
     w = ceilDiv(w, 2);
+    long current = 4;
     long cin = 64;
     for (int b = 0; b < 4; b++) {
       long d = 64L << b;
@@ -34,6 +61,13 @@ public record ReferenceCounts(long parameters, long nonTrainable, long multiplyA
       int blockStride = b < 3 ? 2 : 1;
       for (int u = 0; u < unitsPerBlock[b]; u++) {
         int stride = u == unitsPerBlock[b] - 1 ? blockStride : 1;
+        if (outputStride != null && current == outputStride) {
+          stride = 1;
+        }
+        current *= stride;
+        if (outputStride != null && current > outputStride) {
+          throw new IllegalArgumentException("output_stride " + outputStride + " cannot be reached");
+        }
         long oh = ceilDiv(h, stride);
         long ow = ceilDiv(w, stride);
         params += 4 * cin;
@@ -57,6 +91,9 @@ public record ReferenceCounts(long parameters, long nonTrainable, long multiplyA
         h = oh;
         w = ow;
       }
+    }
+    if (outputStride != null && current != outputStride) {
+      throw new IllegalArgumentException("output_stride " + outputStride + " cannot be reached");
     }
     params += 4 * 2048;
     nonTrainable += 2 * 2048;

@@ -10,6 +10,9 @@ import static org.assertj.core.data.Offset.offset;
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.net.ResNetV2;
 import dev.slimport.resnet.slim.ModelVariable;
+import dev.slimport.resnet.testing.Graphs;
+import dev.slimport.resnet.testing.Nhwc;
+import dev.slimport.resnet.testing.Ref;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -57,6 +60,8 @@ class UpdateOpsTest {
           batchNorms.put(op.name().substring(0, op.name().length() - "/FusedBatchNormV3".length()), op);
         }
       }
+      // smallBlocks(): 2 + 2 units with 3 batch norms each (preact, conv1, conv2), and postnorm
+      assertThat(batchNorms).hasSize(3 * (2 + 2) + 1);
       assertThat(m.movingStatistics()).hasSize(2 * batchNorms.size());
       assertThat(m.updateOps()).hasSize(2 * batchNorms.size());
       s.initialize();
@@ -169,37 +174,24 @@ class UpdateOpsTest {
     assertThat(checked).isEqualTo(inference.movingStatistics().size() / 2);
   }
 
-  /** Per-channel mean and Bessel-corrected variance of an NHWC tensor (channels last), in double. */
+  /** Per-channel mean and Bessel-corrected variance of an NHWC tensor (channels last), in double ({@link Ref}). */
   static double[][] batchStatistics(float[] x, int channels) {
-    int n = x.length / channels;
-    double[] mean = new double[channels];
-    double[] var = new double[channels];
-    for (int i = 0; i < x.length; i++) {
-      mean[i % channels] += x[i];
-    }
+    Nhwc t = new Nhwc(new long[] {1, 1, x.length / channels, channels}, x);
+    long n = x.length / channels;
+    double[] var = Ref.channelVariance(t);
     for (int c = 0; c < channels; c++) {
-      mean[c] /= n;
+      var[c] *= (double) n / (n - 1);
     }
-    for (int i = 0; i < x.length; i++) {
-      double d = x[i] - mean[i % channels];
-      var[i % channels] += d * d;
-    }
-    for (int c = 0; c < channels; c++) {
-      var[c] /= n - 1;
-    }
-    return new double[][] {mean, var};
+    return new double[][] {Ref.channelMean(t), var};
+  }
+
+  private static Map<String, float[]> values(Session s, List<ModelVariable> vars) {
+    Map<String, float[]> out = new LinkedHashMap<>();
+    Graphs.values(s, vars).forEach((name, v) -> out.put(name, v.data()));
+    return out;
   }
 
   private static TFloat32 images(SplittableRandom rnd) {
     return Tensors.tensor(Shape.of(BATCH, SIZE, SIZE, 3), Tensors.gaussian(rnd, BATCH * SIZE * SIZE * 3, 0.5, 2));
-  }
-
-  private static Map<String, float[]> values(Session s, List<ModelVariable> vars) {
-    List<float[]> v = TrainingGraphTest.fetch(s, vars.stream().map(ModelVariable::value).toList());
-    Map<String, float[]> out = new LinkedHashMap<>();
-    for (int i = 0; i < vars.size(); i++) {
-      out.put(vars.get(i).name(), v.get(i));
-    }
-    return out;
   }
 }
