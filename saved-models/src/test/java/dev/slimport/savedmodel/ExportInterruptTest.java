@@ -7,6 +7,7 @@ package dev.slimport.savedmodel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slimport.resnet.testing.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,14 +88,14 @@ class ExportInterruptTest {
     exporter.join(120_000);
     assertThat(exporter.isAlive()).isFalse();
     if (outcome.get() instanceof ExportResult r) {
-      assertThat(TestNets.children(out)).containsExactly("1");
+      assertThat(TestFiles.children(out)).containsExactly("1");
       try (LoadedSavedModel m = LoadedSavedModel.load(r.target())) {
         assertThat(m.run(ServingSignature.KEY, Map.of(ServingSignature.IMAGES,
             FloatValues.uniform(Shape.of(1, 32, 32, 3), 0, -1, 1)))).containsKey(ServingSignature.LOGITS);
       }
     } else {
       assertThat(outcome.get()).isInstanceOf(ExportInterruptedException.class);
-      assertThat(Files.exists(out) ? TestNets.children(out) : List.of()).isEmpty();
+      assertThat(Files.exists(out) ? TestFiles.children(out) : List.of()).isEmpty();
     }
   }
 }

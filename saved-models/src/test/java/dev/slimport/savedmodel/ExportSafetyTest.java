@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.slimport.resnet.testing.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -44,7 +45,7 @@ class ExportSafetyTest {
       }
     });
     assertThatThrownBy(() -> exporter.export(tinySpec(out, 1).build())).hasMessageContaining("injected at " + stage);
-    assertThat(TestNets.children(out)).containsExactly("7");
+    assertThat(TestFiles.children(out)).containsExactly("7");
     assertThat(out.resolve("7/keep.txt")).hasContent("keep");
     if (stage != SavedModelExporter.Stage.VARIABLES_READY) {
       assertThat(temps).isNotEmpty().allSatisfy(t -> {
@@ -92,7 +93,7 @@ class ExportSafetyTest {
         .isInstanceOf(SavedModelException.class)
         .hasMessageContaining("does not reproduce the exporting session")
         .hasMessageContaining("logits max |Δ|");
-    assertThat(TestNets.children(out)).isEmpty();
+    assertThat(TestFiles.children(out)).isEmpty();
   }
 
   @Test
@@ -109,7 +110,7 @@ class ExportSafetyTest {
       }
     });
     assertThatThrownBy(() -> exporter.export(tinySpec(out, 1).build())).isInstanceOf(SavedModelException.class);
-    assertThat(TestNets.children(out)).isEmpty();
+    assertThat(TestFiles.children(out)).isEmpty();
   }
 
   @Test
@@ -121,14 +122,14 @@ class ExportSafetyTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(out.toAbsolutePath().resolve("1") + " already exists")
         .hasMessageContaining("--force");
-    assertThat(TestNets.children(out)).containsExactly("1");
-    assertThat(TestNets.children(out.resolve("1"))).containsExactly("marker.txt");
+    assertThat(TestFiles.children(out)).containsExactly("1");
+    assertThat(TestFiles.children(out.resolve("1"))).containsExactly("marker.txt");
     assertThat(out.resolve("1/marker.txt")).hasContent("old export");
 
     ExportResult r = SavedModels.export(tinySpec(out, 1).force(true).build());
     assertThat(r.replacedExisting()).isTrue();
-    assertThat(TestNets.children(out)).containsExactly("1");
-    assertThat(TestNets.children(out.resolve("1"))).containsExactly("saved_model.pb", "variables");
+    assertThat(TestFiles.children(out)).containsExactly("1");
+    assertThat(TestFiles.children(out.resolve("1"))).containsExactly("saved_model.pb", "variables");
   }
 
   @Test
@@ -137,7 +138,7 @@ class ExportSafetyTest {
     assertThatThrownBy(() -> SavedModels.export(tinySpec(dir.resolve("afile/models"), 1).build()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("out: " + dir.resolve("afile").toAbsolutePath() + " is not a directory");
-    assertThat(TestNets.children(dir)).containsExactly("afile");
+    assertThat(TestFiles.children(dir)).containsExactly("afile");
     assertThat(dir.resolve("afile")).hasContent("x");
   }
 
@@ -150,7 +151,7 @@ class ExportSafetyTest {
       assertThatThrownBy(() -> SavedModels.export(tinySpec(ro.resolve("models"), 1).build()))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("is not writable");
-      assertThat(TestNets.children(ro)).isEmpty();
+      assertThat(TestFiles.children(ro)).isEmpty();
     } finally {
       Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("rwxr-xr-x"));
     }

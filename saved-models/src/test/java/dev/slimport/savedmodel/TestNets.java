@@ -4,49 +4,29 @@
  */
 package dev.slimport.savedmodel;
 
-import dev.slimport.resnet.net.Depth;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
+import dev.slimport.resnet.testing.SmallNets;
 
-/** Shared fixtures: slim's tiny test net and directory helpers. */
+/** saved-models' fixture over resnet-graph's shared tiny net ({@link SmallNets#tiny()}): its {@link ModelSpec}. */
 final class TestNets {
   private TestNets() {}
 
-  /** slim's tiny test network: the resnet_v2_50 block table with base depths 1, 2, 4, 8 (output depth 32). */
-  static final Network TINY = Network.custom("resnet_v2", Depth.D50.blocks(1));
+  /** The tiny net in slim's default scope {@code resnet_v2}. */
+  static final Network TINY = Network.custom("resnet_v2", SmallNets.tiny());
 
-  /** The tiny net's final feature depth: 4 × base depth 8. */
-  static final int TINY_FEATURES = 32;
+  /**
+   * The tiny net's block table as {@link dev.slimport.resnet.testing.RefResNetV2} rows {base depth, units, stride},
+   * written from slim-semantics.md §1.6 rather than read from the library: resnet_v2_50's 3, 4, 6, 3 units with
+   * base depths 1, 2, 4, 8 and strides 2, 2, 2, 1.
+   */
+  static final int[][] TINY_TABLE = {{1, 3, 2}, {2, 4, 2}, {4, 6, 2}, {8, 3, 1}};
 
-  /** The tiny net with {@code classes} classes at 32×32. */
+  /** The tiny net with {@code classes} classes at 32×32 (static size). */
   static ModelSpec tiny(int classes, long seed) {
-    return new ModelSpec(TINY, classes, 32, false, seed);
+    return tiny(classes, seed, 32);
   }
 
-  /** Copies the directory tree {@code from} to {@code to}. */
-  static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) s::iterator) {
-        Path dest = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(dest);
-        } else {
-          Files.copy(p, dest);
-        }
-      }
-    }
-  }
-
-  /** The names directly under {@code dir}, sorted (hidden temp directories included). */
-  static List<String> children(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString()).sorted().toList();
-    }
+  /** The tiny net with {@code classes} classes at {@code size}×{@code size} (static size). */
+  static ModelSpec tiny(int classes, long seed, int size) {
+    return new ModelSpec(TINY, classes, size, false, seed);
   }
 }
