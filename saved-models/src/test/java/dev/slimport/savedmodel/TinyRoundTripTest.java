@@ -311,10 +311,10 @@ class TinyRoundTripTest {
   @Test
   void same_seed_gives_byte_identical_variables_and_another_seed_does_not() throws Exception {
     Path a = exported.target();
-    Path b = SavedModels.export(ExportSpec.builder(TestNets.tiny(CLASSES, SEED, SIZE), dir.resolve("seedB")).build())
-        .target();
-    Path c = SavedModels.export(ExportSpec.builder(TestNets.tiny(CLASSES, SEED + 1, SIZE), dir.resolve("seedC")).build())
-        .target();
+    Path b = SavedModels.export(
+        ExportSpec.builder(TestNets.tiny(CLASSES, SEED, SIZE), dir.resolve("seedB")).build()).target();
+    Path c = SavedModels.export(
+        ExportSpec.builder(TestNets.tiny(CLASSES, SEED + 1, SIZE), dir.resolve("seedC")).build()).target();
     String data = "variables/variables.data-00000-of-00001";
     String index = "variables/variables.index";
     assertThat(Files.mismatch(a.resolve(data), b.resolve(data))).isEqualTo(-1L);
