@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import dev.slimport.resnet.testing.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,16 +78,8 @@ class ExportSafetyTest {
       seed2.save(other.resolve("variables"));
     }
     Path out = dir.resolve("models");
-    // Swap in another seed's variables after writing: a valid SavedModel with the same names and shapes, but
-    // other values, so only the output comparison can catch it.
-    SavedModelExporter exporter = new SavedModelExporter((s, temp) -> {
-      if (s == SavedModelExporter.Stage.WRITTEN) {
-        for (String f : List.of("variables.index", "variables.data-00000-of-00001")) {
-          Files.copy(other.resolve(f), temp.resolve("variables").resolve(f),
-              StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    });
+    // Swap in another seed's variables after writing.
+    SavedModelExporter exporter = TestNets.swappingVariables(other);
     assertThatThrownBy(() -> exporter.export(tinySpec(out, 1).build()))
         .isInstanceOf(SavedModelException.class)
         .hasMessageContaining("does not reproduce the exporting session")

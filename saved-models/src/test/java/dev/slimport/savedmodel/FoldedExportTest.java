@@ -13,7 +13,6 @@ import dev.slimport.resnet.testing.TestFiles;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -128,14 +127,8 @@ class FoldedExportTest {
       }
     }
     Path out = dir.resolve("swapped");
-    SavedModelExporter exporter = new SavedModelExporter((s, temp) -> {
-      if (s == SavedModelExporter.Stage.WRITTEN) {
-        for (String f : List.of("variables.index", "variables.data-00000-of-00001")) {
-          Files.copy(other.resolve(f), temp.resolve("variables").resolve(f),
-              StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    });
+    // Swap in another seed's variables after writing.
+    SavedModelExporter exporter = TestNets.swappingVariables(other);
     assertThatThrownBy(() -> exporter.export(
             ExportSpec.builder(TestNets.tiny(CLASSES, 2), out).checkpoint(ckpt).optimize(true).build()))
         .isInstanceOf(SavedModelException.class)

@@ -28,7 +28,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.tensorflow.SavedModelBundle;
 import org.tensorflow.ndarray.Shape;
 
 /**
@@ -49,11 +48,7 @@ class SavedModelPredictorTest {
 
   @BeforeAll
   void export(@TempDir Path dir) throws Exception {
-    model = dir.resolve("tiny");
-    try (InferenceModel m = InferenceModel.build(TestNets.tiny(10, 3))) {
-      m.initialize();
-      SavedModelBundle.exporter(model.toString()).withSession(m.session()).withSignature(m.signature()).export();
-    }
+    model = TestNets.rawExport(TestNets.tiny(10, 3), dir.resolve("tiny"));
     pool = Executors.newFixedThreadPool(THREADS + 1);
   }
 

@@ -5,8 +5,17 @@
 package dev.slimport.savedmodel;
 
 import dev.slimport.resnet.testing.SmallNets;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import org.tensorflow.SavedModelBundle;
 
-/** saved-models' fixture over resnet-graph's shared tiny net ({@link SmallNets#tiny()}): its {@link ModelSpec}. */
+/**
+ * saved-models' fixtures over resnet-graph's shared tiny net ({@link SmallNets#tiny()}): its {@link ModelSpec}, a
+ * plain SavedModel export and an exporter that swaps in other variables.
+ */
 final class TestNets {
   private TestNets() {}
 
@@ -28,5 +37,32 @@ final class TestNets {
   /** The tiny net with {@code classes} classes at {@code size}×{@code size} (static size). */
   static ModelSpec tiny(int classes, long seed, int size) {
     return new ModelSpec(TINY, classes, size, false, seed);
+  }
+
+  /**
+   * Exports {@code spec}'s seeded model to {@code dir} with TF Java's exporter alone ({@code serve},
+   * {@code serving_default}), without the verified export's checks: a fixture for the loading side.
+   */
+  static Path rawExport(ModelSpec spec, Path dir) throws IOException {
+    try (InferenceModel m = InferenceModel.build(spec)) {
+      m.initialize();
+      SavedModelBundle.exporter(dir.toString()).withSession(m.session()).withSignature(m.signature()).export();
+    }
+    return dir;
+  }
+
+  /**
+   * An exporter that, once the SavedModel is written, replaces its variables with the checkpoint files in {@code
+   * other} ({@code variables.index}, {@code variables.data-00000-of-00001}): a valid SavedModel with the same names
+   * and shapes but other values, which only the reload check's output comparison can catch.
+   */
+  static SavedModelExporter swappingVariables(Path other) {
+    return new SavedModelExporter((s, temp) -> {
+      if (s == SavedModelExporter.Stage.WRITTEN) {
+        for (String f : List.of("variables.index", "variables.data-00000-of-00001")) {
+          Files.copy(other.resolve(f), temp.resolve("variables").resolve(f), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    });
   }
 }
