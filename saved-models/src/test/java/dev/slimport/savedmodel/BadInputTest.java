@@ -7,6 +7,7 @@ package dev.slimport.savedmodel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slimport.resnet.testing.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -91,7 +92,7 @@ class BadInputTest {
   @Test
   void missing_variables_are_reported_instead_of_loading_an_uninitialized_model() throws Exception {
     Path broken = dir.resolve("novars");
-    TestNets.copyTree(good, broken);
+    TestFiles.copyTree(good, broken);
     SavedModelExporter.deleteTree(broken.resolve("variables"));
     assertThatThrownBy(() -> SavedModels.verify(VerifySpec.of(broken)))
         .isInstanceOf(SavedModelException.class)
@@ -102,7 +103,7 @@ class BadInputTest {
   @Test
   void truncated_variables_fail_the_load_with_tensorflows_reason() throws Exception {
     Path broken = dir.resolve("truncated");
-    TestNets.copyTree(good, broken);
+    TestFiles.copyTree(good, broken);
     Path data = broken.resolve("variables/variables.data-00000-of-00001");
     Files.write(data, java.util.Arrays.copyOf(Files.readAllBytes(data), 100));
     assertThatThrownBy(() -> SavedModels.verify(VerifySpec.of(broken)))

@@ -8,9 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.slimport.resnet.testing.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +44,7 @@ class ExportSafetyTest {
       }
     });
     assertThatThrownBy(() -> exporter.export(tinySpec(out, 1).build())).hasMessageContaining("injected at " + stage);
-    assertThat(TestNets.children(out)).containsExactly("7");
+    assertThat(TestFiles.children(out)).containsExactly("7");
     assertThat(out.resolve("7/keep.txt")).hasContent("keep");
     if (stage != SavedModelExporter.Stage.VARIABLES_READY) {
       assertThat(temps).isNotEmpty().allSatisfy(t -> {
@@ -78,21 +78,13 @@ class ExportSafetyTest {
       seed2.save(other.resolve("variables"));
     }
     Path out = dir.resolve("models");
-    // Swap in another seed's variables after writing: a valid SavedModel with the same names and shapes, but
-    // other values, so only the output comparison can catch it.
-    SavedModelExporter exporter = new SavedModelExporter((s, temp) -> {
-      if (s == SavedModelExporter.Stage.WRITTEN) {
-        for (String f : List.of("variables.index", "variables.data-00000-of-00001")) {
-          Files.copy(other.resolve(f), temp.resolve("variables").resolve(f),
-              StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    });
+    // Swap in another seed's variables after writing.
+    SavedModelExporter exporter = TestNets.swappingVariables(other);
     assertThatThrownBy(() -> exporter.export(tinySpec(out, 1).build()))
         .isInstanceOf(SavedModelException.class)
         .hasMessageContaining("does not reproduce the exporting session")
         .hasMessageContaining("logits max |Δ|");
-    assertThat(TestNets.children(out)).isEmpty();
+    assertThat(TestFiles.children(out)).isEmpty();
   }
 
   @Test
@@ -109,7 +101,7 @@ class ExportSafetyTest {
       }
     });
     assertThatThrownBy(() -> exporter.export(tinySpec(out, 1).build())).isInstanceOf(SavedModelException.class);
-    assertThat(TestNets.children(out)).isEmpty();
+    assertThat(TestFiles.children(out)).isEmpty();
   }
 
   @Test
@@ -121,14 +113,14 @@ class ExportSafetyTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(out.toAbsolutePath().resolve("1") + " already exists")
         .hasMessageContaining("--force");
-    assertThat(TestNets.children(out)).containsExactly("1");
-    assertThat(TestNets.children(out.resolve("1"))).containsExactly("marker.txt");
+    assertThat(TestFiles.children(out)).containsExactly("1");
+    assertThat(TestFiles.children(out.resolve("1"))).containsExactly("marker.txt");
     assertThat(out.resolve("1/marker.txt")).hasContent("old export");
 
     ExportResult r = SavedModels.export(tinySpec(out, 1).force(true).build());
     assertThat(r.replacedExisting()).isTrue();
-    assertThat(TestNets.children(out)).containsExactly("1");
-    assertThat(TestNets.children(out.resolve("1"))).containsExactly("saved_model.pb", "variables");
+    assertThat(TestFiles.children(out)).containsExactly("1");
+    assertThat(TestFiles.children(out.resolve("1"))).containsExactly("saved_model.pb", "variables");
   }
 
   @Test
@@ -137,7 +129,7 @@ class ExportSafetyTest {
     assertThatThrownBy(() -> SavedModels.export(tinySpec(dir.resolve("afile/models"), 1).build()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("out: " + dir.resolve("afile").toAbsolutePath() + " is not a directory");
-    assertThat(TestNets.children(dir)).containsExactly("afile");
+    assertThat(TestFiles.children(dir)).containsExactly("afile");
     assertThat(dir.resolve("afile")).hasContent("x");
   }
 
@@ -150,7 +142,7 @@ class ExportSafetyTest {
       assertThatThrownBy(() -> SavedModels.export(tinySpec(ro.resolve("models"), 1).build()))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("is not writable");
-      assertThat(TestNets.children(ro)).isEmpty();
+      assertThat(TestFiles.children(ro)).isEmpty();
     } finally {
       Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("rwxr-xr-x"));
     }

@@ -3,7 +3,6 @@
  * Licensed under the Apache License, Version 2.0; see the LICENSE file.
  */
 package dev.slimport.savedmodel;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,20 +11,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.tensorflow.SavedModelBundle;
 import org.tensorflow.ndarray.Shape;
 
 /**
@@ -38,17 +40,15 @@ class SavedModelPredictorTest {
   private static final int THREADS = 8;
   private static final int CALLS = 200;
   private static final int SIZE = 32;
+  /** How long a test waits for an event it expects before failing: far beyond any machine's speed. */
+  private static final Duration DEADLINE = Duration.ofSeconds(120);
 
   private Path model;
   private ExecutorService pool;
 
   @BeforeAll
   void export(@TempDir Path dir) throws Exception {
-    model = dir.resolve("tiny");
-    try (InferenceModel m = InferenceModel.build(TestNets.tiny(10, 3))) {
-      m.initialize();
-      SavedModelBundle.exporter(model.toString()).withSession(m.session()).withSignature(m.signature()).export();
-    }
+    model = TestNets.rawExport(TestNets.tiny(10, 3), dir.resolve("tiny"));
     pool = Executors.newFixedThreadPool(THREADS + 1);
   }
 
@@ -62,9 +62,48 @@ class SavedModelPredictorTest {
     return FloatValues.uniform(Shape.of(1 + (i % 2), SIZE, SIZE, 3), 1000L * t + i, -1f, 1f);
   }
 
+  /**
+   * Polls {@code condition} until it holds, failing after {@code DEADLINE}: waits for an observable state, never for
+   * a guessed time.
+   */
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long end = System.nanoTime() + DEADLINE.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("not within " + DEADLINE.toSeconds() + " s: " + what);
+      }
+      Thread.sleep(1);
+    }
+  }
+
+  /**
+   * Concurrent calls on one predictor give exactly the outputs of sequential calls: in one process, on one graph
+   * and the same inputs, TensorFlow's CPU kernels split their work by the thread pool's size, not by load, so the
+   * values are bit-identical whatever else runs (an exact comparison that a data race between calls would break).
+   * Concurrency is made certain, not left to the scheduler: each thread's first call waits inside its in-flight
+   * window until all {@value #THREADS} threads are in theirs.
+   */
   @Test
   void eight_threads_times_200_calls_give_exactly_the_single_threaded_outputs() throws Exception {
-    try (SavedModelPredictor p = SavedModelPredictor.load(model)) {
+    AtomicBoolean rendezvous = new AtomicBoolean();
+    CountDownLatch allInside = new CountDownLatch(THREADS);
+    Set<Thread> met = ConcurrentHashMap.newKeySet();
+    AtomicReference<SavedModelPredictor> self = new AtomicReference<>();
+    AtomicInteger inFlightAtRendezvous = new AtomicInteger();
+    SavedModelPredictor.CallHook hook = () -> {
+      if (rendezvous.get() && met.add(Thread.currentThread())) {
+        allInside.countDown();
+        if (allInside.getCount() == 0) {
+          // the last to arrive: every thread is inside its first call now
+          inFlightAtRendezvous.set(self.get().inFlight());
+        }
+        if (!allInside.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+          throw new AssertionError("the " + THREADS + " threads never were in flight together");
+        }
+      }
+    };
+    try (SavedModelPredictor p = SavedModelPredictor.of(LoadedSavedModel.load(model), ServingSignature.KEY, hook)) {
+      self.set(p);
       List<List<Map<String, FloatValues>>> expected = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
         List<Map<String, FloatValues>> outs = new ArrayList<>();
@@ -76,17 +115,14 @@ class SavedModelPredictorTest {
       assertThat(expected.get(0).get(0)).containsOnlyKeys("logits", "predictions", "features");
       assertThat(expected.get(0).get(0)).isNotEqualTo(expected.get(1).get(0));
 
-      CyclicBarrier start = new CyclicBarrier(THREADS);
-      AtomicInteger maxInFlight = new AtomicInteger();
+      rendezvous.set(true);
       List<Future<Integer>> futures = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
         int thread = t;
         futures.add(pool.submit(() -> {
-          start.await();
           int mismatches = 0;
           for (int i = 0; i < CALLS; i++) {
             Map<String, FloatValues> out = p.predict(input(thread, i));
-            maxInFlight.accumulateAndGet(p.inFlight(), Math::max);
             if (!out.equals(expected.get(thread).get(i))) {
               mismatches++;
             }
@@ -98,7 +134,8 @@ class SavedModelPredictorTest {
         assertThat(f.get(300, TimeUnit.SECONDS)).as("calls whose outputs differ from the sequential run").isZero();
       }
       assertThat(p.inFlight()).isZero();
-      assertThat(maxInFlight.get()).as("calls seen running at once").isGreaterThan(1);
+      assertThat(met).hasSize(THREADS);
+      assertThat(inFlightAtRendezvous.get()).as("calls in flight when all threads had met").isEqualTo(THREADS);
     }
   }
 
@@ -110,7 +147,8 @@ class SavedModelPredictorTest {
     }
     CountDownLatch inside = new CountDownLatch(3);
     CountDownLatch release = new CountDownLatch(1);
-    SavedModelPredictor p = SavedModelPredictor.of(LoadedSavedModel.load(model), ServingSignature.KEY, () -> {
+    LoadedSavedModel loaded = LoadedSavedModel.load(model);
+    SavedModelPredictor p = SavedModelPredictor.of(loaded, ServingSignature.KEY, () -> {
       inside.countDown();
       release.await();
     });
@@ -118,22 +156,25 @@ class SavedModelPredictorTest {
     for (int k = 0; k < 3; k++) {
       calls.add(pool.submit(() -> p.predict(input(0, 0))));
     }
-    assertThat(inside.await(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(inside.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
     assertThat(p.inFlight()).isEqualTo(3);
 
-    Future<?> closing = pool.submit((Runnable) p::close);
-    while (!p.isClosed()) {
-      Thread.sleep(5);
-    }
+    Thread closer = new Thread(p::close, "closer");
+    closer.start();
+    // close() has refused new calls and parked in its wait for the 3 calls (a returned close would be TERMINATED)
+    await("close() waiting for the calls in flight", () -> p.isClosed() && closer.getState() == Thread.State.WAITING);
     assertThatThrownBy(() -> p.predict(input(0, 0)))
         .isInstanceOf(IllegalStateException.class)
         .isInstanceOf(SavedModelPredictor.PredictorClosedException.class)
         .hasMessageContaining("is closed; load it again");
-    Thread.sleep(200);
-    assertThat(closing.isDone()).as("close() returned while 3 calls were running").isFalse();
+    assertThat(closer.isAlive()).as("close() returned while 3 calls were running").isTrue();
+    assertThat(loaded.isClosed()).as("the model was closed under 3 running calls").isFalse();
+    assertThat(p.inFlight()).isEqualTo(3);
 
     release.countDown();
-    closing.get(60, TimeUnit.SECONDS);
+    closer.join(DEADLINE.toMillis());
+    assertThat(closer.isAlive()).isFalse();
+    assertThat(loaded.isClosed()).isTrue();
     for (Future<Map<String, FloatValues>> c : calls) {
       assertThat(c.get()).isEqualTo(want);
     }
@@ -194,7 +235,9 @@ class SavedModelPredictorTest {
         }));
       }
       running.await();
-      Thread.sleep(20L * round);
+      // close at a different point of the run each round: after 0, 8, 16 calls have been served
+      int servedBefore = THREADS * round;
+      await(servedBefore + " calls served", () -> served.get() >= servedBefore || !unexpected.isEmpty());
       p.close();
       assertThat(p.inFlight()).isZero();
       for (Future<?> w : workers) {
