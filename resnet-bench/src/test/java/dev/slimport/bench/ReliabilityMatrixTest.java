@@ -11,6 +11,8 @@ import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.net.ResNetV2;
 import dev.slimport.resnet.runtime.DeviceRequest;
+import dev.slimport.resnet.testing.ChildJvm;
+import dev.slimport.resnet.testing.TestFiles;
 import dev.slimport.resnet.slim.DataFormat;
 import dev.slimport.savedmodel.ExportSpec;
 import dev.slimport.savedmodel.FloatValues;
@@ -26,13 +28,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -407,15 +408,15 @@ class ReliabilityMatrixTest {
     variant(good, "data-truncated", data, Arrays.copyOf(shard, 100));
     byte[] index = Files.readAllBytes(good.resolve("variables/variables.index"));
     variant(good, "index-flipped", "variables/variables.index", flipped(index, 0, 97));
-    copyTree(good, f.path("no-variables"));
-    deleteTree(f.path("no-variables").resolve("variables"));
+    TestFiles.copyTree(good, f.path("no-variables"));
+    TestFiles.deleteTree(f.path("no-variables").resolve("variables"));
     Files.createDirectories(f.path("empty"));
     Files.writeString(f.path("afile"), "a regular file");
     Files.createDirectories(f.path("models/1"));
     Files.writeString(f.path("models/1/marker.txt"), "an earlier export");
     writeLogitsCheckpoint(f.path("ckpt-10"), 10);
     writeLogitsCheckpoint(f.path("ckpt-1001"), 1001);
-    copyTree(f.path("ckpt-10"), f.path("ckpt-corrupt"));
+    TestFiles.copyTree(f.path("ckpt-10"), f.path("ckpt-corrupt"));
     Path ckptData = f.path("ckpt-corrupt").resolve("model.ckpt.data-00000-of-00001");
     Files.write(ckptData, flipped(Files.readAllBytes(ckptData), 0, 1009));
     f.predictor = SavedModelPredictor.load(good);
@@ -500,35 +501,18 @@ class ReliabilityMatrixTest {
   private void runInChildJvm(Row row) throws Exception {
     Path work = Files.createTempDirectory("slimport-child-");
     try {
-      Path stdout = work.resolve("stdout.txt");
-      Path stderr = work.resolve("stderr.txt");
-      Path errorFile = work.resolve("hs_err.log");
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-XX:ErrorFile=" + errorFile,
-          "-Dorg.bytedeco.javacpp.maxphysicalbytes=0", "-Dorg.bytedeco.javacpp.maxbytes=0",
-          "-cp", System.getProperty("java.class.path"), ResNetBenchCli.class.getName()));
-      command.addAll(row.args().of(f));
-      ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile());
-      pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
-      pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
-      Process p = pb.start();
-      if (!p.waitFor(300, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError(row + ": child JVM timed out; stderr:\n" + Files.readString(stderr));
-      }
-      String err = Files.readString(stderr, StandardCharsets.UTF_8);
-      assertThat(errorFile).as(row + ": the child JVM crashed; stderr:\n" + err).doesNotExist();
-      String ours = err.lines().filter(l -> !NATIVE_LOG.matcher(l).matches())
+      ChildJvm.Finished child = ChildJvm.run(work, ResNetBenchCli.class, row.args().of(f), Duration.ofSeconds(300));
+      String ours = child.stderr().lines().filter(l -> !NATIVE_LOG.matcher(l).matches())
           .collect(Collectors.joining("\n", "", "\n"));
-      checkCli(row, p.exitValue(), Files.readString(stdout), ours);
+      checkCli(row, child.exitCode(), child.stdout(), ours);
     } finally {
-      deleteTree(work);
+      TestFiles.deleteTree(work);
     }
   }
 
   private static void variant(Path good, String name, String file, byte[] content) throws IOException {
     Path copy = good.resolveSibling(name);
-    copyTree(good, copy);
+    TestFiles.copyTree(good, copy);
     Files.write(copy.resolve(file), content);
   }
 
@@ -584,29 +568,5 @@ class ReliabilityMatrixTest {
       }
     }
     return m;
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path dest = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(dest);
-        } else {
-          Files.copy(p, dest);
-        }
-      }
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

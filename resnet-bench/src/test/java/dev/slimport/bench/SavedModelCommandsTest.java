@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slimport.resnet.net.Depth;
-import dev.slimport.resnet.slim.ModelVariable;
+import dev.slimport.resnet.testing.BatchNorms;
 import dev.slimport.resnet.testing.ReferenceCounts;
 import dev.slimport.savedmodel.CheckpointEntry;
 import dev.slimport.savedmodel.FloatValues;
@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,8 +33,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Op;
-import org.tensorflow.op.Ops;
 
 /**
  * {@code export}, {@code verify} and {@code forward --saved-model} through the command line, on resnet_v2_50 with
@@ -65,7 +62,7 @@ class SavedModelCommandsTest {
     try (InferenceModel m =
         InferenceModel.build(new ModelSpec(Network.of(Depth.D50), CLASSES, 32, false, 1))) {
       m.initialize();
-      randomizeBatchNorms(m, 17);
+      BatchNorms.randomize(m.graph(), m.session(), m.model().variables(), 17, BatchNorms.NARROW);
       m.save(ckpt);
     }
     out = dir.resolve("models");
@@ -79,29 +76,6 @@ class SavedModelCommandsTest {
     List<String> all = new ArrayList<>(List.of(a));
     all.addAll(List.of(b));
     return all.toArray(String[]::new);
-  }
-
-  /** gamma in [0.8, 1.2), beta and moving mean in [-0.2, 0.2), moving variance in [0.5, 1.5). */
-  private static void randomizeBatchNorms(InferenceModel m, long seed) {
-    Ops tf = Ops.create(m.graph()).withSubScope("randomize");
-    SplittableRandom random = new SplittableRandom(seed);
-    List<Op> assigns = new ArrayList<>();
-    for (ModelVariable v : m.model().variables()) {
-      float[] range = switch (v.role()) {
-        case GAMMA -> new float[] {0.8f, 1.2f};
-        case BETA, MOVING_MEAN -> new float[] {-0.2f, 0.2f};
-        case MOVING_VARIANCE -> new float[] {0.5f, 1.5f};
-        default -> null;
-      };
-      if (range != null) {
-        try (var t = FloatValues.uniform(v.shape(), random.nextLong(), range[0], range[1]).toTensor()) {
-          assigns.add(tf.assign(v.variable(), tf.constantOf(t)));
-        }
-      }
-    }
-    var runner = m.session().runner();
-    assigns.forEach(runner::addTarget);
-    runner.run().close();
   }
 
   /** Sum of the bottleneck depths (slim's base depth d = 64·2^b per unit): a folded conv BN keeps d biases. */
