@@ -141,8 +141,7 @@ class BadInputTest {
 
   @Test
   void a_batch_that_exhausts_memory_is_a_runtime_error_without_stack_trace() {
-    CliRun run = CliRun.of(TinyRuns.concat(new String[] {"forward"}, TinyRuns.resnet50(1000000, 64, 0, 1)
-        .toArray(String[]::new)));
+    CliRun run = CliRun.of(TinyRuns.command("forward", TinyRuns.resnet50(1000000, 64, 0, 1)).toArray(String[]::new));
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
     assertThat(run.err().strip()).doesNotContain("\n")
         .startsWith("resnet-bench forward: error: --batch-size 1000000: one step needs at least")

@@ -36,8 +36,7 @@ class InterruptTest {
   @TempDir Path work;
 
   private static List<String> export(Path out) {
-    return List.of("export", "--model", "resnet_v2_50", "--num-classes", "10", "--image-size", "32", "--out",
-        out.toString(), "--progress-lines");
+    return TinyRuns.export("--out", out.toString(), "--progress-lines");
   }
 
   @Test
@@ -90,9 +89,8 @@ class InterruptTest {
   @Test
   void ctrl_c_during_a_benchmark_prints_the_summary_of_the_steps_done_and_writes_the_result() throws Exception {
     Path json = dir.resolve("result.json");
-    try (ChildJvm child = ChildJvm.start(work, ResNetBenchCli.class, List.of("forward", "--model", "resnet_v2_50",
-        "--image-size", "32", "-b", "1", "--warmup", "1", "--num-batches", "100000", "--no-trace", "--format",
-        "json", "--output", json.toString()))) {
+    try (ChildJvm child = ChildJvm.start(work, ResNetBenchCli.class, TinyRuns.command("forward",
+        TinyRuns.resnet50(1, 32, 1, 100000), "--no-trace", "--format", "json", "--output", json.toString()))) {
       child.awaitStdout(": step 10, duration = ", DEADLINE);
       child.interrupt();
       ChildJvm.Finished f = child.finish(DEADLINE);

@@ -12,6 +12,7 @@ import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.net.ResNetV2;
 import dev.slimport.resnet.runtime.DeviceRequest;
 import dev.slimport.resnet.testing.ChildJvm;
+import dev.slimport.resnet.testing.SmallNets;
 import dev.slimport.resnet.testing.TestFiles;
 import dev.slimport.resnet.slim.DataFormat;
 import dev.slimport.savedmodel.ExportSpec;
@@ -75,7 +76,7 @@ import org.tensorflow.types.TInt32;
 class ReliabilityMatrixTest {
 
   /** slim's tiny test net (base depths 1, 2, 4, 8): a SavedModel of it loads in a fraction of a second. */
-  static final Network TINY = Network.custom("resnet_v2", Depth.D50.blocks(1));
+  static final Network TINY = TinyRuns.NETWORK;
 
   enum Kind { API, CLI, CHILD }
 
@@ -131,17 +132,11 @@ class ReliabilityMatrixTest {
   }
 
   private static List<String> forward(String... more) {
-    List<String> args = new ArrayList<>(List.of("forward", "--model", "resnet_v2_50", "-b", "1", "--image-size",
-        "64", "--warmup", "0", "--num-batches", "1"));
-    args.addAll(List.of(more));
-    return args;
+    return TinyRuns.forwardOneStep(more);
   }
 
   private static List<String> export(String... more) {
-    List<String> args = new ArrayList<>(List.of("export", "--model", "resnet_v2_50", "--num-classes", "10",
-        "--image-size", "32"));
-    args.addAll(List.of(more));
-    return args;
+    return TinyRuns.export(more);
   }
 
   /** Every variable but the logits, for checkpoints that only hold the logits. */
@@ -218,7 +213,7 @@ class ReliabilityMatrixTest {
         cli("cli-data-format", "forward --data-format NWHC", 2, "--data-format: unknown data format 'NWHC'",
             f -> forward("--data-format", "NWHC")),
         cli("cli-nchw-cpu", "forward --data-format NCHW on a CPU", 2, "--data-format NCHW: not on a CPU",
-            f -> forward("--data-format", "NCHW")),
+            f -> forward("--device", "cpu", "--data-format", "NCHW")),
         cli("cli-output", "forward --output in a directory that does not exist", 2, "--output: the directory of",
             f -> forward("--output", f.root.resolve("no-such-dir/run.json").toString())),
         cli("cli-option", "an unknown option", 2, "Unknown option: '--bogus'", f -> forward("--bogus")),
@@ -319,7 +314,7 @@ class ReliabilityMatrixTest {
             f -> {
               try (Graph g = new Graph()) {
                 Ops tf = Ops.create(g);
-                ResNetModel m = ResNetV2.builder(Depth.D50.blocks(1)).numClasses(10).isTraining(false)
+                ResNetModel m = ResNetV2.builder(SmallNets.tiny()).numClasses(10).isTraining(false)
                     .build(tf, ResNetV2.imagesPlaceholder(tf, 1, 32, 32));
                 Session s = new Session(g);
                 s.initialize();
@@ -334,7 +329,7 @@ class ReliabilityMatrixTest {
             f -> {
               try (Graph g = new Graph(); Session s = new Session(g)) {
                 Ops tf = Ops.create(g);
-                ResNetModel m = ResNetV2.builder(Depth.D50.blocks(1)).numClasses(10).isTraining(false)
+                ResNetModel m = ResNetV2.builder(SmallNets.tiny()).numClasses(10).isTraining(false)
                     .build(tf, ResNetV2.imagesPlaceholder(tf, 1, 32, 32));
                 s.initialize();
                 TFloat32 x = FloatValues.uniform(Shape.of(1, 32, 32, 3), 0, -1, 1).toTensor();
@@ -354,7 +349,7 @@ class ReliabilityMatrixTest {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Operand input = images.apply(tf);
-      configure.apply(ResNetV2.builder(Depth.D50.blocks(1)).numClasses(10).isTraining(false)).build(tf, input);
+      configure.apply(ResNetV2.builder(SmallNets.tiny()).numClasses(10).isTraining(false)).build(tf, input);
     }
   }
 
@@ -468,7 +463,7 @@ class ReliabilityMatrixTest {
     // slim has no minimum size: conv2d_same pads, and the global pool averages whatever is left (here 1x1).
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
-      ResNetModel m = ResNetV2.builder(Depth.D50.blocks(1)).numClasses(10).isTraining(false)
+      ResNetModel m = ResNetV2.builder(SmallNets.tiny()).numClasses(10).isTraining(false)
           .build(tf, ResNetV2.imagesPlaceholder(tf, 2, 8, 8));
       s.initialize();
       try (TFloat32 x = FloatValues.uniform(Shape.of(2, 8, 8, 3), 0, -1, 1).toTensor();

@@ -21,7 +21,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,7 +41,7 @@ import org.tensorflow.ndarray.Shape;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SavedModelCommandsTest {
-  private static final int[] UNITS = {3, 4, 6, 3};
+  private static final int[] UNITS = TinyRuns.UNITS;
   private static final int CLASSES = 10;
   private static final ReferenceCounts R50_32 = ReferenceCounts.of(UNITS, 32, 32, CLASSES);
   private static final Pattern STEP_LINE =
@@ -66,16 +65,10 @@ class SavedModelCommandsTest {
       m.save(ckpt);
     }
     out = dir.resolve("models");
-    String[] common = {"export", "--model", "resnet_v2_50", "--num-classes", "10", "--image-size", "32",
-        "--checkpoint", ckpt.toString(), "--out", out.toString(), "--seed", "3"};
+    String[] common = TinyRuns.export("--checkpoint", ckpt.toString(), "--out", out.toString(), "--seed", "3")
+        .toArray(String[]::new);
     plain = CliRun.of(common);
-    optimized = CliRun.of(concat(common, "--version", "2", "--optimize", "--dynamic-size"));
-  }
-
-  private static String[] concat(String[] a, String... b) {
-    List<String> all = new ArrayList<>(List.of(a));
-    all.addAll(List.of(b));
-    return all.toArray(String[]::new);
+    optimized = CliRun.of(TinyRuns.concat(common, "--version", "2", "--optimize", "--dynamic-size"));
   }
 
   /** Sum of the bottleneck depths (slim's base depth d = 64·2^b per unit): a folded conv BN keeps d biases. */
@@ -224,8 +217,7 @@ class SavedModelCommandsTest {
   void an_existing_target_without_force_is_refused_untouched() throws IOException {
     Path v1 = out.resolve("1");
     Map<Path, FileTime> before = snapshot(v1);
-    CliRun run = CliRun.of("export", "--model", "resnet_v2_50", "--num-classes", "10", "--image-size", "32",
-        "--out", out.toString());
+    CliRun run = CliRun.of(TinyRuns.export("--out", out.toString()).toArray(String[]::new));
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
     assertThat(run.err().strip()).isEqualTo("resnet-bench export: --out: " + v1.toAbsolutePath()
         + " already exists; choose another --version or use --force to replace it");

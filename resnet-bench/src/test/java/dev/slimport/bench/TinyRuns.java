@@ -34,9 +34,14 @@ final class TinyRuns {
     return concat(List.of("forward"), FORWARD, List.of(more));
   }
 
+  /** {@code command} + {@code options} + {@code more}. */
+  static List<String> command(String command, List<String> options, String... more) {
+    return List.of(concat(List.of(command), options, List.of(more)));
+  }
+
   /** {@code forward} of one timed step and no warm-up, batch 1, 64×64, + {@code more}: the bad-input base line. */
   static List<String> forwardOneStep(String... more) {
-    return List.of(concat(List.of("forward"), resnet50(1, 64, 0, 1), List.of(more)));
+    return command("forward", resnet50(1, 64, 0, 1), more);
   }
 
   /** {@code export} of resnet_v2_50 with 10 classes at 32×32, + {@code more}. */
