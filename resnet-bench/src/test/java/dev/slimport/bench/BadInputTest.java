@@ -108,7 +108,7 @@ class BadInputTest {
    * the real command runs and refuses a SavedModel directory that does not exist, and missing options.
    */
   @Test
-  void spark_infer_without_the_spark_build_says_how_to_get_it(@TempDir Path dir) {
+  void spark_infer_says_how_to_get_the_spark_build_or_runs_the_real_command(@TempDir Path dir) {
     String missing = dir.resolve("no-such-model").toString();
     CliRun run = CliRun.of("spark-infer", "--master", "local[2]", "--saved-model", missing, "--input",
         dir.toString(), "--output", dir.resolve("o").toString());
