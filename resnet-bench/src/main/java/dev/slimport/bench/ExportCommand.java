@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
  * resnet_v2_<N>} as a verified SavedModel in TF Serving's {@code DIR/<version>/} layout, seeded or restored from a
  * slim checkpoint, optionally with its batch norms folded ({@code --optimize}). Prints what was written: paths,
  * sizes, the signature, the reload check and the timings. Ctrl-C (or an interrupt of the thread) stops the export
- * with nothing installed and no temporary files left, exit status 130.
+ * with nothing installed and no temporary files left, exit status 130, whichever step it is in. {@code
+ * --progress-lines} prints a plain line on stderr when the export starts (building the graph), for logs.
  *
  * <p>A checkpoint with a {@link NetworkDescriptor} next to it ({@code PREFIX.network.json}, written by {@code
  * train-demo}) names its own network: the export builds that one, with the descriptor's classes and image size
@@ -121,6 +122,12 @@ public final class ExportCommand extends BenchCommand {
           + " it; checked against the unfolded model within 1e-4 of each output's scale.")
   boolean optimize;
 
+  @Option(
+      names = "--progress-lines",
+      description = "Also print the export's progress as plain lines on stderr (for logs; a terminal shows an"
+          + " updating status line without it).")
+  boolean progressLines;
+
   @Override
   protected int run() throws Exception {
     NetworkDescriptor descriptor = checkpoint == null ? null : NetworkDescriptor.readFor(checkpoint).orElse(null);
@@ -165,15 +172,27 @@ public final class ExportCommand extends BenchCommand {
     } catch (IllegalArgumentException e) {
       throw renamed(e, OPTION_NAMES);
     }
-    // Ctrl-C: the exporter stops at its next step and removes its temporary directory; this hook keeps the JVM
-    // alive until the command has said so (the exporter's own hook bounds the wait).
+    // Ctrl-C: this hook interrupts the exporting thread, so the exporter stops at its next step and removes its
+    // temporary directory, also while it builds the graph or initializes the variables (its own shutdown flag is set
+    // only by the hook it adds when it starts writing); then it keeps the JVM alive until the command has said so
+    // (the exporter's own hook bounds the wait).
     CountDownLatch finished = new CountDownLatch(1);
-    Thread hook = new Thread(() -> awaitQuietly(finished), "resnet-bench-export-interrupt");
+    Thread exporting = Thread.currentThread();
+    Thread hook = new Thread(() -> {
+      exporting.interrupt();
+      awaitQuietly(finished);
+    }, "resnet-bench-export-interrupt");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       ExportResult r;
       try (Progress progress = Progress.create(err(), Progress.interactive())) {
-        progress.phase("exporting " + network.name() + (optimize ? " (optimized)" : "") + " to " + request.target());
+        String phase = "exporting " + network.name() + (optimize ? " (optimized)" : "") + " to " + request.target();
+        if (progressLines && !progress.enabled()) {
+          err().println(spec.qualifiedName() + ": " + phase + ": building the graph and "
+              + (checkpoint == null ? "initializing" : "restoring") + " the variables");
+          err().flush();
+        }
+        progress.phase(phase);
         r = SavedModels.export(request);
       } catch (IllegalArgumentException e) {
         throw renamed(e, OPTION_NAMES);

@@ -60,12 +60,16 @@ public final class InfoCommand extends BenchCommand {
   }
 
   static List<String> text(EnvironmentInfo e, int intra, int inter) {
-    NativeBuild build = NativeBuild.detect();
+    return text(e, NativeBuild.detect(), intra, inter);
+  }
+
+  /** The text report of {@code e} with {@code build} as the native build in use (a parameter for tests). */
+  static List<String> text(EnvironmentInfo e, NativeBuild build, int intra, int inter) {
     CpuInfo cpu = CpuInfo.detect();
     List<String> lines = new ArrayList<>();
     lines.add("resnet-bench      " + e.tool());
     lines.add("TensorFlow        " + e.tfVersion() + " (TensorFlow Java " + e.tfJavaVersion() + ")");
-    lines.add("native build      " + e.nativeClassifier() + (build.isGpuBuild() ? " (GPU build)" : " (CPU build)")
+    lines.add("native build      " + build.classifier() + (build.isGpuBuild() ? " (GPU build)" : " (CPU build)")
         + (build.location() == null ? "" : ", from " + build.location()));
     lines.add("Java              " + e.javaVersion() + ", " + e.javaVm());
     lines.add("OS                " + e.os() + ", host " + e.host());

@@ -9,8 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -41,10 +39,8 @@ class BadInputTest {
         Arguments.of(List.of("--warmup", "-1"), "--warmup: must be >= 0, got -1"),
         Arguments.of(List.of("--precision", "fp8"), "--precision: unknown precision 'fp8'; allowed: fp32, bf16, fp16"),
         Arguments.of(List.of("--data-format", "NWHC"), "--data-format: unknown data format 'NWHC'; allowed: NHWC, NCHW"),
-        Arguments.of(List.of("--data-format", "NCHW"), "--data-format NCHW: not on a CPU"),
+        Arguments.of(List.of("--device", "cpu", "--data-format", "NCHW"), "--data-format NCHW: not on a CPU"),
         Arguments.of(List.of("--device", "tpu"), "--device: unknown device 'tpu'; allowed: cpu, gpu, gpu:N"),
-        Arguments.of(List.of("--device", "gpu", "--strict-device"),
-            "--device gpu:0: the TensorFlow native library in use is the CPU build"),
         Arguments.of(List.of("--input", "file"), "--input: unknown input 'file'; allowed: random, fixed"),
         Arguments.of(List.of("--format", "xml"), "--format: unknown format 'xml'; allowed: text, json, csv"),
         Arguments.of(List.of("--output", "/nonexistent-dir/run.json"), "--output: the directory of"),
@@ -58,10 +54,31 @@ class BadInputTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("usageErrors")
   void usage_errors_exit_2_with_one_line(List<String> bad, String message) {
-    List<String> args = new ArrayList<>(List.of("forward", "--model", "resnet_v2_50", "-b", "1", "--image-size",
-        "64", "--warmup", "0", "--num-batches", "1"));
-    args.addAll(bad);
-    CliRun run = CliRun.of(args.toArray(String[]::new));
+    assertOneLineUsageError(forward(bad), message);
+  }
+
+  /**
+   * {@code --device gpu --strict-device}: where TensorFlow sees a GPU the run uses it; elsewhere a one-line usage
+   * error names why (the CPU build, or a GPU build that sees no GPU). The decision itself is shown on fake devices
+   * in {@code DeviceDecisionTest}.
+   */
+  @Test
+  void strict_device_gpu_runs_on_the_gpu_or_says_why_it_cannot() {
+    CliRun run = forward(List.of("--device", "gpu", "--strict-device"));
+    if (Host.gpus() > 0) {
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertThat(run.out()).contains(", on gpu:0, ").doesNotContain("asked for");
+    } else {
+      assertOneLineUsageError(run, "--device gpu:0: " + Host.missingGpuReason(0));
+    }
+  }
+
+  private static CliRun forward(List<String> bad) {
+    List<String> args = TinyRuns.forwardOneStep(bad.toArray(String[]::new));
+    return CliRun.of(args.toArray(String[]::new));
+  }
+
+  private static void assertOneLineUsageError(CliRun run, String message) {
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
     assertThat(run.err().strip()).as(run.toString()).doesNotContain("\n").contains(message)
         .startsWith("resnet-bench forward: ");
@@ -76,11 +93,35 @@ class BadInputTest {
     assertThat(run.err()).contains("--output: '" + folder + "' is a directory");
   }
 
+  /** Whether the Spark build's command is on the class path ({@code -Pspark}), looked up by class name. */
+  private static boolean sparkBuild() {
+    try {
+      Class.forName(ResNetBenchCli.SPARK_INFER_CLASS);
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Without Spark on the class path, {@code spark-infer} says how to get it; in the Spark build ({@code -Pspark})
+   * the real command runs and refuses a SavedModel directory that does not exist, and missing options.
+   */
   @Test
-  void spark_infer_without_the_spark_build_says_how_to_get_it() {
-    CliRun run = CliRun.of("spark-infer", "--master", "local[2]", "--saved-model", "m", "--input", "i", "--output", "o");
-    assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("this build has no Spark").contains("-Pspark");
+  void spark_infer_says_how_to_get_the_spark_build_or_runs_the_real_command(@TempDir Path dir) {
+    String missing = dir.resolve("no-such-model").toString();
+    CliRun run = CliRun.of("spark-infer", "--master", "local[2]", "--saved-model", missing, "--input",
+        dir.toString(), "--output", dir.resolve("o").toString());
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+    if (sparkBuild()) {
+      assertThat(run.err()).as(run.toString()).contains("saved-model: ").contains(missing)
+          .contains("does not exist").doesNotContain("this build has no Spark").doesNotContain("\tat ");
+      CliRun bare = CliRun.of("spark-infer");
+      assertThat(bare.exitCode()).as(bare.toString()).isEqualTo(2);
+      assertThat(bare.err()).as(bare.toString()).contains("Missing required option").contains("--input");
+    } else {
+      assertThat(run.err()).contains("this build has no Spark").contains("-Pspark");
+    }
   }
 
   @Test
@@ -100,8 +141,7 @@ class BadInputTest {
 
   @Test
   void a_batch_that_exhausts_memory_is_a_runtime_error_without_stack_trace() {
-    CliRun run = CliRun.of("forward", "--model", "resnet_v2_50", "--batch-size", "1000000", "--image-size", "64",
-        "--warmup", "0", "--num-batches", "1");
+    CliRun run = CliRun.of(TinyRuns.command("forward", TinyRuns.resnet50(1000000, 64, 0, 1)).toArray(String[]::new));
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
     assertThat(run.err().strip()).doesNotContain("\n")
         .startsWith("resnet-bench forward: error: --batch-size 1000000: one step needs at least")
@@ -127,14 +167,15 @@ class BadInputTest {
     assertThat(inherited.err()).contains("\tat dev.slimport");
   }
 
+  /** gpu:N with N = the number of GPUs seen here does not exist on any machine: the run falls back to the CPU. */
   @Test
   void a_missing_gpu_falls_back_to_the_cpu_with_a_warning() {
-    List<String> args = new ArrayList<>(Arrays.asList(ForwardCommandTest.TINY));
-    args.addAll(0, List.of("forward", "--device", "gpu:1", "--no-trace", "--quiet"));
-    CliRun run = CliRun.of(args.toArray(String[]::new));
+    String gpu = "gpu:" + Host.gpus();
+    CliRun run = CliRun.of(TinyRuns.forward("--device", gpu, "--no-trace", "--quiet"));
     assertThat(run.exitCode()).as(run.toString()).isZero();
-    assertThat(run.err()).contains("warning: --device gpu:1 is not available, running on the CPU");
-    assertThat(run.out()).contains("on cpu (asked for gpu:1)");
+    assertThat(run.err()).contains("warning: --device " + gpu + " is not available, running on the CPU: "
+        + Host.missingGpuReason(Host.gpus()));
+    assertThat(run.out()).contains("on cpu (asked for " + gpu + ")");
   }
 
   @Test

@@ -29,7 +29,7 @@ import org.tensorflow.proto.NodeDef;
 
 class DescribeCommandTest {
 
-  private static final ReferenceCounts R50_64 = ReferenceCounts.of(new int[] {3, 4, 6, 3}, 64, 64, 1000);
+  private static final ReferenceCounts R50_64 = ReferenceCounts.of(TinyRuns.UNITS, 64, 64, 1000);
 
   @Test
   void json_rows_and_totals_equal_the_reference_counts() throws IOException {

@@ -20,12 +20,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The tiny run of the issue: resnet_v2_50, batch 1, 64x64, 2 warm-up + 3 timed steps. */
+/** The tiny run of the issue ({@link TinyRuns#FORWARD}): resnet_v2_50, batch 1, 64x64, 2 warm-up + 3 timed steps. */
 class ForwardCommandTest {
-
-  static final String[] TINY = {
-    "--model", "resnet_v2_50", "--batch-size", "1", "--image-size", "64", "--warmup", "2", "--num-batches", "3"
-  };
 
   private static final Pattern STEP_LINE =
       Pattern.compile("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6}: step (\\d+), duration = \\d+\\.\\d{3}");
@@ -33,11 +29,8 @@ class ForwardCommandTest {
       Pattern.compile("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6}: forward across (\\d+) steps,"
           + " \\d+\\.\\d{3} \\+/- \\d+\\.\\d{3} sec / batch");
 
-  static String[] tiny(String... more) {
-    List<String> args = new ArrayList<>(List.of("forward"));
-    args.addAll(Arrays.asList(TINY));
-    args.addAll(Arrays.asList(more));
-    return args.toArray(String[]::new);
+  private static String[] tiny(String... more) {
+    return TinyRuns.forward(more);
   }
 
   @Test
@@ -75,7 +68,7 @@ class ForwardCommandTest {
     JsonNode f = ResultWriter.MAPPER.readTree(folded.out());
     assertThat(p.get("config").get("optimized").asBoolean()).isFalse();
     assertThat(p.get("model").get("parameters").asLong())
-        .isEqualTo(ReferenceCounts.of(new int[] {3, 4, 6, 3}, 64, 64, 1000).parameters());
+        .isEqualTo(ReferenceCounts.of(TinyRuns.UNITS, 64, 64, 1000).parameters());
     assertThat(f.get("model").get("parameters").asLong()).isLessThan(p.get("model").get("parameters").asLong());
     assertThat(f.get("model").get("multiply_adds_per_image").asLong())
         .isEqualTo(p.get("model").get("multiply_adds_per_image").asLong());
@@ -136,7 +129,7 @@ class ForwardCommandTest {
     assertThat(summary.get("stddev").asDouble()).isCloseTo(Math.sqrt(squares / 3), within(1e-12));
     assertThat(json.get("throughput").get("images_per_second").asDouble()).isCloseTo(1 / mean, within(1e-9));
 
-    long macs = ReferenceCounts.of(new int[] {3, 4, 6, 3}, 64, 64, 1000).multiplyAdds();
+    long macs = ReferenceCounts.of(TinyRuns.UNITS, 64, 64, 1000).multiplyAdds();
     assertThat(json.get("model").get("multiply_adds_per_image").asLong()).isEqualTo(macs);
     assertThat(json.get("throughput").get("gflops_per_second").asDouble())
         .isCloseTo(2.0 * macs / 1e9 / mean, within(1e-9));
@@ -160,7 +153,7 @@ class ForwardCommandTest {
     assertThat(ceiling.get("flop_per_step").asDouble()).isEqualTo(convFlop);
     assertThat(ceiling.get("step_seconds")).hasSize(3);
     assertThat(ceiling.get("ratios")).hasSize(3);
-    double networkGflop = 2.0 * ReferenceCounts.of(new int[] {3, 4, 6, 3}, 64, 64, 1000).multiplyAdds() / 1e9;
+    double networkGflop = 2.0 * ReferenceCounts.of(TinyRuns.UNITS, 64, 64, 1000).multiplyAdds() / 1e9;
     for (int i = 0; i < 3; i++) {
       double network = networkGflop / json.get("timings").get("step_seconds").get(i).asDouble();
       double conv = convFlop / 1e9 / ceiling.get("step_seconds").get(i).asDouble();
@@ -231,7 +224,7 @@ class ForwardCommandTest {
   @Test
   void forward_is_the_default_command() {
     List<String> args = new ArrayList<>(List.of("--verbose"));
-    args.addAll(Arrays.asList(TINY));
+    args.addAll(TinyRuns.FORWARD);
     args.addAll(List.of("--no-trace", "--quiet"));
     CliRun run = CliRun.of(args.toArray(String[]::new));
     assertThat(run.exitCode()).as(run.toString()).isZero();

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * convolutions (root, three per unit, four projection shortcuts, logits), 174 trainable variables and 49 batch norms.
  */
 class ForwardModesTest {
-  private static final int[] UNITS = {3, 4, 6, 3};
+  private static final int[] UNITS = TinyRuns.UNITS;
   private static final int BATCH = 2;
   private static final int SIZE = 64;
   private static final int CLASSES = 10;
@@ -38,9 +38,8 @@ class ForwardModesTest {
       Pattern.compile("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6}: step (\\d+), duration = \\d+\\.\\d{3}");
 
   private static String[] tiny(String mode, String... more) {
-    List<String> args = new ArrayList<>(List.of("forward", "--mode", mode, "--model", "resnet_v2_50",
-        "--batch-size", String.valueOf(BATCH), "--image-size", String.valueOf(SIZE), "--num-classes",
-        String.valueOf(CLASSES), "--warmup", "1", "--num-batches", "2"));
+    List<String> args = new ArrayList<>(List.of("forward", "--mode", mode, "--num-classes", String.valueOf(CLASSES)));
+    args.addAll(TinyRuns.resnet50(BATCH, SIZE, 1, 2));
     args.addAll(Arrays.asList(more));
     return args.toArray(String[]::new);
   }

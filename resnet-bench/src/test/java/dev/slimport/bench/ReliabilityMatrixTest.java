@@ -11,6 +11,9 @@ import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.net.ResNetV2;
 import dev.slimport.resnet.runtime.DeviceRequest;
+import dev.slimport.resnet.testing.ChildJvm;
+import dev.slimport.resnet.testing.SmallNets;
+import dev.slimport.resnet.testing.TestFiles;
 import dev.slimport.resnet.slim.DataFormat;
 import dev.slimport.savedmodel.ExportSpec;
 import dev.slimport.savedmodel.FloatValues;
@@ -26,13 +29,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -74,7 +76,7 @@ import org.tensorflow.types.TInt32;
 class ReliabilityMatrixTest {
 
   /** slim's tiny test net (base depths 1, 2, 4, 8): a SavedModel of it loads in a fraction of a second. */
-  static final Network TINY = Network.custom("resnet_v2", Depth.D50.blocks(1));
+  static final Network TINY = TinyRuns.NETWORK;
 
   enum Kind { API, CLI, CHILD }
 
@@ -130,17 +132,11 @@ class ReliabilityMatrixTest {
   }
 
   private static List<String> forward(String... more) {
-    List<String> args = new ArrayList<>(List.of("forward", "--model", "resnet_v2_50", "-b", "1", "--image-size",
-        "64", "--warmup", "0", "--num-batches", "1"));
-    args.addAll(List.of(more));
-    return args;
+    return TinyRuns.forwardOneStep(more);
   }
 
   private static List<String> export(String... more) {
-    List<String> args = new ArrayList<>(List.of("export", "--model", "resnet_v2_50", "--num-classes", "10",
-        "--image-size", "32"));
-    args.addAll(List.of(more));
-    return args;
+    return TinyRuns.export(more);
   }
 
   /** Every variable but the logits, for checkpoints that only hold the logits. */
@@ -217,7 +213,7 @@ class ReliabilityMatrixTest {
         cli("cli-data-format", "forward --data-format NWHC", 2, "--data-format: unknown data format 'NWHC'",
             f -> forward("--data-format", "NWHC")),
         cli("cli-nchw-cpu", "forward --data-format NCHW on a CPU", 2, "--data-format NCHW: not on a CPU",
-            f -> forward("--data-format", "NCHW")),
+            f -> forward("--device", "cpu", "--data-format", "NCHW")),
         cli("cli-output", "forward --output in a directory that does not exist", 2, "--output: the directory of",
             f -> forward("--output", f.root.resolve("no-such-dir/run.json").toString())),
         cli("cli-option", "an unknown option", 2, "Unknown option: '--bogus'", f -> forward("--bogus")),
@@ -318,7 +314,7 @@ class ReliabilityMatrixTest {
             f -> {
               try (Graph g = new Graph()) {
                 Ops tf = Ops.create(g);
-                ResNetModel m = ResNetV2.builder(Depth.D50.blocks(1)).numClasses(10).isTraining(false)
+                ResNetModel m = ResNetV2.builder(SmallNets.tiny()).numClasses(10).isTraining(false)
                     .build(tf, ResNetV2.imagesPlaceholder(tf, 1, 32, 32));
                 Session s = new Session(g);
                 s.initialize();
@@ -333,7 +329,7 @@ class ReliabilityMatrixTest {
             f -> {
               try (Graph g = new Graph(); Session s = new Session(g)) {
                 Ops tf = Ops.create(g);
-                ResNetModel m = ResNetV2.builder(Depth.D50.blocks(1)).numClasses(10).isTraining(false)
+                ResNetModel m = ResNetV2.builder(SmallNets.tiny()).numClasses(10).isTraining(false)
                     .build(tf, ResNetV2.imagesPlaceholder(tf, 1, 32, 32));
                 s.initialize();
                 TFloat32 x = FloatValues.uniform(Shape.of(1, 32, 32, 3), 0, -1, 1).toTensor();
@@ -353,7 +349,7 @@ class ReliabilityMatrixTest {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Operand input = images.apply(tf);
-      configure.apply(ResNetV2.builder(Depth.D50.blocks(1)).numClasses(10).isTraining(false)).build(tf, input);
+      configure.apply(ResNetV2.builder(SmallNets.tiny()).numClasses(10).isTraining(false)).build(tf, input);
     }
   }
 
@@ -407,15 +403,15 @@ class ReliabilityMatrixTest {
     variant(good, "data-truncated", data, Arrays.copyOf(shard, 100));
     byte[] index = Files.readAllBytes(good.resolve("variables/variables.index"));
     variant(good, "index-flipped", "variables/variables.index", flipped(index, 0, 97));
-    copyTree(good, f.path("no-variables"));
-    deleteTree(f.path("no-variables").resolve("variables"));
+    TestFiles.copyTree(good, f.path("no-variables"));
+    TestFiles.deleteTree(f.path("no-variables").resolve("variables"));
     Files.createDirectories(f.path("empty"));
     Files.writeString(f.path("afile"), "a regular file");
     Files.createDirectories(f.path("models/1"));
     Files.writeString(f.path("models/1/marker.txt"), "an earlier export");
     writeLogitsCheckpoint(f.path("ckpt-10"), 10);
     writeLogitsCheckpoint(f.path("ckpt-1001"), 1001);
-    copyTree(f.path("ckpt-10"), f.path("ckpt-corrupt"));
+    TestFiles.copyTree(f.path("ckpt-10"), f.path("ckpt-corrupt"));
     Path ckptData = f.path("ckpt-corrupt").resolve("model.ckpt.data-00000-of-00001");
     Files.write(ckptData, flipped(Files.readAllBytes(ckptData), 0, 1009));
     f.predictor = SavedModelPredictor.load(good);
@@ -467,7 +463,7 @@ class ReliabilityMatrixTest {
     // slim has no minimum size: conv2d_same pads, and the global pool averages whatever is left (here 1x1).
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
-      ResNetModel m = ResNetV2.builder(Depth.D50.blocks(1)).numClasses(10).isTraining(false)
+      ResNetModel m = ResNetV2.builder(SmallNets.tiny()).numClasses(10).isTraining(false)
           .build(tf, ResNetV2.imagesPlaceholder(tf, 2, 8, 8));
       s.initialize();
       try (TFloat32 x = FloatValues.uniform(Shape.of(2, 8, 8, 3), 0, -1, 1).toTensor();
@@ -500,35 +496,18 @@ class ReliabilityMatrixTest {
   private void runInChildJvm(Row row) throws Exception {
     Path work = Files.createTempDirectory("slimport-child-");
     try {
-      Path stdout = work.resolve("stdout.txt");
-      Path stderr = work.resolve("stderr.txt");
-      Path errorFile = work.resolve("hs_err.log");
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-XX:ErrorFile=" + errorFile,
-          "-Dorg.bytedeco.javacpp.maxphysicalbytes=0", "-Dorg.bytedeco.javacpp.maxbytes=0",
-          "-cp", System.getProperty("java.class.path"), ResNetBenchCli.class.getName()));
-      command.addAll(row.args().of(f));
-      ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile());
-      pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
-      pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
-      Process p = pb.start();
-      if (!p.waitFor(300, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError(row + ": child JVM timed out; stderr:\n" + Files.readString(stderr));
-      }
-      String err = Files.readString(stderr, StandardCharsets.UTF_8);
-      assertThat(errorFile).as(row + ": the child JVM crashed; stderr:\n" + err).doesNotExist();
-      String ours = err.lines().filter(l -> !NATIVE_LOG.matcher(l).matches())
+      ChildJvm.Finished child = ChildJvm.run(work, ResNetBenchCli.class, row.args().of(f), Duration.ofSeconds(300));
+      String ours = child.stderr().lines().filter(l -> !NATIVE_LOG.matcher(l).matches())
           .collect(Collectors.joining("\n", "", "\n"));
-      checkCli(row, p.exitValue(), Files.readString(stdout), ours);
+      checkCli(row, child.exitCode(), child.stdout(), ours);
     } finally {
-      deleteTree(work);
+      TestFiles.deleteTree(work);
     }
   }
 
   private static void variant(Path good, String name, String file, byte[] content) throws IOException {
     Path copy = good.resolveSibling(name);
-    copyTree(good, copy);
+    TestFiles.copyTree(good, copy);
     Files.write(copy.resolve(file), content);
   }
 
@@ -584,29 +563,5 @@ class ReliabilityMatrixTest {
       }
     }
     return m;
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path dest = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(dest);
-        } else {
-          Files.copy(p, dest);
-        }
-      }
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

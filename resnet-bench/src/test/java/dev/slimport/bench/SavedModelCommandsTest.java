@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slimport.resnet.net.Depth;
-import dev.slimport.resnet.slim.ModelVariable;
+import dev.slimport.resnet.testing.BatchNorms;
 import dev.slimport.resnet.testing.ReferenceCounts;
 import dev.slimport.savedmodel.CheckpointEntry;
 import dev.slimport.savedmodel.FloatValues;
@@ -21,12 +21,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,8 +32,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Op;
-import org.tensorflow.op.Ops;
 
 /**
  * {@code export}, {@code verify} and {@code forward --saved-model} through the command line, on resnet_v2_50 with
@@ -45,7 +41,7 @@ import org.tensorflow.op.Ops;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SavedModelCommandsTest {
-  private static final int[] UNITS = {3, 4, 6, 3};
+  private static final int[] UNITS = TinyRuns.UNITS;
   private static final int CLASSES = 10;
   private static final ReferenceCounts R50_32 = ReferenceCounts.of(UNITS, 32, 32, CLASSES);
   private static final Pattern STEP_LINE =
@@ -65,43 +61,14 @@ class SavedModelCommandsTest {
     try (InferenceModel m =
         InferenceModel.build(new ModelSpec(Network.of(Depth.D50), CLASSES, 32, false, 1))) {
       m.initialize();
-      randomizeBatchNorms(m, 17);
+      BatchNorms.randomize(m.graph(), m.session(), m.model().variables(), 17, BatchNorms.NARROW);
       m.save(ckpt);
     }
     out = dir.resolve("models");
-    String[] common = {"export", "--model", "resnet_v2_50", "--num-classes", "10", "--image-size", "32",
-        "--checkpoint", ckpt.toString(), "--out", out.toString(), "--seed", "3"};
+    String[] common = TinyRuns.export("--checkpoint", ckpt.toString(), "--out", out.toString(), "--seed", "3")
+        .toArray(String[]::new);
     plain = CliRun.of(common);
-    optimized = CliRun.of(concat(common, "--version", "2", "--optimize", "--dynamic-size"));
-  }
-
-  private static String[] concat(String[] a, String... b) {
-    List<String> all = new ArrayList<>(List.of(a));
-    all.addAll(List.of(b));
-    return all.toArray(String[]::new);
-  }
-
-  /** gamma in [0.8, 1.2), beta and moving mean in [-0.2, 0.2), moving variance in [0.5, 1.5). */
-  private static void randomizeBatchNorms(InferenceModel m, long seed) {
-    Ops tf = Ops.create(m.graph()).withSubScope("randomize");
-    SplittableRandom random = new SplittableRandom(seed);
-    List<Op> assigns = new ArrayList<>();
-    for (ModelVariable v : m.model().variables()) {
-      float[] range = switch (v.role()) {
-        case GAMMA -> new float[] {0.8f, 1.2f};
-        case BETA, MOVING_MEAN -> new float[] {-0.2f, 0.2f};
-        case MOVING_VARIANCE -> new float[] {0.5f, 1.5f};
-        default -> null;
-      };
-      if (range != null) {
-        try (var t = FloatValues.uniform(v.shape(), random.nextLong(), range[0], range[1]).toTensor()) {
-          assigns.add(tf.assign(v.variable(), tf.constantOf(t)));
-        }
-      }
-    }
-    var runner = m.session().runner();
-    assigns.forEach(runner::addTarget);
-    runner.run().close();
+    optimized = CliRun.of(TinyRuns.concat(common, "--version", "2", "--optimize", "--dynamic-size"));
   }
 
   /** Sum of the bottleneck depths (slim's base depth d = 64·2^b per unit): a folded conv BN keeps d biases. */
@@ -250,8 +217,7 @@ class SavedModelCommandsTest {
   void an_existing_target_without_force_is_refused_untouched() throws IOException {
     Path v1 = out.resolve("1");
     Map<Path, FileTime> before = snapshot(v1);
-    CliRun run = CliRun.of("export", "--model", "resnet_v2_50", "--num-classes", "10", "--image-size", "32",
-        "--out", out.toString());
+    CliRun run = CliRun.of(TinyRuns.export("--out", out.toString()).toArray(String[]::new));
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
     assertThat(run.err().strip()).isEqualTo("resnet-bench export: --out: " + v1.toAbsolutePath()
         + " already exists; choose another --version or use --force to replace it");

@@ -84,7 +84,7 @@ class TrainDemoCommandTest {
    */
   @Test
   void export_reads_the_network_from_the_descriptor_and_verify_runs_the_export() {
-    ReferenceCounts counts = ReferenceCounts.of(new int[] {3, 4, 6, 3}, SIZE, SIZE, CLASSES);
+    ReferenceCounts counts = ReferenceCounts.of(TinyRuns.UNITS, SIZE, SIZE, CLASSES);
     int batchNorms = 3 * (3 + 4 + 6 + 3) + 1;
     int trainable = counts.variables() - 2 * batchNorms;
     Path out = dir.resolve("saved");

@@ -7,7 +7,7 @@ package dev.slimport.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.testing.SmallNets;
 import dev.slimport.savedmodel.ExportSpec;
 import dev.slimport.savedmodel.FloatValues;
 import dev.slimport.savedmodel.LoadedSavedModel;
@@ -36,7 +36,7 @@ class ShippedModelTest {
 
   @BeforeAll
   static void export() {
-    Network tiny = Network.custom("resnet_v2", Depth.D50.blocks(1));
+    Network tiny = Network.custom("resnet_v2", SmallNets.tiny());
     SavedModels.export(ExportSpec.builder(new ModelSpec(tiny, 4, 16, false, 5), tmp.resolve("model")).build());
     version = tmp.resolve("model/1");
   }
@@ -62,10 +62,17 @@ class ShippedModelTest {
     Path assembled = ShippedModel.assemble(root);
     assertThat(assembled).isEqualTo(root.resolve(ShippedModel.ASSEMBLED_DIR));
     assertThat(assembled.resolve("saved_model.pb")).hasSameBinaryContentAs(version.resolve("saved_model.pb"));
-    assertThat(assembled.resolve("variables/variables.index"))
-        .hasSameBinaryContentAs(version.resolve("variables/variables.index"));
+    for (Path f : files) {
+      String name = version.relativize(f).toString();
+      assertThat(assembled.resolve(name)).as(name).hasSameBinaryContentAs(f);
+    }
     assertThat(assembled.resolve("unrelated.txt")).doesNotExist();
-    assertThat(run(assembled)).isEqualTo(run(version));
+    // Byte-identical files give the same outputs; the bound only allows for a device whose kernels may reorder sums
+    // between two loads (a GPU's autotuned convolutions): 16 ulps of 1.0 on probabilities in [0, 1].
+    FloatValues rebuilt = run(assembled);
+    FloatValues shipped = run(version);
+    assertThat(rebuilt.shape()).isEqualTo(shipped.shape());
+    assertThat(rebuilt.maxAbsDiff(shipped)).isLessThanOrEqualTo(16 * Math.ulp(1f));
     assertThat(ShippedModel.assemble(root)).as("a second call reuses it").isEqualTo(assembled);
     try (var s = Files.list(root)) {
       assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("."));

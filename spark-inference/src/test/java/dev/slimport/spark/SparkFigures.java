@@ -119,7 +119,7 @@ public final class SparkFigures {
 
   /** {@code tiny} is slim's test net (base depths 1, 2, 4, 8): nearly no compute, so Spark's own cost shows. */
   private static Network network(String name) {
-    return name.equals("tiny") ? Network.custom("resnet_v2", dev.slimport.resnet.net.Depth.D50.blocks(1))
+    return name.equals("tiny") ? Network.custom("resnet_v2", dev.slimport.resnet.testing.SmallNets.tiny())
         : Network.parse("model", name);
   }
 

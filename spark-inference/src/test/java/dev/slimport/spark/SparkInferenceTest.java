@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.testing.SmallNets;
 import dev.slimport.savedmodel.ExportSpec;
 import dev.slimport.savedmodel.FloatValues;
 import dev.slimport.savedmodel.LoadedSavedModel;
@@ -80,7 +80,7 @@ class SparkInferenceTest {
   @BeforeAll
   void setUp() throws Exception {
     model = tmp.resolve("model");
-    Network tiny = Network.custom("resnet_v2", Depth.D50.blocks(1));
+    Network tiny = Network.custom("resnet_v2", SmallNets.tiny());
     SavedModels.export(ExportSpec.builder(new ModelSpec(tiny, CLASSES, SIZE, false, 11), model).build());
     modelVersion = model.resolve("1");
 

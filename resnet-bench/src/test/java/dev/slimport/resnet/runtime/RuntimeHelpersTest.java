@@ -7,6 +7,7 @@ package dev.slimport.resnet.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slimport.bench.Host;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.DeviceSpec;
@@ -47,7 +48,13 @@ class RuntimeHelpersTest {
   void this_machine_lists_its_cpu_and_the_cpu_build() {
     List<Devices.Device> devices = Devices.list(SessionConfigs.defaults().toConfigProto());
     assertThat(devices).anyMatch(d -> d.type().equals("CPU") && d.name().endsWith("/device:CPU:0"));
-    assertThat(NativeBuild.detect().classifier()).isEqualTo("linux-x86_64");
+    NativeBuild build = NativeBuild.detect();
+    assertThat(build.classifier()).as("the classifier of the tensorflow-core-native jar on the class path")
+        .isEqualTo(Host.nativeJarClassifier());
+    assertThat(build.isGpuBuild()).isEqualTo(Host.gpuBuild());
+    if (!build.isGpuBuild()) {
+      assertThat(Devices.gpuCount(devices)).as("GPUs seen by the CPU build").isZero();
+    }
   }
 
   @Test
