@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 12's acceptance run: N consecutive fresh-clone runs of .ci/run, the last LOADED of them while two CPU-bound
+# Issue 12's acceptance run: N consecutive fresh-clone runs of .ci/run, the first LOADED of them while two CPU-bound
 # busy loops run. Usage: ci-runs.sh REPO COMMIT N LOADED OUTDIR
 # Each run: git clone REPO into a new directory, check out COMMIT, `CI=true bash .ci/run </dev/null`; the wall time,
 # exit code and the soak lines (MEMORY/soak figures printed by the tests) go to OUTDIR/summary.tsv, the log to
@@ -12,7 +12,7 @@ for k in $(seq 1 "$n"); do
   dir=$(mktemp -d /tmp/ci-run-XXXX)
   git clone -q "$repo" "$dir/repo" && git -C "$dir/repo" checkout -q "$commit"
   load=quiet pids=()
-  if (( k > n - loaded )); then
+  if (( k <= loaded )); then
     load=loaded
     for _ in 1 2; do sh -c 'while :; do :; done' & pids+=($!); done
   fi
