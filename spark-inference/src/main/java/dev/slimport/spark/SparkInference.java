@@ -11,11 +11,15 @@ import static org.apache.spark.sql.functions.lit;
 import dev.slimport.savedmodel.SavedModelException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkContext;
@@ -80,6 +84,21 @@ public final class SparkInference {
       builder.config("spark.log.level", "WARN");
     }
     options.sparkConf().forEach(builder::config);
+    Path packed = null;
+    if (ExecutorJars.needed(options.master(), options.sparkConf())) {
+      try {
+        packed = Files.createTempDirectory("slimport-jars");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      List<Path> jars = ExecutorJars.find(packed);
+      builder.config("spark.jars", jars.stream().map(Path::toString).collect(Collectors.joining(",")));
+      if (options.progress()) {
+        log.printf("spark-infer: shipping %d jars (%.0f MB) to the executors: %s%n", jars.size(),
+            ExecutorJars.bytes(jars) / 1e6, jars.stream().map(j -> j.getFileName().toString())
+                .collect(Collectors.joining(" ")));
+      }
+    }
     SparkSession spark = builder.getOrCreate();
     try {
       return run(spark, options, check, log);
@@ -88,6 +107,20 @@ public final class SparkInference {
       if (master.startsWith("local")) {
         ExecutorModels.closeAll(LOCAL_CLOSE_WAIT);
       }
+      deleteTree(packed);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path f : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(f);
+      }
+    } catch (IOException e) {
+      // a temporary directory left behind; the system's tmp cleaner takes it
     }
   }
 
@@ -138,6 +171,12 @@ public final class SparkInference {
     try {
       sc.setJobDescription("slimport spark-infer " + o.input() + " -> " + o.output());
       results.write().mode(o.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists).parquet(o.output());
+    } catch (RuntimeException e) {
+      ModelNotOnExecutorException missing = ModelNotOnExecutorException.find(e);
+      if (missing != null) {
+        throw new IllegalArgumentException(missing.getMessage(), e);
+      }
+      throw e;
     } finally {
       sc.setJobDescription(null);
       if (progress != null) {
