@@ -99,9 +99,19 @@ public final class SparkInference {
                 .collect(Collectors.joining(" ")));
       }
     }
+    // add-file: the model's files go in spark.files, which every executor fetches when it starts. Files added with
+    // SparkContext.addFile once the session runs were not fetched by the executors of a standalone cluster for this
+    // job's tasks (seen with Spark 4.2.0; local mode fetches them), so addFile stays for sessions the caller owns.
+    boolean filesAtStart = options.modelShipping() == ModelShipping.ADD_FILE;
+    if (filesAtStart) {
+      String files = ShippedModel.filesToShip(check.dir()).stream().map(Path::toString)
+          .collect(Collectors.joining(","));
+      String user = options.sparkConf().get("spark.files");
+      builder.config("spark.files", user == null || user.isBlank() ? files : user + "," + files);
+    }
     SparkSession spark = builder.getOrCreate();
     try {
-      return run(spark, options, check, log);
+      return run(spark, options, check, filesAtStart, log);
     } finally {
       spark.stop();
       if (master.startsWith("local")) {
@@ -131,11 +141,11 @@ public final class SparkInference {
    */
   public static SparkInferenceResult run(SparkSession spark, SparkInferenceOptions options, PrintStream log) {
     checkLocalPaths(options);
-    return run(spark, options, null, log);
+    return run(spark, options, null, false, log);
   }
 
   private static SparkInferenceResult run(
-      SparkSession spark, SparkInferenceOptions o, ModelCheck check, PrintStream log) {
+      SparkSession spark, SparkInferenceOptions o, ModelCheck check, boolean filesShipped, PrintStream log) {
     SparkContext sc = spark.sparkContext();
     if (check == null) {
       check = ModelCheck.check(o.modelShipping() == ModelShipping.SPARK_FILES
@@ -143,7 +153,7 @@ public final class SparkInference {
     }
     Configuration hadoop = sc.hadoopConfiguration();
     checkOutput(o, hadoop);
-    if (o.modelShipping() == ModelShipping.ADD_FILE) {
+    if (o.modelShipping() == ModelShipping.ADD_FILE && !filesShipped) {
       for (Path f : ShippedModel.filesToShip(check.dir())) {
         sc.addFile(f.toString());
       }
@@ -171,10 +181,11 @@ public final class SparkInference {
     try {
       sc.setJobDescription("slimport spark-infer " + o.input() + " -> " + o.output());
       results.write().mode(o.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists).parquet(o.output());
-    } catch (RuntimeException e) {
-      ModelNotOnExecutorException missing = ModelNotOnExecutorException.find(e);
+    } catch (Exception e) {
+      // Spark's SparkException is checked in Java's terms but undeclared: caught here, rethrown as it was.
+      String missing = ModelNotOnExecutorException.messageIn(e);
       if (missing != null) {
-        throw new IllegalArgumentException(missing.getMessage(), e);
+        throw new IllegalArgumentException(missing, e);
       }
       throw e;
     } finally {

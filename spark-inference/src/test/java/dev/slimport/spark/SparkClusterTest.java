@@ -28,7 +28,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
@@ -170,8 +169,9 @@ class SparkClusterTest {
     List<String> args = new ArrayList<>(List.of("--saved-model", modelPath, "--input", input.toString(),
         "--output", output.toString(), "--top-k", Integer.toString(TOP_K), "--batch-size", "16",
         "--partitions", "8", "--conf", "spark.ui.enabled=false", "--conf", "spark.executor.memory=1g",
-        // Wait for both executors before the first task, so each of them runs tasks and loads the model.
-        "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0"));
+        "--conf", "spark.driver.host=127.0.0.1",
+        // Wait for both executors' cores before the first task, so each of them runs tasks and loads the model.
+        "--conf", "spark.cores.max=2", "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0"));
     args.addAll(List.of(extra));
     return args;
   }
@@ -346,9 +346,11 @@ class SparkClusterTest {
     Run run = finish(name, driver);
     assertSucceeded(run);
     assertThat(atKill).as("progress at the kill").matches("stage \\d+: \\d+/16 tasks, \\d+ images");
-    assertThat(run.log()).as("the killed executor's tasks were lost and run again")
-        .contains("Lost executor").contains("16/16 tasks, " + (KILL_IMAGES - IMAGES) + " images");
-    assertThat(run.log()).containsPattern("Lost task \\d+\\.0 in stage");
+    // The lost tasks run again: the killed executor's running task, and (its shuffle output lost with it) the map
+    // tasks whose output it held, which Spark resubmits when a reducer's fetch fails.
+    assertThat(run.log()).as("the killed executor's tasks were lost and run again").contains("Lost executor")
+        .containsPattern("Lost task \\d+\\.0 in stage \\d+\\.0 \\(TID \\d+\\) \\(127\\.0\\.0\\.1 executor \\d+\\):"
+            + " ExecutorLostFailure").contains("wrote " + (KILL_IMAGES - IMAGES) + " rows (0 errors)");
     assertMatchesReference(out, killImages);
     // Rows are written once: only committed task files are in the table (no attempt's duplicate, no gap).
     try (var s = Files.list(out)) {
@@ -359,6 +361,81 @@ class SparkClusterTest {
   }
 
   /** Whether an executor of the newest application on {@code worker} has loaded the model. */
+  @Test
+  @Order(6)
+  void sparkSubmitClientModeWithModuleJarAndJars() throws Exception {
+    String name = name("submit-client");
+    Path out = tmp.resolve(name + ".parquet");
+    Run run = finish(name, startSubmit(name, "client", inferArgs(model.toString(), images, out)));
+    assertSucceeded(run);
+    assertThat(run.log()).doesNotContain("spark-infer: shipping").contains("wrote " + IMAGES + " rows (0 errors)");
+    assertMatchesReference(out, images);
+    assertThat(assertOneLoadPerExecutor(run)).isEqualTo(2);
+  }
+
+  @Test
+  @Order(7)
+  void sparkSubmitClusterModeRunsTheDriverOnAWorker() throws Exception {
+    String name = name("submit-cluster");
+    Path out = tmp.resolve(name + ".parquet");
+    List<String> args = inferArgs(model.toString(), images, out);
+    // The driver takes one worker's only core; the executor gets the other's.
+    args.set(args.indexOf("spark.cores.max=2"), "spark.cores.max=1");
+    Run run = finish(name, startSubmit(name, "cluster", args));
+    assertSucceeded(run);
+    List<Path> drivers = new ArrayList<>();
+    for (int i = 0; i < cluster.workers(); i++) {
+      try (var s = Files.list(cluster.workDir(i))) {
+        s.filter(p -> p.getFileName().toString().startsWith("driver-")).forEach(drivers::add);
+      }
+    }
+    assertThat(drivers).as("the driver ran on a worker").hasSize(1);
+    String driverLog = StandaloneCluster.read(drivers.get(0).resolve("stderr"))
+        + StandaloneCluster.read(drivers.get(0).resolve("stdout"));
+    assertThat(driverLog).contains("wrote " + IMAGES + " rows (0 errors)");
+    assertMatchesReference(out, images);
+    assertThat(assertOneLoadPerExecutor(run)).isEqualTo(1);
+  }
+
+  @Test
+  @Order(8)
+  void workerKilledBeforeTheJobLeavesTheJobToTheOther() throws Exception {
+    cluster.killWorker(1);
+    cluster.awaitMasterLog("Removing worker", Duration.ofSeconds(60));
+    String name = name("cli-one-worker");
+    Path out = tmp.resolve(name + ".parquet");
+    List<String> args = inferArgs(model.toString(), images, out);
+    args.set(args.indexOf("spark.cores.max=2"), "spark.cores.max=1");
+    Run run = finish(name, startCli(name, args));
+    assertSucceeded(run);
+    assertMatchesReference(out, images);
+    Map<Path, Integer> loads = cluster.modelLoads(run.appId());
+    assertThat(loads.keySet()).as("executors of %s", run.appId()).isNotEmpty()
+        .allMatch(dir -> dir.startsWith(cluster.workDir(0)));
+    assertThat(loads.values()).containsOnly(1);
+  }
+
+  /** Spark's own SparkSubmit with Spark's jars: the module's classes as the application jar, its dependencies on --jars. */
+  private Process startSubmit(String name, String deployMode, List<String> appArgs) throws IOException {
+    Path jarDir = Files.createDirectories(tmp.resolve("submit-jars"));
+    Path appJar = ExecutorJars.pack(Path.of("target", "classes").toAbsolutePath(), jarDir.resolve("spark-inference.jar"));
+    Set<String> names = ExecutorJars.dependencyNames();
+    List<String> jars = new ArrayList<>();
+    for (Path e : ExecutorJars.classPath()) {
+      if (Files.isDirectory(e) && !e.startsWith(Path.of("target").toAbsolutePath())) {
+        jars.add(ExecutorJars.pack(e, jarDir.resolve("dep-" + jars.size() + ".jar")).toString());
+      } else if (names.contains(e.getFileName().toString())) {
+        jars.add(e.toString());
+      }
+    }
+    List<String> args = new ArrayList<>(List.of("--master", cluster.masterUrl(), "--deploy-mode", deployMode,
+        "--conf", "spark.standalone.submit.waitAppCompletion=true", "--driver-memory", "1g",
+        "--jars", String.join(",", jars), "--class", SparkInferCommand.class.getName(), appJar.toString()));
+    args.addAll(appArgs);
+    return cluster.startJvm(name, List.of(cluster.sparkHome().resolve("jars") + File.separator + "*"),
+        List.of("-Xmx1g"), "org.apache.spark.deploy.SparkSubmit", args);
+  }
+
   private boolean loaded(int worker) throws IOException {
     String app = newestApp();
     for (Path dir : cluster.executorDirs(worker)) {

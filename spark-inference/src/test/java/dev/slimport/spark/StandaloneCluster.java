@@ -176,6 +176,11 @@ final class StandaloneCluster implements AutoCloseable {
         + read(log(name)));
   }
 
+  /** Waits until the master's log contains {@code text}. */
+  void awaitMasterLog(String text, Duration deadline) throws Exception {
+    awaitLog("master", started.get(0), Pattern.compile(Pattern.quote(text)), deadline);
+  }
+
   String masterUrl() {
     return masterUrl;
   }
