@@ -54,7 +54,7 @@ start() {
   mkdir -p "$SPARK_HOME/jars" "$dir/logs" "$dir/pids"
   # Spark's jars (the module's provided scope) and slf4j-api, which Spark needs and Maven puts in the compile scope.
   cat "$module/target/spark-classpath.txt" <(echo) "$module/target/spark-classpath-shared.txt" | tr ':' '\n' |
-    while read -r jar; do [ -n "$jar" ] && ln -s "$jar" "$SPARK_HOME/jars/"; done
+    while read -r jar || [ -n "$jar" ]; do [ -n "$jar" ] && ln -s "$jar" "$SPARK_HOME/jars/"; done
   echo "Spark 4.2.0 (Maven's jars, slimport standalone-cluster.sh)" > "$SPARK_HOME/RELEASE"
   cd "$dir"
   # shellcheck disable=SC2086
