@@ -71,8 +71,13 @@ final class ExecutorJars {
 
   /** This JVM's class path: {@code java.class.path} with every jar's manifest {@code Class-Path}, depth first. */
   static List<Path> classPath() {
+    return classPath(System.getProperty("java.class.path", ""));
+  }
+
+  /** {@code javaClassPath} with every jar's manifest {@code Class-Path}, depth first, each entry once. */
+  static List<Path> classPath(String javaClassPath) {
     Set<Path> seen = new LinkedHashSet<>();
-    for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+    for (String entry : javaClassPath.split(File.pathSeparator)) {
       if (!entry.isEmpty()) {
         add(Path.of(entry).toAbsolutePath().normalize(), seen);
       }
@@ -106,12 +111,15 @@ final class ExecutorJars {
    * @throws IllegalStateException if one of the dependencies is not on the class path, naming it
    */
   static List<Path> find(Path packDir) {
-    Set<String> wanted = dependencyNames();
+    return find(packDir, classPath(), dependencyNames(), ownLocation());
+  }
+
+  /** {@link #find(Path)} over the given class path, wanted file names and own location (null if unknown). */
+  static List<Path> find(Path packDir, List<Path> classPath, Set<String> wanted, Path own) {
     Set<Path> jars = new LinkedHashSet<>();
     Set<String> found = new LinkedHashSet<>();
     List<Path> directories = new ArrayList<>();
-    Path own = ownLocation();
-    for (Path entry : classPath()) {
+    for (Path entry : classPath) {
       String name = entry.getFileName().toString();
       if (Files.isDirectory(entry)) {
         directories.add(entry);
@@ -130,7 +138,7 @@ final class ExecutorJars {
     List<String> missing = wanted.stream().filter(n -> !found.contains(n)).toList();
     if (!missing.isEmpty() && directories.isEmpty()) {
       throw new IllegalStateException("spark.jars: cannot ship " + missing + " to the executors, they are not on"
-          + " this JVM's class path (" + System.getProperty("java.class.path") + "); give the jars with"
+          + " this JVM's class path " + classPath + "; give the jars with"
           + " --conf spark.jars=a.jar,b.jar");
     }
     return new ArrayList<>(jars);

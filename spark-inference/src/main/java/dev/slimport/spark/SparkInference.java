@@ -106,7 +106,8 @@ public final class SparkInference {
     if (filesAtStart) {
       String files = ShippedModel.filesToShip(check.dir()).stream().map(Path::toString)
           .collect(Collectors.joining(","));
-      String user = options.sparkConf().get("spark.files");
+      // The user's files (--conf, or spark-submit --files, which arrives as a system property) are kept.
+      String user = options.sparkConf().getOrDefault("spark.files", System.getProperty("spark.files"));
       builder.config("spark.files", user == null || user.isBlank() ? files : user + "," + files);
     }
     SparkSession spark = builder.getOrCreate();
