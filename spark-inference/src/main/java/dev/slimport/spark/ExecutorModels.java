@@ -6,12 +6,14 @@ package dev.slimport.spark;
 
 import dev.slimport.savedmodel.FloatValues;
 import dev.slimport.savedmodel.SavedModelPredictor;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.SparkEnv;
 import org.tensorflow.proto.ConfigProto;
 
 /**
@@ -105,6 +107,17 @@ public final class ExecutorModels {
     }
   }
 
+  /** The line each load writes to the JVM's stderr (an executor's {@code stderr} file in its work directory). */
+  static final String LOAD_LINE = "slimport: loaded model ";
+
+  private static void logLoad(Path dir, long millis, long n) {
+    SparkEnv env = SparkEnv.get();
+    System.err.printf("%s%s in %d ms (load %d in this JVM; executor %s, pid %d, JVM up %d ms)%n", LOAD_LINE, dir,
+        millis, n, env == null ? "-" : env.executorId(), ProcessHandle.current().pid(),
+        ManagementFactory.getRuntimeMXBean().getUptime());
+    System.err.flush();
+  }
+
   static ConfigProto config(int intraOpThreads) {
     return intraOpThreads == 0 ? null
         : ConfigProto.newBuilder().setIntraOpParallelismThreads(intraOpThreads).build();
@@ -133,8 +146,10 @@ public final class ExecutorModels {
       }
       boolean loaded = false;
       if (predictor == null) {
+        long t0 = System.nanoTime();
         predictor = SavedModelPredictor.load(dir, config(intraOpThreads));
-        LOADS.computeIfAbsent(key(dir), k -> new AtomicLong()).incrementAndGet();
+        long n = LOADS.computeIfAbsent(key(dir), k -> new AtomicLong()).incrementAndGet();
+        logLoad(dir, (System.nanoTime() - t0) / 1_000_000, n);
         registerShutdownHook();
         loaded = true;
       }

@@ -6,6 +6,7 @@ package dev.slimport.spark;
 
 import dev.slimport.savedmodel.FloatValues;
 import dev.slimport.savedmodel.ServingSignature;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -188,8 +189,14 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
   }
 
   private Path modelPath() {
-    return shipping == ModelShipping.SHARED ? Path.of(modelDir)
-        : ShippedModel.assemble(Path.of(SparkFiles.getRootDirectory()));
+    if (shipping != ModelShipping.SHARED) {
+      return ShippedModel.assemble(Path.of(SparkFiles.getRootDirectory()));
+    }
+    Path dir = Path.of(modelDir);
+    if (!Files.isDirectory(dir)) {
+      throw new ModelNotOnExecutorException(dir);
+    }
+    return dir;
   }
 
   private byte[] bytes(Row row) throws UnreadableImageException {

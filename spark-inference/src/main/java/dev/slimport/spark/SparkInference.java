@@ -11,11 +11,15 @@ import static org.apache.spark.sql.functions.lit;
 import dev.slimport.savedmodel.SavedModelException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkContext;
@@ -80,14 +84,54 @@ public final class SparkInference {
       builder.config("spark.log.level", "WARN");
     }
     options.sparkConf().forEach(builder::config);
+    Path packed = null;
+    if (ExecutorJars.needed(options.master(), options.sparkConf())) {
+      try {
+        packed = Files.createTempDirectory("slimport-jars");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      List<Path> jars = ExecutorJars.find(packed);
+      builder.config("spark.jars", jars.stream().map(Path::toString).collect(Collectors.joining(",")));
+      if (options.progress()) {
+        log.printf("spark-infer: shipping %d jars (%.0f MB) to the executors: %s%n", jars.size(),
+            ExecutorJars.bytes(jars) / 1e6, jars.stream().map(j -> j.getFileName().toString())
+                .collect(Collectors.joining(" ")));
+      }
+    }
+    // add-file: the model's files go in spark.files, which every executor fetches when it starts. Files added with
+    // SparkContext.addFile once the session runs were not fetched by the executors of a standalone cluster for this
+    // job's tasks (seen with Spark 4.2.0; local mode fetches them), so addFile stays for sessions the caller owns.
+    boolean filesAtStart = options.modelShipping() == ModelShipping.ADD_FILE;
+    if (filesAtStart) {
+      String files = ShippedModel.filesToShip(check.dir()).stream().map(Path::toString)
+          .collect(Collectors.joining(","));
+      // The user's files (--conf, or spark-submit --files, which arrives as a system property) are kept.
+      String user = options.sparkConf().getOrDefault("spark.files", System.getProperty("spark.files"));
+      builder.config("spark.files", user == null || user.isBlank() ? files : user + "," + files);
+    }
     SparkSession spark = builder.getOrCreate();
     try {
-      return run(spark, options, check, log);
+      return run(spark, options, check, filesAtStart, log);
     } finally {
       spark.stop();
       if (master.startsWith("local")) {
         ExecutorModels.closeAll(LOCAL_CLOSE_WAIT);
       }
+      deleteTree(packed);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path f : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(f);
+      }
+    } catch (IOException e) {
+      // a temporary directory left behind; the system's tmp cleaner takes it
     }
   }
 
@@ -98,11 +142,11 @@ public final class SparkInference {
    */
   public static SparkInferenceResult run(SparkSession spark, SparkInferenceOptions options, PrintStream log) {
     checkLocalPaths(options);
-    return run(spark, options, null, log);
+    return run(spark, options, null, false, log);
   }
 
   private static SparkInferenceResult run(
-      SparkSession spark, SparkInferenceOptions o, ModelCheck check, PrintStream log) {
+      SparkSession spark, SparkInferenceOptions o, ModelCheck check, boolean filesShipped, PrintStream log) {
     SparkContext sc = spark.sparkContext();
     if (check == null) {
       check = ModelCheck.check(o.modelShipping() == ModelShipping.SPARK_FILES
@@ -110,7 +154,7 @@ public final class SparkInference {
     }
     Configuration hadoop = sc.hadoopConfiguration();
     checkOutput(o, hadoop);
-    if (o.modelShipping() == ModelShipping.ADD_FILE) {
+    if (o.modelShipping() == ModelShipping.ADD_FILE && !filesShipped) {
       for (Path f : ShippedModel.filesToShip(check.dir())) {
         sc.addFile(f.toString());
       }
@@ -138,6 +182,13 @@ public final class SparkInference {
     try {
       sc.setJobDescription("slimport spark-infer " + o.input() + " -> " + o.output());
       results.write().mode(o.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists).parquet(o.output());
+    } catch (Exception e) {
+      // Spark's SparkException is checked in Java's terms but undeclared: caught here, rethrown as it was.
+      String missing = ModelNotOnExecutorException.messageIn(e);
+      if (missing != null) {
+        throw new IllegalArgumentException(missing, e);
+      }
+      throw e;
     } finally {
       sc.setJobDescription(null);
       if (progress != null) {
