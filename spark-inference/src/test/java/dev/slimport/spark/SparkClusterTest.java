@@ -10,21 +10,15 @@ import static org.assertj.core.api.Assertions.within;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.testing.TestFiles;
 import dev.slimport.savedmodel.ExportSpec;
-import dev.slimport.savedmodel.FloatValues;
-import dev.slimport.savedmodel.LoadedSavedModel;
 import dev.slimport.savedmodel.ModelSpec;
 import dev.slimport.savedmodel.Network;
 import dev.slimport.savedmodel.SavedModels;
-import dev.slimport.savedmodel.ServingSignature;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +30,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import javax.imageio.ImageIO;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -49,7 +42,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.tensorflow.ndarray.Shape;
 
 /**
  * {@code spark-infer} on a real standalone cluster ({@link StandaloneCluster}: a master and two one-core workers,
@@ -102,8 +94,8 @@ class SparkClusterTest {
     SplittableRandom random = new SplittableRandom(2017);
     for (int i = 0; i < KILL_IMAGES; i++) {
       String name = String.format("img_%04d.png", i);
-      byte[] png = i < IMAGES ? randomPng(random, 24 + random.nextInt(60), 24 + random.nextInt(60))
-          : randomPng(random, 200 + random.nextInt(100), 200 + random.nextInt(100));
+      byte[] png = i < IMAGES ? TestImages.randomPng(random, 24 + random.nextInt(60), 24 + random.nextInt(60))
+          : TestImages.randomPng(random, 200 + random.nextInt(100), 200 + random.nextInt(100));
       files.put(name, png);
       Files.write((i < IMAGES ? images : killImages).resolve(name), png);
     }
@@ -129,35 +121,7 @@ class SparkClusterTest {
 
   /** Single-process inference: the same preprocessing, the model loaded in this JVM, batches of 50. */
   private void reference() throws Exception {
-    ImagePreprocessing prep = ImagePreprocessing.inception(SIZE);
-    List<String> names = files.keySet().stream().sorted().toList();
-    try (LoadedSavedModel m = LoadedSavedModel.load(model)) {
-      for (int start = 0; start < names.size(); start += 50) {
-        List<String> batch = names.subList(start, Math.min(names.size(), start + 50));
-        float[] pixels = new float[batch.size() * prep.floatsPerImage()];
-        for (int i = 0; i < batch.size(); i++) {
-          prep.preprocess(files.get(batch.get(i)), pixels, i * prep.floatsPerImage());
-        }
-        float[] p = m.run(ServingSignature.KEY, Map.of(ServingSignature.IMAGES,
-            new FloatValues(Shape.of(batch.size(), SIZE, SIZE, 3), pixels))).get(ServingSignature.PREDICTIONS).data();
-        for (int i = 0; i < batch.size(); i++) {
-          reference.put(batch.get(i), Arrays.copyOfRange(p, i * CLASSES, (i + 1) * CLASSES));
-        }
-      }
-    }
-  }
-
-  private static byte[] randomPng(SplittableRandom random, int h, int w) throws IOException {
-    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    int base = random.nextInt(1 << 24);
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        img.setRGB(x, y, random.nextInt(4) == 0 ? random.nextInt(1 << 24) : base + (x * 3 << 8) + y * 2);
-      }
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(img, "png", out);
-    return out.toByteArray();
+    reference.putAll(TestImages.singleProcess(model, files, SIZE).probabilities());
   }
 
   // ---- drivers ----

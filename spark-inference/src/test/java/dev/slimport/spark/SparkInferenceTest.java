@@ -10,16 +10,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.slimport.resnet.testing.SmallNets;
 import dev.slimport.savedmodel.ExportSpec;
-import dev.slimport.savedmodel.FloatValues;
-import dev.slimport.savedmodel.LoadedSavedModel;
 import dev.slimport.savedmodel.ModelSpec;
 import dev.slimport.savedmodel.Network;
 import dev.slimport.savedmodel.SavedModelException;
 import dev.slimport.savedmodel.SavedModels;
-import dev.slimport.savedmodel.ServingSignature;
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +29,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
@@ -49,7 +43,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.tensorflow.ndarray.Shape;
 
 /**
  * Spark local[2] against single-process inference: 256 generated PNGs (as files and as a Parquet table) through a
@@ -89,7 +82,7 @@ class SparkInferenceTest {
     SplittableRandom random = new SplittableRandom(2017);
     for (int i = 0; i < IMAGES; i++) {
       String name = String.format("img_%03d.png", i);
-      byte[] png = randomPng(random, 24 + random.nextInt(60), 24 + random.nextInt(60));
+      byte[] png = TestImages.randomPng(random, 24 + random.nextInt(60), 24 + random.nextInt(60));
       files.put(name, png);
       Files.createDirectories(images.resolve("part" + i % 3));
       Files.write(images.resolve("part" + i % 3).resolve(name), png);
@@ -128,40 +121,11 @@ class SparkInferenceTest {
     ExecutorModels.closeAll(Duration.ofSeconds(30));
   }
 
-  private static byte[] randomPng(SplittableRandom random, int h, int w) throws IOException {
-    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    int base = random.nextInt(1 << 24);
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        img.setRGB(x, y, random.nextInt(4) == 0 ? random.nextInt(1 << 24) : base + (x * 3 << 8) + y * 2);
-      }
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(img, "png", out);
-    return out.toByteArray();
-  }
-
   /** Single-process inference: the same preprocessing, the model loaded directly, batches of 50. */
   private void reference() throws Exception {
-    ImagePreprocessing prep = ImagePreprocessing.inception(SIZE);
-    List<String> names = files.keySet().stream().sorted().toList();
-    try (LoadedSavedModel m = LoadedSavedModel.load(model)) {
-      for (int start = 0; start < names.size(); start += 50) {
-        List<String> batch = names.subList(start, Math.min(names.size(), start + 50));
-        float[] pixels = new float[batch.size() * prep.floatsPerImage()];
-        for (int i = 0; i < batch.size(); i++) {
-          prep.preprocess(files.get(batch.get(i)), pixels, i * prep.floatsPerImage());
-        }
-        Map<String, FloatValues> out = m.run(ServingSignature.KEY, Map.of(ServingSignature.IMAGES,
-            new FloatValues(Shape.of(batch.size(), SIZE, SIZE, 3), pixels)));
-        float[] p = out.get(ServingSignature.PREDICTIONS).data();
-        float[] f = out.get(ServingSignature.FEATURES).data();
-        for (int i = 0; i < batch.size(); i++) {
-          refProbabilities.put(batch.get(i), Arrays.copyOfRange(p, i * CLASSES, (i + 1) * CLASSES));
-          refFeatures.put(batch.get(i), Arrays.copyOfRange(f, i * FEATURES, (i + 1) * FEATURES));
-        }
-      }
-    }
+    TestImages.Reference r = TestImages.singleProcess(model, files, SIZE);
+    refProbabilities.putAll(r.probabilities());
+    refFeatures.putAll(r.features());
   }
 
   private SparkInferenceOptions.Builder options(Path input, String output) {
