@@ -131,11 +131,12 @@ final class ShippedModel {
     }
   }
 
-  private static void deleteTreeQuietly(Path dir) {
+  /** Deletes {@code dir} and what is under it, best effort (a leftover in a temporary directory is harmless). */
+  static void deleteTreeQuietly(Path dir) {
     try {
       deleteTree(dir);
     } catch (IOException ignored) {
-      // best effort: a hidden leftover in SparkFiles' temporary directory, removed with it
+      // best effort: a leftover in a temporary directory (SparkFiles', or the packed executor jars)
     }
   }
 }

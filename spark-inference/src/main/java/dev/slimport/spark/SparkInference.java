@@ -16,10 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkContext;
@@ -118,20 +116,9 @@ public final class SparkInference {
       if (master.startsWith("local")) {
         ExecutorModels.closeAll(LOCAL_CLOSE_WAIT);
       }
-      deleteTree(packed);
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(f);
+      if (packed != null) {
+        ShippedModel.deleteTreeQuietly(packed);
       }
-    } catch (IOException e) {
-      // a temporary directory left behind; the system's tmp cleaner takes it
     }
   }
 
