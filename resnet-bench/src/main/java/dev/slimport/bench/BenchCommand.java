@@ -6,7 +6,6 @@ package dev.slimport.bench;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -17,46 +16,47 @@ import picocli.CommandLine.Spec;
  */
 public abstract class BenchCommand implements Callable<Integer> {
 
-  /** Filled in by picocli. */
-  @Spec protected CommandSpec spec;
+    /** Filled in by picocli. */
+    @Spec
+    protected CommandSpec spec;
 
-  /** Runs the command; throws {@link IllegalArgumentException} for bad options and anything else for failures. */
-  protected abstract int run() throws Exception;
+    /** Runs the command; throws {@link IllegalArgumentException} for bad options and anything else for failures. */
+    protected abstract int run() throws Exception;
 
-  @Override
-  public final Integer call() {
-    try {
-      return run();
-    } catch (Exception | OutOfMemoryError e) {
-      return ResNetBenchCli.report(spec.commandLine(), e, verbose());
+    @Override
+    public final Integer call() {
+        try {
+            return run();
+        } catch (Exception | OutOfMemoryError e) {
+            return ResNetBenchCli.report(spec.commandLine(), e, verbose());
+        }
     }
-  }
 
-  /** Standard output of this command (captured in tests). */
-  protected PrintWriter out() {
-    return spec.commandLine().getOut();
-  }
-
-  /** Standard error of this command (captured in tests). */
-  protected PrintWriter err() {
-    return spec.commandLine().getErr();
-  }
-
-  /** Prints a one-line warning to stderr. */
-  protected void warn(String message) {
-    err().println(spec.qualifiedName() + ": warning: " + message);
-    err().flush();
-  }
-
-  /** Whether {@code --verbose} was given on this command or the top command. */
-  protected boolean verbose() {
-    CommandSpec s = spec;
-    while (s != null) {
-      if (s.userObject() instanceof ResNetBenchCli top) {
-        return top.verbose;
-      }
-      s = s.parent();
+    /** Standard output of this command (captured in tests). */
+    protected PrintWriter out() {
+        return spec.commandLine().getOut();
     }
-    return false;
-  }
+
+    /** Standard error of this command (captured in tests). */
+    protected PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    /** Prints a one-line warning to stderr. */
+    protected void warn(String message) {
+        err().println(spec.qualifiedName() + ": warning: " + message);
+        err().flush();
+    }
+
+    /** Whether {@code --verbose} was given on this command or the top command. */
+    protected boolean verbose() {
+        CommandSpec s = spec;
+        while (s != null) {
+            if (s.userObject() instanceof ResNetBenchCli top) {
+                return top.verbose;
+            }
+            s = s.parent();
+        }
+        return false;
+    }
 }

@@ -21,55 +21,61 @@ import picocli.CommandLine.Option;
  * as a TensorBoard event file.
  */
 @Command(
-    name = "describe",
-    mixinStandardHelpOptions = true,
-    sortOptions = false,
-    description = "A Keras model.summary()-like table of slim's graph (verbatim; --optimize does not apply; no session is run).")
+        name = "describe",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "A Keras model.summary()-like table of slim's graph (verbatim; --optimize does not apply; no session is run).")
 public final class DescribeCommand extends BenchCommand {
 
-  @Mixin ModelOptions modelOptions = new ModelOptions();
+    @Mixin
+    ModelOptions modelOptions = new ModelOptions();
 
-  @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
-  String format;
+    @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+    String format;
 
-  @Option(names = {"--output", "-o"}, description = "Write the summary to FILE instead of stdout, atomically.")
-  Path output;
+    @Option(
+            names = {"--output", "-o"},
+            description = "Write the summary to FILE instead of stdout, atomically.")
+    Path output;
 
-  @Option(
-      names = "--tensorboard",
-      paramLabel = "DIR",
-      description = "Also write the graph as a TensorBoard event file into DIR (tensorboard --logdir DIR).")
-  Path tensorboard;
+    @Option(
+            names = "--tensorboard",
+            paramLabel = "DIR",
+            description = "Also write the graph as a TensorBoard event file into DIR (tensorboard --logdir DIR).")
+    Path tensorboard;
 
-  @Override
-  protected int run() throws Exception {
-    ModelSpec spec = modelOptions.toSpec();
-    boolean json = OutputOptions.textOrJson(format);
-    OutputOptions.checkWritable("--output", output);
-    if (tensorboard != null && Files.exists(tensorboard) && !Files.isDirectory(tensorboard)) {
-      throw new IllegalArgumentException("--tensorboard: '" + tensorboard + "' is a file; give a directory");
+    @Override
+    protected int run() throws Exception {
+        ModelSpec spec = modelOptions.toSpec();
+        boolean json = OutputOptions.textOrJson(format);
+        OutputOptions.checkWritable("--output", output);
+        if (tensorboard != null && Files.exists(tensorboard) && !Files.isDirectory(tensorboard)) {
+            throw new IllegalArgumentException("--tensorboard: '" + tensorboard + "' is a file; give a directory");
+        }
+        try (Graph graph = new Graph()) {
+            Ops tf = Ops.create(graph);
+            ResNetModel model = spec.unoptimized()
+                    .build(
+                            tf,
+                            ResNetV2.imagesPlaceholder(tf, spec.batchSize(), spec.height(), spec.width()),
+                            DeviceRequest.CPU);
+            ModelSummary summary = ModelSummary.of(model, spec);
+            String document = json
+                    ? ResultWriter.json(summary)
+                    : String.join(System.lineSeparator(), summary.toText()) + System.lineSeparator();
+            if (output != null) {
+                ResultWriter.writeAtomically(output, document);
+            } else {
+                out().print(document);
+                out().flush();
+            }
+            if (tensorboard != null) {
+                Path file = TensorBoardGraph.write(graph, tensorboard);
+                err().println("TensorBoard graph written to " + file + " (tensorboard --logdir " + tensorboard + ")");
+                err().flush();
+            }
+        }
+        return 0;
     }
-    try (Graph graph = new Graph()) {
-      Ops tf = Ops.create(graph);
-      ResNetModel model =
-          spec.unoptimized().build(tf, ResNetV2.imagesPlaceholder(tf, spec.batchSize(), spec.height(), spec.width()),
-              DeviceRequest.CPU);
-      ModelSummary summary = ModelSummary.of(model, spec);
-      String document =
-          json ? ResultWriter.json(summary) : String.join(System.lineSeparator(), summary.toText())
-              + System.lineSeparator();
-      if (output != null) {
-        ResultWriter.writeAtomically(output, document);
-      } else {
-        out().print(document);
-        out().flush();
-      }
-      if (tensorboard != null) {
-        Path file = TensorBoardGraph.write(graph, tensorboard);
-        err().println("TensorBoard graph written to " + file + " (tensorboard --logdir " + tensorboard + ")");
-        err().flush();
-      }
-    }
-    return 0;
-  }
 }

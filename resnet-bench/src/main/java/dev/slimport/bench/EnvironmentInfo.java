@@ -39,96 +39,95 @@ import org.tensorflow.TensorFlow;
  * @param devices the devices a session sees
  */
 public record EnvironmentInfo(
-    String tool,
-    String tfVersion,
-    String tfJavaVersion,
-    String nativeClassifier,
-    String javaVersion,
-    String javaVm,
-    String os,
-    String host,
-    String cpuModel,
-    List<String> cpuFeatures,
-    int logicalCores,
-    long memoryTotalBytes,
-    long memoryAvailableBytes,
-    boolean onednn,
-    boolean xlaCpuJit,
-    List<Devices.Device> devices) {
+        String tool,
+        String tfVersion,
+        String tfJavaVersion,
+        String nativeClassifier,
+        String javaVersion,
+        String javaVm,
+        String os,
+        String host,
+        String cpuModel,
+        List<String> cpuFeatures,
+        int logicalCores,
+        long memoryTotalBytes,
+        long memoryAvailableBytes,
+        boolean onednn,
+        boolean xlaCpuJit,
+        List<Devices.Device> devices) {
 
-  /** Gathers the environment; lists devices with a session made from {@code sessionConfigs}. */
-  public static EnvironmentInfo detect(SessionConfigs sessionConfigs) {
-    return detect(Devices.list(sessionConfigs.toConfigProto()));
-  }
-
-  /** Gathers the environment with an already listed set of devices. */
-  public static EnvironmentInfo detect(List<Devices.Device> devices) {
-    CpuInfo cpu = CpuInfo.detect();
-    long[] mem = memory();
-    return new EnvironmentInfo(
-        VersionProvider.toolVersion(),
-        TensorFlow.version(),
-        tensorflowJavaVersion(),
-        NativeBuild.detect().classifier(),
-        System.getProperty("java.version"),
-        System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"),
-        System.getProperty("os.name") + " " + System.getProperty("os.version") + " (" + System.getProperty("os.arch")
-            + ")",
-        hostName(),
-        cpu.model(),
-        cpu.features(),
-        cpu.logicalCores(),
-        mem[0],
-        mem[1],
-        NativeBuild.oneDnnEnabled(),
-        SessionConfigs.xlaCpuJitEnabled(),
-        List.copyOf(devices));
-  }
-
-  /** The TensorFlow Java version from {@code tensorflow-core-api}'s Maven metadata, or {@code unknown}. */
-  public static String tensorflowJavaVersion() {
-    try (InputStream in =
-        TensorFlow.class.getResourceAsStream(
-            "/META-INF/maven/org.tensorflow/tensorflow-core-api/pom.properties")) {
-      if (in != null) {
-        Properties p = new Properties();
-        p.load(in);
-        return p.getProperty("version", "unknown");
-      }
-    } catch (IOException e) {
-      return "unknown";
+    /** Gathers the environment; lists devices with a session made from {@code sessionConfigs}. */
+    public static EnvironmentInfo detect(SessionConfigs sessionConfigs) {
+        return detect(Devices.list(sessionConfigs.toConfigProto()));
     }
-    String v = TensorFlow.class.getPackage().getImplementationVersion();
-    return v == null ? "unknown" : v;
-  }
 
-  /** {@code MemTotal} and {@code MemAvailable} from {@code /proc/meminfo} in bytes; -1 when unknown. */
-  static long[] memory() {
-    long[] out = {-1, -1};
-    Path meminfo = Path.of("/proc/meminfo");
-    if (!Files.isReadable(meminfo)) {
-      return out;
+    /** Gathers the environment with an already listed set of devices. */
+    public static EnvironmentInfo detect(List<Devices.Device> devices) {
+        CpuInfo cpu = CpuInfo.detect();
+        long[] mem = memory();
+        return new EnvironmentInfo(
+                VersionProvider.toolVersion(),
+                TensorFlow.version(),
+                tensorflowJavaVersion(),
+                NativeBuild.detect().classifier(),
+                System.getProperty("java.version"),
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"),
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " ("
+                        + System.getProperty("os.arch") + ")",
+                hostName(),
+                cpu.model(),
+                cpu.features(),
+                cpu.logicalCores(),
+                mem[0],
+                mem[1],
+                NativeBuild.oneDnnEnabled(),
+                SessionConfigs.xlaCpuJitEnabled(),
+                List.copyOf(devices));
     }
-    try {
-      for (String line : Files.readAllLines(meminfo)) {
-        String[] f = line.split("\\s+");
-        if (f.length >= 2 && f[0].equals("MemTotal:")) {
-          out[0] = Long.parseLong(f[1]) * 1024;
-        } else if (f.length >= 2 && f[0].equals("MemAvailable:")) {
-          out[1] = Long.parseLong(f[1]) * 1024;
+
+    /** The TensorFlow Java version from {@code tensorflow-core-api}'s Maven metadata, or {@code unknown}. */
+    public static String tensorflowJavaVersion() {
+        try (InputStream in = TensorFlow.class.getResourceAsStream(
+                "/META-INF/maven/org.tensorflow/tensorflow-core-api/pom.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                return p.getProperty("version", "unknown");
+            }
+        } catch (IOException e) {
+            return "unknown";
         }
-      }
-    } catch (IOException | NumberFormatException e) {
-      return new long[] {-1, -1};
+        String v = TensorFlow.class.getPackage().getImplementationVersion();
+        return v == null ? "unknown" : v;
     }
-    return out;
-  }
 
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "unknown";
+    /** {@code MemTotal} and {@code MemAvailable} from {@code /proc/meminfo} in bytes; -1 when unknown. */
+    static long[] memory() {
+        long[] out = {-1, -1};
+        Path meminfo = Path.of("/proc/meminfo");
+        if (!Files.isReadable(meminfo)) {
+            return out;
+        }
+        try {
+            for (String line : Files.readAllLines(meminfo)) {
+                String[] f = line.split("\\s+");
+                if (f.length >= 2 && f[0].equals("MemTotal:")) {
+                    out[0] = Long.parseLong(f[1]) * 1024;
+                } else if (f.length >= 2 && f[0].equals("MemAvailable:")) {
+                    out[1] = Long.parseLong(f[1]) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return new long[] {-1, -1};
+        }
+        return out;
     }
-  }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
 }

@@ -16,94 +16,110 @@ import java.util.Locale;
  */
 final class EpochProgress implements TrainDemo.Listener {
 
-  /** How the progress within an epoch is shown. */
-  enum Style {
-    /** One updating line ({@code \r}), cleared before each epoch line. */
-    BAR,
-    /** A plain line at 25, 50 and 75 % of each epoch. */
-    LINES,
-    /** Only the epoch lines. */
-    NONE
-  }
-
-  static final int BAR_WIDTH = 24;
-  private static final String CLEAR_LINE = "\r\u001b[K";
-
-  private final PrintWriter out;
-  private final PrintWriter err;
-  private final Style style;
-  private final int epochs;
-  private double lossSum;
-  private double accuracySum;
-  private int lastQuarter;
-  private boolean barShown;
-
-  EpochProgress(PrintWriter out, PrintWriter err, Style style, int epochs) {
-    this.out = out;
-    this.err = err;
-    this.style = style;
-    this.epochs = epochs;
-  }
-
-  /** Shows what happens before the first step (graph build, initialization) on the bar. */
-  void starting(String text) {
-    if (style == Style.BAR) {
-      err.print(CLEAR_LINE + text);
-      err.flush();
-      barShown = true;
+    /** How the progress within an epoch is shown. */
+    enum Style {
+        /** One updating line ({@code \r}), cleared before each epoch line. */
+        BAR,
+        /** A plain line at 25, 50 and 75 % of each epoch. */
+        LINES,
+        /** Only the epoch lines. */
+        NONE
     }
-  }
 
-  @Override
-  public void onStep(int epoch, int step, int stepsPerEpoch, StepMetrics metrics) {
-    if (step == 1) {
-      lossSum = 0;
-      accuracySum = 0;
-      lastQuarter = 0;
+    static final int BAR_WIDTH = 24;
+    private static final String CLEAR_LINE = "\r\u001b[K";
+
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final Style style;
+    private final int epochs;
+    private double lossSum;
+    private double accuracySum;
+    private int lastQuarter;
+    private boolean barShown;
+
+    EpochProgress(PrintWriter out, PrintWriter err, Style style, int epochs) {
+        this.out = out;
+        this.err = err;
+        this.style = style;
+        this.epochs = epochs;
     }
-    lossSum += metrics.loss();
-    accuracySum += metrics.accuracy();
-    double loss = lossSum / step;
-    double accuracy = accuracySum / step;
-    switch (style) {
-      case BAR -> {
-        err.print(CLEAR_LINE + bar(epoch, step, stepsPerEpoch, loss, accuracy));
-        err.flush();
-        barShown = true;
-      }
-      case LINES -> {
-        int quarter = 4 * step / stepsPerEpoch;
-        if (quarter > lastQuarter && step < stepsPerEpoch) {
-          lastQuarter = quarter;
-          err.println(String.format(Locale.ROOT, "epoch %d/%d  step %d/%d  loss %.3f  accuracy %.1f%%", epoch, epochs,
-              step, stepsPerEpoch, loss, 100 * accuracy));
-          err.flush();
+
+    /** Shows what happens before the first step (graph build, initialization) on the bar. */
+    void starting(String text) {
+        if (style == Style.BAR) {
+            err.print(CLEAR_LINE + text);
+            err.flush();
+            barShown = true;
         }
-      }
-      case NONE -> { }
     }
-  }
 
-  @Override
-  public void onEpoch(TrainDemo.EpochResult result) {
-    clear();
-    out.println(result);
-    out.flush();
-  }
-
-  /** Clears the bar, if shown. */
-  void clear() {
-    if (barShown) {
-      err.print(CLEAR_LINE);
-      err.flush();
-      barShown = false;
+    @Override
+    public void onStep(int epoch, int step, int stepsPerEpoch, StepMetrics metrics) {
+        if (step == 1) {
+            lossSum = 0;
+            accuracySum = 0;
+            lastQuarter = 0;
+        }
+        lossSum += metrics.loss();
+        accuracySum += metrics.accuracy();
+        double loss = lossSum / step;
+        double accuracy = accuracySum / step;
+        switch (style) {
+            case BAR -> {
+                err.print(CLEAR_LINE + bar(epoch, step, stepsPerEpoch, loss, accuracy));
+                err.flush();
+                barShown = true;
+            }
+            case LINES -> {
+                int quarter = 4 * step / stepsPerEpoch;
+                if (quarter > lastQuarter && step < stepsPerEpoch) {
+                    lastQuarter = quarter;
+                    err.println(String.format(
+                            Locale.ROOT,
+                            "epoch %d/%d  step %d/%d  loss %.3f  accuracy %.1f%%",
+                            epoch,
+                            epochs,
+                            step,
+                            stepsPerEpoch,
+                            loss,
+                            100 * accuracy));
+                    err.flush();
+                }
+            }
+            case NONE -> {}
+        }
     }
-  }
 
-  /** {@code epoch 2/5 [############------------] 16/32  loss 0.812  accuracy 71.9%}. */
-  String bar(int epoch, int step, int steps, double loss, double accuracy) {
-    int filled = (int) ((long) BAR_WIDTH * step / steps);
-    return String.format(Locale.ROOT, "epoch %d/%d [%s%s] %d/%d  loss %.3f  accuracy %.1f%%", epoch, epochs,
-        "#".repeat(filled), "-".repeat(BAR_WIDTH - filled), step, steps, loss, 100 * accuracy);
-  }
+    @Override
+    public void onEpoch(TrainDemo.EpochResult result) {
+        clear();
+        out.println(result);
+        out.flush();
+    }
+
+    /** Clears the bar, if shown. */
+    void clear() {
+        if (barShown) {
+            err.print(CLEAR_LINE);
+            err.flush();
+            barShown = false;
+        }
+    }
+
+    /** {@code epoch 2/5 [############------------] 16/32  loss 0.812  accuracy 71.9%}. */
+    String bar(int epoch, int step, int steps, double loss, double accuracy) {
+        int filled = (int) ((long) BAR_WIDTH * step / steps);
+        return String.format(
+                Locale.ROOT,
+                "epoch %d/%d [%s%s] %d/%d  loss %.3f  accuracy %.1f%%",
+                epoch,
+                epochs,
+                "#".repeat(filled),
+                "-".repeat(BAR_WIDTH - filled),
+                step,
+                steps,
+                loss,
+                100 * accuracy);
+    }
 }

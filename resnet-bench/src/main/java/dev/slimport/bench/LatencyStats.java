@@ -21,34 +21,41 @@ import java.util.Arrays;
  * @param max the slowest step
  */
 public record LatencyStats(
-    int count, double mean, double stddev, double min, double median, double p90, double p99, double max) {
+        int count, double mean, double stddev, double min, double median, double p90, double p99, double max) {
 
-  /** The statistics of {@code seconds} (at least one value). */
-  public static LatencyStats of(double[] seconds) {
-    if (seconds == null || seconds.length == 0) {
-      throw new IllegalArgumentException("seconds: at least one step duration is needed");
+    /** The statistics of {@code seconds} (at least one value). */
+    public static LatencyStats of(double[] seconds) {
+        if (seconds == null || seconds.length == 0) {
+            throw new IllegalArgumentException("seconds: at least one step duration is needed");
+        }
+        double[] sorted = seconds.clone();
+        Arrays.sort(sorted);
+        double sum = 0;
+        for (double s : sorted) {
+            sum += s;
+        }
+        double mean = sum / sorted.length;
+        double squares = 0;
+        for (double s : sorted) {
+            squares += (s - mean) * (s - mean);
+        }
+        double sd = Math.sqrt(squares / sorted.length);
+        return new LatencyStats(
+                sorted.length,
+                mean,
+                sd,
+                sorted[0],
+                percentile(sorted, 50),
+                percentile(sorted, 90),
+                percentile(sorted, 99),
+                sorted[sorted.length - 1]);
     }
-    double[] sorted = seconds.clone();
-    Arrays.sort(sorted);
-    double sum = 0;
-    for (double s : sorted) {
-      sum += s;
-    }
-    double mean = sum / sorted.length;
-    double squares = 0;
-    for (double s : sorted) {
-      squares += (s - mean) * (s - mean);
-    }
-    double sd = Math.sqrt(squares / sorted.length);
-    return new LatencyStats(sorted.length, mean, sd, sorted[0], percentile(sorted, 50), percentile(sorted, 90),
-        percentile(sorted, 99), sorted[sorted.length - 1]);
-  }
 
-  /** The {@code p}-th percentile (0..100) of ascending {@code sorted}, interpolated linearly. */
-  static double percentile(double[] sorted, double p) {
-    double rank = p / 100.0 * (sorted.length - 1);
-    int lo = (int) Math.floor(rank);
-    int hi = (int) Math.ceil(rank);
-    return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
-  }
+    /** The {@code p}-th percentile (0..100) of ascending {@code sorted}, interpolated linearly. */
+    static double percentile(double[] sorted, double p) {
+        double rank = p / 100.0 * (sorted.length - 1);
+        int lo = (int) Math.floor(rank);
+        int hi = (int) Math.ceil(rank);
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
+    }
 }

@@ -32,78 +32,81 @@ import org.tensorflow.types.TFloat32;
  * @param seed the seed of the initializers and of the input
  */
 public record ModelSpec(
-    Depth depth,
-    int batchSize,
-    int height,
-    int width,
-    int numClasses,
-    Integer outputStride,
-    DataFormat dataFormat,
-    Precision precision,
-    long seed,
-    boolean optimize) {
+        Depth depth,
+        int batchSize,
+        int height,
+        int width,
+        int numClasses,
+        Integer outputStride,
+        DataFormat dataFormat,
+        Precision precision,
+        long seed,
+        boolean optimize) {
 
-  /** The same network in another precision (same weights: the initializers' seeds derive from names and seed). */
-  public ModelSpec withPrecision(Precision p) {
-    return new ModelSpec(depth, batchSize, height, width, numClasses, outputStride, dataFormat, p, seed, optimize);
-  }
-
-  /** The same network built as slim's graph verbatim ({@code optimize=false}). */
-  public ModelSpec unoptimized() {
-    return new ModelSpec(depth, batchSize, height, width, numClasses, outputStride, dataFormat, precision, seed, false);
-  }
-
-  /**
-   * Builds the inference network on {@code images} placed on {@code device}. With {@code optimize}, the batch norms
-   * are folded (see {@link ResNetV2.Builder#foldBatchNorms}) using the seeded initial weights of slim's graph, so the
-   * optimized and the verbatim graph compute the same function; call {@link ResNetModel#loadWeights} after the
-   * session's initializers.
-   */
-  public ResNetModel build(Ops tf, Operand<TFloat32> images, DeviceRequest device) {
-    ResNetV2.Builder builder = builder().device(device.toDeviceSpec());
-    if (optimize) {
-      builder.weights(initialWeights()).foldBatchNorms(true);
+    /** The same network in another precision (same weights: the initializers' seeds derive from names and seed). */
+    public ModelSpec withPrecision(Precision p) {
+        return new ModelSpec(depth, batchSize, height, width, numClasses, outputStride, dataFormat, p, seed, optimize);
     }
-    return builder.build(tf, images);
-  }
 
-  /**
-   * Builds slim's training-mode network on {@code images} placed on {@code device}: {@code is_training=True} (batch
-   * norms on batch statistics, moving-average update ops in {@link ResNetModel#updateOps()}), slim's graph verbatim
-   * whatever {@code optimize} says (folding needs fixed statistics).
-   */
-  public ResNetModel buildTraining(Ops tf, Operand<TFloat32> images, DeviceRequest device) {
-    return builder().isTraining(true).device(device.toDeviceSpec()).build(tf, images);
-  }
-
-  private ResNetV2.Builder builder() {
-    return ResNetV2.builder(depth)
-        .numClasses(numClasses)
-        .isTraining(false)
-        .argScope(ResNetArgScope.resnetArgScope())
-        .outputStride(outputStride)
-        .dataFormat(dataFormat)
-        .computeType(precision.type())
-        .seed(seed);
-  }
-
-  /** The seeded initial values of slim's graph, from a scratch graph built and initialized on the CPU. */
-  private ModelWeights initialWeights() {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
-      Ops tf = Ops.create(g);
-      ResNetModel m =
-          builder().dataFormat(DataFormat.NHWC).computeType(TFloat32.class)
-              .build(tf, ResNetV2.imagesPlaceholder(tf, 1, height, width));
-      s.initialize();
-      return ModelWeights.read(s, m.variables());
+    /** The same network built as slim's graph verbatim ({@code optimize=false}). */
+    public ModelSpec unoptimized() {
+        return new ModelSpec(
+                depth, batchSize, height, width, numClasses, outputStride, dataFormat, precision, seed, false);
     }
-  }
 
-  /** A one-line description, e.g. {@code resnet_v2_152 fp32 NHWC, batch 32, 224x224, 1000 classes}. */
-  public String describe() {
-    return depth.scopeName() + " " + precision.label() + " " + dataFormat + ", batch " + batchSize + ", " + height
-        + "x" + width + ", " + (numClasses == 0 ? "no logits" : numClasses + " classes")
-        + (outputStride == null ? "" : ", output stride " + outputStride)
-        + (optimize ? ", batch norms folded" : ", slim's graph verbatim");
-  }
+    /**
+     * Builds the inference network on {@code images} placed on {@code device}. With {@code optimize}, the batch norms
+     * are folded (see {@link ResNetV2.Builder#foldBatchNorms}) using the seeded initial weights of slim's graph, so the
+     * optimized and the verbatim graph compute the same function; call {@link ResNetModel#loadWeights} after the
+     * session's initializers.
+     */
+    public ResNetModel build(Ops tf, Operand<TFloat32> images, DeviceRequest device) {
+        ResNetV2.Builder builder = builder().device(device.toDeviceSpec());
+        if (optimize) {
+            builder.weights(initialWeights()).foldBatchNorms(true);
+        }
+        return builder.build(tf, images);
+    }
+
+    /**
+     * Builds slim's training-mode network on {@code images} placed on {@code device}: {@code is_training=True} (batch
+     * norms on batch statistics, moving-average update ops in {@link ResNetModel#updateOps()}), slim's graph verbatim
+     * whatever {@code optimize} says (folding needs fixed statistics).
+     */
+    public ResNetModel buildTraining(Ops tf, Operand<TFloat32> images, DeviceRequest device) {
+        return builder().isTraining(true).device(device.toDeviceSpec()).build(tf, images);
+    }
+
+    private ResNetV2.Builder builder() {
+        return ResNetV2.builder(depth)
+                .numClasses(numClasses)
+                .isTraining(false)
+                .argScope(ResNetArgScope.resnetArgScope())
+                .outputStride(outputStride)
+                .dataFormat(dataFormat)
+                .computeType(precision.type())
+                .seed(seed);
+    }
+
+    /** The seeded initial values of slim's graph, from a scratch graph built and initialized on the CPU. */
+    private ModelWeights initialWeights() {
+        try (Graph g = new Graph();
+                Session s = new Session(g)) {
+            Ops tf = Ops.create(g);
+            ResNetModel m = builder()
+                    .dataFormat(DataFormat.NHWC)
+                    .computeType(TFloat32.class)
+                    .build(tf, ResNetV2.imagesPlaceholder(tf, 1, height, width));
+            s.initialize();
+            return ModelWeights.read(s, m.variables());
+        }
+    }
+
+    /** A one-line description, e.g. {@code resnet_v2_152 fp32 NHWC, batch 32, 224x224, 1000 classes}. */
+    public String describe() {
+        return depth.scopeName() + " " + precision.label() + " " + dataFormat + ", batch " + batchSize + ", " + height
+                + "x" + width + ", " + (numClasses == 0 ? "no logits" : numClasses + " classes")
+                + (outputStride == null ? "" : ", output stride " + outputStride)
+                + (optimize ? ", batch norms folded" : ", slim's graph verbatim");
+    }
 }

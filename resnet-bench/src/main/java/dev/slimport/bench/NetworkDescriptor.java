@@ -35,86 +35,86 @@ import java.util.Optional;
  * @param writtenBy what wrote the file
  */
 public record NetworkDescriptor(
-    String format, String scope, String blocks, int baseDepth, int numClasses, int imageSize, String writtenBy) {
+        String format, String scope, String blocks, int baseDepth, int numClasses, int imageSize, String writtenBy) {
 
-  /** The format tag of this layout. */
-  public static final String FORMAT = "slimport-network-1";
+    /** The format tag of this layout. */
+    public static final String FORMAT = "slimport-network-1";
 
-  /** The file name suffix after the checkpoint prefix. */
-  public static final String SUFFIX = ".network.json";
+    /** The file name suffix after the checkpoint prefix. */
+    public static final String SUFFIX = ".network.json";
 
-  /**
-   * The validated descriptor.
-   *
-   * @throws IllegalArgumentException naming the field that is missing or out of range
-   */
-  public NetworkDescriptor {
-    if (!FORMAT.equals(format)) {
-      throw new IllegalArgumentException("format: expected '" + FORMAT + "', got " + quoted(format));
+    /**
+     * The validated descriptor.
+     *
+     * @throws IllegalArgumentException naming the field that is missing or out of range
+     */
+    public NetworkDescriptor {
+        if (!FORMAT.equals(format)) {
+            throw new IllegalArgumentException("format: expected '" + FORMAT + "', got " + quoted(format));
+        }
+        LayerContext.checkName("scope", scope);
+        Depth.parse("blocks", blocks);
+        if (baseDepth < 1 || baseDepth > 64) {
+            throw new IllegalArgumentException("base_depth: must be in [1, 64], got " + baseDepth);
+        }
+        if (numClasses < 0) {
+            throw new IllegalArgumentException("num_classes: must be >= 0, got " + numClasses);
+        }
+        if (imageSize < 32 || imageSize > 8192) {
+            throw new IllegalArgumentException("image_size: must be in [32, 8192], got " + imageSize);
+        }
     }
-    LayerContext.checkName("scope", scope);
-    Depth.parse("blocks", blocks);
-    if (baseDepth < 1 || baseDepth > 64) {
-      throw new IllegalArgumentException("base_depth: must be in [1, 64], got " + baseDepth);
+
+    /** A descriptor of {@code depth}'s block table at {@code baseDepth}, written by {@code writtenBy}. */
+    public static NetworkDescriptor of(
+            String scope, Depth depth, int baseDepth, int numClasses, int imageSize, String writtenBy) {
+        return new NetworkDescriptor(FORMAT, scope, depth.scopeName(), baseDepth, numClasses, imageSize, writtenBy);
     }
-    if (numClasses < 0) {
-      throw new IllegalArgumentException("num_classes: must be >= 0, got " + numClasses);
+
+    /** {@code <prefix>.network.json}. */
+    public static Path fileFor(Path prefix) {
+        return Path.of(prefix.toString() + SUFFIX);
     }
-    if (imageSize < 32 || imageSize > 8192) {
-      throw new IllegalArgumentException("image_size: must be in [32, 8192], got " + imageSize);
+
+    /**
+     * The descriptor next to the checkpoint {@code prefix}, if there is one.
+     *
+     * @throws IllegalArgumentException (naming {@code --checkpoint}) when the file exists but is not a valid descriptor
+     * @throws RunFailure when it cannot be read
+     */
+    public static Optional<NetworkDescriptor> readFor(Path prefix) {
+        Path file = fileFor(prefix);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ResultWriter.MAPPER.readValue(file.toFile(), NetworkDescriptor.class));
+        } catch (JsonProcessingException e) {
+            Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
+            String message = cause == e ? e.getOriginalMessage() : cause.getMessage();
+            throw new IllegalArgumentException("--checkpoint: " + file + " is not a valid network descriptor ("
+                    + ResNetBenchCli.firstLine(message) + ")");
+        } catch (IOException e) {
+            throw new RunFailure("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
-  }
 
-  /** A descriptor of {@code depth}'s block table at {@code baseDepth}, written by {@code writtenBy}. */
-  public static NetworkDescriptor of(
-      String scope, Depth depth, int baseDepth, int numClasses, int imageSize, String writtenBy) {
-    return new NetworkDescriptor(FORMAT, scope, depth.scopeName(), baseDepth, numClasses, imageSize, writtenBy);
-  }
-
-  /** {@code <prefix>.network.json}. */
-  public static Path fileFor(Path prefix) {
-    return Path.of(prefix.toString() + SUFFIX);
-  }
-
-  /**
-   * The descriptor next to the checkpoint {@code prefix}, if there is one.
-   *
-   * @throws IllegalArgumentException (naming {@code --checkpoint}) when the file exists but is not a valid descriptor
-   * @throws RunFailure when it cannot be read
-   */
-  public static Optional<NetworkDescriptor> readFor(Path prefix) {
-    Path file = fileFor(prefix);
-    if (!Files.isRegularFile(file)) {
-      return Optional.empty();
+    /** Writes {@code <prefix>.network.json} atomically (a temp file renamed into place). */
+    public void writeFor(Path prefix) throws IOException {
+        ResultWriter.writeAtomically(fileFor(prefix), ResultWriter.json(this));
     }
-    try {
-      return Optional.of(ResultWriter.MAPPER.readValue(file.toFile(), NetworkDescriptor.class));
-    } catch (JsonProcessingException e) {
-      Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
-      String message = cause == e ? e.getOriginalMessage() : cause.getMessage();
-      throw new IllegalArgumentException("--checkpoint: " + file + " is not a valid network descriptor ("
-          + ResNetBenchCli.firstLine(message) + ")");
-    } catch (IOException e) {
-      throw new RunFailure("cannot read " + file + ": " + e.getMessage(), e);
+
+    /** The network to build: {@code blocks}' table at {@code baseDepth} in {@code scope}. */
+    public Network network() {
+        return new Network(describe(), scope, Depth.parse("blocks", blocks).blocks(baseDepth));
     }
-  }
 
-  /** Writes {@code <prefix>.network.json} atomically (a temp file renamed into place). */
-  public void writeFor(Path prefix) throws IOException {
-    ResultWriter.writeAtomically(fileFor(prefix), ResultWriter.json(this));
-  }
+    /** {@code resnet_v2 (resnet_v2_50 blocks, base depth 4)}. */
+    public String describe() {
+        return scope + " (" + blocks + " blocks, base depth " + baseDepth + ")";
+    }
 
-  /** The network to build: {@code blocks}' table at {@code baseDepth} in {@code scope}. */
-  public Network network() {
-    return new Network(describe(), scope, Depth.parse("blocks", blocks).blocks(baseDepth));
-  }
-
-  /** {@code resnet_v2 (resnet_v2_50 blocks, base depth 4)}. */
-  public String describe() {
-    return scope + " (" + blocks + " blocks, base depth " + baseDepth + ")";
-  }
-
-  private static String quoted(String s) {
-    return s == null ? "nothing" : "'" + s + "'";
-  }
+    private static String quoted(String s) {
+        return s == null ? "nothing" : "'" + s + "'";
+    }
 }

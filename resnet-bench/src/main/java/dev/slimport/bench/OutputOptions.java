@@ -13,91 +13,91 @@ import picocli.CommandLine.Option;
 /** Result format and destination, shared by the commands that produce results. */
 public final class OutputOptions {
 
-  /** The result formats. */
-  public enum Format {
-    TEXT,
-    JSON,
-    CSV
-  }
+    /** The result formats. */
+    public enum Format {
+        TEXT,
+        JSON,
+        CSV
+    }
 
-  @Option(
-      names = "--format",
-      defaultValue = "text",
-      description = "text, json or csv (default: ${DEFAULT-VALUE}). JSON and CSV hold the configuration, the"
-          + " environment and every step.")
-  String format;
+    @Option(
+            names = "--format",
+            defaultValue = "text",
+            description = "text, json or csv (default: ${DEFAULT-VALUE}). JSON and CSV hold the configuration, the"
+                    + " environment and every step.")
+    String format;
 
-  @Option(
-      names = {"--output", "-o"},
-      description = "Write the result (in --format) to FILE, atomically; stdout keeps the text report.")
-  Path output;
+    @Option(
+            names = {"--output", "-o"},
+            description = "Write the result (in --format) to FILE, atomically; stdout keeps the text report.")
+    Path output;
 
-  @Option(
-      names = {"--quiet", "-q"},
-      description = "Only the result: no progress line and no per-step lines.")
-  boolean quiet;
+    @Option(
+            names = {"--quiet", "-q"},
+            description = "Only the result: no progress line and no per-step lines.")
+    boolean quiet;
 
-  /** The validated format. */
-  public Format format() {
-    if (format != null) {
-      for (Format f : Format.values()) {
-        if (f.name().equalsIgnoreCase(format.trim())) {
-          return f;
+    /** The validated format. */
+    public Format format() {
+        if (format != null) {
+            for (Format f : Format.values()) {
+                if (f.name().equalsIgnoreCase(format.trim())) {
+                    return f;
+                }
+            }
         }
-      }
+        throw new IllegalArgumentException("--format: unknown format '" + format + "'; allowed: text, json, csv");
     }
-    throw new IllegalArgumentException("--format: unknown format '" + format + "'; allowed: text, json, csv");
-  }
 
-  /** Parses a {@code --format} that takes {@code text} or {@code json}: true for JSON. */
-  static boolean textOrJson(String value) {
-    String v = value == null ? "" : value.trim();
-    if (v.equalsIgnoreCase("json")) {
-      return true;
+    /** Parses a {@code --format} that takes {@code text} or {@code json}: true for JSON. */
+    static boolean textOrJson(String value) {
+        String v = value == null ? "" : value.trim();
+        if (v.equalsIgnoreCase("json")) {
+            return true;
+        }
+        if (v.equalsIgnoreCase("text")) {
+            return false;
+        }
+        throw new IllegalArgumentException("--format: unknown format '" + value + "'; allowed: text, json");
     }
-    if (v.equalsIgnoreCase("text")) {
-      return false;
-    }
-    throw new IllegalArgumentException("--format: unknown format '" + value + "'; allowed: text, json");
-  }
 
-  /** Checks that {@code --output} can be written, before any work; a no-op without it. */
-  public void checkOutputWritable() {
-    checkWritable("--output", output);
-  }
+    /** Checks that {@code --output} can be written, before any work; a no-op without it. */
+    public void checkOutputWritable() {
+        checkWritable("--output", output);
+    }
 
-  /**
-   * Checks that {@code file} can be created or replaced: its folder exists and takes a new file, and it is not a
-   * folder. Nothing is left behind.
-   */
-  static void checkWritable(String option, Path file) {
-    if (file == null) {
-      return;
+    /**
+     * Checks that {@code file} can be created or replaced: its folder exists and takes a new file, and it is not a
+     * folder. Nothing is left behind.
+     */
+    static void checkWritable(String option, Path file) {
+        if (file == null) {
+            return;
+        }
+        Path abs = file.toAbsolutePath();
+        if (Files.isDirectory(abs)) {
+            throw new IllegalArgumentException(option + ": '" + file + "' is a directory; give a file path");
+        }
+        Path dir = abs.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(option + ": the directory of '" + file + "' does not exist");
+        }
+        if (Files.exists(abs) && !Files.isWritable(abs)) {
+            throw new IllegalArgumentException(option + ": '" + file + "' is not writable");
+        }
+        try {
+            Path probe = Files.createTempFile(dir, ".resnet-bench-", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new IllegalArgumentException(
+                    option + ": cannot write in '" + dir + "' (" + e.getClass().getSimpleName() + ")");
+        }
     }
-    Path abs = file.toAbsolutePath();
-    if (Files.isDirectory(abs)) {
-      throw new IllegalArgumentException(option + ": '" + file + "' is a directory; give a file path");
-    }
-    Path dir = abs.getParent();
-    if (dir == null || !Files.isDirectory(dir)) {
-      throw new IllegalArgumentException(option + ": the directory of '" + file + "' does not exist");
-    }
-    if (Files.exists(abs) && !Files.isWritable(abs)) {
-      throw new IllegalArgumentException(option + ": '" + file + "' is not writable");
-    }
-    try {
-      Path probe = Files.createTempFile(dir, ".resnet-bench-", ".tmp");
-      Files.delete(probe);
-    } catch (IOException | SecurityException e) {
-      throw new IllegalArgumentException(
-          option + ": cannot write in '" + dir + "' (" + e.getClass().getSimpleName() + ")");
-    }
-  }
 
-  /** The lower-case extension of {@code file}, or an empty string. */
-  static String extension(Path file) {
-    String name = file.getFileName().toString();
-    int dot = name.lastIndexOf('.');
-    return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
-  }
+    /** The lower-case extension of {@code file}, or an empty string. */
+    static String extension(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
 }

@@ -19,53 +19,53 @@ import picocli.CommandLine.Parameters;
  * mean; several: a bar chart of their mean seconds per batch with the standard deviation.
  */
 @Command(
-    name = "plot",
-    mixinStandardHelpOptions = true,
-    sortOptions = false,
-    description = "Chart forward results (JSON): steps of one run, or several runs side by side.")
+        name = "plot",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = "Chart forward results (JSON): steps of one run, or several runs side by side.")
 public final class PlotCommand extends BenchCommand {
 
-  @Parameters(arity = "1..*", paramLabel = "RESULT.json", description = "Results written by forward --format json.")
-  List<Path> results;
+    @Parameters(arity = "1..*", paramLabel = "RESULT.json", description = "Results written by forward --format json.")
+    List<Path> results;
 
-  @Option(
-      names = {"--output", "-o"},
-      required = true,
-      description = "The chart file: FILE.png or FILE.svg.")
-  Path output;
+    @Option(
+            names = {"--output", "-o"},
+            required = true,
+            description = "The chart file: FILE.png or FILE.svg.")
+    Path output;
 
-  @Override
-  protected int run() throws Exception {
-    Charts.checkPlotFile("--output", output);
-    List<BenchmarkResult> loaded = new ArrayList<>();
-    List<String> labels = new ArrayList<>();
-    for (Path p : results) {
-      if (!Files.isReadable(p)) {
-        throw new IllegalArgumentException("RESULT.json: cannot read '" + p + "'");
-      }
-      BenchmarkResult r;
-      try {
-        r = ResultWriter.readResult(p);
-      } catch (JsonProcessingException e) {
-        throw new IllegalArgumentException("RESULT.json: '" + p + "' is not a forward --format json result ("
-            + ResNetBenchCli.firstLine(e.getOriginalMessage()) + ")");
-      } catch (IOException e) {
-        throw new RunFailure("cannot read '" + p + "': " + e.getMessage(), e);
-      }
-      if (r.config() == null || r.timings() == null) {
-        throw new IllegalArgumentException("RESULT.json: '" + p + "' is not a forward --format json result");
-      }
-      loaded.add(r);
-      String label = Charts.title(r);
-      labels.add(labels.contains(label) ? label + " (" + p.getFileName() + ")" : label);
+    @Override
+    protected int run() throws Exception {
+        Charts.checkPlotFile("--output", output);
+        List<BenchmarkResult> loaded = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        for (Path p : results) {
+            if (!Files.isReadable(p)) {
+                throw new IllegalArgumentException("RESULT.json: cannot read '" + p + "'");
+            }
+            BenchmarkResult r;
+            try {
+                r = ResultWriter.readResult(p);
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("RESULT.json: '" + p + "' is not a forward --format json result ("
+                        + ResNetBenchCli.firstLine(e.getOriginalMessage()) + ")");
+            } catch (IOException e) {
+                throw new RunFailure("cannot read '" + p + "': " + e.getMessage(), e);
+            }
+            if (r.config() == null || r.timings() == null) {
+                throw new IllegalArgumentException("RESULT.json: '" + p + "' is not a forward --format json result");
+            }
+            loaded.add(r);
+            String label = Charts.title(r);
+            labels.add(labels.contains(label) ? label + " (" + p.getFileName() + ")" : label);
+        }
+        if (loaded.size() == 1) {
+            Charts.save(Charts.stepChart(loaded.get(0)), output);
+        } else {
+            Charts.save(Charts.comparisonChart(loaded, labels), output);
+        }
+        err().println("chart written to " + output);
+        err().flush();
+        return 0;
     }
-    if (loaded.size() == 1) {
-      Charts.save(Charts.stepChart(loaded.get(0)), output);
-    } else {
-      Charts.save(Charts.comparisonChart(loaded, labels), output);
-    }
-    err().println("chart written to " + output);
-    err().flush();
-    return 0;
-  }
 }

@@ -12,43 +12,42 @@ import org.tensorflow.types.family.TFloating;
 
 /** The compute precision of a run: the network's activations and kernels; variables and logits stay float32. */
 public enum Precision {
-  FP32(TFloat32.class, 4),
-  BF16(TBfloat16.class, 2),
-  FP16(TFloat16.class, 2);
+    FP32(TFloat32.class, 4),
+    BF16(TBfloat16.class, 2),
+    FP16(TFloat16.class, 2);
 
-  private final Class<? extends TFloating> type;
-  private final int bytes;
+    private final Class<? extends TFloating> type;
+    private final int bytes;
 
-  Precision(Class<? extends TFloating> type, int bytes) {
-    this.type = type;
-    this.bytes = bytes;
-  }
-
-  /** The TF type, for {@code ResNetV2.Builder#computeType}. */
-  public Class<? extends TFloating> type() {
-    return type;
-  }
-
-  /** Bytes per element. */
-  public int bytes() {
-    return bytes;
-  }
-
-  /** The lower-case name used on the command line: fp32, bf16, fp16. */
-  public String label() {
-    return name().toLowerCase(Locale.ROOT);
-  }
-
-  /** Parses fp32, bf16 or fp16 (case-insensitive), naming {@code argument} and the allowed values on error. */
-  public static Precision parse(String argument, String value) {
-    if (value != null) {
-      for (Precision p : values()) {
-        if (p.label().equalsIgnoreCase(value.trim())) {
-          return p;
-        }
-      }
+    Precision(Class<? extends TFloating> type, int bytes) {
+        this.type = type;
+        this.bytes = bytes;
     }
-    throw new IllegalArgumentException(
-        argument + ": unknown precision '" + value + "'; allowed: fp32, bf16, fp16");
-  }
+
+    /** The TF type, for {@code ResNetV2.Builder#computeType}. */
+    public Class<? extends TFloating> type() {
+        return type;
+    }
+
+    /** Bytes per element. */
+    public int bytes() {
+        return bytes;
+    }
+
+    /** The lower-case name used on the command line: fp32, bf16, fp16. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses fp32, bf16 or fp16 (case-insensitive), naming {@code argument} and the allowed values on error. */
+    public static Precision parse(String argument, String value) {
+        if (value != null) {
+            for (Precision p : values()) {
+                if (p.label().equalsIgnoreCase(value.trim())) {
+                    return p;
+                }
+            }
+        }
+        throw new IllegalArgumentException(argument + ": unknown precision '" + value + "'; allowed: fp32, bf16, fp16");
+    }
 }

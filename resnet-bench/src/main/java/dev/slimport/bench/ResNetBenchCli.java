@@ -28,199 +28,200 @@ import picocli.CommandLine.Spec;
  * subcommands} below, and get the same exit-code handling through {@link #commandLine()}.
  */
 @Command(
-    name = "resnet-bench",
-    mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class,
-    sortOptions = false,
-    usageHelpAutoWidth = true,
-    description = {
-      "Benchmarks TF-slim's ResNet v2 (resnet_v2_50/101/152/200) on TensorFlow Java.",
-      "Without a command, runs 'forward' with the given options (the seed notebook's defaults:"
-          + " resnet_v2_152, batch 32, 224x224, 10 warm-up + 100 timed steps)."
-    },
-    subcommands = {
-      ForwardCommand.class,
-      DescribeCommand.class,
-      InfoCommand.class,
-      CeilingCommand.class,
-      PlotCommand.class,
-      ExportCommand.class,
-      VerifyCommand.class,
-      TrainDemoCommand.class,
-      CommandLine.HelpCommand.class,
-    })
+        name = "resnet-bench",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Benchmarks TF-slim's ResNet v2 (resnet_v2_50/101/152/200) on TensorFlow Java.",
+            "Without a command, runs 'forward' with the given options (the seed notebook's defaults:"
+                    + " resnet_v2_152, batch 32, 224x224, 10 warm-up + 100 timed steps)."
+        },
+        subcommands = {
+            ForwardCommand.class,
+            DescribeCommand.class,
+            InfoCommand.class,
+            CeilingCommand.class,
+            PlotCommand.class,
+            ExportCommand.class,
+            VerifyCommand.class,
+            TrainDemoCommand.class,
+            CommandLine.HelpCommand.class,
+        })
 public final class ResNetBenchCli implements Callable<Integer> {
 
-  /** The name of the default subcommand. */
-  public static final String DEFAULT_COMMAND = "forward";
+    /** The name of the default subcommand. */
+    public static final String DEFAULT_COMMAND = "forward";
 
-  @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-  @Option(
-      names = "--verbose",
-      scope = ScopeType.INHERIT,
-      description = "Show stack traces on errors.")
-  boolean verbose;
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces on errors.")
+    boolean verbose;
 
-  /** {@code resnet-bench} alone: {@code forward} with its defaults. */
-  @Override
-  public Integer call() {
-    return spec.subcommands().get(DEFAULT_COMMAND).execute(verbose ? new String[] {"--verbose"} : new String[0]);
-  }
-
-  /**
-   * The command line with this tool's exit-code handling and default command: its {@code execute(args)} runs
-   * {@code forward} when the arguments start with an option that is not one of the top command's.
-   */
-  public static CommandLine commandLine() {
-    CommandLine cl =
-        new CommandLine(new ResNetBenchCli()) {
-          @Override
-          public int execute(String... args) {
-            return super.execute(withDefaultCommand(getSubcommands().keySet(), args));
-          }
-        };
-    addSparkInfer(cl);
-    cl.setCaseInsensitiveEnumValuesAllowed(true);
-    cl.setOverwrittenOptionsAllowed(true);
-    cl.setParameterExceptionHandler(
-        (ex, args) -> {
-          CommandLine c = ex.getCommandLine();
-          PrintWriter err = c.getErr();
-          String message = firstLine(ex.getMessage());
-          if (c.getCommand() instanceof ResNetBenchCli && ex instanceof CommandLine.UnmatchedArgumentException u
-              && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
-            message = "unknown command '" + u.getUnmatched().get(0) + "'; allowed: "
-                + String.join(", ", c.getSubcommands().keySet());
-          }
-          err.println(c.getCommandSpec().qualifiedName() + ": " + message + " (see --help)");
-          if (isVerbose(c)) {
-            ex.printStackTrace(err);
-          }
-          err.flush();
-          return CommandLine.ExitCode.USAGE;
-        });
-    cl.setExecutionExceptionHandler((ex, c, parseResult) -> report(c, ex, isVerbose(c)));
-    return cl;
-  }
-
-  /** The class of {@code spark-infer}, in the spark-inference module; on the class path in the Spark build. */
-  static final String SPARK_INFER_CLASS = "dev.slimport.spark.SparkInferCommand";
-
-  /**
-   * Registers {@code spark-infer} when the Spark build is on the class path ({@code -Pspark}); otherwise a command of
-   * that name that explains how to get it (exit 2). Spark stays out of the default CLI distribution.
-   */
-  static void addSparkInfer(CommandLine cl) {
-    Object command;
-    try {
-      command = Class.forName(SPARK_INFER_CLASS).getConstructor().newInstance();
-    } catch (ReflectiveOperationException | LinkageError e) {
-      cl.addSubcommand("spark-infer", new SparkMissingCommand());
-      return;
-    }
-    CommandLine sub = new CommandLine(command);
-    CommandLine.Model.OptionSpec own = sub.getCommandSpec().findOption("--verbose");
-    if (own != null) {
-      sub.getCommandSpec().remove(own);
-    }
-    cl.addSubcommand("spark-infer", sub);
-  }
-
-  /** {@code spark-infer} in a build without Spark. */
-  @Command(
-      name = "spark-infer",
-      description = "Batch inference with an exported SavedModel on Apache Spark (needs the Spark build: -Pspark).")
-  static final class SparkMissingCommand implements Callable<Integer> {
-    @CommandLine.Unmatched List<String> ignored;
-
-    @Spec CommandSpec spec;
-
+    /** {@code resnet-bench} alone: {@code forward} with its defaults. */
     @Override
     public Integer call() {
-      PrintWriter err = spec.commandLine().getErr();
-      err.println("resnet-bench spark-infer: this build has no Spark; build the CLI with"
-          + " './mvnw -B -q -Pspark -pl resnet-bench -am package -DskipTests' (see docs/spark.md)");
-      err.flush();
-      return CommandLine.ExitCode.USAGE;
+        return spec.subcommands().get(DEFAULT_COMMAND).execute(verbose ? new String[] {"--verbose"} : new String[0]);
     }
-  }
 
-  /** {@code args} with {@link #DEFAULT_COMMAND} inserted before the first option the top command does not take. */
-  static String[] withDefaultCommand(Set<String> commands, String... args) {
-    List<String> out = new ArrayList<>(List.of(args));
-    for (int i = 0; i < out.size(); i++) {
-      String a = out.get(i);
-      if (TOP_OPTIONS.contains(a)) {
-        continue;
-      }
-      if (a.startsWith("-") && !commands.contains(a)) {
-        out.add(i, DEFAULT_COMMAND);
-      }
-      break;
+    /**
+     * The command line with this tool's exit-code handling and default command: its {@code execute(args)} runs
+     * {@code forward} when the arguments start with an option that is not one of the top command's.
+     */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new ResNetBenchCli()) {
+            @Override
+            public int execute(String... args) {
+                return super.execute(withDefaultCommand(getSubcommands().keySet(), args));
+            }
+        };
+        addSparkInfer(cl);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setOverwrittenOptionsAllowed(true);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            PrintWriter err = c.getErr();
+            String message = firstLine(ex.getMessage());
+            if (c.getCommand() instanceof ResNetBenchCli
+                    && ex instanceof CommandLine.UnmatchedArgumentException u
+                    && !u.getUnmatched().isEmpty()
+                    && !u.getUnmatched().get(0).startsWith("-")) {
+                message = "unknown command '" + u.getUnmatched().get(0) + "'; allowed: "
+                        + String.join(", ", c.getSubcommands().keySet());
+            }
+            err.println(c.getCommandSpec().qualifiedName() + ": " + message + " (see --help)");
+            if (isVerbose(c)) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return CommandLine.ExitCode.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parseResult) -> report(c, ex, isVerbose(c)));
+        return cl;
     }
-    return out.toArray(String[]::new);
-  }
 
-  private static final Set<String> TOP_OPTIONS = Set.of("--verbose", "-h", "--help", "-V", "--version");
+    /** The class of {@code spark-infer}, in the spark-inference module; on the class path in the Spark build. */
+    static final String SPARK_INFER_CLASS = "dev.slimport.spark.SparkInferCommand";
 
-  /** Runs the tool; the only {@code System.exit}. */
-  public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
-  }
+    /**
+     * Registers {@code spark-infer} when the Spark build is on the class path ({@code -Pspark}); otherwise a command of
+     * that name that explains how to get it (exit 2). Spark stays out of the default CLI distribution.
+     */
+    static void addSparkInfer(CommandLine cl) {
+        Object command;
+        try {
+            command = Class.forName(SPARK_INFER_CLASS).getConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            cl.addSubcommand("spark-infer", new SparkMissingCommand());
+            return;
+        }
+        CommandLine sub = new CommandLine(command);
+        CommandLine.Model.OptionSpec own = sub.getCommandSpec().findOption("--verbose");
+        if (own != null) {
+            sub.getCommandSpec().remove(own);
+        }
+        cl.addSubcommand("spark-infer", sub);
+    }
 
-  /**
-   * Prints {@code e} as one line on the command's stderr and returns its exit code: 2 for usage errors ({@link
-   * UsageException}, picocli's parameter errors, an {@link IllegalArgumentException} not raised by TensorFlow), 1
-   * otherwise.
-   */
-  static int report(CommandLine cmd, Throwable e, boolean verbose) {
-    boolean usage = isUsage(e);
-    PrintWriter err = cmd.getErr();
-    String name = cmd.getCommandSpec().qualifiedName();
-    err.println(name + ": " + (usage ? "" : "error: ") + describe(e));
-    if (verbose) {
-      e.printStackTrace(err);
-    }
-    err.flush();
-    return usage ? CommandLine.ExitCode.USAGE : CommandLine.ExitCode.SOFTWARE;
-  }
+    /** {@code spark-infer} in a build without Spark. */
+    @Command(
+            name = "spark-infer",
+            description =
+                    "Batch inference with an exported SavedModel on Apache Spark (needs the Spark build: -Pspark).")
+    static final class SparkMissingCommand implements Callable<Integer> {
+        @CommandLine.Unmatched
+        List<String> ignored;
 
-  private static boolean isUsage(Throwable e) {
-    if (e instanceof UsageException || e instanceof CommandLine.ParameterException) {
-      return true;
-    }
-    return e instanceof IllegalArgumentException && !e.getClass().getName().startsWith("org.tensorflow.");
-  }
+        @Spec
+        CommandSpec spec;
 
-  private static String describe(Throwable e) {
-    if (e instanceof TFResourceExhaustedException) {
-      return "TensorFlow ran out of memory (" + firstLine(e.getMessage()) + "); use a smaller --batch-size";
+        @Override
+        public Integer call() {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("resnet-bench spark-infer: this build has no Spark; build the CLI with"
+                    + " './mvnw -B -q -Pspark -pl resnet-bench -am package -DskipTests' (see docs/spark.md)");
+            err.flush();
+            return CommandLine.ExitCode.USAGE;
+        }
     }
-    if (e instanceof OutOfMemoryError) {
-      return "out of memory (" + firstLine(e.getMessage()) + "); use a smaller --batch-size";
-    }
-    String message = e.getMessage();
-    if (message == null || message.isBlank()) {
-      return e.getClass().getSimpleName();
-    }
-    return firstLine(message);
-  }
 
-  static String firstLine(String s) {
-    if (s == null) {
-      return "";
+    /** {@code args} with {@link #DEFAULT_COMMAND} inserted before the first option the top command does not take. */
+    static String[] withDefaultCommand(Set<String> commands, String... args) {
+        List<String> out = new ArrayList<>(List.of(args));
+        for (int i = 0; i < out.size(); i++) {
+            String a = out.get(i);
+            if (TOP_OPTIONS.contains(a)) {
+                continue;
+            }
+            if (a.startsWith("-") && !commands.contains(a)) {
+                out.add(i, DEFAULT_COMMAND);
+            }
+            break;
+        }
+        return out.toArray(String[]::new);
     }
-    int nl = s.indexOf('\n');
-    return (nl < 0 ? s : s.substring(0, nl)).trim();
-  }
 
-  private static boolean isVerbose(CommandLine c) {
-    for (CommandLine p = c; p != null; p = p.getParent()) {
-      if (p.getCommand() instanceof ResNetBenchCli top) {
-        return top.verbose;
-      }
+    private static final Set<String> TOP_OPTIONS = Set.of("--verbose", "-h", "--help", "-V", "--version");
+
+    /** Runs the tool; the only {@code System.exit}. */
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
     }
-    return false;
-  }
+
+    /**
+     * Prints {@code e} as one line on the command's stderr and returns its exit code: 2 for usage errors ({@link
+     * UsageException}, picocli's parameter errors, an {@link IllegalArgumentException} not raised by TensorFlow), 1
+     * otherwise.
+     */
+    static int report(CommandLine cmd, Throwable e, boolean verbose) {
+        boolean usage = isUsage(e);
+        PrintWriter err = cmd.getErr();
+        String name = cmd.getCommandSpec().qualifiedName();
+        err.println(name + ": " + (usage ? "" : "error: ") + describe(e));
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return usage ? CommandLine.ExitCode.USAGE : CommandLine.ExitCode.SOFTWARE;
+    }
+
+    private static boolean isUsage(Throwable e) {
+        if (e instanceof UsageException || e instanceof CommandLine.ParameterException) {
+            return true;
+        }
+        return e instanceof IllegalArgumentException && !e.getClass().getName().startsWith("org.tensorflow.");
+    }
+
+    private static String describe(Throwable e) {
+        if (e instanceof TFResourceExhaustedException) {
+            return "TensorFlow ran out of memory (" + firstLine(e.getMessage()) + "); use a smaller --batch-size";
+        }
+        if (e instanceof OutOfMemoryError) {
+            return "out of memory (" + firstLine(e.getMessage()) + "); use a smaller --batch-size";
+        }
+        String message = e.getMessage();
+        if (message == null || message.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        return firstLine(message);
+    }
+
+    static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).trim();
+    }
+
+    private static boolean isVerbose(CommandLine c) {
+        for (CommandLine p = c; p != null; p = p.getParent()) {
+            if (p.getCommand() instanceof ResNetBenchCli top) {
+                return top.verbose;
+            }
+        }
+        return false;
+    }
 }

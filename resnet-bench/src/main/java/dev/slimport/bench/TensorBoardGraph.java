@@ -25,50 +25,53 @@ import org.tensorflow.types.TString;
  * DIR}, Graphs tab.
  */
 public final class TensorBoardGraph {
-  private TensorBoardGraph() {}
+    private TensorBoardGraph() {}
 
-  /** The start of the event file name suffix; a per-call counter keeps files written in the same second apart. */
-  static final String SUFFIX = ".slimport";
+    /** The start of the event file name suffix; a per-call counter keeps files written in the same second apart. */
+    static final String SUFFIX = ".slimport";
 
-  private static final java.util.concurrent.atomic.AtomicLong COUNTER = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicLong COUNTER = new java.util.concurrent.atomic.AtomicLong();
 
-  /**
-   * Writes {@code graph}'s GraphDef at step 0 into a new event file in {@code dir} (created if missing).
-   *
-   * @return the event file written
-   */
-  public static Path write(Graph graph, Path dir) throws IOException {
-    Files.createDirectories(dir);
-    Set<Path> before = eventFiles(dir);
-    byte[] graphDef = graph.toGraphDef().toByteArray();
-    try (Graph g = new Graph()) {
-      Ops tf = Ops.create(g);
-      SummaryWriter writer = tf.summary.summaryWriter();
-      Placeholder<TString> bytes = tf.placeholder(TString.class);
-      var create =
-          tf.summary.createSummaryFileWriter(writer, tf.constant(dir.toAbsolutePath().toString()), tf.constant(10),
-              tf.constant(1000), tf.constant(SUFFIX + "." + ProcessHandle.current().pid() + "." + COUNTER.incrementAndGet()));
-      var write = tf.summary.writeGraphSummary(writer, tf.constant(0L), bytes);
-      var close = tf.summary.closeSummaryWriter(writer);
-      try (Session s = new Session(g);
-          TString value = TString.tensorOfBytes(NdArrays.scalarOfObject(graphDef))) {
-        s.runner().addTarget(create).run().close();
-        s.runner().feed(bytes, value).addTarget(write).run().close();
-        s.runner().addTarget(close).run().close();
-      }
+    /**
+     * Writes {@code graph}'s GraphDef at step 0 into a new event file in {@code dir} (created if missing).
+     *
+     * @return the event file written
+     */
+    public static Path write(Graph graph, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Set<Path> before = eventFiles(dir);
+        byte[] graphDef = graph.toGraphDef().toByteArray();
+        try (Graph g = new Graph()) {
+            Ops tf = Ops.create(g);
+            SummaryWriter writer = tf.summary.summaryWriter();
+            Placeholder<TString> bytes = tf.placeholder(TString.class);
+            var create = tf.summary.createSummaryFileWriter(
+                    writer,
+                    tf.constant(dir.toAbsolutePath().toString()),
+                    tf.constant(10),
+                    tf.constant(1000),
+                    tf.constant(SUFFIX + "." + ProcessHandle.current().pid() + "." + COUNTER.incrementAndGet()));
+            var write = tf.summary.writeGraphSummary(writer, tf.constant(0L), bytes);
+            var close = tf.summary.closeSummaryWriter(writer);
+            try (Session s = new Session(g);
+                    TString value = TString.tensorOfBytes(NdArrays.scalarOfObject(graphDef))) {
+                s.runner().addTarget(create).run().close();
+                s.runner().feed(bytes, value).addTarget(write).run().close();
+                s.runner().addTarget(close).run().close();
+            }
+        }
+        Set<Path> after = eventFiles(dir);
+        after.removeAll(before);
+        if (after.size() != 1) {
+            throw new IOException("TensorBoard: expected one new event file in " + dir + ", found " + after.size());
+        }
+        return after.iterator().next();
     }
-    Set<Path> after = eventFiles(dir);
-    after.removeAll(before);
-    if (after.size() != 1) {
-      throw new IOException("TensorBoard: expected one new event file in " + dir + ", found " + after.size());
-    }
-    return after.iterator().next();
-  }
 
-  private static Set<Path> eventFiles(Path dir) throws IOException {
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents."))
-          .collect(Collectors.toSet());
+    private static Set<Path> eventFiles(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents."))
+                    .collect(Collectors.toSet());
+        }
     }
-  }
 }

@@ -20,59 +20,59 @@ import java.util.function.IntConsumer;
  * on another thread can report the steps done so far ({@link #warmupSeconds()}, {@link #stepSeconds()}).
  */
 final class TimedSteps {
-  private final double[] warmup;
-  private final double[] steps;
-  private final List<String> stepLines = Collections.synchronizedList(new ArrayList<>());
-  private volatile int warmupDone;
-  private volatile int stepsDone;
+    private final double[] warmup;
+    private final double[] steps;
+    private final List<String> stepLines = Collections.synchronizedList(new ArrayList<>());
+    private volatile int warmupDone;
+    private volatile int stepsDone;
 
-  TimedSteps(int warmupSteps, int timedSteps) {
-    this.warmup = new double[warmupSteps];
-    this.steps = new double[timedSteps];
-  }
-
-  /**
-   * Runs the loop. {@code afterStep} runs after every warm-up step (with -1) and every timed step (with its index),
-   * untimed and before the step counts as done.
-   */
-  void run(DoubleSupplier step, IntConsumer afterStep, Progress progress, PrintWriter report, boolean quiet) {
-    for (int i = 0; i < warmup.length; i++) {
-      progress.phase(String.format(Locale.ROOT, "warm-up step %d/%d", i + 1, warmup.length));
-      warmup[i] = step.getAsDouble();
-      afterStep.accept(-1);
-      warmupDone = i + 1;
+    TimedSteps(int warmupSteps, int timedSteps) {
+        this.warmup = new double[warmupSteps];
+        this.steps = new double[timedSteps];
     }
-    progress.clear();
-    for (int i = 0; i < steps.length; i++) {
-      double d = step.getAsDouble();
-      steps[i] = d;
-      afterStep.accept(i);
-      stepsDone = i + 1;
-      if (SeedFormat.printsStep(i)) {
-        String line = SeedFormat.stepLine(LocalDateTime.now(), i, d);
-        stepLines.add(line);
-        if (!quiet) {
-          report.println(line);
-          report.flush();
+
+    /**
+     * Runs the loop. {@code afterStep} runs after every warm-up step (with -1) and every timed step (with its index),
+     * untimed and before the step counts as done.
+     */
+    void run(DoubleSupplier step, IntConsumer afterStep, Progress progress, PrintWriter report, boolean quiet) {
+        for (int i = 0; i < warmup.length; i++) {
+            progress.phase(String.format(Locale.ROOT, "warm-up step %d/%d", i + 1, warmup.length));
+            warmup[i] = step.getAsDouble();
+            afterStep.accept(-1);
+            warmupDone = i + 1;
         }
-      }
+        progress.clear();
+        for (int i = 0; i < steps.length; i++) {
+            double d = step.getAsDouble();
+            steps[i] = d;
+            afterStep.accept(i);
+            stepsDone = i + 1;
+            if (SeedFormat.printsStep(i)) {
+                String line = SeedFormat.stepLine(LocalDateTime.now(), i, d);
+                stepLines.add(line);
+                if (!quiet) {
+                    report.println(line);
+                    report.flush();
+                }
+            }
+        }
     }
-  }
 
-  /** The warm-up steps done, seconds. */
-  double[] warmupSeconds() {
-    return Arrays.copyOf(warmup, warmupDone);
-  }
-
-  /** The timed steps done, seconds. */
-  double[] stepSeconds() {
-    return Arrays.copyOf(steps, stepsDone);
-  }
-
-  /** The seed's lines printed so far. */
-  List<String> stepLines() {
-    synchronized (stepLines) {
-      return List.copyOf(stepLines);
+    /** The warm-up steps done, seconds. */
+    double[] warmupSeconds() {
+        return Arrays.copyOf(warmup, warmupDone);
     }
-  }
+
+    /** The timed steps done, seconds. */
+    double[] stepSeconds() {
+        return Arrays.copyOf(steps, stepsDone);
+    }
+
+    /** The seed's lines printed so far. */
+    List<String> stepLines() {
+        synchronized (stepLines) {
+            return List.copyOf(stepLines);
+        }
+    }
 }

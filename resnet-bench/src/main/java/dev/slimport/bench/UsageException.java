@@ -9,10 +9,10 @@ package dev.slimport.bench;
  * reported like any usage error, exit code 2.
  */
 public final class UsageException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** A usage error naming the option and what is allowed. */
-  public UsageException(String message) {
-    super(message);
-  }
+    /** A usage error naming the option and what is allowed. */
+    public UsageException(String message) {
+        super(message);
+    }
 }

@@ -9,18 +9,18 @@ import picocli.CommandLine.IVersionProvider;
 
 /** {@code --version}: this tool's version (jar manifest) and the TensorFlow runtime's. */
 public final class VersionProvider implements IVersionProvider {
-  @Override
-  public String[] getVersion() {
-    return new String[] {
-      "resnet-bench " + toolVersion(),
-      "TensorFlow " + TensorFlow.version() + " (TensorFlow Java " + EnvironmentInfo.tensorflowJavaVersion() + ")",
-      "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"
-    };
-  }
+    @Override
+    public String[] getVersion() {
+        return new String[] {
+            "resnet-bench " + toolVersion(),
+            "TensorFlow " + TensorFlow.version() + " (TensorFlow Java " + EnvironmentInfo.tensorflowJavaVersion() + ")",
+            "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"
+        };
+    }
 
-  /** The Implementation-Version of this tool's jar, or {@code dev} when run from classes. */
-  static String toolVersion() {
-    String v = ResNetBenchCli.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
-  }
+    /** The Implementation-Version of this tool's jar, or {@code dev} when run from classes. */
+    static String toolVersion() {
+        String v = ResNetBenchCli.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
 }

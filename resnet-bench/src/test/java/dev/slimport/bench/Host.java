@@ -18,55 +18,57 @@ import java.util.regex.Pattern;
  * show the GPU branches on a machine without one.
  */
 public final class Host {
-  private Host() {}
+    private Host() {}
 
-  /** The devices a session with the default config sees here. */
-  public static final List<Devices.Device> DEVICES = Devices.list(SessionConfigs.defaults().toConfigProto());
+    /** The devices a session with the default config sees here. */
+    public static final List<Devices.Device> DEVICES =
+            Devices.list(SessionConfigs.defaults().toConfigProto());
 
-  private static final Pattern NATIVE_JAR = Pattern.compile("tensorflow-core-native-[\\d.]+-(.+)\\.jar");
+    private static final Pattern NATIVE_JAR = Pattern.compile("tensorflow-core-native-[\\d.]+-(.+)\\.jar");
 
-  /** The number of GPUs TensorFlow sees here. */
-  public static int gpus() {
-    return Devices.gpuCount(DEVICES);
-  }
-
-  /**
-   * The classifier of the {@code tensorflow-core-native} jar on the class path, read from its file name (not through
-   * {@code NativeBuild}).
-   */
-  public static String nativeJarClassifier() {
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      Matcher m = NATIVE_JAR.matcher(Path.of(entry).getFileName().toString());
-      if (m.matches()) {
-        return m.group(1);
-      }
+    /** The number of GPUs TensorFlow sees here. */
+    public static int gpus() {
+        return Devices.gpuCount(DEVICES);
     }
-    throw new AssertionError("no tensorflow-core-native-*-<classifier>.jar on the class path");
-  }
 
-  /** Whether the class path holds the CUDA build. */
-  public static boolean gpuBuild() {
-    return nativeJarClassifier().endsWith("-gpu");
-  }
-
-  /**
-   * Why {@code --device gpu:N} cannot run here, as the CLI must say it: the GPUs seen, else the build in use. Only
-   * for an N that does not exist here.
-   */
-  public static String missingGpuReason(int index) {
-    if (gpus() > 0) {
-      return "TensorFlow sees " + gpus() + " GPU(s), so gpu:" + index + " does not exist";
+    /**
+     * The classifier of the {@code tensorflow-core-native} jar on the class path, read from its file name (not through
+     * {@code NativeBuild}).
+     */
+    public static String nativeJarClassifier() {
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Matcher m = NATIVE_JAR.matcher(Path.of(entry).getFileName().toString());
+            if (m.matches()) {
+                return m.group(1);
+            }
+        }
+        throw new AssertionError("no tensorflow-core-native-*-<classifier>.jar on the class path");
     }
-    return gpuBuild() ? "TensorFlow sees no GPU (GPU build " + nativeJarClassifier()
-        : "the TensorFlow native library in use is the CPU build (" + nativeJarClassifier() + ")";
-  }
 
-  /** A fake CPU device. */
-  public static final Devices.Device CPU0 =
-      new Devices.Device("/job:localhost/replica:0/task:0/device:CPU:0", "CPU", 0);
+    /** Whether the class path holds the CUDA build. */
+    public static boolean gpuBuild() {
+        return nativeJarClassifier().endsWith("-gpu");
+    }
 
-  /** A fake GPU with 1 GiB. */
-  public static Devices.Device fakeGpu(int index) {
-    return new Devices.Device("/job:localhost/replica:0/task:0/device:GPU:" + index, "GPU", 1L << 30);
-  }
+    /**
+     * Why {@code --device gpu:N} cannot run here, as the CLI must say it: the GPUs seen, else the build in use. Only
+     * for an N that does not exist here.
+     */
+    public static String missingGpuReason(int index) {
+        if (gpus() > 0) {
+            return "TensorFlow sees " + gpus() + " GPU(s), so gpu:" + index + " does not exist";
+        }
+        return gpuBuild()
+                ? "TensorFlow sees no GPU (GPU build " + nativeJarClassifier()
+                : "the TensorFlow native library in use is the CPU build (" + nativeJarClassifier() + ")";
+    }
+
+    /** A fake CPU device. */
+    public static final Devices.Device CPU0 =
+            new Devices.Device("/job:localhost/replica:0/task:0/device:CPU:0", "CPU", 0);
+
+    /** A fake GPU with 1 GiB. */
+    public static Devices.Device fakeGpu(int index) {
+        return new Devices.Device("/job:localhost/replica:0/task:0/device:GPU:" + index, "GPU", 1L << 30);
+    }
 }

@@ -16,9 +16,9 @@ import org.tensorflow.proto.DataType;
  */
 public record CheckpointEntry(String name, DataType dtype, Shape shape) {
 
-  /** {@code resnet_v2_50/logits/biases float32 [1001]}. */
-  @Override
-  public String toString() {
-    return name + " " + Dtypes.name(dtype) + " " + Dtypes.shape(shape);
-  }
+    /** {@code resnet_v2_50/logits/biases float32 [1001]}. */
+    @Override
+    public String toString() {
+        return name + " " + Dtypes.name(dtype) + " " + Dtypes.shape(shape);
+    }
 }

@@ -48,135 +48,136 @@ import org.tensorflow.types.TFloat32;
  * reader: close it (try-with-resources). Not thread-safe beyond its synchronized methods.
  */
 public final class CheckpointReader implements AutoCloseable {
-  private final Path prefix;
-  private final Map<String, CheckpointEntry> entries;
-  private TF_CheckpointReader handle;
+    private final Path prefix;
+    private final Map<String, CheckpointEntry> entries;
+    private TF_CheckpointReader handle;
 
-  private CheckpointReader(Path prefix, TF_CheckpointReader handle, Map<String, CheckpointEntry> entries) {
-    this.prefix = prefix;
-    this.handle = handle;
-    this.entries = entries;
-  }
+    private CheckpointReader(Path prefix, TF_CheckpointReader handle, Map<String, CheckpointEntry> entries) {
+        this.prefix = prefix;
+        this.handle = handle;
+        this.entries = entries;
+    }
 
-  /**
-   * Opens the checkpoint at {@code prefix}.
-   *
-   * @throws IllegalArgumentException if no checkpoint exists at {@code prefix} (checked before any native call)
-   * @throws SavedModelException if the files exist but cannot be read as a checkpoint
-   */
-  public static CheckpointReader open(Path prefix) {
-    Path p = Checkpoints.checkPrefix("checkpoint", prefix);
-    TF_CheckpointReader reader;
-    try (PointerScope scope = new PointerScope()) {
-      TF_Status status = TF_Status.newStatus();
-      reader = TF_NewCheckpointReader(p.toString(), status);
-      try {
-        status.throwExceptionIfNotOK();
-      } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
-        throw new SavedModelException("checkpoint " + p + " cannot be read: " + e.getMessage(), e);
-      }
-    }
-    try {
-      return new CheckpointReader(p, reader, Collections.unmodifiableMap(list(reader, p)));
-    } catch (RuntimeException e) {
-      TF_DeleteCheckpointReader(reader);
-      throw e;
-    }
-  }
-
-  private static Map<String, CheckpointEntry> list(TF_CheckpointReader reader, Path prefix) {
-    List<String> names = new ArrayList<>();
-    int n = TF_CheckpointReaderSize(reader);
-    for (int i = 0; i < n; i++) {
-      BytePointer name = TF_CheckpointReaderGetVariable(reader, i);
-      names.add(name.getString());
-    }
-    Collections.sort(names);
-    Map<String, CheckpointEntry> out = new LinkedHashMap<>();
-    try (PointerScope scope = new PointerScope()) {
-      TF_Status status = TF_Status.newStatus();
-      for (String name : names) {
-        int rank = TF_CheckpointReaderGetVariableNumDims(reader, name);
-        long[] dims = new long[rank];
-        TF_CheckpointReaderGetVariableShape(reader, name, dims, rank, status);
+    /**
+     * Opens the checkpoint at {@code prefix}.
+     *
+     * @throws IllegalArgumentException if no checkpoint exists at {@code prefix} (checked before any native call)
+     * @throws SavedModelException if the files exist but cannot be read as a checkpoint
+     */
+    public static CheckpointReader open(Path prefix) {
+        Path p = Checkpoints.checkPrefix("checkpoint", prefix);
+        TF_CheckpointReader reader;
+        try (PointerScope scope = new PointerScope()) {
+            TF_Status status = TF_Status.newStatus();
+            reader = TF_NewCheckpointReader(p.toString(), status);
+            try {
+                status.throwExceptionIfNotOK();
+            } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
+                throw new SavedModelException("checkpoint " + p + " cannot be read: " + e.getMessage(), e);
+            }
+        }
         try {
-          status.throwExceptionIfNotOK();
-        } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
-          throw new SavedModelException(
-              "checkpoint " + prefix + ": cannot read the shape of " + name + ": " + e.getMessage(), e);
+            return new CheckpointReader(p, reader, Collections.unmodifiableMap(list(reader, p)));
+        } catch (RuntimeException e) {
+            TF_DeleteCheckpointReader(reader);
+            throw e;
         }
-        DataType dtype = DataType.forNumber(TF_CheckpointReaderGetVariableDataType(reader, name));
-        out.put(name, new CheckpointEntry(name, dtype == null ? DataType.DT_INVALID : dtype, Shape.of(dims)));
-      }
     }
-    return out;
-  }
 
-  /** The checkpoint prefix. */
-  public Path prefix() {
-    return prefix;
-  }
-
-  /** Every tensor in the checkpoint, sorted by key. */
-  public List<CheckpointEntry> entries() {
-    return List.copyOf(entries.values());
-  }
-
-  /** The entry named {@code key}, if any. */
-  public Optional<CheckpointEntry> entry(String key) {
-    return Optional.ofNullable(entries.get(key));
-  }
-
-  /**
-   * Reads the float32 tensor {@code key} into a new tensor the caller closes.
-   *
-   * @throws IllegalArgumentException if there is no such key or it is not float32
-   * @throws SavedModelException if the data cannot be read (e.g. a checksum error)
-   */
-  public synchronized TFloat32 readFloat32(String key) {
-    checkOpen();
-    CheckpointEntry e = entries.get(key);
-    if (e == null) {
-      throw new IllegalArgumentException("key: '" + key + "' is not in checkpoint " + prefix);
-    }
-    if (e.dtype() != DataType.DT_FLOAT) {
-      throw new IllegalArgumentException("key: '" + key + "' is " + Dtypes.name(e.dtype()) + ", not float32");
-    }
-    try (PointerScope scope = new PointerScope()) {
-      TF_Status status = TF_Status.newStatus();
-      TF_Tensor t = TF_CheckpointReaderGetTensor(handle, key, status);
-      try {
-        status.throwExceptionIfNotOK();
-      } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException ex) {
-        throw new SavedModelException("checkpoint " + prefix + ": cannot read " + key + ": " + ex.getMessage(), ex);
-      }
-      try {
-        long bytes = TF_TensorByteSize(t);
-        if (bytes != e.shape().size() * Float.BYTES) {
-          throw new SavedModelException(
-              "checkpoint " + prefix + ": " + key + " holds " + bytes + " bytes, expected "
-                  + e.shape().size() * Float.BYTES + " for float32 " + Dtypes.shape(e.shape()));
+    private static Map<String, CheckpointEntry> list(TF_CheckpointReader reader, Path prefix) {
+        List<String> names = new ArrayList<>();
+        int n = TF_CheckpointReaderSize(reader);
+        for (int i = 0; i < n; i++) {
+            BytePointer name = TF_CheckpointReaderGetVariable(reader, i);
+            names.add(name.getString());
         }
-        BytePointer data = new BytePointer(TF_TensorData(t)).capacity(bytes);
-        return Tensor.of(TFloat32.class, e.shape(), DataBuffers.of(data.asByteBuffer()));
-      } finally {
-        TF_DeleteTensor(t);
-      }
+        Collections.sort(names);
+        Map<String, CheckpointEntry> out = new LinkedHashMap<>();
+        try (PointerScope scope = new PointerScope()) {
+            TF_Status status = TF_Status.newStatus();
+            for (String name : names) {
+                int rank = TF_CheckpointReaderGetVariableNumDims(reader, name);
+                long[] dims = new long[rank];
+                TF_CheckpointReaderGetVariableShape(reader, name, dims, rank, status);
+                try {
+                    status.throwExceptionIfNotOK();
+                } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
+                    throw new SavedModelException(
+                            "checkpoint " + prefix + ": cannot read the shape of " + name + ": " + e.getMessage(), e);
+                }
+                DataType dtype = DataType.forNumber(TF_CheckpointReaderGetVariableDataType(reader, name));
+                out.put(name, new CheckpointEntry(name, dtype == null ? DataType.DT_INVALID : dtype, Shape.of(dims)));
+            }
+        }
+        return out;
     }
-  }
 
-  private void checkOpen() {
-    if (handle == null) {
-      throw new IllegalStateException("the checkpoint reader of " + prefix + " is closed");
+    /** The checkpoint prefix. */
+    public Path prefix() {
+        return prefix;
     }
-  }
 
-  /** Releases the native reader; idempotent. */
-  @Override
-  public synchronized void close() {
-    if (handle != null) {
-      TF_DeleteCheckpointReader(handle);
-      handle = null;
+    /** Every tensor in the checkpoint, sorted by key. */
+    public List<CheckpointEntry> entries() {
+        return List.copyOf(entries.values());
     }
-  }
+
+    /** The entry named {@code key}, if any. */
+    public Optional<CheckpointEntry> entry(String key) {
+        return Optional.ofNullable(entries.get(key));
+    }
+
+    /**
+     * Reads the float32 tensor {@code key} into a new tensor the caller closes.
+     *
+     * @throws IllegalArgumentException if there is no such key or it is not float32
+     * @throws SavedModelException if the data cannot be read (e.g. a checksum error)
+     */
+    public synchronized TFloat32 readFloat32(String key) {
+        checkOpen();
+        CheckpointEntry e = entries.get(key);
+        if (e == null) {
+            throw new IllegalArgumentException("key: '" + key + "' is not in checkpoint " + prefix);
+        }
+        if (e.dtype() != DataType.DT_FLOAT) {
+            throw new IllegalArgumentException("key: '" + key + "' is " + Dtypes.name(e.dtype()) + ", not float32");
+        }
+        try (PointerScope scope = new PointerScope()) {
+            TF_Status status = TF_Status.newStatus();
+            TF_Tensor t = TF_CheckpointReaderGetTensor(handle, key, status);
+            try {
+                status.throwExceptionIfNotOK();
+            } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException ex) {
+                throw new SavedModelException(
+                        "checkpoint " + prefix + ": cannot read " + key + ": " + ex.getMessage(), ex);
+            }
+            try {
+                long bytes = TF_TensorByteSize(t);
+                if (bytes != e.shape().size() * Float.BYTES) {
+                    throw new SavedModelException(
+                            "checkpoint " + prefix + ": " + key + " holds " + bytes + " bytes, expected "
+                                    + e.shape().size() * Float.BYTES + " for float32 " + Dtypes.shape(e.shape()));
+                }
+                BytePointer data = new BytePointer(TF_TensorData(t)).capacity(bytes);
+                return Tensor.of(TFloat32.class, e.shape(), DataBuffers.of(data.asByteBuffer()));
+            } finally {
+                TF_DeleteTensor(t);
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (handle == null) {
+            throw new IllegalStateException("the checkpoint reader of " + prefix + " is closed");
+        }
+    }
+
+    /** Releases the native reader; idempotent. */
+    @Override
+    public synchronized void close() {
+        if (handle != null) {
+            TF_DeleteCheckpointReader(handle);
+            handle = null;
+        }
+    }
 }

@@ -34,230 +34,230 @@ import org.tensorflow.types.TFloat32;
  * the graph (an exported graph stays exactly the model) and needs no placeholder in the init scope.
  */
 public final class Checkpoints {
-  private Checkpoints() {}
+    private Checkpoints() {}
 
-  /** Feeds are grouped into runs of about this many bytes, so a large model is not held in memory twice. */
-  private static final long FEED_CHUNK_BYTES = 64L << 20;
+    /** Feeds are grouped into runs of about this many bytes, so a large model is not held in memory twice. */
+    private static final long FEED_CHUNK_BYTES = 64L << 20;
 
-  /**
-   * Checks that a checkpoint exists at {@code prefix}: {@code PREFIX.index} (V2), the file {@code PREFIX} (V1), or
-   * V1 shards {@code PREFIX-?????-of-?????}.
-   *
-   * @param argument the argument name for the message, e.g. {@code checkpoint}
-   * @return the absolute, normalized prefix
-   * @throws IllegalArgumentException naming {@code argument} if there is none
-   */
-  public static Path checkPrefix(String argument, Path prefix) {
-    if (prefix == null || prefix.toString().isEmpty()) {
-      throw new IllegalArgumentException(argument + ": a checkpoint prefix is required, e.g. DIR/model.ckpt");
-    }
-    Path p = prefix.toAbsolutePath().normalize();
-    String name = p.getFileName() == null ? "" : p.getFileName().toString();
-    if (Files.isDirectory(p)) {
-      throw new IllegalArgumentException(
-          argument + ": " + p + " is a directory; give the checkpoint prefix, e.g. " + p.resolve("model.ckpt")
-              + " for model.ckpt.index + model.ckpt.data-00000-of-00001");
-    }
-    String stripped = name.replaceFirst("\\.(index|data-\\d{5}-of-\\d{5})$", "");
-    if (!stripped.equals(name) && Files.isRegularFile(p.resolveSibling(stripped + ".index"))) {
-      throw new IllegalArgumentException(
-          argument + ": " + p + " is a file of a checkpoint; give the prefix without the .index/.data-* suffix,"
-              + " e.g. " + p.resolveSibling(stripped));
-    }
-    if (Files.isRegularFile(p.resolveSibling(name + ".index")) || Files.isRegularFile(p) || hasV1Shards(p, name)) {
-      return p;
-    }
-    throw new IllegalArgumentException(
-        argument + ": no checkpoint at prefix " + p + ": neither " + name + ".index (V2 format) nor " + name
-            + " (V1 format) exists");
-  }
-
-  private static boolean hasV1Shards(Path p, String name) {
-    Path dir = p.getParent();
-    if (dir == null || !Files.isDirectory(dir)) {
-      return false;
-    }
-    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, name + "-?????-of-?????")) {
-      return s.iterator().hasNext();
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /**
-   * Lists a checkpoint's tensors ({@code tf.train.list_variables}), sorted by key.
-   *
-   * @throws IllegalArgumentException if there is no checkpoint at {@code prefix}
-   * @throws SavedModelException if it cannot be read
-   */
-  public static List<CheckpointEntry> list(Path prefix) {
-    try (CheckpointReader reader = CheckpointReader.open(prefix)) {
-      return reader.entries();
-    }
-  }
-
-  /**
-   * Whether slim's {@code _get_init_fn} excludes {@code variableName} for {@code exclude}: a plain string prefix
-   * test, {@code var.op.name.startswith(exclusion)}. So {@code resnet_v2_50/logits} excludes {@code
-   * resnet_v2_50/logits/weights} and {@code resnet_v2_50/logits/biases}.
-   */
-  public static boolean excludes(String exclude, String variableName) {
-    return variableName.startsWith(exclude);
-  }
-
-  /**
-   * Restores {@code variables} of {@code session}'s graph from the checkpoint at {@code prefix} by name, except
-   * those an exclude scope matches, which keep their initializers. Initializes the session first (its initializers
-   * that have not run yet), so excluded variables hold their seeded initial values afterwards.
-   *
-   * <p>Every restored variable must be in the checkpoint as float32 with the same shape; otherwise a {@link
-   * CheckpointMismatchException} lists every missing and mis-shaped one and nothing is assigned. Extra checkpoint
-   * keys (e.g. {@code global_step}, optimizer slots) are ignored and reported.
-   *
-   * @param session a session of the graph the variables live in
-   * @param variables the variables to consider, e.g. {@code ResNetModel.variables()}
-   * @param prefix the checkpoint prefix
-   * @param excludes scope prefixes to skip (slim's {@code --checkpoint_exclude_scopes}); each must match a variable
-   * @throws IllegalArgumentException for a missing checkpoint, a blank exclude or one that matches no variable
-   * @throws CheckpointMismatchException if the checkpoint lacks a variable or holds one with another shape
-   * @throws SavedModelException if the checkpoint cannot be read
-   */
-  public static RestoreResult restore(
-      Session session, List<ModelVariable> variables, Path prefix, Collection<String> excludes) {
-    if (session == null) {
-      throw new IllegalArgumentException("session: must not be null");
-    }
-    if (variables == null || variables.isEmpty()) {
-      throw new IllegalArgumentException("variables: at least one variable is required");
-    }
-    List<String> exclusions = checkExcludes(variables, excludes);
-    Path p = checkPrefix("checkpoint", prefix);
-
-    List<ModelVariable> toRestore = new ArrayList<>();
-    List<String> excluded = new ArrayList<>();
-    for (ModelVariable v : variables) {
-      if (exclusions.stream().anyMatch(e -> excludes(e, v.name()))) {
-        excluded.add(v.name());
-      } else {
-        toRestore.add(v);
-      }
-    }
-    Graph graph = session.graph();
-    List<GraphOperation> assigns = new ArrayList<>();
-    for (ModelVariable v : toRestore) {
-      assigns.add(initializerAssign(graph, v));
+    /**
+     * Checks that a checkpoint exists at {@code prefix}: {@code PREFIX.index} (V2), the file {@code PREFIX} (V1), or
+     * V1 shards {@code PREFIX-?????-of-?????}.
+     *
+     * @param argument the argument name for the message, e.g. {@code checkpoint}
+     * @return the absolute, normalized prefix
+     * @throws IllegalArgumentException naming {@code argument} if there is none
+     */
+    public static Path checkPrefix(String argument, Path prefix) {
+        if (prefix == null || prefix.toString().isEmpty()) {
+            throw new IllegalArgumentException(argument + ": a checkpoint prefix is required, e.g. DIR/model.ckpt");
+        }
+        Path p = prefix.toAbsolutePath().normalize();
+        String name = p.getFileName() == null ? "" : p.getFileName().toString();
+        if (Files.isDirectory(p)) {
+            throw new IllegalArgumentException(
+                    argument + ": " + p + " is a directory; give the checkpoint prefix, e.g. " + p.resolve("model.ckpt")
+                            + " for model.ckpt.index + model.ckpt.data-00000-of-00001");
+        }
+        String stripped = name.replaceFirst("\\.(index|data-\\d{5}-of-\\d{5})$", "");
+        if (!stripped.equals(name) && Files.isRegularFile(p.resolveSibling(stripped + ".index"))) {
+            throw new IllegalArgumentException(argument + ": " + p
+                    + " is a file of a checkpoint; give the prefix without the .index/.data-* suffix," + " e.g. "
+                    + p.resolveSibling(stripped));
+        }
+        if (Files.isRegularFile(p.resolveSibling(name + ".index")) || Files.isRegularFile(p) || hasV1Shards(p, name)) {
+            return p;
+        }
+        throw new IllegalArgumentException(argument + ": no checkpoint at prefix " + p + ": neither " + name
+                + ".index (V2 format) nor " + name + " (V1 format) exists");
     }
 
-    try (CheckpointReader reader = CheckpointReader.open(p)) {
-      checkCompatible(reader, toRestore, excludes == null || excludes.isEmpty());
-      session.initialize();
-      assignFromCheckpoint(session, reader, toRestore, assigns);
-      Set<String> unused = new TreeSet<>();
-      reader.entries().forEach(e -> unused.add(e.name()));
-      toRestore.forEach(v -> unused.remove(v.name()));
-      return new RestoreResult(
-          p, toRestore.stream().map(ModelVariable::name).toList(), excluded, new ArrayList<>(unused));
+    private static boolean hasV1Shards(Path p, String name) {
+        Path dir = p.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return false;
+        }
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, name + "-?????-of-?????")) {
+            return s.iterator().hasNext();
+        } catch (IOException e) {
+            return false;
+        }
     }
-  }
 
-  private static List<String> checkExcludes(List<ModelVariable> variables, Collection<String> excludes) {
-    List<String> out = new ArrayList<>();
-    if (excludes == null) {
-      return out;
+    /**
+     * Lists a checkpoint's tensors ({@code tf.train.list_variables}), sorted by key.
+     *
+     * @throws IllegalArgumentException if there is no checkpoint at {@code prefix}
+     * @throws SavedModelException if it cannot be read
+     */
+    public static List<CheckpointEntry> list(Path prefix) {
+        try (CheckpointReader reader = CheckpointReader.open(prefix)) {
+            return reader.entries();
+        }
     }
-    for (String raw : new LinkedHashSet<>(excludes)) {
-      String e = raw == null ? "" : raw.strip();
-      if (e.isEmpty()) {
-        throw new IllegalArgumentException("exclude: a scope must not be empty (it would exclude every variable)");
-      }
-      if (variables.stream().noneMatch(v -> excludes(e, v.name()))) {
-        Set<String> scopes = new TreeSet<>();
+
+    /**
+     * Whether slim's {@code _get_init_fn} excludes {@code variableName} for {@code exclude}: a plain string prefix
+     * test, {@code var.op.name.startswith(exclusion)}. So {@code resnet_v2_50/logits} excludes {@code
+     * resnet_v2_50/logits/weights} and {@code resnet_v2_50/logits/biases}.
+     */
+    public static boolean excludes(String exclude, String variableName) {
+        return variableName.startsWith(exclude);
+    }
+
+    /**
+     * Restores {@code variables} of {@code session}'s graph from the checkpoint at {@code prefix} by name, except
+     * those an exclude scope matches, which keep their initializers. Initializes the session first (its initializers
+     * that have not run yet), so excluded variables hold their seeded initial values afterwards.
+     *
+     * <p>Every restored variable must be in the checkpoint as float32 with the same shape; otherwise a {@link
+     * CheckpointMismatchException} lists every missing and mis-shaped one and nothing is assigned. Extra checkpoint
+     * keys (e.g. {@code global_step}, optimizer slots) are ignored and reported.
+     *
+     * @param session a session of the graph the variables live in
+     * @param variables the variables to consider, e.g. {@code ResNetModel.variables()}
+     * @param prefix the checkpoint prefix
+     * @param excludes scope prefixes to skip (slim's {@code --checkpoint_exclude_scopes}); each must match a variable
+     * @throws IllegalArgumentException for a missing checkpoint, a blank exclude or one that matches no variable
+     * @throws CheckpointMismatchException if the checkpoint lacks a variable or holds one with another shape
+     * @throws SavedModelException if the checkpoint cannot be read
+     */
+    public static RestoreResult restore(
+            Session session, List<ModelVariable> variables, Path prefix, Collection<String> excludes) {
+        if (session == null) {
+            throw new IllegalArgumentException("session: must not be null");
+        }
+        if (variables == null || variables.isEmpty()) {
+            throw new IllegalArgumentException("variables: at least one variable is required");
+        }
+        List<String> exclusions = checkExcludes(variables, excludes);
+        Path p = checkPrefix("checkpoint", prefix);
+
+        List<ModelVariable> toRestore = new ArrayList<>();
+        List<String> excluded = new ArrayList<>();
         for (ModelVariable v : variables) {
-          String[] parts = v.name().split("/");
-          scopes.add(parts.length > 1 ? parts[0] + "/" + parts[1] : parts[0]);
+            if (exclusions.stream().anyMatch(e -> excludes(e, v.name()))) {
+                excluded.add(v.name());
+            } else {
+                toRestore.add(v);
+            }
         }
-        throw new IllegalArgumentException(
-            "exclude: '" + e + "' matches no model variable (a variable is excluded when its name starts with the"
-                + " scope); top-level scopes: " + String.join(", ", scopes));
-      }
-      out.add(e);
-    }
-    return out;
-  }
-
-  private static GraphOperation initializerAssign(Graph graph, ModelVariable v) {
-    GraphOperation varOp = (GraphOperation) v.variable().op();
-    for (GraphOperation consumer : varOp.consumers(0)) {
-      if (consumer.type().equals("Assign") && graph.isInitializer(consumer)) {
-        return consumer;
-      }
-    }
-    throw new IllegalArgumentException(
-        "variables: " + v.name() + " has no initializer Assign in the session's graph; was it built in another"
-            + " graph?");
-  }
-
-  private static void checkCompatible(CheckpointReader reader, List<ModelVariable> toRestore, boolean noExcludes) {
-    List<CheckpointMismatchException.Missing> missing = new ArrayList<>();
-    List<CheckpointMismatchException.Mismatch> mismatched = new ArrayList<>();
-    for (ModelVariable v : toRestore) {
-      var entry = reader.entry(v.name());
-      if (entry.isEmpty()) {
-        missing.add(new CheckpointMismatchException.Missing(v.name(), v.shape()));
-      } else if (entry.get().dtype() != DataType.DT_FLOAT || !entry.get().shape().equals(v.shape())) {
-        mismatched.add(new CheckpointMismatchException.Mismatch(
-            v.name(), v.shape(), entry.get().dtype(), entry.get().shape()));
-      }
-    }
-    if (missing.isEmpty() && mismatched.isEmpty()) {
-      return;
-    }
-    Set<String> scopes = new TreeSet<>();
-    missing.forEach(m -> scopes.add(parentScope(m.name())));
-    mismatched.forEach(m -> scopes.add(parentScope(m.name())));
-    String hint = "to keep their initial values instead, exclude their scope(s): " + String.join(", ", scopes);
-    if (missing.size() == toRestore.size()) {
-      hint = "no model variable is in the checkpoint: is it another network, or built with another scope name?"
-          + " Its keys start with: " + keyScopes(reader);
-    } else if (!noExcludes) {
-      hint = "(after excludes) " + hint;
-    }
-    throw new CheckpointMismatchException(reader.prefix().toString(), missing, mismatched, hint);
-  }
-
-  private static String parentScope(String name) {
-    int slash = name.lastIndexOf('/');
-    return slash < 0 ? name : name.substring(0, slash);
-  }
-
-  private static String keyScopes(CheckpointReader reader) {
-    Set<String> roots = new TreeSet<>();
-    reader.entries().forEach(e -> roots.add(e.name().split("/")[0]));
-    return String.join(", ", roots);
-  }
-
-  private static void assignFromCheckpoint(
-      Session session, CheckpointReader reader, List<ModelVariable> toRestore, List<GraphOperation> assigns) {
-    int i = 0;
-    while (i < toRestore.size()) {
-      List<TFloat32> fed = new ArrayList<>();
-      try {
-        Session.Runner runner = session.runner();
-        long bytes = 0;
-        while (i < toRestore.size() && (fed.isEmpty() || bytes < FEED_CHUNK_BYTES)) {
-          ModelVariable v = toRestore.get(i);
-          GraphOperation assign = assigns.get(i);
-          TFloat32 value = reader.readFloat32(v.name());
-          fed.add(value);
-          bytes += value.numBytes();
-          Operand<?> initialValue = assign.input(1);
-          runner.feed(initialValue, value).addTarget(assign);
-          i++;
+        Graph graph = session.graph();
+        List<GraphOperation> assigns = new ArrayList<>();
+        for (ModelVariable v : toRestore) {
+            assigns.add(initializerAssign(graph, v));
         }
-        runner.run().close();
-      } finally {
-        fed.forEach(Tensor::close);
-      }
+
+        try (CheckpointReader reader = CheckpointReader.open(p)) {
+            checkCompatible(reader, toRestore, excludes == null || excludes.isEmpty());
+            session.initialize();
+            assignFromCheckpoint(session, reader, toRestore, assigns);
+            Set<String> unused = new TreeSet<>();
+            reader.entries().forEach(e -> unused.add(e.name()));
+            toRestore.forEach(v -> unused.remove(v.name()));
+            return new RestoreResult(
+                    p, toRestore.stream().map(ModelVariable::name).toList(), excluded, new ArrayList<>(unused));
+        }
     }
-  }
+
+    private static List<String> checkExcludes(List<ModelVariable> variables, Collection<String> excludes) {
+        List<String> out = new ArrayList<>();
+        if (excludes == null) {
+            return out;
+        }
+        for (String raw : new LinkedHashSet<>(excludes)) {
+            String e = raw == null ? "" : raw.strip();
+            if (e.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "exclude: a scope must not be empty (it would exclude every variable)");
+            }
+            if (variables.stream().noneMatch(v -> excludes(e, v.name()))) {
+                Set<String> scopes = new TreeSet<>();
+                for (ModelVariable v : variables) {
+                    String[] parts = v.name().split("/");
+                    scopes.add(parts.length > 1 ? parts[0] + "/" + parts[1] : parts[0]);
+                }
+                throw new IllegalArgumentException("exclude: '" + e
+                        + "' matches no model variable (a variable is excluded when its name starts with the"
+                        + " scope); top-level scopes: " + String.join(", ", scopes));
+            }
+            out.add(e);
+        }
+        return out;
+    }
+
+    private static GraphOperation initializerAssign(Graph graph, ModelVariable v) {
+        GraphOperation varOp = (GraphOperation) v.variable().op();
+        for (GraphOperation consumer : varOp.consumers(0)) {
+            if (consumer.type().equals("Assign") && graph.isInitializer(consumer)) {
+                return consumer;
+            }
+        }
+        throw new IllegalArgumentException("variables: " + v.name()
+                + " has no initializer Assign in the session's graph; was it built in another" + " graph?");
+    }
+
+    private static void checkCompatible(CheckpointReader reader, List<ModelVariable> toRestore, boolean noExcludes) {
+        List<CheckpointMismatchException.Missing> missing = new ArrayList<>();
+        List<CheckpointMismatchException.Mismatch> mismatched = new ArrayList<>();
+        for (ModelVariable v : toRestore) {
+            var entry = reader.entry(v.name());
+            if (entry.isEmpty()) {
+                missing.add(new CheckpointMismatchException.Missing(v.name(), v.shape()));
+            } else if (entry.get().dtype() != DataType.DT_FLOAT
+                    || !entry.get().shape().equals(v.shape())) {
+                mismatched.add(new CheckpointMismatchException.Mismatch(
+                        v.name(), v.shape(), entry.get().dtype(), entry.get().shape()));
+            }
+        }
+        if (missing.isEmpty() && mismatched.isEmpty()) {
+            return;
+        }
+        Set<String> scopes = new TreeSet<>();
+        missing.forEach(m -> scopes.add(parentScope(m.name())));
+        mismatched.forEach(m -> scopes.add(parentScope(m.name())));
+        String hint = "to keep their initial values instead, exclude their scope(s): " + String.join(", ", scopes);
+        if (missing.size() == toRestore.size()) {
+            hint = "no model variable is in the checkpoint: is it another network, or built with another scope name?"
+                    + " Its keys start with: " + keyScopes(reader);
+        } else if (!noExcludes) {
+            hint = "(after excludes) " + hint;
+        }
+        throw new CheckpointMismatchException(reader.prefix().toString(), missing, mismatched, hint);
+    }
+
+    private static String parentScope(String name) {
+        int slash = name.lastIndexOf('/');
+        return slash < 0 ? name : name.substring(0, slash);
+    }
+
+    private static String keyScopes(CheckpointReader reader) {
+        Set<String> roots = new TreeSet<>();
+        reader.entries().forEach(e -> roots.add(e.name().split("/")[0]));
+        return String.join(", ", roots);
+    }
+
+    private static void assignFromCheckpoint(
+            Session session, CheckpointReader reader, List<ModelVariable> toRestore, List<GraphOperation> assigns) {
+        int i = 0;
+        while (i < toRestore.size()) {
+            List<TFloat32> fed = new ArrayList<>();
+            try {
+                Session.Runner runner = session.runner();
+                long bytes = 0;
+                while (i < toRestore.size() && (fed.isEmpty() || bytes < FEED_CHUNK_BYTES)) {
+                    ModelVariable v = toRestore.get(i);
+                    GraphOperation assign = assigns.get(i);
+                    TFloat32 value = reader.readFloat32(v.name());
+                    fed.add(value);
+                    bytes += value.numBytes();
+                    Operand<?> initialValue = assign.input(1);
+                    runner.feed(initialValue, value).addTarget(assign);
+                    i++;
+                }
+                runner.run().close();
+            } finally {
+                fed.forEach(Tensor::close);
+            }
+        }
+    }
 }

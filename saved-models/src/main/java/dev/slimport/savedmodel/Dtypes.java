@@ -10,41 +10,41 @@ import org.tensorflow.proto.DataType;
 
 /** Python-style names for TensorFlow dtypes and shapes, as {@code saved_model_cli} prints them. */
 public final class Dtypes {
-  private Dtypes() {}
+    private Dtypes() {}
 
-  /** {@code float32}, {@code int64}, {@code bfloat16}, ...; the proto name without {@code DT_} otherwise. */
-  public static String name(DataType type) {
-    if (type == null) {
-      return "unknown";
+    /** {@code float32}, {@code int64}, {@code bfloat16}, ...; the proto name without {@code DT_} otherwise. */
+    public static String name(DataType type) {
+        if (type == null) {
+            return "unknown";
+        }
+        return switch (type) {
+            case DT_FLOAT -> "float32";
+            case DT_DOUBLE -> "float64";
+            case DT_HALF -> "float16";
+            case DT_BFLOAT16 -> "bfloat16";
+            case DT_INT8 -> "int8";
+            case DT_INT16 -> "int16";
+            case DT_INT32 -> "int32";
+            case DT_INT64 -> "int64";
+            case DT_UINT8 -> "uint8";
+            case DT_BOOL -> "bool";
+            case DT_STRING -> "string";
+            default -> type.name().replaceFirst("^DT_", "").toLowerCase(Locale.ROOT);
+        };
     }
-    return switch (type) {
-      case DT_FLOAT -> "float32";
-      case DT_DOUBLE -> "float64";
-      case DT_HALF -> "float16";
-      case DT_BFLOAT16 -> "bfloat16";
-      case DT_INT8 -> "int8";
-      case DT_INT16 -> "int16";
-      case DT_INT32 -> "int32";
-      case DT_INT64 -> "int64";
-      case DT_UINT8 -> "uint8";
-      case DT_BOOL -> "bool";
-      case DT_STRING -> "string";
-      default -> type.name().replaceFirst("^DT_", "").toLowerCase(Locale.ROOT);
-    };
-  }
 
-  /** {@code [-1,224,224,3]} (-1 = unknown dimension), {@code []} for a scalar, {@code <unknown rank>}. */
-  public static String shape(Shape shape) {
-    if (shape == null || shape.isUnknown()) {
-      return "<unknown rank>";
+    /** {@code [-1,224,224,3]} (-1 = unknown dimension), {@code []} for a scalar, {@code <unknown rank>}. */
+    public static String shape(Shape shape) {
+        if (shape == null || shape.isUnknown()) {
+            return "<unknown rank>";
+        }
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < shape.numDimensions(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append(shape.get(i));
+        }
+        return sb.append(']').toString();
     }
-    StringBuilder sb = new StringBuilder("[");
-    for (int i = 0; i < shape.numDimensions(); i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      sb.append(shape.get(i));
-    }
-    return sb.append(']').toString();
-  }
 }

@@ -11,24 +11,26 @@ import java.nio.file.Path;
  * removed and nothing was installed at the target. A CLI maps it to exit status 130, like an interrupted benchmark.
  */
 public final class ExportInterruptedException extends SavedModelException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final Path target;
+    private final Path target;
 
-  /**
-   * An interrupted export of {@code target}.
-   *
-   * @param when where it stopped, e.g. {@code "after writing"}
-   * @param cause the failure the interrupt caused, or null
-   */
-  public ExportInterruptedException(Path target, String when, Throwable cause) {
-    super("export to " + target + " interrupted " + when + "; nothing was installed and its temporary files were"
-        + " removed", cause);
-    this.target = target;
-  }
+    /**
+     * An interrupted export of {@code target}.
+     *
+     * @param when where it stopped, e.g. {@code "after writing"}
+     * @param cause the failure the interrupt caused, or null
+     */
+    public ExportInterruptedException(Path target, String when, Throwable cause) {
+        super(
+                "export to " + target + " interrupted " + when + "; nothing was installed and its temporary files were"
+                        + " removed",
+                cause);
+        this.target = target;
+    }
 
-  /** The directory that was not written. */
-  public Path target() {
-    return target;
-  }
+    /** The directory that was not written. */
+    public Path target() {
+        return target;
+    }
 }

@@ -30,55 +30,55 @@ import java.util.Optional;
  * @param timings wall-clock milliseconds of each step
  */
 public record ExportResult(
-    Path target,
-    SignatureInfo signature,
-    boolean replacedExisting,
-    long savedModelBytes,
-    long variablesBytes,
-    int variableCount,
-    long parameterCount,
-    Optional<RestoreResult> restore,
-    Optional<Folding> folding,
-    Map<String, Double> maxAbsDiff,
-    Map<String, Double> tolerance,
-    Timings timings) {
+        Path target,
+        SignatureInfo signature,
+        boolean replacedExisting,
+        long savedModelBytes,
+        long variablesBytes,
+        int variableCount,
+        long parameterCount,
+        Optional<RestoreResult> restore,
+        Optional<Folding> folding,
+        Map<String, Double> maxAbsDiff,
+        Map<String, Double> tolerance,
+        Timings timings) {
 
-  /** The value with unmodifiable copies of the maps. */
-  public ExportResult {
-    maxAbsDiff = Collections.unmodifiableMap(new LinkedHashMap<>(maxAbsDiff));
-    tolerance = Collections.unmodifiableMap(new LinkedHashMap<>(tolerance));
-  }
+    /** The value with unmodifiable copies of the maps. */
+    public ExportResult {
+        maxAbsDiff = Collections.unmodifiableMap(new LinkedHashMap<>(maxAbsDiff));
+        tolerance = Collections.unmodifiableMap(new LinkedHashMap<>(tolerance));
+    }
 
-  /** Whether the exported graph is the inference-optimized one (batch norms folded). */
-  public boolean optimized() {
-    return folding.isPresent();
-  }
+    /** Whether the exported graph is the inference-optimized one (batch norms folded). */
+    public boolean optimized() {
+        return folding.isPresent();
+    }
 
-  /**
-   * What an optimized export folded away.
-   *
-   * @param sourceVariableCount the variables of the unfolded model (moving statistics included)
-   * @param sourceParameterCount the scalars in them
-   * @param batchNorms the batch norms of the unfolded graph that follow a convolution, all folded into it
-   */
-  public record Folding(int sourceVariableCount, long sourceParameterCount, int batchNorms) {}
+    /**
+     * What an optimized export folded away.
+     *
+     * @param sourceVariableCount the variables of the unfolded model (moving statistics included)
+     * @param sourceParameterCount the scalars in them
+     * @param batchNorms the batch norms of the unfolded graph that follow a convolution, all folded into it
+     */
+    public record Folding(int sourceVariableCount, long sourceParameterCount, int batchNorms) {}
 
-  /** {@code saved_model.pb} plus {@code variables/}. */
-  public long totalBytes() {
-    return savedModelBytes + variablesBytes;
-  }
+    /** {@code saved_model.pb} plus {@code variables/}. */
+    public long totalBytes() {
+        return savedModelBytes + variablesBytes;
+    }
 
-  /**
-   * Wall-clock milliseconds of the export steps (indicative).
-   *
-   * @param build building the graph and session
-   * @param variables initializing or restoring the variables
-   * @param reference computing the exporting session's outputs on the check batch
-   * @param optimize reading the weights, building the folded graph and loading its values (0 unless optimized)
-   * @param write writing the SavedModel to the temporary directory
-   * @param verify reloading it and comparing outputs
-   * @param total the whole export, renames and cleanup included
-   */
-  public record Timings(
-      long build, long variables, long reference, long optimize, long write, long verify, long total) {}
+    /**
+     * Wall-clock milliseconds of the export steps (indicative).
+     *
+     * @param build building the graph and session
+     * @param variables initializing or restoring the variables
+     * @param reference computing the exporting session's outputs on the check batch
+     * @param optimize reading the weights, building the folded graph and loading its values (0 unless optimized)
+     * @param write writing the SavedModel to the temporary directory
+     * @param verify reloading it and comparing outputs
+     * @param total the whole export, renames and cleanup included
+     */
+    public record Timings(
+            long build, long variables, long reference, long optimize, long write, long verify, long total) {}
 }

@@ -29,113 +29,119 @@ import java.util.Optional;
  *     SavedModelExporter#FOLDED_RELATIVE_TOLERANCE}
  */
 public record ExportSpec(
-    ModelSpec model, Path out, long version, Path checkpoint, List<String> excludes, boolean force,
-    int verifyBatch, boolean optimize) {
+        ModelSpec model,
+        Path out,
+        long version,
+        Path checkpoint,
+        List<String> excludes,
+        boolean force,
+        int verifyBatch,
+        boolean optimize) {
 
-  /** The default {@code --version}. */
-  public static final long DEFAULT_VERSION = 1;
+    /** The default {@code --version}. */
+    public static final long DEFAULT_VERSION = 1;
 
-  /** The default batch of the reload check. */
-  public static final int DEFAULT_VERIFY_BATCH = 2;
+    /** The default batch of the reload check. */
+    public static final int DEFAULT_VERIFY_BATCH = 2;
 
-  /**
-   * The validated spec; {@code excludes} is copied.
-   *
-   * @throws IllegalArgumentException naming the option and the allowed values
-   */
-  public ExportSpec {
-    if (model == null) {
-      throw new IllegalArgumentException("model: a model spec is required");
-    }
-    if (out == null || out.toString().isEmpty()) {
-      throw new IllegalArgumentException("out: an output directory is required");
-    }
-    if (version < 0) {
-      throw new IllegalArgumentException("version: must be >= 0 (TF Serving versions are non-negative), got "
-          + version);
-    }
-    excludes = excludes == null ? List.of() : List.copyOf(excludes);
-    if (!excludes.isEmpty() && checkpoint == null) {
-      throw new IllegalArgumentException("exclude: only meaningful with a checkpoint (--checkpoint)");
-    }
-    if (verifyBatch < 1 || verifyBatch > 64) {
-      throw new IllegalArgumentException("verifyBatch: must be in 1..64, got " + verifyBatch);
-    }
-  }
-
-  /** A builder: version 1, no checkpoint, no force, verification batch 2, not optimized. */
-  public static Builder builder(ModelSpec model, Path out) {
-    return new Builder(model, out);
-  }
-
-  /** The checkpoint prefix, if any. */
-  public Optional<Path> checkpointPrefix() {
-    return Optional.ofNullable(checkpoint);
-  }
-
-  /** {@code out/<version>}, absolute. */
-  public Path target() {
-    return out.toAbsolutePath().normalize().resolve(Long.toString(version));
-  }
-
-  /** Builds an {@link ExportSpec}; {@link #build} validates. */
-  public static final class Builder {
-    private final ModelSpec model;
-    private final Path out;
-    private long version = DEFAULT_VERSION;
-    private Path checkpoint;
-    private final List<String> excludes = new ArrayList<>();
-    private boolean force;
-    private int verifyBatch = DEFAULT_VERIFY_BATCH;
-    private boolean optimize;
-
-    private Builder(ModelSpec model, Path out) {
-      this.model = model;
-      this.out = out;
+    /**
+     * The validated spec; {@code excludes} is copied.
+     *
+     * @throws IllegalArgumentException naming the option and the allowed values
+     */
+    public ExportSpec {
+        if (model == null) {
+            throw new IllegalArgumentException("model: a model spec is required");
+        }
+        if (out == null || out.toString().isEmpty()) {
+            throw new IllegalArgumentException("out: an output directory is required");
+        }
+        if (version < 0) {
+            throw new IllegalArgumentException(
+                    "version: must be >= 0 (TF Serving versions are non-negative), got " + version);
+        }
+        excludes = excludes == null ? List.of() : List.copyOf(excludes);
+        if (!excludes.isEmpty() && checkpoint == null) {
+            throw new IllegalArgumentException("exclude: only meaningful with a checkpoint (--checkpoint)");
+        }
+        if (verifyBatch < 1 || verifyBatch > 64) {
+            throw new IllegalArgumentException("verifyBatch: must be in 1..64, got " + verifyBatch);
+        }
     }
 
-    /** {@code --version}. */
-    public Builder version(long v) {
-      this.version = v;
-      return this;
+    /** A builder: version 1, no checkpoint, no force, verification batch 2, not optimized. */
+    public static Builder builder(ModelSpec model, Path out) {
+        return new Builder(model, out);
     }
 
-    /** {@code --checkpoint}: restore from this prefix (null: seeded initialization). */
-    public Builder checkpoint(Path prefix) {
-      this.checkpoint = prefix;
-      return this;
+    /** The checkpoint prefix, if any. */
+    public Optional<Path> checkpointPrefix() {
+        return Optional.ofNullable(checkpoint);
     }
 
-    /** {@code --exclude}: scopes that keep their initializers. */
-    public Builder excludes(Collection<String> scopes) {
-      this.excludes.clear();
-      if (scopes != null) {
-        this.excludes.addAll(scopes);
-      }
-      return this;
+    /** {@code out/<version>}, absolute. */
+    public Path target() {
+        return out.toAbsolutePath().normalize().resolve(Long.toString(version));
     }
 
-    /** {@code --force}: replace an existing target. */
-    public Builder force(boolean f) {
-      this.force = f;
-      return this;
-    }
+    /** Builds an {@link ExportSpec}; {@link #build} validates. */
+    public static final class Builder {
+        private final ModelSpec model;
+        private final Path out;
+        private long version = DEFAULT_VERSION;
+        private Path checkpoint;
+        private final List<String> excludes = new ArrayList<>();
+        private boolean force;
+        private int verifyBatch = DEFAULT_VERIFY_BATCH;
+        private boolean optimize;
 
-    /** The batch size of the reload check (default 2). */
-    public Builder verifyBatch(int b) {
-      this.verifyBatch = b;
-      return this;
-    }
+        private Builder(ModelSpec model, Path out) {
+            this.model = model;
+            this.out = out;
+        }
 
-    /** {@code --optimize}: export the graph with batch norms folded (default: slim's graph verbatim). */
-    public Builder optimize(boolean o) {
-      this.optimize = o;
-      return this;
-    }
+        /** {@code --version}. */
+        public Builder version(long v) {
+            this.version = v;
+            return this;
+        }
 
-    /** The validated spec. */
-    public ExportSpec build() {
-      return new ExportSpec(model, out, version, checkpoint, excludes, force, verifyBatch, optimize);
+        /** {@code --checkpoint}: restore from this prefix (null: seeded initialization). */
+        public Builder checkpoint(Path prefix) {
+            this.checkpoint = prefix;
+            return this;
+        }
+
+        /** {@code --exclude}: scopes that keep their initializers. */
+        public Builder excludes(Collection<String> scopes) {
+            this.excludes.clear();
+            if (scopes != null) {
+                this.excludes.addAll(scopes);
+            }
+            return this;
+        }
+
+        /** {@code --force}: replace an existing target. */
+        public Builder force(boolean f) {
+            this.force = f;
+            return this;
+        }
+
+        /** The batch size of the reload check (default 2). */
+        public Builder verifyBatch(int b) {
+            this.verifyBatch = b;
+            return this;
+        }
+
+        /** {@code --optimize}: export the graph with batch norms folded (default: slim's graph verbatim). */
+        public Builder optimize(boolean o) {
+            this.optimize = o;
+            return this;
+        }
+
+        /** The validated spec. */
+        public ExportSpec build() {
+            return new ExportSpec(model, out, version, checkpoint, excludes, force, verifyBatch, optimize);
+        }
     }
-  }
 }

@@ -41,247 +41,257 @@ import org.tensorflow.types.TFloat32;
  * same inputs and outputs; see {@code ResNetV2.Builder.foldBatchNorms}.
  */
 public final class InferenceModel implements AutoCloseable {
-  private final ModelSpec spec;
-  private final Graph graph;
-  private final Session session;
-  private final ResNetModel model;
-  private final Placeholder<TFloat32> images;
-  private final Map<String, Operand<TFloat32>> outputs;
+    private final ModelSpec spec;
+    private final Graph graph;
+    private final Session session;
+    private final ResNetModel model;
+    private final Placeholder<TFloat32> images;
+    private final Map<String, Operand<TFloat32>> outputs;
 
-  private InferenceModel(
-      ModelSpec spec,
-      Graph graph,
-      Session session,
-      ResNetModel model,
-      Placeholder<TFloat32> images,
-      Map<String, Operand<TFloat32>> outputs) {
-    this.spec = spec;
-    this.graph = graph;
-    this.session = session;
-    this.model = model;
-    this.images = images;
-    this.outputs = outputs;
-  }
-
-  /** Builds the graph for {@code spec} and opens a session with TensorFlow's default configuration. */
-  public static InferenceModel build(ModelSpec spec) {
-    return build(spec, null);
-  }
-
-  /**
-   * Builds the graph for {@code spec} and opens a session with {@code config} (null for TensorFlow's defaults).
-   *
-   * @throws IllegalArgumentException for an invalid spec, before any native call
-   */
-  public static InferenceModel build(ModelSpec spec, ConfigProto config) {
-    return build(spec, config, null);
-  }
-
-  /**
-   * Builds the inference-optimized graph for {@code spec}: batch norms folded into the convolutions with the values
-   * in {@code weights} (read with {@link #weights()} from a model built, initialized or restored, with the same
-   * spec). {@link #initialize()} assigns the folded values. Its outputs equal the unfolded model's up to float
-   * rounding.
-   *
-   * @throws IllegalArgumentException for an invalid spec, or weights that lack a variable of the network or hold it
-   *     with another shape
-   */
-  public static InferenceModel buildFolded(ModelSpec spec, ModelWeights weights) {
-    if (weights == null) {
-      throw new IllegalArgumentException("weights: the unfolded model's weights are required to fold batch norms");
+    private InferenceModel(
+            ModelSpec spec,
+            Graph graph,
+            Session session,
+            ResNetModel model,
+            Placeholder<TFloat32> images,
+            Map<String, Operand<TFloat32>> outputs) {
+        this.spec = spec;
+        this.graph = graph;
+        this.session = session;
+        this.model = model;
+        this.images = images;
+        this.outputs = outputs;
     }
-    return build(spec, null, weights);
-  }
 
-  private static InferenceModel build(ModelSpec spec, ConfigProto config, ModelWeights foldFrom) {
-    if (spec == null) {
-      throw new IllegalArgumentException("spec: must not be null");
+    /** Builds the graph for {@code spec} and opens a session with TensorFlow's default configuration. */
+    public static InferenceModel build(ModelSpec spec) {
+        return build(spec, null);
     }
-    ResNetV2.Builder builder =
-        spec.network().builder().numClasses(spec.numClasses()).isTraining(false).globalPool(true)
-            .spatialSqueeze(true).seed(spec.seed());
-    if (foldFrom != null) {
-      builder.weights(foldFrom).foldBatchNorms(true);
+
+    /**
+     * Builds the graph for {@code spec} and opens a session with {@code config} (null for TensorFlow's defaults).
+     *
+     * @throws IllegalArgumentException for an invalid spec, before any native call
+     */
+    public static InferenceModel build(ModelSpec spec, ConfigProto config) {
+        return build(spec, config, null);
     }
-    Graph graph = new Graph();
-    try {
-      Ops tf = Ops.create(graph);
-      Placeholder<TFloat32> images =
-          ResNetV2.imagesPlaceholder(tf, -1, spec.declaredSize(), spec.declaredSize());
-      ResNetModel model = builder.build(tf, images);
-      Ops out = tf.withSubScope(ServingSignature.OUTPUT_SCOPE);
-      Map<String, Operand<TFloat32>> outputs = new LinkedHashMap<>();
-      if (spec.numClasses() > 0) {
-        outputs.put(ServingSignature.LOGITS,
-            out.withName(ServingSignature.LOGITS).identity(model.logits().orElseThrow()));
-        outputs.put(ServingSignature.PREDICTIONS,
-            out.withName(ServingSignature.PREDICTIONS).identity(model.predictions().orElseThrow()));
-      }
-      @SuppressWarnings("unchecked")
-      Operand<TFloat32> pooled = (Operand<TFloat32>) model.globalPool().orElseThrow();
-      outputs.put(ServingSignature.FEATURES,
-          out.withName(ServingSignature.FEATURES).squeeze(pooled, Squeeze.axis(1L, 2L)));
-      Session session = config == null ? new Session(graph) : new Session(graph, config);
-      return new InferenceModel(spec, graph, session, model, images, Collections.unmodifiableMap(outputs));
-    } catch (RuntimeException | Error e) {
-      graph.close();
-      throw e;
+
+    /**
+     * Builds the inference-optimized graph for {@code spec}: batch norms folded into the convolutions with the values
+     * in {@code weights} (read with {@link #weights()} from a model built, initialized or restored, with the same
+     * spec). {@link #initialize()} assigns the folded values. Its outputs equal the unfolded model's up to float
+     * rounding.
+     *
+     * @throws IllegalArgumentException for an invalid spec, or weights that lack a variable of the network or hold it
+     *     with another shape
+     */
+    public static InferenceModel buildFolded(ModelSpec spec, ModelWeights weights) {
+        if (weights == null) {
+            throw new IllegalArgumentException(
+                    "weights: the unfolded model's weights are required to fold batch norms");
+        }
+        return build(spec, null, weights);
     }
-  }
 
-  /** The spec this model was built from. */
-  public ModelSpec spec() {
-    return spec;
-  }
-
-  /** The graph (owned by this object). */
-  public Graph graph() {
-    return graph;
-  }
-
-  /** The session (owned by this object). */
-  public Session session() {
-    return session;
-  }
-
-  /** The built network: variables, end points, configuration. */
-  public ResNetModel model() {
-    return model;
-  }
-
-  /** The {@code images} placeholder. */
-  public Placeholder<TFloat32> images() {
-    return images;
-  }
-
-  /** The signature outputs by name, in order {@code logits, predictions, features} (only features with 0 classes). */
-  public Map<String, Operand<TFloat32>> outputs() {
-    return outputs;
-  }
-
-  /** The {@code serving_default} signature over {@link #images()} and {@link #outputs()}. */
-  public Signature signature() {
-    Signature.Builder b =
-        Signature.builder().key(ServingSignature.KEY).methodName(ServingSignature.METHOD_NAME)
-            .input(ServingSignature.IMAGES, images);
-    outputs.forEach(b::output);
-    return b.build();
-  }
-
-  /** The {@code serving_default} signature as a SavedModel declares it (tensor names, dtypes, static shapes). */
-  public SignatureInfo signatureInfo() {
-    Map<String, TensorSpec> in = new LinkedHashMap<>();
-    in.put(ServingSignature.IMAGES, spec(images));
-    Map<String, TensorSpec> out = new java.util.TreeMap<>();
-    outputs.forEach((name, operand) -> out.put(name, spec(operand)));
-    return new SignatureInfo(ServingSignature.KEY, ServingSignature.METHOD_NAME, in, out);
-  }
-
-  private static TensorSpec spec(Operand<TFloat32> operand) {
-    var o = operand.asOutput();
-    return new TensorSpec(o.op().name() + ":" + o.index(), o.dataType(), o.shape());
-  }
-
-  /**
-   * Runs the initializers that have not run yet (the seeded initial values); a {@linkplain #buildFolded folded}
-   * model then takes its folded values.
-   */
-  public void initialize() {
-    session.initialize();
-    model.loadWeights(session);
-  }
-
-  /** Whether this is the inference-optimized graph (batch norms folded). */
-  public boolean folded() {
-    return model.config().foldBatchNorms();
-  }
-
-  /** The current values of all model variables by slim name: what {@link #buildFolded} folds. */
-  public ModelWeights weights() {
-    return ModelWeights.read(session, model.variables());
-  }
-
-  /**
-   * Restores the variables from the checkpoint at {@code prefix}, except those under {@code excludes}; see {@link
-   * Checkpoints#restore}.
-   */
-  public RestoreResult restore(Path prefix, Collection<String> excludes) {
-    return Checkpoints.restore(session, model.variables(), prefix, excludes);
-  }
-
-  /**
-   * Saves every variable of the graph to a V2 checkpoint at {@code prefix} ({@code Session.save}); the parent
-   * directory must exist. TF Java builds its saver at the first save or restore, over the variables that exist then:
-   * this graph is complete when built, so that is safe here.
-   *
-   * @throws IllegalArgumentException if the parent directory does not exist
-   */
-  public void save(Path prefix) {
-    Path p = prefix == null ? null : prefix.toAbsolutePath().normalize();
-    if (p == null || p.getParent() == null || !Files.isDirectory(p.getParent())) {
-      throw new IllegalArgumentException("prefix: the parent directory of " + p + " does not exist");
+    private static InferenceModel build(ModelSpec spec, ConfigProto config, ModelWeights foldFrom) {
+        if (spec == null) {
+            throw new IllegalArgumentException("spec: must not be null");
+        }
+        ResNetV2.Builder builder = spec.network()
+                .builder()
+                .numClasses(spec.numClasses())
+                .isTraining(false)
+                .globalPool(true)
+                .spatialSqueeze(true)
+                .seed(spec.seed());
+        if (foldFrom != null) {
+            builder.weights(foldFrom).foldBatchNorms(true);
+        }
+        Graph graph = new Graph();
+        try {
+            Ops tf = Ops.create(graph);
+            Placeholder<TFloat32> images = ResNetV2.imagesPlaceholder(tf, -1, spec.declaredSize(), spec.declaredSize());
+            ResNetModel model = builder.build(tf, images);
+            Ops out = tf.withSubScope(ServingSignature.OUTPUT_SCOPE);
+            Map<String, Operand<TFloat32>> outputs = new LinkedHashMap<>();
+            if (spec.numClasses() > 0) {
+                outputs.put(
+                        ServingSignature.LOGITS,
+                        out.withName(ServingSignature.LOGITS)
+                                .identity(model.logits().orElseThrow()));
+                outputs.put(
+                        ServingSignature.PREDICTIONS,
+                        out.withName(ServingSignature.PREDICTIONS)
+                                .identity(model.predictions().orElseThrow()));
+            }
+            @SuppressWarnings("unchecked")
+            Operand<TFloat32> pooled = (Operand<TFloat32>) model.globalPool().orElseThrow();
+            outputs.put(
+                    ServingSignature.FEATURES,
+                    out.withName(ServingSignature.FEATURES).squeeze(pooled, Squeeze.axis(1L, 2L)));
+            Session session = config == null ? new Session(graph) : new Session(graph, config);
+            return new InferenceModel(spec, graph, session, model, images, Collections.unmodifiableMap(outputs));
+        } catch (RuntimeException | Error e) {
+            graph.close();
+            throw e;
+        }
     }
-    session.save(p.toString());
-  }
 
-  /** The current values of all model variables by name, in model order. */
-  public Map<String, FloatValues> variableValues() {
-    Map<String, FloatValues> out = new LinkedHashMap<>();
-    var variables = model.variables();
-    Session.Runner runner = session.runner();
-    variables.forEach(v -> runner.fetch(v.value()));
-    try (Result r = runner.run()) {
-      for (int i = 0; i < variables.size(); i++) {
-        out.put(variables.get(i).name(), FloatValues.of((TFloat32) r.get(i)));
-      }
+    /** The spec this model was built from. */
+    public ModelSpec spec() {
+        return spec;
     }
-    return out;
-  }
 
-  /**
-   * Runs one batch and copies the outputs to the heap.
-   *
-   * @param batch images {@code [B, H, W, 3]}; H and W must equal the image size unless the size is dynamic
-   * @return the outputs by name, in {@link #outputs()} order
-   */
-  public Map<String, FloatValues> run(FloatValues batch) {
-    checkBatch(batch);
-    List<String> names = List.copyOf(outputs.keySet());
-    try (TFloat32 in = batch.toTensor()) {
-      Session.Runner runner = session.runner().feed(images, in);
-      names.forEach(n -> runner.fetch(outputs.get(n)));
-      try (Result r = runner.run()) {
+    /** The graph (owned by this object). */
+    public Graph graph() {
+        return graph;
+    }
+
+    /** The session (owned by this object). */
+    public Session session() {
+        return session;
+    }
+
+    /** The built network: variables, end points, configuration. */
+    public ResNetModel model() {
+        return model;
+    }
+
+    /** The {@code images} placeholder. */
+    public Placeholder<TFloat32> images() {
+        return images;
+    }
+
+    /** The signature outputs by name, in order {@code logits, predictions, features} (only features with 0 classes). */
+    public Map<String, Operand<TFloat32>> outputs() {
+        return outputs;
+    }
+
+    /** The {@code serving_default} signature over {@link #images()} and {@link #outputs()}. */
+    public Signature signature() {
+        Signature.Builder b = Signature.builder()
+                .key(ServingSignature.KEY)
+                .methodName(ServingSignature.METHOD_NAME)
+                .input(ServingSignature.IMAGES, images);
+        outputs.forEach(b::output);
+        return b.build();
+    }
+
+    /** The {@code serving_default} signature as a SavedModel declares it (tensor names, dtypes, static shapes). */
+    public SignatureInfo signatureInfo() {
+        Map<String, TensorSpec> in = new LinkedHashMap<>();
+        in.put(ServingSignature.IMAGES, spec(images));
+        Map<String, TensorSpec> out = new java.util.TreeMap<>();
+        outputs.forEach((name, operand) -> out.put(name, spec(operand)));
+        return new SignatureInfo(ServingSignature.KEY, ServingSignature.METHOD_NAME, in, out);
+    }
+
+    private static TensorSpec spec(Operand<TFloat32> operand) {
+        var o = operand.asOutput();
+        return new TensorSpec(o.op().name() + ":" + o.index(), o.dataType(), o.shape());
+    }
+
+    /**
+     * Runs the initializers that have not run yet (the seeded initial values); a {@linkplain #buildFolded folded}
+     * model then takes its folded values.
+     */
+    public void initialize() {
+        session.initialize();
+        model.loadWeights(session);
+    }
+
+    /** Whether this is the inference-optimized graph (batch norms folded). */
+    public boolean folded() {
+        return model.config().foldBatchNorms();
+    }
+
+    /** The current values of all model variables by slim name: what {@link #buildFolded} folds. */
+    public ModelWeights weights() {
+        return ModelWeights.read(session, model.variables());
+    }
+
+    /**
+     * Restores the variables from the checkpoint at {@code prefix}, except those under {@code excludes}; see {@link
+     * Checkpoints#restore}.
+     */
+    public RestoreResult restore(Path prefix, Collection<String> excludes) {
+        return Checkpoints.restore(session, model.variables(), prefix, excludes);
+    }
+
+    /**
+     * Saves every variable of the graph to a V2 checkpoint at {@code prefix} ({@code Session.save}); the parent
+     * directory must exist. TF Java builds its saver at the first save or restore, over the variables that exist then:
+     * this graph is complete when built, so that is safe here.
+     *
+     * @throws IllegalArgumentException if the parent directory does not exist
+     */
+    public void save(Path prefix) {
+        Path p = prefix == null ? null : prefix.toAbsolutePath().normalize();
+        if (p == null || p.getParent() == null || !Files.isDirectory(p.getParent())) {
+            throw new IllegalArgumentException("prefix: the parent directory of " + p + " does not exist");
+        }
+        session.save(p.toString());
+    }
+
+    /** The current values of all model variables by name, in model order. */
+    public Map<String, FloatValues> variableValues() {
         Map<String, FloatValues> out = new LinkedHashMap<>();
-        for (int i = 0; i < names.size(); i++) {
-          Tensor t = r.get(i);
-          out.put(names.get(i), FloatValues.of((TFloat32) t));
+        var variables = model.variables();
+        Session.Runner runner = session.runner();
+        variables.forEach(v -> runner.fetch(v.value()));
+        try (Result r = runner.run()) {
+            for (int i = 0; i < variables.size(); i++) {
+                out.put(variables.get(i).name(), FloatValues.of((TFloat32) r.get(i)));
+            }
         }
         return out;
-      }
     }
-  }
 
-  private void checkBatch(FloatValues batch) {
-    if (batch == null) {
-      throw new IllegalArgumentException("batch: must not be null");
+    /**
+     * Runs one batch and copies the outputs to the heap.
+     *
+     * @param batch images {@code [B, H, W, 3]}; H and W must equal the image size unless the size is dynamic
+     * @return the outputs by name, in {@link #outputs()} order
+     */
+    public Map<String, FloatValues> run(FloatValues batch) {
+        checkBatch(batch);
+        List<String> names = List.copyOf(outputs.keySet());
+        try (TFloat32 in = batch.toTensor()) {
+            Session.Runner runner = session.runner().feed(images, in);
+            names.forEach(n -> runner.fetch(outputs.get(n)));
+            try (Result r = runner.run()) {
+                Map<String, FloatValues> out = new LinkedHashMap<>();
+                for (int i = 0; i < names.size(); i++) {
+                    Tensor t = r.get(i);
+                    out.put(names.get(i), FloatValues.of((TFloat32) t));
+                }
+                return out;
+            }
+        }
     }
-    var s = batch.shape();
-    boolean sizeOk = spec.dynamicSize() || (s.numDimensions() == 4 && s.get(1) == spec.imageSize()
-        && s.get(2) == spec.imageSize());
-    if (s.numDimensions() != 4 || s.get(3) != 3 || s.get(0) < 1 || !sizeOk) {
-      throw new IllegalArgumentException(
-          "batch: must be [B," + (spec.dynamicSize() ? "H,W" : spec.imageSize() + "," + spec.imageSize())
-              + ",3] with B >= 1, got " + Dtypes.shape(s));
-    }
-  }
 
-  /** Closes the session, then the graph. */
-  @Override
-  public void close() {
-    try {
-      session.close();
-    } finally {
-      graph.close();
+    private void checkBatch(FloatValues batch) {
+        if (batch == null) {
+            throw new IllegalArgumentException("batch: must not be null");
+        }
+        var s = batch.shape();
+        boolean sizeOk = spec.dynamicSize()
+                || (s.numDimensions() == 4 && s.get(1) == spec.imageSize() && s.get(2) == spec.imageSize());
+        if (s.numDimensions() != 4 || s.get(3) != 3 || s.get(0) < 1 || !sizeOk) {
+            throw new IllegalArgumentException(
+                    "batch: must be [B," + (spec.dynamicSize() ? "H,W" : spec.imageSize() + "," + spec.imageSize())
+                            + ",3] with B >= 1, got " + Dtypes.shape(s));
+        }
     }
-  }
+
+    /** Closes the session, then the graph. */
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } finally {
+            graph.close();
+        }
+    }
 }

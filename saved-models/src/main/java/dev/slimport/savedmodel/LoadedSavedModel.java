@@ -33,227 +33,228 @@ import org.tensorflow.types.TFloat32;
  * After {@link #close()} every method that needs the session throws {@link IllegalStateException}.
  */
 public final class LoadedSavedModel implements AutoCloseable {
-  private final SavedModelInfo info;
-  private final SavedModelInfo.MetaGraph metaGraph;
-  private final SavedModelBundle bundle;
-  private volatile boolean closed;
+    private final SavedModelInfo info;
+    private final SavedModelInfo.MetaGraph metaGraph;
+    private final SavedModelBundle bundle;
+    private volatile boolean closed;
 
-  private LoadedSavedModel(SavedModelInfo info, SavedModelInfo.MetaGraph metaGraph, SavedModelBundle bundle) {
-    this.info = info;
-    this.metaGraph = metaGraph;
-    this.bundle = bundle;
-  }
-
-  /** Loads the {@code serve} MetaGraph under {@code dir} with TensorFlow's default session configuration. */
-  public static LoadedSavedModel load(Path dir) {
-    return load(dir, null, ServingSignature.TAG);
-  }
-
-  /**
-   * Loads the MetaGraph tagged exactly {@code tags} under {@code dir} (resolved as {@link SavedModelInfo#resolve}:
-   * the directory itself or its highest numeric version).
-   *
-   * @param config the session configuration, or null for TensorFlow's defaults
-   * @throws IllegalArgumentException if there is no SavedModel under {@code dir}, or no tags are given
-   * @throws SavedModelException if it is corrupt, has no MetaGraph with these tags, or TensorFlow cannot load it
-   */
-  public static LoadedSavedModel load(Path dir, ConfigProto config, String... tags) {
-    if (tags == null || tags.length == 0 || Arrays.stream(tags).anyMatch(t -> t == null || t.isBlank())) {
-      throw new IllegalArgumentException("tags: at least one non-blank tag is required, e.g. serve");
+    private LoadedSavedModel(SavedModelInfo info, SavedModelInfo.MetaGraph metaGraph, SavedModelBundle bundle) {
+        this.info = info;
+        this.metaGraph = metaGraph;
+        this.bundle = bundle;
     }
-    SavedModelInfo info = SavedModelInfo.read(dir);
-    SavedModelInfo.MetaGraph mg =
-        info.metaGraph(List.of(tags)).orElseThrow(() -> new SavedModelException(
-            "SavedModel " + info.dir() + " has no MetaGraph tagged " + new java.util.TreeSet<>(List.of(tags))
-                + "; its tag sets are: " + info.tagSets()));
-    if (mg.hasVariables()
-        && !java.nio.file.Files.isRegularFile(info.dir().resolve(SavedModelInfo.VARIABLES_PREFIX + ".index"))) {
-      // TensorFlow's loader skips the restore when the index is missing and the first run then fails with
-      // "uninitialized value": say what is wrong instead.
-      throw new SavedModelException(
-          "SavedModel " + info.dir() + " has variables, but " + SavedModelInfo.VARIABLES_PREFIX
-              + ".index is missing (an incomplete copy?)");
+
+    /** Loads the {@code serve} MetaGraph under {@code dir} with TensorFlow's default session configuration. */
+    public static LoadedSavedModel load(Path dir) {
+        return load(dir, null, ServingSignature.TAG);
     }
-    SavedModelBundle bundle;
-    try {
-      SavedModelBundle.Loader loader = SavedModelBundle.loader(info.dir().toString()).withTags(tags);
-      if (config != null) {
-        loader.withConfigProto(config);
-      }
-      bundle = loader.load();
-    } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
-      // TensorFlow reports a corrupt graph as TFInvalidArgumentException, an IllegalArgumentException: it is the
-      // file's fault, not the caller's argument.
-      throw new SavedModelException("cannot load SavedModel " + info.dir() + ": " + e.getMessage(), e);
-    }
-    return new LoadedSavedModel(info, mg, bundle);
-  }
 
-  /** The resolved directory (a version directory when a base directory was given). */
-  public Path dir() {
-    return info.dir();
-  }
-
-  /** The MetaGraph's tag set. */
-  public java.util.Set<String> tags() {
-    return metaGraph.tags();
-  }
-
-  /** The callable signatures, sorted by key. */
-  public List<SignatureInfo> signatures() {
-    return metaGraph.signatures();
-  }
-
-  /**
-   * The key {@link #run} uses by default: {@code serving_default} if present, else the only signature.
-   *
-   * @throws SavedModelException if there is neither
-   */
-  public String defaultSignatureKey() {
-    List<SignatureInfo> sigs = signatures();
-    if (sigs.stream().anyMatch(s -> s.key().equals(ServingSignature.KEY))) {
-      return ServingSignature.KEY;
-    }
-    if (sigs.size() == 1) {
-      return sigs.get(0).key();
-    }
-    throw new SavedModelException(
-        "SavedModel " + dir() + " has no '" + ServingSignature.KEY + "' signature and "
-            + (sigs.isEmpty() ? "no other" : "several others: " + keys()) + "; name one");
-  }
-
-  /**
-   * The signature {@code key}.
-   *
-   * @throws IllegalArgumentException naming the available keys if there is none
-   */
-  public SignatureInfo signature(String key) {
-    return metaGraph.signature(key).orElseThrow(() -> new IllegalArgumentException(
-        "signature: '" + key + "' is not in SavedModel " + dir() + "; available: " + keys()));
-  }
-
-  private String keys() {
-    return signatures().stream().map(SignatureInfo::key).collect(Collectors.joining(", "));
-  }
-
-  /** The callable function of signature {@code key} (owned by the bundle; for benchmarks that feed tensors). */
-  public SessionFunction function(String key) {
-    signature(key);
-    checkOpen();
-    return bundle.function(key);
-  }
-
-  /** The underlying bundle (owned by this object). */
-  public SavedModelBundle bundle() {
-    checkOpen();
-    return bundle;
-  }
-
-  /** Whether {@link #close()} was called. */
-  public boolean isClosed() {
-    return closed;
-  }
-
-  private void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException("SavedModel " + dir() + " is closed; load it again to run it");
-    }
-  }
-
-  /**
-   * Runs signature {@code key} on float32 inputs and copies its float32 outputs to the heap.
-   *
-   * @param inputs one value per signature input, by input name
-   * @return the outputs by name, sorted
-   * @throws IllegalArgumentException if an input is missing, unknown, not declared float32, or its shape does not
-   *     fit the declared one (rank, fixed dimensions) or has a zero dimension; checked before anything is fed
-   * @throws IllegalStateException if this model is closed
-   * @throws SavedModelException if an output is not float32 or the run fails
-   */
-  public Map<String, FloatValues> run(String key, Map<String, FloatValues> inputs) {
-    SignatureInfo sig = signature(key);
-    if (inputs == null || !sig.inputs().keySet().equals(inputs.keySet())) {
-      throw new IllegalArgumentException(
-          "inputs: signature '" + key + "' takes " + sig.inputs().keySet() + ", got "
-              + (inputs == null ? "null" : inputs.keySet()));
-    }
-    sig.inputs().forEach((name, spec) -> {
-      if (spec.dtype() != DataType.DT_FLOAT) {
-        throw new IllegalArgumentException(
-            "inputs: '" + name + "' is " + Dtypes.name(spec.dtype()) + "; only float32 inputs can be fed here");
-      }
-      checkShape(name, spec, inputs.get(name));
-    });
-    checkOpen();
-    List<Tensor> fed = new ArrayList<>();
-    try {
-      Map<String, Tensor> args = new LinkedHashMap<>();
-      inputs.forEach((name, v) -> {
-        TFloat32 t = v.toTensor();
-        fed.add(t);
-        args.put(name, t);
-      });
-      try (Result r = callWrapped(key, args)) {
-        Map<String, FloatValues> out = new LinkedHashMap<>();
-        for (String name : sig.outputs().keySet()) {
-          Tensor t = r.get(name).orElseThrow(() -> new SavedModelException("output " + name + " was not returned"));
-          if (!(t instanceof TFloat32 f)) {
-            throw new SavedModelException(
-                "output '" + name + "' is " + Dtypes.name(t.dataType()) + "; only float32 outputs are copied");
-          }
-          out.put(name, FloatValues.of(f));
+    /**
+     * Loads the MetaGraph tagged exactly {@code tags} under {@code dir} (resolved as {@link SavedModelInfo#resolve}:
+     * the directory itself or its highest numeric version).
+     *
+     * @param config the session configuration, or null for TensorFlow's defaults
+     * @throws IllegalArgumentException if there is no SavedModel under {@code dir}, or no tags are given
+     * @throws SavedModelException if it is corrupt, has no MetaGraph with these tags, or TensorFlow cannot load it
+     */
+    public static LoadedSavedModel load(Path dir, ConfigProto config, String... tags) {
+        if (tags == null || tags.length == 0 || Arrays.stream(tags).anyMatch(t -> t == null || t.isBlank())) {
+            throw new IllegalArgumentException("tags: at least one non-blank tag is required, e.g. serve");
         }
-        return out;
-      }
-    } finally {
-      fed.forEach(Tensor::close);
+        SavedModelInfo info = SavedModelInfo.read(dir);
+        SavedModelInfo.MetaGraph mg = info.metaGraph(List.of(tags))
+                .orElseThrow(() -> new SavedModelException("SavedModel " + info.dir() + " has no MetaGraph tagged "
+                        + new java.util.TreeSet<>(List.of(tags)) + "; its tag sets are: " + info.tagSets()));
+        if (mg.hasVariables()
+                && !java.nio.file.Files.isRegularFile(info.dir().resolve(SavedModelInfo.VARIABLES_PREFIX + ".index"))) {
+            // TensorFlow's loader skips the restore when the index is missing and the first run then fails with
+            // "uninitialized value": say what is wrong instead.
+            throw new SavedModelException("SavedModel " + info.dir() + " has variables, but "
+                    + SavedModelInfo.VARIABLES_PREFIX + ".index is missing (an incomplete copy?)");
+        }
+        SavedModelBundle bundle;
+        try {
+            SavedModelBundle.Loader loader =
+                    SavedModelBundle.loader(info.dir().toString()).withTags(tags);
+            if (config != null) {
+                loader.withConfigProto(config);
+            }
+            bundle = loader.load();
+        } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
+            // TensorFlow reports a corrupt graph as TFInvalidArgumentException, an IllegalArgumentException: it is the
+            // file's fault, not the caller's argument.
+            throw new SavedModelException("cannot load SavedModel " + info.dir() + ": " + e.getMessage(), e);
+        }
+        return new LoadedSavedModel(info, mg, bundle);
     }
-  }
 
-  /**
-   * Fails unless {@code value}'s shape fits {@code spec}'s: same rank, equal fixed dimensions, no dimension 0 (an
-   * empty batch has nothing to compute).
-   */
-  static void checkShape(String name, TensorSpec spec, FloatValues value) {
-    if (value == null) {
-      throw new IllegalArgumentException("inputs: '" + name + "' is null");
+    /** The resolved directory (a version directory when a base directory was given). */
+    public Path dir() {
+        return info.dir();
     }
-    Shape declared = spec.shape();
-    Shape fed = value.shape();
-    if (!declared.isUnknown() && declared.numDimensions() != fed.numDimensions()) {
-      throw new IllegalArgumentException("inputs: '" + name + "' must have rank " + declared.numDimensions()
-          + " (declared " + spec + "), got shape " + Dtypes.shape(fed));
-    }
-    for (int i = 0; i < fed.numDimensions(); i++) {
-      if (fed.get(i) == 0) {
-        throw new IllegalArgumentException("inputs: '" + name + "' has shape " + Dtypes.shape(fed)
-            + "; every dimension must be >= 1 (declared " + spec + ")");
-      }
-      if (!declared.isUnknown() && declared.get(i) >= 0 && declared.get(i) != fed.get(i)) {
-        throw new IllegalArgumentException("inputs: '" + name + "' is declared " + spec + ", so dimension " + i
-            + " must be " + declared.get(i) + ", got shape " + Dtypes.shape(fed));
-      }
-    }
-  }
 
-  Result callWrapped(String key, Map<String, Tensor> args) {
-    checkOpen();
-    try {
-      return bundle.function(key).call(args);
-    } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
-      throw new SavedModelException("running signature '" + key + "' of " + dir() + " failed: " + e.getMessage(), e);
+    /** The MetaGraph's tag set. */
+    public java.util.Set<String> tags() {
+        return metaGraph.tags();
     }
-  }
 
-  /**
-   * Closes the bundle's session and graph; idempotent. TensorFlow's {@code Session.close} waits for runs in flight,
-   * but a run that starts afterwards fails, so share a model between threads through {@link SavedModelPredictor}.
-   */
-  @Override
-  public synchronized void close() {
-    if (!closed) {
-      closed = true;
-      bundle.close();
+    /** The callable signatures, sorted by key. */
+    public List<SignatureInfo> signatures() {
+        return metaGraph.signatures();
     }
-  }
+
+    /**
+     * The key {@link #run} uses by default: {@code serving_default} if present, else the only signature.
+     *
+     * @throws SavedModelException if there is neither
+     */
+    public String defaultSignatureKey() {
+        List<SignatureInfo> sigs = signatures();
+        if (sigs.stream().anyMatch(s -> s.key().equals(ServingSignature.KEY))) {
+            return ServingSignature.KEY;
+        }
+        if (sigs.size() == 1) {
+            return sigs.get(0).key();
+        }
+        throw new SavedModelException("SavedModel " + dir() + " has no '" + ServingSignature.KEY + "' signature and "
+                + (sigs.isEmpty() ? "no other" : "several others: " + keys()) + "; name one");
+    }
+
+    /**
+     * The signature {@code key}.
+     *
+     * @throws IllegalArgumentException naming the available keys if there is none
+     */
+    public SignatureInfo signature(String key) {
+        return metaGraph
+                .signature(key)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "signature: '" + key + "' is not in SavedModel " + dir() + "; available: " + keys()));
+    }
+
+    private String keys() {
+        return signatures().stream().map(SignatureInfo::key).collect(Collectors.joining(", "));
+    }
+
+    /** The callable function of signature {@code key} (owned by the bundle; for benchmarks that feed tensors). */
+    public SessionFunction function(String key) {
+        signature(key);
+        checkOpen();
+        return bundle.function(key);
+    }
+
+    /** The underlying bundle (owned by this object). */
+    public SavedModelBundle bundle() {
+        checkOpen();
+        return bundle;
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("SavedModel " + dir() + " is closed; load it again to run it");
+        }
+    }
+
+    /**
+     * Runs signature {@code key} on float32 inputs and copies its float32 outputs to the heap.
+     *
+     * @param inputs one value per signature input, by input name
+     * @return the outputs by name, sorted
+     * @throws IllegalArgumentException if an input is missing, unknown, not declared float32, or its shape does not
+     *     fit the declared one (rank, fixed dimensions) or has a zero dimension; checked before anything is fed
+     * @throws IllegalStateException if this model is closed
+     * @throws SavedModelException if an output is not float32 or the run fails
+     */
+    public Map<String, FloatValues> run(String key, Map<String, FloatValues> inputs) {
+        SignatureInfo sig = signature(key);
+        if (inputs == null || !sig.inputs().keySet().equals(inputs.keySet())) {
+            throw new IllegalArgumentException("inputs: signature '" + key + "' takes "
+                    + sig.inputs().keySet() + ", got " + (inputs == null ? "null" : inputs.keySet()));
+        }
+        sig.inputs().forEach((name, spec) -> {
+            if (spec.dtype() != DataType.DT_FLOAT) {
+                throw new IllegalArgumentException("inputs: '" + name + "' is " + Dtypes.name(spec.dtype())
+                        + "; only float32 inputs can be fed here");
+            }
+            checkShape(name, spec, inputs.get(name));
+        });
+        checkOpen();
+        List<Tensor> fed = new ArrayList<>();
+        try {
+            Map<String, Tensor> args = new LinkedHashMap<>();
+            inputs.forEach((name, v) -> {
+                TFloat32 t = v.toTensor();
+                fed.add(t);
+                args.put(name, t);
+            });
+            try (Result r = callWrapped(key, args)) {
+                Map<String, FloatValues> out = new LinkedHashMap<>();
+                for (String name : sig.outputs().keySet()) {
+                    Tensor t = r.get(name)
+                            .orElseThrow(() -> new SavedModelException("output " + name + " was not returned"));
+                    if (!(t instanceof TFloat32 f)) {
+                        throw new SavedModelException("output '" + name + "' is " + Dtypes.name(t.dataType())
+                                + "; only float32 outputs are copied");
+                    }
+                    out.put(name, FloatValues.of(f));
+                }
+                return out;
+            }
+        } finally {
+            fed.forEach(Tensor::close);
+        }
+    }
+
+    /**
+     * Fails unless {@code value}'s shape fits {@code spec}'s: same rank, equal fixed dimensions, no dimension 0 (an
+     * empty batch has nothing to compute).
+     */
+    static void checkShape(String name, TensorSpec spec, FloatValues value) {
+        if (value == null) {
+            throw new IllegalArgumentException("inputs: '" + name + "' is null");
+        }
+        Shape declared = spec.shape();
+        Shape fed = value.shape();
+        if (!declared.isUnknown() && declared.numDimensions() != fed.numDimensions()) {
+            throw new IllegalArgumentException("inputs: '" + name + "' must have rank " + declared.numDimensions()
+                    + " (declared " + spec + "), got shape " + Dtypes.shape(fed));
+        }
+        for (int i = 0; i < fed.numDimensions(); i++) {
+            if (fed.get(i) == 0) {
+                throw new IllegalArgumentException("inputs: '" + name + "' has shape " + Dtypes.shape(fed)
+                        + "; every dimension must be >= 1 (declared " + spec + ")");
+            }
+            if (!declared.isUnknown() && declared.get(i) >= 0 && declared.get(i) != fed.get(i)) {
+                throw new IllegalArgumentException("inputs: '" + name + "' is declared " + spec + ", so dimension " + i
+                        + " must be " + declared.get(i) + ", got shape " + Dtypes.shape(fed));
+            }
+        }
+    }
+
+    Result callWrapped(String key, Map<String, Tensor> args) {
+        checkOpen();
+        try {
+            return bundle.function(key).call(args);
+        } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
+            throw new SavedModelException(
+                    "running signature '" + key + "' of " + dir() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Closes the bundle's session and graph; idempotent. TensorFlow's {@code Session.close} waits for runs in flight,
+     * but a run that starts afterwards fails, so share a model between threads through {@link SavedModelPredictor}.
+     */
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            bundle.close();
+        }
+    }
 }

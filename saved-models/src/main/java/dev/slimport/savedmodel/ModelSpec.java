@@ -22,49 +22,49 @@ import java.util.Objects;
  */
 public record ModelSpec(Network network, int numClasses, int imageSize, boolean dynamicSize, long seed) {
 
-  /** slim's ImageNet class count (label 0 = background). */
-  public static final int IMAGENET_CLASSES = 1001;
+    /** slim's ImageNet class count (label 0 = background). */
+    public static final int IMAGENET_CLASSES = 1001;
 
-  /** The validated spec. */
-  public ModelSpec {
-    if (network == null) {
-      throw new IllegalArgumentException("model: a network is required");
+    /** The validated spec. */
+    public ModelSpec {
+        if (network == null) {
+            throw new IllegalArgumentException("model: a network is required");
+        }
+        if (numClasses < 0) {
+            throw new IllegalArgumentException("num-classes: must be >= 0 (0 for features only), got " + numClasses);
+        }
+        if (imageSize < 1 || imageSize > 8192) {
+            throw new IllegalArgumentException("image-size: must be in 1..8192, got " + imageSize);
+        }
     }
-    if (numClasses < 0) {
-      throw new IllegalArgumentException("num-classes: must be >= 0 (0 for features only), got " + numClasses);
+
+    /** {@code network} with 1001 classes at 224×224, static size, seed 0. */
+    public static ModelSpec of(Network network) {
+        return new ModelSpec(Objects.requireNonNull(network, "network"), IMAGENET_CLASSES, 224, false, 0);
     }
-    if (imageSize < 1 || imageSize > 8192) {
-      throw new IllegalArgumentException("image-size: must be in 1..8192, got " + imageSize);
+
+    /** A copy with {@code n} classes. */
+    public ModelSpec withNumClasses(int n) {
+        return new ModelSpec(network, n, imageSize, dynamicSize, seed);
     }
-  }
 
-  /** {@code network} with 1001 classes at 224×224, static size, seed 0. */
-  public static ModelSpec of(Network network) {
-    return new ModelSpec(Objects.requireNonNull(network, "network"), IMAGENET_CLASSES, 224, false, 0);
-  }
+    /** A copy with input size {@code size}. */
+    public ModelSpec withImageSize(int size) {
+        return new ModelSpec(network, numClasses, size, dynamicSize, seed);
+    }
 
-  /** A copy with {@code n} classes. */
-  public ModelSpec withNumClasses(int n) {
-    return new ModelSpec(network, n, imageSize, dynamicSize, seed);
-  }
+    /** A copy with dynamic height and width (or static). */
+    public ModelSpec withDynamicSize(boolean dynamic) {
+        return new ModelSpec(network, numClasses, imageSize, dynamic, seed);
+    }
 
-  /** A copy with input size {@code size}. */
-  public ModelSpec withImageSize(int size) {
-    return new ModelSpec(network, numClasses, size, dynamicSize, seed);
-  }
+    /** A copy with model seed {@code s}. */
+    public ModelSpec withSeed(long s) {
+        return new ModelSpec(network, numClasses, imageSize, dynamicSize, s);
+    }
 
-  /** A copy with dynamic height and width (or static). */
-  public ModelSpec withDynamicSize(boolean dynamic) {
-    return new ModelSpec(network, numClasses, imageSize, dynamic, seed);
-  }
-
-  /** A copy with model seed {@code s}. */
-  public ModelSpec withSeed(long s) {
-    return new ModelSpec(network, numClasses, imageSize, dynamicSize, s);
-  }
-
-  /** The height and width the graph's input declares: {@code imageSize}, or -1 with {@code dynamicSize}. */
-  public long declaredSize() {
-    return dynamicSize ? -1 : imageSize;
-  }
+    /** The height and width the graph's input declares: {@code imageSize}, or -1 with {@code dynamicSize}. */
+    public long declaredSize() {
+        return dynamicSize ? -1 : imageSize;
+    }
 }

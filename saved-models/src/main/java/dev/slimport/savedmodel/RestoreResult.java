@@ -18,10 +18,10 @@ import java.util.List;
  */
 public record RestoreResult(Path checkpoint, List<String> restored, List<String> excluded, List<String> unusedKeys) {
 
-  /** The value with unmodifiable copies of the lists. */
-  public RestoreResult {
-    restored = List.copyOf(restored);
-    excluded = List.copyOf(excluded);
-    unusedKeys = List.copyOf(unusedKeys);
-  }
+    /** The value with unmodifiable copies of the lists. */
+    public RestoreResult {
+        restored = List.copyOf(restored);
+        excluded = List.copyOf(excluded);
+        unusedKeys = List.copyOf(unusedKeys);
+    }
 }

@@ -12,15 +12,15 @@ package dev.slimport.savedmodel;
  * IllegalArgumentException}s instead, so a CLI can map the two to different exit codes.
  */
 public class SavedModelException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** A failure described by {@code message}. */
-  public SavedModelException(String message) {
-    super(message);
-  }
+    /** A failure described by {@code message}. */
+    public SavedModelException(String message) {
+        super(message);
+    }
 
-  /** A failure described by {@code message}, caused by {@code cause}. */
-  public SavedModelException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    /** A failure described by {@code message}, caused by {@code cause}. */
+    public SavedModelException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

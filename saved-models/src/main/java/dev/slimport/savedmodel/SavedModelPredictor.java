@@ -28,212 +28,214 @@ import org.tensorflow.proto.ConfigProto;
  */
 public final class SavedModelPredictor implements AutoCloseable {
 
-  /** Called inside each call's in-flight window, after the run and before the outputs are returned (tests). */
-  @FunctionalInterface
-  interface CallHook {
-    void inFlight() throws InterruptedException;
-  }
-
-  private final LoadedSavedModel model;
-  private final SignatureInfo signature;
-  private final String singleInput;
-  private final CallHook hook;
-  private final Object lock = new Object();
-  private int inFlight;
-  private boolean closing;
-  private boolean closed;
-
-  private SavedModelPredictor(LoadedSavedModel model, String signatureKey, CallHook hook) {
-    this.model = model;
-    this.signature = model.signature(signatureKey);
-    this.singleInput = signature.inputs().size() == 1 ? signature.inputs().keySet().iterator().next() : null;
-    this.hook = hook;
-  }
-
-  /** Loads the {@code serve} MetaGraph under {@code dir} (or its highest version); predicts its default signature. */
-  public static SavedModelPredictor load(Path dir) {
-    return load(dir, null);
-  }
-
-  /**
-   * Loads the {@code serve} MetaGraph under {@code dir} with a session configuration (null for TensorFlow's
-   * defaults) and predicts its default signature ({@code serving_default}, or the only one).
-   *
-   * @throws IllegalArgumentException if there is no SavedModel under {@code dir}
-   * @throws SavedModelException if it is corrupt or cannot be loaded
-   */
-  public static SavedModelPredictor load(Path dir, ConfigProto config) {
-    LoadedSavedModel m = LoadedSavedModel.load(dir, config, ServingSignature.TAG);
-    try {
-      return new SavedModelPredictor(m, m.defaultSignatureKey(), () -> {});
-    } catch (RuntimeException e) {
-      m.close();
-      throw e;
+    /** Called inside each call's in-flight window, after the run and before the outputs are returned (tests). */
+    @FunctionalInterface
+    interface CallHook {
+        void inFlight() throws InterruptedException;
     }
-  }
 
-  /**
-   * A predictor of signature {@code signatureKey} of {@code model}; it takes ownership of the model and closes it.
-   *
-   * @throws IllegalArgumentException if the signature does not exist
-   * @throws IllegalStateException if the model is already closed
-   */
-  public static SavedModelPredictor of(LoadedSavedModel model, String signatureKey) {
-    return of(model, signatureKey, () -> {});
-  }
+    private final LoadedSavedModel model;
+    private final SignatureInfo signature;
+    private final String singleInput;
+    private final CallHook hook;
+    private final Object lock = new Object();
+    private int inFlight;
+    private boolean closing;
+    private boolean closed;
 
-  static SavedModelPredictor of(LoadedSavedModel model, String signatureKey, CallHook hook) {
-    if (model == null) {
-      throw new IllegalArgumentException("model: must not be null");
+    private SavedModelPredictor(LoadedSavedModel model, String signatureKey, CallHook hook) {
+        this.model = model;
+        this.signature = model.signature(signatureKey);
+        this.singleInput = signature.inputs().size() == 1
+                ? signature.inputs().keySet().iterator().next()
+                : null;
+        this.hook = hook;
     }
-    if (model.isClosed()) {
-      throw new IllegalStateException("SavedModel " + model.dir() + " is closed");
+
+    /** Loads the {@code serve} MetaGraph under {@code dir} (or its highest version); predicts its default signature. */
+    public static SavedModelPredictor load(Path dir) {
+        return load(dir, null);
     }
-    return new SavedModelPredictor(model, signatureKey, hook);
-  }
 
-  /** The signature this predictor runs. */
-  public SignatureInfo signature() {
-    return signature;
-  }
-
-  /** The SavedModel's directory. */
-  public Path dir() {
-    return model.dir();
-  }
-
-  /**
-   * Runs the signature on its only input (e.g. {@code images} of the exported ResNets) and copies every output to
-   * the heap. Thread-safe.
-   *
-   * @return the outputs by name
-   * @throws IllegalArgumentException if the signature has several inputs, or {@code input} does not fit the
-   *     declared shape (rank, fixed dimensions) or has a zero dimension; checked before anything is fed
-   * @throws PredictorClosedException if {@link #close()} has been called
-   * @throws SavedModelException if TensorFlow fails to run it
-   */
-  public Map<String, FloatValues> predict(FloatValues input) {
-    if (singleInput == null) {
-      throw new IllegalArgumentException("input: signature '" + signature.key() + "' takes "
-          + signature.inputs().keySet() + "; use predict(Map)");
-    }
-    return predict(Map.of(singleInput, input));
-  }
-
-  /**
-   * Runs the signature on float32 inputs by name and copies every output to the heap. Thread-safe.
-   *
-   * @see LoadedSavedModel#run
-   * @throws PredictorClosedException if {@link #close()} has been called
-   */
-  public Map<String, FloatValues> predict(Map<String, FloatValues> inputs) {
-    enter();
-    try {
-      Map<String, FloatValues> out = model.run(signature.key(), inputs);
-      hook.inFlight();
-      return out;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SavedModelException("interrupted in the call hook", e);
-    } finally {
-      exit();
-    }
-  }
-
-  private void enter() {
-    synchronized (lock) {
-      if (closing) {
-        throw new PredictorClosedException(model.dir());
-      }
-      inFlight++;
-    }
-  }
-
-  private void exit() {
-    synchronized (lock) {
-      if (--inFlight == 0) {
-        lock.notifyAll();
-      }
-    }
-  }
-
-  /** The number of calls running now. */
-  public int inFlight() {
-    synchronized (lock) {
-      return inFlight;
-    }
-  }
-
-  /** Whether {@link #close()} has been called (new calls are refused; the model may still be finishing calls). */
-  public boolean isClosed() {
-    synchronized (lock) {
-      return closing;
-    }
-  }
-
-  /**
-   * Refuses new calls, waits for the calls in flight, then closes the session and graph; idempotent. An interrupt
-   * does not cut the wait short (closing under a running call would free its memory); the interrupt status is kept.
-   */
-  @Override
-  public void close() {
-    boolean interrupted = false;
-    synchronized (lock) {
-      closing = true;
-      while (inFlight > 0) {
+    /**
+     * Loads the {@code serve} MetaGraph under {@code dir} with a session configuration (null for TensorFlow's
+     * defaults) and predicts its default signature ({@code serving_default}, or the only one).
+     *
+     * @throws IllegalArgumentException if there is no SavedModel under {@code dir}
+     * @throws SavedModelException if it is corrupt or cannot be loaded
+     */
+    public static SavedModelPredictor load(Path dir, ConfigProto config) {
+        LoadedSavedModel m = LoadedSavedModel.load(dir, config, ServingSignature.TAG);
         try {
-          lock.wait();
-        } catch (InterruptedException e) {
-          interrupted = true;
+            return new SavedModelPredictor(m, m.defaultSignatureKey(), () -> {});
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
         }
-      }
-      closeModel();
     }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
 
-  /**
-   * Refuses new calls and waits at most {@code timeout} for the calls in flight; closes the model if they finished.
-   *
-   * @return whether the model was closed; false leaves it open under the running calls (call {@link #close()} later,
-   *     or let the process exit)
-   */
-  public boolean close(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (lock) {
-      closing = true;
-      while (inFlight > 0) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
+    /**
+     * A predictor of signature {@code signatureKey} of {@code model}; it takes ownership of the model and closes it.
+     *
+     * @throws IllegalArgumentException if the signature does not exist
+     * @throws IllegalStateException if the model is already closed
+     */
+    public static SavedModelPredictor of(LoadedSavedModel model, String signatureKey) {
+        return of(model, signatureKey, () -> {});
+    }
+
+    static SavedModelPredictor of(LoadedSavedModel model, String signatureKey, CallHook hook) {
+        if (model == null) {
+            throw new IllegalArgumentException("model: must not be null");
         }
+        if (model.isClosed()) {
+            throw new IllegalStateException("SavedModel " + model.dir() + " is closed");
+        }
+        return new SavedModelPredictor(model, signatureKey, hook);
+    }
+
+    /** The signature this predictor runs. */
+    public SignatureInfo signature() {
+        return signature;
+    }
+
+    /** The SavedModel's directory. */
+    public Path dir() {
+        return model.dir();
+    }
+
+    /**
+     * Runs the signature on its only input (e.g. {@code images} of the exported ResNets) and copies every output to
+     * the heap. Thread-safe.
+     *
+     * @return the outputs by name
+     * @throws IllegalArgumentException if the signature has several inputs, or {@code input} does not fit the
+     *     declared shape (rank, fixed dimensions) or has a zero dimension; checked before anything is fed
+     * @throws PredictorClosedException if {@link #close()} has been called
+     * @throws SavedModelException if TensorFlow fails to run it
+     */
+    public Map<String, FloatValues> predict(FloatValues input) {
+        if (singleInput == null) {
+            throw new IllegalArgumentException("input: signature '" + signature.key() + "' takes "
+                    + signature.inputs().keySet() + "; use predict(Map)");
+        }
+        return predict(Map.of(singleInput, input));
+    }
+
+    /**
+     * Runs the signature on float32 inputs by name and copies every output to the heap. Thread-safe.
+     *
+     * @see LoadedSavedModel#run
+     * @throws PredictorClosedException if {@link #close()} has been called
+     */
+    public Map<String, FloatValues> predict(Map<String, FloatValues> inputs) {
+        enter();
         try {
-          lock.wait(Math.max(1, left / 1_000_000));
+            Map<String, FloatValues> out = model.run(signature.key(), inputs);
+            hook.inFlight();
+            return out;
         } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
+            Thread.currentThread().interrupt();
+            throw new SavedModelException("interrupted in the call hook", e);
+        } finally {
+            exit();
         }
-      }
-      closeModel();
-      return true;
     }
-  }
 
-  private void closeModel() {
-    if (!closed) {
-      closed = true;
-      model.close();
+    private void enter() {
+        synchronized (lock) {
+            if (closing) {
+                throw new PredictorClosedException(model.dir());
+            }
+            inFlight++;
+        }
     }
-  }
 
-  /** A call on a closed {@link SavedModelPredictor}. */
-  public static final class PredictorClosedException extends IllegalStateException {
-    private static final long serialVersionUID = 1L;
-
-    PredictorClosedException(Path dir) {
-      super("the predictor of SavedModel " + dir + " is closed; load it again");
+    private void exit() {
+        synchronized (lock) {
+            if (--inFlight == 0) {
+                lock.notifyAll();
+            }
+        }
     }
-  }
+
+    /** The number of calls running now. */
+    public int inFlight() {
+        synchronized (lock) {
+            return inFlight;
+        }
+    }
+
+    /** Whether {@link #close()} has been called (new calls are refused; the model may still be finishing calls). */
+    public boolean isClosed() {
+        synchronized (lock) {
+            return closing;
+        }
+    }
+
+    /**
+     * Refuses new calls, waits for the calls in flight, then closes the session and graph; idempotent. An interrupt
+     * does not cut the wait short (closing under a running call would free its memory); the interrupt status is kept.
+     */
+    @Override
+    public void close() {
+        boolean interrupted = false;
+        synchronized (lock) {
+            closing = true;
+            while (inFlight > 0) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            closeModel();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Refuses new calls and waits at most {@code timeout} for the calls in flight; closes the model if they finished.
+     *
+     * @return whether the model was closed; false leaves it open under the running calls (call {@link #close()} later,
+     *     or let the process exit)
+     */
+    public boolean close(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            closing = true;
+            while (inFlight > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    lock.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            closeModel();
+            return true;
+        }
+    }
+
+    private void closeModel() {
+        if (!closed) {
+            closed = true;
+            model.close();
+        }
+    }
+
+    /** A call on a closed {@link SavedModelPredictor}. */
+    public static final class PredictorClosedException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        PredictorClosedException(Path dir) {
+            super("the predictor of SavedModel " + dir + " is closed; load it again");
+        }
+    }
 }

@@ -21,117 +21,131 @@ import org.tensorflow.types.TFloat32;
  * SavedModelException} (and its {@link CheckpointMismatchException}) a runtime failure (exit 1).
  */
 public final class SavedModels {
-  private SavedModels() {}
+    private SavedModels() {}
 
-  /** Exports a verified SavedModel; see {@link SavedModelExporter}. */
-  public static ExportResult export(ExportSpec spec) {
-    return new SavedModelExporter().export(spec);
-  }
-
-  /** Reads a SavedModel's tag sets and signatures without loading it. */
-  public static SavedModelInfo inspect(Path dir) {
-    return SavedModelInfo.read(dir);
-  }
-
-  /** Lists a checkpoint's tensors, sorted by key. */
-  public static List<CheckpointEntry> listCheckpoint(Path prefix) {
-    return Checkpoints.list(prefix);
-  }
-
-  /**
-   * Loads any SavedModel (tag {@code serve}), lists its signatures and runs one batch of the chosen signature on
-   * synthetic float32 input: unknown first dimensions become {@code batch}, other unknown dimensions {@code
-   * imageSize}; values are uniform in [-1, 1] from {@code seed}.
-   *
-   * @throws IllegalArgumentException if there is no SavedModel at the directory or the signature does not exist
-   * @throws SavedModelException if it is corrupt, lacks the {@code serve} tag, has a non-float32 or unknown-rank
-   *     input, or the run fails
-   */
-  public static VerifyResult verify(VerifySpec spec) {
-    if (spec == null) {
-      throw new IllegalArgumentException("spec: must not be null");
+    /** Exports a verified SavedModel; see {@link SavedModelExporter}. */
+    public static ExportResult export(ExportSpec spec) {
+        return new SavedModelExporter().export(spec);
     }
-    long t0 = System.nanoTime();
-    try (LoadedSavedModel model = LoadedSavedModel.load(spec.dir())) {
-      long tLoaded = System.nanoTime();
-      String key = spec.signatureKey() != null ? spec.signatureKey() : model.defaultSignatureKey();
-      SignatureInfo sig = model.signature(key);
-      Map<String, Shape> fed = new LinkedHashMap<>();
-      List<Tensor> inputs = new ArrayList<>();
-      try {
-        Map<String, Tensor> args = new LinkedHashMap<>();
-        long seed = spec.seed();
-        for (var e : sig.inputs().entrySet()) {
-          Shape shape = feedShape(e.getKey(), e.getValue(), spec);
-          TFloat32 t = FloatValues.uniform(shape, seed++, -1f, 1f).toTensor();
-          inputs.add(t);
-          args.put(e.getKey(), t);
-          fed.put(e.getKey(), shape);
+
+    /** Reads a SavedModel's tag sets and signatures without loading it. */
+    public static SavedModelInfo inspect(Path dir) {
+        return SavedModelInfo.read(dir);
+    }
+
+    /** Lists a checkpoint's tensors, sorted by key. */
+    public static List<CheckpointEntry> listCheckpoint(Path prefix) {
+        return Checkpoints.list(prefix);
+    }
+
+    /**
+     * Loads any SavedModel (tag {@code serve}), lists its signatures and runs one batch of the chosen signature on
+     * synthetic float32 input: unknown first dimensions become {@code batch}, other unknown dimensions {@code
+     * imageSize}; values are uniform in [-1, 1] from {@code seed}.
+     *
+     * @throws IllegalArgumentException if there is no SavedModel at the directory or the signature does not exist
+     * @throws SavedModelException if it is corrupt, lacks the {@code serve} tag, has a non-float32 or unknown-rank
+     *     input, or the run fails
+     */
+    public static VerifyResult verify(VerifySpec spec) {
+        if (spec == null) {
+            throw new IllegalArgumentException("spec: must not be null");
         }
-        long tRun = System.nanoTime();
-        List<VerifyResult.OutputSummary> outputs = new ArrayList<>();
-        try (Result r = model.callWrapped(key, args)) {
-          long tDone = System.nanoTime();
-          for (String name : sig.outputs().keySet()) {
-            Tensor t = r.get(name).orElseThrow(() -> new SavedModelException("output " + name + " missing"));
-            outputs.add(summarize(name, t));
-          }
-          return new VerifyResult(model.dir(), model.tags(), model.signatures(), key, fed, outputs,
-              (tLoaded - t0) / 1_000_000, (tDone - tRun) / 1_000_000);
+        long t0 = System.nanoTime();
+        try (LoadedSavedModel model = LoadedSavedModel.load(spec.dir())) {
+            long tLoaded = System.nanoTime();
+            String key = spec.signatureKey() != null ? spec.signatureKey() : model.defaultSignatureKey();
+            SignatureInfo sig = model.signature(key);
+            Map<String, Shape> fed = new LinkedHashMap<>();
+            List<Tensor> inputs = new ArrayList<>();
+            try {
+                Map<String, Tensor> args = new LinkedHashMap<>();
+                long seed = spec.seed();
+                for (var e : sig.inputs().entrySet()) {
+                    Shape shape = feedShape(e.getKey(), e.getValue(), spec);
+                    TFloat32 t = FloatValues.uniform(shape, seed++, -1f, 1f).toTensor();
+                    inputs.add(t);
+                    args.put(e.getKey(), t);
+                    fed.put(e.getKey(), shape);
+                }
+                long tRun = System.nanoTime();
+                List<VerifyResult.OutputSummary> outputs = new ArrayList<>();
+                try (Result r = model.callWrapped(key, args)) {
+                    long tDone = System.nanoTime();
+                    for (String name : sig.outputs().keySet()) {
+                        Tensor t =
+                                r.get(name).orElseThrow(() -> new SavedModelException("output " + name + " missing"));
+                        outputs.add(summarize(name, t));
+                    }
+                    return new VerifyResult(
+                            model.dir(),
+                            model.tags(),
+                            model.signatures(),
+                            key,
+                            fed,
+                            outputs,
+                            (tLoaded - t0) / 1_000_000,
+                            (tDone - tRun) / 1_000_000);
+                }
+            } finally {
+                inputs.forEach(Tensor::close);
+            }
         }
-      } finally {
-        inputs.forEach(Tensor::close);
-      }
     }
-  }
 
-  private static Shape feedShape(String name, TensorSpec spec, VerifySpec options) {
-    if (spec.dtype() != DataType.DT_FLOAT) {
-      throw new SavedModelException(
-          "input '" + name + "' is " + Dtypes.name(spec.dtype()) + "; verify can only synthesize float32 inputs");
-    }
-    if (spec.shape().isUnknown()) {
-      throw new SavedModelException("input '" + name + "' has an unknown rank; verify cannot synthesize it");
-    }
-    long[] dims = spec.shape().asArray();
-    for (int i = 0; i < dims.length; i++) {
-      if (dims[i] < 0) {
-        dims[i] = i == 0 ? options.batch() : options.imageSize();
-      }
-    }
-    return Shape.of(dims);
-  }
-
-  private static VerifyResult.OutputSummary summarize(String name, Tensor t) {
-    if (!(t instanceof TFloat32 f)) {
-      return new VerifyResult.OutputSummary(
-          name, t.dataType(), t.shape(), Double.NaN, Double.NaN, Double.NaN, 0, -1);
-    }
-    FloatValues v = FloatValues.of(f);
-    double min = Double.POSITIVE_INFINITY;
-    double max = Double.NEGATIVE_INFINITY;
-    double sum = 0;
-    long finite = 0;
-    for (float x : v.data()) {
-      if (Float.isFinite(x)) {
-        min = Math.min(min, x);
-        max = Math.max(max, x);
-        sum += x;
-        finite++;
-      }
-    }
-    int argmax = -1;
-    if (v.shape().numDimensions() == 2 && v.shape().get(0) > 0 && v.shape().get(1) > 0) {
-      int cols = (int) v.shape().get(1);
-      argmax = 0;
-      for (int j = 1; j < cols; j++) {
-        if (v.data()[j] > v.data()[argmax]) {
-          argmax = j;
+    private static Shape feedShape(String name, TensorSpec spec, VerifySpec options) {
+        if (spec.dtype() != DataType.DT_FLOAT) {
+            throw new SavedModelException("input '" + name + "' is " + Dtypes.name(spec.dtype())
+                    + "; verify can only synthesize float32 inputs");
         }
-      }
+        if (spec.shape().isUnknown()) {
+            throw new SavedModelException("input '" + name + "' has an unknown rank; verify cannot synthesize it");
+        }
+        long[] dims = spec.shape().asArray();
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] < 0) {
+                dims[i] = i == 0 ? options.batch() : options.imageSize();
+            }
+        }
+        return Shape.of(dims);
     }
-    return new VerifyResult.OutputSummary(name, DataType.DT_FLOAT, v.shape(),
-        finite == 0 ? Double.NaN : min, finite == 0 ? Double.NaN : max, finite == 0 ? Double.NaN : sum / finite,
-        v.data().length - finite, argmax);
-  }
+
+    private static VerifyResult.OutputSummary summarize(String name, Tensor t) {
+        if (!(t instanceof TFloat32 f)) {
+            return new VerifyResult.OutputSummary(
+                    name, t.dataType(), t.shape(), Double.NaN, Double.NaN, Double.NaN, 0, -1);
+        }
+        FloatValues v = FloatValues.of(f);
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        double sum = 0;
+        long finite = 0;
+        for (float x : v.data()) {
+            if (Float.isFinite(x)) {
+                min = Math.min(min, x);
+                max = Math.max(max, x);
+                sum += x;
+                finite++;
+            }
+        }
+        int argmax = -1;
+        if (v.shape().numDimensions() == 2 && v.shape().get(0) > 0 && v.shape().get(1) > 0) {
+            int cols = (int) v.shape().get(1);
+            argmax = 0;
+            for (int j = 1; j < cols; j++) {
+                if (v.data()[j] > v.data()[argmax]) {
+                    argmax = j;
+                }
+            }
+        }
+        return new VerifyResult.OutputSummary(
+                name,
+                DataType.DT_FLOAT,
+                v.shape(),
+                finite == 0 ? Double.NaN : min,
+                finite == 0 ? Double.NaN : max,
+                finite == 0 ? Double.NaN : sum / finite,
+                v.data().length - finite,
+                argmax);
+    }
 }

@@ -25,29 +25,29 @@ package dev.slimport.savedmodel;
  * <p>A model with 0 classes has only {@code features}.
  */
 public final class ServingSignature {
-  private ServingSignature() {}
+    private ServingSignature() {}
 
-  /** The MetaGraph tag TF Serving and {@code saved_model_cli} load by default. */
-  public static final String TAG = "serve";
+    /** The MetaGraph tag TF Serving and {@code saved_model_cli} load by default. */
+    public static final String TAG = "serve";
 
-  /** The signature key ({@code tf.saved_model.DEFAULT_SERVING_SIGNATURE_DEF_KEY}). */
-  public static final String KEY = "serving_default";
+    /** The signature key ({@code tf.saved_model.DEFAULT_SERVING_SIGNATURE_DEF_KEY}). */
+    public static final String KEY = "serving_default";
 
-  /** The signature's method name ({@code tf.saved_model.PREDICT_METHOD_NAME}). */
-  public static final String METHOD_NAME = "tensorflow/serving/predict";
+    /** The signature's method name ({@code tf.saved_model.PREDICT_METHOD_NAME}). */
+    public static final String METHOD_NAME = "tensorflow/serving/predict";
 
-  /** The input: float32 NHWC images. */
-  public static final String IMAGES = "images";
+    /** The input: float32 NHWC images. */
+    public static final String IMAGES = "images";
 
-  /** The output: logits {@code [B, classes]}. */
-  public static final String LOGITS = "logits";
+    /** The output: logits {@code [B, classes]}. */
+    public static final String LOGITS = "logits";
 
-  /** The output: softmax predictions {@code [B, classes]}. */
-  public static final String PREDICTIONS = "predictions";
+    /** The output: softmax predictions {@code [B, classes]}. */
+    public static final String PREDICTIONS = "predictions";
 
-  /** The output: globally pooled features {@code [B, channels]}. */
-  public static final String FEATURES = "features";
+    /** The output: globally pooled features {@code [B, channels]}. */
+    public static final String FEATURES = "features";
 
-  /** The graph name scope of the output identities, so {@code logits} is op {@code serving_default/logits}. */
-  public static final String OUTPUT_SCOPE = "serving_default";
+    /** The graph name scope of the output identities, so {@code logits} is op {@code serving_default/logits}. */
+    public static final String OUTPUT_SCOPE = "serving_default";
 }

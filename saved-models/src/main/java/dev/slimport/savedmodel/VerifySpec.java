@@ -17,31 +17,31 @@ import java.nio.file.Path;
  */
 public record VerifySpec(Path dir, String signatureKey, int batch, int imageSize, long seed) {
 
-  /** The default size for unknown spatial dimensions (slim's {@code resnet_v2.default_image_size}). */
-  public static final int DEFAULT_IMAGE_SIZE = 224;
+    /** The default size for unknown spatial dimensions (slim's {@code resnet_v2.default_image_size}). */
+    public static final int DEFAULT_IMAGE_SIZE = 224;
 
-  /**
-   * The validated spec.
-   *
-   * @throws IllegalArgumentException naming the option and the allowed values
-   */
-  public VerifySpec {
-    if (dir == null || dir.toString().isEmpty()) {
-      throw new IllegalArgumentException("saved-model: a SavedModel directory is required");
+    /**
+     * The validated spec.
+     *
+     * @throws IllegalArgumentException naming the option and the allowed values
+     */
+    public VerifySpec {
+        if (dir == null || dir.toString().isEmpty()) {
+            throw new IllegalArgumentException("saved-model: a SavedModel directory is required");
+        }
+        if (signatureKey != null && signatureKey.isBlank()) {
+            throw new IllegalArgumentException("signature: must not be blank");
+        }
+        if (batch < 1 || batch > 1024) {
+            throw new IllegalArgumentException("batch: must be in 1..1024, got " + batch);
+        }
+        if (imageSize < 1 || imageSize > 8192) {
+            throw new IllegalArgumentException("image-size: must be in 1..8192, got " + imageSize);
+        }
     }
-    if (signatureKey != null && signatureKey.isBlank()) {
-      throw new IllegalArgumentException("signature: must not be blank");
-    }
-    if (batch < 1 || batch > 1024) {
-      throw new IllegalArgumentException("batch: must be in 1..1024, got " + batch);
-    }
-    if (imageSize < 1 || imageSize > 8192) {
-      throw new IllegalArgumentException("image-size: must be in 1..8192, got " + imageSize);
-    }
-  }
 
-  /** {@code dir} with the default signature, batch 1, size 224 for unknown dimensions, seed 0. */
-  public static VerifySpec of(Path dir) {
-    return new VerifySpec(dir, null, 1, DEFAULT_IMAGE_SIZE, 0);
-  }
+    /** {@code dir} with the default signature, batch 1, size 224 for unknown dimensions, seed 0. */
+    public static VerifySpec of(Path dir) {
+        return new VerifySpec(dir, null, 1, DEFAULT_IMAGE_SIZE, 0);
+    }
 }

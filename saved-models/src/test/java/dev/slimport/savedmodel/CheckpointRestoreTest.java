@@ -39,239 +39,259 @@ import org.tensorflow.proto.DataType;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CheckpointRestoreTest {
-  private static final String LOGITS = "resnet_v2/logits";
-  private static final List<String> LOGITS_VARS = List.of(LOGITS + "/weights", LOGITS + "/biases");
-  private static final FloatValues IMAGES = FloatValues.uniform(Shape.of(2, 32, 32, 3), 3, -1f, 1f);
+    private static final String LOGITS = "resnet_v2/logits";
+    private static final List<String> LOGITS_VARS = List.of(LOGITS + "/weights", LOGITS + "/biases");
+    private static final FloatValues IMAGES = FloatValues.uniform(Shape.of(2, 32, 32, 3), 3, -1f, 1f);
 
-  private Path dir;
-  private Path ckptA;
-  private Map<String, FloatValues> varsA;
-  private Map<String, FloatValues> outA;
+    private Path dir;
+    private Path ckptA;
+    private Map<String, FloatValues> varsA;
+    private Map<String, FloatValues> outA;
 
-  @BeforeAll
-  void saveModelA(@TempDir Path shared) throws Exception {
-    dir = shared;
-    Files.createDirectories(dir.resolve("a"));
-    ckptA = dir.resolve("a/model.ckpt");
-    try (InferenceModel a = InferenceModel.build(TestNets.tiny(10, 1))) {
-      a.initialize();
-      a.save(ckptA);
-      varsA = a.variableValues();
-      outA = a.run(IMAGES);
+    @BeforeAll
+    void saveModelA(@TempDir Path shared) throws Exception {
+        dir = shared;
+        Files.createDirectories(dir.resolve("a"));
+        ckptA = dir.resolve("a/model.ckpt");
+        try (InferenceModel a = InferenceModel.build(TestNets.tiny(10, 1))) {
+            a.initialize();
+            a.save(ckptA);
+            varsA = a.variableValues();
+            outA = a.run(IMAGES);
+        }
     }
-  }
 
-  @Test
-  void restoring_into_a_model_with_another_seed_reproduces_it_exactly() {
-    try (InferenceModel b = InferenceModel.build(TestNets.tiny(10, 2))) {
-      b.initialize();
-      Map<String, FloatValues> before = b.variableValues();
-      assertThat(before.get("resnet_v2/conv1/weights").maxAbsDiff(varsA.get("resnet_v2/conv1/weights")))
-          .isGreaterThan(1e-3);
-      assertThat(b.run(IMAGES).get("logits").maxAbsDiff(outA.get("logits"))).isGreaterThan(1e-3);
+    @Test
+    void restoring_into_a_model_with_another_seed_reproduces_it_exactly() {
+        try (InferenceModel b = InferenceModel.build(TestNets.tiny(10, 2))) {
+            b.initialize();
+            Map<String, FloatValues> before = b.variableValues();
+            assertThat(before.get("resnet_v2/conv1/weights").maxAbsDiff(varsA.get("resnet_v2/conv1/weights")))
+                    .isGreaterThan(1e-3);
+            assertThat(b.run(IMAGES).get("logits").maxAbsDiff(outA.get("logits")))
+                    .isGreaterThan(1e-3);
 
-      RestoreResult r = b.restore(ckptA, List.of());
-      assertThat(r.restored()).containsExactlyElementsOf(varsA.keySet());
-      assertThat(r.excluded()).isEmpty();
-      assertThat(r.unusedKeys()).isEmpty();
-      Map<String, FloatValues> after = b.variableValues();
-      for (String name : varsA.keySet()) {
-        assertThat(after.get(name).maxAbsDiff(varsA.get(name))).as(name).isZero();
-      }
-      Map<String, FloatValues> out = b.run(IMAGES);
-      for (String name : outA.keySet()) {
-        assertThat(out.get(name).maxAbsDiff(outA.get(name))).as(name).isZero();
-      }
+            RestoreResult r = b.restore(ckptA, List.of());
+            assertThat(r.restored()).containsExactlyElementsOf(varsA.keySet());
+            assertThat(r.excluded()).isEmpty();
+            assertThat(r.unusedKeys()).isEmpty();
+            Map<String, FloatValues> after = b.variableValues();
+            for (String name : varsA.keySet()) {
+                assertThat(after.get(name).maxAbsDiff(varsA.get(name))).as(name).isZero();
+            }
+            Map<String, FloatValues> out = b.run(IMAGES);
+            for (String name : outA.keySet()) {
+                assertThat(out.get(name).maxAbsDiff(outA.get(name))).as(name).isZero();
+            }
+        }
     }
-  }
 
-  @Test
-  void excluding_the_logits_keeps_their_initializers_and_restores_the_rest() {
-    try (InferenceModel b = InferenceModel.build(TestNets.tiny(10, 2))) {
-      Map<String, FloatValues> before = b.variableValues();
-      RestoreResult r = b.restore(ckptA, List.of(LOGITS));
-      assertThat(r.excluded()).containsExactlyElementsOf(LOGITS_VARS);
-      assertThat(r.unusedKeys()).containsExactlyInAnyOrderElementsOf(LOGITS_VARS);
-      assertThat(r.restored()).hasSize(varsA.size() - 2).doesNotContainAnyElementsOf(LOGITS_VARS);
-      Map<String, FloatValues> after = b.variableValues();
-      for (String name : after.keySet()) {
-        FloatValues want = LOGITS_VARS.contains(name) ? before.get(name) : varsA.get(name);
-        assertThat(after.get(name).maxAbsDiff(want)).as(name).isZero();
-      }
-      Map<String, FloatValues> out = b.run(IMAGES);
-      assertThat(out.get("features").maxAbsDiff(outA.get("features"))).isZero();
-      assertThat(out.get("logits").maxAbsDiff(outA.get("logits"))).isGreaterThan(1e-3);
+    @Test
+    void excluding_the_logits_keeps_their_initializers_and_restores_the_rest() {
+        try (InferenceModel b = InferenceModel.build(TestNets.tiny(10, 2))) {
+            Map<String, FloatValues> before = b.variableValues();
+            RestoreResult r = b.restore(ckptA, List.of(LOGITS));
+            assertThat(r.excluded()).containsExactlyElementsOf(LOGITS_VARS);
+            assertThat(r.unusedKeys()).containsExactlyInAnyOrderElementsOf(LOGITS_VARS);
+            assertThat(r.restored()).hasSize(varsA.size() - 2).doesNotContainAnyElementsOf(LOGITS_VARS);
+            Map<String, FloatValues> after = b.variableValues();
+            for (String name : after.keySet()) {
+                FloatValues want = LOGITS_VARS.contains(name) ? before.get(name) : varsA.get(name);
+                assertThat(after.get(name).maxAbsDiff(want)).as(name).isZero();
+            }
+            Map<String, FloatValues> out = b.run(IMAGES);
+            assertThat(out.get("features").maxAbsDiff(outA.get("features"))).isZero();
+            assertThat(out.get("logits").maxAbsDiff(outA.get("logits"))).isGreaterThan(1e-3);
+        }
     }
-  }
 
-  @Test
-  void fine_tuning_to_another_class_count_restores_everything_but_the_excluded_logits() {
-    try (InferenceModel b = InferenceModel.build(TestNets.tiny(5, 2))) {
-      RestoreResult r = b.restore(ckptA, List.of(LOGITS));
-      assertThat(r.restored()).hasSize(varsA.size() - 2);
-      Map<String, FloatValues> out = b.run(IMAGES);
-      assertThat(out.get("features").maxAbsDiff(outA.get("features"))).isZero();
-      assertThat(out.get("logits").shape().asArray()).containsExactly(2, 5);
+    @Test
+    void fine_tuning_to_another_class_count_restores_everything_but_the_excluded_logits() {
+        try (InferenceModel b = InferenceModel.build(TestNets.tiny(5, 2))) {
+            RestoreResult r = b.restore(ckptA, List.of(LOGITS));
+            assertThat(r.restored()).hasSize(varsA.size() - 2);
+            Map<String, FloatValues> out = b.run(IMAGES);
+            assertThat(out.get("features").maxAbsDiff(outA.get("features"))).isZero();
+            assertThat(out.get("logits").shape().asArray()).containsExactly(2, 5);
+        }
     }
-  }
 
-  @Test
-  void another_shape_is_listed_with_both_shapes_and_nothing_is_restored() {
-    try (InferenceModel b = InferenceModel.build(TestNets.tiny(5, 2))) {
-      Map<String, FloatValues> before = b.variableValues();
-      assertThatThrownBy(() -> b.restore(ckptA, List.of()))
-          .isInstanceOf(CheckpointMismatchException.class)
-          .hasMessageContaining("0 variable(s) missing, 2 with another shape or dtype")
-          .hasMessageContaining("mismatch: resnet_v2/logits/weights model float32 [1,1,32,5], checkpoint float32"
-              + " [1,1,32,10]")
-          .hasMessageContaining("mismatch: resnet_v2/logits/biases model float32 [5], checkpoint float32 [10]")
-          .hasMessageContaining("exclude their scope(s): resnet_v2/logits")
-          .satisfies(e -> {
-            CheckpointMismatchException m = (CheckpointMismatchException) e;
-            assertThat(m.missing()).isEmpty();
-            assertThat(m.mismatched()).extracting(CheckpointMismatchException.Mismatch::name)
-                .containsExactlyElementsOf(LOGITS_VARS);
-          });
-      Map<String, FloatValues> after = b.variableValues();
-      for (String name : before.keySet()) {
-        assertThat(after.get(name).maxAbsDiff(before.get(name))).as(name).isZero();
-      }
+    @Test
+    void another_shape_is_listed_with_both_shapes_and_nothing_is_restored() {
+        try (InferenceModel b = InferenceModel.build(TestNets.tiny(5, 2))) {
+            Map<String, FloatValues> before = b.variableValues();
+            assertThatThrownBy(() -> b.restore(ckptA, List.of()))
+                    .isInstanceOf(CheckpointMismatchException.class)
+                    .hasMessageContaining("0 variable(s) missing, 2 with another shape or dtype")
+                    .hasMessageContaining(
+                            "mismatch: resnet_v2/logits/weights model float32 [1,1,32,5], checkpoint float32"
+                                    + " [1,1,32,10]")
+                    .hasMessageContaining(
+                            "mismatch: resnet_v2/logits/biases model float32 [5], checkpoint float32 [10]")
+                    .hasMessageContaining("exclude their scope(s): resnet_v2/logits")
+                    .satisfies(e -> {
+                        CheckpointMismatchException m = (CheckpointMismatchException) e;
+                        assertThat(m.missing()).isEmpty();
+                        assertThat(m.mismatched())
+                                .extracting(CheckpointMismatchException.Mismatch::name)
+                                .containsExactlyElementsOf(LOGITS_VARS);
+                    });
+            Map<String, FloatValues> after = b.variableValues();
+            for (String name : before.keySet()) {
+                assertThat(after.get(name).maxAbsDiff(before.get(name)))
+                        .as(name)
+                        .isZero();
+            }
+        }
     }
-  }
 
-  @Test
-  void missing_variables_are_listed_with_the_model_shapes() throws Exception {
-    Path featuresOnly = dir.resolve("features/model.ckpt");
-    Files.createDirectories(featuresOnly.getParent());
-    try (InferenceModel c = InferenceModel.build(TestNets.tiny(0, 1))) {
-      c.initialize();
-      c.save(featuresOnly);
+    @Test
+    void missing_variables_are_listed_with_the_model_shapes() throws Exception {
+        Path featuresOnly = dir.resolve("features/model.ckpt");
+        Files.createDirectories(featuresOnly.getParent());
+        try (InferenceModel c = InferenceModel.build(TestNets.tiny(0, 1))) {
+            c.initialize();
+            c.save(featuresOnly);
+        }
+        try (InferenceModel b = InferenceModel.build(TestNets.tiny(10, 2))) {
+            assertThatThrownBy(() -> b.restore(featuresOnly, List.of()))
+                    .isInstanceOf(CheckpointMismatchException.class)
+                    .hasMessageContaining("2 variable(s) missing, 0 with another shape")
+                    .hasMessageContaining("missing:  resnet_v2/logits/weights (model float32 [1,1,32,10])")
+                    .hasMessageContaining("missing:  resnet_v2/logits/biases (model float32 [10])");
+        }
     }
-    try (InferenceModel b = InferenceModel.build(TestNets.tiny(10, 2))) {
-      assertThatThrownBy(() -> b.restore(featuresOnly, List.of()))
-          .isInstanceOf(CheckpointMismatchException.class)
-          .hasMessageContaining("2 variable(s) missing, 0 with another shape")
-          .hasMessageContaining("missing:  resnet_v2/logits/weights (model float32 [1,1,32,10])")
-          .hasMessageContaining("missing:  resnet_v2/logits/biases (model float32 [10])");
-    }
-  }
 
-  @Test
-  void a_deeper_block_table_lists_every_unit_the_checkpoint_lacks() {
-    // resnet_v2_101's table has 23 units in block3, resnet_v2_50's 6: units 7..23 are missing, 16 variables each
-    // (preact: beta, gamma, moving mean/variance; conv1 and conv2: weights + 4 BatchNorm; conv3: weights, biases).
-    ModelSpec deeper = new ModelSpec(Network.custom("resnet_v2", Depth.D101.blocks(1)), 10, 32, false, 2);
-    try (InferenceModel b = InferenceModel.build(deeper)) {
-      assertThatThrownBy(() -> b.restore(ckptA, List.of()))
-          .isInstanceOfSatisfying(CheckpointMismatchException.class, e -> {
-            assertThat(e.missing()).hasSize(17 * 16);
-            assertThat(e.mismatched()).isEmpty();
-            assertThat(e.missing()).allSatisfy(m -> assertThat(m.name()).matches(
-                "resnet_v2/block3/unit_(7|8|9|1[0-9]|2[0-3])/bottleneck_v2/.*"));
-          })
-          .hasMessageContaining("missing:  resnet_v2/block3/unit_23/bottleneck_v2/conv3/weights (model float32"
-              + " [1,1,4,16])");
+    @Test
+    void a_deeper_block_table_lists_every_unit_the_checkpoint_lacks() {
+        // resnet_v2_101's table has 23 units in block3, resnet_v2_50's 6: units 7..23 are missing, 16 variables each
+        // (preact: beta, gamma, moving mean/variance; conv1 and conv2: weights + 4 BatchNorm; conv3: weights, biases).
+        ModelSpec deeper = new ModelSpec(Network.custom("resnet_v2", Depth.D101.blocks(1)), 10, 32, false, 2);
+        try (InferenceModel b = InferenceModel.build(deeper)) {
+            assertThatThrownBy(() -> b.restore(ckptA, List.of()))
+                    .isInstanceOfSatisfying(CheckpointMismatchException.class, e -> {
+                        assertThat(e.missing()).hasSize(17 * 16);
+                        assertThat(e.mismatched()).isEmpty();
+                        assertThat(e.missing())
+                                .allSatisfy(m -> assertThat(m.name())
+                                        .matches("resnet_v2/block3/unit_(7|8|9|1[0-9]|2[0-3])/bottleneck_v2/.*"));
+                    })
+                    .hasMessageContaining(
+                            "missing:  resnet_v2/block3/unit_23/bottleneck_v2/conv3/weights (model float32"
+                                    + " [1,1,4,16])");
+        }
     }
-  }
 
-  @Test
-  void a_checkpoint_of_another_scope_says_so() {
-    ModelSpec other = new ModelSpec(Network.custom("other_net", Depth.D50.blocks(1)), 10, 32, false, 2);
-    try (InferenceModel b = InferenceModel.build(other)) {
-      assertThatThrownBy(() -> b.restore(ckptA, List.of()))
-          .isInstanceOf(CheckpointMismatchException.class)
-          .hasMessageContaining("no model variable is in the checkpoint")
-          .hasMessageContaining("Its keys start with: resnet_v2");
+    @Test
+    void a_checkpoint_of_another_scope_says_so() {
+        ModelSpec other = new ModelSpec(Network.custom("other_net", Depth.D50.blocks(1)), 10, 32, false, 2);
+        try (InferenceModel b = InferenceModel.build(other)) {
+            assertThatThrownBy(() -> b.restore(ckptA, List.of()))
+                    .isInstanceOf(CheckpointMismatchException.class)
+                    .hasMessageContaining("no model variable is in the checkpoint")
+                    .hasMessageContaining("Its keys start with: resnet_v2");
+        }
     }
-  }
 
-  @Test
-  void listing_a_checkpoint_gives_every_variable_with_its_shape() {
-    List<CheckpointEntry> entries = Checkpoints.list(ckptA);
-    assertThat(entries).extracting(CheckpointEntry::name)
-        .containsExactlyElementsOf(varsA.keySet().stream().sorted().toList());
-    for (CheckpointEntry e : entries) {
-      assertThat(e.dtype()).isEqualTo(DataType.DT_FLOAT);
-      assertThat(e.shape().asArray()).as(e.name()).isEqualTo(varsA.get(e.name()).shape().asArray());
+    @Test
+    void listing_a_checkpoint_gives_every_variable_with_its_shape() {
+        List<CheckpointEntry> entries = Checkpoints.list(ckptA);
+        assertThat(entries)
+                .extracting(CheckpointEntry::name)
+                .containsExactlyElementsOf(varsA.keySet().stream().sorted().toList());
+        for (CheckpointEntry e : entries) {
+            assertThat(e.dtype()).isEqualTo(DataType.DT_FLOAT);
+            assertThat(e.shape().asArray())
+                    .as(e.name())
+                    .isEqualTo(varsA.get(e.name()).shape().asArray());
+        }
+        assertThat(entries.stream()
+                        .filter(e -> e.name().equals("resnet_v2/conv1/weights"))
+                        .findFirst()
+                        .orElseThrow())
+                .hasToString("resnet_v2/conv1/weights float32 [7,7,3,64]");
     }
-    assertThat(entries.stream().filter(e -> e.name().equals("resnet_v2/conv1/weights")).findFirst().orElseThrow())
-        .hasToString("resnet_v2/conv1/weights float32 [7,7,3,64]");
-  }
 
-  @Test
-  void a_v1_format_checkpoint_like_the_official_2017_files_restores_too() throws Exception {
-    Path v1 = dir.resolve("v1/model.ckpt");
-    Files.createDirectories(v1.getParent());
-    writeV1Checkpoint(v1, varsA);
-    assertThat(Files.isRegularFile(v1)).isTrue();
-    assertThat(Files.exists(dir.resolve("v1/model.ckpt.index"))).isFalse();
-    try (InferenceModel b = InferenceModel.build(TestNets.tiny(10, 2))) {
-      b.restore(v1, List.of());
-      Map<String, FloatValues> out = b.run(IMAGES);
-      assertThat(out.get("logits").maxAbsDiff(outA.get("logits"))).isZero();
+    @Test
+    void a_v1_format_checkpoint_like_the_official_2017_files_restores_too() throws Exception {
+        Path v1 = dir.resolve("v1/model.ckpt");
+        Files.createDirectories(v1.getParent());
+        writeV1Checkpoint(v1, varsA);
+        assertThat(Files.isRegularFile(v1)).isTrue();
+        assertThat(Files.exists(dir.resolve("v1/model.ckpt.index"))).isFalse();
+        try (InferenceModel b = InferenceModel.build(TestNets.tiny(10, 2))) {
+            b.restore(v1, List.of());
+            Map<String, FloatValues> out = b.run(IMAGES);
+            assertThat(out.get("logits").maxAbsDiff(outA.get("logits"))).isZero();
+        }
     }
-  }
 
-  @Test
-  void an_export_from_the_checkpoint_serves_model_a() {
-    ExportResult r = SavedModels.export(
-        ExportSpec.builder(TestNets.tiny(10, 2), dir.resolve("export")).checkpoint(ckptA).build());
-    assertThat(r.restore()).hasValueSatisfying(res -> assertThat(res.restored()).hasSize(varsA.size()));
-    Map<String, Nhwc> ckpt = JavaReference.read(ckptA);
-    Map<String, FloatValues> want =
-        JavaReference.forward(ckpt, "resnet_v2", TestNets.TINY_TABLE, 10, IMAGES).outputs();
-    double bound = JavaReference.roundOffBound(ckpt, 1, JavaReference.scale(want));
-    try (LoadedSavedModel m = LoadedSavedModel.load(r.target())) {
-      Map<String, FloatValues> out = m.run("serving_default", Map.of("images", IMAGES));
-      assertThat(out.keySet()).containsExactlyInAnyOrderElementsOf(want.keySet());
-      for (String name : want.keySet()) {
-        assertThat(out.get(name).maxAbsDiff(want.get(name))).as(name).isLessThanOrEqualTo(bound);
-      }
+    @Test
+    void an_export_from_the_checkpoint_serves_model_a() {
+        ExportResult r = SavedModels.export(ExportSpec.builder(TestNets.tiny(10, 2), dir.resolve("export"))
+                .checkpoint(ckptA)
+                .build());
+        assertThat(r.restore())
+                .hasValueSatisfying(res -> assertThat(res.restored()).hasSize(varsA.size()));
+        Map<String, Nhwc> ckpt = JavaReference.read(ckptA);
+        Map<String, FloatValues> want = JavaReference.forward(ckpt, "resnet_v2", TestNets.TINY_TABLE, 10, IMAGES)
+                .outputs();
+        double bound = JavaReference.roundOffBound(ckpt, 1, JavaReference.scale(want));
+        try (LoadedSavedModel m = LoadedSavedModel.load(r.target())) {
+            Map<String, FloatValues> out = m.run("serving_default", Map.of("images", IMAGES));
+            assertThat(out.keySet()).containsExactlyInAnyOrderElementsOf(want.keySet());
+            for (String name : want.keySet()) {
+                assertThat(out.get(name).maxAbsDiff(want.get(name))).as(name).isLessThanOrEqualTo(bound);
+            }
+        }
     }
-  }
 
-  @Test
-  void bad_prefixes_and_excludes_are_argument_errors_naming_the_problem() throws Exception {
-    try (InferenceModel b = InferenceModel.build(TestNets.tiny(10, 2))) {
-      assertThatThrownBy(() -> b.restore(dir.resolve("nope/model.ckpt"), List.of()))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageStartingWith("checkpoint: no checkpoint at prefix")
-          .hasMessageContaining("model.ckpt.index (V2 format)");
-      assertThatThrownBy(() -> b.restore(dir.resolve("a/model.ckpt.index"), List.of()))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("without the .index/.data-* suffix, e.g. " + ckptA.toAbsolutePath().normalize());
-      assertThatThrownBy(() -> b.restore(dir.resolve("a"), List.of()))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("is a directory");
-      assertThatThrownBy(() -> b.restore(ckptA, List.of("resnet_v2/logit_typo")))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("exclude: 'resnet_v2/logit_typo' matches no model variable");
-      assertThatThrownBy(() -> b.restore(ckptA, List.of(" ")))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageStartingWith("exclude: a scope must not be empty");
-      Path corrupt = dir.resolve("corrupt/model.ckpt");
-      Files.createDirectories(corrupt.getParent());
-      Files.writeString(corrupt.resolveSibling("model.ckpt.index"), "not an index");
-      assertThatThrownBy(() -> b.restore(corrupt, List.of()))
-          .isInstanceOf(SavedModelException.class)
-          .hasMessageContaining("cannot be read");
+    @Test
+    void bad_prefixes_and_excludes_are_argument_errors_naming_the_problem() throws Exception {
+        try (InferenceModel b = InferenceModel.build(TestNets.tiny(10, 2))) {
+            assertThatThrownBy(() -> b.restore(dir.resolve("nope/model.ckpt"), List.of()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("checkpoint: no checkpoint at prefix")
+                    .hasMessageContaining("model.ckpt.index (V2 format)");
+            assertThatThrownBy(() -> b.restore(dir.resolve("a/model.ckpt.index"), List.of()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("without the .index/.data-* suffix, e.g. "
+                            + ckptA.toAbsolutePath().normalize());
+            assertThatThrownBy(() -> b.restore(dir.resolve("a"), List.of()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("is a directory");
+            assertThatThrownBy(() -> b.restore(ckptA, List.of("resnet_v2/logit_typo")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("exclude: 'resnet_v2/logit_typo' matches no model variable");
+            assertThatThrownBy(() -> b.restore(ckptA, List.of(" ")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("exclude: a scope must not be empty");
+            Path corrupt = dir.resolve("corrupt/model.ckpt");
+            Files.createDirectories(corrupt.getParent());
+            Files.writeString(corrupt.resolveSibling("model.ckpt.index"), "not an index");
+            assertThatThrownBy(() -> b.restore(corrupt, List.of()))
+                    .isInstanceOf(SavedModelException.class)
+                    .hasMessageContaining("cannot be read");
+        }
     }
-  }
 
-  /** Writes {@code values} with TensorFlow's V1 {@code Save} op (one file at {@code path}, no index). */
-  private static void writeV1Checkpoint(Path path, Map<String, FloatValues> values) {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
-      Ops tf = Ops.create(g);
-      List<Output<?>> data = new ArrayList<>();
-      for (FloatValues v : values.values()) {
-        data.add(tf.constant(v.shape(), DataBuffers.of(v.data(), true, false)).asOutput());
-      }
-      g.opBuilder("Save", "save_v1", tf.scope())
-          .addInput(tf.constant(path.toString()).asOutput())
-          .addInput(tf.constant(StdArrays.ndCopyOf(values.keySet().toArray(new String[0]))).asOutput())
-          .addInputList(data.toArray(new Output<?>[0]))
-          .build();
-      s.runner().addTarget("save_v1").run().close();
+    /** Writes {@code values} with TensorFlow's V1 {@code Save} op (one file at {@code path}, no index). */
+    private static void writeV1Checkpoint(Path path, Map<String, FloatValues> values) {
+        try (Graph g = new Graph();
+                Session s = new Session(g)) {
+            Ops tf = Ops.create(g);
+            List<Output<?>> data = new ArrayList<>();
+            for (FloatValues v : values.values()) {
+                data.add(tf.constant(v.shape(), DataBuffers.of(v.data(), true, false))
+                        .asOutput());
+            }
+            g.opBuilder("Save", "save_v1", tf.scope())
+                    .addInput(tf.constant(path.toString()).asOutput())
+                    .addInput(tf.constant(StdArrays.ndCopyOf(values.keySet().toArray(new String[0])))
+                            .asOutput())
+                    .addInputList(data.toArray(new Output<?>[0]))
+                    .build();
+            s.runner().addTarget("save_v1").run().close();
+        }
     }
-  }
 }

@@ -12,27 +12,30 @@ import java.nio.file.Path;
  * 224 1001}. Run it with the test class path (see docs/saved-models.md, "Measured").
  */
 final class ExportFigures {
-  private ExportFigures() {}
+    private ExportFigures() {}
 
-  public static void main(String[] args) {
-    Path out = Path.of(args[0]);
-    Network net = Network.parse("model", args.length > 1 ? args[1] : "resnet_v2_152");
-    int size = args.length > 2 ? Integer.parseInt(args[2]) : 224;
-    int classes = args.length > 3 ? Integer.parseInt(args[3]) : ModelSpec.IMAGENET_CLASSES;
-    ExportResult r = SavedModels.export(
-        ExportSpec.builder(new ModelSpec(net, classes, size, false, 0), out).force(true).build());
-    System.out.printf("export %s %dx%d classes %d -> %s%n", net.name(), size, size, classes, r.target());
-    System.out.printf("  variables %d, parameters %d%n", r.variableCount(), r.parameterCount());
-    System.out.printf("  saved_model.pb %d bytes, variables/ %d bytes, total %.1f MB%n", r.savedModelBytes(),
-        r.variablesBytes(), r.totalBytes() / 1e6);
-    System.out.printf("  timings ms: %s%n", r.timings());
-    System.out.printf("  max |delta| on the check batch: %s%n", r.maxAbsDiff());
-    long t0 = System.nanoTime();
-    VerifyResult v = SavedModels.verify(new VerifySpec(out, null, 1, size, 0));
-    long wall = (System.nanoTime() - t0) / 1_000_000;
-    System.out.printf("verify (reload + 1 batch of 1): load %d ms, first run %d ms, wall %d ms%n", v.loadMillis(),
-        v.runMillis(), wall);
-    v.signatures().forEach(s -> System.out.print(s.describe()));
-    v.outputs().forEach(o -> System.out.println("  " + o));
-  }
+    public static void main(String[] args) {
+        Path out = Path.of(args[0]);
+        Network net = Network.parse("model", args.length > 1 ? args[1] : "resnet_v2_152");
+        int size = args.length > 2 ? Integer.parseInt(args[2]) : 224;
+        int classes = args.length > 3 ? Integer.parseInt(args[3]) : ModelSpec.IMAGENET_CLASSES;
+        ExportResult r = SavedModels.export(ExportSpec.builder(new ModelSpec(net, classes, size, false, 0), out)
+                .force(true)
+                .build());
+        System.out.printf("export %s %dx%d classes %d -> %s%n", net.name(), size, size, classes, r.target());
+        System.out.printf("  variables %d, parameters %d%n", r.variableCount(), r.parameterCount());
+        System.out.printf(
+                "  saved_model.pb %d bytes, variables/ %d bytes, total %.1f MB%n",
+                r.savedModelBytes(), r.variablesBytes(), r.totalBytes() / 1e6);
+        System.out.printf("  timings ms: %s%n", r.timings());
+        System.out.printf("  max |delta| on the check batch: %s%n", r.maxAbsDiff());
+        long t0 = System.nanoTime();
+        VerifyResult v = SavedModels.verify(new VerifySpec(out, null, 1, size, 0));
+        long wall = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf(
+                "verify (reload + 1 batch of 1): load %d ms, first run %d ms, wall %d ms%n",
+                v.loadMillis(), v.runMillis(), wall);
+        v.signatures().forEach(s -> System.out.print(s.describe()));
+        v.outputs().forEach(o -> System.out.println("  " + o));
+    }
 }

@@ -29,83 +29,90 @@ import org.junit.jupiter.params.provider.EnumSource;
  * InterruptTest}.
  */
 class ExportInterruptTest {
-  /** How long the test waits for an event it expects before failing: far beyond any machine's speed. */
-  private static final Duration DEADLINE = Duration.ofSeconds(120);
+    /** How long the test waits for an event it expects before failing: far beyond any machine's speed. */
+    private static final Duration DEADLINE = Duration.ofSeconds(120);
 
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @AfterEach
-  void clearInterrupt() {
-    Thread.interrupted();
-  }
+    @AfterEach
+    void clearInterrupt() {
+        Thread.interrupted();
+    }
 
-  @ParameterizedTest
-  @EnumSource(SavedModelExporter.Stage.class)
-  void an_interrupt_at_any_stage_stops_the_export_and_leaves_nothing(SavedModelExporter.Stage stage) {
-    Path out = dir.resolve("new/models");
-    List<Path> temps = new ArrayList<>();
-    SavedModelExporter exporter = new SavedModelExporter((s, temp) -> {
-      if (temp != null) {
-        temps.add(temp);
-      }
-      if (s == stage) {
+    @ParameterizedTest
+    @EnumSource(SavedModelExporter.Stage.class)
+    void an_interrupt_at_any_stage_stops_the_export_and_leaves_nothing(SavedModelExporter.Stage stage) {
+        Path out = dir.resolve("new/models");
+        List<Path> temps = new ArrayList<>();
+        SavedModelExporter exporter = new SavedModelExporter((s, temp) -> {
+            if (temp != null) {
+                temps.add(temp);
+            }
+            if (s == stage) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThatThrownBy(() -> exporter.export(
+                        ExportSpec.builder(TestNets.tiny(10, 1), out).build()))
+                .isInstanceOf(ExportInterruptedException.class)
+                .hasMessageStartingWith("export to " + out.toAbsolutePath().resolve("1") + " interrupted ")
+                .hasMessageEndingWith("; nothing was installed and its temporary files were removed");
+        assertThat(Thread.currentThread().isInterrupted())
+                .as("the interrupt status is kept")
+                .isTrue();
+        assertThat(dir.resolve("new")).doesNotExist();
+        assertThat(temps).allSatisfy(t -> assertThat(t).doesNotExist());
+    }
+
+    @Test
+    void an_interrupted_thread_does_not_start_an_export() {
+        Path out = dir.resolve("models");
         Thread.currentThread().interrupt();
-      }
-    });
-    assertThatThrownBy(() -> exporter.export(ExportSpec.builder(TestNets.tiny(10, 1), out).build()))
-        .isInstanceOf(ExportInterruptedException.class)
-        .hasMessageStartingWith("export to " + out.toAbsolutePath().resolve("1") + " interrupted ")
-        .hasMessageEndingWith("; nothing was installed and its temporary files were removed");
-    assertThat(Thread.currentThread().isInterrupted()).as("the interrupt status is kept").isTrue();
-    assertThat(dir.resolve("new")).doesNotExist();
-    assertThat(temps).allSatisfy(t -> assertThat(t).doesNotExist());
-  }
+        assertThatThrownBy(() -> SavedModels.export(
+                        ExportSpec.builder(TestNets.tiny(10, 1), out).build()))
+                .isInstanceOf(ExportInterruptedException.class)
+                .hasMessageContaining("interrupted before it started");
+        assertThat(out).doesNotExist();
+    }
 
-  @Test
-  void an_interrupted_thread_does_not_start_an_export() {
-    Path out = dir.resolve("models");
-    Thread.currentThread().interrupt();
-    assertThatThrownBy(() -> SavedModels.export(ExportSpec.builder(TestNets.tiny(10, 1), out).build()))
-        .isInstanceOf(ExportInterruptedException.class)
-        .hasMessageContaining("interrupted before it started");
-    assertThat(out).doesNotExist();
-  }
-
-  /**
-   * An interrupt from another thread, sent when the export has reached {@code stage} (an observable event, not a
-   * guessed delay): the export stops with nothing left behind, on any machine. The exporting thread waits at the stage
-   * until the interrupt has arrived; {@code LockSupport.park} returns on an interrupt and keeps the status, as a
-   * native call would.
-   */
-  @ParameterizedTest
-  @EnumSource(SavedModelExporter.Stage.class)
-  void an_interrupt_from_another_thread_at_any_stage_leaves_nothing(SavedModelExporter.Stage stage)
-      throws Exception {
-    Path out = dir.resolve("models");
-    CountDownLatch reached = new CountDownLatch(1);
-    AtomicReference<Object> outcome = new AtomicReference<>();
-    SavedModelExporter exporter = new SavedModelExporter((s, temp) -> {
-      if (s == stage) {
-        reached.countDown();
-        long end = System.nanoTime() + DEADLINE.toNanos();
-        while (!Thread.currentThread().isInterrupted() && System.nanoTime() < end) {
-          LockSupport.parkNanos(DEADLINE.toNanos());
-        }
-      }
-    });
-    Thread exporting = new Thread(() -> {
-      try {
-        outcome.set(exporter.export(ExportSpec.builder(TestNets.tiny(10, 1), out).build()));
-      } catch (RuntimeException e) {
-        outcome.set(e);
-      }
-    });
-    exporting.start();
-    assertThat(reached.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).as("the export reached " + stage).isTrue();
-    exporting.interrupt();
-    exporting.join(DEADLINE.toMillis());
-    assertThat(exporting.isAlive()).isFalse();
-    assertThat(outcome.get()).isInstanceOf(ExportInterruptedException.class);
-    assertThat(TestFiles.children(out)).isEmpty();
-  }
+    /**
+     * An interrupt from another thread, sent when the export has reached {@code stage} (an observable event, not a
+     * guessed delay): the export stops with nothing left behind, on any machine. The exporting thread waits at the stage
+     * until the interrupt has arrived; {@code LockSupport.park} returns on an interrupt and keeps the status, as a
+     * native call would.
+     */
+    @ParameterizedTest
+    @EnumSource(SavedModelExporter.Stage.class)
+    void an_interrupt_from_another_thread_at_any_stage_leaves_nothing(SavedModelExporter.Stage stage) throws Exception {
+        Path out = dir.resolve("models");
+        CountDownLatch reached = new CountDownLatch(1);
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        SavedModelExporter exporter = new SavedModelExporter((s, temp) -> {
+            if (s == stage) {
+                reached.countDown();
+                long end = System.nanoTime() + DEADLINE.toNanos();
+                while (!Thread.currentThread().isInterrupted() && System.nanoTime() < end) {
+                    LockSupport.parkNanos(DEADLINE.toNanos());
+                }
+            }
+        });
+        Thread exporting = new Thread(() -> {
+            try {
+                outcome.set(exporter.export(
+                        ExportSpec.builder(TestNets.tiny(10, 1), out).build()));
+            } catch (RuntimeException e) {
+                outcome.set(e);
+            }
+        });
+        exporting.start();
+        assertThat(reached.await(DEADLINE.toSeconds(), TimeUnit.SECONDS))
+                .as("the export reached " + stage)
+                .isTrue();
+        exporting.interrupt();
+        exporting.join(DEADLINE.toMillis());
+        assertThat(exporting.isAlive()).isFalse();
+        assertThat(outcome.get()).isInstanceOf(ExportInterruptedException.class);
+        assertThat(TestFiles.children(out)).isEmpty();
+    }
 }

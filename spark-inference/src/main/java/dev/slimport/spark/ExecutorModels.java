@@ -27,142 +27,151 @@ import org.tensorflow.proto.ConfigProto;
  * under a task.
  */
 public final class ExecutorModels {
-  private static final Map<String, Holder> MODELS = new ConcurrentHashMap<>();
-  private static final Map<String, AtomicLong> LOADS = new ConcurrentHashMap<>();
-  private static final AtomicBoolean HOOK = new AtomicBoolean();
+    private static final Map<String, Holder> MODELS = new ConcurrentHashMap<>();
+    private static final Map<String, AtomicLong> LOADS = new ConcurrentHashMap<>();
+    private static final AtomicBoolean HOOK = new AtomicBoolean();
 
-  /** How long the shutdown hook waits for running tasks before leaving the models to the exiting process. */
-  public static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
+    /** How long the shutdown hook waits for running tasks before leaving the models to the exiting process. */
+    public static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
 
-  private ExecutorModels() {}
+    private ExecutorModels() {}
 
-  /**
-   * The outputs of one call.
-   *
-   * @param outputs the signature's outputs by name, on the heap
-   * @param loadedModel whether this call loaded the model (the JVM's first use)
-   */
-  public record Prediction(Map<String, FloatValues> outputs, boolean loadedModel) {}
+    /**
+     * The outputs of one call.
+     *
+     * @param outputs the signature's outputs by name, on the heap
+     * @param loadedModel whether this call loaded the model (the JVM's first use)
+     */
+    public record Prediction(Map<String, FloatValues> outputs, boolean loadedModel) {}
 
-  /**
-   * Runs the default signature ({@code serving_default}, which the driver's model check requires) of the model in
-   * {@code dir} on {@code images}, loading the model first if this JVM has not (the caller's thread loads;
-   * concurrent callers wait for that one load).
-   *
-   * @param dir the resolved SavedModel directory on this machine
-   * @param intraOpThreads TensorFlow intra-op threads for the session if this call loads, 0 for the default
-   * @throws dev.slimport.savedmodel.SavedModelException if loading or running fails
-   */
-  public static Prediction predict(Path dir, int intraOpThreads, FloatValues images) {
-    String key = key(dir);
-    while (true) {
-      Holder h = MODELS.computeIfAbsent(key, k -> new Holder(dir));
-      Holder.Use use = h.use(intraOpThreads);
-      if (use != null) {
-        try {
-          return new Prediction(use.predictor().predict(images), use.loaded());
-        } catch (SavedModelPredictor.PredictorClosedException e) {
-          // closeAll closed it between the lookup and the call: load it again
+    /**
+     * Runs the default signature ({@code serving_default}, which the driver's model check requires) of the model in
+     * {@code dir} on {@code images}, loading the model first if this JVM has not (the caller's thread loads;
+     * concurrent callers wait for that one load).
+     *
+     * @param dir the resolved SavedModel directory on this machine
+     * @param intraOpThreads TensorFlow intra-op threads for the session if this call loads, 0 for the default
+     * @throws dev.slimport.savedmodel.SavedModelException if loading or running fails
+     */
+    public static Prediction predict(Path dir, int intraOpThreads, FloatValues images) {
+        String key = key(dir);
+        while (true) {
+            Holder h = MODELS.computeIfAbsent(key, k -> new Holder(dir));
+            Holder.Use use = h.use(intraOpThreads);
+            if (use != null) {
+                try {
+                    return new Prediction(use.predictor().predict(images), use.loaded());
+                } catch (SavedModelPredictor.PredictorClosedException e) {
+                    // closeAll closed it between the lookup and the call: load it again
+                }
+            }
+            MODELS.remove(key, h);
         }
-      }
-      MODELS.remove(key, h);
-    }
-  }
-
-  /** How many times this JVM has loaded the model in {@code dir}. */
-  public static long loads(Path dir) {
-    AtomicLong n = LOADS.get(key(dir));
-    return n == null ? 0 : n.get();
-  }
-
-  /** Whether the model in {@code dir} is loaded in this JVM now. */
-  public static boolean isLoaded(Path dir) {
-    Holder h = MODELS.get(key(dir));
-    return h != null && h.isLoaded();
-  }
-
-  /**
-   * Closes every loaded model once no task runs it, waiting at most {@code wait} per model; later {@link #predict}
-   * calls load again. Call it where no more tasks will run (after the job in local mode, or at shutdown).
-   *
-   * @return whether every model was closed (false if a call was still running after {@code wait})
-   */
-  public static boolean closeAll(Duration wait) {
-    boolean all = true;
-    for (var it = MODELS.entrySet().iterator(); it.hasNext(); ) {
-      Holder h = it.next().getValue();
-      it.remove();
-      all &= h.close(wait);
-    }
-    return all;
-  }
-
-  private static String key(Path dir) {
-    return dir.toAbsolutePath().normalize().toString();
-  }
-
-  private static void registerShutdownHook() {
-    if (HOOK.compareAndSet(false, true)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> closeAll(SHUTDOWN_WAIT), "slimport-model-close"));
-    }
-  }
-
-  /** The line each load writes to the JVM's stderr (an executor's {@code stderr} file in its work directory). */
-  static final String LOAD_LINE = "slimport: loaded model ";
-
-  private static void logLoad(Path dir, long millis, long n) {
-    SparkEnv env = SparkEnv.get();
-    System.err.printf("%s%s in %d ms (load %d in this JVM; executor %s, pid %d, JVM up %d ms)%n", LOAD_LINE, dir,
-        millis, n, env == null ? "-" : env.executorId(), ProcessHandle.current().pid(),
-        ManagementFactory.getRuntimeMXBean().getUptime());
-    System.err.flush();
-  }
-
-  static ConfigProto config(int intraOpThreads) {
-    return intraOpThreads == 0 ? null
-        : ConfigProto.newBuilder().setIntraOpParallelismThreads(intraOpThreads).build();
-  }
-
-  /** One directory's predictor, loaded on first use; once closed, never loaded again (a new holder is). */
-  private static final class Holder {
-    record Use(SavedModelPredictor predictor, boolean loaded) {}
-
-    private final Path dir;
-    private SavedModelPredictor predictor;
-    private boolean closed;
-
-    Holder(Path dir) {
-      this.dir = dir;
     }
 
-    synchronized boolean isLoaded() {
-      return predictor != null && !closed;
+    /** How many times this JVM has loaded the model in {@code dir}. */
+    public static long loads(Path dir) {
+        AtomicLong n = LOADS.get(key(dir));
+        return n == null ? 0 : n.get();
     }
 
-    /** The predictor, loaded by this call if needed; null once the holder is closed. */
-    synchronized Use use(int intraOpThreads) {
-      if (closed) {
-        return null;
-      }
-      boolean loaded = false;
-      if (predictor == null) {
-        long t0 = System.nanoTime();
-        predictor = SavedModelPredictor.load(dir, config(intraOpThreads));
-        long n = LOADS.computeIfAbsent(key(dir), k -> new AtomicLong()).incrementAndGet();
-        logLoad(dir, (System.nanoTime() - t0) / 1_000_000, n);
-        registerShutdownHook();
-        loaded = true;
-      }
-      return new Use(predictor, loaded);
+    /** Whether the model in {@code dir} is loaded in this JVM now. */
+    public static boolean isLoaded(Path dir) {
+        Holder h = MODELS.get(key(dir));
+        return h != null && h.isLoaded();
     }
 
-    boolean close(Duration wait) {
-      SavedModelPredictor p;
-      synchronized (this) {
-        closed = true;
-        p = predictor;
-      }
-      return p == null || p.close(wait);
+    /**
+     * Closes every loaded model once no task runs it, waiting at most {@code wait} per model; later {@link #predict}
+     * calls load again. Call it where no more tasks will run (after the job in local mode, or at shutdown).
+     *
+     * @return whether every model was closed (false if a call was still running after {@code wait})
+     */
+    public static boolean closeAll(Duration wait) {
+        boolean all = true;
+        for (var it = MODELS.entrySet().iterator(); it.hasNext(); ) {
+            Holder h = it.next().getValue();
+            it.remove();
+            all &= h.close(wait);
+        }
+        return all;
     }
-  }
+
+    private static String key(Path dir) {
+        return dir.toAbsolutePath().normalize().toString();
+    }
+
+    private static void registerShutdownHook() {
+        if (HOOK.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> closeAll(SHUTDOWN_WAIT), "slimport-model-close"));
+        }
+    }
+
+    /** The line each load writes to the JVM's stderr (an executor's {@code stderr} file in its work directory). */
+    static final String LOAD_LINE = "slimport: loaded model ";
+
+    private static void logLoad(Path dir, long millis, long n) {
+        SparkEnv env = SparkEnv.get();
+        System.err.printf(
+                "%s%s in %d ms (load %d in this JVM; executor %s, pid %d, JVM up %d ms)%n",
+                LOAD_LINE,
+                dir,
+                millis,
+                n,
+                env == null ? "-" : env.executorId(),
+                ProcessHandle.current().pid(),
+                ManagementFactory.getRuntimeMXBean().getUptime());
+        System.err.flush();
+    }
+
+    static ConfigProto config(int intraOpThreads) {
+        return intraOpThreads == 0
+                ? null
+                : ConfigProto.newBuilder()
+                        .setIntraOpParallelismThreads(intraOpThreads)
+                        .build();
+    }
+
+    /** One directory's predictor, loaded on first use; once closed, never loaded again (a new holder is). */
+    private static final class Holder {
+        record Use(SavedModelPredictor predictor, boolean loaded) {}
+
+        private final Path dir;
+        private SavedModelPredictor predictor;
+        private boolean closed;
+
+        Holder(Path dir) {
+            this.dir = dir;
+        }
+
+        synchronized boolean isLoaded() {
+            return predictor != null && !closed;
+        }
+
+        /** The predictor, loaded by this call if needed; null once the holder is closed. */
+        synchronized Use use(int intraOpThreads) {
+            if (closed) {
+                return null;
+            }
+            boolean loaded = false;
+            if (predictor == null) {
+                long t0 = System.nanoTime();
+                predictor = SavedModelPredictor.load(dir, config(intraOpThreads));
+                long n = LOADS.computeIfAbsent(key(dir), k -> new AtomicLong()).incrementAndGet();
+                logLoad(dir, (System.nanoTime() - t0) / 1_000_000, n);
+                registerShutdownHook();
+                loaded = true;
+            }
+            return new Use(predictor, loaded);
+        }
+
+        boolean close(Duration wait) {
+            SavedModelPredictor p;
+            synchronized (this) {
+                closed = true;
+                p = predictor;
+            }
+            return p == null || p.close(wait);
+        }
+    }
 }

@@ -12,25 +12,25 @@ import org.apache.hadoop.conf.Configuration;
 
 /** The driver's Hadoop configuration carried to the tasks (Hadoop's {@code Writable} form inside Java serialization). */
 final class HadoopConf implements Serializable {
-  private static final long serialVersionUID = 1L;
-  private transient Configuration conf;
+    private static final long serialVersionUID = 1L;
+    private transient Configuration conf;
 
-  HadoopConf(Configuration conf) {
-    this.conf = conf;
-  }
+    HadoopConf(Configuration conf) {
+        this.conf = conf;
+    }
 
-  Configuration get() {
-    return conf;
-  }
+    Configuration get() {
+        return conf;
+    }
 
-  private void writeObject(ObjectOutputStream out) throws IOException {
-    out.defaultWriteObject();
-    conf.write(out);
-  }
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        out.defaultWriteObject();
+        conf.write(out);
+    }
 
-  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-    in.defaultReadObject();
-    conf = new Configuration(false);
-    conf.readFields(in);
-  }
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        conf = new Configuration(false);
+        conf.readFields(in);
+    }
 }

@@ -23,83 +23,91 @@ import org.apache.spark.util.LongAccumulator;
  * scheduler merges before it posts the task's end).
  */
 final class InferenceProgress extends SparkListener {
-  private final PrintStream out;
-  private final LongAccumulator images;
-  private final LongAccumulator errors;
-  private final long start = System.nanoTime();
-  private final Map<Integer, int[]> stages = new ConcurrentHashMap<>();
-  private long lastPrint;
-  private int jobsStarted;
-  private int jobsEnded;
+    private final PrintStream out;
+    private final LongAccumulator images;
+    private final LongAccumulator errors;
+    private final long start = System.nanoTime();
+    private final Map<Integer, int[]> stages = new ConcurrentHashMap<>();
+    private long lastPrint;
+    private int jobsStarted;
+    private int jobsEnded;
 
-  InferenceProgress(PrintStream out, LongAccumulator images, LongAccumulator errors) {
-    this.out = out;
-    this.images = images;
-    this.errors = errors;
-  }
-
-  @Override
-  public synchronized void onJobStart(SparkListenerJobStart event) {
-    jobsStarted++;
-  }
-
-  @Override
-  public synchronized void onJobEnd(SparkListenerJobEnd event) {
-    jobsEnded++;
-    notifyAll();
-  }
-
-  /**
-   * Waits (at most {@code millis}) until the listener bus, which delivers asynchronously, has delivered the end of
-   * every job it delivered the start of, so the last progress lines are printed before the caller moves on.
-   */
-  synchronized void awaitJobsDelivered(long millis) {
-    long deadline = System.currentTimeMillis() + millis;
-    while (jobsStarted == 0 || jobsEnded < jobsStarted) {
-      long left = deadline - System.currentTimeMillis();
-      if (left <= 0) {
-        return;
-      }
-      try {
-        wait(left);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+    InferenceProgress(PrintStream out, LongAccumulator images, LongAccumulator errors) {
+        this.out = out;
+        this.images = images;
+        this.errors = errors;
     }
-  }
 
-  @Override
-  public void onStageSubmitted(SparkListenerStageSubmitted event) {
-    stages.put(event.stageInfo().stageId(), new int[] {event.stageInfo().numTasks(), 0});
-  }
-
-  @Override
-  public synchronized void onTaskEnd(SparkListenerTaskEnd event) {
-    int[] s = stages.get(event.stageId());
-    if (s == null) {
-      return;
+    @Override
+    public synchronized void onJobStart(SparkListenerJobStart event) {
+        jobsStarted++;
     }
-    if (event.taskInfo().successful()) {
-      s[1]++;
-    }
-    long now = System.nanoTime();
-    if (s[1] == s[0] || now - lastPrint >= 1_000_000_000L) {
-      lastPrint = now;
-      print(event.stageId(), s);
-    }
-  }
 
-  @Override
-  public void onStageCompleted(SparkListenerStageCompleted event) {
-    stages.remove(event.stageInfo().stageId());
-  }
+    @Override
+    public synchronized void onJobEnd(SparkListenerJobEnd event) {
+        jobsEnded++;
+        notifyAll();
+    }
 
-  private void print(int stage, int[] s) {
-    double seconds = (System.nanoTime() - start) / 1e9;
-    long n = images.value() + errors.value();
-    out.printf(Locale.ROOT, "spark-infer: stage %d: %d/%d tasks, %d images (%d errors), %.1f images/s, %.1f s%n",
-        stage, s[1], s[0], n, errors.value(), seconds > 0 ? n / seconds : 0.0, seconds);
-    out.flush();
-  }
+    /**
+     * Waits (at most {@code millis}) until the listener bus, which delivers asynchronously, has delivered the end of
+     * every job it delivered the start of, so the last progress lines are printed before the caller moves on.
+     */
+    synchronized void awaitJobsDelivered(long millis) {
+        long deadline = System.currentTimeMillis() + millis;
+        while (jobsStarted == 0 || jobsEnded < jobsStarted) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                wait(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void onStageSubmitted(SparkListenerStageSubmitted event) {
+        stages.put(event.stageInfo().stageId(), new int[] {event.stageInfo().numTasks(), 0});
+    }
+
+    @Override
+    public synchronized void onTaskEnd(SparkListenerTaskEnd event) {
+        int[] s = stages.get(event.stageId());
+        if (s == null) {
+            return;
+        }
+        if (event.taskInfo().successful()) {
+            s[1]++;
+        }
+        long now = System.nanoTime();
+        if (s[1] == s[0] || now - lastPrint >= 1_000_000_000L) {
+            lastPrint = now;
+            print(event.stageId(), s);
+        }
+    }
+
+    @Override
+    public void onStageCompleted(SparkListenerStageCompleted event) {
+        stages.remove(event.stageInfo().stageId());
+    }
+
+    private void print(int stage, int[] s) {
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long n = images.value() + errors.value();
+        out.printf(
+                Locale.ROOT,
+                "spark-infer: stage %d: %d/%d tasks, %d images (%d errors), %.1f images/s, %.1f s%n",
+                stage,
+                s[1],
+                s[0],
+                n,
+                errors.value(),
+                seconds > 0 ? n / seconds : 0.0,
+                seconds);
+        out.flush();
+    }
 }

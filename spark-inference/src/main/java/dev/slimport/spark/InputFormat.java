@@ -8,27 +8,27 @@ import java.util.Locale;
 
 /** What {@code --input} is ({@code --input-format}). */
 public enum InputFormat {
-  /** A directory of image files, read recursively with Spark's {@code binaryFile} source; the id is the file's URI. */
-  IMAGES,
-  /** A Parquet table with an id column and a binary column of encoded images. */
-  PARQUET;
+    /** A directory of image files, read recursively with Spark's {@code binaryFile} source; the id is the file's URI. */
+    IMAGES,
+    /** A Parquet table with an id column and a binary column of encoded images. */
+    PARQUET;
 
-  /** The option value: {@code images} or {@code parquet}. */
-  public String optionValue() {
-    return name().toLowerCase(Locale.ROOT);
-  }
-
-  /**
-   * Parses an option value.
-   *
-   * @throws IllegalArgumentException naming {@code input-format} and the allowed values
-   */
-  public static InputFormat parse(String value) {
-    for (InputFormat f : values()) {
-      if (f.optionValue().equals(value)) {
-        return f;
-      }
+    /** The option value: {@code images} or {@code parquet}. */
+    public String optionValue() {
+        return name().toLowerCase(Locale.ROOT);
     }
-    throw new IllegalArgumentException("input-format: must be one of images, parquet, got " + value);
-  }
+
+    /**
+     * Parses an option value.
+     *
+     * @throws IllegalArgumentException naming {@code input-format} and the allowed values
+     */
+    public static InputFormat parse(String value) {
+        for (InputFormat f : values()) {
+            if (f.optionValue().equals(value)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("input-format: must be one of images, parquet, got " + value);
+    }
 }

@@ -39,187 +39,203 @@ import org.tensorflow.ndarray.Shape;
  * binary)}.
  */
 final class PartitionInference implements MapPartitionsFunction<Row, Row> {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** The largest file read as one image. */
-  static final int MAX_FILE_BYTES = 256 << 20;
+    /** The largest file read as one image. */
+    static final int MAX_FILE_BYTES = 256 << 20;
 
-  private final ModelShipping shipping;
-  private final String modelDir;
-  private final int intraOpThreads;
-  private final ImagePreprocessing preprocessing;
-  private final int topK;
-  private final boolean features;
-  private final int batchSize;
-  private final HadoopConf readFiles;
-  private final LongAccumulator images;
-  private final LongAccumulator errors;
-  private final LongAccumulator loads;
-  private final LongAccumulator preprocessNanos;
-  private final LongAccumulator inferenceNanos;
+    private final ModelShipping shipping;
+    private final String modelDir;
+    private final int intraOpThreads;
+    private final ImagePreprocessing preprocessing;
+    private final int topK;
+    private final boolean features;
+    private final int batchSize;
+    private final HadoopConf readFiles;
+    private final LongAccumulator images;
+    private final LongAccumulator errors;
+    private final LongAccumulator loads;
+    private final LongAccumulator preprocessNanos;
+    private final LongAccumulator inferenceNanos;
 
-  PartitionInference(ModelShipping shipping, String modelDir, int intraOpThreads, ImagePreprocessing preprocessing,
-      int topK, boolean features, int batchSize, HadoopConf readFiles, LongAccumulator images,
-      LongAccumulator errors, LongAccumulator loads, LongAccumulator preprocessNanos,
-      LongAccumulator inferenceNanos) {
-    this.shipping = shipping;
-    this.modelDir = modelDir;
-    this.intraOpThreads = intraOpThreads;
-    this.preprocessing = preprocessing;
-    this.topK = topK;
-    this.features = features;
-    this.batchSize = batchSize;
-    this.readFiles = readFiles;
-    this.images = images;
-    this.errors = errors;
-    this.loads = loads;
-    this.preprocessNanos = preprocessNanos;
-    this.inferenceNanos = inferenceNanos;
-  }
-
-  /** The output table's schema: id, classes, probabilities, [features,] error. */
-  static StructType outputSchema(boolean features) {
-    List<StructField> fields = new ArrayList<>();
-    fields.add(DataTypes.createStructField("id", DataTypes.StringType, true));
-    fields.add(DataTypes.createStructField("classes", DataTypes.createArrayType(DataTypes.IntegerType, false), true));
-    fields.add(DataTypes.createStructField(
-        "probabilities", DataTypes.createArrayType(DataTypes.FloatType, false), true));
-    if (features) {
-      fields.add(DataTypes.createStructField(
-          "features", DataTypes.createArrayType(DataTypes.FloatType, false), true));
+    PartitionInference(
+            ModelShipping shipping,
+            String modelDir,
+            int intraOpThreads,
+            ImagePreprocessing preprocessing,
+            int topK,
+            boolean features,
+            int batchSize,
+            HadoopConf readFiles,
+            LongAccumulator images,
+            LongAccumulator errors,
+            LongAccumulator loads,
+            LongAccumulator preprocessNanos,
+            LongAccumulator inferenceNanos) {
+        this.shipping = shipping;
+        this.modelDir = modelDir;
+        this.intraOpThreads = intraOpThreads;
+        this.preprocessing = preprocessing;
+        this.topK = topK;
+        this.features = features;
+        this.batchSize = batchSize;
+        this.readFiles = readFiles;
+        this.images = images;
+        this.errors = errors;
+        this.loads = loads;
+        this.preprocessNanos = preprocessNanos;
+        this.inferenceNanos = inferenceNanos;
     }
-    fields.add(DataTypes.createStructField("error", DataTypes.StringType, true));
-    return DataTypes.createStructType(fields);
-  }
 
-  @Override
-  public Iterator<Row> call(Iterator<Row> rows) {
-    return new Iterator<>() {
-      private final ArrayDeque<Row> ready = new ArrayDeque<>();
-
-      @Override
-      public boolean hasNext() {
-        while (ready.isEmpty() && rows.hasNext()) {
-          runBatch(rows, ready);
+    /** The output table's schema: id, classes, probabilities, [features,] error. */
+    static StructType outputSchema(boolean features) {
+        List<StructField> fields = new ArrayList<>();
+        fields.add(DataTypes.createStructField("id", DataTypes.StringType, true));
+        fields.add(
+                DataTypes.createStructField("classes", DataTypes.createArrayType(DataTypes.IntegerType, false), true));
+        fields.add(DataTypes.createStructField(
+                "probabilities", DataTypes.createArrayType(DataTypes.FloatType, false), true));
+        if (features) {
+            fields.add(DataTypes.createStructField(
+                    "features", DataTypes.createArrayType(DataTypes.FloatType, false), true));
         }
-        return !ready.isEmpty();
-      }
+        fields.add(DataTypes.createStructField("error", DataTypes.StringType, true));
+        return DataTypes.createStructType(fields);
+    }
 
-      @Override
-      public Row next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+        return new Iterator<>() {
+            private final ArrayDeque<Row> ready = new ArrayDeque<>();
+
+            @Override
+            public boolean hasNext() {
+                while (ready.isEmpty() && rows.hasNext()) {
+                    runBatch(rows, ready);
+                }
+                return !ready.isEmpty();
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return ready.poll();
+            }
+        };
+    }
+
+    private void runBatch(Iterator<Row> rows, ArrayDeque<Row> out) {
+        int per = preprocessing.floatsPerImage();
+        List<String> ids = new ArrayList<>(batchSize);
+        List<String> failures = new ArrayList<>(batchSize);
+        float[] pixels = new float[batchSize * per];
+        int good = 0;
+        long t0 = System.nanoTime();
+        while (ids.size() < batchSize && rows.hasNext()) {
+            Row row = rows.next();
+            ids.add(row.isNullAt(0) ? null : row.getString(0));
+            try {
+                preprocessing.preprocess(bytes(row), pixels, good * per);
+                good++;
+                failures.add(null);
+            } catch (UnreadableImageException e) {
+                failures.add(e.getMessage());
+            }
         }
-        return ready.poll();
-      }
-    };
-  }
-
-  private void runBatch(Iterator<Row> rows, ArrayDeque<Row> out) {
-    int per = preprocessing.floatsPerImage();
-    List<String> ids = new ArrayList<>(batchSize);
-    List<String> failures = new ArrayList<>(batchSize);
-    float[] pixels = new float[batchSize * per];
-    int good = 0;
-    long t0 = System.nanoTime();
-    while (ids.size() < batchSize && rows.hasNext()) {
-      Row row = rows.next();
-      ids.add(row.isNullAt(0) ? null : row.getString(0));
-      try {
-        preprocessing.preprocess(bytes(row), pixels, good * per);
-        good++;
-        failures.add(null);
-      } catch (UnreadableImageException e) {
-        failures.add(e.getMessage());
-      }
-    }
-    long t1 = System.nanoTime();
-    preprocessNanos.add(t1 - t0);
-    float[] probabilities = null;
-    float[] pooled = null;
-    int classes = 0;
-    int depth = 0;
-    if (good > 0) {
-      FloatValues batch = new FloatValues(Shape.of(good, preprocessing.height(), preprocessing.width(), 3),
-          good == batchSize ? pixels : Arrays.copyOf(pixels, good * per));
-      ExecutorModels.Prediction prediction = ExecutorModels.predict(modelPath(), intraOpThreads, batch);
-      if (prediction.loadedModel()) {
-        loads.add(1);
-      }
-      Map<String, FloatValues> result = prediction.outputs();
-      inferenceNanos.add(System.nanoTime() - t1);
-      if (topK > 0) {
-        FloatValues p = result.get(ServingSignature.PREDICTIONS);
-        probabilities = p.data();
-        classes = (int) p.shape().get(1);
-      }
-      if (features) {
-        FloatValues f = result.get(ServingSignature.FEATURES);
-        pooled = f.data();
-        depth = (int) f.shape().get(1);
-      }
-    }
-    int k = 0;
-    for (int i = 0; i < ids.size(); i++) {
-      String failure = failures.get(i);
-      if (failure != null) {
-        out.add(features ? RowFactory.create(ids.get(i), null, null, null, failure)
-            : RowFactory.create(ids.get(i), null, null, failure));
-        continue;
-      }
-      int[] top = null;
-      float[] topP = null;
-      if (probabilities != null) {
-        top = TopK.indices(probabilities, k * classes, classes, topK);
-        topP = new float[top.length];
-        for (int j = 0; j < top.length; j++) {
-          topP[j] = probabilities[k * classes + top[j]];
+        long t1 = System.nanoTime();
+        preprocessNanos.add(t1 - t0);
+        float[] probabilities = null;
+        float[] pooled = null;
+        int classes = 0;
+        int depth = 0;
+        if (good > 0) {
+            FloatValues batch = new FloatValues(
+                    Shape.of(good, preprocessing.height(), preprocessing.width(), 3),
+                    good == batchSize ? pixels : Arrays.copyOf(pixels, good * per));
+            ExecutorModels.Prediction prediction = ExecutorModels.predict(modelPath(), intraOpThreads, batch);
+            if (prediction.loadedModel()) {
+                loads.add(1);
+            }
+            Map<String, FloatValues> result = prediction.outputs();
+            inferenceNanos.add(System.nanoTime() - t1);
+            if (topK > 0) {
+                FloatValues p = result.get(ServingSignature.PREDICTIONS);
+                probabilities = p.data();
+                classes = (int) p.shape().get(1);
+            }
+            if (features) {
+                FloatValues f = result.get(ServingSignature.FEATURES);
+                pooled = f.data();
+                depth = (int) f.shape().get(1);
+            }
         }
-      }
-      if (features) {
-        float[] f = Arrays.copyOfRange(pooled, k * depth, (k + 1) * depth);
-        out.add(RowFactory.create(ids.get(i), top, topP, f, null));
-      } else {
-        out.add(RowFactory.create(ids.get(i), top, topP, null));
-      }
-      k++;
-    }
-    images.add(good);
-    errors.add(ids.size() - good);
-  }
-
-  private Path modelPath() {
-    if (shipping != ModelShipping.SHARED) {
-      return ShippedModel.assemble(Path.of(SparkFiles.getRootDirectory()));
-    }
-    Path dir = Path.of(modelDir);
-    if (!Files.isDirectory(dir)) {
-      throw new ModelNotOnExecutorException(dir);
-    }
-    return dir;
-  }
-
-  private byte[] bytes(Row row) throws UnreadableImageException {
-    if (row.isNullAt(1)) {
-      throw new UnreadableImageException(readFiles != null ? "no path" : "the image column is null");
-    }
-    if (readFiles == null) {
-      return (byte[]) row.get(1);
-    }
-    String path = row.getString(1);
-    try {
-      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
-      FileSystem fs = p.getFileSystem(readFiles.get());
-      try (FSDataInputStream in = fs.open(p)) {
-        byte[] b = in.readNBytes(MAX_FILE_BYTES + 1);
-        if (b.length > MAX_FILE_BYTES) {
-          throw new UnreadableImageException("file is larger than " + MAX_FILE_BYTES + " bytes");
+        int k = 0;
+        for (int i = 0; i < ids.size(); i++) {
+            String failure = failures.get(i);
+            if (failure != null) {
+                out.add(
+                        features
+                                ? RowFactory.create(ids.get(i), null, null, null, failure)
+                                : RowFactory.create(ids.get(i), null, null, failure));
+                continue;
+            }
+            int[] top = null;
+            float[] topP = null;
+            if (probabilities != null) {
+                top = TopK.indices(probabilities, k * classes, classes, topK);
+                topP = new float[top.length];
+                for (int j = 0; j < top.length; j++) {
+                    topP[j] = probabilities[k * classes + top[j]];
+                }
+            }
+            if (features) {
+                float[] f = Arrays.copyOfRange(pooled, k * depth, (k + 1) * depth);
+                out.add(RowFactory.create(ids.get(i), top, topP, f, null));
+            } else {
+                out.add(RowFactory.create(ids.get(i), top, topP, null));
+            }
+            k++;
         }
-        return b;
-      }
-    } catch (java.io.IOException | RuntimeException e) {
-      throw new UnreadableImageException("cannot read file: " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+        images.add(good);
+        errors.add(ids.size() - good);
     }
-  }
+
+    private Path modelPath() {
+        if (shipping != ModelShipping.SHARED) {
+            return ShippedModel.assemble(Path.of(SparkFiles.getRootDirectory()));
+        }
+        Path dir = Path.of(modelDir);
+        if (!Files.isDirectory(dir)) {
+            throw new ModelNotOnExecutorException(dir);
+        }
+        return dir;
+    }
+
+    private byte[] bytes(Row row) throws UnreadableImageException {
+        if (row.isNullAt(1)) {
+            throw new UnreadableImageException(readFiles != null ? "no path" : "the image column is null");
+        }
+        if (readFiles == null) {
+            return (byte[]) row.get(1);
+        }
+        String path = row.getString(1);
+        try {
+            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+            FileSystem fs = p.getFileSystem(readFiles.get());
+            try (FSDataInputStream in = fs.open(p)) {
+                byte[] b = in.readNBytes(MAX_FILE_BYTES + 1);
+                if (b.length > MAX_FILE_BYTES) {
+                    throw new UnreadableImageException("file is larger than " + MAX_FILE_BYTES + " bytes");
+                }
+                return b;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new UnreadableImageException(
+                    "cannot read file: " + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : ": " + e.getMessage()),
+                    e);
+        }
+    }
 }

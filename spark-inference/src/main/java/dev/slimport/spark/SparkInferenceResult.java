@@ -23,20 +23,42 @@ import java.util.Locale;
  *     retried task counts twice)
  * @param inferenceMillis task time spent in the model (load if first, run, copy out), summed over tasks
  */
-public record SparkInferenceResult(String output, long rows, long errors, long modelLoads, int partitions,
-    int imageHeight, int imageWidth, String modelDir, long checkMillis, long jobMillis, long preprocessMillis,
-    long inferenceMillis) {
+public record SparkInferenceResult(
+        String output,
+        long rows,
+        long errors,
+        long modelLoads,
+        int partitions,
+        int imageHeight,
+        int imageWidth,
+        String modelDir,
+        long checkMillis,
+        long jobMillis,
+        long preprocessMillis,
+        long inferenceMillis) {
 
-  /** Rows per second of the inference job. */
-  public double imagesPerSecond() {
-    return jobMillis == 0 ? 0 : rows * 1000.0 / jobMillis;
-  }
+    /** Rows per second of the inference job. */
+    public double imagesPerSecond() {
+        return jobMillis == 0 ? 0 : rows * 1000.0 / jobMillis;
+    }
 
-  /** One line for the end of a run. */
-  public String summary() {
-    return String.format(Locale.ROOT, "spark-infer: wrote %d rows (%d errors) to %s in %.1f s (%.1f images/s,"
-        + " %d partitions, %dx%d, model loads %d, driver check %.1f s; task time: preprocess %.1f s, model %.1f s)",
-        rows, errors, output, jobMillis / 1000.0, imagesPerSecond(), partitions, imageHeight, imageWidth, modelLoads,
-        checkMillis / 1000.0, preprocessMillis / 1000.0, inferenceMillis / 1000.0);
-  }
+    /** One line for the end of a run. */
+    public String summary() {
+        return String.format(
+                Locale.ROOT,
+                "spark-infer: wrote %d rows (%d errors) to %s in %.1f s (%.1f images/s,"
+                        + " %d partitions, %dx%d, model loads %d, driver check %.1f s; task time: preprocess %.1f s, model %.1f s)",
+                rows,
+                errors,
+                output,
+                jobMillis / 1000.0,
+                imagesPerSecond(),
+                partitions,
+                imageHeight,
+                imageWidth,
+                modelLoads,
+                checkMillis / 1000.0,
+                preprocessMillis / 1000.0,
+                inferenceMillis / 1000.0);
+    }
 }

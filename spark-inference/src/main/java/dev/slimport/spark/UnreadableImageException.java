@@ -9,15 +9,15 @@ package dev.slimport.spark;
  * reports its message in the output's {@code error} column instead of failing the job.
  */
 public class UnreadableImageException extends Exception {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** An input described by {@code message}. */
-  public UnreadableImageException(String message) {
-    super(message);
-  }
+    /** An input described by {@code message}. */
+    public UnreadableImageException(String message) {
+        super(message);
+    }
 
-  /** An input described by {@code message}, caused by {@code cause}. */
-  public UnreadableImageException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    /** An input described by {@code message}, caused by {@code cause}. */
+    public UnreadableImageException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -29,72 +29,81 @@ import org.tensorflow.ndarray.Shape;
  * SparkFiles directory (the {@code add-file} and {@code spark-files} modes share it).
  */
 class ShippedModelTest {
-  @TempDir
-  static Path tmp;
+    @TempDir
+    static Path tmp;
 
-  private static Path version;
+    private static Path version;
 
-  @BeforeAll
-  static void export() {
-    Network tiny = Network.custom("resnet_v2", SmallNets.tiny());
-    SavedModels.export(ExportSpec.builder(new ModelSpec(tiny, 4, 16, false, 5), tmp.resolve("model")).build());
-    version = tmp.resolve("model/1");
-  }
-
-  private static FloatValues run(Path dir) {
-    try (LoadedSavedModel m = LoadedSavedModel.load(dir)) {
-      return m.run(ServingSignature.KEY, Map.of(ServingSignature.IMAGES,
-          FloatValues.uniform(Shape.of(2, 16, 16, 3), 9, -1, 1))).get(ServingSignature.PREDICTIONS);
+    @BeforeAll
+    static void export() {
+        Network tiny = Network.custom("resnet_v2", SmallNets.tiny());
+        SavedModels.export(ExportSpec.builder(new ModelSpec(tiny, 4, 16, false, 5), tmp.resolve("model"))
+                .build());
+        version = tmp.resolve("model/1");
     }
-  }
 
-  @Test
-  void shipsTheGraphAndEveryVariablesFileAndTheRebuiltModelGivesTheSameOutputs() throws Exception {
-    List<Path> files = ShippedModel.filesToShip(version);
-    assertThat(files).extracting(p -> version.relativize(p).toString()).containsExactly(
-        "saved_model.pb", "variables/variables.data-00000-of-00001", "variables/variables.index");
-
-    Path root = Files.createDirectories(tmp.resolve("sparkfiles"));
-    for (Path f : files) {
-      Files.copy(f, root.resolve(f.getFileName()));
+    private static FloatValues run(Path dir) {
+        try (LoadedSavedModel m = LoadedSavedModel.load(dir)) {
+            return m.run(
+                            ServingSignature.KEY,
+                            Map.of(ServingSignature.IMAGES, FloatValues.uniform(Shape.of(2, 16, 16, 3), 9, -1, 1)))
+                    .get(ServingSignature.PREDICTIONS);
+        }
     }
-    Files.writeString(root.resolve("unrelated.txt"), "another shipped file");
-    Path assembled = ShippedModel.assemble(root);
-    assertThat(assembled).isEqualTo(root.resolve(ShippedModel.ASSEMBLED_DIR));
-    assertThat(assembled.resolve("saved_model.pb")).hasSameBinaryContentAs(version.resolve("saved_model.pb"));
-    for (Path f : files) {
-      String name = version.relativize(f).toString();
-      assertThat(assembled.resolve(name)).as(name).hasSameBinaryContentAs(f);
-    }
-    assertThat(assembled.resolve("unrelated.txt")).doesNotExist();
-    // Byte-identical files give the same outputs; the bound only allows for a device whose kernels may reorder sums
-    // between two loads (a GPU's autotuned convolutions): 16 ulps of 1.0 on probabilities in [0, 1].
-    FloatValues rebuilt = run(assembled);
-    FloatValues shipped = run(version);
-    assertThat(rebuilt.shape()).isEqualTo(shipped.shape());
-    assertThat(rebuilt.maxAbsDiff(shipped)).isLessThanOrEqualTo(16 * Math.ulp(1f));
-    assertThat(ShippedModel.assemble(root)).as("a second call reuses it").isEqualTo(assembled);
-    try (var s = Files.list(root)) {
-      assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("."));
-    }
-  }
 
-  @Test
-  void noShippedGraphIsAUsageErrorListingWhatArrived() throws Exception {
-    Path root = Files.createDirectories(tmp.resolve("empty-sparkfiles"));
-    Files.writeString(root.resolve("labels.txt"), "x");
-    assertThatThrownBy(() -> ShippedModel.assemble(root)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("saved-model: no saved_model.pb among the shipped files")
-        .hasMessageContaining("it has labels.txt").hasMessageContaining("spark-submit --files");
-  }
+    @Test
+    void shipsTheGraphAndEveryVariablesFileAndTheRebuiltModelGivesTheSameOutputs() throws Exception {
+        List<Path> files = ShippedModel.filesToShip(version);
+        assertThat(files)
+                .extracting(p -> version.relativize(p).toString())
+                .containsExactly(
+                        "saved_model.pb", "variables/variables.data-00000-of-00001", "variables/variables.index");
 
-  @Test
-  void anUnexpectedVariablesFileCannotBeShippedFileByFile() throws Exception {
-    Path copy = Files.createDirectories(tmp.resolve("odd/variables"));
-    Files.copy(version.resolve("saved_model.pb"), copy.getParent().resolve("saved_model.pb"));
-    Files.writeString(copy.resolve("notes.txt"), "x");
-    assertThatThrownBy(() -> ShippedModel.filesToShip(copy.getParent()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("saved-model:")
-        .hasMessageContaining("notes.txt").hasMessageContaining("--model-shipping shared");
-  }
+        Path root = Files.createDirectories(tmp.resolve("sparkfiles"));
+        for (Path f : files) {
+            Files.copy(f, root.resolve(f.getFileName()));
+        }
+        Files.writeString(root.resolve("unrelated.txt"), "another shipped file");
+        Path assembled = ShippedModel.assemble(root);
+        assertThat(assembled).isEqualTo(root.resolve(ShippedModel.ASSEMBLED_DIR));
+        assertThat(assembled.resolve("saved_model.pb")).hasSameBinaryContentAs(version.resolve("saved_model.pb"));
+        for (Path f : files) {
+            String name = version.relativize(f).toString();
+            assertThat(assembled.resolve(name)).as(name).hasSameBinaryContentAs(f);
+        }
+        assertThat(assembled.resolve("unrelated.txt")).doesNotExist();
+        // Byte-identical files give the same outputs; the bound only allows for a device whose kernels may reorder sums
+        // between two loads (a GPU's autotuned convolutions): 16 ulps of 1.0 on probabilities in [0, 1].
+        FloatValues rebuilt = run(assembled);
+        FloatValues shipped = run(version);
+        assertThat(rebuilt.shape()).isEqualTo(shipped.shape());
+        assertThat(rebuilt.maxAbsDiff(shipped)).isLessThanOrEqualTo(16 * Math.ulp(1f));
+        assertThat(ShippedModel.assemble(root)).as("a second call reuses it").isEqualTo(assembled);
+        try (var s = Files.list(root)) {
+            assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("."));
+        }
+    }
+
+    @Test
+    void noShippedGraphIsAUsageErrorListingWhatArrived() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("empty-sparkfiles"));
+        Files.writeString(root.resolve("labels.txt"), "x");
+        assertThatThrownBy(() -> ShippedModel.assemble(root))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("saved-model: no saved_model.pb among the shipped files")
+                .hasMessageContaining("it has labels.txt")
+                .hasMessageContaining("spark-submit --files");
+    }
+
+    @Test
+    void anUnexpectedVariablesFileCannotBeShippedFileByFile() throws Exception {
+        Path copy = Files.createDirectories(tmp.resolve("odd/variables"));
+        Files.copy(version.resolve("saved_model.pb"), copy.getParent().resolve("saved_model.pb"));
+        Files.writeString(copy.resolve("notes.txt"), "x");
+        assertThatThrownBy(() -> ShippedModel.filesToShip(copy.getParent()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("saved-model:")
+                .hasMessageContaining("notes.txt")
+                .hasMessageContaining("--model-shipping shared");
+    }
 }

@@ -16,63 +16,110 @@ import picocli.CommandLine;
 
 /** Exit codes and messages of the command; every case fails before a Spark session would start. */
 class SparkInferCommandTest {
-  @TempDir
-  Path tmp;
+    @TempDir
+    Path tmp;
 
-  private record Run(int code, String out, String err) {}
+    private record Run(int code, String out, String err) {}
 
-  private Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = new CommandLine(new SparkInferCommand());
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
+    private Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new SparkInferCommand());
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
 
-  @Test
-  void usageErrorsExitWithTwo() throws Exception {
-    Path input = Files.createDirectories(tmp.resolve("in"));
-    Run noInput = run("--output", tmp.resolve("o").toString());
-    assertThat(noInput.code()).isEqualTo(2);
-    assertThat(noInput.err()).contains("--input");
+    @Test
+    void usageErrorsExitWithTwo() throws Exception {
+        Path input = Files.createDirectories(tmp.resolve("in"));
+        Run noInput = run("--output", tmp.resolve("o").toString());
+        assertThat(noInput.code()).isEqualTo(2);
+        assertThat(noInput.err()).contains("--input");
 
-    Run missingModel = run("--master", "local[2]", "--saved-model", tmp.resolve("none").toString(),
-        "--input", input.toString(), "--output", tmp.resolve("o").toString());
-    assertThat(missingModel.code()).isEqualTo(2);
-    assertThat(missingModel.err()).startsWith("spark-infer: saved-model: ").contains("does not exist")
-        .doesNotContain("\tat ");
+        Run missingModel = run(
+                "--master",
+                "local[2]",
+                "--saved-model",
+                tmp.resolve("none").toString(),
+                "--input",
+                input.toString(),
+                "--output",
+                tmp.resolve("o").toString());
+        assertThat(missingModel.code()).isEqualTo(2);
+        assertThat(missingModel.err())
+                .startsWith("spark-infer: saved-model: ")
+                .contains("does not exist")
+                .doesNotContain("\tat ");
 
-    Run badShipping = run("--master", "local[2]", "--saved-model", tmp.toString(), "--model-shipping", "rsync",
-        "--input", input.toString(), "--output", tmp.resolve("o").toString());
-    assertThat(badShipping.code()).isEqualTo(2);
-    assertThat(badShipping.err()).contains("model-shipping: must be one of shared, add-file, spark-files");
+        Run badShipping = run(
+                "--master",
+                "local[2]",
+                "--saved-model",
+                tmp.toString(),
+                "--model-shipping",
+                "rsync",
+                "--input",
+                input.toString(),
+                "--output",
+                tmp.resolve("o").toString());
+        assertThat(badShipping.code()).isEqualTo(2);
+        assertThat(badShipping.err()).contains("model-shipping: must be one of shared, add-file, spark-files");
 
-    Run filesWithModel = run("--saved-model", tmp.toString(), "--model-shipping", "spark-files",
-        "--input", input.toString(), "--output", tmp.resolve("o").toString());
-    assertThat(filesWithModel.code()).isEqualTo(2);
-    assertThat(filesWithModel.err()).contains("saved-model: not used with --model-shipping spark-files");
+        Run filesWithModel = run(
+                "--saved-model",
+                tmp.toString(),
+                "--model-shipping",
+                "spark-files",
+                "--input",
+                input.toString(),
+                "--output",
+                tmp.resolve("o").toString());
+        assertThat(filesWithModel.code()).isEqualTo(2);
+        assertThat(filesWithModel.err()).contains("saved-model: not used with --model-shipping spark-files");
 
-    Run noMaster = run("--saved-model", tmp.toString(), "--input", input.toString(),
-        "--output", tmp.resolve("o").toString());
-    assertThat(noMaster.code()).isEqualTo(2);
-    assertThat(noMaster.err()).contains("master: required when not launched by spark-submit");
-  }
+        Run noMaster = run(
+                "--saved-model",
+                tmp.toString(),
+                "--input",
+                input.toString(),
+                "--output",
+                tmp.resolve("o").toString());
+        assertThat(noMaster.code()).isEqualTo(2);
+        assertThat(noMaster.err()).contains("master: required when not launched by spark-submit");
+    }
 
-  @Test
-  void aCorruptModelIsARuntimeFailure() throws Exception {
-    Path input = Files.createDirectories(tmp.resolve("in"));
-    Path model = Files.createDirectories(tmp.resolve("model/1"));
-    Files.write(model.resolve("saved_model.pb"), new byte[] {1, 2, 3, 4, 5});
-    Run corrupt = run("--master", "local[2]", "--saved-model", tmp.resolve("model").toString(),
-        "--input", input.toString(), "--output", tmp.resolve("o").toString());
-    assertThat(corrupt.code()).isEqualTo(1);
-    assertThat(corrupt.err()).startsWith("spark-infer: saved-model: the model check on the driver failed")
-        .contains("not a SavedModel protocol buffer").doesNotContain("\tat ");
-    Run verbose = run("--master", "local[2]", "--saved-model", tmp.resolve("model").toString(),
-        "--input", input.toString(), "--output", tmp.resolve("o").toString(), "--verbose");
-    assertThat(verbose.code()).isEqualTo(1);
-    assertThat(verbose.err()).contains("\tat ");
-  }
+    @Test
+    void aCorruptModelIsARuntimeFailure() throws Exception {
+        Path input = Files.createDirectories(tmp.resolve("in"));
+        Path model = Files.createDirectories(tmp.resolve("model/1"));
+        Files.write(model.resolve("saved_model.pb"), new byte[] {1, 2, 3, 4, 5});
+        Run corrupt = run(
+                "--master",
+                "local[2]",
+                "--saved-model",
+                tmp.resolve("model").toString(),
+                "--input",
+                input.toString(),
+                "--output",
+                tmp.resolve("o").toString());
+        assertThat(corrupt.code()).isEqualTo(1);
+        assertThat(corrupt.err())
+                .startsWith("spark-infer: saved-model: the model check on the driver failed")
+                .contains("not a SavedModel protocol buffer")
+                .doesNotContain("\tat ");
+        Run verbose = run(
+                "--master",
+                "local[2]",
+                "--saved-model",
+                tmp.resolve("model").toString(),
+                "--input",
+                input.toString(),
+                "--output",
+                tmp.resolve("o").toString(),
+                "--verbose");
+        assertThat(verbose.code()).isEqualTo(1);
+        assertThat(verbose.err()).contains("\tat ");
+    }
 }

@@ -50,306 +50,395 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SparkInferenceTest {
-  private static final int IMAGES = 256;
-  private static final int CLASSES = 10;
-  private static final int SIZE = 32;
-  private static final int FEATURES = 32;
-  private static final int TOP_K = 3;
+    private static final int IMAGES = 256;
+    private static final int CLASSES = 10;
+    private static final int SIZE = 32;
+    private static final int FEATURES = 32;
+    private static final int TOP_K = 3;
 
-  @TempDir
-  static Path tmp;
+    @TempDir
+    static Path tmp;
 
-  private Path model;
-  private Path modelVersion;
-  private Path images;
-  private Path withCorrupt;
-  private Path parquet;
-  private SparkSession spark;
-  private final Map<String, byte[]> files = new HashMap<>();
-  private final Map<String, float[]> refProbabilities = new HashMap<>();
-  private final Map<String, float[]> refFeatures = new HashMap<>();
-  private final PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    private Path model;
+    private Path modelVersion;
+    private Path images;
+    private Path withCorrupt;
+    private Path parquet;
+    private SparkSession spark;
+    private final Map<String, byte[]> files = new HashMap<>();
+    private final Map<String, float[]> refProbabilities = new HashMap<>();
+    private final Map<String, float[]> refFeatures = new HashMap<>();
+    private final PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
 
-  @BeforeAll
-  void setUp() throws Exception {
-    model = tmp.resolve("model");
-    Network tiny = Network.custom("resnet_v2", SmallNets.tiny());
-    SavedModels.export(ExportSpec.builder(new ModelSpec(tiny, CLASSES, SIZE, false, 11), model).build());
-    modelVersion = model.resolve("1");
+    @BeforeAll
+    void setUp() throws Exception {
+        model = tmp.resolve("model");
+        Network tiny = Network.custom("resnet_v2", SmallNets.tiny());
+        SavedModels.export(ExportSpec.builder(new ModelSpec(tiny, CLASSES, SIZE, false, 11), model)
+                .build());
+        modelVersion = model.resolve("1");
 
-    images = Files.createDirectories(tmp.resolve("images"));
-    withCorrupt = Files.createDirectories(tmp.resolve("with-corrupt"));
-    SplittableRandom random = new SplittableRandom(2017);
-    for (int i = 0; i < IMAGES; i++) {
-      String name = String.format("img_%03d.png", i);
-      byte[] png = TestImages.randomPng(random, 24 + random.nextInt(60), 24 + random.nextInt(60));
-      files.put(name, png);
-      Files.createDirectories(images.resolve("part" + i % 3));
-      Files.write(images.resolve("part" + i % 3).resolve(name), png);
-      if (i > 0) {
-        Files.write(withCorrupt.resolve(name), png);
-      }
-    }
-    byte[] first = files.get("img_000.png");
-    Files.write(withCorrupt.resolve("img_000.png"), Arrays.copyOf(first, first.length / 3));
-
-    reference();
-
-    // Adaptive execution and whole-stage code generation off: fewer jobs and no Janino compiles for 256 rows keep the
-    // class fast on 2 shared cores (the runs in docs/spark.md use Spark's defaults).
-    spark = SparkSession.builder().master("local[2]").appName("SparkInferenceTest")
-        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-        .config("spark.sql.adaptive.enabled", "false").config("spark.sql.codegen.wholeStage", "false")
-        .config("spark.log.level", "WARN").getOrCreate();
-
-    parquet = tmp.resolve("table.parquet");
-    List<Row> rows = new ArrayList<>();
-    files.forEach((name, bytes) -> rows.add(RowFactory.create(name, bytes, "extra")));
-    StructType schema = DataTypes.createStructType(List.of(
-        DataTypes.createStructField("name", DataTypes.StringType, false),
-        DataTypes.createStructField("png", DataTypes.BinaryType, false),
-        DataTypes.createStructField("note", DataTypes.StringType, false)));
-    spark.createDataFrame(rows, schema).repartition(3).write().parquet(parquet.toString());
-  }
-
-  @AfterAll
-  void tearDown() {
-    if (spark != null) {
-      spark.stop();
-    }
-    ExecutorModels.closeAll(Duration.ofSeconds(30));
-  }
-
-  /** Single-process inference: the same preprocessing, the model loaded directly, batches of 50. */
-  private void reference() throws Exception {
-    TestImages.Reference r = TestImages.singleProcess(model, files, SIZE);
-    refProbabilities.putAll(r.probabilities());
-    refFeatures.putAll(r.features());
-  }
-
-  private SparkInferenceOptions.Builder options(Path input, String output) {
-    return SparkInferenceOptions.builder(model, input.toString(), tmp.resolve(output).toString())
-        .topK(TOP_K).batchSize(16);
-  }
-
-  private static String fileName(String id) {
-    return id.substring(id.lastIndexOf('/') + 1);
-  }
-
-  private List<Row> output(SparkInferenceResult r) {
-    return spark.read().parquet(r.output()).collectAsList();
-  }
-
-  /** The classes sorted by the reference probabilities, descending, lower index first on ties. */
-  private static int[] referenceTop(float[] p, int k) {
-    return java.util.stream.IntStream.range(0, p.length).boxed()
-        .sorted((a, b) -> p[a] != p[b] ? Float.compare(p[b], p[a]) : Integer.compare(a, b))
-        .limit(k).mapToInt(Integer::intValue).toArray();
-  }
-
-  private void assertMatchesReference(Row row, boolean features) {
-    String name = fileName(row.getString(row.fieldIndex("id")));
-    float[] ref = refProbabilities.get(name);
-    assertThat(ref).as("reference for %s", name).isNotNull();
-    assertThat(row.isNullAt(row.fieldIndex("error"))).as("error of %s", name).isTrue();
-    List<Integer> classes = row.getList(row.fieldIndex("classes"));
-    List<Float> probabilities = row.getList(row.fieldIndex("probabilities"));
-    int[] expected = referenceTop(ref, TOP_K);
-    assertThat(classes.get(0)).as("top-1 of %s", name).isEqualTo(expected[0]);
-    assertThat(classes).as("top-%d of %s", TOP_K, name).containsExactly(
-        Arrays.stream(expected).boxed().toArray(Integer[]::new));
-    for (int j = 0; j < TOP_K; j++) {
-      assertThat((double) probabilities.get(j)).as("p[%d] of %s", j, name)
-          .isCloseTo(ref[classes.get(j)], within(1e-6));
-    }
-    if (features) {
-      List<Float> f = row.getList(row.fieldIndex("features"));
-      float[] refF = refFeatures.get(name);
-      assertThat(f).hasSize(FEATURES);
-      for (int j = 0; j < FEATURES; j++) {
-        assertThat((double) f.get(j)).as("feature %d of %s", j, name).isCloseTo(refF[j], within(1e-5));
-      }
-    }
-  }
-
-  @Test
-  void imagesDirectoryMatchesSingleProcessInference() {
-    ByteArrayOutputStream progress = new ByteArrayOutputStream();
-    SparkInferenceResult r = SparkInference.run(spark,
-        options(images, "from-images.parquet").features(true).partitions(8).build(), new PrintStream(progress));
-    assertThat(progress.toString()).contains("/8 tasks").contains("8/8 tasks, 256 images (0 errors)");
-    assertThat(r.rows()).isEqualTo(IMAGES);
-    assertThat(r.errors()).isZero();
-    assertThat(r.partitions()).isEqualTo(8);
-    List<Row> rows = output(r);
-    assertThat(rows).hasSize(IMAGES);
-    assertThat(rows.stream().map(row -> fileName(row.getString(0))).distinct()).hasSize(IMAGES);
-    rows.forEach(row -> assertMatchesReference(row, true));
-    assertThat(spark.read().parquet(r.output()).columns())
-        .containsExactly("id", "classes", "probabilities", "features", "error");
-  }
-
-  @Test
-  void parquetTableMatchesSingleProcessInference() {
-    SparkInferenceResult r = SparkInference.run(spark, options(parquet, "from-table.parquet")
-        .inputFormat(InputFormat.PARQUET).idColumn("name").imageColumn("png").partitions(6).build(), quiet);
-    assertThat(r.rows()).isEqualTo(IMAGES);
-    assertThat(r.errors()).isZero();
-    List<Row> rows = output(r);
-    assertThat(rows).hasSize(IMAGES);
-    assertThat(rows.stream().map(row -> row.getString(0)).sorted().toList())
-        .isEqualTo(files.keySet().stream().sorted().toList());
-    rows.forEach(row -> assertMatchesReference(row, false));
-    assertThat(spark.read().parquet(r.output()).columns())
-        .containsExactly("id", "classes", "probabilities", "error");
-  }
-
-  @Test
-  void oneCorruptFileGivesOneErrorRowAndTheRestResults() {
-    SparkInferenceResult r = SparkInference.run(spark, options(withCorrupt, "with-corrupt.parquet").build(), quiet);
-    assertThat(r.rows()).isEqualTo(IMAGES);
-    assertThat(r.errors()).isEqualTo(1);
-    List<Row> rows = output(r);
-    List<Row> failed = rows.stream().filter(row -> !row.isNullAt(row.fieldIndex("error"))).toList();
-    assertThat(failed).hasSize(1);
-    Row bad = failed.get(0);
-    assertThat(fileName(bad.getString(0))).isEqualTo("img_000.png");
-    assertThat(bad.getString(bad.fieldIndex("error"))).startsWith("cannot decode image");
-    assertThat(bad.isNullAt(bad.fieldIndex("classes"))).isTrue();
-    assertThat(bad.isNullAt(bad.fieldIndex("probabilities"))).isTrue();
-    List<Row> good = rows.stream().filter(row -> row.isNullAt(row.fieldIndex("error"))).toList();
-    assertThat(good).hasSize(IMAGES - 1);
-    good.forEach(row -> assertMatchesReference(row, false));
-  }
-
-  @Test
-  void theModelIsLoadedOncePerExecutorJvm() {
-    long before = ExecutorModels.loads(modelVersion);
-    SparkInferenceResult r = SparkInference.run(spark, options(parquet, "loads.parquet")
-        .inputFormat(InputFormat.PARQUET).idColumn("name").imageColumn("png").batchSize(8).partitions(8).build(),
-        quiet);
-    assertThat(r.partitions()).isEqualTo(8);
-    assertThat(r.rows()).isEqualTo(IMAGES);
-    // 8 tasks, 2 at a time, plus the jobs of the other tests on the same model: local mode has one executor JVM
-    // (this one), so one load in all; this job loaded it only if no earlier test had
-    assertThat(ExecutorModels.loads(modelVersion)).isEqualTo(1);
-    assertThat(r.modelLoads()).isEqualTo(before == 0 ? 1 : 0);
-    assertThat(ExecutorModels.isLoaded(modelVersion)).isTrue();
-  }
-
-  @Test
-  void addFileShipsTheModelAndExecutorsRebuildIt() {
-    SparkInferenceResult r = SparkInference.run(spark, options(parquet, "shipped.parquet")
-        .modelShipping(ModelShipping.ADD_FILE).inputFormat(InputFormat.PARQUET).idColumn("name").imageColumn("png")
-        .build(), quiet);
-    assertThat(r.rows()).isEqualTo(IMAGES);
-    output(r).forEach(row -> assertMatchesReference(row, false));
-    Path assembled = Path.of(SparkFiles.getRootDirectory()).resolve(ShippedModel.ASSEMBLED_DIR);
-    assertThat(assembled.resolve("saved_model.pb")).isRegularFile();
-    assertThat(assembled.resolve("variables/variables.index")).isRegularFile();
-    assertThat(ExecutorModels.loads(assembled)).isEqualTo(1);
-  }
-
-  @Test
-  void aMissingOrCorruptModelFailsOnTheDriverBeforeAnyTask() throws Exception {
-    Path corrupt = tmp.resolve("corrupt-model");
-    Files.createDirectories(corrupt.resolve("variables"));
-    try (Stream<Path> s = Files.list(modelVersion.resolve("variables"))) {
-      for (Path p : (Iterable<Path>) s::iterator) {
-        Files.copy(p, corrupt.resolve("variables").resolve(p.getFileName()));
-      }
-    }
-    byte[] pb = Files.readAllBytes(modelVersion.resolve("saved_model.pb"));
-    Files.write(corrupt.resolve("saved_model.pb"), Arrays.copyOf(pb, pb.length / 2));
-    Path noVariables = tmp.resolve("no-variables-model");
-    Files.createDirectories(noVariables);
-    Files.copy(modelVersion.resolve("saved_model.pb"), noVariables.resolve("saved_model.pb"));
-
-    // Jobs are told apart by group (a count may run as several jobs under adaptive execution): a job without a group
-    // after the end of group "start" was started by the three failing runs (the bus delivers in order).
-    Map<Integer, String> groups = new java.util.concurrent.ConcurrentHashMap<>();
-    List<Integer> between = java.util.Collections.synchronizedList(new ArrayList<>());
-    AtomicInteger phase = new AtomicInteger();
-    CountDownLatch started = new CountDownLatch(1);
-    CountDownLatch ended = new CountDownLatch(1);
-    SparkListener listener = new SparkListener() {
-      @Override
-      public void onJobStart(SparkListenerJobStart e) {
-        String group = e.properties() == null ? null : e.properties().getProperty("spark.jobGroup.id");
-        groups.put(e.jobId(), group == null ? "" : group);
-        if (phase.get() == 1 && group == null) {
-          between.add(e.jobId());
+        images = Files.createDirectories(tmp.resolve("images"));
+        withCorrupt = Files.createDirectories(tmp.resolve("with-corrupt"));
+        SplittableRandom random = new SplittableRandom(2017);
+        for (int i = 0; i < IMAGES; i++) {
+            String name = String.format("img_%03d.png", i);
+            byte[] png = TestImages.randomPng(random, 24 + random.nextInt(60), 24 + random.nextInt(60));
+            files.put(name, png);
+            Files.createDirectories(images.resolve("part" + i % 3));
+            Files.write(images.resolve("part" + i % 3).resolve(name), png);
+            if (i > 0) {
+                Files.write(withCorrupt.resolve(name), png);
+            }
         }
-      }
+        byte[] first = files.get("img_000.png");
+        Files.write(withCorrupt.resolve("img_000.png"), Arrays.copyOf(first, first.length / 3));
 
-      @Override
-      public void onJobEnd(SparkListenerJobEnd e) {
-        String group = groups.getOrDefault(e.jobId(), "");
-        if (group.equals("start")) {
-          phase.set(1);
-          started.countDown();
-        } else if (group.equals("end")) {
-          ended.countDown();
-        }
-      }
-    };
-    var sc = spark.sparkContext();
-    sc.addSparkListener(listener);
-    try {
-      sc.setJobGroup("start", "marker", false);
-      spark.range(1).count();
-      sc.clearJobGroup();
-      assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
-      assertThatThrownBy(() -> SparkInference.run(spark, SparkInferenceOptions.builder(
-          tmp.resolve("no-such-model"), images.toString(), tmp.resolve("x1").toString()).build(), quiet))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("saved-model:")
-          .hasMessageContaining("does not exist");
-      assertThatThrownBy(() -> SparkInference.run(spark, SparkInferenceOptions.builder(
-          corrupt, images.toString(), tmp.resolve("x2").toString()).build(), quiet))
-          .isInstanceOf(SavedModelException.class)
-          .hasMessageContaining("model check on the driver failed").hasMessageContaining("corrupt or truncated");
-      assertThatThrownBy(() -> SparkInference.run(spark, SparkInferenceOptions.builder(
-          noVariables, images.toString(), tmp.resolve("x3").toString()).build(), quiet))
-          .isInstanceOf(SavedModelException.class).hasMessageContaining("variables/variables.index is missing");
-      sc.setJobGroup("end", "marker", false);
-      spark.range(1).count();
-      sc.clearJobGroup();
-      assertThat(ended.await(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(between).as("jobs started by the failing runs").isEmpty();
-    } finally {
-      sc.clearJobGroup();
-      sc.removeSparkListener(listener);
+        reference();
+
+        // Adaptive execution and whole-stage code generation off: fewer jobs and no Janino compiles for 256 rows keep
+        // the
+        // class fast on 2 shared cores (the runs in docs/spark.md use Spark's defaults).
+        spark = SparkSession.builder()
+                .master("local[2]")
+                .appName("SparkInferenceTest")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.shuffle.partitions", "4")
+                .config("spark.sql.adaptive.enabled", "false")
+                .config("spark.sql.codegen.wholeStage", "false")
+                .config("spark.log.level", "WARN")
+                .getOrCreate();
+
+        parquet = tmp.resolve("table.parquet");
+        List<Row> rows = new ArrayList<>();
+        files.forEach((name, bytes) -> rows.add(RowFactory.create(name, bytes, "extra")));
+        StructType schema = DataTypes.createStructType(List.of(
+                DataTypes.createStructField("name", DataTypes.StringType, false),
+                DataTypes.createStructField("png", DataTypes.BinaryType, false),
+                DataTypes.createStructField("note", DataTypes.StringType, false)));
+        spark.createDataFrame(rows, schema).repartition(3).write().parquet(parquet.toString());
     }
-    assertThat(tmp.resolve("x1")).doesNotExist();
-    assertThat(tmp.resolve("x2")).doesNotExist();
-  }
 
-  @Test
-  void usageErrorsNameTheOption() throws Exception {
-    Path existing = Files.createDirectories(tmp.resolve("existing-output"));
-    assertThatThrownBy(() -> SparkInference.run(spark,
-        options(images, "existing-output").build(), quiet))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("output:").hasMessageContaining("exists");
-    assertThat(existing).isEmptyDirectory();
-    assertThatThrownBy(() -> SparkInference.run(spark, options(tmp.resolve("nowhere"), "o1").build(), quiet))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("input:");
-    assertThatThrownBy(() -> SparkInference.run(spark, options(parquet, "o2")
-        .inputFormat(InputFormat.PARQUET).idColumn("name").imageColumn("note").build(), quiet))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("image-column:")
-        .hasMessageContaining("must be binary");
-    assertThatThrownBy(() -> SparkInference.run(spark, options(parquet, "o3")
-        .inputFormat(InputFormat.PARQUET).build(), quiet))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("id-column:")
-        .hasMessageContaining("name string, png binary, note string");
-    assertThatThrownBy(() -> SparkInference.run(spark, options(images, "o4").topK(CLASSES + 1).build(), quiet))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("top-k:")
-        .hasMessageContaining("10 classes");
-    assertThatThrownBy(() -> SparkInference.run(spark, options(images, "o5").imageSize(64).build(), quiet))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("image-size:");
-    assertThatThrownBy(() -> options(images, "o6").batchSize(0).build()).hasMessageStartingWith("batch-size:");
-    assertThatThrownBy(() -> options(images, "o7").topK(0).build()).hasMessageStartingWith("top-k:");
-    assertThatThrownBy(() -> ModelShipping.parse("scp")).hasMessageStartingWith("model-shipping:")
-        .hasMessageContaining("shared, add-file, spark-files");
-  }
+    @AfterAll
+    void tearDown() {
+        if (spark != null) {
+            spark.stop();
+        }
+        ExecutorModels.closeAll(Duration.ofSeconds(30));
+    }
+
+    /** Single-process inference: the same preprocessing, the model loaded directly, batches of 50. */
+    private void reference() throws Exception {
+        TestImages.Reference r = TestImages.singleProcess(model, files, SIZE);
+        refProbabilities.putAll(r.probabilities());
+        refFeatures.putAll(r.features());
+    }
+
+    private SparkInferenceOptions.Builder options(Path input, String output) {
+        return SparkInferenceOptions.builder(
+                        model, input.toString(), tmp.resolve(output).toString())
+                .topK(TOP_K)
+                .batchSize(16);
+    }
+
+    private static String fileName(String id) {
+        return id.substring(id.lastIndexOf('/') + 1);
+    }
+
+    private List<Row> output(SparkInferenceResult r) {
+        return spark.read().parquet(r.output()).collectAsList();
+    }
+
+    /** The classes sorted by the reference probabilities, descending, lower index first on ties. */
+    private static int[] referenceTop(float[] p, int k) {
+        return java.util.stream.IntStream.range(0, p.length)
+                .boxed()
+                .sorted((a, b) -> p[a] != p[b] ? Float.compare(p[b], p[a]) : Integer.compare(a, b))
+                .limit(k)
+                .mapToInt(Integer::intValue)
+                .toArray();
+    }
+
+    private void assertMatchesReference(Row row, boolean features) {
+        String name = fileName(row.getString(row.fieldIndex("id")));
+        float[] ref = refProbabilities.get(name);
+        assertThat(ref).as("reference for %s", name).isNotNull();
+        assertThat(row.isNullAt(row.fieldIndex("error")))
+                .as("error of %s", name)
+                .isTrue();
+        List<Integer> classes = row.getList(row.fieldIndex("classes"));
+        List<Float> probabilities = row.getList(row.fieldIndex("probabilities"));
+        int[] expected = referenceTop(ref, TOP_K);
+        assertThat(classes.get(0)).as("top-1 of %s", name).isEqualTo(expected[0]);
+        assertThat(classes)
+                .as("top-%d of %s", TOP_K, name)
+                .containsExactly(Arrays.stream(expected).boxed().toArray(Integer[]::new));
+        for (int j = 0; j < TOP_K; j++) {
+            assertThat((double) probabilities.get(j))
+                    .as("p[%d] of %s", j, name)
+                    .isCloseTo(ref[classes.get(j)], within(1e-6));
+        }
+        if (features) {
+            List<Float> f = row.getList(row.fieldIndex("features"));
+            float[] refF = refFeatures.get(name);
+            assertThat(f).hasSize(FEATURES);
+            for (int j = 0; j < FEATURES; j++) {
+                assertThat((double) f.get(j)).as("feature %d of %s", j, name).isCloseTo(refF[j], within(1e-5));
+            }
+        }
+    }
+
+    @Test
+    void imagesDirectoryMatchesSingleProcessInference() {
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        SparkInferenceResult r = SparkInference.run(
+                spark,
+                options(images, "from-images.parquet")
+                        .features(true)
+                        .partitions(8)
+                        .build(),
+                new PrintStream(progress));
+        assertThat(progress.toString()).contains("/8 tasks").contains("8/8 tasks, 256 images (0 errors)");
+        assertThat(r.rows()).isEqualTo(IMAGES);
+        assertThat(r.errors()).isZero();
+        assertThat(r.partitions()).isEqualTo(8);
+        List<Row> rows = output(r);
+        assertThat(rows).hasSize(IMAGES);
+        assertThat(rows.stream().map(row -> fileName(row.getString(0))).distinct())
+                .hasSize(IMAGES);
+        rows.forEach(row -> assertMatchesReference(row, true));
+        assertThat(spark.read().parquet(r.output()).columns())
+                .containsExactly("id", "classes", "probabilities", "features", "error");
+    }
+
+    @Test
+    void parquetTableMatchesSingleProcessInference() {
+        SparkInferenceResult r = SparkInference.run(
+                spark,
+                options(parquet, "from-table.parquet")
+                        .inputFormat(InputFormat.PARQUET)
+                        .idColumn("name")
+                        .imageColumn("png")
+                        .partitions(6)
+                        .build(),
+                quiet);
+        assertThat(r.rows()).isEqualTo(IMAGES);
+        assertThat(r.errors()).isZero();
+        List<Row> rows = output(r);
+        assertThat(rows).hasSize(IMAGES);
+        assertThat(rows.stream().map(row -> row.getString(0)).sorted().toList())
+                .isEqualTo(files.keySet().stream().sorted().toList());
+        rows.forEach(row -> assertMatchesReference(row, false));
+        assertThat(spark.read().parquet(r.output()).columns())
+                .containsExactly("id", "classes", "probabilities", "error");
+    }
+
+    @Test
+    void oneCorruptFileGivesOneErrorRowAndTheRestResults() {
+        SparkInferenceResult r = SparkInference.run(
+                spark, options(withCorrupt, "with-corrupt.parquet").build(), quiet);
+        assertThat(r.rows()).isEqualTo(IMAGES);
+        assertThat(r.errors()).isEqualTo(1);
+        List<Row> rows = output(r);
+        List<Row> failed = rows.stream()
+                .filter(row -> !row.isNullAt(row.fieldIndex("error")))
+                .toList();
+        assertThat(failed).hasSize(1);
+        Row bad = failed.get(0);
+        assertThat(fileName(bad.getString(0))).isEqualTo("img_000.png");
+        assertThat(bad.getString(bad.fieldIndex("error"))).startsWith("cannot decode image");
+        assertThat(bad.isNullAt(bad.fieldIndex("classes"))).isTrue();
+        assertThat(bad.isNullAt(bad.fieldIndex("probabilities"))).isTrue();
+        List<Row> good = rows.stream()
+                .filter(row -> row.isNullAt(row.fieldIndex("error")))
+                .toList();
+        assertThat(good).hasSize(IMAGES - 1);
+        good.forEach(row -> assertMatchesReference(row, false));
+    }
+
+    @Test
+    void theModelIsLoadedOncePerExecutorJvm() {
+        long before = ExecutorModels.loads(modelVersion);
+        SparkInferenceResult r = SparkInference.run(
+                spark,
+                options(parquet, "loads.parquet")
+                        .inputFormat(InputFormat.PARQUET)
+                        .idColumn("name")
+                        .imageColumn("png")
+                        .batchSize(8)
+                        .partitions(8)
+                        .build(),
+                quiet);
+        assertThat(r.partitions()).isEqualTo(8);
+        assertThat(r.rows()).isEqualTo(IMAGES);
+        // 8 tasks, 2 at a time, plus the jobs of the other tests on the same model: local mode has one executor JVM
+        // (this one), so one load in all; this job loaded it only if no earlier test had
+        assertThat(ExecutorModels.loads(modelVersion)).isEqualTo(1);
+        assertThat(r.modelLoads()).isEqualTo(before == 0 ? 1 : 0);
+        assertThat(ExecutorModels.isLoaded(modelVersion)).isTrue();
+    }
+
+    @Test
+    void addFileShipsTheModelAndExecutorsRebuildIt() {
+        SparkInferenceResult r = SparkInference.run(
+                spark,
+                options(parquet, "shipped.parquet")
+                        .modelShipping(ModelShipping.ADD_FILE)
+                        .inputFormat(InputFormat.PARQUET)
+                        .idColumn("name")
+                        .imageColumn("png")
+                        .build(),
+                quiet);
+        assertThat(r.rows()).isEqualTo(IMAGES);
+        output(r).forEach(row -> assertMatchesReference(row, false));
+        Path assembled = Path.of(SparkFiles.getRootDirectory()).resolve(ShippedModel.ASSEMBLED_DIR);
+        assertThat(assembled.resolve("saved_model.pb")).isRegularFile();
+        assertThat(assembled.resolve("variables/variables.index")).isRegularFile();
+        assertThat(ExecutorModels.loads(assembled)).isEqualTo(1);
+    }
+
+    @Test
+    void aMissingOrCorruptModelFailsOnTheDriverBeforeAnyTask() throws Exception {
+        Path corrupt = tmp.resolve("corrupt-model");
+        Files.createDirectories(corrupt.resolve("variables"));
+        try (Stream<Path> s = Files.list(modelVersion.resolve("variables"))) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Files.copy(p, corrupt.resolve("variables").resolve(p.getFileName()));
+            }
+        }
+        byte[] pb = Files.readAllBytes(modelVersion.resolve("saved_model.pb"));
+        Files.write(corrupt.resolve("saved_model.pb"), Arrays.copyOf(pb, pb.length / 2));
+        Path noVariables = tmp.resolve("no-variables-model");
+        Files.createDirectories(noVariables);
+        Files.copy(modelVersion.resolve("saved_model.pb"), noVariables.resolve("saved_model.pb"));
+
+        // Jobs are told apart by group (a count may run as several jobs under adaptive execution): a job without a
+        // group
+        // after the end of group "start" was started by the three failing runs (the bus delivers in order).
+        Map<Integer, String> groups = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Integer> between = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger phase = new AtomicInteger();
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch ended = new CountDownLatch(1);
+        SparkListener listener = new SparkListener() {
+            @Override
+            public void onJobStart(SparkListenerJobStart e) {
+                String group = e.properties() == null ? null : e.properties().getProperty("spark.jobGroup.id");
+                groups.put(e.jobId(), group == null ? "" : group);
+                if (phase.get() == 1 && group == null) {
+                    between.add(e.jobId());
+                }
+            }
+
+            @Override
+            public void onJobEnd(SparkListenerJobEnd e) {
+                String group = groups.getOrDefault(e.jobId(), "");
+                if (group.equals("start")) {
+                    phase.set(1);
+                    started.countDown();
+                } else if (group.equals("end")) {
+                    ended.countDown();
+                }
+            }
+        };
+        var sc = spark.sparkContext();
+        sc.addSparkListener(listener);
+        try {
+            sc.setJobGroup("start", "marker", false);
+            spark.range(1).count();
+            sc.clearJobGroup();
+            assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThatThrownBy(() -> SparkInference.run(
+                            spark,
+                            SparkInferenceOptions.builder(
+                                            tmp.resolve("no-such-model"),
+                                            images.toString(),
+                                            tmp.resolve("x1").toString())
+                                    .build(),
+                            quiet))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("saved-model:")
+                    .hasMessageContaining("does not exist");
+            assertThatThrownBy(() -> SparkInference.run(
+                            spark,
+                            SparkInferenceOptions.builder(
+                                            corrupt,
+                                            images.toString(),
+                                            tmp.resolve("x2").toString())
+                                    .build(),
+                            quiet))
+                    .isInstanceOf(SavedModelException.class)
+                    .hasMessageContaining("model check on the driver failed")
+                    .hasMessageContaining("corrupt or truncated");
+            assertThatThrownBy(() -> SparkInference.run(
+                            spark,
+                            SparkInferenceOptions.builder(
+                                            noVariables,
+                                            images.toString(),
+                                            tmp.resolve("x3").toString())
+                                    .build(),
+                            quiet))
+                    .isInstanceOf(SavedModelException.class)
+                    .hasMessageContaining("variables/variables.index is missing");
+            sc.setJobGroup("end", "marker", false);
+            spark.range(1).count();
+            sc.clearJobGroup();
+            assertThat(ended.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(between).as("jobs started by the failing runs").isEmpty();
+        } finally {
+            sc.clearJobGroup();
+            sc.removeSparkListener(listener);
+        }
+        assertThat(tmp.resolve("x1")).doesNotExist();
+        assertThat(tmp.resolve("x2")).doesNotExist();
+    }
+
+    @Test
+    void usageErrorsNameTheOption() throws Exception {
+        Path existing = Files.createDirectories(tmp.resolve("existing-output"));
+        assertThatThrownBy(() -> SparkInference.run(
+                        spark, options(images, "existing-output").build(), quiet))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("output:")
+                .hasMessageContaining("exists");
+        assertThat(existing).isEmptyDirectory();
+        assertThatThrownBy(() -> SparkInference.run(
+                        spark, options(tmp.resolve("nowhere"), "o1").build(), quiet))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("input:");
+        assertThatThrownBy(() -> SparkInference.run(
+                        spark,
+                        options(parquet, "o2")
+                                .inputFormat(InputFormat.PARQUET)
+                                .idColumn("name")
+                                .imageColumn("note")
+                                .build(),
+                        quiet))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("image-column:")
+                .hasMessageContaining("must be binary");
+        assertThatThrownBy(() -> SparkInference.run(
+                        spark,
+                        options(parquet, "o3").inputFormat(InputFormat.PARQUET).build(),
+                        quiet))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("id-column:")
+                .hasMessageContaining("name string, png binary, note string");
+        assertThatThrownBy(() -> SparkInference.run(
+                        spark, options(images, "o4").topK(CLASSES + 1).build(), quiet))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("top-k:")
+                .hasMessageContaining("10 classes");
+        assertThatThrownBy(() -> SparkInference.run(
+                        spark, options(images, "o5").imageSize(64).build(), quiet))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("image-size:");
+        assertThatThrownBy(() -> options(images, "o6").batchSize(0).build()).hasMessageStartingWith("batch-size:");
+        assertThatThrownBy(() -> options(images, "o7").topK(0).build()).hasMessageStartingWith("top-k:");
+        assertThatThrownBy(() -> ModelShipping.parse("scp"))
+                .hasMessageStartingWith("model-shipping:")
+                .hasMessageContaining("shared, add-file, spark-files");
+    }
 }

@@ -21,61 +21,64 @@ import org.tensorflow.ndarray.Shape;
 
 /** The generated images of the Spark tests and the single-process reference they are checked against. */
 final class TestImages {
-  private TestImages() {}
+    private TestImages() {}
 
-  /**
-   * The reference outputs by image name.
-   *
-   * @param probabilities the {@code predictions} row of each image
-   * @param features the {@code features} row of each image (empty when the model has none)
-   */
-  record Reference(Map<String, float[]> probabilities, Map<String, float[]> features) {}
+    /**
+     * The reference outputs by image name.
+     *
+     * @param probabilities the {@code predictions} row of each image
+     * @param features the {@code features} row of each image (empty when the model has none)
+     */
+    record Reference(Map<String, float[]> probabilities, Map<String, float[]> features) {}
 
-  /** An {@code h}×{@code w} PNG: a gradient over a random base colour, a quarter of the pixels random. */
-  static byte[] randomPng(SplittableRandom random, int h, int w) throws IOException {
-    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    int base = random.nextInt(1 << 24);
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        img.setRGB(x, y, random.nextInt(4) == 0 ? random.nextInt(1 << 24) : base + (x * 3 << 8) + y * 2);
-      }
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(img, "png", out);
-    return out.toByteArray();
-  }
-
-  /**
-   * Single-process inference of {@code files} (name → encoded image): the same preprocessing at {@code size}, the
-   * SavedModel at {@code model} loaded in this JVM, batches of 50 in name order.
-   */
-  static Reference singleProcess(Path model, Map<String, byte[]> files, int size) throws Exception {
-    ImagePreprocessing prep = ImagePreprocessing.inception(size);
-    List<String> names = files.keySet().stream().sorted().toList();
-    Map<String, float[]> probabilities = new HashMap<>();
-    Map<String, float[]> features = new HashMap<>();
-    try (LoadedSavedModel m = LoadedSavedModel.load(model)) {
-      for (int start = 0; start < names.size(); start += 50) {
-        List<String> batch = names.subList(start, Math.min(names.size(), start + 50));
-        float[] pixels = new float[batch.size() * prep.floatsPerImage()];
-        for (int i = 0; i < batch.size(); i++) {
-          prep.preprocess(files.get(batch.get(i)), pixels, i * prep.floatsPerImage());
+    /** An {@code h}×{@code w} PNG: a gradient over a random base colour, a quarter of the pixels random. */
+    static byte[] randomPng(SplittableRandom random, int h, int w) throws IOException {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        int base = random.nextInt(1 << 24);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                img.setRGB(x, y, random.nextInt(4) == 0 ? random.nextInt(1 << 24) : base + (x * 3 << 8) + y * 2);
+            }
         }
-        Map<String, FloatValues> out = m.run(ServingSignature.KEY, Map.of(ServingSignature.IMAGES,
-            new FloatValues(Shape.of(batch.size(), size, size, 3), pixels)));
-        for (int i = 0; i < batch.size(); i++) {
-          probabilities.put(batch.get(i), row(out.get(ServingSignature.PREDICTIONS), i));
-          if (out.containsKey(ServingSignature.FEATURES)) {
-            features.put(batch.get(i), row(out.get(ServingSignature.FEATURES), i));
-          }
-        }
-      }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", out);
+        return out.toByteArray();
     }
-    return new Reference(probabilities, features);
-  }
 
-  private static float[] row(FloatValues values, int i) {
-    int n = (int) values.shape().get(1);
-    return Arrays.copyOfRange(values.data(), i * n, (i + 1) * n);
-  }
+    /**
+     * Single-process inference of {@code files} (name → encoded image): the same preprocessing at {@code size}, the
+     * SavedModel at {@code model} loaded in this JVM, batches of 50 in name order.
+     */
+    static Reference singleProcess(Path model, Map<String, byte[]> files, int size) throws Exception {
+        ImagePreprocessing prep = ImagePreprocessing.inception(size);
+        List<String> names = files.keySet().stream().sorted().toList();
+        Map<String, float[]> probabilities = new HashMap<>();
+        Map<String, float[]> features = new HashMap<>();
+        try (LoadedSavedModel m = LoadedSavedModel.load(model)) {
+            for (int start = 0; start < names.size(); start += 50) {
+                List<String> batch = names.subList(start, Math.min(names.size(), start + 50));
+                float[] pixels = new float[batch.size() * prep.floatsPerImage()];
+                for (int i = 0; i < batch.size(); i++) {
+                    prep.preprocess(files.get(batch.get(i)), pixels, i * prep.floatsPerImage());
+                }
+                Map<String, FloatValues> out = m.run(
+                        ServingSignature.KEY,
+                        Map.of(
+                                ServingSignature.IMAGES,
+                                new FloatValues(Shape.of(batch.size(), size, size, 3), pixels)));
+                for (int i = 0; i < batch.size(); i++) {
+                    probabilities.put(batch.get(i), row(out.get(ServingSignature.PREDICTIONS), i));
+                    if (out.containsKey(ServingSignature.FEATURES)) {
+                        features.put(batch.get(i), row(out.get(ServingSignature.FEATURES), i));
+                    }
+                }
+            }
+        }
+        return new Reference(probabilities, features);
+    }
+
+    private static float[] row(FloatValues values, int i) {
+        int n = (int) values.shape().get(1);
+        return Arrays.copyOfRange(values.data(), i * n, (i + 1) * n);
+    }
 }

@@ -16,8 +16,8 @@ import org.tensorflow.types.TFloat32;
  */
 public record ConstantInitializer(float value) implements Initializer {
 
-  @Override
-  public Operand<TFloat32> create(Ops tf, Shape shape, long seed) {
-    return tf.withName("Const").fill(tf.constant(shape.asArray()), tf.constant(value));
-  }
+    @Override
+    public Operand<TFloat32> create(Ops tf, Shape shape, long seed) {
+        return tf.withName("Const").fill(tf.constant(shape.asArray()), tf.constant(value));
+    }
 }

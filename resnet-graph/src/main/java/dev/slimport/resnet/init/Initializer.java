@@ -16,28 +16,28 @@ import org.tensorflow.types.TFloat32;
 @FunctionalInterface
 public interface Initializer {
 
-  /**
-   * Builds the initial value.
-   *
-   * @param tf ops in the initializer's name scope (an init scope)
-   * @param shape the variable's full static shape
-   * @param seed a seed derived from the model seed and the variable's name; deterministic initializers ignore it
-   * @return a float32 operand of {@code shape}
-   */
-  Operand<TFloat32> create(Ops tf, Shape shape, long seed);
+    /**
+     * Builds the initial value.
+     *
+     * @param tf ops in the initializer's name scope (an init scope)
+     * @param shape the variable's full static shape
+     * @param seed a seed derived from the model seed and the variable's name; deterministic initializers ignore it
+     * @return a float32 operand of {@code shape}
+     */
+    Operand<TFloat32> create(Ops tf, Shape shape, long seed);
 
-  /** {@code tf.zeros_initializer()}. */
-  static Initializer zeros() {
-    return constant(0f);
-  }
+    /** {@code tf.zeros_initializer()}. */
+    static Initializer zeros() {
+        return constant(0f);
+    }
 
-  /** {@code tf.ones_initializer()}. */
-  static Initializer ones() {
-    return constant(1f);
-  }
+    /** {@code tf.ones_initializer()}. */
+    static Initializer ones() {
+        return constant(1f);
+    }
 
-  /** {@code tf.constant_initializer(value)}: every element is {@code value}. */
-  static Initializer constant(float value) {
-    return new ConstantInitializer(value);
-  }
+    /** {@code tf.constant_initializer(value)}: every element is {@code value}. */
+    static Initializer constant(float value) {
+        return new ConstantInitializer(value);
+    }
 }

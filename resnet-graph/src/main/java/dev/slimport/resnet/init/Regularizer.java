@@ -13,15 +13,15 @@ import org.tensorflow.types.TFloat32;
 @FunctionalInterface
 public interface Regularizer {
 
-  /** No regularization ({@code weights_regularizer=None}). */
-  Regularizer NONE = (tf, w) -> Optional.empty();
+    /** No regularization ({@code weights_regularizer=None}). */
+    Regularizer NONE = (tf, w) -> Optional.empty();
 
-  /**
-   * Builds the loss for one variable.
-   *
-   * @param tf ops in the regularizer's name scope
-   * @param weights the variable's value
-   * @return the scalar loss, or empty when this regularizer adds none
-   */
-  Optional<Operand<TFloat32>> apply(Ops tf, Operand<TFloat32> weights);
+    /**
+     * Builds the loss for one variable.
+     *
+     * @param tf ops in the regularizer's name scope
+     * @param weights the variable's value
+     * @return the scalar loss, or empty when this regularizer adds none
+     */
+    Optional<Operand<TFloat32>> apply(Ops tf, Operand<TFloat32> weights);
 }

@@ -18,19 +18,19 @@ import org.tensorflow.types.TFloat32;
  */
 public record SlimL2Regularizer(double scale) implements Regularizer {
 
-  /** The validated regularizer. */
-  public SlimL2Regularizer {
-    if (!(scale >= 0) || Double.isInfinite(scale)) {
-      throw new IllegalArgumentException("scale: setting a scale less than 0 on a regularizer: " + scale);
+    /** The validated regularizer. */
+    public SlimL2Regularizer {
+        if (!(scale >= 0) || Double.isInfinite(scale)) {
+            throw new IllegalArgumentException("scale: setting a scale less than 0 on a regularizer: " + scale);
+        }
     }
-  }
 
-  @Override
-  public Optional<Operand<TFloat32>> apply(Ops tf, Operand<TFloat32> weights) {
-    if (scale == 0) {
-      return Optional.empty();
+    @Override
+    public Optional<Operand<TFloat32>> apply(Ops tf, Operand<TFloat32> weights) {
+        if (scale == 0) {
+            return Optional.empty();
+        }
+        Operand<TFloat32> l2 = tf.withName("L2Loss").nn.l2Loss(weights);
+        return Optional.of(tf.withName("l2_regularizer").math.mul(tf.constant((float) scale), l2));
     }
-    Operand<TFloat32> l2 = tf.withName("L2Loss").nn.l2Loss(weights);
-    return Optional.of(tf.withName("l2_regularizer").math.mul(tf.constant((float) scale), l2));
-  }
 }

@@ -29,87 +29,87 @@ import org.tensorflow.types.TInt64;
  */
 public record SlimVarianceScaling(double factor, Mode mode, boolean uniform) implements Initializer {
 
-  /** Slim's {@code mode} argument. */
-  public enum Mode {
-    FAN_IN,
-    FAN_OUT,
-    FAN_AVG
-  }
-
-  /** Slim's correction for the variance lost to truncation at ±2σ. */
-  public static final double TRUNCATION_CORRECTION = 1.3;
-
-  /** The validated initializer. */
-  public SlimVarianceScaling {
-    if (!(factor >= 0) || Double.isInfinite(factor)) {
-      throw new IllegalArgumentException("factor: must be a finite number >= 0, got " + factor);
+    /** Slim's {@code mode} argument. */
+    public enum Mode {
+        FAN_IN,
+        FAN_OUT,
+        FAN_AVG
     }
-    if (mode == null) {
-      throw new IllegalArgumentException("mode: must be one of FAN_IN, FAN_OUT, FAN_AVG, got null");
+
+    /** Slim's correction for the variance lost to truncation at ±2σ. */
+    public static final double TRUNCATION_CORRECTION = 1.3;
+
+    /** The validated initializer. */
+    public SlimVarianceScaling {
+        if (!(factor >= 0) || Double.isInfinite(factor)) {
+            throw new IllegalArgumentException("factor: must be a finite number >= 0, got " + factor);
+        }
+        if (mode == null) {
+            throw new IllegalArgumentException("mode: must be one of FAN_IN, FAN_OUT, FAN_AVG, got null");
+        }
     }
-  }
 
-  /** Slim's defaults: {@code factor=2.0, mode='FAN_IN', uniform=False} (He initialization). */
-  public static SlimVarianceScaling slimDefault() {
-    return new SlimVarianceScaling(2.0, Mode.FAN_IN, false);
-  }
-
-  /** Slim's {@code xavier_initializer()}: {@code factor=1.0, mode='FAN_AVG', uniform=True}; conv2d's own default. */
-  public static SlimVarianceScaling xavier() {
-    return new SlimVarianceScaling(1.0, Mode.FAN_AVG, true);
-  }
-
-  /** The fan {@code n} for {@code shape} under this mode, as slim computes it. */
-  public double fan(Shape shape) {
-    long[] dims = shape.asArray();
-    double fanIn;
-    double fanOut;
-    if (dims.length == 0) {
-      fanIn = 1;
-      fanOut = 1;
-    } else if (dims.length == 1) {
-      fanIn = dims[0];
-      fanOut = dims[0];
-    } else {
-      double receptive = 1;
-      for (int i = 0; i < dims.length - 2; i++) {
-        receptive *= dims[i];
-      }
-      fanIn = dims[dims.length - 2] * receptive;
-      fanOut = dims[dims.length - 1] * receptive;
+    /** Slim's defaults: {@code factor=2.0, mode='FAN_IN', uniform=False} (He initialization). */
+    public static SlimVarianceScaling slimDefault() {
+        return new SlimVarianceScaling(2.0, Mode.FAN_IN, false);
     }
-    return switch (mode) {
-      case FAN_IN -> fanIn;
-      case FAN_OUT -> fanOut;
-      case FAN_AVG -> (fanIn + fanOut) / 2.0;
-    };
-  }
 
-  /** The truncated normal's stddev parameter, {@code sqrt(1.3·factor/n)}. */
-  public double stddev(Shape shape) {
-    return Math.sqrt(TRUNCATION_CORRECTION * factor / fan(shape));
-  }
-
-  /** The uniform variant's limit, {@code sqrt(3·factor/n)}. */
-  public double limit(Shape shape) {
-    return Math.sqrt(3.0 * factor / fan(shape));
-  }
-
-  @Override
-  public Operand<TFloat32> create(Ops tf, Shape shape, long seed) {
-    Operand<TInt64> dims = tf.constant(shape.asArray());
-    Operand<TInt64> seeds = tf.constant(new long[] {seed, Long.rotateLeft(seed, 32) ^ 0x5DEECE66DL});
-    if (uniform) {
-      float limit = (float) limit(shape);
-      Ops u = tf.withSubScope("random_uniform");
-      Operand<TFloat32> unit = u.withName("StatelessRandomUniform").random.statelessRandomUniform(dims, seeds);
-      // U(0,1) -> U(-limit, limit)
-      return u.withName("add")
-          .math
-          .add(u.withName("mul").math.mul(unit, u.constant(2f * limit)), u.constant(-limit));
+    /** Slim's {@code xavier_initializer()}: {@code factor=1.0, mode='FAN_AVG', uniform=True}; conv2d's own default. */
+    public static SlimVarianceScaling xavier() {
+        return new SlimVarianceScaling(1.0, Mode.FAN_AVG, true);
     }
-    Ops t = tf.withSubScope("truncated_normal");
-    Operand<TFloat32> unit = t.withName("StatelessTruncatedNormal").random.statelessTruncatedNormal(dims, seeds);
-    return t.withName("mul").math.mul(unit, t.constant((float) stddev(shape)));
-  }
+
+    /** The fan {@code n} for {@code shape} under this mode, as slim computes it. */
+    public double fan(Shape shape) {
+        long[] dims = shape.asArray();
+        double fanIn;
+        double fanOut;
+        if (dims.length == 0) {
+            fanIn = 1;
+            fanOut = 1;
+        } else if (dims.length == 1) {
+            fanIn = dims[0];
+            fanOut = dims[0];
+        } else {
+            double receptive = 1;
+            for (int i = 0; i < dims.length - 2; i++) {
+                receptive *= dims[i];
+            }
+            fanIn = dims[dims.length - 2] * receptive;
+            fanOut = dims[dims.length - 1] * receptive;
+        }
+        return switch (mode) {
+            case FAN_IN -> fanIn;
+            case FAN_OUT -> fanOut;
+            case FAN_AVG -> (fanIn + fanOut) / 2.0;
+        };
+    }
+
+    /** The truncated normal's stddev parameter, {@code sqrt(1.3·factor/n)}. */
+    public double stddev(Shape shape) {
+        return Math.sqrt(TRUNCATION_CORRECTION * factor / fan(shape));
+    }
+
+    /** The uniform variant's limit, {@code sqrt(3·factor/n)}. */
+    public double limit(Shape shape) {
+        return Math.sqrt(3.0 * factor / fan(shape));
+    }
+
+    @Override
+    public Operand<TFloat32> create(Ops tf, Shape shape, long seed) {
+        Operand<TInt64> dims = tf.constant(shape.asArray());
+        Operand<TInt64> seeds = tf.constant(new long[] {seed, Long.rotateLeft(seed, 32) ^ 0x5DEECE66DL});
+        if (uniform) {
+            float limit = (float) limit(shape);
+            Ops u = tf.withSubScope("random_uniform");
+            Operand<TFloat32> unit = u.withName("StatelessRandomUniform").random.statelessRandomUniform(dims, seeds);
+            // U(0,1) -> U(-limit, limit)
+            return u.withName("add")
+                    .math
+                    .add(u.withName("mul").math.mul(unit, u.constant(2f * limit)), u.constant(-limit));
+        }
+        Ops t = tf.withSubScope("truncated_normal");
+        Operand<TFloat32> unit = t.withName("StatelessTruncatedNormal").random.statelessTruncatedNormal(dims, seeds);
+        return t.withName("mul").math.mul(unit, t.constant((float) stddev(shape)));
+    }
 }

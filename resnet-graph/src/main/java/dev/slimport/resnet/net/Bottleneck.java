@@ -28,45 +28,56 @@ import org.tensorflow.types.family.TNumber;
  * </ol>
  */
 public final class Bottleneck implements UnitFn {
-  /** The v2 bottleneck. */
-  public static final Bottleneck V2 = new Bottleneck();
+    /** The v2 bottleneck. */
+    public static final Bottleneck V2 = new Bottleneck();
 
-  /** The default scope name. */
-  public static final String SCOPE = "bottleneck_v2";
+    /** The default scope name. */
+    public static final String SCOPE = "bottleneck_v2";
 
-  private Bottleneck() {}
+    private Bottleneck() {}
 
-  @Override
-  public <T extends TNumber> Operand<T> apply(LayerContext ctx, Operand<T> inputs, UnitSpec unit, int rate) {
-    LayerContext sc = ctx.withSubScope(SCOPE);
-    DataFormat format = sc.args().get(Conv2dArgs.DATA_FORMAT);
-    long depthIn = inputs.shape().numDimensions() >= 4 ? inputs.shape().get(format.channelAxis()) : -1;
-    if (depthIn < 0) {
-      throw new IllegalArgumentException(
-          "bottleneck(" + sc.scopeName() + "): inputs must have rank 4 with a known channel dimension, got "
-              + inputs.shape());
+    @Override
+    public <T extends TNumber> Operand<T> apply(LayerContext ctx, Operand<T> inputs, UnitSpec unit, int rate) {
+        LayerContext sc = ctx.withSubScope(SCOPE);
+        DataFormat format = sc.args().get(Conv2dArgs.DATA_FORMAT);
+        long depthIn = inputs.shape().numDimensions() >= 4 ? inputs.shape().get(format.channelAxis()) : -1;
+        if (depthIn < 0) {
+            throw new IllegalArgumentException("bottleneck(" + sc.scopeName()
+                    + "): inputs must have rank 4 with a known channel dimension, got " + inputs.shape());
+        }
+        Operand<T> preact = Layers.batchNorm(sc, inputs, "preact", BatchNormArgs.ACTIVATION.of(Activation.RELU));
+        Operand<T> shortcut;
+        if (unit.depth() == depthIn) {
+            shortcut = ResNetUtils.subsample(sc, inputs, unit.stride(), "shortcut");
+        } else {
+            shortcut = Layers.conv2d(
+                    sc,
+                    preact,
+                    unit.depth(),
+                    1,
+                    "shortcut",
+                    Conv2dArgs.STRIDE.of(unit.stride()),
+                    Conv2dArgs.NORMALIZER.of(Normalizer.NONE),
+                    Conv2dArgs.ACTIVATION.of(Activation.NONE));
+        }
+        Operand<T> residual = Layers.conv2d(sc, preact, unit.depthBottleneck(), 1, "conv1", Conv2dArgs.STRIDE.of(1));
+        residual = ResNetUtils.conv2dSame(sc, residual, unit.depthBottleneck(), 3, unit.stride(), rate, "conv2");
+        residual = Layers.conv2d(
+                sc,
+                residual,
+                unit.depth(),
+                1,
+                "conv3",
+                Conv2dArgs.STRIDE.of(1),
+                Conv2dArgs.NORMALIZER.of(Normalizer.NONE),
+                Conv2dArgs.ACTIVATION.of(Activation.NONE));
+        Operation add = sc.tf()
+                .scope()
+                .opBuilder("AddV2", "add")
+                .addInput(shortcut.asOutput())
+                .addInput(residual.asOutput())
+                .build();
+        Operand<T> output = add.output(0);
+        return sc.collect(sc.scopeName(), output);
     }
-    Operand<T> preact = Layers.batchNorm(sc, inputs, "preact", BatchNormArgs.ACTIVATION.of(Activation.RELU));
-    Operand<T> shortcut;
-    if (unit.depth() == depthIn) {
-      shortcut = ResNetUtils.subsample(sc, inputs, unit.stride(), "shortcut");
-    } else {
-      shortcut =
-          Layers.conv2d(sc, preact, unit.depth(), 1, "shortcut",
-              Conv2dArgs.STRIDE.of(unit.stride()),
-              Conv2dArgs.NORMALIZER.of(Normalizer.NONE),
-              Conv2dArgs.ACTIVATION.of(Activation.NONE));
-    }
-    Operand<T> residual = Layers.conv2d(sc, preact, unit.depthBottleneck(), 1, "conv1", Conv2dArgs.STRIDE.of(1));
-    residual = ResNetUtils.conv2dSame(sc, residual, unit.depthBottleneck(), 3, unit.stride(), rate, "conv2");
-    residual =
-        Layers.conv2d(sc, residual, unit.depth(), 1, "conv3",
-            Conv2dArgs.STRIDE.of(1),
-            Conv2dArgs.NORMALIZER.of(Normalizer.NONE),
-            Conv2dArgs.ACTIVATION.of(Activation.NONE));
-    Operation add =
-        sc.tf().scope().opBuilder("AddV2", "add").addInput(shortcut.asOutput()).addInput(residual.asOutput()).build();
-    Operand<T> output = add.output(0);
-    return sc.collect(sc.scopeName(), output);
-  }
 }

@@ -23,112 +23,112 @@ import org.tensorflow.proto.TensorProto;
  * the block's {@code rate²} batch copies per image, i.e. the work really done, padding included.
  */
 public final class GraphStats {
-  private GraphStats() {}
+    private GraphStats() {}
 
-  /**
-   * One convolution.
-   *
-   * @param opName the op's name
-   * @param filter the filter shape {@code [kh, kw, in, out]}
-   * @param output the op's static output shape
-   * @param batchCopies output batch rows per image (rate² after SpaceToBatchND, else 1)
-   * @param multiplyAddsPerImage {@code kh·kw·in·out · out_h·out_w · batchCopies}, or -1 when a dimension is unknown
-   */
-  public record ConvCost(String opName, Shape filter, Shape output, long batchCopies, long multiplyAddsPerImage) {}
+    /**
+     * One convolution.
+     *
+     * @param opName the op's name
+     * @param filter the filter shape {@code [kh, kw, in, out]}
+     * @param output the op's static output shape
+     * @param batchCopies output batch rows per image (rate² after SpaceToBatchND, else 1)
+     * @param multiplyAddsPerImage {@code kh·kw·in·out · out_h·out_w · batchCopies}, or -1 when a dimension is unknown
+     */
+    public record ConvCost(String opName, Shape filter, Shape output, long batchCopies, long multiplyAddsPerImage) {}
 
-  /** The convolutions {@code output} depends on, sorted by op name. */
-  public static List<ConvCost> convolutions(Operand<?> output) {
-    GraphOperation outOp = (GraphOperation) output.op();
-    Graph g = outOp.env();
-    Set<GraphOperation> ops = new HashSet<>(g.subgraphToOps(Set.of(outOp)));
-    ops.add(outOp);
-    List<ConvCost> costs = new ArrayList<>();
-    for (GraphOperation op : ops) {
-      if (op.type().equals("Conv2D")) {
-        costs.add(conv2dCost(op));
-      } else if (op.type().equals("MatMul")) {
-        Shape a = op.input(0).shape();
-        Shape b = op.input(1).shape();
-        long macs = a.numDimensions() == 2 && b.numDimensions() == 2 && b.get(0) >= 0 && b.get(1) >= 0
-            ? b.get(0) * b.get(1) : -1;
-        costs.add(new ConvCost(op.name(), b, op.output(0).shape(), 1, macs));
-      }
-    }
-    costs.sort(Comparator.comparing(ConvCost::opName));
-    return costs;
-  }
-
-  /** The total multiply-adds per image of everything {@code output} depends on; empty if any size is unknown. */
-  public static OptionalLong multiplyAddsPerImage(Operand<?> output) {
-    long total = 0;
-    for (ConvCost c : convolutions(output)) {
-      if (c.multiplyAddsPerImage() < 0) {
-        return OptionalLong.empty();
-      }
-      total += c.multiplyAddsPerImage();
-    }
-    return OptionalLong.of(total);
-  }
-
-  /**
-   * The batch norms ({@code FusedBatchNorm*} ops) of {@code graph} that directly follow a convolution ({@code Conv2D},
-   * or {@code BatchToSpaceND} ending an atrous one): what {@code foldBatchNorms} folds away.
-   */
-  public static int batchNormsAfterConvolution(Graph graph) {
-    int n = 0;
-    for (java.util.Iterator<GraphOperation> it = graph.operations(); it.hasNext(); ) {
-      GraphOperation op = it.next();
-      if (op.type().startsWith("FusedBatchNorm")) {
-        String producer = op.input(0).op().type();
-        if (producer.equals("Conv2D") || producer.equals("BatchToSpaceND")) {
-          n++;
+    /** The convolutions {@code output} depends on, sorted by op name. */
+    public static List<ConvCost> convolutions(Operand<?> output) {
+        GraphOperation outOp = (GraphOperation) output.op();
+        Graph g = outOp.env();
+        Set<GraphOperation> ops = new HashSet<>(g.subgraphToOps(Set.of(outOp)));
+        ops.add(outOp);
+        List<ConvCost> costs = new ArrayList<>();
+        for (GraphOperation op : ops) {
+            if (op.type().equals("Conv2D")) {
+                costs.add(conv2dCost(op));
+            } else if (op.type().equals("MatMul")) {
+                Shape a = op.input(0).shape();
+                Shape b = op.input(1).shape();
+                long macs = a.numDimensions() == 2 && b.numDimensions() == 2 && b.get(0) >= 0 && b.get(1) >= 0
+                        ? b.get(0) * b.get(1)
+                        : -1;
+                costs.add(new ConvCost(op.name(), b, op.output(0).shape(), 1, macs));
+            }
         }
-      }
+        costs.sort(Comparator.comparing(ConvCost::opName));
+        return costs;
     }
-    return n;
-  }
 
-  private static ConvCost conv2dCost(GraphOperation op) {
-    Shape filter = op.input(1).shape();
-    Shape out = op.output(0).shape();
-    String format = op.attributes().getAttrString("data_format");
-    int h = format.equals("NCHW") ? 2 : 1;
-    long copies = 1;
-    GraphOperation producer = (GraphOperation) op.input(0).op();
-    if (producer.type().equals("SpaceToBatchND")) {
-      copies = constProduct((GraphOperation) producer.input(1).op());
+    /** The total multiply-adds per image of everything {@code output} depends on; empty if any size is unknown. */
+    public static OptionalLong multiplyAddsPerImage(Operand<?> output) {
+        long total = 0;
+        for (ConvCost c : convolutions(output)) {
+            if (c.multiplyAddsPerImage() < 0) {
+                return OptionalLong.empty();
+            }
+            total += c.multiplyAddsPerImage();
+        }
+        return OptionalLong.of(total);
     }
-    long kernel = filter.numDimensions() == 4 ? filter.size() : -1;
-    long spatial = out.numDimensions() == 4 ? out.get(h) * out.get(h + 1) : -1;
-    boolean known = kernel >= 0 && spatial >= 0 && copies > 0 && out.get(h) >= 0 && out.get(h + 1) >= 0;
-    return new ConvCost(op.name(), filter, out, copies, known ? kernel * spatial * copies : -1);
-  }
 
-  /** The product of an integer {@code Const}'s values, or -1 if the op is not such a constant. */
-  private static long constProduct(GraphOperation constant) {
-    if (!constant.type().equals("Const")) {
-      return -1;
+    /**
+     * The batch norms ({@code FusedBatchNorm*} ops) of {@code graph} that directly follow a convolution ({@code Conv2D},
+     * or {@code BatchToSpaceND} ending an atrous one): what {@code foldBatchNorms} folds away.
+     */
+    public static int batchNormsAfterConvolution(Graph graph) {
+        int n = 0;
+        for (java.util.Iterator<GraphOperation> it = graph.operations(); it.hasNext(); ) {
+            GraphOperation op = it.next();
+            if (op.type().startsWith("FusedBatchNorm")) {
+                String producer = op.input(0).op().type();
+                if (producer.equals("Conv2D") || producer.equals("BatchToSpaceND")) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
-    AttrValue value = constant.attributes().getAttrValueProto("value");
-    TensorProto t = value.getTensor();
-    long p = 1;
-    if (t.getIntValCount() > 0) {
-      for (int v : t.getIntValList()) {
-        p *= v;
-      }
-      return p;
+
+    private static ConvCost conv2dCost(GraphOperation op) {
+        Shape filter = op.input(1).shape();
+        Shape out = op.output(0).shape();
+        String format = op.attributes().getAttrString("data_format");
+        int h = format.equals("NCHW") ? 2 : 1;
+        long copies = 1;
+        GraphOperation producer = (GraphOperation) op.input(0).op();
+        if (producer.type().equals("SpaceToBatchND")) {
+            copies = constProduct((GraphOperation) producer.input(1).op());
+        }
+        long kernel = filter.numDimensions() == 4 ? filter.size() : -1;
+        long spatial = out.numDimensions() == 4 ? out.get(h) * out.get(h + 1) : -1;
+        boolean known = kernel >= 0 && spatial >= 0 && copies > 0 && out.get(h) >= 0 && out.get(h + 1) >= 0;
+        return new ConvCost(op.name(), filter, out, copies, known ? kernel * spatial * copies : -1);
     }
-    if (t.getInt64ValCount() > 0) {
-      for (long v : t.getInt64ValList()) {
-        p *= v;
-      }
-      return p;
+
+    /** The product of an integer {@code Const}'s values, or -1 if the op is not such a constant. */
+    private static long constProduct(GraphOperation constant) {
+        if (!constant.type().equals("Const")) {
+            return -1;
+        }
+        AttrValue value = constant.attributes().getAttrValueProto("value");
+        TensorProto t = value.getTensor();
+        long p = 1;
+        if (t.getIntValCount() > 0) {
+            for (int v : t.getIntValList()) {
+                p *= v;
+            }
+            return p;
+        }
+        if (t.getInt64ValCount() > 0) {
+            for (long v : t.getInt64ValList()) {
+                p *= v;
+            }
+            return p;
+        }
+        java.nio.ByteBuffer bytes = t.getTensorContent().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        while (bytes.remaining() >= 4) {
+            p *= bytes.getInt();
+        }
+        return p;
     }
-    java.nio.ByteBuffer bytes =
-        t.getTensorContent().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    while (bytes.remaining() >= 4) {
-      p *= bytes.getInt();
-    }
-    return p;
-  }
 }

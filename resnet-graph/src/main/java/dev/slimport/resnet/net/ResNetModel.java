@@ -21,147 +21,147 @@ import org.tensorflow.types.TFloat32;
  * the model's collections. It owns nothing native; the {@link Graph} it points into belongs to the caller.
  */
 public final class ResNetModel {
-  private final ResNetV2.Config config;
-  private final Operand<TFloat32> images;
-  private final Operand<?> output;
-  private final Operand<?> postnorm;
-  private final Operand<?> globalPool;
-  private final Operand<TFloat32> logits;
-  private final Operand<TFloat32> predictions;
-  private final Map<String, Operand<?>> endPoints;
-  private final List<ModelVariable> variables;
-  private final List<Op> updateOps;
-  private final List<Operand<TFloat32>> regularizationLosses;
-  private final ModelCollections collections;
+    private final ResNetV2.Config config;
+    private final Operand<TFloat32> images;
+    private final Operand<?> output;
+    private final Operand<?> postnorm;
+    private final Operand<?> globalPool;
+    private final Operand<TFloat32> logits;
+    private final Operand<TFloat32> predictions;
+    private final Map<String, Operand<?>> endPoints;
+    private final List<ModelVariable> variables;
+    private final List<Op> updateOps;
+    private final List<Operand<TFloat32>> regularizationLosses;
+    private final ModelCollections collections;
 
-  ResNetModel(
-      ResNetV2.Config config,
-      Operand<TFloat32> images,
-      Operand<?> output,
-      Operand<?> postnorm,
-      Operand<?> globalPool,
-      Operand<TFloat32> logits,
-      Operand<TFloat32> predictions,
-      Map<String, Operand<?>> endPoints,
-      ModelCollections collections) {
-    this.config = config;
-    this.images = images;
-    this.output = output;
-    this.postnorm = postnorm;
-    this.globalPool = globalPool;
-    this.logits = logits;
-    this.predictions = predictions;
-    this.endPoints = endPoints;
-    this.variables = collections.variables();
-    this.updateOps = collections.updateOps();
-    this.regularizationLosses = collections.regularizationLosses();
-    this.collections = collections;
-  }
+    ResNetModel(
+            ResNetV2.Config config,
+            Operand<TFloat32> images,
+            Operand<?> output,
+            Operand<?> postnorm,
+            Operand<?> globalPool,
+            Operand<TFloat32> logits,
+            Operand<TFloat32> predictions,
+            Map<String, Operand<?>> endPoints,
+            ModelCollections collections) {
+        this.config = config;
+        this.images = images;
+        this.output = output;
+        this.postnorm = postnorm;
+        this.globalPool = globalPool;
+        this.logits = logits;
+        this.predictions = predictions;
+        this.endPoints = endPoints;
+        this.variables = collections.variables();
+        this.updateOps = collections.updateOps();
+        this.regularizationLosses = collections.regularizationLosses();
+        this.collections = collections;
+    }
 
-  /**
-   * Assigns the values the model was built with ({@link ResNetV2.Builder#weights}) to its variables; run it once
-   * after the session's initializers (the values are then released). Does nothing for a model built without
-   * weights.
-   *
-   * @throws IllegalStateException on a second call for a model built with weights
-   */
-  public void loadWeights(Session session) {
-    collections.loadWeights(session);
-  }
+    /**
+     * Assigns the values the model was built with ({@link ResNetV2.Builder#weights}) to its variables; run it once
+     * after the session's initializers (the values are then released). Does nothing for a model built without
+     * weights.
+     *
+     * @throws IllegalStateException on a second call for a model built with weights
+     */
+    public void loadWeights(Session session) {
+        collections.loadWeights(session);
+    }
 
-  /** The settings the model was built with. */
-  public ResNetV2.Config config() {
-    return config;
-  }
+    /** The settings the model was built with. */
+    public ResNetV2.Config config() {
+        return config;
+    }
 
-  /** The model's variable scope, e.g. {@code resnet_v2_50}. */
-  public String scope() {
-    return config.scope();
-  }
+    /** The model's variable scope, e.g. {@code resnet_v2_50}. */
+    public String scope() {
+        return config.scope();
+    }
 
-  /** The graph the model lives in. */
-  public Graph graph() {
-    return (Graph) images.env();
-  }
+    /** The graph the model lives in. */
+    public Graph graph() {
+        return (Graph) images.env();
+    }
 
-  /** The float32 NHWC images the model was built on (a placeholder or any other operand). */
-  public Operand<TFloat32> images() {
-    return images;
-  }
+    /** The float32 NHWC images the model was built on (a placeholder or any other operand). */
+    public Operand<TFloat32> images() {
+        return images;
+    }
 
-  /**
-   * Slim's returned {@code net}: the logits (squeezed unless {@code spatialSqueeze(false)}) when there are classes,
-   * else the globally pooled features, else the postnorm features. In the compute type and data format.
-   */
-  public Operand<?> output() {
-    return output;
-  }
+    /**
+     * Slim's returned {@code net}: the logits (squeezed unless {@code spatialSqueeze(false)}) when there are classes,
+     * else the globally pooled features, else the postnorm features. In the compute type and data format.
+     */
+    public Operand<?> output() {
+        return output;
+    }
 
-  /** The postnorm (BN + ReLU) features before pooling, in the compute type and data format. */
-  public Operand<?> postnorm() {
-    return postnorm;
-  }
+    /** The postnorm (BN + ReLU) features before pooling, in the compute type and data format. */
+    public Operand<?> postnorm() {
+        return postnorm;
+    }
 
-  /** The globally pooled features {@code [B,1,1,C]} (NHWC) when built with {@code globalPool}. */
-  public Optional<Operand<?>> globalPool() {
-    return Optional.ofNullable(globalPool);
-  }
+    /** The globally pooled features {@code [B,1,1,C]} (NHWC) when built with {@code globalPool}. */
+    public Optional<Operand<?>> globalPool() {
+        return Optional.ofNullable(globalPool);
+    }
 
-  /** The logits as float32 when the model has classes. */
-  public Optional<Operand<TFloat32>> logits() {
-    return Optional.ofNullable(logits);
-  }
+    /** The logits as float32 when the model has classes. */
+    public Optional<Operand<TFloat32>> logits() {
+        return Optional.ofNullable(logits);
+    }
 
-  /** The softmax predictions as float32 when the model has classes. */
-  public Optional<Operand<TFloat32>> predictions() {
-    return Optional.ofNullable(predictions);
-  }
+    /** The softmax predictions as float32 when the model has classes. */
+    public Optional<Operand<TFloat32>> predictions() {
+        return Optional.ofNullable(predictions);
+    }
 
-  /** Slim's end points: an unmodifiable map in slim's key order. */
-  public Map<String, Operand<?>> endPoints() {
-    return endPoints;
-  }
+    /** Slim's end points: an unmodifiable map in slim's key order. */
+    public Map<String, Operand<?>> endPoints() {
+        return endPoints;
+    }
 
-  /** All model variables in slim's creation order (slim's MODEL_VARIABLES / GLOBAL_VARIABLES). */
-  public List<ModelVariable> variables() {
-    return variables;
-  }
+    /** All model variables in slim's creation order (slim's MODEL_VARIABLES / GLOBAL_VARIABLES). */
+    public List<ModelVariable> variables() {
+        return variables;
+    }
 
-  /** The trainable variables (weights, biases, gamma, beta) in creation order. */
-  public List<ModelVariable> trainableVariables() {
-    return variables.stream().filter(ModelVariable::trainable).toList();
-  }
+    /** The trainable variables (weights, biases, gamma, beta) in creation order. */
+    public List<ModelVariable> trainableVariables() {
+        return variables.stream().filter(ModelVariable::trainable).toList();
+    }
 
-  /** The batch-norm moving statistics (never trainable) in creation order. */
-  public List<ModelVariable> movingStatistics() {
-    return variables.stream().filter(v -> v.role().isMovingStatistic()).toList();
-  }
+    /** The batch-norm moving statistics (never trainable) in creation order. */
+    public List<ModelVariable> movingStatistics() {
+        return variables.stream().filter(v -> v.role().isMovingStatistic()).toList();
+    }
 
-  /** The moving-average update ops (slim's UPDATE_OPS); empty for an inference model. */
-  public List<Op> updateOps() {
-    return updateOps;
-  }
+    /** The moving-average update ops (slim's UPDATE_OPS); empty for an inference model. */
+    public List<Op> updateOps() {
+        return updateOps;
+    }
 
-  /** The L2 losses, one per regularized weights tensor (slim's REGULARIZATION_LOSSES). */
-  public List<Operand<TFloat32>> regularizationLosses() {
-    return regularizationLosses;
-  }
+    /** The L2 losses, one per regularized weights tensor (slim's REGULARIZATION_LOSSES). */
+    public List<Operand<TFloat32>> regularizationLosses() {
+        return regularizationLosses;
+    }
 
-  /** The number of scalars in all variables, moving statistics included (as Keras' "Total params"). */
-  public long parameterCount() {
-    return variables.stream().mapToLong(ModelVariable::size).sum();
-  }
+    /** The number of scalars in all variables, moving statistics included (as Keras' "Total params"). */
+    public long parameterCount() {
+        return variables.stream().mapToLong(ModelVariable::size).sum();
+    }
 
-  /** The number of scalars in the trainable variables. */
-  public long trainableParameterCount() {
-    return trainableVariables().stream().mapToLong(ModelVariable::size).sum();
-  }
+    /** The number of scalars in the trainable variables. */
+    public long trainableParameterCount() {
+        return trainableVariables().stream().mapToLong(ModelVariable::size).sum();
+    }
 
-  /**
-   * The multiply-adds per image of the convolutions {@link #output()} depends on, read from the graph's static
-   * shapes; empty when the image size is not static.
-   */
-  public OptionalLong multiplyAdds() {
-    return GraphStats.multiplyAddsPerImage(output);
-  }
+    /**
+     * The multiply-adds per image of the convolutions {@link #output()} depends on, read from the graph's static
+     * shapes; empty when the image size is not static.
+     */
+    public OptionalLong multiplyAdds() {
+        return GraphStats.multiplyAddsPerImage(output);
+    }
 }

@@ -16,80 +16,93 @@ import org.tensorflow.types.family.TNumber;
 
 /** Ports of {@code resnet_utils.py} (tensorflow/models research/slim/nets): conv2d_same, subsample, stack_blocks_dense. */
 public final class ResNetUtils {
-  private ResNetUtils() {}
+    private ResNetUtils() {}
 
-  /**
-   * Slim's {@code conv2d_same}: a strided convolution whose padding does not depend on the input size. For {@code
-   * stride == 1} it is {@code conv2d(..., padding='SAME')}; otherwise the input is zero-padded by {@code
-   * [(ke-1)/2, ke-1-(ke-1)/2]} on height and width, {@code ke = k + (k-1)(rate-1)}, and convolved with {@code
-   * padding='VALID'}. Unlike TF's SAME padding, this pads (3,3) for a 7×7/2 convolution on a 224 input.
-   *
-   * @param ctx where to build (the pad op goes in the enclosing scope, as slim's {@code tf.pad})
-   * @param inputs a rank-4 tensor
-   * @param numOutputs output channels
-   * @param kernelSize square kernel size
-   * @param stride the stride
-   * @param rate the atrous rate
-   * @param scope the convolution's scope
-   */
-  public static <T extends TNumber> Operand<T> conv2dSame(
-      LayerContext ctx, Operand<T> inputs, int numOutputs, int kernelSize, int stride, int rate, String scope) {
-    if (stride < 1 || rate < 1 || kernelSize < 1) {
-      throw new IllegalArgumentException(
-          "conv2d_same(" + scope + "): kernel_size, stride and rate must be >= 1, got " + kernelSize + ", " + stride
-              + ", " + rate);
+    /**
+     * Slim's {@code conv2d_same}: a strided convolution whose padding does not depend on the input size. For {@code
+     * stride == 1} it is {@code conv2d(..., padding='SAME')}; otherwise the input is zero-padded by {@code
+     * [(ke-1)/2, ke-1-(ke-1)/2]} on height and width, {@code ke = k + (k-1)(rate-1)}, and convolved with {@code
+     * padding='VALID'}. Unlike TF's SAME padding, this pads (3,3) for a 7×7/2 convolution on a 224 input.
+     *
+     * @param ctx where to build (the pad op goes in the enclosing scope, as slim's {@code tf.pad})
+     * @param inputs a rank-4 tensor
+     * @param numOutputs output channels
+     * @param kernelSize square kernel size
+     * @param stride the stride
+     * @param rate the atrous rate
+     * @param scope the convolution's scope
+     */
+    public static <T extends TNumber> Operand<T> conv2dSame(
+            LayerContext ctx, Operand<T> inputs, int numOutputs, int kernelSize, int stride, int rate, String scope) {
+        if (stride < 1 || rate < 1 || kernelSize < 1) {
+            throw new IllegalArgumentException("conv2d_same(" + scope
+                    + "): kernel_size, stride and rate must be >= 1, got " + kernelSize + ", " + stride + ", " + rate);
+        }
+        if (stride == 1) {
+            return Layers.conv2d(
+                    ctx,
+                    inputs,
+                    numOutputs,
+                    kernelSize,
+                    scope,
+                    Conv2dArgs.STRIDE.of(1),
+                    Conv2dArgs.RATE.of(rate),
+                    Conv2dArgs.PADDING.of(Padding.SAME));
+        }
+        int effective = kernelSize + (kernelSize - 1) * (rate - 1);
+        int padTotal = effective - 1;
+        int padBeg = padTotal / 2;
+        int padEnd = padTotal - padBeg;
+        DataFormat format = ctx.args().get(Conv2dArgs.DATA_FORMAT);
+        LayerContext.checkName("scope", scope);
+        Operand<T> padded = Layers.padSpatial(ctx.tf(), inputs, padBeg, padEnd, format);
+        return Layers.conv2d(
+                ctx,
+                padded,
+                numOutputs,
+                kernelSize,
+                scope,
+                Conv2dArgs.STRIDE.of(stride),
+                Conv2dArgs.RATE.of(rate),
+                Conv2dArgs.PADDING.of(Padding.VALID));
     }
-    if (stride == 1) {
-      return Layers.conv2d(ctx, inputs, numOutputs, kernelSize, scope,
-          Conv2dArgs.STRIDE.of(1), Conv2dArgs.RATE.of(rate), Conv2dArgs.PADDING.of(Padding.SAME));
-    }
-    int effective = kernelSize + (kernelSize - 1) * (rate - 1);
-    int padTotal = effective - 1;
-    int padBeg = padTotal / 2;
-    int padEnd = padTotal - padBeg;
-    DataFormat format = ctx.args().get(Conv2dArgs.DATA_FORMAT);
-    LayerContext.checkName("scope", scope);
-    Operand<T> padded = Layers.padSpatial(ctx.tf(), inputs, padBeg, padEnd, format);
-    return Layers.conv2d(ctx, padded, numOutputs, kernelSize, scope,
-        Conv2dArgs.STRIDE.of(stride), Conv2dArgs.RATE.of(rate), Conv2dArgs.PADDING.of(Padding.VALID));
-  }
 
-  /**
-   * Slim's {@code subsample}: the input itself for {@code factor == 1}, else a 1×1 max pool with stride {@code
-   * factor} (pixels 0, f, 2f, ...).
-   */
-  public static <T extends TNumber> Operand<T> subsample(
-      LayerContext ctx, Operand<T> inputs, int factor, String scope) {
-    if (factor < 1) {
-      throw new IllegalArgumentException("subsample(" + scope + "): factor must be >= 1, got " + factor);
+    /**
+     * Slim's {@code subsample}: the input itself for {@code factor == 1}, else a 1×1 max pool with stride {@code
+     * factor} (pixels 0, f, 2f, ...).
+     */
+    public static <T extends TNumber> Operand<T> subsample(
+            LayerContext ctx, Operand<T> inputs, int factor, String scope) {
+        if (factor < 1) {
+            throw new IllegalArgumentException("subsample(" + scope + "): factor must be >= 1, got " + factor);
+        }
+        if (factor == 1) {
+            return inputs;
+        }
+        return Layers.maxPool2d(ctx, inputs, 1, scope, MaxPool2dArgs.STRIDE.of(factor));
     }
-    if (factor == 1) {
-      return inputs;
-    }
-    return Layers.maxPool2d(ctx, inputs, 1, scope, MaxPool2dArgs.STRIDE.of(factor));
-  }
 
-  /**
-   * Slim's {@code stack_blocks_dense}: the blocks in {@code block<i>/unit_<j>} scopes, each block's output collected
-   * under its scope name, with strides and atrous rates from {@link StridePlan} for {@code outputStride}. {@code
-   * store_non_strided_activations} comes from the {@code stack_blocks_dense} arg scope.
-   *
-   * @param outputStride the target stride of the stack, or null
-   * @throws IllegalArgumentException when the output stride cannot be reached, before any op is built
-   */
-  public static <T extends TNumber> Operand<T> stackBlocksDense(
-      LayerContext ctx, Operand<T> net, java.util.List<BlockSpec> blocks, Integer outputStride) {
-    boolean storeNonStrided = ctx.args().get(StackBlocksDenseArgs.STORE_NON_STRIDED_ACTIVATIONS);
-    StridePlan plan = StridePlan.of(blocks, outputStride, storeNonStrided);
-    for (StridePlan.BlockPlan block : plan.blocks()) {
-      LayerContext b = ctx.withSubScope(block.block().scope());
-      for (int i = 0; i < block.units().size(); i++) {
-        StridePlan.UnitPlan u = block.units().get(i);
-        net = block.block().unitFn().apply(b.withSubScope("unit_" + (i + 1)), net, u.unit(), u.rate());
-      }
-      net = ctx.collect(b.scopeName(), net);
-      net = subsample(b, net, block.subsample(), "MaxPool2D");
+    /**
+     * Slim's {@code stack_blocks_dense}: the blocks in {@code block<i>/unit_<j>} scopes, each block's output collected
+     * under its scope name, with strides and atrous rates from {@link StridePlan} for {@code outputStride}. {@code
+     * store_non_strided_activations} comes from the {@code stack_blocks_dense} arg scope.
+     *
+     * @param outputStride the target stride of the stack, or null
+     * @throws IllegalArgumentException when the output stride cannot be reached, before any op is built
+     */
+    public static <T extends TNumber> Operand<T> stackBlocksDense(
+            LayerContext ctx, Operand<T> net, java.util.List<BlockSpec> blocks, Integer outputStride) {
+        boolean storeNonStrided = ctx.args().get(StackBlocksDenseArgs.STORE_NON_STRIDED_ACTIVATIONS);
+        StridePlan plan = StridePlan.of(blocks, outputStride, storeNonStrided);
+        for (StridePlan.BlockPlan block : plan.blocks()) {
+            LayerContext b = ctx.withSubScope(block.block().scope());
+            for (int i = 0; i < block.units().size(); i++) {
+                StridePlan.UnitPlan u = block.units().get(i);
+                net = block.block().unitFn().apply(b.withSubScope("unit_" + (i + 1)), net, u.unit(), u.rate());
+            }
+            net = ctx.collect(b.scopeName(), net);
+            net = subsample(b, net, block.subsample(), "MaxPool2D");
+        }
+        return net;
     }
-    return net;
-  }
 }

@@ -13,17 +13,16 @@ package dev.slimport.resnet.net;
  */
 public record UnitSpec(int depth, int depthBottleneck, int stride) {
 
-  /** The validated unit. */
-  public UnitSpec {
-    if (depth <= 0 || depthBottleneck <= 0 || stride <= 0) {
-      throw new IllegalArgumentException(
-          "unit: depth, depth_bottleneck and stride must be > 0, got depth=" + depth + ", depth_bottleneck="
-              + depthBottleneck + ", stride=" + stride);
+    /** The validated unit. */
+    public UnitSpec {
+        if (depth <= 0 || depthBottleneck <= 0 || stride <= 0) {
+            throw new IllegalArgumentException("unit: depth, depth_bottleneck and stride must be > 0, got depth="
+                    + depth + ", depth_bottleneck=" + depthBottleneck + ", stride=" + stride);
+        }
     }
-  }
 
-  /** This unit with another stride (slim's {@code dict(unit, stride=s)}). */
-  public UnitSpec withStride(int newStride) {
-    return new UnitSpec(depth, depthBottleneck, newStride);
-  }
+    /** This unit with another stride (slim's {@code dict(unit, stride=s)}). */
+    public UnitSpec withStride(int newStride) {
+        return new UnitSpec(depth, depthBottleneck, newStride);
+    }
 }

@@ -16,61 +16,62 @@ import org.tensorflow.DeviceSpec;
  */
 public record DeviceRequest(DeviceSpec.DeviceType type, int index) {
 
-  /** The only CPU device TensorFlow exposes per process. */
-  public static final DeviceRequest CPU = new DeviceRequest(DeviceSpec.DeviceType.CPU, 0);
+    /** The only CPU device TensorFlow exposes per process. */
+    public static final DeviceRequest CPU = new DeviceRequest(DeviceSpec.DeviceType.CPU, 0);
 
-  /** Validates the type and index. */
-  public DeviceRequest {
-    if (type != DeviceSpec.DeviceType.CPU && type != DeviceSpec.DeviceType.GPU) {
-      throw new IllegalArgumentException("device: allowed are cpu, gpu, gpu:N; got type " + type);
-    }
-    if (index < 0 || (type == DeviceSpec.DeviceType.CPU && index != 0)) {
-      throw new IllegalArgumentException("device: allowed are cpu, gpu, gpu:N (N >= 0); got " + type + ":" + index);
-    }
-  }
-
-  /**
-   * Parses {@code cpu}, {@code gpu}, {@code gpu:N} (case-insensitive; {@code /device:GPU:N} also accepted).
-   *
-   * @param argument the option or parameter name for the error message, e.g. {@code --device}
-   * @throws IllegalArgumentException naming {@code argument} and the allowed values
-   */
-  public static DeviceRequest parse(String argument, String value) {
-    String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
-    if (v.startsWith("/device:")) {
-      v = v.substring("/device:".length());
-    }
-    String[] parts = v.split(":", -1);
-    try {
-      if (parts.length == 1 || parts.length == 2) {
-        int index = parts.length == 2 ? Integer.parseInt(parts[1]) : 0;
-        if (parts[0].equals("cpu") && index == 0) {
-          return CPU;
+    /** Validates the type and index. */
+    public DeviceRequest {
+        if (type != DeviceSpec.DeviceType.CPU && type != DeviceSpec.DeviceType.GPU) {
+            throw new IllegalArgumentException("device: allowed are cpu, gpu, gpu:N; got type " + type);
         }
-        if (parts[0].equals("gpu") && index >= 0) {
-          return new DeviceRequest(DeviceSpec.DeviceType.GPU, index);
+        if (index < 0 || (type == DeviceSpec.DeviceType.CPU && index != 0)) {
+            throw new IllegalArgumentException(
+                    "device: allowed are cpu, gpu, gpu:N (N >= 0); got " + type + ":" + index);
         }
-      }
-    } catch (NumberFormatException e) {
-      // falls through to the message below
     }
-    throw new IllegalArgumentException(
-        argument + ": unknown device '" + value + "'; allowed: cpu, gpu, gpu:N (N = 0, 1, ...)");
-  }
 
-  /** Whether this is a GPU. */
-  public boolean isGpu() {
-    return type == DeviceSpec.DeviceType.GPU;
-  }
+    /**
+     * Parses {@code cpu}, {@code gpu}, {@code gpu:N} (case-insensitive; {@code /device:GPU:N} also accepted).
+     *
+     * @param argument the option or parameter name for the error message, e.g. {@code --device}
+     * @throws IllegalArgumentException naming {@code argument} and the allowed values
+     */
+    public static DeviceRequest parse(String argument, String value) {
+        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        if (v.startsWith("/device:")) {
+            v = v.substring("/device:".length());
+        }
+        String[] parts = v.split(":", -1);
+        try {
+            if (parts.length == 1 || parts.length == 2) {
+                int index = parts.length == 2 ? Integer.parseInt(parts[1]) : 0;
+                if (parts[0].equals("cpu") && index == 0) {
+                    return CPU;
+                }
+                if (parts[0].equals("gpu") && index >= 0) {
+                    return new DeviceRequest(DeviceSpec.DeviceType.GPU, index);
+                }
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the message below
+        }
+        throw new IllegalArgumentException(
+                argument + ": unknown device '" + value + "'; allowed: cpu, gpu, gpu:N (N = 0, 1, ...)");
+    }
 
-  /** The TF device spec, {@code /device:CPU:0} or {@code /device:GPU:N}. */
-  public DeviceSpec toDeviceSpec() {
-    return DeviceSpec.newBuilder().deviceType(type).deviceIndex(index).build();
-  }
+    /** Whether this is a GPU. */
+    public boolean isGpu() {
+        return type == DeviceSpec.DeviceType.GPU;
+    }
 
-  /** The short form, {@code cpu} or {@code gpu:N}. */
-  @Override
-  public String toString() {
-    return isGpu() ? "gpu:" + index : "cpu";
-  }
+    /** The TF device spec, {@code /device:CPU:0} or {@code /device:GPU:N}. */
+    public DeviceSpec toDeviceSpec() {
+        return DeviceSpec.newBuilder().deviceType(type).deviceIndex(index).build();
+    }
+
+    /** The short form, {@code cpu} or {@code gpu:N}. */
+    @Override
+    public String toString() {
+        return isGpu() ? "gpu:" + index : "cpu";
+    }
 }

@@ -25,70 +25,68 @@ import org.tensorflow.proto.OptimizerOptions;
  * @param logDevicePlacement log every op's device (TensorFlow's INFO log)
  */
 public record SessionConfigs(
-    int intraOpThreads,
-    int interOpThreads,
-    boolean xla,
-    boolean allowSoftPlacement,
-    boolean allowGpuMemoryGrowth,
-    boolean logDevicePlacement) {
+        int intraOpThreads,
+        int interOpThreads,
+        boolean xla,
+        boolean allowSoftPlacement,
+        boolean allowGpuMemoryGrowth,
+        boolean logDevicePlacement) {
 
-  /** The {@code TF_XLA_FLAGS} value that turns on XLA auto-clustering for CPU graphs. */
-  public static final String XLA_CPU_FLAGS = "--tf_xla_cpu_global_jit";
+    /** The {@code TF_XLA_FLAGS} value that turns on XLA auto-clustering for CPU graphs. */
+    public static final String XLA_CPU_FLAGS = "--tf_xla_cpu_global_jit";
 
-  /** Validates the thread counts, naming the argument. */
-  public SessionConfigs {
-    if (intraOpThreads < 0) {
-      throw new IllegalArgumentException(
-          "intraOpThreads: must be >= 0 (0 lets TensorFlow choose), got " + intraOpThreads);
+    /** Validates the thread counts, naming the argument. */
+    public SessionConfigs {
+        if (intraOpThreads < 0) {
+            throw new IllegalArgumentException(
+                    "intraOpThreads: must be >= 0 (0 lets TensorFlow choose), got " + intraOpThreads);
+        }
+        if (interOpThreads < 0) {
+            throw new IllegalArgumentException(
+                    "interOpThreads: must be >= 0 (0 lets TensorFlow choose), got " + interOpThreads);
+        }
     }
-    if (interOpThreads < 0) {
-      throw new IllegalArgumentException(
-          "interOpThreads: must be >= 0 (0 lets TensorFlow choose), got " + interOpThreads);
+
+    /** TensorFlow's defaults plus soft placement and on-demand GPU memory. */
+    public static SessionConfigs defaults() {
+        return new SessionConfigs(0, 0, false, true, true, false);
     }
-  }
 
-  /** TensorFlow's defaults plus soft placement and on-demand GPU memory. */
-  public static SessionConfigs defaults() {
-    return new SessionConfigs(0, 0, false, true, true, false);
-  }
-
-  /** A copy with the given thread counts (0: TensorFlow chooses). */
-  public SessionConfigs withThreads(int intra, int inter) {
-    return new SessionConfigs(intra, inter, xla, allowSoftPlacement, allowGpuMemoryGrowth, logDevicePlacement);
-  }
-
-  /** A copy with XLA auto-clustering on or off. */
-  public SessionConfigs withXla(boolean on) {
-    return new SessionConfigs(
-        intraOpThreads, interOpThreads, on, allowSoftPlacement, allowGpuMemoryGrowth, logDevicePlacement);
-  }
-
-  /** A copy with device-placement logging on or off. */
-  public SessionConfigs withLogDevicePlacement(boolean on) {
-    return new SessionConfigs(intraOpThreads, interOpThreads, xla, allowSoftPlacement, allowGpuMemoryGrowth, on);
-  }
-
-  /** Whether the process environment enables XLA for CPU graphs ({@code TF_XLA_FLAGS} holds {@link #XLA_CPU_FLAGS}). */
-  public static boolean xlaCpuJitEnabled() {
-    String flags = System.getenv("TF_XLA_FLAGS");
-    return flags != null && flags.contains(XLA_CPU_FLAGS);
-  }
-
-  /** The {@code ConfigProto} to pass to {@code new Session(graph, config)} or a SavedModel loader. */
-  public ConfigProto toConfigProto() {
-    ConfigProto.Builder b =
-        ConfigProto.newBuilder()
-            .setIntraOpParallelismThreads(intraOpThreads)
-            .setInterOpParallelismThreads(interOpThreads)
-            .setAllowSoftPlacement(allowSoftPlacement)
-            .setLogDevicePlacement(logDevicePlacement)
-            .setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(allowGpuMemoryGrowth));
-    if (xla) {
-      b.setGraphOptions(
-          GraphOptions.newBuilder()
-              .setOptimizerOptions(
-                  OptimizerOptions.newBuilder().setGlobalJitLevel(OptimizerOptions.GlobalJitLevel.ON_1)));
+    /** A copy with the given thread counts (0: TensorFlow chooses). */
+    public SessionConfigs withThreads(int intra, int inter) {
+        return new SessionConfigs(intra, inter, xla, allowSoftPlacement, allowGpuMemoryGrowth, logDevicePlacement);
     }
-    return b.build();
-  }
+
+    /** A copy with XLA auto-clustering on or off. */
+    public SessionConfigs withXla(boolean on) {
+        return new SessionConfigs(
+                intraOpThreads, interOpThreads, on, allowSoftPlacement, allowGpuMemoryGrowth, logDevicePlacement);
+    }
+
+    /** A copy with device-placement logging on or off. */
+    public SessionConfigs withLogDevicePlacement(boolean on) {
+        return new SessionConfigs(intraOpThreads, interOpThreads, xla, allowSoftPlacement, allowGpuMemoryGrowth, on);
+    }
+
+    /** Whether the process environment enables XLA for CPU graphs ({@code TF_XLA_FLAGS} holds {@link #XLA_CPU_FLAGS}). */
+    public static boolean xlaCpuJitEnabled() {
+        String flags = System.getenv("TF_XLA_FLAGS");
+        return flags != null && flags.contains(XLA_CPU_FLAGS);
+    }
+
+    /** The {@code ConfigProto} to pass to {@code new Session(graph, config)} or a SavedModel loader. */
+    public ConfigProto toConfigProto() {
+        ConfigProto.Builder b = ConfigProto.newBuilder()
+                .setIntraOpParallelismThreads(intraOpThreads)
+                .setInterOpParallelismThreads(interOpThreads)
+                .setAllowSoftPlacement(allowSoftPlacement)
+                .setLogDevicePlacement(logDevicePlacement)
+                .setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(allowGpuMemoryGrowth));
+        if (xla) {
+            b.setGraphOptions(GraphOptions.newBuilder()
+                    .setOptimizerOptions(
+                            OptimizerOptions.newBuilder().setGlobalJitLevel(OptimizerOptions.GlobalJitLevel.ON_1)));
+        }
+        return b.build();
+    }
 }

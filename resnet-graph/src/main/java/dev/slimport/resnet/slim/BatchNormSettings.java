@@ -20,28 +20,28 @@ import java.util.List;
  * @param trainable whether beta and gamma are trainable
  */
 public record BatchNormSettings(
-    double decay,
-    boolean center,
-    boolean scale,
-    double epsilon,
-    Activation activation,
-    boolean training,
-    DataFormat format,
-    boolean trainable) {
+        double decay,
+        boolean center,
+        boolean scale,
+        double epsilon,
+        Activation activation,
+        boolean training,
+        DataFormat format,
+        boolean trainable) {
 
-  /** The smallest epsilon TensorFlow's {@code fused_batch_norm} passes to the kernel (cuDNN's minimum). */
-  public static final double MIN_FUSED_EPSILON = 1.001e-5;
+    /** The smallest epsilon TensorFlow's {@code fused_batch_norm} passes to the kernel (cuDNN's minimum). */
+    public static final double MIN_FUSED_EPSILON = 1.001e-5;
 
-  /** Resolves the settings of a call with {@code explicit} arguments under {@code args}. */
-  public static BatchNormSettings resolve(ArgScope args, List<? extends Arg<?>> explicit) {
-    return new BatchNormSettings(
-        args.resolve(BatchNormArgs.DECAY, explicit),
-        args.resolve(BatchNormArgs.CENTER, explicit),
-        args.resolve(BatchNormArgs.SCALE, explicit),
-        Math.max(args.resolve(BatchNormArgs.EPSILON, explicit), MIN_FUSED_EPSILON),
-        args.resolve(BatchNormArgs.ACTIVATION, explicit),
-        args.resolve(BatchNormArgs.IS_TRAINING, explicit),
-        args.resolve(BatchNormArgs.DATA_FORMAT, explicit),
-        args.resolve(BatchNormArgs.TRAINABLE, explicit));
-  }
+    /** Resolves the settings of a call with {@code explicit} arguments under {@code args}. */
+    public static BatchNormSettings resolve(ArgScope args, List<? extends Arg<?>> explicit) {
+        return new BatchNormSettings(
+                args.resolve(BatchNormArgs.DECAY, explicit),
+                args.resolve(BatchNormArgs.CENTER, explicit),
+                args.resolve(BatchNormArgs.SCALE, explicit),
+                Math.max(args.resolve(BatchNormArgs.EPSILON, explicit), MIN_FUSED_EPSILON),
+                args.resolve(BatchNormArgs.ACTIVATION, explicit),
+                args.resolve(BatchNormArgs.IS_TRAINING, explicit),
+                args.resolve(BatchNormArgs.DATA_FORMAT, explicit),
+                args.resolve(BatchNormArgs.TRAINABLE, explicit));
+    }
 }

@@ -15,24 +15,24 @@ import org.tensorflow.Operand;
  * collecting it again replaces the tensor but keeps the place, as slim's OrderedDict does.
  */
 public final class EndPoints {
-  private final LinkedHashMap<String, Operand<?>> byAlias = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Operand<?>> byAlias = new LinkedHashMap<>();
 
-  /**
-   * Collects {@code output} under {@code alias} (a trailing {@code /} is dropped, as slim does).
-   *
-   * @return {@code output}, so calls can be chained as slim's return value is
-   */
-  public <O extends Operand<?>> O collect(String alias, O output) {
-    if (alias == null || output == null) {
-      throw new IllegalArgumentException("alias and output must not be null");
+    /**
+     * Collects {@code output} under {@code alias} (a trailing {@code /} is dropped, as slim does).
+     *
+     * @return {@code output}, so calls can be chained as slim's return value is
+     */
+    public <O extends Operand<?>> O collect(String alias, O output) {
+        if (alias == null || output == null) {
+            throw new IllegalArgumentException("alias and output must not be null");
+        }
+        String key = alias.endsWith("/") ? alias.substring(0, alias.length() - 1) : alias;
+        byAlias.put(key, output);
+        return output;
     }
-    String key = alias.endsWith("/") ? alias.substring(0, alias.length() - 1) : alias;
-    byAlias.put(key, output);
-    return output;
-  }
 
-  /** The end points so far, as an unmodifiable ordered map (slim's {@code convert_collection_to_dict}). */
-  public Map<String, Operand<?>> toMap() {
-    return Collections.unmodifiableMap(new LinkedHashMap<>(byAlias));
-  }
+    /** The end points so far, as an unmodifiable ordered map (slim's {@code convert_collection_to_dict}). */
+    public Map<String, Operand<?>> toMap() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(byAlias));
+    }
 }

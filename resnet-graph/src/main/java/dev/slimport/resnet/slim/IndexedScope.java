@@ -30,177 +30,179 @@ import org.tensorflow.op.Scope;
  * not seen by the index; a build is meant to run on one thread, as TF Java's scopes are.
  */
 final class IndexedScope implements Scope {
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9.][A-Za-z0-9_.\\-]*");
-  private static final Constructor<Ops> OPS_CONSTRUCTOR = opsConstructor();
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9.][A-Za-z0-9_.\\-]*");
+    private static final Constructor<Ops> OPS_CONSTRUCTOR = opsConstructor();
 
-  private final Scope delegate;
-  private final NameIndex index;
-  private final String prefix;
-  private final String opName;
+    private final Scope delegate;
+    private final NameIndex index;
+    private final String prefix;
+    private final String opName;
 
-  private IndexedScope(Scope delegate, NameIndex index, String prefix, String opName) {
-    this.delegate = delegate;
-    this.index = index;
-    this.prefix = prefix;
-    this.opName = opName;
-  }
-
-  /**
-   * {@code tf} with names from a fresh index of its graph, or {@code tf} itself when it is not a graph or TF Java's
-   * {@code Ops} cannot be constructed around another scope (e.g. on the module path).
-   */
-  static Ops indexed(Ops tf) {
-    if (OPS_CONSTRUCTOR == null || !(tf.scope().env() instanceof Graph graph) || tf.scope() instanceof IndexedScope) {
-      return tf;
-    }
-    String prefix = rootPrefix(tf.scope());
-    IndexedScope scope = new IndexedScope(tf.scope(), new NameIndex(graph), prefix, null);
-    try {
-      return OPS_CONSTRUCTOR.newInstance(scope);
-    } catch (ReflectiveOperationException e) {
-      return tf;
-    }
-  }
-
-  private static Constructor<Ops> opsConstructor() {
-    try {
-      Constructor<Ops> c = Ops.class.getDeclaredConstructor(Scope.class);
-      c.setAccessible(true);
-      return c;
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return null;
-    }
-  }
-
-  /** The name prefix of a TF Java scope, learned without creating an op: the parent of a probe name. */
-  private static String rootPrefix(Scope scope) {
-    String probe = scope.makeOpName("slimport_probe");
-    int slash = probe.lastIndexOf('/');
-    return slash < 0 ? null : probe.substring(0, slash);
-  }
-
-  @Override
-  public ExecutionEnvironment env() {
-    return delegate.env();
-  }
-
-  @Override
-  public Scope withSubScope(String childScopeName) {
-    check(childScopeName);
-    String actual = opName != null ? opName : childScopeName;
-    return new IndexedScope(delegate, index, index.qualify(prefix, index.makeUnique(prefix, actual)), null);
-  }
-
-  @Override
-  public Scope withName(String name) {
-    check(name);
-    return new IndexedScope(delegate, index, prefix, name);
-  }
-
-  @Override
-  public Scope withNameAsSubScope(String defaultName) {
-    return withSubScope(opName != null ? opName : defaultName);
-  }
-
-  @Override
-  public Scope withDevice(DeviceSpec newDevice) {
-    return new IndexedScope(delegate.withDevice(newDevice), index, prefix, opName);
-  }
-
-  @Override
-  public Scope withInitScope() {
-    return new IndexedScope(delegate.withInitScope(), index, prefix, opName);
-  }
-
-  @Override
-  public String makeOpName(String defaultName) {
-    check(defaultName);
-    String actual = opName != null ? opName : defaultName;
-    return index.qualify(prefix, index.makeUnique(prefix, actual));
-  }
-
-  @Override
-  public String makeUnique(String id) {
-    return index.makeUnique(prefix, id);
-  }
-
-  @Override
-  public void refreshNames() {
-    index.rescan();
-  }
-
-  @Override
-  public Scope withControlDependencyOps(Iterable<Operation> controls) {
-    return new IndexedScope(delegate.withControlDependencyOps(controls), index, prefix, opName);
-  }
-
-  @Override
-  public OperationBuilder apply(OperationBuilder builder) {
-    return delegate.apply(builder);
-  }
-
-  @Override
-  public String getDeviceString() {
-    return delegate.getDeviceString();
-  }
-
-  @Override
-  public boolean isInit() {
-    return delegate.isInit();
-  }
-
-  private static void check(String name) {
-    if (name == null) {
-      throw new IllegalArgumentException("Names cannot be null");
-    }
-    if (!NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException(
-          "invalid name: '" + name + "' does not match the regular expression " + NAME.pattern());
-    }
-  }
-
-  /** The graph's used names (every op name and every prefix of one) and the next suffix per name. */
-  private static final class NameIndex {
-    private final Graph graph;
-    private final Set<String> used = new HashSet<>();
-    private final Map<String, Integer> next = new HashMap<>();
-
-    NameIndex(Graph graph) {
-      this.graph = graph;
-      rescan();
+    private IndexedScope(Scope delegate, NameIndex index, String prefix, String opName) {
+        this.delegate = delegate;
+        this.index = index;
+        this.prefix = prefix;
+        this.opName = opName;
     }
 
-    void rescan() {
-      for (Iterator<GraphOperation> it = graph.operations(); it.hasNext(); ) {
-        String name = it.next().name();
-        for (int i = name.indexOf('/'); i >= 0; i = name.indexOf('/', i + 1)) {
-          used.add(name.substring(0, i));
+    /**
+     * {@code tf} with names from a fresh index of its graph, or {@code tf} itself when it is not a graph or TF Java's
+     * {@code Ops} cannot be constructed around another scope (e.g. on the module path).
+     */
+    static Ops indexed(Ops tf) {
+        if (OPS_CONSTRUCTOR == null
+                || !(tf.scope().env() instanceof Graph graph)
+                || tf.scope() instanceof IndexedScope) {
+            return tf;
         }
-        used.add(name);
-      }
-    }
-
-    String qualify(String prefix, String name) {
-      return prefix == null ? name : prefix + "/" + name;
-    }
-
-    String makeUnique(String prefix, String id) {
-      String base = qualify(prefix, id);
-      String candidate = id;
-      int n = next.getOrDefault(base, 0);
-      if (n > 0 || used.contains(base)) {
-        n = Math.max(n, 1);
-        while (used.contains(qualify(prefix, id + "_" + n))) {
-          n++;
+        String prefix = rootPrefix(tf.scope());
+        IndexedScope scope = new IndexedScope(tf.scope(), new NameIndex(graph), prefix, null);
+        try {
+            return OPS_CONSTRUCTOR.newInstance(scope);
+        } catch (ReflectiveOperationException e) {
+            return tf;
         }
-        candidate = id + "_" + n;
-        n++;
-      } else {
-        n = 1;
-      }
-      next.put(base, n);
-      used.add(qualify(prefix, candidate));
-      return candidate;
     }
-  }
+
+    private static Constructor<Ops> opsConstructor() {
+        try {
+            Constructor<Ops> c = Ops.class.getDeclaredConstructor(Scope.class);
+            c.setAccessible(true);
+            return c;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The name prefix of a TF Java scope, learned without creating an op: the parent of a probe name. */
+    private static String rootPrefix(Scope scope) {
+        String probe = scope.makeOpName("slimport_probe");
+        int slash = probe.lastIndexOf('/');
+        return slash < 0 ? null : probe.substring(0, slash);
+    }
+
+    @Override
+    public ExecutionEnvironment env() {
+        return delegate.env();
+    }
+
+    @Override
+    public Scope withSubScope(String childScopeName) {
+        check(childScopeName);
+        String actual = opName != null ? opName : childScopeName;
+        return new IndexedScope(delegate, index, index.qualify(prefix, index.makeUnique(prefix, actual)), null);
+    }
+
+    @Override
+    public Scope withName(String name) {
+        check(name);
+        return new IndexedScope(delegate, index, prefix, name);
+    }
+
+    @Override
+    public Scope withNameAsSubScope(String defaultName) {
+        return withSubScope(opName != null ? opName : defaultName);
+    }
+
+    @Override
+    public Scope withDevice(DeviceSpec newDevice) {
+        return new IndexedScope(delegate.withDevice(newDevice), index, prefix, opName);
+    }
+
+    @Override
+    public Scope withInitScope() {
+        return new IndexedScope(delegate.withInitScope(), index, prefix, opName);
+    }
+
+    @Override
+    public String makeOpName(String defaultName) {
+        check(defaultName);
+        String actual = opName != null ? opName : defaultName;
+        return index.qualify(prefix, index.makeUnique(prefix, actual));
+    }
+
+    @Override
+    public String makeUnique(String id) {
+        return index.makeUnique(prefix, id);
+    }
+
+    @Override
+    public void refreshNames() {
+        index.rescan();
+    }
+
+    @Override
+    public Scope withControlDependencyOps(Iterable<Operation> controls) {
+        return new IndexedScope(delegate.withControlDependencyOps(controls), index, prefix, opName);
+    }
+
+    @Override
+    public OperationBuilder apply(OperationBuilder builder) {
+        return delegate.apply(builder);
+    }
+
+    @Override
+    public String getDeviceString() {
+        return delegate.getDeviceString();
+    }
+
+    @Override
+    public boolean isInit() {
+        return delegate.isInit();
+    }
+
+    private static void check(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("Names cannot be null");
+        }
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(
+                    "invalid name: '" + name + "' does not match the regular expression " + NAME.pattern());
+        }
+    }
+
+    /** The graph's used names (every op name and every prefix of one) and the next suffix per name. */
+    private static final class NameIndex {
+        private final Graph graph;
+        private final Set<String> used = new HashSet<>();
+        private final Map<String, Integer> next = new HashMap<>();
+
+        NameIndex(Graph graph) {
+            this.graph = graph;
+            rescan();
+        }
+
+        void rescan() {
+            for (Iterator<GraphOperation> it = graph.operations(); it.hasNext(); ) {
+                String name = it.next().name();
+                for (int i = name.indexOf('/'); i >= 0; i = name.indexOf('/', i + 1)) {
+                    used.add(name.substring(0, i));
+                }
+                used.add(name);
+            }
+        }
+
+        String qualify(String prefix, String name) {
+            return prefix == null ? name : prefix + "/" + name;
+        }
+
+        String makeUnique(String prefix, String id) {
+            String base = qualify(prefix, id);
+            String candidate = id;
+            int n = next.getOrDefault(base, 0);
+            if (n > 0 || used.contains(base)) {
+                n = Math.max(n, 1);
+                while (used.contains(qualify(prefix, id + "_" + n))) {
+                    n++;
+                }
+                candidate = id + "_" + n;
+                n++;
+            } else {
+                n = 1;
+            }
+            next.put(base, n);
+            used.add(qualify(prefix, candidate));
+            return candidate;
+        }
+    }
 }

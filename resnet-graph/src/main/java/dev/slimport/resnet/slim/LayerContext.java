@@ -19,100 +19,99 @@ import org.tensorflow.op.Ops;
  * variables and end-point keys keep {@code resnet_v2_50/...}.
  */
 public final class LayerContext {
-  private final Ops tf;
-  private final String varScope;
-  private final ArgScope args;
-  private final ModelCollections collections;
-  private final EndPoints endPoints;
+    private final Ops tf;
+    private final String varScope;
+    private final ArgScope args;
+    private final ModelCollections collections;
+    private final EndPoints endPoints;
 
-  private LayerContext(
-      Ops tf, String varScope, ArgScope args, ModelCollections collections, EndPoints endPoints) {
-    this.tf = tf;
-    this.varScope = varScope;
-    this.args = args;
-    this.collections = collections;
-    this.endPoints = endPoints;
-  }
-
-  /**
-   * A context at the root of {@code tf}'s name scope.
-   *
-   * @param tf the ops to build with (its name scope, device and control dependencies apply to every op)
-   * @param args the arg scope in force
-   * @param collections the model's variables, losses and update ops
-   * @param endPoints where outputs are collected, or null to collect none
-   */
-  public static LayerContext root(Ops tf, ArgScope args, ModelCollections collections, EndPoints endPoints) {
-    if (tf == null || args == null || collections == null) {
-      throw new IllegalArgumentException("tf, args and collections must not be null");
+    private LayerContext(Ops tf, String varScope, ArgScope args, ModelCollections collections, EndPoints endPoints) {
+        this.tf = tf;
+        this.varScope = varScope;
+        this.args = args;
+        this.collections = collections;
+        this.endPoints = endPoints;
     }
-    return new LayerContext(IndexedScope.indexed(tf), "", args, collections, endPoints);
-  }
 
-  /** The ops, in this context's name scope. */
-  public Ops tf() {
-    return tf;
-  }
-
-  /** The variable scope name, slim's {@code sc.name} (empty at the root). */
-  public String scopeName() {
-    return varScope;
-  }
-
-  /** The arg scope in force. */
-  public ArgScope args() {
-    return args;
-  }
-
-  /** The model's collections. */
-  public ModelCollections collections() {
-    return collections;
-  }
-
-  /** The end-point sink, if outputs are collected here. */
-  public Optional<EndPoints> endPoints() {
-    return Optional.ofNullable(endPoints);
-  }
-
-  /** A child context: name scope and variable scope {@code name} below this one (slim's {@code variable_scope}). */
-  public LayerContext withSubScope(String name) {
-    checkName("scope", name);
-    String child = varScope.isEmpty() ? name : varScope + "/" + name;
-    return new LayerContext(tf.withSubScope(name), child, args, collections, endPoints);
-  }
-
-  /** The same context under another arg scope. */
-  public LayerContext withArgs(ArgScope newArgs) {
-    if (newArgs == null) {
-      throw new IllegalArgumentException("args must not be null");
+    /**
+     * A context at the root of {@code tf}'s name scope.
+     *
+     * @param tf the ops to build with (its name scope, device and control dependencies apply to every op)
+     * @param args the arg scope in force
+     * @param collections the model's variables, losses and update ops
+     * @param endPoints where outputs are collected, or null to collect none
+     */
+    public static LayerContext root(Ops tf, ArgScope args, ModelCollections collections, EndPoints endPoints) {
+        if (tf == null || args == null || collections == null) {
+            throw new IllegalArgumentException("tf, args and collections must not be null");
+        }
+        return new LayerContext(IndexedScope.indexed(tf), "", args, collections, endPoints);
     }
-    return new LayerContext(tf, varScope, newArgs, collections, endPoints);
-  }
 
-  /** The same context with the arg scope transformed, e.g. {@code ctx.withArgs(a -> a.with(...))}. */
-  public LayerContext withArgs(UnaryOperator<ArgScope> change) {
-    return withArgs(change.apply(args));
-  }
-
-  /** The same context collecting outputs into {@code sink} (null: collect none). */
-  public LayerContext withEndPoints(EndPoints sink) {
-    return new LayerContext(tf, varScope, args, collections, sink);
-  }
-
-  /** Collects {@code output} under {@code alias} when this context collects outputs; returns {@code output}. */
-  public <O extends Operand<?>> O collect(String alias, O output) {
-    if (endPoints != null) {
-      endPoints.collect(alias, output);
+    /** The ops, in this context's name scope. */
+    public Ops tf() {
+        return tf;
     }
-    return output;
-  }
 
-  /** Checks a scope or op name against TensorFlow's pattern, naming the argument when it fails. */
-  public static void checkName(String argument, String name) {
-    if (name == null || !name.matches("[A-Za-z0-9.][A-Za-z0-9_.\\-]*")) {
-      throw new IllegalArgumentException(
-          argument + ": '" + name + "' is not a valid TensorFlow name (letters, digits, '.', '_', '-'; not"
-              + " starting with '_' or '-')");
+    /** The variable scope name, slim's {@code sc.name} (empty at the root). */
+    public String scopeName() {
+        return varScope;
     }
-  }
+
+    /** The arg scope in force. */
+    public ArgScope args() {
+        return args;
+    }
+
+    /** The model's collections. */
+    public ModelCollections collections() {
+        return collections;
+    }
+
+    /** The end-point sink, if outputs are collected here. */
+    public Optional<EndPoints> endPoints() {
+        return Optional.ofNullable(endPoints);
+    }
+
+    /** A child context: name scope and variable scope {@code name} below this one (slim's {@code variable_scope}). */
+    public LayerContext withSubScope(String name) {
+        checkName("scope", name);
+        String child = varScope.isEmpty() ? name : varScope + "/" + name;
+        return new LayerContext(tf.withSubScope(name), child, args, collections, endPoints);
+    }
+
+    /** The same context under another arg scope. */
+    public LayerContext withArgs(ArgScope newArgs) {
+        if (newArgs == null) {
+            throw new IllegalArgumentException("args must not be null");
+        }
+        return new LayerContext(tf, varScope, newArgs, collections, endPoints);
+    }
+
+    /** The same context with the arg scope transformed, e.g. {@code ctx.withArgs(a -> a.with(...))}. */
+    public LayerContext withArgs(UnaryOperator<ArgScope> change) {
+        return withArgs(change.apply(args));
+    }
+
+    /** The same context collecting outputs into {@code sink} (null: collect none). */
+    public LayerContext withEndPoints(EndPoints sink) {
+        return new LayerContext(tf, varScope, args, collections, sink);
+    }
+
+    /** Collects {@code output} under {@code alias} when this context collects outputs; returns {@code output}. */
+    public <O extends Operand<?>> O collect(String alias, O output) {
+        if (endPoints != null) {
+            endPoints.collect(alias, output);
+        }
+        return output;
+    }
+
+    /** Checks a scope or op name against TensorFlow's pattern, naming the argument when it fails. */
+    public static void checkName(String argument, String name) {
+        if (name == null || !name.matches("[A-Za-z0-9.][A-Za-z0-9_.\\-]*")) {
+            throw new IllegalArgumentException(
+                    argument + ": '" + name + "' is not a valid TensorFlow name (letters, digits, '.', '_', '-'; not"
+                            + " starting with '_' or '-')");
+        }
+    }
 }

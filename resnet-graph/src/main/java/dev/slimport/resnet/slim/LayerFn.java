@@ -15,41 +15,41 @@ import java.util.Locale;
  * slim, so an {@link ArgScope} refuses defaults for them.
  */
 public enum LayerFn {
-  /** {@code tf_slim.layers.conv2d}. */
-  CONV2D(true),
-  /** {@code tf_slim.layers.batch_norm}. */
-  BATCH_NORM(true),
-  /** {@code tf_slim.layers.max_pool2d}. */
-  MAX_POOL2D(true),
-  /** {@code tf_slim.layers.softmax}. */
-  SOFTMAX(true),
-  /** {@code resnet_utils.stack_blocks_dense}. */
-  STACK_BLOCKS_DENSE(true),
-  /** {@code resnet_v2.bottleneck}. */
-  BOTTLENECK(true),
-  /** {@code resnet_utils.conv2d_same}: not an arg-scope function in slim. */
-  CONV2D_SAME(false),
-  /** {@code resnet_utils.subsample}: not an arg-scope function in slim. */
-  SUBSAMPLE(false);
+    /** {@code tf_slim.layers.conv2d}. */
+    CONV2D(true),
+    /** {@code tf_slim.layers.batch_norm}. */
+    BATCH_NORM(true),
+    /** {@code tf_slim.layers.max_pool2d}. */
+    MAX_POOL2D(true),
+    /** {@code tf_slim.layers.softmax}. */
+    SOFTMAX(true),
+    /** {@code resnet_utils.stack_blocks_dense}. */
+    STACK_BLOCKS_DENSE(true),
+    /** {@code resnet_v2.bottleneck}. */
+    BOTTLENECK(true),
+    /** {@code resnet_utils.conv2d_same}: not an arg-scope function in slim. */
+    CONV2D_SAME(false),
+    /** {@code resnet_utils.subsample}: not an arg-scope function in slim. */
+    SUBSAMPLE(false);
 
-  private final boolean takesScopedDefaults;
+    private final boolean takesScopedDefaults;
 
-  LayerFn(boolean takesScopedDefaults) {
-    this.takesScopedDefaults = takesScopedDefaults;
-  }
+    LayerFn(boolean takesScopedDefaults) {
+        this.takesScopedDefaults = takesScopedDefaults;
+    }
 
-  /** Whether slim decorates this function with {@code @add_arg_scope}. */
-  public boolean takesScopedDefaults() {
-    return takesScopedDefaults;
-  }
+    /** Whether slim decorates this function with {@code @add_arg_scope}. */
+    public boolean takesScopedDefaults() {
+        return takesScopedDefaults;
+    }
 
-  /** The slim name, e.g. {@code conv2d} or {@code stack_blocks_dense}. */
-  public String slimName() {
-    return name().toLowerCase(Locale.ROOT);
-  }
+    /** The slim name, e.g. {@code conv2d} or {@code stack_blocks_dense}. */
+    public String slimName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 
-  @Override
-  public String toString() {
-    return slimName();
-  }
+    @Override
+    public String toString() {
+        return slimName();
+    }
 }

@@ -33,224 +33,277 @@ import org.tensorflow.types.family.TNumber;
  * the same functions build bfloat16 and float16 graphs.
  */
 public final class Layers {
-  private Layers() {}
+    private Layers() {}
 
-  /**
-   * Slim's {@code conv2d(inputs, num_outputs, kernel_size, ..., scope)}: weights {@code [kh, kw, in, out]}, the
-   * convolution (atrous through SpaceToBatchND when {@code rate > 1}), then either the normalizer or biases, then the
-   * activation. The output is collected under the scope's name.
-   *
-   * @param ctx where to build
-   * @param inputs a rank-4 tensor with a known channel count
-   * @param numOutputs the output channels, &gt; 0
-   * @param kernelSize the square kernel size, &gt; 0
-   * @param scope the variable scope name
-   * @param args explicit {@link Conv2dArgs} arguments
-   * @throws IllegalArgumentException for a bad argument, before anything is added to the graph
-   */
-  public static <T extends TNumber> Operand<T> conv2d(
-      LayerContext ctx, Operand<T> inputs, int numOutputs, int kernelSize, String scope, Arg<?>... args) {
-    return conv2d(ctx, inputs, numOutputs, new int[] {kernelSize, kernelSize}, scope, args);
-  }
-
-  /**
-   * As {@link #conv2d(LayerContext, Operand, int, int, String, Arg...)} with a {@code [kh, kw]} kernel.
-   */
-  public static <T extends TNumber> Operand<T> conv2d(
-      LayerContext ctx, Operand<T> inputs, int numOutputs, int[] kernelSize, String scope, Arg<?>... args) {
-    List<Arg<?>> explicit = List.of(args);
-    ArgScope.checkArgs(LayerFn.CONV2D, explicit);
-    ArgScope a = ctx.args();
-    Padding padding = a.resolve(Conv2dArgs.PADDING, explicit);
-    int stride = a.resolve(Conv2dArgs.STRIDE, explicit);
-    int rate = a.resolve(Conv2dArgs.RATE, explicit);
-    DataFormat format = a.resolve(Conv2dArgs.DATA_FORMAT, explicit);
-    Activation activation = a.resolve(Conv2dArgs.ACTIVATION, explicit);
-    Normalizer normalizer = a.resolve(Conv2dArgs.NORMALIZER, explicit);
-    boolean trainable = a.resolve(Conv2dArgs.TRAINABLE, explicit);
-    if (numOutputs <= 0) {
-      throw new IllegalArgumentException("conv2d(" + scope + "): num_outputs must be > 0, got " + numOutputs);
+    /**
+     * Slim's {@code conv2d(inputs, num_outputs, kernel_size, ..., scope)}: weights {@code [kh, kw, in, out]}, the
+     * convolution (atrous through SpaceToBatchND when {@code rate > 1}), then either the normalizer or biases, then the
+     * activation. The output is collected under the scope's name.
+     *
+     * @param ctx where to build
+     * @param inputs a rank-4 tensor with a known channel count
+     * @param numOutputs the output channels, &gt; 0
+     * @param kernelSize the square kernel size, &gt; 0
+     * @param scope the variable scope name
+     * @param args explicit {@link Conv2dArgs} arguments
+     * @throws IllegalArgumentException for a bad argument, before anything is added to the graph
+     */
+    public static <T extends TNumber> Operand<T> conv2d(
+            LayerContext ctx, Operand<T> inputs, int numOutputs, int kernelSize, String scope, Arg<?>... args) {
+        return conv2d(ctx, inputs, numOutputs, new int[] {kernelSize, kernelSize}, scope, args);
     }
-    if (kernelSize == null || kernelSize.length != 2 || kernelSize[0] <= 0 || kernelSize[1] <= 0) {
-      throw new IllegalArgumentException(
-          "conv2d(" + scope + "): kernel_size must be two integers > 0, got " + Arrays.toString(kernelSize));
+
+    /**
+     * As {@link #conv2d(LayerContext, Operand, int, int, String, Arg...)} with a {@code [kh, kw]} kernel.
+     */
+    public static <T extends TNumber> Operand<T> conv2d(
+            LayerContext ctx, Operand<T> inputs, int numOutputs, int[] kernelSize, String scope, Arg<?>... args) {
+        List<Arg<?>> explicit = List.of(args);
+        ArgScope.checkArgs(LayerFn.CONV2D, explicit);
+        ArgScope a = ctx.args();
+        Padding padding = a.resolve(Conv2dArgs.PADDING, explicit);
+        int stride = a.resolve(Conv2dArgs.STRIDE, explicit);
+        int rate = a.resolve(Conv2dArgs.RATE, explicit);
+        DataFormat format = a.resolve(Conv2dArgs.DATA_FORMAT, explicit);
+        Activation activation = a.resolve(Conv2dArgs.ACTIVATION, explicit);
+        Normalizer normalizer = a.resolve(Conv2dArgs.NORMALIZER, explicit);
+        boolean trainable = a.resolve(Conv2dArgs.TRAINABLE, explicit);
+        if (numOutputs <= 0) {
+            throw new IllegalArgumentException("conv2d(" + scope + "): num_outputs must be > 0, got " + numOutputs);
+        }
+        if (kernelSize == null || kernelSize.length != 2 || kernelSize[0] <= 0 || kernelSize[1] <= 0) {
+            throw new IllegalArgumentException(
+                    "conv2d(" + scope + "): kernel_size must be two integers > 0, got " + Arrays.toString(kernelSize));
+        }
+        if (rate > 1 && stride > 1) {
+            throw new IllegalArgumentException(
+                    "conv2d(" + scope + "): only one of rate or stride can be larger than one (rate=" + rate
+                            + ", stride=" + stride + ")");
+        }
+        long channelsIn = channels("conv2d(" + scope + ")", inputs, format);
+        LayerContext c = ctx.withSubScope(scope);
+        Shape wShape = Shape.of(kernelSize[0], kernelSize[1], channelsIn, numOutputs);
+        Operand<T> out;
+        if (normalizer.isBatchNorm() && c.collections().foldsBatchNorms()) {
+            BatchNormSettings bn = BatchNormSettings.resolve(c.args(), normalizerParams(normalizer, format));
+            Folding.Affine affine = Folding.affine(
+                    c.collections().weights().orElseThrow(), c.scopeName() + "/BatchNorm", numOutputs, bn);
+            ModelWeights.Value w = c.collections().weights().orElseThrow().get(c.scopeName() + "/weights", wShape);
+            ModelVariable weights = c.collections()
+                    .variable(
+                            c.tf(),
+                            c.scopeName(),
+                            "weights",
+                            Folding.scaleKernel(w, affine.scale()),
+                            ModelVariable.Role.WEIGHTS,
+                            trainable);
+            ModelVariable biases = c.collections()
+                    .variable(
+                            c.tf(),
+                            c.scopeName(),
+                            "biases",
+                            new ModelWeights.Value(Shape.of(numOutputs), affine.offset()),
+                            ModelVariable.Role.BIASES,
+                            trainable);
+            out = convolution(c.tf(), inputs, cast(c.tf(), weights.value(), inputs), stride, rate, padding, format);
+            out = c.tf().withName("BiasAdd")
+                    .nn
+                    .biasAdd(out, cast(c.tf(), biases.value(), inputs), BiasAdd.dataFormat(format.name()));
+        } else {
+            ModelVariable weights = c.collections()
+                    .variable(
+                            c.tf(),
+                            c.scopeName(),
+                            "weights",
+                            wShape,
+                            a.resolve(Conv2dArgs.WEIGHTS_INITIALIZER, explicit),
+                            a.resolve(Conv2dArgs.WEIGHTS_REGULARIZER, explicit),
+                            ModelVariable.Role.WEIGHTS,
+                            trainable);
+            out = convolution(c.tf(), inputs, cast(c.tf(), weights.value(), inputs), stride, rate, padding, format);
+            if (normalizer.isBatchNorm()) {
+                out = batchNorm(
+                        c,
+                        out,
+                        "BatchNorm",
+                        normalizerParams(normalizer, format).toArray(new Arg<?>[0]));
+            } else {
+                ModelVariable biases = c.collections()
+                        .variable(
+                                c.tf(),
+                                c.scopeName(),
+                                "biases",
+                                Shape.of(numOutputs),
+                                a.resolve(Conv2dArgs.BIASES_INITIALIZER, explicit),
+                                Regularizer.NONE,
+                                ModelVariable.Role.BIASES,
+                                trainable);
+                out = c.tf().withName("BiasAdd")
+                        .nn
+                        .biasAdd(out, cast(c.tf(), biases.value(), inputs), BiasAdd.dataFormat(format.name()));
+            }
+        }
+        out = activation.apply(c.tf(), out);
+        return ctx.collect(c.scopeName(), out);
     }
-    if (rate > 1 && stride > 1) {
-      throw new IllegalArgumentException(
-          "conv2d(" + scope + "): only one of rate or stride can be larger than one (rate=" + rate + ", stride="
-              + stride + ")");
+
+    /**
+     * Slim's {@code batch_norm} on the fused kernel ({@code FusedBatchNormV3}). Variables {@code beta} (when {@code
+     * center}), {@code gamma} (when {@code scale}), {@code moving_mean} and {@code moving_variance}, created in that
+     * layer's order (gamma, beta, moving_mean, moving_variance). With {@code is_training=false} it normalizes with the
+     * moving statistics; with {@code is_training=true} with the batch statistics, and it adds the updates {@code
+     * moving -= (moving - batch) * (1 - decay)} to the model's update ops (the fused kernel's batch variance is
+     * Bessel-corrected, as slim's). Epsilon is raised to at least {@value #MIN_FUSED_EPSILON}, as TensorFlow's {@code
+     * fused_batch_norm} wrapper does for slim. The output is not collected (slim does not collect batch norms).
+     *
+     * @param ctx where to build
+     * @param inputs a rank-4 tensor with a known channel count
+     * @param scope the variable scope name ({@code BatchNorm} inside a convolution)
+     * @param args explicit {@link BatchNormArgs} arguments
+     */
+    public static <T extends TNumber> Operand<T> batchNorm(
+            LayerContext ctx, Operand<T> inputs, String scope, Arg<?>... args) {
+        List<Arg<?>> explicit = List.of(args);
+        ArgScope.checkArgs(LayerFn.BATCH_NORM, explicit);
+        BatchNormSettings bn = BatchNormSettings.resolve(ctx.args(), explicit);
+        DataFormat format = bn.format();
+        long depth = channels("batch_norm(" + scope + ")", inputs, format);
+
+        LayerContext c = ctx.withSubScope(scope);
+        Ops tf = c.tf();
+        ModelCollections vars = c.collections();
+        double decay = bn.decay();
+        boolean center = bn.center();
+        boolean scale = bn.scale();
+        double epsilon = bn.epsilon();
+        Activation activation = bn.activation();
+        boolean training = bn.training();
+        boolean trainable = bn.trainable();
+        Shape shape = Shape.of(depth);
+        Operand<TFloat32> gamma = scale
+                ? vars.variable(
+                                tf,
+                                c.scopeName(),
+                                "gamma",
+                                shape,
+                                Initializer.ones(),
+                                Regularizer.NONE,
+                                ModelVariable.Role.GAMMA,
+                                trainable)
+                        .value()
+                : tf.withName("Const").fill(tf.constant(new long[] {depth}), tf.constant(1f));
+        Operand<TFloat32> beta = center
+                ? vars.variable(
+                                tf,
+                                c.scopeName(),
+                                "beta",
+                                shape,
+                                Initializer.zeros(),
+                                Regularizer.NONE,
+                                ModelVariable.Role.BETA,
+                                trainable)
+                        .value()
+                : tf.withName("Const_1").fill(tf.constant(new long[] {depth}), tf.constant(0f));
+        ModelVariable movingMean = vars.variable(
+                tf,
+                c.scopeName(),
+                "moving_mean",
+                shape,
+                Initializer.zeros(),
+                Regularizer.NONE,
+                ModelVariable.Role.MOVING_MEAN,
+                false);
+        ModelVariable movingVariance = vars.variable(
+                tf,
+                c.scopeName(),
+                "moving_variance",
+                shape,
+                Initializer.ones(),
+                Regularizer.NONE,
+                ModelVariable.Role.MOVING_VARIANCE,
+                false);
+
+        Operand<T> out;
+        if (!training) {
+            out = tf.withName("FusedBatchNormV3")
+                    .nn
+                    .fusedBatchNorm(
+                            inputs,
+                            gamma,
+                            beta,
+                            movingMean.value(),
+                            movingVariance.value(),
+                            FusedBatchNorm.epsilon((float) epsilon),
+                            FusedBatchNorm.dataFormat(format.name()),
+                            FusedBatchNorm.isTraining(false))
+                    .y();
+        } else {
+            Operand<TFloat32> empty = tf.withName("Const_2").constant(new float[0]);
+            FusedBatchNorm<T, TFloat32> fused = tf.withName("FusedBatchNormV3")
+                    .nn
+                    .fusedBatchNorm(
+                            inputs,
+                            gamma,
+                            beta,
+                            empty,
+                            empty,
+                            FusedBatchNorm.epsilon((float) epsilon),
+                            FusedBatchNorm.dataFormat(format.name()),
+                            FusedBatchNorm.isTraining(true),
+                            FusedBatchNorm.exponentialAvgFactor(1f));
+            out = fused.y();
+            Operand<TFloat32> oneMinusDecay = tf.withName("decay").constant((float) (1.0 - decay));
+            vars.addUpdateOp(movingAverageUpdate(
+                    tf.withSubScope("AssignMovingAvg"), movingMean, fused.batchMean(), oneMinusDecay));
+            vars.addUpdateOp(movingAverageUpdate(
+                    tf.withSubScope("AssignMovingAvg_1"), movingVariance, fused.batchVariance(), oneMinusDecay));
+        }
+        return activation.apply(tf, out);
     }
-    long channelsIn = channels("conv2d(" + scope + ")", inputs, format);
-    LayerContext c = ctx.withSubScope(scope);
-    Shape wShape = Shape.of(kernelSize[0], kernelSize[1], channelsIn, numOutputs);
-    Operand<T> out;
-    if (normalizer.isBatchNorm() && c.collections().foldsBatchNorms()) {
-      BatchNormSettings bn = BatchNormSettings.resolve(c.args(), normalizerParams(normalizer, format));
-      Folding.Affine affine = Folding.affine(c.collections().weights().orElseThrow(), c.scopeName() + "/BatchNorm",
-          numOutputs, bn);
-      ModelWeights.Value w = c.collections().weights().orElseThrow().get(c.scopeName() + "/weights", wShape);
-      ModelVariable weights =
-          c.collections().variable(c.tf(), c.scopeName(), "weights", Folding.scaleKernel(w, affine.scale()),
-              ModelVariable.Role.WEIGHTS, trainable);
-      ModelVariable biases =
-          c.collections().variable(c.tf(), c.scopeName(), "biases", new ModelWeights.Value(Shape.of(numOutputs),
-              affine.offset()), ModelVariable.Role.BIASES, trainable);
-      out = convolution(c.tf(), inputs, cast(c.tf(), weights.value(), inputs), stride, rate, padding, format);
-      out = c.tf().withName("BiasAdd").nn.biasAdd(out, cast(c.tf(), biases.value(), inputs),
-          BiasAdd.dataFormat(format.name()));
-    } else {
-      ModelVariable weights =
-          c.collections()
-              .variable(
-                  c.tf(), c.scopeName(), "weights", wShape,
-                  a.resolve(Conv2dArgs.WEIGHTS_INITIALIZER, explicit),
-                  a.resolve(Conv2dArgs.WEIGHTS_REGULARIZER, explicit),
-                  ModelVariable.Role.WEIGHTS, trainable);
-      out = convolution(c.tf(), inputs, cast(c.tf(), weights.value(), inputs), stride, rate, padding, format);
-      if (normalizer.isBatchNorm()) {
-        out = batchNorm(c, out, "BatchNorm", normalizerParams(normalizer, format).toArray(new Arg<?>[0]));
-      } else {
-        ModelVariable biases =
-            c.collections()
-                .variable(
-                    c.tf(), c.scopeName(), "biases", Shape.of(numOutputs),
-                    a.resolve(Conv2dArgs.BIASES_INITIALIZER, explicit), Regularizer.NONE,
-                    ModelVariable.Role.BIASES, trainable);
-        out =
-            c.tf()
-                .withName("BiasAdd")
-                .nn
-                .biasAdd(out, cast(c.tf(), biases.value(), inputs), BiasAdd.dataFormat(format.name()));
-      }
+
+    /** The smallest epsilon TensorFlow's {@code fused_batch_norm} passes to the kernel (cuDNN's minimum). */
+    public static final double MIN_FUSED_EPSILON = BatchNormSettings.MIN_FUSED_EPSILON;
+
+    /** The normalizer's explicit batch-norm arguments, with the convolution's data format unless they set one. */
+    private static List<Arg<?>> normalizerParams(Normalizer normalizer, DataFormat format) {
+        List<Arg<?>> params = new ArrayList<>(normalizer.params());
+        if (params.stream().noneMatch(p -> p.option().equals(BatchNormArgs.DATA_FORMAT))) {
+            params.add(BatchNormArgs.DATA_FORMAT.of(format));
+        }
+        return params;
     }
-    out = activation.apply(c.tf(), out);
-    return ctx.collect(c.scopeName(), out);
-  }
 
-  /**
-   * Slim's {@code batch_norm} on the fused kernel ({@code FusedBatchNormV3}). Variables {@code beta} (when {@code
-   * center}), {@code gamma} (when {@code scale}), {@code moving_mean} and {@code moving_variance}, created in that
-   * layer's order (gamma, beta, moving_mean, moving_variance). With {@code is_training=false} it normalizes with the
-   * moving statistics; with {@code is_training=true} with the batch statistics, and it adds the updates {@code
-   * moving -= (moving - batch) * (1 - decay)} to the model's update ops (the fused kernel's batch variance is
-   * Bessel-corrected, as slim's). Epsilon is raised to at least {@value #MIN_FUSED_EPSILON}, as TensorFlow's {@code
-   * fused_batch_norm} wrapper does for slim. The output is not collected (slim does not collect batch norms).
-   *
-   * @param ctx where to build
-   * @param inputs a rank-4 tensor with a known channel count
-   * @param scope the variable scope name ({@code BatchNorm} inside a convolution)
-   * @param args explicit {@link BatchNormArgs} arguments
-   */
-  public static <T extends TNumber> Operand<T> batchNorm(
-      LayerContext ctx, Operand<T> inputs, String scope, Arg<?>... args) {
-    List<Arg<?>> explicit = List.of(args);
-    ArgScope.checkArgs(LayerFn.BATCH_NORM, explicit);
-    BatchNormSettings bn = BatchNormSettings.resolve(ctx.args(), explicit);
-    DataFormat format = bn.format();
-    long depth = channels("batch_norm(" + scope + ")", inputs, format);
-
-    LayerContext c = ctx.withSubScope(scope);
-    Ops tf = c.tf();
-    ModelCollections vars = c.collections();
-    double decay = bn.decay();
-    boolean center = bn.center();
-    boolean scale = bn.scale();
-    double epsilon = bn.epsilon();
-    Activation activation = bn.activation();
-    boolean training = bn.training();
-    boolean trainable = bn.trainable();
-    Shape shape = Shape.of(depth);
-    Operand<TFloat32> gamma =
-        scale
-            ? vars.variable(tf, c.scopeName(), "gamma", shape, Initializer.ones(),
-                    Regularizer.NONE, ModelVariable.Role.GAMMA, trainable)
-                .value()
-            : tf.withName("Const").fill(tf.constant(new long[] {depth}), tf.constant(1f));
-    Operand<TFloat32> beta =
-        center
-            ? vars.variable(tf, c.scopeName(), "beta", shape, Initializer.zeros(),
-                    Regularizer.NONE, ModelVariable.Role.BETA, trainable)
-                .value()
-            : tf.withName("Const_1").fill(tf.constant(new long[] {depth}), tf.constant(0f));
-    ModelVariable movingMean =
-        vars.variable(tf, c.scopeName(), "moving_mean", shape, Initializer.zeros(),
-            Regularizer.NONE, ModelVariable.Role.MOVING_MEAN, false);
-    ModelVariable movingVariance =
-        vars.variable(tf, c.scopeName(), "moving_variance", shape, Initializer.ones(),
-            Regularizer.NONE, ModelVariable.Role.MOVING_VARIANCE, false);
-
-    Operand<T> out;
-    if (!training) {
-      out =
-          tf.withName("FusedBatchNormV3")
-              .nn
-              .fusedBatchNorm(inputs, gamma, beta, movingMean.value(), movingVariance.value(),
-                  FusedBatchNorm.epsilon((float) epsilon), FusedBatchNorm.dataFormat(format.name()),
-                  FusedBatchNorm.isTraining(false))
-              .y();
-    } else {
-      Operand<TFloat32> empty = tf.withName("Const_2").constant(new float[0]);
-      FusedBatchNorm<T, TFloat32> fused =
-          tf.withName("FusedBatchNormV3")
-              .nn
-              .fusedBatchNorm(inputs, gamma, beta, empty, empty,
-                  FusedBatchNorm.epsilon((float) epsilon), FusedBatchNorm.dataFormat(format.name()),
-                  FusedBatchNorm.isTraining(true), FusedBatchNorm.exponentialAvgFactor(1f));
-      out = fused.y();
-      Operand<TFloat32> oneMinusDecay = tf.withName("decay").constant((float) (1.0 - decay));
-      vars.addUpdateOp(movingAverageUpdate(tf.withSubScope("AssignMovingAvg"), movingMean, fused.batchMean(),
-          oneMinusDecay));
-      vars.addUpdateOp(movingAverageUpdate(tf.withSubScope("AssignMovingAvg_1"), movingVariance,
-          fused.batchVariance(), oneMinusDecay));
+    private static Op movingAverageUpdate(
+            Ops tf, ModelVariable variable, Operand<TFloat32> batchValue, Operand<TFloat32> oneMinusDecay) {
+        Operand<TFloat32> delta =
+                tf.withName("mul").math.mul(tf.withName("sub").math.sub(variable.value(), batchValue), oneMinusDecay);
+        return tf.withName("AssignSub").assignSub(variable.variable(), delta);
     }
-    return activation.apply(tf, out);
-  }
 
-  /** The smallest epsilon TensorFlow's {@code fused_batch_norm} passes to the kernel (cuDNN's minimum). */
-  public static final double MIN_FUSED_EPSILON = BatchNormSettings.MIN_FUSED_EPSILON;
-
-  /** The normalizer's explicit batch-norm arguments, with the convolution's data format unless they set one. */
-  private static List<Arg<?>> normalizerParams(Normalizer normalizer, DataFormat format) {
-    List<Arg<?>> params = new ArrayList<>(normalizer.params());
-    if (params.stream().noneMatch(p -> p.option().equals(BatchNormArgs.DATA_FORMAT))) {
-      params.add(BatchNormArgs.DATA_FORMAT.of(format));
-    }
-    return params;
-  }
-
-  private static Op movingAverageUpdate(
-      Ops tf, ModelVariable variable, Operand<TFloat32> batchValue, Operand<TFloat32> oneMinusDecay) {
-    Operand<TFloat32> delta =
-        tf.withName("mul").math.mul(tf.withName("sub").math.sub(variable.value(), batchValue), oneMinusDecay);
-    return tf.withName("AssignSub").assignSub(variable.variable(), delta);
-  }
-
-  /**
-   * Slim's {@code max_pool2d(inputs, kernel_size, stride, padding, data_format)}, as TensorFlow's v1 {@code MaxPool}
-   * op (the op slim emits; unlike {@code MaxPoolV2} it also accepts NCHW on the CPU). Not collected.
-   *
-   * @param ctx where to build
-   * @param inputs a rank-4 tensor
-   * @param kernelSize the square window, &gt; 0
-   * @param scope the op name scope
-   * @param args explicit {@link MaxPool2dArgs} arguments
-   */
-  public static <T extends TNumber> Operand<T> maxPool2d(
-      LayerContext ctx, Operand<T> inputs, int kernelSize, String scope, Arg<?>... args) {
-    List<Arg<?>> explicit = List.of(args);
-    ArgScope.checkArgs(LayerFn.MAX_POOL2D, explicit);
-    int stride = ctx.args().resolve(MaxPool2dArgs.STRIDE, explicit);
-    Padding padding = ctx.args().resolve(MaxPool2dArgs.PADDING, explicit);
-    DataFormat format = ctx.args().resolve(MaxPool2dArgs.DATA_FORMAT, explicit);
-    if (kernelSize <= 0) {
-      throw new IllegalArgumentException("max_pool2d(" + scope + "): kernel_size must be > 0, got " + kernelSize);
-    }
-    requireRank4("max_pool2d(" + scope + ")", inputs);
-    LayerContext.checkName("scope", scope);
-    Ops tf = ctx.tf().withSubScope(scope);
-    GraphOperation op =
-        (GraphOperation)
-            tf.scope()
+    /**
+     * Slim's {@code max_pool2d(inputs, kernel_size, stride, padding, data_format)}, as TensorFlow's v1 {@code MaxPool}
+     * op (the op slim emits; unlike {@code MaxPoolV2} it also accepts NCHW on the CPU). Not collected.
+     *
+     * @param ctx where to build
+     * @param inputs a rank-4 tensor
+     * @param kernelSize the square window, &gt; 0
+     * @param scope the op name scope
+     * @param args explicit {@link MaxPool2dArgs} arguments
+     */
+    public static <T extends TNumber> Operand<T> maxPool2d(
+            LayerContext ctx, Operand<T> inputs, int kernelSize, String scope, Arg<?>... args) {
+        List<Arg<?>> explicit = List.of(args);
+        ArgScope.checkArgs(LayerFn.MAX_POOL2D, explicit);
+        int stride = ctx.args().resolve(MaxPool2dArgs.STRIDE, explicit);
+        Padding padding = ctx.args().resolve(MaxPool2dArgs.PADDING, explicit);
+        DataFormat format = ctx.args().resolve(MaxPool2dArgs.DATA_FORMAT, explicit);
+        if (kernelSize <= 0) {
+            throw new IllegalArgumentException("max_pool2d(" + scope + "): kernel_size must be > 0, got " + kernelSize);
+        }
+        requireRank4("max_pool2d(" + scope + ")", inputs);
+        LayerContext.checkName("scope", scope);
+        Ops tf = ctx.tf().withSubScope(scope);
+        GraphOperation op = (GraphOperation) tf.scope()
                 .opBuilder("MaxPool", "MaxPool")
                 .addInput(inputs.asOutput())
                 .setAttr("ksize", format.vector(1, kernelSize, kernelSize, 1))
@@ -258,155 +311,159 @@ public final class Layers {
                 .setAttr("padding", padding.name())
                 .setAttr("data_format", format.name())
                 .build();
-    return op.output(0);
-  }
-
-  /**
-   * Slim's {@code softmax(logits, scope)}: softmax over the class dimension (the last one in NHWC, the channel axis
-   * of an unsqueezed NCHW map), output shaped like the input.
-   */
-  public static <T extends TNumber> Operand<T> softmax(
-      LayerContext ctx, Operand<T> logits, DataFormat format, String scope) {
-    LayerContext.checkName("scope", scope);
-    Ops tf = ctx.tf().withSubScope(scope);
-    if (format == DataFormat.NCHW && logits.shape().numDimensions() == 4) {
-      Operand<T> nhwc = tf.withName("ToNHWC").linalg.transpose(logits, tf.constant(new int[] {0, 2, 3, 1}));
-      Operand<T> sm = tf.withName("Softmax").nn.softmax(nhwc);
-      return tf.withName("ToNCHW").linalg.transpose(sm, tf.constant(new int[] {0, 3, 1, 2}));
+        return op.output(0);
     }
-    return tf.withName("Softmax").nn.softmax(logits);
-  }
 
-  /**
-   * Global average pooling over height and width with the dims kept ({@code tf.reduce_mean(net, [1, 2],
-   * keepdims=True)} in NHWC), as resnet_v2's {@code pool5}.
-   */
-  public static <T extends TNumber> Operand<T> globalAvgPool(Ops tf, Operand<T> net, DataFormat format, String name) {
-    LayerContext.checkName("name", name);
-    int[] axes = {format.heightAxis(), format.widthAxis()};
-    return tf.withName(name).math.mean(net, tf.constant(axes), Mean.keepDims(true));
-  }
-
-  /**
-   * Zero-pads height and width by {@code [begin, end]} with TensorFlow's {@code Pad} op ({@code tf.pad}).
-   */
-  public static <T extends TNumber> Operand<T> padSpatial(
-      Ops tf, Operand<T> inputs, long begin, long end, DataFormat format) {
-    long[][] p = new long[4][2];
-    p[format.heightAxis()] = new long[] {begin, end};
-    p[format.widthAxis()] = new long[] {begin, end};
-    Operand<TInt32> paddings = tf.constant(new int[][] {
-        {(int) p[0][0], (int) p[0][1]}, {(int) p[1][0], (int) p[1][1]},
-        {(int) p[2][0], (int) p[2][1]}, {(int) p[3][0], (int) p[3][1]}});
-    Operation op =
-        tf.scope().opBuilder("Pad", "Pad").addInput(inputs.asOutput()).addInput(paddings.asOutput()).build();
-    return op.output(0);
-  }
-
-  /**
-   * A 2-D convolution as slim's {@code conv2d} emits it: {@code Conv2D} with the stride; or, for {@code rate > 1},
-   * TensorFlow's atrous route {@code SpaceToBatchND -> Conv2D(VALID) -> BatchToSpaceND}, which equals a dilated
-   * {@code Conv2D} and, unlike {@code Conv2D}'s {@code dilations}, has a correct gradient in TF 2.18.
-   */
-  static <T extends TNumber> Operand<T> convolution(
-      Ops tf, Operand<T> inputs, Operand<T> filter, int stride, int rate, Padding padding, DataFormat format) {
-    List<Long> strides = longs(format.vector(1, stride, stride, 1));
-    Conv2d.Options df = Conv2d.dataFormat(format.name());
-    if (rate == 1) {
-      return tf.withName("Conv2D").nn.conv2d(inputs, filter, strides, padding.name(), df);
+    /**
+     * Slim's {@code softmax(logits, scope)}: softmax over the class dimension (the last one in NHWC, the channel axis
+     * of an unsqueezed NCHW map), output shaped like the input.
+     */
+    public static <T extends TNumber> Operand<T> softmax(
+            LayerContext ctx, Operand<T> logits, DataFormat format, String scope) {
+        LayerContext.checkName("scope", scope);
+        Ops tf = ctx.tf().withSubScope(scope);
+        if (format == DataFormat.NCHW && logits.shape().numDimensions() == 4) {
+            Operand<T> nhwc = tf.withName("ToNHWC").linalg.transpose(logits, tf.constant(new int[] {0, 2, 3, 1}));
+            Operand<T> sm = tf.withName("Softmax").nn.softmax(nhwc);
+            return tf.withName("ToNCHW").linalg.transpose(sm, tf.constant(new int[] {0, 3, 1, 2}));
+        }
+        return tf.withName("Softmax").nn.softmax(logits);
     }
-    long kh = filter.shape().get(0);
-    long kw = filter.shape().get(1);
-    long[] padH = basePadding(kh, rate, padding);
-    long[] padW = basePadding(kw, rate, padding);
-    Shape in = inputs.shape();
-    long h = in.get(format.heightAxis());
-    long w = in.get(format.widthAxis());
-    int[] block = format == DataFormat.NHWC ? new int[] {rate, rate} : new int[] {1, rate, rate};
-    Operand<TInt32> blockShape = tf.withName("block_shape").constant(block);
-    Operand<TInt32> paddings;
-    Operand<TInt32> crops;
-    if (h >= 0 && w >= 0) {
-      long extraH = (rate - (h + padH[0] + padH[1]) % rate) % rate;
-      long extraW = (rate - (w + padW[0] + padW[1]) % rate) % rate;
-      int[][] pads = {{(int) padH[0], (int) (padH[1] + extraH)}, {(int) padW[0], (int) (padW[1] + extraW)}};
-      int[][] crop = {{0, (int) extraH}, {0, (int) extraW}};
-      if (format == DataFormat.NCHW) {
-        pads = new int[][] {{0, 0}, pads[0], pads[1]};
-        crop = new int[][] {{0, 0}, crop[0], crop[1]};
-      }
-      paddings = tf.withName("paddings").constant(pads);
-      crops = tf.withName("crops").constant(crop);
-    } else {
-      Ops d = tf.withSubScope("required_space_to_batch_paddings");
-      Operand<TInt32> dynShape = d.withName("Shape").shape(inputs);
-      Operand<TInt32> spatial =
-          d.withName("spatial")
-              .gather(dynShape, d.constant(new int[] {format.heightAxis(), format.widthAxis()}), d.constant(0));
-      Operand<TInt32> base = d.constant(new int[][] {{(int) padH[0], (int) padH[1]}, {(int) padW[0], (int) padW[1]}});
-      Operand<TInt32> r = d.constant(rate);
-      Operand<TInt32> full =
-          d.math.add(spatial, d.constant(new int[] {(int) (padH[0] + padH[1]), (int) (padW[0] + padW[1])}));
-      Operand<TInt32> extra = d.math.floorMod(d.math.sub(r, d.math.floorMod(full, r)), r);
-      Operand<TInt32> zeros = d.constant(new int[] {0, 0});
-      Operand<TInt32> extraCol = d.reshape(extra, d.constant(new int[] {2, 1}));
-      Operand<TInt32> zeroCol = d.reshape(zeros, d.constant(new int[] {2, 1}));
-      Operand<TInt32> padAdd = d.concat(List.of(zeroCol, extraCol), d.constant(1));
-      paddings = d.withName("paddings").math.add(base, padAdd);
-      crops = d.withName("crops").concat(List.of(zeroCol, extraCol), d.constant(1));
-      if (format == DataFormat.NCHW) {
-        Operand<TInt32> zeroRow = d.constant(new int[][] {{0, 0}});
-        paddings = d.concat(List.of(zeroRow, paddings), d.constant(0));
-        crops = d.concat(List.of(zeroRow, crops), d.constant(0));
-      }
-    }
-    Operand<T> s2b = tf.withName("SpaceToBatchND").spaceToBatchNd(inputs, blockShape, paddings);
-    Operand<T> conv =
-        tf.withName("Conv2D").nn.conv2d(s2b, filter, longs(format.vector(1, 1, 1, 1)), Padding.VALID.name(), df);
-    return tf.withName("BatchToSpaceND").batchToSpaceNd(conv, blockShape, crops);
-  }
 
-  /** TensorFlow's base paddings for an atrous convolution: SAME pads {@code (k-1)·rate} split begin-first. */
-  private static long[] basePadding(long k, int rate, Padding padding) {
-    if (padding == Padding.VALID) {
-      return new long[] {0, 0};
+    /**
+     * Global average pooling over height and width with the dims kept ({@code tf.reduce_mean(net, [1, 2],
+     * keepdims=True)} in NHWC), as resnet_v2's {@code pool5}.
+     */
+    public static <T extends TNumber> Operand<T> globalAvgPool(Ops tf, Operand<T> net, DataFormat format, String name) {
+        LayerContext.checkName("name", name);
+        int[] axes = {format.heightAxis(), format.widthAxis()};
+        return tf.withName(name).math.mean(net, tf.constant(axes), Mean.keepDims(true));
     }
-    long total = (k - 1) * rate;
-    return new long[] {total / 2, total - total / 2};
-  }
 
-  /** The static channel count of a rank-4 input, or an error naming the layer. */
-  static long channels(String layer, Operand<?> inputs, DataFormat format) {
-    requireRank4(layer, inputs);
-    long c = inputs.shape().get(format.channelAxis());
-    if (c < 0) {
-      throw new IllegalArgumentException(
-          layer + ": the channel dimension of the inputs must be known, got shape " + inputs.shape() + " ("
-              + format + ")");
+    /**
+     * Zero-pads height and width by {@code [begin, end]} with TensorFlow's {@code Pad} op ({@code tf.pad}).
+     */
+    public static <T extends TNumber> Operand<T> padSpatial(
+            Ops tf, Operand<T> inputs, long begin, long end, DataFormat format) {
+        long[][] p = new long[4][2];
+        p[format.heightAxis()] = new long[] {begin, end};
+        p[format.widthAxis()] = new long[] {begin, end};
+        Operand<TInt32> paddings = tf.constant(new int[][] {
+            {(int) p[0][0], (int) p[0][1]}, {(int) p[1][0], (int) p[1][1]},
+            {(int) p[2][0], (int) p[2][1]}, {(int) p[3][0], (int) p[3][1]}
+        });
+        Operation op = tf.scope()
+                .opBuilder("Pad", "Pad")
+                .addInput(inputs.asOutput())
+                .addInput(paddings.asOutput())
+                .build();
+        return op.output(0);
     }
-    return c;
-  }
 
-  static void requireRank4(String layer, Operand<?> inputs) {
-    if (inputs == null) {
-      throw new IllegalArgumentException(layer + ": inputs must not be null");
+    /**
+     * A 2-D convolution as slim's {@code conv2d} emits it: {@code Conv2D} with the stride; or, for {@code rate > 1},
+     * TensorFlow's atrous route {@code SpaceToBatchND -> Conv2D(VALID) -> BatchToSpaceND}, which equals a dilated
+     * {@code Conv2D} and, unlike {@code Conv2D}'s {@code dilations}, has a correct gradient in TF 2.18.
+     */
+    static <T extends TNumber> Operand<T> convolution(
+            Ops tf, Operand<T> inputs, Operand<T> filter, int stride, int rate, Padding padding, DataFormat format) {
+        List<Long> strides = longs(format.vector(1, stride, stride, 1));
+        Conv2d.Options df = Conv2d.dataFormat(format.name());
+        if (rate == 1) {
+            return tf.withName("Conv2D").nn.conv2d(inputs, filter, strides, padding.name(), df);
+        }
+        long kh = filter.shape().get(0);
+        long kw = filter.shape().get(1);
+        long[] padH = basePadding(kh, rate, padding);
+        long[] padW = basePadding(kw, rate, padding);
+        Shape in = inputs.shape();
+        long h = in.get(format.heightAxis());
+        long w = in.get(format.widthAxis());
+        int[] block = format == DataFormat.NHWC ? new int[] {rate, rate} : new int[] {1, rate, rate};
+        Operand<TInt32> blockShape = tf.withName("block_shape").constant(block);
+        Operand<TInt32> paddings;
+        Operand<TInt32> crops;
+        if (h >= 0 && w >= 0) {
+            long extraH = (rate - (h + padH[0] + padH[1]) % rate) % rate;
+            long extraW = (rate - (w + padW[0] + padW[1]) % rate) % rate;
+            int[][] pads = {{(int) padH[0], (int) (padH[1] + extraH)}, {(int) padW[0], (int) (padW[1] + extraW)}};
+            int[][] crop = {{0, (int) extraH}, {0, (int) extraW}};
+            if (format == DataFormat.NCHW) {
+                pads = new int[][] {{0, 0}, pads[0], pads[1]};
+                crop = new int[][] {{0, 0}, crop[0], crop[1]};
+            }
+            paddings = tf.withName("paddings").constant(pads);
+            crops = tf.withName("crops").constant(crop);
+        } else {
+            Ops d = tf.withSubScope("required_space_to_batch_paddings");
+            Operand<TInt32> dynShape = d.withName("Shape").shape(inputs);
+            Operand<TInt32> spatial = d.withName("spatial")
+                    .gather(dynShape, d.constant(new int[] {format.heightAxis(), format.widthAxis()}), d.constant(0));
+            Operand<TInt32> base =
+                    d.constant(new int[][] {{(int) padH[0], (int) padH[1]}, {(int) padW[0], (int) padW[1]}});
+            Operand<TInt32> r = d.constant(rate);
+            Operand<TInt32> full =
+                    d.math.add(spatial, d.constant(new int[] {(int) (padH[0] + padH[1]), (int) (padW[0] + padW[1])}));
+            Operand<TInt32> extra = d.math.floorMod(d.math.sub(r, d.math.floorMod(full, r)), r);
+            Operand<TInt32> zeros = d.constant(new int[] {0, 0});
+            Operand<TInt32> extraCol = d.reshape(extra, d.constant(new int[] {2, 1}));
+            Operand<TInt32> zeroCol = d.reshape(zeros, d.constant(new int[] {2, 1}));
+            Operand<TInt32> padAdd = d.concat(List.of(zeroCol, extraCol), d.constant(1));
+            paddings = d.withName("paddings").math.add(base, padAdd);
+            crops = d.withName("crops").concat(List.of(zeroCol, extraCol), d.constant(1));
+            if (format == DataFormat.NCHW) {
+                Operand<TInt32> zeroRow = d.constant(new int[][] {{0, 0}});
+                paddings = d.concat(List.of(zeroRow, paddings), d.constant(0));
+                crops = d.concat(List.of(zeroRow, crops), d.constant(0));
+            }
+        }
+        Operand<T> s2b = tf.withName("SpaceToBatchND").spaceToBatchNd(inputs, blockShape, paddings);
+        Operand<T> conv = tf.withName("Conv2D")
+                .nn
+                .conv2d(s2b, filter, longs(format.vector(1, 1, 1, 1)), Padding.VALID.name(), df);
+        return tf.withName("BatchToSpaceND").batchToSpaceNd(conv, blockShape, crops);
     }
-    Shape s = inputs.shape();
-    if (s.isUnknown() || s.numDimensions() != 4) {
-      throw new IllegalArgumentException(layer + ": inputs must have rank 4, got shape " + s);
-    }
-  }
 
-  /** {@code value} cast to the type of {@code like} when they differ. */
-  @SuppressWarnings("unchecked")
-  static <T extends TNumber> Operand<T> cast(Ops tf, Operand<TFloat32> value, Operand<T> like) {
-    if (like.type() == TFloat32.class) {
-      return (Operand<T>) value;
+    /** TensorFlow's base paddings for an atrous convolution: SAME pads {@code (k-1)·rate} split begin-first. */
+    private static long[] basePadding(long k, int rate, Padding padding) {
+        if (padding == Padding.VALID) {
+            return new long[] {0, 0};
+        }
+        long total = (k - 1) * rate;
+        return new long[] {total / 2, total - total / 2};
     }
-    return tf.withName("Cast").dtypes.cast(value, like.type());
-  }
 
-  private static List<Long> longs(long[] v) {
-    return Arrays.stream(v).boxed().toList();
-  }
+    /** The static channel count of a rank-4 input, or an error naming the layer. */
+    static long channels(String layer, Operand<?> inputs, DataFormat format) {
+        requireRank4(layer, inputs);
+        long c = inputs.shape().get(format.channelAxis());
+        if (c < 0) {
+            throw new IllegalArgumentException(layer + ": the channel dimension of the inputs must be known, got shape "
+                    + inputs.shape() + " (" + format + ")");
+        }
+        return c;
+    }
+
+    static void requireRank4(String layer, Operand<?> inputs) {
+        if (inputs == null) {
+            throw new IllegalArgumentException(layer + ": inputs must not be null");
+        }
+        Shape s = inputs.shape();
+        if (s.isUnknown() || s.numDimensions() != 4) {
+            throw new IllegalArgumentException(layer + ": inputs must have rank 4, got shape " + s);
+        }
+    }
+
+    /** {@code value} cast to the type of {@code like} when they differ. */
+    @SuppressWarnings("unchecked")
+    static <T extends TNumber> Operand<T> cast(Ops tf, Operand<TFloat32> value, Operand<T> like) {
+        if (like.type() == TFloat32.class) {
+            return (Operand<T>) value;
+        }
+        return tf.withName("Cast").dtypes.cast(value, like.type());
+    }
+
+    private static List<Long> longs(long[] v) {
+        return Arrays.stream(v).boxed().toList();
+    }
 }

@@ -9,15 +9,15 @@ package dev.slimport.resnet.slim;
  * with slim's own defaults.
  */
 public final class MaxPool2dArgs {
-  private MaxPool2dArgs() {}
+    private MaxPool2dArgs() {}
 
-  /** {@code stride}, default 2. */
-  public static final Option<Integer> STRIDE =
-      Option.of(LayerFn.MAX_POOL2D, "stride", Integer.class, 2, v -> v >= 1, "integers >= 1");
-  /** {@code padding}, default {@code 'VALID'} (resnet_arg_scope sets {@code 'SAME'}). */
-  public static final Option<Padding> PADDING =
-      Option.of(LayerFn.MAX_POOL2D, "padding", Padding.class, Padding.VALID);
-  /** {@code data_format}, default {@code 'NHWC'}. */
-  public static final Option<DataFormat> DATA_FORMAT =
-      Option.of(LayerFn.MAX_POOL2D, "data_format", DataFormat.class, DataFormat.NHWC);
+    /** {@code stride}, default 2. */
+    public static final Option<Integer> STRIDE =
+            Option.of(LayerFn.MAX_POOL2D, "stride", Integer.class, 2, v -> v >= 1, "integers >= 1");
+    /** {@code padding}, default {@code 'VALID'} (resnet_arg_scope sets {@code 'SAME'}). */
+    public static final Option<Padding> PADDING =
+            Option.of(LayerFn.MAX_POOL2D, "padding", Padding.class, Padding.VALID);
+    /** {@code data_format}, default {@code 'NHWC'}. */
+    public static final Option<DataFormat> DATA_FORMAT =
+            Option.of(LayerFn.MAX_POOL2D, "data_format", DataFormat.class, DataFormat.NHWC);
 }

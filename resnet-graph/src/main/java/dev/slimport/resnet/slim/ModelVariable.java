@@ -21,25 +21,25 @@ import org.tensorflow.types.TFloat32;
  * @param trainable whether it is in slim's TRAINABLE_VARIABLES (moving statistics never are)
  */
 public record ModelVariable(
-    String name, Variable<TFloat32> variable, Operand<TFloat32> value, Shape shape, Role role, boolean trainable) {
+        String name, Variable<TFloat32> variable, Operand<TFloat32> value, Shape shape, Role role, boolean trainable) {
 
-  /** What a variable holds. */
-  public enum Role {
-    WEIGHTS,
-    BIASES,
-    GAMMA,
-    BETA,
-    MOVING_MEAN,
-    MOVING_VARIANCE;
+    /** What a variable holds. */
+    public enum Role {
+        WEIGHTS,
+        BIASES,
+        GAMMA,
+        BETA,
+        MOVING_MEAN,
+        MOVING_VARIANCE;
 
-    /** Whether this role is a batch-norm moving statistic (not trainable, updated by update ops). */
-    public boolean isMovingStatistic() {
-      return this == MOVING_MEAN || this == MOVING_VARIANCE;
+        /** Whether this role is a batch-norm moving statistic (not trainable, updated by update ops). */
+        public boolean isMovingStatistic() {
+            return this == MOVING_MEAN || this == MOVING_VARIANCE;
+        }
     }
-  }
 
-  /** The number of scalars, {@code shape.size()}. */
-  public long size() {
-    return shape.size();
-  }
+    /** The number of scalars, {@code shape.size()}. */
+    public long size() {
+        return shape.size();
+    }
 }

@@ -23,79 +23,79 @@ import org.tensorflow.types.TFloat32;
  */
 public final class ModelWeights {
 
-  /**
-   * One variable's value.
-   *
-   * @param shape its shape
-   * @param data its values, row-major
-   */
-  public record Value(Shape shape, float[] data) {
-    /** The validated value. */
-    public Value {
-      if (shape.size() != data.length) {
-        throw new IllegalArgumentException("value: shape " + shape + " needs " + shape.size() + " values, got "
-            + data.length);
-      }
-    }
-  }
-
-  private final Map<String, Value> values;
-
-  private ModelWeights(Map<String, Value> values) {
-    this.values = Collections.unmodifiableMap(values);
-  }
-
-  /** Weights from a map of values by slim name. */
-  public static ModelWeights of(Map<String, Value> values) {
-    return new ModelWeights(new LinkedHashMap<>(values));
-  }
-
-  /** Reads the current values of {@code variables} from {@code session} (initializing it first if needed). */
-  public static ModelWeights read(Session session, List<ModelVariable> variables) {
-    Map<String, Value> out = new LinkedHashMap<>();
-    int chunk = 64;
-    for (int from = 0; from < variables.size(); from += chunk) {
-      List<ModelVariable> part = variables.subList(from, Math.min(variables.size(), from + chunk));
-      Session.Runner r = session.runner();
-      part.forEach(v -> r.fetch((Operand<TFloat32>) v.value()));
-      try (Result result = r.run()) {
-        for (int i = 0; i < part.size(); i++) {
-          TFloat32 t = (TFloat32) result.get(i);
-          float[] data = new float[(int) t.size()];
-          t.copyTo(DataBuffers.of(data, false, false));
-          out.put(part.get(i).name(), new Value(t.shape(), data));
+    /**
+     * One variable's value.
+     *
+     * @param shape its shape
+     * @param data its values, row-major
+     */
+    public record Value(Shape shape, float[] data) {
+        /** The validated value. */
+        public Value {
+            if (shape.size() != data.length) {
+                throw new IllegalArgumentException(
+                        "value: shape " + shape + " needs " + shape.size() + " values, got " + data.length);
+            }
         }
-      }
     }
-    return new ModelWeights(out);
-  }
 
-  /** The value of {@code name}, or an error naming it. */
-  public Value get(String name) {
-    Value v = values.get(name);
-    if (v == null) {
-      throw new IllegalArgumentException("weights: no value for variable " + name);
+    private final Map<String, Value> values;
+
+    private ModelWeights(Map<String, Value> values) {
+        this.values = Collections.unmodifiableMap(values);
     }
-    return v;
-  }
 
-  /** The value of {@code name} checked against {@code shape}, or an error naming both shapes. */
-  public Value get(String name, Shape shape) {
-    Value v = get(name);
-    if (!v.shape().equals(shape)) {
-      throw new IllegalArgumentException(
-          "weights: variable " + name + " has shape " + v.shape() + " in the weights but " + shape + " in the model");
+    /** Weights from a map of values by slim name. */
+    public static ModelWeights of(Map<String, Value> values) {
+        return new ModelWeights(new LinkedHashMap<>(values));
     }
-    return v;
-  }
 
-  /** Whether a value for {@code name} is held. */
-  public boolean contains(String name) {
-    return values.containsKey(name);
-  }
+    /** Reads the current values of {@code variables} from {@code session} (initializing it first if needed). */
+    public static ModelWeights read(Session session, List<ModelVariable> variables) {
+        Map<String, Value> out = new LinkedHashMap<>();
+        int chunk = 64;
+        for (int from = 0; from < variables.size(); from += chunk) {
+            List<ModelVariable> part = variables.subList(from, Math.min(variables.size(), from + chunk));
+            Session.Runner r = session.runner();
+            part.forEach(v -> r.fetch((Operand<TFloat32>) v.value()));
+            try (Result result = r.run()) {
+                for (int i = 0; i < part.size(); i++) {
+                    TFloat32 t = (TFloat32) result.get(i);
+                    float[] data = new float[(int) t.size()];
+                    t.copyTo(DataBuffers.of(data, false, false));
+                    out.put(part.get(i).name(), new Value(t.shape(), data));
+                }
+            }
+        }
+        return new ModelWeights(out);
+    }
 
-  /** The variable names, in insertion order. */
-  public Set<String> names() {
-    return values.keySet();
-  }
+    /** The value of {@code name}, or an error naming it. */
+    public Value get(String name) {
+        Value v = values.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("weights: no value for variable " + name);
+        }
+        return v;
+    }
+
+    /** The value of {@code name} checked against {@code shape}, or an error naming both shapes. */
+    public Value get(String name, Shape shape) {
+        Value v = get(name);
+        if (!v.shape().equals(shape)) {
+            throw new IllegalArgumentException("weights: variable " + name + " has shape " + v.shape()
+                    + " in the weights but " + shape + " in the model");
+        }
+        return v;
+    }
+
+    /** Whether a value for {@code name} is held. */
+    public boolean contains(String name) {
+        return values.containsKey(name);
+    }
+
+    /** The variable names, in insertion order. */
+    public Set<String> names() {
+        return values.keySet();
+    }
 }

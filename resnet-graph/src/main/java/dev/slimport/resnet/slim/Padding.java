@@ -6,6 +6,6 @@ package dev.slimport.resnet.slim;
 
 /** TensorFlow's padding schemes, as slim's {@code padding='SAME'|'VALID'}. */
 public enum Padding {
-  SAME,
-  VALID
+    SAME,
+    VALID
 }

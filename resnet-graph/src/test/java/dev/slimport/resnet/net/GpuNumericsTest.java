@@ -40,46 +40,49 @@ import org.tensorflow.types.family.TFloating;
 @Tag("gpu")
 class GpuNumericsTest {
 
-  @BeforeAll
-  static void aGpuIsVisible() {
-    assumeTrue(Devices.gpuCount(Devices.list(null)) > 0, "TensorFlow sees no GPU here");
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"float16", "float32"})
-  void nchwGpuLogitsMatchTheCpuNhwcFloat32Graph(String precision) {
-    Class<? extends TFloating> type = precision.equals("float16") ? TFloat16.class : TFloat32.class;
-    Nhwc images = Nhwc.uniform(21, -1, 1, 4, 64, 48, 3);
-    Nhwc cpu = logits(images, DataFormat.NHWC, TFloat32.class, null);
-    Nhwc gpu = logits(images, DataFormat.NCHW, type, DeviceRequest.parse("device", "gpu:0"));
-    assertThat(cpu.maxAbs()).isGreaterThan(0.01f);
-    // float16: three roundings per layer (input, filter, output) on the deepest path plus accumulation order;
-    // float32: cuDNN may round to TF32 (the same u = 2^-11) for inputs and filters, two roundings per layer
-    double bound = type == TFloat16.class
-        ? DevicePlacementTest.float16Bound()
-        : RoundOff.gamma(2 * DevicePlacementTest.SMALL_NET_LAYERS,
-            RoundOff.FLOAT16)
-            + RoundOff.twoSums(DevicePlacementTest.SMALL_NET_FAN_INS, 1,
-                RoundOff.FLOAT32);
-    assertThat(gpu.maxAbsDiff(cpu)).as("%s NCHW on the GPU vs float32 NHWC on the CPU", precision)
-        .isLessThan((float) (bound * Math.max(1f, cpu.maxAbs())));
-  }
-
-  private static Nhwc logits(Nhwc images, DataFormat format, Class<? extends TFloating> type, DeviceRequest device) {
-    try (Graph g = new Graph()) {
-      Ops tf = Ops.create(g);
-      ResNetV2.Builder b =
-          ResNetV2.builder(SmallNets.small()).isTraining(false).numClasses(4).seed(5).dataFormat(format)
-              .computeType(type);
-      if (device != null) {
-        b.device(device.toDeviceSpec());
-      }
-      ResNetModel m = b.build(tf, ResNetV2.imagesPlaceholder(tf, 4, 64, 48));
-      try (Session s = new Session(g, ConfigProto.newBuilder().setAllowSoftPlacement(false).build())) {
-        s.initialize();
-        Graphs.randomize(s, tf, m.variables(), 31);
-        return Graphs.run(s, Map.of(m.images(), images), m.logits().orElseThrow());
-      }
+    @BeforeAll
+    static void aGpuIsVisible() {
+        assumeTrue(Devices.gpuCount(Devices.list(null)) > 0, "TensorFlow sees no GPU here");
     }
-  }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"float16", "float32"})
+    void nchwGpuLogitsMatchTheCpuNhwcFloat32Graph(String precision) {
+        Class<? extends TFloating> type = precision.equals("float16") ? TFloat16.class : TFloat32.class;
+        Nhwc images = Nhwc.uniform(21, -1, 1, 4, 64, 48, 3);
+        Nhwc cpu = logits(images, DataFormat.NHWC, TFloat32.class, null);
+        Nhwc gpu = logits(images, DataFormat.NCHW, type, DeviceRequest.parse("device", "gpu:0"));
+        assertThat(cpu.maxAbs()).isGreaterThan(0.01f);
+        // float16: three roundings per layer (input, filter, output) on the deepest path plus accumulation order;
+        // float32: cuDNN may round to TF32 (the same u = 2^-11) for inputs and filters, two roundings per layer
+        double bound = type == TFloat16.class
+                ? DevicePlacementTest.float16Bound()
+                : RoundOff.gamma(2 * DevicePlacementTest.SMALL_NET_LAYERS, RoundOff.FLOAT16)
+                        + RoundOff.twoSums(DevicePlacementTest.SMALL_NET_FAN_INS, 1, RoundOff.FLOAT32);
+        assertThat(gpu.maxAbsDiff(cpu))
+                .as("%s NCHW on the GPU vs float32 NHWC on the CPU", precision)
+                .isLessThan((float) (bound * Math.max(1f, cpu.maxAbs())));
+    }
+
+    private static Nhwc logits(Nhwc images, DataFormat format, Class<? extends TFloating> type, DeviceRequest device) {
+        try (Graph g = new Graph()) {
+            Ops tf = Ops.create(g);
+            ResNetV2.Builder b = ResNetV2.builder(SmallNets.small())
+                    .isTraining(false)
+                    .numClasses(4)
+                    .seed(5)
+                    .dataFormat(format)
+                    .computeType(type);
+            if (device != null) {
+                b.device(device.toDeviceSpec());
+            }
+            ResNetModel m = b.build(tf, ResNetV2.imagesPlaceholder(tf, 4, 64, 48));
+            try (Session s = new Session(
+                    g, ConfigProto.newBuilder().setAllowSoftPlacement(false).build())) {
+                s.initialize();
+                Graphs.randomize(s, tf, m.variables(), 31);
+                return Graphs.run(s, Map.of(m.images(), images), m.logits().orElseThrow());
+            }
+        }
+    }
 }

@@ -15,68 +15,73 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** output_stride bookkeeping of stack_blocks_dense, with slim-semantics.md §1.4's worked examples. */
 class StridePlanTest {
 
-  private static List<String> rates(StridePlan plan) {
-    return plan.blocks().stream()
-        .map(b -> b.units().stream().map(u -> u.unit().stride() + "@" + u.rate()).toList().toString())
-        .toList();
-  }
+    private static List<String> rates(StridePlan plan) {
+        return plan.blocks().stream()
+                .map(b -> b.units().stream()
+                        .map(u -> u.unit().stride() + "@" + u.rate())
+                        .toList()
+                        .toString())
+                .toList();
+    }
 
-  @Test
-  void resnetV2_50AtOutputStride8() {
-    // with the root block the stack's target is 8 / 4 = 2
-    StridePlan plan = ResNetV2.builder(Depth.D50).outputStride(8).stridePlan();
-    assertThat(rates(plan))
-        .containsExactly(
-            "[1@1, 1@1, 2@1]", "[1@1, 1@1, 1@1, 1@1]", "[1@2, 1@2, 1@2, 1@2, 1@2, 1@2]", "[1@4, 1@4, 1@4]");
-    assertThat(plan.outputStride()).isEqualTo(2);
-  }
+    @Test
+    void resnetV2_50AtOutputStride8() {
+        // with the root block the stack's target is 8 / 4 = 2
+        StridePlan plan = ResNetV2.builder(Depth.D50).outputStride(8).stridePlan();
+        assertThat(rates(plan))
+                .containsExactly(
+                        "[1@1, 1@1, 2@1]", "[1@1, 1@1, 1@1, 1@1]", "[1@2, 1@2, 1@2, 1@2, 1@2, 1@2]", "[1@4, 1@4, 1@4]");
+        assertThat(plan.outputStride()).isEqualTo(2);
+    }
 
-  @Test
-  void unitThatDropsItsStrideKeepsTheOldRate() {
-    StridePlan plan = ResNetV2.builder(Depth.D50).outputStride(8).stridePlan();
-    // block2/unit_4 drops its stride 2 but runs at the old rate 1; only the units after it use rate 2
-    assertThat(plan.blocks().get(1).units().get(3).rate()).isEqualTo(1);
-    assertThat(plan.blocks().get(2).units().get(0).rate()).isEqualTo(2);
-    StridePlan os16 = ResNetV2.builder(Depth.D50).outputStride(16).stridePlan();
-    assertThat(rates(os16))
-        .containsExactly(
-            "[1@1, 1@1, 2@1]", "[1@1, 1@1, 1@1, 2@1]", "[1@1, 1@1, 1@1, 1@1, 1@1, 1@1]", "[1@2, 1@2, 1@2]");
-  }
+    @Test
+    void unitThatDropsItsStrideKeepsTheOldRate() {
+        StridePlan plan = ResNetV2.builder(Depth.D50).outputStride(8).stridePlan();
+        // block2/unit_4 drops its stride 2 but runs at the old rate 1; only the units after it use rate 2
+        assertThat(plan.blocks().get(1).units().get(3).rate()).isEqualTo(1);
+        assertThat(plan.blocks().get(2).units().get(0).rate()).isEqualTo(2);
+        StridePlan os16 = ResNetV2.builder(Depth.D50).outputStride(16).stridePlan();
+        assertThat(rates(os16))
+                .containsExactly(
+                        "[1@1, 1@1, 2@1]", "[1@1, 1@1, 1@1, 2@1]", "[1@1, 1@1, 1@1, 1@1, 1@1, 1@1]", "[1@2, 1@2, 1@2]");
+    }
 
-  @Test
-  void nominalPlanWithoutOutputStride() {
-    StridePlan plan = ResNetV2.builder(Depth.D50).stridePlan();
-    assertThat(rates(plan))
-        .containsExactly(
-            "[1@1, 1@1, 2@1]", "[1@1, 1@1, 1@1, 2@1]", "[1@1, 1@1, 1@1, 1@1, 1@1, 2@1]", "[1@1, 1@1, 1@1]");
-    assertThat(plan.outputStride()).isEqualTo(8);
-    assertThat(ResNetV2.builder(Depth.D50).outputStride(32).stridePlan().blocks())
-        .isEqualTo(plan.blocks());
-  }
+    @Test
+    void nominalPlanWithoutOutputStride() {
+        StridePlan plan = ResNetV2.builder(Depth.D50).stridePlan();
+        assertThat(rates(plan))
+                .containsExactly(
+                        "[1@1, 1@1, 2@1]", "[1@1, 1@1, 1@1, 2@1]", "[1@1, 1@1, 1@1, 1@1, 1@1, 2@1]", "[1@1, 1@1, 1@1]");
+        assertThat(plan.outputStride()).isEqualTo(8);
+        assertThat(ResNetV2.builder(Depth.D50).outputStride(32).stridePlan().blocks())
+                .isEqualTo(plan.blocks());
+    }
 
-  @ParameterizedTest
-  @ValueSource(ints = {2, 6, 10})
-  void outputStrideMustBeAMultipleOf4WithTheRootBlock(int os) {
-    assertThatThrownBy(() -> ResNetV2.builder(Depth.D50).outputStride(os).stridePlan())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("output_stride=" + os + ": The output_stride needs to be a multiple of 4.");
-  }
+    @ParameterizedTest
+    @ValueSource(ints = {2, 6, 10})
+    void outputStrideMustBeAMultipleOf4WithTheRootBlock(int os) {
+        assertThatThrownBy(() -> ResNetV2.builder(Depth.D50).outputStride(os).stridePlan())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("output_stride=" + os + ": The output_stride needs to be a multiple of 4.");
+    }
 
-  @ParameterizedTest
-  @ValueSource(ints = {12, 64, 0, -4})
-  void unreachableOutputStridesGiveSlimsMessage(int os) {
-    assertThatThrownBy(() -> ResNetV2.builder(Depth.D50).outputStride(os).stridePlan())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageEndingWith("The target output_stride cannot be reached.");
-  }
+    @ParameterizedTest
+    @ValueSource(ints = {12, 64, 0, -4})
+    void unreachableOutputStridesGiveSlimsMessage(int os) {
+        assertThatThrownBy(() -> ResNetV2.builder(Depth.D50).outputStride(os).stridePlan())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageEndingWith("The target output_stride cannot be reached.");
+    }
 
-  @Test
-  void storeNonStridedActivationsMovesTheLastStrideAfterTheBlock() {
-    StridePlan plan = StridePlan.of(Depth.D50.blocks(), null, true);
-    assertThat(plan.blocks().stream().map(StridePlan.BlockPlan::subsample).toList()).containsExactly(2, 2, 2, 1);
-    assertThat(plan.blocks().get(0).units()).allMatch(u -> u.unit().stride() == 1);
-    StridePlan atrous = StridePlan.of(Depth.D50.blocks(), 4, true);
-    assertThat(atrous.blocks().stream().map(StridePlan.BlockPlan::subsample).toList()).containsExactly(2, 2, 1, 1);
-    assertThat(atrous.blocks().get(3).units().get(0).rate()).isEqualTo(2);
-  }
+    @Test
+    void storeNonStridedActivationsMovesTheLastStrideAfterTheBlock() {
+        StridePlan plan = StridePlan.of(Depth.D50.blocks(), null, true);
+        assertThat(plan.blocks().stream().map(StridePlan.BlockPlan::subsample).toList())
+                .containsExactly(2, 2, 2, 1);
+        assertThat(plan.blocks().get(0).units()).allMatch(u -> u.unit().stride() == 1);
+        StridePlan atrous = StridePlan.of(Depth.D50.blocks(), 4, true);
+        assertThat(atrous.blocks().stream().map(StridePlan.BlockPlan::subsample).toList())
+                .containsExactly(2, 2, 1, 1);
+        assertThat(atrous.blocks().get(3).units().get(0).rate()).isEqualTo(2);
+    }
 }

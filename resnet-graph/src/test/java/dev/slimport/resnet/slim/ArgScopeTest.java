@@ -16,163 +16,169 @@ import org.junit.jupiter.api.Test;
 
 class ArgScopeTest {
 
-  @Test
-  void emptyScopeResolvesToSlimsBuiltInDefaults() {
-    ArgScope s = ArgScope.empty();
-    // tf_slim/layers/layers.py signatures
-    assertThat(s.get(Conv2dArgs.PADDING)).isEqualTo(Padding.SAME);
-    assertThat(s.get(Conv2dArgs.STRIDE)).isEqualTo(1);
-    assertThat(s.get(Conv2dArgs.ACTIVATION)).isEqualTo(Activation.RELU);
-    assertThat(s.get(Conv2dArgs.NORMALIZER)).isEqualTo(Normalizer.NONE);
-    assertThat(s.get(Conv2dArgs.WEIGHTS_INITIALIZER)).isEqualTo(new SlimVarianceScaling(1.0,
-        SlimVarianceScaling.Mode.FAN_AVG, true));
-    assertThat(s.get(BatchNormArgs.DECAY)).isEqualTo(0.999);
-    assertThat(s.get(BatchNormArgs.EPSILON)).isEqualTo(0.001);
-    assertThat(s.get(BatchNormArgs.SCALE)).isFalse();
-    assertThat(s.get(BatchNormArgs.CENTER)).isTrue();
-    assertThat(s.get(BatchNormArgs.IS_TRAINING)).isTrue();
-    assertThat(s.get(MaxPool2dArgs.PADDING)).isEqualTo(Padding.VALID);
-    assertThat(s.get(MaxPool2dArgs.STRIDE)).isEqualTo(2);
-    assertThat(s.get(StackBlocksDenseArgs.STORE_NON_STRIDED_ACTIVATIONS)).isFalse();
-  }
+    @Test
+    void emptyScopeResolvesToSlimsBuiltInDefaults() {
+        ArgScope s = ArgScope.empty();
+        // tf_slim/layers/layers.py signatures
+        assertThat(s.get(Conv2dArgs.PADDING)).isEqualTo(Padding.SAME);
+        assertThat(s.get(Conv2dArgs.STRIDE)).isEqualTo(1);
+        assertThat(s.get(Conv2dArgs.ACTIVATION)).isEqualTo(Activation.RELU);
+        assertThat(s.get(Conv2dArgs.NORMALIZER)).isEqualTo(Normalizer.NONE);
+        assertThat(s.get(Conv2dArgs.WEIGHTS_INITIALIZER))
+                .isEqualTo(new SlimVarianceScaling(1.0, SlimVarianceScaling.Mode.FAN_AVG, true));
+        assertThat(s.get(BatchNormArgs.DECAY)).isEqualTo(0.999);
+        assertThat(s.get(BatchNormArgs.EPSILON)).isEqualTo(0.001);
+        assertThat(s.get(BatchNormArgs.SCALE)).isFalse();
+        assertThat(s.get(BatchNormArgs.CENTER)).isTrue();
+        assertThat(s.get(BatchNormArgs.IS_TRAINING)).isTrue();
+        assertThat(s.get(MaxPool2dArgs.PADDING)).isEqualTo(Padding.VALID);
+        assertThat(s.get(MaxPool2dArgs.STRIDE)).isEqualTo(2);
+        assertThat(s.get(StackBlocksDenseArgs.STORE_NON_STRIDED_ACTIVATIONS)).isFalse();
+    }
 
-  @Test
-  void withReturnsANewScopeAndLeavesTheOuterOneUntouched() {
-    ArgScope outer = ArgScope.empty().with(Conv2dArgs.PADDING.of(Padding.VALID));
-    ArgScope inner = outer.with(Conv2dArgs.ACTIVATION.of(Activation.NONE));
-    assertThat(inner.get(Conv2dArgs.PADDING)).isEqualTo(Padding.VALID);
-    assertThat(inner.get(Conv2dArgs.ACTIVATION)).isEqualTo(Activation.NONE);
-    assertThat(outer.get(Conv2dArgs.ACTIVATION)).isEqualTo(Activation.RELU);
-    assertThat(outer.has(Conv2dArgs.ACTIVATION)).isFalse();
-    assertThat(ArgScope.empty().has(Conv2dArgs.PADDING)).isFalse();
-  }
+    @Test
+    void withReturnsANewScopeAndLeavesTheOuterOneUntouched() {
+        ArgScope outer = ArgScope.empty().with(Conv2dArgs.PADDING.of(Padding.VALID));
+        ArgScope inner = outer.with(Conv2dArgs.ACTIVATION.of(Activation.NONE));
+        assertThat(inner.get(Conv2dArgs.PADDING)).isEqualTo(Padding.VALID);
+        assertThat(inner.get(Conv2dArgs.ACTIVATION)).isEqualTo(Activation.NONE);
+        assertThat(outer.get(Conv2dArgs.ACTIVATION)).isEqualTo(Activation.RELU);
+        assertThat(outer.has(Conv2dArgs.ACTIVATION)).isFalse();
+        assertThat(ArgScope.empty().has(Conv2dArgs.PADDING)).isFalse();
+    }
 
-  @Test
-  void innermostScopeBeatsOuterAndExplicitArgumentBeatsBoth() {
-    ArgScope outer = ArgScope.empty().with(Conv2dArgs.STRIDE.of(2), Conv2dArgs.RATE.of(3));
-    ArgScope inner = outer.with(Conv2dArgs.STRIDE.of(4));
-    assertThat(inner.get(Conv2dArgs.STRIDE)).isEqualTo(4);
-    assertThat(inner.get(Conv2dArgs.RATE)).isEqualTo(3);
-    assertThat(inner.resolve(Conv2dArgs.STRIDE, List.of(Conv2dArgs.STRIDE.of(5)))).isEqualTo(5);
-    assertThat(inner.resolve(Conv2dArgs.RATE, List.of(Conv2dArgs.STRIDE.of(5)))).isEqualTo(3);
-    assertThat(inner.resolve(Conv2dArgs.PADDING, List.of())).isEqualTo(Padding.SAME);
-  }
+    @Test
+    void innermostScopeBeatsOuterAndExplicitArgumentBeatsBoth() {
+        ArgScope outer = ArgScope.empty().with(Conv2dArgs.STRIDE.of(2), Conv2dArgs.RATE.of(3));
+        ArgScope inner = outer.with(Conv2dArgs.STRIDE.of(4));
+        assertThat(inner.get(Conv2dArgs.STRIDE)).isEqualTo(4);
+        assertThat(inner.get(Conv2dArgs.RATE)).isEqualTo(3);
+        assertThat(inner.resolve(Conv2dArgs.STRIDE, List.of(Conv2dArgs.STRIDE.of(5))))
+                .isEqualTo(5);
+        assertThat(inner.resolve(Conv2dArgs.RATE, List.of(Conv2dArgs.STRIDE.of(5))))
+                .isEqualTo(3);
+        assertThat(inner.resolve(Conv2dArgs.PADDING, List.of())).isEqualTo(Padding.SAME);
+    }
 
-  @Test
-  void nestingWholeScopesLayersTheInnerOneOnTop() {
-    ArgScope a = ArgScope.empty().with(BatchNormArgs.DECAY.of(0.9), BatchNormArgs.SCALE.of(true));
-    ArgScope b = ArgScope.empty().with(BatchNormArgs.DECAY.of(0.5));
-    ArgScope nested = a.with(b);
-    assertThat(nested.get(BatchNormArgs.DECAY)).isEqualTo(0.5);
-    assertThat(nested.get(BatchNormArgs.SCALE)).isTrue();
-    assertThat(a.get(BatchNormArgs.DECAY)).isEqualTo(0.9);
-  }
+    @Test
+    void nestingWholeScopesLayersTheInnerOneOnTop() {
+        ArgScope a = ArgScope.empty().with(BatchNormArgs.DECAY.of(0.9), BatchNormArgs.SCALE.of(true));
+        ArgScope b = ArgScope.empty().with(BatchNormArgs.DECAY.of(0.5));
+        ArgScope nested = a.with(b);
+        assertThat(nested.get(BatchNormArgs.DECAY)).isEqualTo(0.5);
+        assertThat(nested.get(BatchNormArgs.SCALE)).isTrue();
+        assertThat(a.get(BatchNormArgs.DECAY)).isEqualTo(0.9);
+    }
 
-  @Test
-  void keywordFormMatchesTheTypedForm() {
-    ArgScope byName =
-        ArgScope.empty().with(LayerFn.BATCH_NORM, Map.of("decay", 0.997, "epsilon", 1e-5f, "scale", true));
-    ArgScope typed =
-        ArgScope.empty()
-            .with(BatchNormArgs.DECAY.of(0.997), BatchNormArgs.EPSILON.of((double) 1e-5f), BatchNormArgs.SCALE.of(true));
-    assertThat(byName.defaults(LayerFn.BATCH_NORM)).containsOnlyKeys("decay", "epsilon", "scale");
-    assertThat(byName.get(BatchNormArgs.DECAY)).isEqualTo(typed.get(BatchNormArgs.DECAY));
-    assertThat(byName.get(BatchNormArgs.EPSILON)).isEqualTo(typed.get(BatchNormArgs.EPSILON));
-    assertThat(byName.get(BatchNormArgs.SCALE)).isTrue();
-    assertThat(ArgScope.empty().with(LayerFn.CONV2D, Map.of("stride", 2L)).get(Conv2dArgs.STRIDE)).isEqualTo(2);
-  }
+    @Test
+    void keywordFormMatchesTheTypedForm() {
+        ArgScope byName =
+                ArgScope.empty().with(LayerFn.BATCH_NORM, Map.of("decay", 0.997, "epsilon", 1e-5f, "scale", true));
+        ArgScope typed = ArgScope.empty()
+                .with(
+                        BatchNormArgs.DECAY.of(0.997),
+                        BatchNormArgs.EPSILON.of((double) 1e-5f),
+                        BatchNormArgs.SCALE.of(true));
+        assertThat(byName.defaults(LayerFn.BATCH_NORM)).containsOnlyKeys("decay", "epsilon", "scale");
+        assertThat(byName.get(BatchNormArgs.DECAY)).isEqualTo(typed.get(BatchNormArgs.DECAY));
+        assertThat(byName.get(BatchNormArgs.EPSILON)).isEqualTo(typed.get(BatchNormArgs.EPSILON));
+        assertThat(byName.get(BatchNormArgs.SCALE)).isTrue();
+        assertThat(ArgScope.empty().with(LayerFn.CONV2D, Map.of("stride", 2L)).get(Conv2dArgs.STRIDE))
+                .isEqualTo(2);
+    }
 
-  @Test
-  void functionsWithoutScopedDefaultsAreRejected() {
-    assertThatThrownBy(() -> ArgScope.empty().with(LayerFn.CONV2D_SAME, Map.of("stride", 2)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("conv2d_same")
-        .hasMessageContaining("conv2d, batch_norm, max_pool2d");
-    assertThatThrownBy(() -> ArgScope.empty().with(LayerFn.SUBSAMPLE, Map.of()))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("subsample");
-    assertThatThrownBy(() -> ArgScope.empty().with((LayerFn) null, Map.of()))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("fn");
-  }
+    @Test
+    void functionsWithoutScopedDefaultsAreRejected() {
+        assertThatThrownBy(() -> ArgScope.empty().with(LayerFn.CONV2D_SAME, Map.of("stride", 2)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("conv2d_same")
+                .hasMessageContaining("conv2d, batch_norm, max_pool2d");
+        assertThatThrownBy(() -> ArgScope.empty().with(LayerFn.SUBSAMPLE, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("subsample");
+        assertThatThrownBy(() -> ArgScope.empty().with((LayerFn) null, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("fn");
+    }
 
-  @Test
-  void unknownOptionsWrongTypesAndBadValuesAreRejected() {
-    assertThatThrownBy(() -> ArgScope.empty().with(LayerFn.CONV2D, Map.of("paddding", Padding.SAME)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("conv2d has no scoped option 'paddding'")
-        .hasMessageContaining("padding");
-    assertThatThrownBy(() -> ArgScope.empty().with(LayerFn.SOFTMAX, Map.of("axis", 1)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("(none)");
-    assertThatThrownBy(() -> ArgScope.empty().with(LayerFn.CONV2D, Map.of("padding", "SAME")))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("padding")
-        .hasMessageContaining("Padding");
-    assertThatThrownBy(() -> Conv2dArgs.STRIDE.of(0))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("stride")
-        .hasMessageContaining(">= 1");
-    assertThatThrownBy(() -> BatchNormArgs.DECAY.of(1.5))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("decay");
-    assertThatThrownBy(() -> BatchNormArgs.EPSILON.of(null))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("epsilon");
-  }
+    @Test
+    void unknownOptionsWrongTypesAndBadValuesAreRejected() {
+        assertThatThrownBy(() -> ArgScope.empty().with(LayerFn.CONV2D, Map.of("paddding", Padding.SAME)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("conv2d has no scoped option 'paddding'")
+                .hasMessageContaining("padding");
+        assertThatThrownBy(() -> ArgScope.empty().with(LayerFn.SOFTMAX, Map.of("axis", 1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("(none)");
+        assertThatThrownBy(() -> ArgScope.empty().with(LayerFn.CONV2D, Map.of("padding", "SAME")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("padding")
+                .hasMessageContaining("Padding");
+        assertThatThrownBy(() -> Conv2dArgs.STRIDE.of(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("stride")
+                .hasMessageContaining(">= 1");
+        assertThatThrownBy(() -> BatchNormArgs.DECAY.of(1.5))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("decay");
+        assertThatThrownBy(() -> BatchNormArgs.EPSILON.of(null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("epsilon");
+    }
 
-  @Test
-  void explicitArgumentsMustBelongToTheFunction() {
-    assertThatThrownBy(() -> ArgScope.checkArgs(LayerFn.CONV2D, List.of(BatchNormArgs.DECAY.of(0.9))))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("conv2d has no argument decay");
-    assertThatThrownBy(() -> Normalizer.batchNorm(Conv2dArgs.STRIDE.of(2)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("normalizer_params");
-  }
+    @Test
+    void explicitArgumentsMustBelongToTheFunction() {
+        assertThatThrownBy(() -> ArgScope.checkArgs(LayerFn.CONV2D, List.of(BatchNormArgs.DECAY.of(0.9))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("conv2d has no argument decay");
+        assertThatThrownBy(() -> Normalizer.batchNorm(Conv2dArgs.STRIDE.of(2)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("normalizer_params");
+    }
 
-  @Test
-  void resnetArgScopeHoldsSlimsDefaults() {
-    ArgScope s = ResNetArgScope.resnetArgScope();
-    // resnet_utils.resnet_arg_scope(weight_decay=0.0001, batch_norm_decay=0.997, batch_norm_epsilon=1e-5,
-    // batch_norm_scale=True, activation_fn=tf.nn.relu, use_batch_norm=True)
-    assertThat(s.get(Conv2dArgs.WEIGHTS_REGULARIZER)).isEqualTo(new SlimL2Regularizer(1e-4));
-    assertThat(s.get(Conv2dArgs.WEIGHTS_INITIALIZER))
-        .isEqualTo(new SlimVarianceScaling(2.0, SlimVarianceScaling.Mode.FAN_IN, false));
-    assertThat(s.get(Conv2dArgs.ACTIVATION)).isEqualTo(Activation.RELU);
-    assertThat(s.get(Conv2dArgs.NORMALIZER))
-        .isEqualTo(Normalizer.batchNorm(BatchNormArgs.DECAY.of(0.997), BatchNormArgs.EPSILON.of(1e-5),
-            BatchNormArgs.SCALE.of(true)));
-    assertThat(s.get(BatchNormArgs.DECAY)).isEqualTo(0.997);
-    assertThat(s.get(BatchNormArgs.EPSILON)).isEqualTo(1e-5);
-    assertThat(s.get(BatchNormArgs.SCALE)).isTrue();
-    assertThat(s.get(MaxPool2dArgs.PADDING)).isEqualTo(Padding.SAME);
-    // not set by resnet_arg_scope: slim's own defaults remain
-    assertThat(s.has(BatchNormArgs.IS_TRAINING)).isFalse();
-    assertThat(s.has(Conv2dArgs.PADDING)).isFalse();
+    @Test
+    void resnetArgScopeHoldsSlimsDefaults() {
+        ArgScope s = ResNetArgScope.resnetArgScope();
+        // resnet_utils.resnet_arg_scope(weight_decay=0.0001, batch_norm_decay=0.997, batch_norm_epsilon=1e-5,
+        // batch_norm_scale=True, activation_fn=tf.nn.relu, use_batch_norm=True)
+        assertThat(s.get(Conv2dArgs.WEIGHTS_REGULARIZER)).isEqualTo(new SlimL2Regularizer(1e-4));
+        assertThat(s.get(Conv2dArgs.WEIGHTS_INITIALIZER))
+                .isEqualTo(new SlimVarianceScaling(2.0, SlimVarianceScaling.Mode.FAN_IN, false));
+        assertThat(s.get(Conv2dArgs.ACTIVATION)).isEqualTo(Activation.RELU);
+        assertThat(s.get(Conv2dArgs.NORMALIZER))
+                .isEqualTo(Normalizer.batchNorm(
+                        BatchNormArgs.DECAY.of(0.997), BatchNormArgs.EPSILON.of(1e-5), BatchNormArgs.SCALE.of(true)));
+        assertThat(s.get(BatchNormArgs.DECAY)).isEqualTo(0.997);
+        assertThat(s.get(BatchNormArgs.EPSILON)).isEqualTo(1e-5);
+        assertThat(s.get(BatchNormArgs.SCALE)).isTrue();
+        assertThat(s.get(MaxPool2dArgs.PADDING)).isEqualTo(Padding.SAME);
+        // not set by resnet_arg_scope: slim's own defaults remain
+        assertThat(s.has(BatchNormArgs.IS_TRAINING)).isFalse();
+        assertThat(s.has(Conv2dArgs.PADDING)).isFalse();
 
-    ArgScope noBn = ResNetArgScope.resnetArgScope(0.0, 0.9, 1e-3, false, Activation.RELU6, false);
-    assertThat(noBn.get(Conv2dArgs.NORMALIZER)).isEqualTo(Normalizer.NONE);
-    assertThat(noBn.get(Conv2dArgs.ACTIVATION)).isEqualTo(Activation.RELU6);
-    assertThat(noBn.get(BatchNormArgs.SCALE)).isFalse();
-  }
+        ArgScope noBn = ResNetArgScope.resnetArgScope(0.0, 0.9, 1e-3, false, Activation.RELU6, false);
+        assertThat(noBn.get(Conv2dArgs.NORMALIZER)).isEqualTo(Normalizer.NONE);
+        assertThat(noBn.get(Conv2dArgs.ACTIVATION)).isEqualTo(Activation.RELU6);
+        assertThat(noBn.get(BatchNormArgs.SCALE)).isFalse();
+    }
 
-  @Test
-  void resnetArgScopeRejectsOutOfRangeArguments() {
-    assertThatThrownBy(() -> ResNetArgScope.resnetArgScope(-1, 0.997, 1e-5, true, Activation.RELU, true))
-        .hasMessageContaining("weight_decay");
-    assertThatThrownBy(() -> ResNetArgScope.resnetArgScope(1e-4, 1.2, 1e-5, true, Activation.RELU, true))
-        .hasMessageContaining("batch_norm_decay");
-    assertThatThrownBy(() -> ResNetArgScope.resnetArgScope(1e-4, 0.997, 0, true, Activation.RELU, true))
-        .hasMessageContaining("batch_norm_epsilon");
-    assertThatThrownBy(() -> ResNetArgScope.resnetArgScope(1e-4, 0.997, 1e-5, true, null, true))
-        .hasMessageContaining("activation_fn");
-  }
+    @Test
+    void resnetArgScopeRejectsOutOfRangeArguments() {
+        assertThatThrownBy(() -> ResNetArgScope.resnetArgScope(-1, 0.997, 1e-5, true, Activation.RELU, true))
+                .hasMessageContaining("weight_decay");
+        assertThatThrownBy(() -> ResNetArgScope.resnetArgScope(1e-4, 1.2, 1e-5, true, Activation.RELU, true))
+                .hasMessageContaining("batch_norm_decay");
+        assertThatThrownBy(() -> ResNetArgScope.resnetArgScope(1e-4, 0.997, 0, true, Activation.RELU, true))
+                .hasMessageContaining("batch_norm_epsilon");
+        assertThatThrownBy(() -> ResNetArgScope.resnetArgScope(1e-4, 0.997, 1e-5, true, null, true))
+                .hasMessageContaining("activation_fn");
+    }
 
-  @Test
-  void scopesAreValuesWithEquality() {
-    assertThat(ResNetArgScope.resnetArgScope()).isEqualTo(ResNetArgScope.resnetArgScope());
-    assertThat(ResNetArgScope.resnetArgScope().hashCode()).isEqualTo(ResNetArgScope.resnetArgScope().hashCode());
-    assertThat(ArgScope.empty().with(Conv2dArgs.STRIDE.of(2))).isNotEqualTo(ArgScope.empty());
-  }
+    @Test
+    void scopesAreValuesWithEquality() {
+        assertThat(ResNetArgScope.resnetArgScope()).isEqualTo(ResNetArgScope.resnetArgScope());
+        assertThat(ResNetArgScope.resnetArgScope().hashCode())
+                .isEqualTo(ResNetArgScope.resnetArgScope().hashCode());
+        assertThat(ArgScope.empty().with(Conv2dArgs.STRIDE.of(2))).isNotEqualTo(ArgScope.empty());
+    }
 }

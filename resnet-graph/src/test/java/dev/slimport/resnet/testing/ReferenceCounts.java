@@ -21,92 +21,92 @@ package dev.slimport.resnet.testing;
  */
 public record ReferenceCounts(long parameters, long nonTrainable, long multiplyAdds, int variables) {
 
-  /** Units per block of resnet_v2_50 / 101 / 152 / 200 (resnet_v2.py). */
-  public static int[] unitsPerBlock(int layers) {
-    return switch (layers) {
-      case 50 -> new int[] {3, 4, 6, 3};
-      case 101 -> new int[] {3, 4, 23, 3};
-      case 152 -> new int[] {3, 8, 36, 3};
-      case 200 -> new int[] {3, 24, 36, 3};
-      default -> throw new IllegalArgumentException("no resnet_v2_" + layers);
-    };
-  }
+    /** Units per block of resnet_v2_50 / 101 / 152 / 200 (resnet_v2.py). */
+    public static int[] unitsPerBlock(int layers) {
+        return switch (layers) {
+            case 50 -> new int[] {3, 4, 6, 3};
+            case 101 -> new int[] {3, 4, 23, 3};
+            case 152 -> new int[] {3, 8, 36, 3};
+            case 200 -> new int[] {3, 24, 36, 3};
+            default -> throw new IllegalArgumentException("no resnet_v2_" + layers);
+        };
+    }
 
-  /** The counts at the nominal output stride (32). */
-  public static ReferenceCounts of(int[] unitsPerBlock, int height, int width, int classes) {
-    return of(unitsPerBlock, height, width, classes, null);
-  }
+    /** The counts at the nominal output stride (32). */
+    public static ReferenceCounts of(int[] unitsPerBlock, int height, int width, int classes) {
+        return of(unitsPerBlock, height, width, classes, null);
+    }
 
-  /**
-   * The counts with slim's {@code output_stride} (atrous): once the running stride (4 after the root block) reaches
-   * it, units run with stride 1 and a multiplied rate. An atrous convolution does the multiply-adds of a dense one
-   * at its output resolution (each output is still k·k·in products), so only the resolutions change.
-   *
-   * @param outputStride null for the nominal 32, else a multiple of 4 that the strides can reach
-   */
-  public static ReferenceCounts of(int[] unitsPerBlock, int height, int width, int classes, Integer outputStride) {
-    long params = 7 * 7 * 3 * 64 + 64;
-    long nonTrainable = 0;
-    int variables = 2;
-    long h = ceilDiv(height, 2);
-    long w = ceilDiv(width, 2);
-    long macs = 7L * 7 * 3 * 64 * h * w;
-    h = ceilDiv(h, 2);
-    w = ceilDiv(w, 2);
-    long current = 4;
-    long cin = 64;
-    for (int b = 0; b < 4; b++) {
-      long d = 64L << b;
-      long depth = 4 * d;
-      int blockStride = b < 3 ? 2 : 1;
-      for (int u = 0; u < unitsPerBlock[b]; u++) {
-        int stride = u == unitsPerBlock[b] - 1 ? blockStride : 1;
-        if (outputStride != null && current == outputStride) {
-          stride = 1;
+    /**
+     * The counts with slim's {@code output_stride} (atrous): once the running stride (4 after the root block) reaches
+     * it, units run with stride 1 and a multiplied rate. An atrous convolution does the multiply-adds of a dense one
+     * at its output resolution (each output is still k·k·in products), so only the resolutions change.
+     *
+     * @param outputStride null for the nominal 32, else a multiple of 4 that the strides can reach
+     */
+    public static ReferenceCounts of(int[] unitsPerBlock, int height, int width, int classes, Integer outputStride) {
+        long params = 7 * 7 * 3 * 64 + 64;
+        long nonTrainable = 0;
+        int variables = 2;
+        long h = ceilDiv(height, 2);
+        long w = ceilDiv(width, 2);
+        long macs = 7L * 7 * 3 * 64 * h * w;
+        h = ceilDiv(h, 2);
+        w = ceilDiv(w, 2);
+        long current = 4;
+        long cin = 64;
+        for (int b = 0; b < 4; b++) {
+            long d = 64L << b;
+            long depth = 4 * d;
+            int blockStride = b < 3 ? 2 : 1;
+            for (int u = 0; u < unitsPerBlock[b]; u++) {
+                int stride = u == unitsPerBlock[b] - 1 ? blockStride : 1;
+                if (outputStride != null && current == outputStride) {
+                    stride = 1;
+                }
+                current *= stride;
+                if (outputStride != null && current > outputStride) {
+                    throw new IllegalArgumentException("output_stride " + outputStride + " cannot be reached");
+                }
+                long oh = ceilDiv(h, stride);
+                long ow = ceilDiv(w, stride);
+                params += 4 * cin;
+                nonTrainable += 2 * cin;
+                variables += 4;
+                if (cin != depth) {
+                    params += cin * depth + depth;
+                    macs += cin * depth * oh * ow;
+                    variables += 2;
+                }
+                params += cin * d + 4 * d;
+                nonTrainable += 2 * d;
+                macs += cin * d * h * w;
+                params += 9 * d * d + 4 * d;
+                nonTrainable += 2 * d;
+                macs += 9 * d * d * oh * ow;
+                params += d * depth + depth;
+                macs += d * depth * oh * ow;
+                variables += 5 + 5 + 2;
+                cin = depth;
+                h = oh;
+                w = ow;
+            }
         }
-        current *= stride;
-        if (outputStride != null && current > outputStride) {
-          throw new IllegalArgumentException("output_stride " + outputStride + " cannot be reached");
+        if (outputStride != null && current != outputStride) {
+            throw new IllegalArgumentException("output_stride " + outputStride + " cannot be reached");
         }
-        long oh = ceilDiv(h, stride);
-        long ow = ceilDiv(w, stride);
-        params += 4 * cin;
-        nonTrainable += 2 * cin;
+        params += 4 * 2048;
+        nonTrainable += 2 * 2048;
         variables += 4;
-        if (cin != depth) {
-          params += cin * depth + depth;
-          macs += cin * depth * oh * ow;
-          variables += 2;
+        if (classes > 0) {
+            params += 2048L * classes + classes;
+            macs += 2048L * classes;
+            variables += 2;
         }
-        params += cin * d + 4 * d;
-        nonTrainable += 2 * d;
-        macs += cin * d * h * w;
-        params += 9 * d * d + 4 * d;
-        nonTrainable += 2 * d;
-        macs += 9 * d * d * oh * ow;
-        params += d * depth + depth;
-        macs += d * depth * oh * ow;
-        variables += 5 + 5 + 2;
-        cin = depth;
-        h = oh;
-        w = ow;
-      }
+        return new ReferenceCounts(params, nonTrainable, macs, variables);
     }
-    if (outputStride != null && current != outputStride) {
-      throw new IllegalArgumentException("output_stride " + outputStride + " cannot be reached");
-    }
-    params += 4 * 2048;
-    nonTrainable += 2 * 2048;
-    variables += 4;
-    if (classes > 0) {
-      params += 2048L * classes + classes;
-      macs += 2048L * classes;
-      variables += 2;
-    }
-    return new ReferenceCounts(params, nonTrainable, macs, variables);
-  }
 
-  private static long ceilDiv(long a, long b) {
-    return (a + b - 1) / b;
-  }
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
 }

@@ -13,61 +13,61 @@ package dev.slimport.resnet.testing;
  * relative {@code δ} adds its own {@code γ(fan-in)}; the tests document which {@code n} and which magnitude they use.
  */
 public final class RoundOff {
-  private RoundOff() {}
+    private RoundOff() {}
 
-  /** float32's unit round-off, 2⁻²⁴. */
-  public static final double FLOAT32 = 0x1p-24;
+    /** float32's unit round-off, 2⁻²⁴. */
+    public static final double FLOAT32 = 0x1p-24;
 
-  /** float16's unit round-off, 2⁻¹¹ (10 stored mantissa bits); also TF32's, which GPUs may use for float32. */
-  public static final double FLOAT16 = 0x1p-11;
+    /** float16's unit round-off, 2⁻¹¹ (10 stored mantissa bits); also TF32's, which GPUs may use for float32. */
+    public static final double FLOAT16 = 0x1p-11;
 
-  /** bfloat16's unit round-off, 2⁻⁸. */
-  public static final double BFLOAT16 = 0x1p-8;
+    /** bfloat16's unit round-off, 2⁻⁸. */
+    public static final double BFLOAT16 = 0x1p-8;
 
-  /**
-   * Higham's {@code γ(n) = n·u / (1 − n·u)}.
-   *
-   * @throws IllegalArgumentException when {@code n·u >= 1} (no bound exists)
-   */
-  public static double gamma(long n, double u) {
-    double nu = n * u;
-    if (nu >= 1) {
-      throw new IllegalArgumentException("no round-off bound for n = " + n + " at u = " + u);
+    /**
+     * Higham's {@code γ(n) = n·u / (1 − n·u)}.
+     *
+     * @throws IllegalArgumentException when {@code n·u >= 1} (no bound exists)
+     */
+    public static double gamma(long n, double u) {
+        double nu = n * u;
+        if (nu >= 1) {
+            throw new IllegalArgumentException("no round-off bound for n = " + n + " at u = " + u);
+        }
+        return nu / (1 - nu);
     }
-    return nu / (1 - nu);
-  }
 
-  /**
-   * The most two computations of a sum of {@code n} terms with {@code Σ|terms| = sumAbs} can differ by:
-   * {@code 2·γ(n)·sumAbs}.
-   */
-  public static double twoSums(long n, double sumAbs, double u) {
-    return 2 * gamma(n, u) * sumAbs;
-  }
-
-  /**
-   * The summed lengths of the reductions a logit of a ResNet v2 goes through on its deepest path: root conv1
-   * (7·7·3), each unit's conv1 (1·1·in), conv2 (3·3·base) and conv3 (1·1·base), and logits (1·1·features). To first
-   * order, two float32 evaluations of that path differ by at most {@code twoSums(K, scale, FLOAT32)} on the logits'
-   * scale.
-   *
-   * @param table {base depth, units, stride} rows (e.g. {@link SmallNets#SMALL_TABLE})
-   * @param classes 0 for no logits
-   */
-  public static long fanInsOnTheDeepestPath(int[][] table, int classes) {
-    long k = 7 * 7 * 3;
-    long in = 64;
-    for (int[] block : table) {
-      for (int u = 0; u < block[1]; u++) {
-        k += in + 9L * block[0] + block[0];
-        in = 4L * block[0];
-      }
+    /**
+     * The most two computations of a sum of {@code n} terms with {@code Σ|terms| = sumAbs} can differ by:
+     * {@code 2·γ(n)·sumAbs}.
+     */
+    public static double twoSums(long n, double sumAbs, double u) {
+        return 2 * gamma(n, u) * sumAbs;
     }
-    return k + (classes > 0 ? in : 0);
-  }
 
-  /** {@link #fanInsOnTheDeepestPath} of resnet_v2_50 (base depths 64..512, 3, 4, 6, 3 units). */
-  public static long resnetV2_50FanIns(int classes) {
-    return fanInsOnTheDeepestPath(new int[][] {{64, 3, 2}, {128, 4, 2}, {256, 6, 2}, {512, 3, 1}}, classes);
-  }
+    /**
+     * The summed lengths of the reductions a logit of a ResNet v2 goes through on its deepest path: root conv1
+     * (7·7·3), each unit's conv1 (1·1·in), conv2 (3·3·base) and conv3 (1·1·base), and logits (1·1·features). To first
+     * order, two float32 evaluations of that path differ by at most {@code twoSums(K, scale, FLOAT32)} on the logits'
+     * scale.
+     *
+     * @param table {base depth, units, stride} rows (e.g. {@link SmallNets#SMALL_TABLE})
+     * @param classes 0 for no logits
+     */
+    public static long fanInsOnTheDeepestPath(int[][] table, int classes) {
+        long k = 7 * 7 * 3;
+        long in = 64;
+        for (int[] block : table) {
+            for (int u = 0; u < block[1]; u++) {
+                k += in + 9L * block[0] + block[0];
+                in = 4L * block[0];
+            }
+        }
+        return k + (classes > 0 ? in : 0);
+    }
+
+    /** {@link #fanInsOnTheDeepestPath} of resnet_v2_50 (base depths 64..512, 3, 4, 6, 3 units). */
+    public static long resnetV2_50FanIns(int classes) {
+        return fanInsOnTheDeepestPath(new int[][] {{64, 3, 2}, {128, 4, 2}, {256, 6, 2}, {512, 3, 1}}, classes);
+    }
 }

@@ -13,41 +13,41 @@ import java.util.stream.Stream;
 
 /** Directory helpers shared by the test suites. */
 public final class TestFiles {
-  private TestFiles() {}
+    private TestFiles() {}
 
-  /** Copies the directory tree {@code from} to {@code to} (which must not exist yet). */
-  public static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path dest = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(dest);
-        } else {
-          Files.copy(p, dest);
+    /** Copies the directory tree {@code from} to {@code to} (which must not exist yet). */
+    public static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path dest = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dest);
+                } else {
+                    Files.copy(p, dest);
+                }
+            }
         }
-      }
     }
-  }
 
-  /** Deletes {@code root} and everything below it; nothing happens when it does not exist. */
-  public static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
+    /** Deletes {@code root} and everything below it; nothing happens when it does not exist. */
+    public static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
 
-  /** The names directly under {@code dir}, sorted (hidden entries included); empty when {@code dir} is missing. */
-  public static List<String> children(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
+    /** The names directly under {@code dir}, sorted (hidden entries included); empty when {@code dir} is missing. */
+    public static List<String> children(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString()).sorted().toList();
-    }
-  }
 }
