@@ -28,6 +28,14 @@ public final class SavedModels {
         return new SavedModelExporter().export(spec);
     }
 
+    /**
+     * Exports a verified SavedModel that stops, leaving nothing behind, when {@code cancellation} is cancelled; see
+     * {@link SavedModelExporter#export(ExportSpec, ExportCancellation)}.
+     */
+    public static ExportResult export(ExportSpec spec, ExportCancellation cancellation) {
+        return new SavedModelExporter().export(spec, cancellation);
+    }
+
     /** Reads a SavedModel's tag sets and signatures without loading it. */
     public static SavedModelInfo inspect(Path dir) {
         return SavedModelInfo.read(dir);
