@@ -9,13 +9,11 @@ import dev.slimport.resnet.slim.ModelWeights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,7 +36,7 @@ import org.tensorflow.ndarray.Shape;
  *   <li>Checks the arguments (existing target without {@code force}, missing checkpoint, a path component that is
  *       a file): {@link IllegalArgumentException}, nothing touched.
  *   <li>Builds the inference graph ({@link InferenceModel}), initializes the variables from the seed and, with a
- *       checkpoint, restores them by slim name ({@link Checkpoints#restore}); runs a deterministic check
+ *       checkpoint, restores them by slim name ({@link AssignFromCheckpoint#restore}); runs a deterministic check
  *       batch. With {@code optimize}, reads the weights and builds the folded graph from them ({@link
  *       InferenceModel#buildFolded}); that graph is the one exported.
  *   <li>Writes the SavedModel (tag {@code serve}, signature {@code serving_default}) into a fresh hidden sibling
@@ -142,13 +140,6 @@ public final class SavedModelExporter {
         cancellation.started();
         try {
             return new Run(spec, cancellation).export();
-        } catch (ExportInterruptedException e) {
-            throw e;
-        } catch (SavedModelException e) {
-            if (cancellation.stopRequested()) {
-                throw new ExportInterruptedException(spec.target(), "during the export (" + e.getMessage() + ")", e);
-            }
-            throw e;
         } finally {
             cancellation.finished();
         }
@@ -160,7 +151,7 @@ public final class SavedModelExporter {
             throw new IllegalArgumentException(
                     "out: " + spec.target() + " already exists; choose another --version or use --force to replace it");
         }
-        spec.checkpointPrefix().ifPresent(p -> Checkpoints.checkPrefix("checkpoint", p));
+        spec.checkpointPrefix().ifPresent(p -> CheckpointReader.checkPrefix("checkpoint", p));
     }
 
     /** One export: the steps, their timings, the model and the files it has on disk. */
@@ -194,9 +185,8 @@ public final class SavedModelExporter {
                 Map<String, FloatValues> expected = step(Step.CHECK_BATCH, () -> model.run(batch));
                 Optional<ExportResult.Folding> folding =
                         spec.optimize() ? Optional.of(step(Step.FOLD, this::fold)) : Optional.empty();
-                Map<String, Double> tolerance = tolerances(expected, spec.optimize());
                 step(Step.WRITE, this::write);
-                ReloadCheck reloaded = step(Step.RELOAD_CHECK, () -> reloadCheck(batch, expected, tolerance));
+                ReloadCheck reloaded = step(Step.RELOAD_CHECK, () -> reloadCheck(batch, expected));
                 long pbBytes = Files.size(temp.resolve(SavedModelInfo.SAVED_MODEL_PB));
                 long varBytes = treeSize(temp.resolve("variables"));
                 step = Step.INSTALL;
@@ -212,7 +202,7 @@ public final class SavedModelExporter {
                         restore,
                         folding,
                         reloaded.maxAbsDiff(),
-                        tolerance,
+                        reloaded.tolerance(),
                         new ExportResult.Timings(
                                 millis.get(Step.BUILD),
                                 millis.get(Step.VARIABLES),
@@ -301,19 +291,54 @@ public final class SavedModelExporter {
             return temp;
         }
 
-        private ReloadCheck reloadCheck(
-                FloatValues batch, Map<String, FloatValues> expected, Map<String, Double> tolerance) {
+        /**
+         * Reloads the written SavedModel, checks its signature, and compares its outputs on the check batch with
+         * {@code expected}: each output's max |Δ| must be at most {@link #TOLERANCE}, or for a folded export {@link
+         * #FOLDED_RELATIVE_TOLERANCE} · max(1, max |expected|).
+         */
+        private ReloadCheck reloadCheck(FloatValues batch, Map<String, FloatValues> expected) {
+            Map<String, FloatValues> actual;
+            SignatureInfo signature;
             try (LoadedSavedModel loaded = LoadedSavedModel.load(temp)) {
-                SignatureInfo signature = loaded.signature(ServingSignature.KEY);
+                signature = loaded.signature(ServingSignature.KEY);
                 SignatureInfo want = model.signatureInfo();
                 if (!signature.equals(want)) {
                     throw new SavedModelException("the reloaded signature differs from the exported one:\n"
                             + signature.describe() + "expected:\n" + want.describe());
                 }
-                Map<String, FloatValues> actual =
-                        loaded.run(ServingSignature.KEY, Map.of(ServingSignature.IMAGES, batch));
-                return new ReloadCheck(signature, compare(expected, actual, tolerance, spec.optimize()));
+                actual = loaded.run(ServingSignature.KEY, Map.of(ServingSignature.IMAGES, batch));
             }
+            Map<String, Double> diffs = new LinkedHashMap<>();
+            Map<String, Double> bounds = new LinkedHashMap<>();
+            StringBuilder bad = new StringBuilder();
+            expected.forEach((name, want) -> {
+                FloatValues got = actual.get(name);
+                if (got == null || !got.shape().equals(want.shape())) {
+                    throw new SavedModelException("the reloaded model's output '" + name + "' has shape "
+                            + (got == null ? "<missing>" : Dtypes.shape(got.shape())) + ", the exporting session's "
+                            + Dtypes.shape(want.shape()));
+                }
+                double scale = 1;
+                for (float v : want.data()) {
+                    scale = Math.max(scale, Math.abs(v));
+                }
+                double bound = spec.optimize() ? FOLDED_RELATIVE_TOLERANCE * scale : TOLERANCE;
+                double d = want.maxAbsDiff(got);
+                diffs.put(name, d);
+                bounds.put(name, bound);
+                if (!(d <= bound)) {
+                    bad.append(String.format(" %s max |Δ| = %.3g > %.3g;", name, d, bound));
+                }
+            });
+            if (bad.length() > 0) {
+                throw new SavedModelException(
+                        spec.optimize()
+                                ? "the reloaded optimized SavedModel does not reproduce the unfolded model (relative"
+                                        + " tolerance " + FOLDED_RELATIVE_TOLERANCE + "):" + bad
+                                : "the reloaded SavedModel does not reproduce the exporting session (tolerance "
+                                        + TOLERANCE + "):" + bad);
+            }
+            return new ReloadCheck(signature, diffs, bounds);
         }
 
         /** Moves {@code temp} to {@code target} atomically; with force, swaps out an existing target. */
@@ -345,14 +370,21 @@ public final class SavedModelExporter {
         }
 
         /**
-         * {@code e} as the export's failure: argument errors and the library's own failures as they are, anything
+         * {@code e} as the export's failure: argument errors as they are; any other failure of a cancelled or
+         * interrupted export as an {@link ExportInterruptedException}; the library's own failures as they are, anything
          * else (TensorFlow's errors, I/O) as a {@link SavedModelException} naming the step.
          */
         private RuntimeException asRuntime(Exception e) {
             boolean tensorFlow = e instanceof TensorFlowException
                     || e instanceof TFInvalidArgumentException
                     || e instanceof TFUnimplementedException;
-            if (!tensorFlow && (e instanceof IllegalArgumentException || e instanceof SavedModelException)) {
+            if (e instanceof ExportInterruptedException || (!tensorFlow && e instanceof IllegalArgumentException)) {
+                return (RuntimeException) e;
+            }
+            if (cancellation.stopRequested()) {
+                return new ExportInterruptedException(target, "during " + step.what + " (" + e.getMessage() + ")", e);
+            }
+            if (!tensorFlow && e instanceof SavedModelException) {
                 return (RuntimeException) e;
             }
             String what = tensorFlow ? "TensorFlow error" : e.getClass().getSimpleName();
@@ -361,8 +393,9 @@ public final class SavedModelExporter {
         }
     }
 
-    /** What the reload check found. */
-    private record ReloadCheck(SignatureInfo signature, Map<String, Double> maxAbsDiff) {}
+    /** What the reload check found: the reloaded signature, and per output max |Δ| and its bound. */
+    private record ReloadCheck(
+            SignatureInfo signature, Map<String, Double> maxAbsDiff, Map<String, Double> tolerance) {}
 
     /**
      * Fails early, before anything is written, if the deepest existing component of {@code outDir} is not a
@@ -393,54 +426,6 @@ public final class SavedModelExporter {
         return missing;
     }
 
-    /**
-     * The bound of each output's max |Δ|: {@link #TOLERANCE}, or for a folded export {@link
-     * #FOLDED_RELATIVE_TOLERANCE} · max(1, max |reference|).
-     */
-    private static Map<String, Double> tolerances(Map<String, FloatValues> expected, boolean folded) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        expected.forEach((name, ref) -> {
-            double maxAbs = 0;
-            for (float v : ref.data()) {
-                maxAbs = Math.max(maxAbs, Math.abs((double) v));
-            }
-            out.put(name, folded ? FOLDED_RELATIVE_TOLERANCE * Math.max(1.0, maxAbs) : TOLERANCE);
-        });
-        return out;
-    }
-
-    private static Map<String, Double> compare(
-            Map<String, FloatValues> expected,
-            Map<String, FloatValues> actual,
-            Map<String, Double> tolerance,
-            boolean folded) {
-        Map<String, Double> diffs = new LinkedHashMap<>();
-        StringBuilder bad = new StringBuilder();
-        for (var e : expected.entrySet()) {
-            FloatValues a = actual.get(e.getKey());
-            if (a == null || !a.shape().equals(e.getValue().shape())) {
-                throw new SavedModelException("the reloaded model's output '" + e.getKey() + "' has shape "
-                        + (a == null ? "<missing>" : Dtypes.shape(a.shape())) + ", the exporting session's "
-                        + Dtypes.shape(e.getValue().shape()));
-            }
-            double d = e.getValue().maxAbsDiff(a);
-            diffs.put(e.getKey(), d);
-            double bound = tolerance.get(e.getKey());
-            if (!(d <= bound)) {
-                bad.append(String.format(" %s max |Δ| = %.3g > %.3g;", e.getKey(), d, bound));
-            }
-        }
-        if (bad.length() > 0) {
-            throw new SavedModelException(
-                    folded
-                            ? "the reloaded optimized SavedModel does not reproduce the unfolded model (relative tolerance "
-                                    + FOLDED_RELATIVE_TOLERANCE + "):" + bad
-                            : "the reloaded SavedModel does not reproduce the exporting session (tolerance " + TOLERANCE
-                                    + "):" + bad);
-        }
-        return diffs;
-    }
-
     /** Removes {@code temp} and the empty directories under {@code createdRoot} (either may be null). */
     static RuntimeException cleanup(Path temp, Path createdRoot) {
         try {
@@ -456,26 +441,16 @@ public final class SavedModelExporter {
         }
     }
 
+    /** Deletes {@code root} and everything under it (symbolic links, not their targets); nothing if it is absent. */
     static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
             }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        }
     }
 
     /** Deletes {@code root} and its subdirectories if none holds a file; otherwise leaves everything. */
@@ -497,13 +472,9 @@ public final class SavedModelExporter {
 
     private static long treeSize(Path root) throws IOException {
         try (Stream<Path> s = Files.walk(root)) {
-            long total = 0;
-            for (Path p : (Iterable<Path>) s::iterator) {
-                if (Files.isRegularFile(p)) {
-                    total += Files.size(p);
-                }
-            }
-            return total;
+            return s.filter(Files::isRegularFile)
+                    .mapToLong(p -> p.toFile().length())
+                    .sum();
         }
     }
 

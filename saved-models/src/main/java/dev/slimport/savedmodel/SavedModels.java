@@ -43,7 +43,9 @@ public final class SavedModels {
 
     /** Lists a checkpoint's tensors, sorted by key. */
     public static List<CheckpointEntry> listCheckpoint(Path prefix) {
-        return Checkpoints.list(prefix);
+        try (CheckpointReader reader = CheckpointReader.open(prefix)) {
+            return reader.entries();
+        }
     }
 
     /**
