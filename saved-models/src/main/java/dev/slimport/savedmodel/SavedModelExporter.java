@@ -151,7 +151,9 @@ public final class SavedModelExporter {
             throw new IllegalArgumentException(
                     "out: " + spec.target() + " already exists; choose another --version or use --force to replace it");
         }
-        spec.checkpointPrefix().ifPresent(p -> CheckpointReader.checkPrefix("checkpoint", p));
+        if (spec.checkpoint() != null) {
+            CheckpointReader.checkPrefix("checkpoint", spec.checkpoint());
+        }
     }
 
     /** One export: the steps, their timings, the model and the files it has on disk. */

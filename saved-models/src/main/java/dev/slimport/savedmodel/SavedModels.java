@@ -14,9 +14,10 @@ import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The entry points a CLI wraps: {@code export}, {@code verify}, {@code inspect}, checkpoint listing. Each takes an
- * options record and returns a result record; {@link IllegalArgumentException} means bad arguments (exit 2), {@link
- * SavedModelException} (and its {@link CheckpointMismatchException}) a runtime failure (exit 1).
+ * The entry points a CLI wraps: {@code export}, {@code verify}, checkpoint listing ({@link SavedModelInfo#read}
+ * inspects a SavedModel without loading it). Each takes an options record and returns a result record; {@link
+ * IllegalArgumentException} means bad arguments (exit 2), {@link SavedModelException} (and its {@link
+ * CheckpointMismatchException}) a runtime failure (exit 1).
  */
 public final class SavedModels {
     private SavedModels() {}
@@ -32,11 +33,6 @@ public final class SavedModels {
      */
     public static ExportResult export(ExportSpec spec, ExportCancellation cancellation) {
         return new SavedModelExporter().export(spec, cancellation);
-    }
-
-    /** Reads a SavedModel's tag sets and signatures without loading it. */
-    public static SavedModelInfo inspect(Path dir) {
-        return SavedModelInfo.read(dir);
     }
 
     /** Lists a checkpoint's tensors, sorted by key. */
