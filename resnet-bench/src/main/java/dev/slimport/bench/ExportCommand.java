@@ -5,16 +5,17 @@
 package dev.slimport.bench;
 
 import dev.slimport.savedmodel.CheckpointMismatchException;
+import dev.slimport.savedmodel.ExportCancellation;
 import dev.slimport.savedmodel.ExportInterruptedException;
 import dev.slimport.savedmodel.ExportResult;
 import dev.slimport.savedmodel.ExportSpec;
 import dev.slimport.savedmodel.ModelSpec;
 import dev.slimport.savedmodel.Network;
 import dev.slimport.savedmodel.RestoreResult;
-import dev.slimport.savedmodel.SavedModelExporter;
 import dev.slimport.savedmodel.SavedModels;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -65,6 +66,9 @@ public final class ExportCommand extends BenchCommand {
             "--version",
             "model",
             "--model");
+
+    /** How long Ctrl-C waits for the export to remove its temporary directory before removing it itself. */
+    private static final Duration CTRL_C_WAIT = Duration.ofSeconds(60);
 
     // No standard -V/--version here: --version is the SavedModel version.
     @Option(
@@ -201,16 +205,13 @@ public final class ExportCommand extends BenchCommand {
         } catch (IllegalArgumentException e) {
             throw renamed(e, OPTION_NAMES);
         }
-        // Ctrl-C: this hook interrupts the exporting thread, so the exporter stops at its next step and removes its
-        // temporary directory, also while it builds the graph or initializes the variables (its own shutdown flag is
-        // set
-        // only by the hook it adds when it starts writing); then it keeps the JVM alive until the command has said so
-        // (the exporter's own hook bounds the wait).
+        // Ctrl-C: the hook cancels the export, which stops at its next step and removes its temporary directory; the
+        // hook waits for that, then keeps the JVM alive until the command has said so.
+        ExportCancellation cancellation = new ExportCancellation();
         CountDownLatch finished = new CountDownLatch(1);
-        Thread exporting = Thread.currentThread();
         Thread hook = new Thread(
                 () -> {
-                    exporting.interrupt();
+                    cancellation.cancelAndAwait(CTRL_C_WAIT);
                     awaitQuietly(finished);
                 },
                 "resnet-bench-export-interrupt");
@@ -226,7 +227,7 @@ public final class ExportCommand extends BenchCommand {
                     err().flush();
                 }
                 progress.phase(phase);
-                r = SavedModels.export(request);
+                r = SavedModels.export(request, cancellation);
             } catch (IllegalArgumentException e) {
                 throw renamed(e, OPTION_NAMES);
             } catch (CheckpointMismatchException e) {
@@ -259,7 +260,7 @@ public final class ExportCommand extends BenchCommand {
 
     private static void awaitQuietly(CountDownLatch finished) {
         try {
-            finished.await(SavedModelExporter.SHUTDOWN_WAIT.toSeconds() + 5, TimeUnit.SECONDS);
+            finished.await(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -59,21 +59,11 @@ public final class CheckpointMismatchException extends SavedModelException {
                 .append(mismatched.size())
                 .append(" with another shape or dtype; nothing was restored");
         for (Missing m : missing) {
-            sb.append("\n  missing:  ")
-                    .append(m.name())
-                    .append(" (model float32 ")
-                    .append(Dtypes.shape(m.modelShape()))
-                    .append(')');
+            sb.append("\n  missing:  " + m.name() + " (model float32 " + Dtypes.shape(m.modelShape()) + ")");
         }
         for (Mismatch m : mismatched) {
-            sb.append("\n  mismatch: ")
-                    .append(m.name())
-                    .append(" model float32 ")
-                    .append(Dtypes.shape(m.modelShape()))
-                    .append(", checkpoint ")
-                    .append(Dtypes.name(m.checkpointDtype()))
-                    .append(' ')
-                    .append(Dtypes.shape(m.checkpointShape()));
+            sb.append("\n  mismatch: " + m.name() + " model float32 " + Dtypes.shape(m.modelShape()) + ", checkpoint "
+                    + Dtypes.name(m.checkpointDtype()) + " " + Dtypes.shape(m.checkpointShape()));
         }
         if (hint != null && !hint.isEmpty()) {
             sb.append("\n").append(hint);

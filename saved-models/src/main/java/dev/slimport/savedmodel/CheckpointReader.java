@@ -16,6 +16,9 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TF_NewCheckpointRe
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorByteSize;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorData;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -65,7 +68,7 @@ public final class CheckpointReader implements AutoCloseable {
      * @throws SavedModelException if the files exist but cannot be read as a checkpoint
      */
     public static CheckpointReader open(Path prefix) {
-        Path p = Checkpoints.checkPrefix("checkpoint", prefix);
+        Path p = checkPrefix("checkpoint", prefix);
         TF_CheckpointReader reader;
         try (PointerScope scope = new PointerScope()) {
             TF_Status status = TF_Status.newStatus();
@@ -81,6 +84,50 @@ public final class CheckpointReader implements AutoCloseable {
         } catch (RuntimeException e) {
             TF_DeleteCheckpointReader(reader);
             throw e;
+        }
+    }
+
+    /**
+     * Checks that a checkpoint exists at {@code prefix}: {@code PREFIX.index} (V2), the file {@code PREFIX} (V1), or
+     * V1 shards {@code PREFIX-?????-of-?????}.
+     *
+     * @param argument the argument name for the message, e.g. {@code checkpoint}
+     * @return the absolute, normalized prefix
+     * @throws IllegalArgumentException naming {@code argument} if there is none
+     */
+    public static Path checkPrefix(String argument, Path prefix) {
+        if (prefix == null || prefix.toString().isEmpty()) {
+            throw new IllegalArgumentException(argument + ": a checkpoint prefix is required, e.g. DIR/model.ckpt");
+        }
+        Path p = prefix.toAbsolutePath().normalize();
+        String name = p.getFileName() == null ? "" : p.getFileName().toString();
+        if (Files.isDirectory(p)) {
+            throw new IllegalArgumentException(
+                    argument + ": " + p + " is a directory; give the checkpoint prefix, e.g. " + p.resolve("model.ckpt")
+                            + " for model.ckpt.index + model.ckpt.data-00000-of-00001");
+        }
+        String stripped = name.replaceFirst("\\.(index|data-\\d{5}-of-\\d{5})$", "");
+        if (!stripped.equals(name) && Files.isRegularFile(p.resolveSibling(stripped + ".index"))) {
+            throw new IllegalArgumentException(argument + ": " + p
+                    + " is a file of a checkpoint; give the prefix without the .index/.data-* suffix," + " e.g. "
+                    + p.resolveSibling(stripped));
+        }
+        if (Files.isRegularFile(p.resolveSibling(name + ".index")) || Files.isRegularFile(p) || hasV1Shards(p, name)) {
+            return p;
+        }
+        throw new IllegalArgumentException(argument + ": no checkpoint at prefix " + p + ": neither " + name
+                + ".index (V2 format) nor " + name + " (V1 format) exists");
+    }
+
+    private static boolean hasV1Shards(Path p, String name) {
+        Path dir = p.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return false;
+        }
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, name + "-?????-of-?????")) {
+            return s.iterator().hasNext();
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -4,7 +4,9 @@
  */
 package dev.slimport.savedmodel;
 
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.DataType;
 
@@ -21,14 +23,6 @@ public final class Dtypes {
             case DT_FLOAT -> "float32";
             case DT_DOUBLE -> "float64";
             case DT_HALF -> "float16";
-            case DT_BFLOAT16 -> "bfloat16";
-            case DT_INT8 -> "int8";
-            case DT_INT16 -> "int16";
-            case DT_INT32 -> "int32";
-            case DT_INT64 -> "int64";
-            case DT_UINT8 -> "uint8";
-            case DT_BOOL -> "bool";
-            case DT_STRING -> "string";
             default -> type.name().replaceFirst("^DT_", "").toLowerCase(Locale.ROOT);
         };
     }
@@ -38,13 +32,6 @@ public final class Dtypes {
         if (shape == null || shape.isUnknown()) {
             return "<unknown rank>";
         }
-        StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < shape.numDimensions(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            sb.append(shape.get(i));
-        }
-        return sb.append(']').toString();
+        return Arrays.stream(shape.asArray()).mapToObj(Long::toString).collect(Collectors.joining(",", "[", "]"));
     }
 }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * What to export and where: the options of {@code export --model M --num-classes N --out DIR [--checkpoint PREFIX]
@@ -72,11 +71,6 @@ public record ExportSpec(
     /** A builder: version 1, no checkpoint, no force, verification batch 2, not optimized. */
     public static Builder builder(ModelSpec model, Path out) {
         return new Builder(model, out);
-    }
-
-    /** The checkpoint prefix, if any. */
-    public Optional<Path> checkpointPrefix() {
-        return Optional.ofNullable(checkpoint);
     }
 
     /** {@code out/<version>}, absolute. */

@@ -213,10 +213,10 @@ public final class InferenceModel implements AutoCloseable {
 
     /**
      * Restores the variables from the checkpoint at {@code prefix}, except those under {@code excludes}; see {@link
-     * Checkpoints#restore}.
+     * AssignFromCheckpoint#restore}.
      */
     public RestoreResult restore(Path prefix, Collection<String> excludes) {
-        return Checkpoints.restore(session, model.variables(), prefix, excludes);
+        return AssignFromCheckpoint.restore(session, model.variables(), prefix, excludes);
     }
 
     /**

@@ -5,15 +5,14 @@
 package dev.slimport.savedmodel;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
-import org.tensorflow.SessionFunction;
 import org.tensorflow.Tensor;
 import org.tensorflow.exceptions.TFInvalidArgumentException;
 import org.tensorflow.exceptions.TFUnimplementedException;
@@ -136,13 +135,6 @@ public final class LoadedSavedModel implements AutoCloseable {
         return signatures().stream().map(SignatureInfo::key).collect(Collectors.joining(", "));
     }
 
-    /** The callable function of signature {@code key} (owned by the bundle; for benchmarks that feed tensors). */
-    public SessionFunction function(String key) {
-        signature(key);
-        checkOpen();
-        return bundle.function(key);
-    }
-
     /** The underlying bundle (owned by this object). */
     public SavedModelBundle bundle() {
         checkOpen();
@@ -171,6 +163,17 @@ public final class LoadedSavedModel implements AutoCloseable {
      * @throws SavedModelException if an output is not float32 or the run fails
      */
     public Map<String, FloatValues> run(String key, Map<String, FloatValues> inputs) {
+        return run(key, inputs, (name, t) -> {
+            if (!(t instanceof TFloat32 f)) {
+                throw new SavedModelException(
+                        "output '" + name + "' is " + Dtypes.name(t.dataType()) + "; only float32 outputs are copied");
+            }
+            return FloatValues.of(f);
+        });
+    }
+
+    /** {@link #run(String, Map)} with each output, by name, turned into a {@code T} while its tensor is open. */
+    <T> Map<String, T> run(String key, Map<String, FloatValues> inputs, BiFunction<String, Tensor, T> copy) {
         SignatureInfo sig = signature(key);
         if (inputs == null || !sig.inputs().keySet().equals(inputs.keySet())) {
             throw new IllegalArgumentException("inputs: signature '" + key + "' takes "
@@ -184,29 +187,23 @@ public final class LoadedSavedModel implements AutoCloseable {
             checkShape(name, spec, inputs.get(name));
         });
         checkOpen();
-        List<Tensor> fed = new ArrayList<>();
+        Map<String, Tensor> args = new LinkedHashMap<>();
         try {
-            Map<String, Tensor> args = new LinkedHashMap<>();
-            inputs.forEach((name, v) -> {
-                TFloat32 t = v.toTensor();
-                fed.add(t);
-                args.put(name, t);
-            });
-            try (Result r = callWrapped(key, args)) {
-                Map<String, FloatValues> out = new LinkedHashMap<>();
+            inputs.forEach((name, v) -> args.put(name, v.toTensor()));
+            try (Result r = bundle.function(key).call(args)) {
+                Map<String, T> out = new LinkedHashMap<>();
                 for (String name : sig.outputs().keySet()) {
                     Tensor t = r.get(name)
                             .orElseThrow(() -> new SavedModelException("output " + name + " was not returned"));
-                    if (!(t instanceof TFloat32 f)) {
-                        throw new SavedModelException("output '" + name + "' is " + Dtypes.name(t.dataType())
-                                + "; only float32 outputs are copied");
-                    }
-                    out.put(name, FloatValues.of(f));
+                    out.put(name, copy.apply(name, t));
                 }
                 return out;
             }
+        } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
+            throw new SavedModelException(
+                    "running signature '" + key + "' of " + dir() + " failed: " + e.getMessage(), e);
         } finally {
-            fed.forEach(Tensor::close);
+            args.values().forEach(Tensor::close);
         }
     }
 
@@ -233,16 +230,6 @@ public final class LoadedSavedModel implements AutoCloseable {
                 throw new IllegalArgumentException("inputs: '" + name + "' is declared " + spec + ", so dimension " + i
                         + " must be " + declared.get(i) + ", got shape " + Dtypes.shape(fed));
             }
-        }
-    }
-
-    Result callWrapped(String key, Map<String, Tensor> args) {
-        checkOpen();
-        try {
-            return bundle.function(key).call(args);
-        } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
-            throw new SavedModelException(
-                    "running signature '" + key + "' of " + dir() + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -5,25 +5,21 @@
 package dev.slimport.savedmodel;
 
 import dev.slimport.resnet.net.GraphStats;
+import dev.slimport.resnet.slim.ModelWeights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.exceptions.TFInvalidArgumentException;
@@ -40,8 +36,8 @@ import org.tensorflow.ndarray.Shape;
  *   <li>Checks the arguments (existing target without {@code force}, missing checkpoint, a path component that is
  *       a file): {@link IllegalArgumentException}, nothing touched.
  *   <li>Builds the inference graph ({@link InferenceModel}), initializes the variables from the seed and, with a
- *       checkpoint, restores them by slim name ({@link Checkpoints#restore}); runs a deterministic check batch.
- *       With {@code optimize}, reads the weights and builds the folded graph from them ({@link
+ *       checkpoint, restores them by slim name ({@link AssignFromCheckpoint#restore}); runs a deterministic check
+ *       batch. With {@code optimize}, reads the weights and builds the folded graph from them ({@link
  *       InferenceModel#buildFolded}); that graph is the one exported.
  *   <li>Writes the SavedModel (tag {@code serve}, signature {@code serving_default}) into a fresh hidden sibling
  *       {@code out/.<version>.tmp-*}.
@@ -53,9 +49,10 @@ import org.tensorflow.ndarray.Shape;
  * </ol>
  *
  * <p>On any failure the temporary directory and any directory the export created are removed, so no partial
- * export is ever at the target. The same holds for an interrupt of the exporting thread and for a JVM shutdown
- * (Ctrl-C, SIGTERM): see {@link #export}. (Only a killed JVM, SIGKILL or a crash, can leave a hidden {@code
- * .<version>.tmp-*} directory behind; TF Serving ignores it, as it is not a number.)
+ * export is ever at the target. The same holds when the caller's {@link ExportCancellation} is cancelled (a CLI's
+ * Ctrl-C handler) or the exporting thread is interrupted: see {@link #export(ExportSpec, ExportCancellation)}. (Only a
+ * killed JVM, SIGKILL or a crash, can leave a hidden {@code .<version>.tmp-*} directory behind; TF Serving ignores
+ * it, as it is not a number.)
  */
 public final class SavedModelExporter {
 
@@ -72,7 +69,7 @@ public final class SavedModelExporter {
     /** The seed of the check batch (uniform in [-1, 1], the range of Inception preprocessing). */
     public static final long CHECK_BATCH_SEED = 20170414L;
 
-    /** The steps an export passes through, in order; a test hook can fail at any of them. */
+    /** The points a test hook is called at, in order; it can fail (or interrupt) at any of them. */
     enum Stage {
         VARIABLES_READY,
         TEMP_CREATED,
@@ -86,13 +83,24 @@ public final class SavedModelExporter {
         void reached(Stage stage, Path tempDir) throws Exception;
     }
 
-    /**
-     * How long a JVM shutdown (Ctrl-C) waits for exports that are writing or checking their SavedModel to remove
-     * their temporary directory themselves.
-     */
-    public static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
+    /** The steps of an export, in order, with what messages say of them; each is timed and ends with a check. */
+    private enum Step {
+        BUILD("building the graph", null),
+        VARIABLES("preparing the variables", Stage.VARIABLES_READY),
+        CHECK_BATCH("the check batch", null),
+        FOLD("folding the batch norms", null),
+        WRITE("writing", Stage.WRITTEN),
+        RELOAD_CHECK("the reload check", Stage.VERIFIED),
+        INSTALL("installing", null);
 
-    private static volatile boolean shuttingDown;
+        final String what;
+        final Stage stage;
+
+        Step(String what, Stage stage) {
+            this.what = what;
+            this.stage = stage;
+        }
+    }
 
     private final StageHook hook;
 
@@ -105,289 +113,291 @@ public final class SavedModelExporter {
         this.hook = hook;
     }
 
+    /** Exports {@code spec}; only an interrupt of the exporting thread stops it early. */
+    public ExportResult export(ExportSpec spec) {
+        return export(spec, new ExportCancellation());
+    }
+
     /**
      * Exports {@code spec}.
      *
-     * <p>An interrupt of the exporting thread ({@link Thread#interrupt}) or a JVM shutdown (Ctrl-C) stops the export
-     * at its next step boundary (TensorFlow's native calls themselves cannot be interrupted): the temporary
-     * directory is removed, nothing is installed, and an {@link ExportInterruptedException} is thrown; the thread's
-     * interrupt status stays set. At shutdown a hook waits up to {@link #SHUTDOWN_WAIT} for exports that are writing
-     * or checking to clean up, then removes what is left itself.
+     * <p>Cancelling {@code cancellation} or interrupting the exporting thread ({@link Thread#interrupt}) stops the
+     * export at its next step boundary (TensorFlow's native calls themselves cannot be interrupted): the temporary
+     * directory is removed, nothing is installed, and an {@link ExportInterruptedException} is thrown; an interrupt
+     * status stays set.
      *
      * @throws IllegalArgumentException for bad arguments (existing target without {@code force}, missing checkpoint
      *     or a bad exclude, an output path through a file), before anything is written
      * @throws CheckpointMismatchException if the checkpoint does not match the model
-     * @throws ExportInterruptedException if the thread was interrupted or the JVM is shutting down
+     * @throws ExportInterruptedException if cancelled or the thread was interrupted
      * @throws SavedModelException if writing, reloading or the output comparison fails; nothing is left behind
      */
-    public ExportResult export(ExportSpec spec) {
+    public ExportResult export(ExportSpec spec, ExportCancellation cancellation) {
+        if (spec == null || cancellation == null) {
+            throw new IllegalArgumentException((spec == null ? "spec" : "cancellation") + ": must not be null");
+        }
+        checkArguments(spec);
+        cancellation.started();
         try {
-            return exportChecked(spec);
-        } catch (ExportInterruptedException e) {
-            throw e;
-        } catch (SavedModelException e) {
-            if (interrupted() && spec != null) {
-                throw new ExportInterruptedException(spec.target(), "during the export (" + e.getMessage() + ")", e);
-            }
-            throw e;
+            return new Run(spec, cancellation).export();
+        } finally {
+            cancellation.finished();
         }
     }
 
-    private ExportResult exportChecked(ExportSpec spec) {
-        long t0 = System.nanoTime();
-        if (spec == null) {
-            throw new IllegalArgumentException("spec: must not be null");
-        }
-        Path outDir = spec.out().toAbsolutePath().normalize();
-        Path target = spec.target();
-        checkOutDir(outDir);
-        boolean targetExists = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
-        if (targetExists && !spec.force()) {
+    private static void checkArguments(ExportSpec spec) {
+        checkOutDir(spec.out().toAbsolutePath().normalize());
+        if (Files.exists(spec.target(), LinkOption.NOFOLLOW_LINKS) && !spec.force()) {
             throw new IllegalArgumentException(
-                    "out: " + target + " already exists; choose another --version or use --force to replace it");
+                    "out: " + spec.target() + " already exists; choose another --version or use --force to replace it");
         }
-        spec.checkpointPrefix().ifPresent(p -> Checkpoints.checkPrefix("checkpoint", p));
-        checkNotInterrupted(target, "before it started");
+        if (spec.checkpoint() != null) {
+            CheckpointReader.checkPrefix("checkpoint", spec.checkpoint());
+        }
+    }
 
-        ModelSpec model = spec.model();
-        InferenceModel m = InferenceModel.build(model);
-        try {
-            long tBuilt = System.nanoTime();
-            checkNotInterrupted(target, "after building the graph");
-            Optional<RestoreResult> restore = Optional.empty();
-            FloatValues batch = FloatValues.uniform(
-                    Shape.of(spec.verifyBatch(), model.imageSize(), model.imageSize(), 3), CHECK_BATCH_SEED, -1f, 1f);
-            Map<String, FloatValues> expected;
-            long tVars;
-            try {
-                if (spec.checkpoint() != null) {
-                    restore = Optional.of(m.restore(spec.checkpoint(), spec.excludes()));
-                } else {
-                    m.initialize();
-                }
-                tVars = System.nanoTime();
-                stage(Stage.VARIABLES_READY, null, target);
-                expected = m.run(batch);
-            } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
-                throw new SavedModelException(
-                        "export of " + model.network().name() + " failed before writing: " + e.getMessage(), e);
-            }
-            long tRef = System.nanoTime();
-            checkNotInterrupted(target, "after the check batch");
-            Optional<ExportResult.Folding> folding = Optional.empty();
-            if (spec.optimize()) {
-                folding = Optional.of(new ExportResult.Folding(
-                        m.model().variables().size(),
-                        m.model().parameterCount(),
-                        GraphStats.batchNormsAfterConvolution(m.graph())));
-                m = fold(m, model);
-                checkNotInterrupted(target, "after folding the batch norms");
-            }
-            long tOptimized = System.nanoTime();
-            Map<String, Double> tolerance = tolerances(expected, spec.optimize());
+    /** One export: the steps, their timings, the model and the files it has on disk. */
+    private final class Run {
+        private final ExportSpec spec;
+        private final ExportCancellation cancellation;
+        private final Path target;
+        private final Path outDir;
+        private final long start = System.nanoTime();
+        private final Map<Step, Long> millis = new EnumMap<>(Step.class);
+        private Step step = Step.BUILD;
+        private InferenceModel model;
+        private Path temp;
+        private Path createdRoot;
 
-            Path createdRoot = firstMissing(outDir);
-            Path temp = null;
-            InFlight inFlight = null;
+        Run(ExportSpec spec, ExportCancellation cancellation) {
+            this.spec = spec;
+            this.cancellation = cancellation;
+            this.target = spec.target();
+            this.outDir = spec.out().toAbsolutePath().normalize();
+        }
+
+        ExportResult export() {
             try {
-                inFlight = InFlight.begin(outDir, createdRoot, spec.version(), target);
-                temp = inFlight.temp;
-                stage(Stage.TEMP_CREATED, temp, target);
-                SavedModelBundle.exporter(temp.toString())
-                        .withTags(ServingSignature.TAG)
-                        .withSession(m.session())
-                        .withSignature(m.signature())
-                        .export();
-                long tWritten = System.nanoTime();
-                stage(Stage.WRITTEN, temp, target);
-                Map<String, Double> diffs;
-                SignatureInfo loadedSignature;
-                try (LoadedSavedModel loaded = LoadedSavedModel.load(temp)) {
-                    loadedSignature = loaded.signature(ServingSignature.KEY);
-                    SignatureInfo want = m.signatureInfo();
-                    if (!loadedSignature.equals(want)) {
-                        throw new SavedModelException("the reloaded signature differs from the exported one:\n"
-                                + loadedSignature.describe() + "expected:\n" + want.describe());
-                    }
-                    Map<String, FloatValues> actual =
-                            loaded.run(ServingSignature.KEY, Map.of(ServingSignature.IMAGES, batch));
-                    diffs = compare(expected, actual, tolerance, spec.optimize());
-                }
-                long tVerified = System.nanoTime();
-                stage(Stage.VERIFIED, temp, target);
+                cancellation.check(target, "before it started");
+                step(Step.BUILD, () -> model = InferenceModel.build(spec.model()));
+                Optional<RestoreResult> restore = step(Step.VARIABLES, this::prepareVariables);
+                int size = spec.model().imageSize();
+                FloatValues batch =
+                        FloatValues.uniform(Shape.of(spec.verifyBatch(), size, size, 3), CHECK_BATCH_SEED, -1f, 1f);
+                Map<String, FloatValues> expected = step(Step.CHECK_BATCH, () -> model.run(batch));
+                Optional<ExportResult.Folding> folding =
+                        spec.optimize() ? Optional.of(step(Step.FOLD, this::fold)) : Optional.empty();
+                step(Step.WRITE, this::write);
+                ReloadCheck reloaded = step(Step.RELOAD_CHECK, () -> reloadCheck(batch, expected));
                 long pbBytes = Files.size(temp.resolve(SavedModelInfo.SAVED_MODEL_PB));
                 long varBytes = treeSize(temp.resolve("variables"));
-                checkNotInterrupted(target, "after the reload check");
-                boolean replaced = install(temp, target, outDir, spec);
-                temp = null;
-                long tEnd = System.nanoTime();
+                step = Step.INSTALL;
+                boolean replaced = install();
                 return new ExportResult(
                         target,
-                        loadedSignature,
+                        reloaded.signature(),
                         replaced,
                         pbBytes,
                         varBytes,
-                        m.model().variables().size(),
-                        m.model().parameterCount(),
+                        model.model().variables().size(),
+                        model.model().parameterCount(),
                         restore,
                         folding,
-                        diffs,
-                        tolerance,
+                        reloaded.maxAbsDiff(),
+                        reloaded.tolerance(),
                         new ExportResult.Timings(
-                                ms(t0, tBuilt),
-                                ms(tBuilt, tVars),
-                                ms(tVars, tRef),
-                                ms(tRef, tOptimized),
-                                ms(tOptimized, tWritten),
-                                ms(tWritten, tVerified),
-                                ms(t0, tEnd)));
+                                millis.get(Step.BUILD),
+                                millis.get(Step.VARIABLES),
+                                millis.get(Step.CHECK_BATCH),
+                                millis.getOrDefault(Step.FOLD, 0L),
+                                millis.get(Step.WRITE),
+                                millis.get(Step.RELOAD_CHECK),
+                                ms(start)));
             } catch (Exception | Error e) {
                 RuntimeException cleanupFailure = cleanup(temp, createdRoot);
-                RuntimeException failure = asRuntime(e, target);
                 if (cleanupFailure != null) {
-                    failure.addSuppressed(cleanupFailure);
+                    e.addSuppressed(cleanupFailure);
                 }
-                throw failure;
+                if (e instanceof Error err) {
+                    throw err;
+                }
+                throw asRuntime((Exception) e);
             } finally {
-                if (inFlight != null) {
-                    inFlight.end();
+                cancellation.files(null, null);
+                if (model != null) {
+                    model.close();
                 }
             }
-        } finally {
-            m.close();
-        }
-    }
-
-    /** Whether this thread was interrupted or the JVM is shutting down. */
-    private static boolean interrupted() {
-        return Thread.currentThread().isInterrupted() || shuttingDown;
-    }
-
-    private static void checkNotInterrupted(Path target, String when) {
-        if (interrupted()) {
-            throw new ExportInterruptedException(target, when, null);
-        }
-    }
-
-    /**
-     * An export that has files on disk (its temporary directory, and the directories it created): registered so that
-     * a JVM shutdown waits for it to clean up, or cleans up after it.
-     */
-    private static final class InFlight {
-        private static final Object LOCK = new Object();
-        private static final Set<InFlight> ACTIVE = new HashSet<>();
-        private static boolean hookAdded;
-
-        final Path temp;
-        final Path createdRoot;
-
-        private InFlight(Path temp, Path createdRoot) {
-            this.temp = temp;
-            this.createdRoot = createdRoot;
         }
 
-        /** Creates {@code outDir} and the temporary directory in it, unless the JVM is shutting down. */
-        static InFlight begin(Path outDir, Path createdRoot, long version, Path target) throws IOException {
-            synchronized (LOCK) {
-                checkNotInterrupted(target, "before writing");
-                if (!hookAdded) {
-                    Runtime.getRuntime().addShutdownHook(new Thread(InFlight::onShutdown, "slimport-export-cleanup"));
-                    hookAdded = true;
-                }
-                Files.createDirectories(outDir);
-                // Not Files.createTempDirectory: its 0700 mode would make the installed version unreadable to a TF
-                // Serving
-                // process of another user; createDirectory follows the umask like the rest of the export.
-                Path temp =
-                        Files.createDirectory(outDir.resolve("." + version + ".tmp-" + java.util.UUID.randomUUID()));
-                InFlight f = new InFlight(temp, createdRoot);
-                ACTIVE.add(f);
-                return f;
+        /** Runs step {@code s}, then its stage hook and the cancellation check; records its time. */
+        private <T> T step(Step s, Callable<T> body) throws Exception {
+            step = s;
+            long t0 = System.nanoTime();
+            T value = body.call();
+            if (s.stage != null) {
+                hook.reached(s.stage, temp);
             }
+            cancellation.check(target, "after " + s.what);
+            millis.put(s, ms(t0));
+            return value;
         }
 
-        /** The export has cleaned up or installed its directory. */
-        void end() {
-            synchronized (LOCK) {
-                ACTIVE.remove(this);
-                LOCK.notifyAll();
+        /** Restores the variables from the checkpoint, or initializes them from the seed. */
+        private Optional<RestoreResult> prepareVariables() {
+            if (spec.checkpoint() != null) {
+                return Optional.of(model.restore(spec.checkpoint(), spec.excludes()));
             }
+            model.initialize();
+            return Optional.empty();
         }
 
         /**
-         * The shutdown hook: new exports are refused, running ones stop at their next step and clean up; those still
-         * busy after {@link #SHUTDOWN_WAIT} (a native write or reload of a very large model) are removed here.
+         * Replaces the model by its folded twin, with its values loaded; the unfolded model is closed first (its
+         * weights live on in the Java copy), so the two models' variables are never in memory at once.
          */
-        private static void onShutdown() {
-            List<InFlight> left;
-            synchronized (LOCK) {
-                shuttingDown = true;
-                long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
-                while (!ACTIVE.isEmpty()) {
-                    long wait = (deadline - System.nanoTime()) / 1_000_000;
-                    if (wait <= 0) {
-                        break;
-                    }
-                    try {
-                        LOCK.wait(wait);
-                    } catch (InterruptedException e) {
-                        break;
-                    }
-                }
-                left = new ArrayList<>(ACTIVE);
-            }
-            for (InFlight f : left) {
-                cleanup(f.temp, f.createdRoot);
-            }
-        }
-    }
-
-    /**
-     * The folded twin of {@code source}, with its values loaded; {@code source} is closed (its weights live on in the
-     * folded variables), so the two models' variables are never in memory at once beyond the Java copy.
-     */
-    private static InferenceModel fold(InferenceModel source, ModelSpec model) {
-        InferenceModel folded;
-        try {
-            folded = InferenceModel.buildFolded(model, source.weights());
-        } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
-            throw new SavedModelException("reading the weights to fold failed: " + e.getMessage(), e);
-        }
-        source.close();
-        try {
-            folded.initialize();
-            int left = GraphStats.batchNormsAfterConvolution(folded.graph());
+        private ExportResult.Folding fold() {
+            ExportResult.Folding folding = new ExportResult.Folding(
+                    model.model().variables().size(),
+                    model.model().parameterCount(),
+                    GraphStats.batchNormsAfterConvolution(model.graph()));
+            ModelWeights weights = model.weights();
+            model.close();
+            model = null;
+            model = InferenceModel.buildFolded(spec.model(), weights);
+            model.initialize();
+            int left = GraphStats.batchNormsAfterConvolution(model.graph());
             if (left != 0) {
                 throw new SavedModelException(
                         "the optimized graph still holds " + left + " batch norm(s) after a convolution");
             }
-            return folded;
-        } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
-            folded.close();
-            throw new SavedModelException("loading the folded weights failed: " + e.getMessage(), e);
-        } catch (RuntimeException | Error e) {
-            folded.close();
-            throw e;
+            return folding;
+        }
+
+        /** Creates {@code outDir} and the temporary directory in it, and writes the SavedModel there. */
+        private Path write() throws Exception {
+            createdRoot = firstMissing(outDir);
+            cancellation.files(null, createdRoot);
+            Files.createDirectories(outDir);
+            // Not Files.createTempDirectory: its 0700 mode would make the installed version unreadable to a TF
+            // Serving process of another user; createDirectory follows the umask like the rest of the export.
+            temp = Files.createDirectory(outDir.resolve("." + spec.version() + ".tmp-" + UUID.randomUUID()));
+            cancellation.files(temp, createdRoot);
+            hook.reached(Stage.TEMP_CREATED, temp);
+            cancellation.check(target, "before writing");
+            SavedModelBundle.exporter(temp.toString())
+                    .withTags(ServingSignature.TAG)
+                    .withSession(model.session())
+                    .withSignature(model.signature())
+                    .export();
+            return temp;
+        }
+
+        /**
+         * Reloads the written SavedModel, checks its signature, and compares its outputs on the check batch with
+         * {@code expected}: each output's max |Δ| must be at most {@link #TOLERANCE}, or for a folded export {@link
+         * #FOLDED_RELATIVE_TOLERANCE} · max(1, max |expected|).
+         */
+        private ReloadCheck reloadCheck(FloatValues batch, Map<String, FloatValues> expected) {
+            Map<String, FloatValues> actual;
+            SignatureInfo signature;
+            try (LoadedSavedModel loaded = LoadedSavedModel.load(temp)) {
+                signature = loaded.signature(ServingSignature.KEY);
+                SignatureInfo want = model.signatureInfo();
+                if (!signature.equals(want)) {
+                    throw new SavedModelException("the reloaded signature differs from the exported one:\n"
+                            + signature.describe() + "expected:\n" + want.describe());
+                }
+                actual = loaded.run(ServingSignature.KEY, Map.of(ServingSignature.IMAGES, batch));
+            }
+            Map<String, Double> diffs = new LinkedHashMap<>();
+            Map<String, Double> bounds = new LinkedHashMap<>();
+            StringBuilder bad = new StringBuilder();
+            expected.forEach((name, want) -> {
+                FloatValues got = actual.get(name);
+                if (got == null || !got.shape().equals(want.shape())) {
+                    throw new SavedModelException("the reloaded model's output '" + name + "' has shape "
+                            + (got == null ? "<missing>" : Dtypes.shape(got.shape())) + ", the exporting session's "
+                            + Dtypes.shape(want.shape()));
+                }
+                double scale = 1;
+                for (float v : want.data()) {
+                    scale = Math.max(scale, Math.abs(v));
+                }
+                double bound = spec.optimize() ? FOLDED_RELATIVE_TOLERANCE * scale : TOLERANCE;
+                double d = want.maxAbsDiff(got);
+                diffs.put(name, d);
+                bounds.put(name, bound);
+                if (!(d <= bound)) {
+                    bad.append(String.format(" %s max |Δ| = %.3g > %.3g;", name, d, bound));
+                }
+            });
+            if (bad.length() > 0) {
+                throw new SavedModelException(
+                        spec.optimize()
+                                ? "the reloaded optimized SavedModel does not reproduce the unfolded model (relative"
+                                        + " tolerance " + FOLDED_RELATIVE_TOLERANCE + "):" + bad
+                                : "the reloaded SavedModel does not reproduce the exporting session (tolerance "
+                                        + TOLERANCE + "):" + bad);
+            }
+            return new ReloadCheck(signature, diffs, bounds);
+        }
+
+        /** Moves {@code temp} to {@code target} atomically; with force, swaps out an existing target. */
+        private boolean install() throws IOException {
+            if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                temp = null;
+                return false;
+            }
+            if (!spec.force()) {
+                throw new IllegalArgumentException(
+                        "out: " + target + " appeared during the export; not replaced (use --force to replace it)");
+            }
+            Path old = outDir.resolve("." + spec.version() + ".old-" + UUID.randomUUID());
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                temp = null;
+            } catch (IOException | RuntimeException e) {
+                try {
+                    Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException restoreFailure) {
+                    e.addSuppressed(restoreFailure);
+                }
+                throw e;
+            }
+            deleteTree(old);
+            return true;
+        }
+
+        /**
+         * {@code e} as the export's failure: argument errors as they are; any other failure of a cancelled or
+         * interrupted export as an {@link ExportInterruptedException}; the library's own failures as they are, anything
+         * else (TensorFlow's errors, I/O) as a {@link SavedModelException} naming the step.
+         */
+        private RuntimeException asRuntime(Exception e) {
+            boolean tensorFlow = e instanceof TensorFlowException
+                    || e instanceof TFInvalidArgumentException
+                    || e instanceof TFUnimplementedException;
+            if (e instanceof ExportInterruptedException || (!tensorFlow && e instanceof IllegalArgumentException)) {
+                return (RuntimeException) e;
+            }
+            if (cancellation.stopRequested()) {
+                return new ExportInterruptedException(target, "during " + step.what + " (" + e.getMessage() + ")", e);
+            }
+            if (!tensorFlow && e instanceof SavedModelException) {
+                return (RuntimeException) e;
+            }
+            String what = tensorFlow ? "TensorFlow error" : e.getClass().getSimpleName();
+            return new SavedModelException(
+                    "export to " + target + " failed during " + step.what + " (" + what + "): " + e.getMessage(), e);
         }
     }
 
-    private void stage(Stage stage, Path temp, Path target) {
-        try {
-            hook.reached(stage, temp);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new SavedModelException("export interrupted at " + stage + ": " + e.getMessage(), e);
-        }
-        checkNotInterrupted(
-                target,
-                switch (stage) {
-                    case VARIABLES_READY -> "after preparing the variables";
-                    case TEMP_CREATED -> "before writing";
-                    case WRITTEN -> "after writing";
-                    case VERIFIED -> "after the reload check";
-                });
-    }
+    /** What the reload check found: the reloaded signature, and per output max |Δ| and its bound. */
+    private record ReloadCheck(
+            SignatureInfo signature, Map<String, Double> maxAbsDiff, Map<String, Double> tolerance) {}
 
     /**
      * Fails early, before anything is written, if the deepest existing component of {@code outDir} is not a
@@ -418,81 +428,8 @@ public final class SavedModelExporter {
         return missing;
     }
 
-    /**
-     * The bound of each output's max |Δ|: {@link #TOLERANCE}, or for a folded export {@link
-     * #FOLDED_RELATIVE_TOLERANCE} · max(1, max |reference|).
-     */
-    private static Map<String, Double> tolerances(Map<String, FloatValues> expected, boolean folded) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        expected.forEach((name, ref) -> {
-            double maxAbs = 0;
-            for (float v : ref.data()) {
-                maxAbs = Math.max(maxAbs, Math.abs((double) v));
-            }
-            out.put(name, folded ? FOLDED_RELATIVE_TOLERANCE * Math.max(1.0, maxAbs) : TOLERANCE);
-        });
-        return out;
-    }
-
-    private static Map<String, Double> compare(
-            Map<String, FloatValues> expected,
-            Map<String, FloatValues> actual,
-            Map<String, Double> tolerance,
-            boolean folded) {
-        Map<String, Double> diffs = new LinkedHashMap<>();
-        StringBuilder bad = new StringBuilder();
-        for (var e : expected.entrySet()) {
-            FloatValues a = actual.get(e.getKey());
-            if (a == null || !a.shape().equals(e.getValue().shape())) {
-                throw new SavedModelException("the reloaded model's output '" + e.getKey() + "' has shape "
-                        + (a == null ? "<missing>" : Dtypes.shape(a.shape())) + ", the exporting session's "
-                        + Dtypes.shape(e.getValue().shape()));
-            }
-            double d = e.getValue().maxAbsDiff(a);
-            diffs.put(e.getKey(), d);
-            double bound = tolerance.get(e.getKey());
-            if (!(d <= bound)) {
-                bad.append(String.format(" %s max |Δ| = %.3g > %.3g;", e.getKey(), d, bound));
-            }
-        }
-        if (bad.length() > 0) {
-            throw new SavedModelException(
-                    folded
-                            ? "the reloaded optimized SavedModel does not reproduce the unfolded model (relative tolerance "
-                                    + FOLDED_RELATIVE_TOLERANCE + "):" + bad
-                            : "the reloaded SavedModel does not reproduce the exporting session (tolerance " + TOLERANCE
-                                    + "):" + bad);
-        }
-        return diffs;
-    }
-
-    /** Moves {@code temp} to {@code target} atomically; with force, swaps out an existing target. */
-    private static boolean install(Path temp, Path target, Path outDir, ExportSpec spec) throws IOException {
-        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            return false;
-        }
-        if (!spec.force()) {
-            throw new IllegalArgumentException(
-                    "out: " + target + " appeared during the export; not replaced (use --force to replace it)");
-        }
-        Path old = outDir.resolve("." + spec.version() + ".old-" + UUID.randomUUID());
-        Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
-            try {
-                Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException restoreFailure) {
-                e.addSuppressed(restoreFailure);
-            }
-            throw e;
-        }
-        deleteTree(old);
-        return true;
-    }
-
-    private static RuntimeException cleanup(Path temp, Path createdRoot) {
+    /** Removes {@code temp} and the empty directories under {@code createdRoot} (either may be null). */
+    static RuntimeException cleanup(Path temp, Path createdRoot) {
         try {
             if (temp != null) {
                 deleteTree(temp);
@@ -506,40 +443,16 @@ public final class SavedModelExporter {
         }
     }
 
-    private static RuntimeException asRuntime(Throwable e, Path target) {
-        boolean tensorFlow = e instanceof TensorFlowException
-                || e instanceof TFInvalidArgumentException
-                || e instanceof TFUnimplementedException;
-        if (!tensorFlow && (e instanceof IllegalArgumentException || e instanceof SavedModelException)) {
-            return (RuntimeException) e;
-        }
-        if (e instanceof Error err) {
-            throw err;
-        }
-        String what = tensorFlow ? "TensorFlow error" : e.getClass().getSimpleName();
-        return new SavedModelException("export to " + target + " failed (" + what + "): " + e.getMessage(), e);
-    }
-
+    /** Deletes {@code root} and everything under it (symbolic links, not their targets); nothing if it is absent. */
     static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
             }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        }
     }
 
     /** Deletes {@code root} and its subdirectories if none holds a file; otherwise leaves everything. */
@@ -561,17 +474,13 @@ public final class SavedModelExporter {
 
     private static long treeSize(Path root) throws IOException {
         try (Stream<Path> s = Files.walk(root)) {
-            long total = 0;
-            for (Path p : (Iterable<Path>) s::iterator) {
-                if (Files.isRegularFile(p)) {
-                    total += Files.size(p);
-                }
-            }
-            return total;
+            return s.filter(Files::isRegularFile)
+                    .mapToLong(p -> p.toFile().length())
+                    .sum();
         }
     }
 
-    private static long ms(long from, long to) {
-        return (to - from) / 1_000_000;
+    private static long ms(long since) {
+        return (System.nanoTime() - since) / 1_000_000;
     }
 }

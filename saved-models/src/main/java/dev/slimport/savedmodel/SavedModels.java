@@ -5,20 +5,19 @@
 package dev.slimport.savedmodel;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tensorflow.Result;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The entry points a CLI wraps: {@code export}, {@code verify}, {@code inspect}, checkpoint listing. Each takes an
- * options record and returns a result record; {@link IllegalArgumentException} means bad arguments (exit 2), {@link
- * SavedModelException} (and its {@link CheckpointMismatchException}) a runtime failure (exit 1).
+ * The entry points a CLI wraps: {@code export}, {@code verify}, checkpoint listing ({@link SavedModelInfo#read}
+ * inspects a SavedModel without loading it). Each takes an options record and returns a result record; {@link
+ * IllegalArgumentException} means bad arguments (exit 2), {@link SavedModelException} (and its {@link
+ * CheckpointMismatchException}) a runtime failure (exit 1).
  */
 public final class SavedModels {
     private SavedModels() {}
@@ -28,14 +27,19 @@ public final class SavedModels {
         return new SavedModelExporter().export(spec);
     }
 
-    /** Reads a SavedModel's tag sets and signatures without loading it. */
-    public static SavedModelInfo inspect(Path dir) {
-        return SavedModelInfo.read(dir);
+    /**
+     * Exports a verified SavedModel that stops, leaving nothing behind, when {@code cancellation} is cancelled; see
+     * {@link SavedModelExporter#export(ExportSpec, ExportCancellation)}.
+     */
+    public static ExportResult export(ExportSpec spec, ExportCancellation cancellation) {
+        return new SavedModelExporter().export(spec, cancellation);
     }
 
     /** Lists a checkpoint's tensors, sorted by key. */
     public static List<CheckpointEntry> listCheckpoint(Path prefix) {
-        return Checkpoints.list(prefix);
+        try (CheckpointReader reader = CheckpointReader.open(prefix)) {
+            return reader.entries();
+        }
     }
 
     /**
@@ -55,41 +59,25 @@ public final class SavedModels {
         try (LoadedSavedModel model = LoadedSavedModel.load(spec.dir())) {
             long tLoaded = System.nanoTime();
             String key = spec.signatureKey() != null ? spec.signatureKey() : model.defaultSignatureKey();
-            SignatureInfo sig = model.signature(key);
-            Map<String, Shape> fed = new LinkedHashMap<>();
-            List<Tensor> inputs = new ArrayList<>();
-            try {
-                Map<String, Tensor> args = new LinkedHashMap<>();
-                long seed = spec.seed();
-                for (var e : sig.inputs().entrySet()) {
-                    Shape shape = feedShape(e.getKey(), e.getValue(), spec);
-                    TFloat32 t = FloatValues.uniform(shape, seed++, -1f, 1f).toTensor();
-                    inputs.add(t);
-                    args.put(e.getKey(), t);
-                    fed.put(e.getKey(), shape);
-                }
-                long tRun = System.nanoTime();
-                List<VerifyResult.OutputSummary> outputs = new ArrayList<>();
-                try (Result r = model.callWrapped(key, args)) {
-                    long tDone = System.nanoTime();
-                    for (String name : sig.outputs().keySet()) {
-                        Tensor t =
-                                r.get(name).orElseThrow(() -> new SavedModelException("output " + name + " missing"));
-                        outputs.add(summarize(name, t));
-                    }
-                    return new VerifyResult(
-                            model.dir(),
-                            model.tags(),
-                            model.signatures(),
-                            key,
-                            fed,
-                            outputs,
-                            (tLoaded - t0) / 1_000_000,
-                            (tDone - tRun) / 1_000_000);
-                }
-            } finally {
-                inputs.forEach(Tensor::close);
+            Map<String, FloatValues> inputs = new LinkedHashMap<>();
+            long seed = spec.seed();
+            for (var e : model.signature(key).inputs().entrySet()) {
+                inputs.put(e.getKey(), FloatValues.uniform(feedShape(e.getKey(), e.getValue(), spec), seed++, -1f, 1f));
             }
+            long tRun = System.nanoTime();
+            Map<String, VerifyResult.OutputSummary> outputs = model.run(key, inputs, SavedModels::summarize);
+            long tDone = System.nanoTime();
+            Map<String, Shape> fed = new LinkedHashMap<>();
+            inputs.forEach((name, v) -> fed.put(name, v.shape()));
+            return new VerifyResult(
+                    model.dir(),
+                    model.tags(),
+                    model.signatures(),
+                    key,
+                    fed,
+                    List.copyOf(outputs.values()),
+                    (tLoaded - t0) / 1_000_000,
+                    (tDone - tRun) / 1_000_000);
         }
     }
 

@@ -92,7 +92,7 @@ class BadInputTest {
         assertThatThrownBy(() -> SavedModels.verify(VerifySpec.of(dir.resolve("train"))))
                 .isInstanceOf(SavedModelException.class)
                 .hasMessageContaining("has no MetaGraph tagged [serve]; its tag sets are: [train]");
-        assertThat(SavedModels.inspect(dir.resolve("train")).metaGraphs().get(0).tags())
+        assertThat(SavedModelInfo.read(dir.resolve("train")).metaGraphs().get(0).tags())
                 .containsExactly("train");
     }
 

@@ -195,7 +195,7 @@ class CheckpointRestoreTest {
 
     @Test
     void listing_a_checkpoint_gives_every_variable_with_its_shape() {
-        List<CheckpointEntry> entries = Checkpoints.list(ckptA);
+        List<CheckpointEntry> entries = SavedModels.listCheckpoint(ckptA);
         assertThat(entries)
                 .extracting(CheckpointEntry::name)
                 .containsExactlyElementsOf(varsA.keySet().stream().sorted().toList());

@@ -23,10 +23,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * {@link Thread#interrupt} during an export: it stops at the next step with an {@link ExportInterruptedException},
- * the thread stays interrupted, and the file system is as before (no target, no temporary directory, no directory
- * the export created). The JVM-shutdown path (Ctrl-C) is tested with a child process in resnet-bench's {@code
- * InterruptTest}.
+ * {@link ExportCancellation#cancel} or {@link Thread#interrupt} during an export: it stops at the next step with an
+ * {@link ExportInterruptedException} (an interrupted thread stays interrupted), and the file system is as before (no
+ * target, no temporary directory, no directory the export created). The Ctrl-C path (the CLI's shutdown hook cancels
+ * the token) is tested with a child process in resnet-bench's {@code InterruptTest}.
  */
 class ExportInterruptTest {
     /** How long the test waits for an event it expects before failing: far beyond any machine's speed. */
@@ -114,5 +114,124 @@ class ExportInterruptTest {
         assertThat(exporting.isAlive()).isFalse();
         assertThat(outcome.get()).isInstanceOf(ExportInterruptedException.class);
         assertThat(TestFiles.children(out)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(SavedModelExporter.Stage.class)
+    void a_cancel_at_any_stage_stops_the_export_and_leaves_nothing(SavedModelExporter.Stage stage) {
+        Path out = dir.resolve("new/models");
+        ExportCancellation cancellation = new ExportCancellation();
+        List<Path> temps = new ArrayList<>();
+        SavedModelExporter exporter = new SavedModelExporter((s, temp) -> {
+            if (temp != null) {
+                temps.add(temp);
+            }
+            if (s == stage) {
+                cancellation.cancel();
+            }
+        });
+        assertThatThrownBy(() -> exporter.export(
+                        ExportSpec.builder(TestNets.tiny(10, 1), out).build(), cancellation))
+                .isInstanceOf(ExportInterruptedException.class)
+                .hasMessageStartingWith("export to " + out.toAbsolutePath().resolve("1") + " interrupted ")
+                .hasMessageEndingWith("; nothing was installed and its temporary files were removed");
+        assertThat(cancellation.isCancelled()).isTrue();
+        assertThat(Thread.currentThread().isInterrupted())
+                .as("a cancel does not interrupt the thread")
+                .isFalse();
+        assertThat(dir.resolve("new")).doesNotExist();
+        assertThat(temps).allSatisfy(t -> assertThat(t).doesNotExist());
+    }
+
+    @Test
+    void a_cancelled_token_does_not_start_an_export() {
+        Path out = dir.resolve("models");
+        ExportCancellation cancellation = new ExportCancellation();
+        cancellation.cancel();
+        assertThatThrownBy(() -> SavedModels.export(
+                        ExportSpec.builder(TestNets.tiny(10, 1), out).build(), cancellation))
+                .isInstanceOf(ExportInterruptedException.class)
+                .hasMessageContaining("interrupted before it started");
+        assertThat(out).doesNotExist();
+    }
+
+    /**
+     * {@link ExportCancellation#cancelAndAwait} from another thread (what a Ctrl-C handler does) returns once the
+     * export has removed its files: the moment it returns, nothing is left.
+     */
+    @ParameterizedTest
+    @EnumSource(SavedModelExporter.Stage.class)
+    void cancel_and_await_returns_after_the_export_has_cleaned_up(SavedModelExporter.Stage stage) throws Exception {
+        Path out = dir.resolve("models");
+        ExportCancellation cancellation = new ExportCancellation();
+        CountDownLatch reached = new CountDownLatch(1);
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        SavedModelExporter exporter = new SavedModelExporter((s, temp) -> {
+            if (s == stage) {
+                reached.countDown();
+                long end = System.nanoTime() + DEADLINE.toNanos();
+                while (!cancellation.isCancelled() && System.nanoTime() < end) {
+                    LockSupport.parkNanos(1_000_000);
+                }
+            }
+        });
+        Thread exporting = new Thread(() -> {
+            try {
+                outcome.set(exporter.export(
+                        ExportSpec.builder(TestNets.tiny(10, 1), out).build(), cancellation));
+            } catch (RuntimeException e) {
+                outcome.set(e);
+            }
+        });
+        exporting.start();
+        assertThat(reached.await(DEADLINE.toSeconds(), TimeUnit.SECONDS))
+                .as("the export reached " + stage)
+                .isTrue();
+        assertThat(cancellation.cancelAndAwait(DEADLINE)).isTrue();
+        assertThat(TestFiles.children(out)).isEmpty();
+        exporting.join(DEADLINE.toMillis());
+        assertThat(exporting.isAlive()).isFalse();
+        assertThat(outcome.get()).isInstanceOf(ExportInterruptedException.class);
+    }
+
+    /**
+     * An export stuck in a step (as in a native write of a very large model) past {@link
+     * ExportCancellation#cancelAndAwait}'s timeout: the token removes the temporary directory itself, and the export,
+     * when it comes back, stops with nothing installed.
+     */
+    @Test
+    void cancel_and_await_removes_the_files_of_an_export_that_does_not_finish_in_time() throws Exception {
+        Path out = dir.resolve("new/models");
+        ExportCancellation cancellation = new ExportCancellation();
+        CountDownLatch reached = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<Path> written = new AtomicReference<>();
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        SavedModelExporter exporter = new SavedModelExporter((s, temp) -> {
+            if (s == SavedModelExporter.Stage.WRITTEN) {
+                written.set(temp);
+                reached.countDown();
+                release.await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            }
+        });
+        Thread exporting = new Thread(() -> {
+            try {
+                outcome.set(exporter.export(
+                        ExportSpec.builder(TestNets.tiny(10, 1), out).build(), cancellation));
+            } catch (RuntimeException e) {
+                outcome.set(e);
+            }
+        });
+        exporting.start();
+        assertThat(reached.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(written.get().resolve("saved_model.pb")).exists();
+        assertThat(cancellation.cancelAndAwait(Duration.ofMillis(200))).isFalse();
+        assertThat(written.get()).doesNotExist();
+        assertThat(dir.resolve("new")).doesNotExist();
+        release.countDown();
+        exporting.join(DEADLINE.toMillis());
+        assertThat(exporting.isAlive()).isFalse();
+        assertThat(outcome.get()).isInstanceOf(ExportInterruptedException.class);
+        assertThat(dir.resolve("new")).doesNotExist();
     }
 }

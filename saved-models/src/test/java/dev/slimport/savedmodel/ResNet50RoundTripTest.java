@@ -33,7 +33,7 @@ class ResNet50RoundTripTest {
         assertThat(Dtypes.shape(sig.outputs().get("features").shape())).isEqualTo("[-1,2048]");
 
         // slim's resnet_v2_50 checkpoint has 272 keys; the data file is the raw float32 values of all of them.
-        List<CheckpointEntry> entries = Checkpoints.list(r.target().resolve("variables/variables"));
+        List<CheckpointEntry> entries = SavedModels.listCheckpoint(r.target().resolve("variables/variables"));
         assertThat(entries).hasSize(272);
         assertThat(r.variableCount()).isEqualTo(272);
         long scalars = entries.stream().mapToLong(e -> e.shape().size()).sum();

@@ -119,7 +119,7 @@ class TinyRoundTripTest {
 
     @Test
     void signature_names_dtypes_shapes_and_method_are_as_documented() {
-        SavedModelInfo info = SavedModels.inspect(exported.target());
+        SavedModelInfo info = SavedModelInfo.read(exported.target());
         assertThat(info.metaGraphs()).hasSize(1);
         SavedModelInfo.MetaGraph mg = info.metaGraphs().get(0);
         assertThat(mg.tags()).containsExactly("serve");

@@ -5,9 +5,6 @@
 package dev.slimport.savedmodel;
 
 import dev.slimport.resnet.slim.ModelVariable;
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -28,79 +25,24 @@ import org.tensorflow.types.TFloat32;
  * fine-tuning init ({@code train_image_classifier.py:_get_init_fn}: {@code checkpoint_exclude_scopes} + {@code
  * slim.assign_from_checkpoint_fn}).
  *
- * <p>{@code Session.restore} restores every variable of the graph or fails; this class restores a chosen subset.
+ * <p>{@code Session.restore} (what {@code dev.slimport.resnet.train.Checkpoints} wraps for training, all variables of
+ * the graph or nothing) restores every variable or fails; this class restores a chosen subset by name.
  * Like slim's {@code assign_from_checkpoint}, it reads each tensor with a {@link CheckpointReader} and feeds it to an
  * assignment: here the variable's own initializer {@code Assign}, whose value input is fed, so restoring adds no op to
  * the graph (an exported graph stays exactly the model) and needs no placeholder in the init scope.
  */
-public final class Checkpoints {
-    private Checkpoints() {}
+public final class AssignFromCheckpoint {
+    private AssignFromCheckpoint() {}
 
     /** Feeds are grouped into runs of about this many bytes, so a large model is not held in memory twice. */
     private static final long FEED_CHUNK_BYTES = 64L << 20;
-
-    /**
-     * Checks that a checkpoint exists at {@code prefix}: {@code PREFIX.index} (V2), the file {@code PREFIX} (V1), or
-     * V1 shards {@code PREFIX-?????-of-?????}.
-     *
-     * @param argument the argument name for the message, e.g. {@code checkpoint}
-     * @return the absolute, normalized prefix
-     * @throws IllegalArgumentException naming {@code argument} if there is none
-     */
-    public static Path checkPrefix(String argument, Path prefix) {
-        if (prefix == null || prefix.toString().isEmpty()) {
-            throw new IllegalArgumentException(argument + ": a checkpoint prefix is required, e.g. DIR/model.ckpt");
-        }
-        Path p = prefix.toAbsolutePath().normalize();
-        String name = p.getFileName() == null ? "" : p.getFileName().toString();
-        if (Files.isDirectory(p)) {
-            throw new IllegalArgumentException(
-                    argument + ": " + p + " is a directory; give the checkpoint prefix, e.g. " + p.resolve("model.ckpt")
-                            + " for model.ckpt.index + model.ckpt.data-00000-of-00001");
-        }
-        String stripped = name.replaceFirst("\\.(index|data-\\d{5}-of-\\d{5})$", "");
-        if (!stripped.equals(name) && Files.isRegularFile(p.resolveSibling(stripped + ".index"))) {
-            throw new IllegalArgumentException(argument + ": " + p
-                    + " is a file of a checkpoint; give the prefix without the .index/.data-* suffix," + " e.g. "
-                    + p.resolveSibling(stripped));
-        }
-        if (Files.isRegularFile(p.resolveSibling(name + ".index")) || Files.isRegularFile(p) || hasV1Shards(p, name)) {
-            return p;
-        }
-        throw new IllegalArgumentException(argument + ": no checkpoint at prefix " + p + ": neither " + name
-                + ".index (V2 format) nor " + name + " (V1 format) exists");
-    }
-
-    private static boolean hasV1Shards(Path p, String name) {
-        Path dir = p.getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
-            return false;
-        }
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, name + "-?????-of-?????")) {
-            return s.iterator().hasNext();
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /**
-     * Lists a checkpoint's tensors ({@code tf.train.list_variables}), sorted by key.
-     *
-     * @throws IllegalArgumentException if there is no checkpoint at {@code prefix}
-     * @throws SavedModelException if it cannot be read
-     */
-    public static List<CheckpointEntry> list(Path prefix) {
-        try (CheckpointReader reader = CheckpointReader.open(prefix)) {
-            return reader.entries();
-        }
-    }
 
     /**
      * Whether slim's {@code _get_init_fn} excludes {@code variableName} for {@code exclude}: a plain string prefix
      * test, {@code var.op.name.startswith(exclusion)}. So {@code resnet_v2_50/logits} excludes {@code
      * resnet_v2_50/logits/weights} and {@code resnet_v2_50/logits/biases}.
      */
-    public static boolean excludes(String exclude, String variableName) {
+    private static boolean excludes(String exclude, String variableName) {
         return variableName.startsWith(exclude);
     }
 
@@ -130,7 +72,7 @@ public final class Checkpoints {
             throw new IllegalArgumentException("variables: at least one variable is required");
         }
         List<String> exclusions = checkExcludes(variables, excludes);
-        Path p = checkPrefix("checkpoint", prefix);
+        Path p = CheckpointReader.checkPrefix("checkpoint", prefix);
 
         List<ModelVariable> toRestore = new ArrayList<>();
         List<String> excluded = new ArrayList<>();
