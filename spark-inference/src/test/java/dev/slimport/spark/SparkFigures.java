@@ -91,15 +91,14 @@ public final class SparkFigures {
             for (String run : List.of("cold", "warm")) {
                 SparkInferenceResult r = SparkInference.run(
                         spark,
-                        SparkInferenceOptions.builder(
+                        SparkInferenceOptions.of(
                                         model,
                                         images.toString(),
                                         work.resolve("spark-out.parquet").toString())
                                 .overwrite(true)
                                 .batchSize(batch)
                                 .partitions(partitions)
-                                .intraOpThreads(threads)
-                                .build(),
+                                .intraOpThreads(threads),
                         System.err);
                 double jobS = r.jobMillis() / 1000.0;
                 System.out.println(r.summary());

@@ -24,7 +24,7 @@ class SparkInferCommandTest {
     private Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new SparkInferCommand());
+        CommandLine cl = SparkInferCommand.commandLine();
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         int code = cl.execute(args);
@@ -65,7 +65,18 @@ class SparkInferCommandTest {
                 "--output",
                 tmp.resolve("o").toString());
         assertThat(badShipping.code()).isEqualTo(2);
-        assertThat(badShipping.err()).contains("model-shipping: must be one of shared, add-file, spark-files");
+        assertThat(badShipping.err())
+                .contains("--model-shipping")
+                .contains("SHARED, ADD_FILE, add-file, SPARK_FILES, spark-files")
+                .contains("'rsync'")
+                .doesNotContain("\tat ");
+
+        Run badFormat = run("--input-format", "csv", "--input", input.toString(), "--output", "o");
+        assertThat(badFormat.code()).isEqualTo(2);
+        assertThat(badFormat.err())
+                .contains("--input-format")
+                .contains("parquet")
+                .contains("'csv'");
 
         Run filesWithModel = run(
                 "--saved-model",
@@ -88,6 +99,35 @@ class SparkInferCommandTest {
                 tmp.resolve("o").toString());
         assertThat(noMaster.code()).isEqualTo(2);
         assertThat(noMaster.err()).contains("master: required when not launched by spark-submit");
+    }
+
+    @Test
+    void enumOptionsAreCaseInsensitiveAndListTheirValuesInHelp() throws Exception {
+        Path input = Files.createDirectories(tmp.resolve("in"));
+        CommandLine cl = SparkInferCommand.commandLine();
+        cl.parseArgs("--model-shipping", "Add-File", "--input-format", "PARQUET", "--input", "i", "--output", "o");
+        SparkInferenceOptions o = ((SparkInferCommand) cl.getCommand()).options;
+        assertThat(o.modelShipping).isEqualTo(ModelShipping.ADD_FILE);
+        assertThat(o.inputFormat).isEqualTo(InputFormat.PARQUET);
+
+        Run help = run("--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out())
+                .contains("One of shared, add-file, spark-files")
+                .contains("One of images, parquet. Default: images.")
+                .contains("0.875");
+
+        Run filesUpperCase = run(
+                "--saved-model",
+                tmp.toString(),
+                "--model-shipping",
+                "SPARK-FILES",
+                "--input",
+                input.toString(),
+                "--output",
+                tmp.resolve("o").toString());
+        assertThat(filesUpperCase.code()).isEqualTo(2);
+        assertThat(filesUpperCase.err()).contains("saved-model: not used with --model-shipping spark-files");
     }
 
     @Test

@@ -136,8 +136,8 @@ class SparkInferenceTest {
         refFeatures.putAll(r.features());
     }
 
-    private SparkInferenceOptions.Builder options(Path input, String output) {
-        return SparkInferenceOptions.builder(
+    private SparkInferenceOptions options(Path input, String output) {
+        return SparkInferenceOptions.of(
                         model, input.toString(), tmp.resolve(output).toString())
                 .topK(TOP_K)
                 .batchSize(16);
@@ -194,12 +194,7 @@ class SparkInferenceTest {
     void imagesDirectoryMatchesSingleProcessInference() {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         SparkInferenceResult r = SparkInference.run(
-                spark,
-                options(images, "from-images.parquet")
-                        .features(true)
-                        .partitions(8)
-                        .build(),
-                new PrintStream(progress));
+                spark, options(images, "from-images.parquet").features(true).partitions(8), new PrintStream(progress));
         assertThat(progress.toString()).contains("/8 tasks").contains("8/8 tasks, 256 images (0 errors)");
         assertThat(r.rows()).isEqualTo(IMAGES);
         assertThat(r.errors()).isZero();
@@ -221,8 +216,7 @@ class SparkInferenceTest {
                         .inputFormat(InputFormat.PARQUET)
                         .idColumn("name")
                         .imageColumn("png")
-                        .partitions(6)
-                        .build(),
+                        .partitions(6),
                 quiet);
         assertThat(r.rows()).isEqualTo(IMAGES);
         assertThat(r.errors()).isZero();
@@ -237,8 +231,7 @@ class SparkInferenceTest {
 
     @Test
     void oneCorruptFileGivesOneErrorRowAndTheRestResults() {
-        SparkInferenceResult r = SparkInference.run(
-                spark, options(withCorrupt, "with-corrupt.parquet").build(), quiet);
+        SparkInferenceResult r = SparkInference.run(spark, options(withCorrupt, "with-corrupt.parquet"), quiet);
         assertThat(r.rows()).isEqualTo(IMAGES);
         assertThat(r.errors()).isEqualTo(1);
         List<Row> rows = output(r);
@@ -268,8 +261,7 @@ class SparkInferenceTest {
                         .idColumn("name")
                         .imageColumn("png")
                         .batchSize(8)
-                        .partitions(8)
-                        .build(),
+                        .partitions(8),
                 quiet);
         assertThat(r.partitions()).isEqualTo(8);
         assertThat(r.rows()).isEqualTo(IMAGES);
@@ -288,8 +280,7 @@ class SparkInferenceTest {
                         .modelShipping(ModelShipping.ADD_FILE)
                         .inputFormat(InputFormat.PARQUET)
                         .idColumn("name")
-                        .imageColumn("png")
-                        .build(),
+                        .imageColumn("png"),
                 quiet);
         assertThat(r.rows()).isEqualTo(IMAGES);
         output(r).forEach(row -> assertMatchesReference(row, false));
@@ -352,33 +343,30 @@ class SparkInferenceTest {
             assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
             assertThatThrownBy(() -> SparkInference.run(
                             spark,
-                            SparkInferenceOptions.builder(
-                                            tmp.resolve("no-such-model"),
-                                            images.toString(),
-                                            tmp.resolve("x1").toString())
-                                    .build(),
+                            SparkInferenceOptions.of(
+                                    tmp.resolve("no-such-model"),
+                                    images.toString(),
+                                    tmp.resolve("x1").toString()),
                             quiet))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("saved-model:")
                     .hasMessageContaining("does not exist");
             assertThatThrownBy(() -> SparkInference.run(
                             spark,
-                            SparkInferenceOptions.builder(
-                                            corrupt,
-                                            images.toString(),
-                                            tmp.resolve("x2").toString())
-                                    .build(),
+                            SparkInferenceOptions.of(
+                                    corrupt,
+                                    images.toString(),
+                                    tmp.resolve("x2").toString()),
                             quiet))
                     .isInstanceOf(SavedModelException.class)
                     .hasMessageContaining("model check on the driver failed")
                     .hasMessageContaining("corrupt or truncated");
             assertThatThrownBy(() -> SparkInference.run(
                             spark,
-                            SparkInferenceOptions.builder(
-                                            noVariables,
-                                            images.toString(),
-                                            tmp.resolve("x3").toString())
-                                    .build(),
+                            SparkInferenceOptions.of(
+                                    noVariables,
+                                    images.toString(),
+                                    tmp.resolve("x3").toString()),
                             quiet))
                     .isInstanceOf(SavedModelException.class)
                     .hasMessageContaining("variables/variables.index is missing");
@@ -398,14 +386,12 @@ class SparkInferenceTest {
     @Test
     void usageErrorsNameTheOption() throws Exception {
         Path existing = Files.createDirectories(tmp.resolve("existing-output"));
-        assertThatThrownBy(() -> SparkInference.run(
-                        spark, options(images, "existing-output").build(), quiet))
+        assertThatThrownBy(() -> SparkInference.run(spark, options(images, "existing-output"), quiet))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("output:")
                 .hasMessageContaining("exists");
         assertThat(existing).isEmptyDirectory();
-        assertThatThrownBy(() -> SparkInference.run(
-                        spark, options(tmp.resolve("nowhere"), "o1").build(), quiet))
+        assertThatThrownBy(() -> SparkInference.run(spark, options(tmp.resolve("nowhere"), "o1"), quiet))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("input:");
         assertThatThrownBy(() -> SparkInference.run(
@@ -413,32 +399,24 @@ class SparkInferenceTest {
                         options(parquet, "o2")
                                 .inputFormat(InputFormat.PARQUET)
                                 .idColumn("name")
-                                .imageColumn("note")
-                                .build(),
+                                .imageColumn("note"),
                         quiet))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("image-column:")
                 .hasMessageContaining("must be binary");
-        assertThatThrownBy(() -> SparkInference.run(
-                        spark,
-                        options(parquet, "o3").inputFormat(InputFormat.PARQUET).build(),
-                        quiet))
+        assertThatThrownBy(
+                        () -> SparkInference.run(spark, options(parquet, "o3").inputFormat(InputFormat.PARQUET), quiet))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("id-column:")
                 .hasMessageContaining("name string, png binary, note string");
-        assertThatThrownBy(() -> SparkInference.run(
-                        spark, options(images, "o4").topK(CLASSES + 1).build(), quiet))
+        assertThatThrownBy(() -> SparkInference.run(spark, options(images, "o4").topK(CLASSES + 1), quiet))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("top-k:")
                 .hasMessageContaining("10 classes");
-        assertThatThrownBy(() -> SparkInference.run(
-                        spark, options(images, "o5").imageSize(64).build(), quiet))
+        assertThatThrownBy(() -> SparkInference.run(spark, options(images, "o5").imageSize(64), quiet))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("image-size:");
-        assertThatThrownBy(() -> options(images, "o6").batchSize(0).build()).hasMessageStartingWith("batch-size:");
-        assertThatThrownBy(() -> options(images, "o7").topK(0).build()).hasMessageStartingWith("top-k:");
-        assertThatThrownBy(() -> ModelShipping.parse("scp"))
-                .hasMessageStartingWith("model-shipping:")
-                .hasMessageContaining("shared, add-file, spark-files");
+        assertThatThrownBy(() -> options(images, "o6").batchSize(0).validate()).hasMessageStartingWith("batch-size:");
+        assertThatThrownBy(() -> options(images, "o7").topK(0).validate()).hasMessageStartingWith("top-k:");
     }
 }
