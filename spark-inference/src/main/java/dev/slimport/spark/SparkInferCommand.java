@@ -35,9 +35,9 @@ public final class SparkInferCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Stack traces on failure.")
     boolean verbose;
 
-    /** This command's command line, as {@code resnet-bench} sets it up: enum values are case-insensitive. */
+    /** This command's command line, set up as {@code resnet-bench} sets up its own. */
     public static CommandLine commandLine() {
-        return new CommandLine(new SparkInferCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+        return SparkInferenceOptions.configure(new CommandLine(new SparkInferCommand()));
     }
 
     @Override

@@ -7,17 +7,13 @@ package dev.slimport.spark;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
- * The options of {@code spark-infer}, declared once: each field is the picocli option of {@link SparkInferCommand}
- * (name, type, default, help) and each fluent setter the same option for a program calling {@link SparkInference}.
+ * The options of {@code spark-infer}, declared once: each field is a picocli option (name, type, default, help) of
+ * {@link SparkInferCommand}, and a program calling {@link SparkInference} gives the same words to {@link #parse}.
  * {@link #validate} checks them; {@link SparkInference#run} calls it.
- *
- * <pre>{@code
- * SparkInferenceOptions o = SparkInferenceOptions.of(Path.of("models/r50"), "images/", "out.parquet")
- *     .master("local[2]").topK(5).batchSize(32);
- * }</pre>
  */
 public final class SparkInferenceOptions {
     /** The largest {@code --batch-size}. */
@@ -107,24 +103,36 @@ public final class SparkInferenceOptions {
     @Option(names = "--quiet", description = "No progress lines.")
     boolean quiet;
 
-    /** The defaults; picocli fills it from the command line. */
+    /** The defaults; picocli fills the fields from the command line. */
     public SparkInferenceOptions() {}
 
     /**
-     * The defaults with the three paths set: shared model, images input, top-5, batch 32, no features, the model's
-     * size, slim's 0.875 crop, progress on.
+     * The options of a {@code spark-infer} command line, parsed as the command does ({@link #configure}) and
+     * validated: the Java API and the CLI take the same words.
      *
-     * @param savedModel the SavedModel directory, the export layout {@code DIR/<version>/} or a version directory
-     *     (null with {@link ModelShipping#SPARK_FILES})
-     * @param input a directory of images or a Parquet table (a path or a Hadoop URI)
-     * @param output the Parquet table to write (a path or a Hadoop URI)
+     * <pre>{@code
+     * SparkInferenceOptions.parse("--saved-model", "models/r50", "--input", "images/", "--output", "out.parquet",
+     *     "--master", "local[2]", "--top-k", "5", "--batch-size", "32");
+     * }</pre>
+     *
+     * @throws IllegalArgumentException naming the option and the allowed values
      */
-    public static SparkInferenceOptions of(Path savedModel, String input, String output) {
+    public static SparkInferenceOptions parse(String... args) {
         SparkInferenceOptions o = new SparkInferenceOptions();
-        o.savedModel = savedModel;
-        o.input = input;
-        o.output = output;
-        return o;
+        try {
+            configure(new CommandLine(o)).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return o.validate();
+    }
+
+    /**
+     * Sets {@code cl} up as {@code resnet-bench} sets up its command line: enum values are case-insensitive, and an
+     * option given again replaces the earlier value.
+     */
+    static CommandLine configure(CommandLine cl) {
+        return cl.setCaseInsensitiveEnumValuesAllowed(true).setOverwrittenOptionsAllowed(true);
     }
 
     /**
@@ -193,95 +201,5 @@ public final class SparkInferenceOptions {
             t = t.substring(0, t.length() - 1);
         }
         return t;
-    }
-
-    /** {@code --master}: the Spark master, e.g. {@code local[2]}; null to take spark-submit's. */
-    public SparkInferenceOptions master(String m) {
-        this.master = m;
-        return this;
-    }
-
-    /** {@code --model-shipping}: how executors get the model (default {@code shared}). */
-    public SparkInferenceOptions modelShipping(ModelShipping m) {
-        this.modelShipping = m;
-        return this;
-    }
-
-    /** {@code --input-format}: {@code images} (default) or {@code parquet}. */
-    public SparkInferenceOptions inputFormat(InputFormat f) {
-        this.inputFormat = f;
-        return this;
-    }
-
-    /** {@code --id-column}: the Parquet id column (default {@code id}), written as a string. */
-    public SparkInferenceOptions idColumn(String c) {
-        this.idColumn = c;
-        return this;
-    }
-
-    /** {@code --image-column}: the Parquet binary column holding encoded images (default {@code image}). */
-    public SparkInferenceOptions imageColumn(String c) {
-        this.imageColumn = c;
-        return this;
-    }
-
-    /** {@code --overwrite}: replace an existing output. */
-    public SparkInferenceOptions overwrite(boolean o) {
-        this.overwrite = o;
-        return this;
-    }
-
-    /** {@code --top-k}: classes (with probabilities) kept per image, 0 for none (default 5). */
-    public SparkInferenceOptions topK(int k) {
-        this.topK = k;
-        return this;
-    }
-
-    /** {@code --batch-size}: images per {@code Session.run} inside a partition (default 32). */
-    public SparkInferenceOptions batchSize(int b) {
-        this.batchSize = b;
-        return this;
-    }
-
-    /** {@code --features}: also write the pooled features. */
-    public SparkInferenceOptions features(boolean f) {
-        this.features = f;
-        return this;
-    }
-
-    /** {@code --image-size}: the height and width to resize to; 0 (default) takes the model's. */
-    public SparkInferenceOptions imageSize(int s) {
-        this.imageSize = s;
-        return this;
-    }
-
-    /** {@code --central-crop}: slim's Inception central crop, in (0, 1] (default 0.875; 1 for no crop). */
-    public SparkInferenceOptions centralFraction(double f) {
-        this.centralFraction = f;
-        return this;
-    }
-
-    /** {@code --partitions}: repartition the input into this many partitions first; 0 keeps Spark's. */
-    public SparkInferenceOptions partitions(int p) {
-        this.partitions = p;
-        return this;
-    }
-
-    /** {@code --intra-op-threads}: TensorFlow intra-op threads per executor JVM; 0 for TensorFlow's default. */
-    public SparkInferenceOptions intraOpThreads(int t) {
-        this.intraOpThreads = t;
-        return this;
-    }
-
-    /** {@code --quiet}: no progress lines on the log. */
-    public SparkInferenceOptions quiet(boolean q) {
-        this.quiet = q;
-        return this;
-    }
-
-    /** {@code --conf key=value}: an extra Spark setting, applied when the run creates the session. */
-    public SparkInferenceOptions sparkConf(String key, String value) {
-        this.sparkConf.put(key, value);
-        return this;
     }
 }

@@ -136,11 +136,25 @@ class SparkInferenceTest {
         refFeatures.putAll(r.features());
     }
 
-    private SparkInferenceOptions options(Path input, String output) {
-        return SparkInferenceOptions.of(
-                        model, input.toString(), tmp.resolve(output).toString())
-                .topK(TOP_K)
-                .batchSize(16);
+    /** The options of {@code --saved-model model --input input --output tmp/output --top-k 5 --batch-size 16 more}. */
+    private SparkInferenceOptions options(Path input, String output, String... more) {
+        return options(model, input, output, more);
+    }
+
+    private SparkInferenceOptions options(Path savedModel, Path input, String output, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "--saved-model",
+                savedModel.toString(),
+                "--input",
+                input.toString(),
+                "--output",
+                tmp.resolve(output).toString(),
+                "--top-k",
+                String.valueOf(TOP_K),
+                "--batch-size",
+                "16"));
+        args.addAll(List.of(more));
+        return SparkInferenceOptions.parse(args.toArray(String[]::new));
     }
 
     private static String fileName(String id) {
@@ -194,7 +208,9 @@ class SparkInferenceTest {
     void imagesDirectoryMatchesSingleProcessInference() {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         SparkInferenceResult r = SparkInference.run(
-                spark, options(images, "from-images.parquet").features(true).partitions(8), new PrintStream(progress));
+                spark,
+                options(images, "from-images.parquet", "--features", "--partitions", "8"),
+                new PrintStream(progress));
         assertThat(progress.toString()).contains("/8 tasks").contains("8/8 tasks, 256 images (0 errors)");
         assertThat(r.rows()).isEqualTo(IMAGES);
         assertThat(r.errors()).isZero();
@@ -212,11 +228,17 @@ class SparkInferenceTest {
     void parquetTableMatchesSingleProcessInference() {
         SparkInferenceResult r = SparkInference.run(
                 spark,
-                options(parquet, "from-table.parquet")
-                        .inputFormat(InputFormat.PARQUET)
-                        .idColumn("name")
-                        .imageColumn("png")
-                        .partitions(6),
+                options(
+                        parquet,
+                        "from-table.parquet",
+                        "--input-format",
+                        "parquet",
+                        "--id-column",
+                        "name",
+                        "--image-column",
+                        "png",
+                        "--partitions",
+                        "6"),
                 quiet);
         assertThat(r.rows()).isEqualTo(IMAGES);
         assertThat(r.errors()).isZero();
@@ -256,12 +278,19 @@ class SparkInferenceTest {
         long before = ExecutorModels.loads(modelVersion);
         SparkInferenceResult r = SparkInference.run(
                 spark,
-                options(parquet, "loads.parquet")
-                        .inputFormat(InputFormat.PARQUET)
-                        .idColumn("name")
-                        .imageColumn("png")
-                        .batchSize(8)
-                        .partitions(8),
+                options(
+                        parquet,
+                        "loads.parquet",
+                        "--input-format",
+                        "parquet",
+                        "--id-column",
+                        "name",
+                        "--image-column",
+                        "png",
+                        "--batch-size",
+                        "8",
+                        "--partitions",
+                        "8"),
                 quiet);
         assertThat(r.partitions()).isEqualTo(8);
         assertThat(r.rows()).isEqualTo(IMAGES);
@@ -276,11 +305,17 @@ class SparkInferenceTest {
     void addFileShipsTheModelAndExecutorsRebuildIt() {
         SparkInferenceResult r = SparkInference.run(
                 spark,
-                options(parquet, "shipped.parquet")
-                        .modelShipping(ModelShipping.ADD_FILE)
-                        .inputFormat(InputFormat.PARQUET)
-                        .idColumn("name")
-                        .imageColumn("png"),
+                options(
+                        parquet,
+                        "shipped.parquet",
+                        "--model-shipping",
+                        "add-file",
+                        "--input-format",
+                        "parquet",
+                        "--id-column",
+                        "name",
+                        "--image-column",
+                        "png"),
                 quiet);
         assertThat(r.rows()).isEqualTo(IMAGES);
         output(r).forEach(row -> assertMatchesReference(row, false));
@@ -341,33 +376,16 @@ class SparkInferenceTest {
             spark.range(1).count();
             sc.clearJobGroup();
             assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
-            assertThatThrownBy(() -> SparkInference.run(
-                            spark,
-                            SparkInferenceOptions.of(
-                                    tmp.resolve("no-such-model"),
-                                    images.toString(),
-                                    tmp.resolve("x1").toString()),
-                            quiet))
+            assertThatThrownBy(
+                            () -> SparkInference.run(spark, options(tmp.resolve("no-such-model"), images, "x1"), quiet))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("saved-model:")
                     .hasMessageContaining("does not exist");
-            assertThatThrownBy(() -> SparkInference.run(
-                            spark,
-                            SparkInferenceOptions.of(
-                                    corrupt,
-                                    images.toString(),
-                                    tmp.resolve("x2").toString()),
-                            quiet))
+            assertThatThrownBy(() -> SparkInference.run(spark, options(corrupt, images, "x2"), quiet))
                     .isInstanceOf(SavedModelException.class)
                     .hasMessageContaining("model check on the driver failed")
                     .hasMessageContaining("corrupt or truncated");
-            assertThatThrownBy(() -> SparkInference.run(
-                            spark,
-                            SparkInferenceOptions.of(
-                                    noVariables,
-                                    images.toString(),
-                                    tmp.resolve("x3").toString()),
-                            quiet))
+            assertThatThrownBy(() -> SparkInference.run(spark, options(noVariables, images, "x3"), quiet))
                     .isInstanceOf(SavedModelException.class)
                     .hasMessageContaining("variables/variables.index is missing");
             sc.setJobGroup("end", "marker", false);
@@ -396,27 +414,32 @@ class SparkInferenceTest {
                 .hasMessageStartingWith("input:");
         assertThatThrownBy(() -> SparkInference.run(
                         spark,
-                        options(parquet, "o2")
-                                .inputFormat(InputFormat.PARQUET)
-                                .idColumn("name")
-                                .imageColumn("note"),
+                        options(
+                                parquet,
+                                "o2",
+                                "--input-format",
+                                "parquet",
+                                "--id-column",
+                                "name",
+                                "--image-column",
+                                "note"),
                         quiet))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("image-column:")
                 .hasMessageContaining("must be binary");
-        assertThatThrownBy(
-                        () -> SparkInference.run(spark, options(parquet, "o3").inputFormat(InputFormat.PARQUET), quiet))
+        assertThatThrownBy(() -> SparkInference.run(spark, options(parquet, "o3", "--input-format", "parquet"), quiet))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("id-column:")
                 .hasMessageContaining("name string, png binary, note string");
-        assertThatThrownBy(() -> SparkInference.run(spark, options(images, "o4").topK(CLASSES + 1), quiet))
+        assertThatThrownBy(() ->
+                        SparkInference.run(spark, options(images, "o4", "--top-k", String.valueOf(CLASSES + 1)), quiet))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("top-k:")
                 .hasMessageContaining("10 classes");
-        assertThatThrownBy(() -> SparkInference.run(spark, options(images, "o5").imageSize(64), quiet))
+        assertThatThrownBy(() -> SparkInference.run(spark, options(images, "o5", "--image-size", "64"), quiet))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("image-size:");
-        assertThatThrownBy(() -> options(images, "o6").batchSize(0).validate()).hasMessageStartingWith("batch-size:");
-        assertThatThrownBy(() -> options(images, "o7").topK(0).validate()).hasMessageStartingWith("top-k:");
+        assertThatThrownBy(() -> options(images, "o6", "--batch-size", "0")).hasMessageStartingWith("batch-size:");
+        assertThatThrownBy(() -> options(images, "o7", "--top-k", "0")).hasMessageStartingWith("top-k:");
     }
 }
