@@ -181,30 +181,25 @@ record PartitionInference(
         }
         int k = 0;
         for (int i = 0; i < ids.size(); i++) {
-            String failure = failures.get(i);
-            if (failure != null) {
-                out.add(
-                        features
-                                ? RowFactory.create(ids.get(i), null, null, null, failure)
-                                : RowFactory.create(ids.get(i), null, null, failure));
-                continue;
-            }
-            int[] top = null;
-            float[] topP = null;
-            if (probabilities != null) {
-                top = TopK.indices(probabilities, k * classes, classes, topK);
-                topP = new float[top.length];
-                for (int j = 0; j < top.length; j++) {
-                    topP[j] = probabilities[k * classes + top[j]];
+            Object[] row = new Object[features ? 5 : 4];
+            row[0] = ids.get(i);
+            row[row.length - 1] = failures.get(i);
+            if (failures.get(i) == null) {
+                if (probabilities != null) {
+                    int[] top = TopK.indices(probabilities, k * classes, classes, topK);
+                    float[] topP = new float[top.length];
+                    for (int j = 0; j < top.length; j++) {
+                        topP[j] = probabilities[k * classes + top[j]];
+                    }
+                    row[1] = top;
+                    row[2] = topP;
                 }
+                if (features) {
+                    row[3] = Arrays.copyOfRange(pooled, k * depth, (k + 1) * depth);
+                }
+                k++;
             }
-            if (features) {
-                float[] f = Arrays.copyOfRange(pooled, k * depth, (k + 1) * depth);
-                out.add(RowFactory.create(ids.get(i), top, topP, f, null));
-            } else {
-                out.add(RowFactory.create(ids.get(i), top, topP, null));
-            }
-            k++;
+            out.add(RowFactory.create(row));
         }
         counters.images().add(good);
         counters.errors().add(ids.size() - good);

@@ -42,8 +42,8 @@ import org.apache.spark.util.SerializableConfiguration;
  * {@code batchSize}), write Parquet {@code id, classes, probabilities, [features,] error}.
  *
  * <pre>{@code
- * SparkInferenceOptions o = SparkInferenceOptions.of(Path.of("models/r50"), "images/", "out.parquet")
- *     .master("local[2]").topK(5).batchSize(32);
+ * SparkInferenceOptions o = SparkInferenceOptions.parse(
+ *     "--saved-model", "models/r50", "--input", "images/", "--output", "out.parquet", "--master", "local[2]");
  * SparkInferenceResult r = SparkInference.run(o, System.err);   // IllegalArgumentException = usage error
  * }</pre>
  */
@@ -97,7 +97,7 @@ public final class SparkInference {
                 log.printf(
                         "spark-infer: shipping %d jars (%.0f MB) to the executors: %s%n",
                         jars.size(),
-                        ExecutorJars.bytes(jars) / 1e6,
+                        jars.stream().mapToLong(j -> j.toFile().length()).sum() / 1e6,
                         jars.stream().map(j -> j.getFileName().toString()).collect(Collectors.joining(" ")));
             }
         }
