@@ -10,6 +10,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -31,39 +33,30 @@ class SparkInferCommandTest {
         return new Run(code, out.toString(), err.toString());
     }
 
+    /** {@link #run} with {@code --input tmp/in} (an existing directory) and {@code --output tmp/o} appended. */
+    private Run runOnInput(String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--input", Files.createDirectories(tmp.resolve("in")).toString(), "--output"));
+        all.add(tmp.resolve("o").toString());
+        return run(all.toArray(String[]::new));
+    }
+
     @Test
     void usageErrorsExitWithTwo() throws Exception {
-        Path input = Files.createDirectories(tmp.resolve("in"));
         Run noInput = run("--output", tmp.resolve("o").toString());
         assertThat(noInput.code()).isEqualTo(2);
         assertThat(noInput.err()).contains("--input");
 
-        Run missingModel = run(
-                "--master",
-                "local[2]",
-                "--saved-model",
-                tmp.resolve("none").toString(),
-                "--input",
-                input.toString(),
-                "--output",
-                tmp.resolve("o").toString());
+        Run missingModel = runOnInput(
+                "--master", "local[2]", "--saved-model", tmp.resolve("none").toString());
         assertThat(missingModel.code()).isEqualTo(2);
         assertThat(missingModel.err())
                 .startsWith("spark-infer: saved-model: ")
                 .contains("does not exist")
                 .doesNotContain("\tat ");
 
-        Run badShipping = run(
-                "--master",
-                "local[2]",
-                "--saved-model",
-                tmp.toString(),
-                "--model-shipping",
-                "rsync",
-                "--input",
-                input.toString(),
-                "--output",
-                tmp.resolve("o").toString());
+        Run badShipping =
+                runOnInput("--master", "local[2]", "--saved-model", tmp.toString(), "--model-shipping", "rsync");
         assertThat(badShipping.code()).isEqualTo(2);
         assertThat(badShipping.err())
                 .contains("--model-shipping")
@@ -71,39 +64,24 @@ class SparkInferCommandTest {
                 .contains("'rsync'")
                 .doesNotContain("\tat ");
 
-        Run badFormat = run("--input-format", "csv", "--input", input.toString(), "--output", "o");
+        Run badFormat = runOnInput("--input-format", "csv");
         assertThat(badFormat.code()).isEqualTo(2);
         assertThat(badFormat.err())
                 .contains("--input-format")
                 .contains("parquet")
                 .contains("'csv'");
 
-        Run filesWithModel = run(
-                "--saved-model",
-                tmp.toString(),
-                "--model-shipping",
-                "spark-files",
-                "--input",
-                input.toString(),
-                "--output",
-                tmp.resolve("o").toString());
+        Run filesWithModel = runOnInput("--saved-model", tmp.toString(), "--model-shipping", "spark-files");
         assertThat(filesWithModel.code()).isEqualTo(2);
         assertThat(filesWithModel.err()).contains("saved-model: not used with --model-shipping spark-files");
 
-        Run noMaster = run(
-                "--saved-model",
-                tmp.toString(),
-                "--input",
-                input.toString(),
-                "--output",
-                tmp.resolve("o").toString());
+        Run noMaster = runOnInput("--saved-model", tmp.toString());
         assertThat(noMaster.code()).isEqualTo(2);
         assertThat(noMaster.err()).contains("master: required when not launched by spark-submit");
     }
 
     @Test
     void enumOptionsAreCaseInsensitiveAndListTheirValuesInHelp() throws Exception {
-        Path input = Files.createDirectories(tmp.resolve("in"));
         CommandLine cl = SparkInferCommand.commandLine();
         cl.parseArgs("--model-shipping", "Add-File", "--input-format", "PARQUET", "--input", "i", "--output", "o");
         SparkInferenceOptions o = ((SparkInferCommand) cl.getCommand()).options;
@@ -117,48 +95,24 @@ class SparkInferCommandTest {
                 .contains("One of images, parquet. Default: images.")
                 .contains("0.875");
 
-        Run filesUpperCase = run(
-                "--saved-model",
-                tmp.toString(),
-                "--model-shipping",
-                "SPARK-FILES",
-                "--input",
-                input.toString(),
-                "--output",
-                tmp.resolve("o").toString());
+        Run filesUpperCase = runOnInput("--saved-model", tmp.toString(), "--model-shipping", "SPARK-FILES");
         assertThat(filesUpperCase.code()).isEqualTo(2);
         assertThat(filesUpperCase.err()).contains("saved-model: not used with --model-shipping spark-files");
     }
 
     @Test
     void aCorruptModelIsARuntimeFailure() throws Exception {
-        Path input = Files.createDirectories(tmp.resolve("in"));
         Path model = Files.createDirectories(tmp.resolve("model/1"));
         Files.write(model.resolve("saved_model.pb"), new byte[] {1, 2, 3, 4, 5});
-        Run corrupt = run(
-                "--master",
-                "local[2]",
-                "--saved-model",
-                tmp.resolve("model").toString(),
-                "--input",
-                input.toString(),
-                "--output",
-                tmp.resolve("o").toString());
+        Run corrupt = runOnInput(
+                "--master", "local[2]", "--saved-model", tmp.resolve("model").toString());
         assertThat(corrupt.code()).isEqualTo(1);
         assertThat(corrupt.err())
                 .startsWith("spark-infer: saved-model: the model check on the driver failed")
                 .contains("not a SavedModel protocol buffer")
                 .doesNotContain("\tat ");
-        Run verbose = run(
-                "--master",
-                "local[2]",
-                "--saved-model",
-                tmp.resolve("model").toString(),
-                "--input",
-                input.toString(),
-                "--output",
-                tmp.resolve("o").toString(),
-                "--verbose");
+        Run verbose = runOnInput(
+                "--master", "local[2]", "--saved-model", tmp.resolve("model").toString(), "--verbose");
         assertThat(verbose.code()).isEqualTo(1);
         assertThat(verbose.err()).contains("\tat ");
     }

@@ -141,6 +141,14 @@ class SparkInferenceTest {
         return options(model, input, output, more);
     }
 
+    /** {@link #options} on the Parquet table: ids in {@code name}, images in {@code imageColumn}. */
+    private SparkInferenceOptions tableOptions(String output, String imageColumn, String... more) {
+        List<String> args = new ArrayList<>(
+                List.of("--input-format", "parquet", "--id-column", "name", "--image-column", imageColumn));
+        args.addAll(List.of(more));
+        return options(parquet, output, args.toArray(String[]::new));
+    }
+
     private SparkInferenceOptions options(Path savedModel, Path input, String output, String... more) {
         List<String> args = new ArrayList<>(List.of(
                 "--saved-model",
@@ -226,20 +234,8 @@ class SparkInferenceTest {
 
     @Test
     void parquetTableMatchesSingleProcessInference() {
-        SparkInferenceResult r = SparkInference.run(
-                spark,
-                options(
-                        parquet,
-                        "from-table.parquet",
-                        "--input-format",
-                        "parquet",
-                        "--id-column",
-                        "name",
-                        "--image-column",
-                        "png",
-                        "--partitions",
-                        "6"),
-                quiet);
+        SparkInferenceResult r =
+                SparkInference.run(spark, tableOptions("from-table.parquet", "png", "--partitions", "6"), quiet);
         assertThat(r.rows()).isEqualTo(IMAGES);
         assertThat(r.errors()).isZero();
         List<Row> rows = output(r);
@@ -277,21 +273,7 @@ class SparkInferenceTest {
     void theModelIsLoadedOncePerExecutorJvm() {
         long before = ExecutorModels.loads(modelVersion);
         SparkInferenceResult r = SparkInference.run(
-                spark,
-                options(
-                        parquet,
-                        "loads.parquet",
-                        "--input-format",
-                        "parquet",
-                        "--id-column",
-                        "name",
-                        "--image-column",
-                        "png",
-                        "--batch-size",
-                        "8",
-                        "--partitions",
-                        "8"),
-                quiet);
+                spark, tableOptions("loads.parquet", "png", "--batch-size", "8", "--partitions", "8"), quiet);
         assertThat(r.partitions()).isEqualTo(8);
         assertThat(r.rows()).isEqualTo(IMAGES);
         // 8 tasks, 2 at a time, plus the jobs of the other tests on the same model: local mode has one executor JVM
@@ -304,19 +286,7 @@ class SparkInferenceTest {
     @Test
     void addFileShipsTheModelAndExecutorsRebuildIt() {
         SparkInferenceResult r = SparkInference.run(
-                spark,
-                options(
-                        parquet,
-                        "shipped.parquet",
-                        "--model-shipping",
-                        "add-file",
-                        "--input-format",
-                        "parquet",
-                        "--id-column",
-                        "name",
-                        "--image-column",
-                        "png"),
-                quiet);
+                spark, tableOptions("shipped.parquet", "png", "--model-shipping", "add-file"), quiet);
         assertThat(r.rows()).isEqualTo(IMAGES);
         output(r).forEach(row -> assertMatchesReference(row, false));
         Path assembled = Path.of(SparkFiles.getRootDirectory()).resolve(ShippedModel.ASSEMBLED_DIR);
@@ -412,18 +382,7 @@ class SparkInferenceTest {
         assertThatThrownBy(() -> SparkInference.run(spark, options(tmp.resolve("nowhere"), "o1"), quiet))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("input:");
-        assertThatThrownBy(() -> SparkInference.run(
-                        spark,
-                        options(
-                                parquet,
-                                "o2",
-                                "--input-format",
-                                "parquet",
-                                "--id-column",
-                                "name",
-                                "--image-column",
-                                "note"),
-                        quiet))
+        assertThatThrownBy(() -> SparkInference.run(spark, tableOptions("o2", "note"), quiet))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("image-column:")
                 .hasMessageContaining("must be binary");
