@@ -182,17 +182,4 @@ final class ExecutorJars {
             throw new UncheckedIOException("spark.jars: cannot pack " + dir + " into " + jar, e);
         }
     }
-
-    /** The total size of {@code jars} in bytes. */
-    static long bytes(List<Path> jars) {
-        long n = 0;
-        for (Path j : jars) {
-            try {
-                n += Files.size(j);
-            } catch (IOException e) {
-                // counted as 0
-            }
-        }
-        return n;
-    }
 }

@@ -19,7 +19,8 @@ import org.tensorflow.proto.ConfigProto;
 /**
  * The JVM-wide holder of loaded SavedModels, keyed by the model's directory: each executor JVM loads a model once,
  * on the first task that needs it, and every later task of that JVM shares the same {@link SavedModelPredictor}
- * (one {@code SavedModelBundle} and Session; TensorFlow sessions run concurrently).
+ * (one {@code SavedModelBundle} and Session; TensorFlow sessions run concurrently). The first caller loads it inside
+ * the map's {@code computeIfAbsent}, so concurrent callers wait for that one load.
  *
  * <p>The predictor counts the calls in flight, so a model is closed only when no task is running it: by {@link
  * #closeAll} (which waits for running calls; a task that comes later loads the model again) or at JVM shutdown, by
@@ -27,7 +28,7 @@ import org.tensorflow.proto.ConfigProto;
  * under a task.
  */
 public final class ExecutorModels {
-    private static final Map<String, Holder> MODELS = new ConcurrentHashMap<>();
+    private static final Map<String, SavedModelPredictor> MODELS = new ConcurrentHashMap<>();
     private static final Map<String, AtomicLong> LOADS = new ConcurrentHashMap<>();
     private static final AtomicBoolean HOOK = new AtomicBoolean();
 
@@ -56,17 +57,28 @@ public final class ExecutorModels {
     public static Prediction predict(Path dir, int intraOpThreads, FloatValues images) {
         String key = key(dir);
         while (true) {
-            Holder h = MODELS.computeIfAbsent(key, k -> new Holder(dir));
-            Holder.Use use = h.use(intraOpThreads);
-            if (use != null) {
-                try {
-                    return new Prediction(use.predictor().predict(images), use.loaded());
-                } catch (SavedModelPredictor.PredictorClosedException e) {
-                    // closeAll closed it between the lookup and the call: load it again
-                }
+            boolean[] loaded = {false};
+            SavedModelPredictor p = MODELS.computeIfAbsent(key, k -> {
+                loaded[0] = true;
+                return load(dir, intraOpThreads);
+            });
+            try {
+                return new Prediction(p.predict(images), loaded[0]);
+            } catch (SavedModelPredictor.PredictorClosedException e) {
+                MODELS.remove(key, p); // closeAll closed it between the lookup and the call: load it again
             }
-            MODELS.remove(key, h);
         }
+    }
+
+    private static SavedModelPredictor load(Path dir, int intraOpThreads) {
+        long t0 = System.nanoTime();
+        SavedModelPredictor p = SavedModelPredictor.load(dir, config(intraOpThreads));
+        long n = LOADS.computeIfAbsent(key(dir), k -> new AtomicLong()).incrementAndGet();
+        logLoad(dir, (System.nanoTime() - t0) / 1_000_000, n);
+        if (HOOK.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> closeAll(SHUTDOWN_WAIT), "slimport-model-close"));
+        }
+        return p;
     }
 
     /** How many times this JVM has loaded the model in {@code dir}. */
@@ -77,8 +89,7 @@ public final class ExecutorModels {
 
     /** Whether the model in {@code dir} is loaded in this JVM now. */
     public static boolean isLoaded(Path dir) {
-        Holder h = MODELS.get(key(dir));
-        return h != null && h.isLoaded();
+        return MODELS.containsKey(key(dir));
     }
 
     /**
@@ -89,22 +100,15 @@ public final class ExecutorModels {
      */
     public static boolean closeAll(Duration wait) {
         boolean all = true;
-        for (var it = MODELS.entrySet().iterator(); it.hasNext(); ) {
-            Holder h = it.next().getValue();
-            it.remove();
-            all &= h.close(wait);
+        for (String key : MODELS.keySet()) {
+            SavedModelPredictor p = MODELS.remove(key);
+            all &= p == null || p.close(wait);
         }
         return all;
     }
 
     private static String key(Path dir) {
         return dir.toAbsolutePath().normalize().toString();
-    }
-
-    private static void registerShutdownHook() {
-        if (HOOK.compareAndSet(false, true)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> closeAll(SHUTDOWN_WAIT), "slimport-model-close"));
-        }
     }
 
     /** The line each load writes to the JVM's stderr (an executor's {@code stderr} file in its work directory). */
@@ -130,48 +134,5 @@ public final class ExecutorModels {
                 : ConfigProto.newBuilder()
                         .setIntraOpParallelismThreads(intraOpThreads)
                         .build();
-    }
-
-    /** One directory's predictor, loaded on first use; once closed, never loaded again (a new holder is). */
-    private static final class Holder {
-        record Use(SavedModelPredictor predictor, boolean loaded) {}
-
-        private final Path dir;
-        private SavedModelPredictor predictor;
-        private boolean closed;
-
-        Holder(Path dir) {
-            this.dir = dir;
-        }
-
-        synchronized boolean isLoaded() {
-            return predictor != null && !closed;
-        }
-
-        /** The predictor, loaded by this call if needed; null once the holder is closed. */
-        synchronized Use use(int intraOpThreads) {
-            if (closed) {
-                return null;
-            }
-            boolean loaded = false;
-            if (predictor == null) {
-                long t0 = System.nanoTime();
-                predictor = SavedModelPredictor.load(dir, config(intraOpThreads));
-                long n = LOADS.computeIfAbsent(key(dir), k -> new AtomicLong()).incrementAndGet();
-                logLoad(dir, (System.nanoTime() - t0) / 1_000_000, n);
-                registerShutdownHook();
-                loaded = true;
-            }
-            return new Use(predictor, loaded);
-        }
-
-        boolean close(Duration wait) {
-            SavedModelPredictor p;
-            synchronized (this) {
-                closed = true;
-                p = predictor;
-            }
-            return p == null || p.close(wait);
-        }
     }
 }

@@ -14,7 +14,6 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerStageCompleted;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
-import org.apache.spark.util.LongAccumulator;
 
 /**
  * Progress from Spark's own accounting: a listener on the driver's listener bus that prints, to stderr, one line per
@@ -24,18 +23,16 @@ import org.apache.spark.util.LongAccumulator;
  */
 final class InferenceProgress extends SparkListener {
     private final PrintStream out;
-    private final LongAccumulator images;
-    private final LongAccumulator errors;
+    private final PartitionInference.Counters counters;
     private final long start = System.nanoTime();
     private final Map<Integer, int[]> stages = new ConcurrentHashMap<>();
     private long lastPrint;
     private int jobsStarted;
     private int jobsEnded;
 
-    InferenceProgress(PrintStream out, LongAccumulator images, LongAccumulator errors) {
+    InferenceProgress(PrintStream out, PartitionInference.Counters counters) {
         this.out = out;
-        this.images = images;
-        this.errors = errors;
+        this.counters = counters;
     }
 
     @Override
@@ -97,7 +94,8 @@ final class InferenceProgress extends SparkListener {
 
     private void print(int stage, int[] s) {
         double seconds = (System.nanoTime() - start) / 1e9;
-        long n = images.value() + errors.value();
+        long errors = counters.errors().value();
+        long n = counters.images().value() + errors;
         out.printf(
                 Locale.ROOT,
                 "spark-infer: stage %d: %d/%d tasks, %d images (%d errors), %.1f images/s, %.1f s%n",
@@ -105,7 +103,7 @@ final class InferenceProgress extends SparkListener {
                 s[1],
                 s[0],
                 n,
-                errors.value(),
+                errors,
                 seconds > 0 ? n / seconds : 0.0,
                 seconds);
         out.flush();

@@ -13,22 +13,9 @@ public enum InputFormat {
     /** A Parquet table with an id column and a binary column of encoded images. */
     PARQUET;
 
-    /** The option value: {@code images} or {@code parquet}. */
-    public String optionValue() {
+    /** The option value, which picocli also accepts: {@code images} or {@code parquet}. */
+    @Override
+    public String toString() {
         return name().toLowerCase(Locale.ROOT);
-    }
-
-    /**
-     * Parses an option value.
-     *
-     * @throws IllegalArgumentException naming {@code input-format} and the allowed values
-     */
-    public static InputFormat parse(String value) {
-        for (InputFormat f : values()) {
-            if (f.optionValue().equals(value)) {
-                return f;
-            }
-        }
-        throw new IllegalArgumentException("input-format: must be one of images, parquet, got " + value);
     }
 }

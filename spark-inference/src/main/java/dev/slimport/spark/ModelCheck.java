@@ -10,7 +10,6 @@ import dev.slimport.savedmodel.SavedModelException;
 import dev.slimport.savedmodel.ServingSignature;
 import dev.slimport.savedmodel.SignatureInfo;
 import dev.slimport.savedmodel.TensorSpec;
-import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Map;
 import org.tensorflow.ndarray.Shape;
@@ -28,9 +27,7 @@ import org.tensorflow.proto.DataType;
  * @param featureDepth the width of {@code features}, 0 if the model has none
  * @param checkMillis how long loading and the one-image run took
  */
-public record ModelCheck(Path dir, int height, int width, int numClasses, int featureDepth, long checkMillis)
-        implements Serializable {
-    private static final long serialVersionUID = 1L;
+public record ModelCheck(Path dir, int height, int width, int numClasses, int featureDepth, long checkMillis) {
 
     /**
      * Loads the model in {@code dir}, checks it against {@code options} and runs one image.
@@ -42,7 +39,7 @@ public record ModelCheck(Path dir, int height, int width, int numClasses, int fe
     public static ModelCheck check(Path dir, SparkInferenceOptions options) {
         long t0 = System.nanoTime();
         try (LoadedSavedModel model =
-                LoadedSavedModel.load(dir, ExecutorModels.config(options.intraOpThreads()), ServingSignature.TAG)) {
+                LoadedSavedModel.load(dir, ExecutorModels.config(options.intraOpThreads), ServingSignature.TAG)) {
             SignatureInfo sig = model.signature(ServingSignature.KEY);
             TensorSpec images = sig.inputs().get(ServingSignature.IMAGES);
             if (images == null
@@ -56,18 +53,18 @@ public record ModelCheck(Path dir, int height, int width, int numClasses, int fe
                         + ServingSignature.KEY + "' signature must take only float32 '" + ServingSignature.IMAGES
                         + "' [-1,H,W,3], it takes " + sig.inputs());
             }
-            int[] size = size(images.shape(), options.imageSize());
+            int[] size = size(images.shape(), options.imageSize);
             int classes = width(sig, ServingSignature.PREDICTIONS);
             int features = width(sig, ServingSignature.FEATURES);
-            if (options.topK() > 0 && classes == 0) {
+            if (options.topK > 0 && classes == 0) {
                 throw new IllegalArgumentException("top-k: the model in " + model.dir() + " has no '"
                         + ServingSignature.PREDICTIONS + "' output (a feature extractor); use --top-k 0 --features");
             }
-            if (options.topK() > classes && classes > 0) {
+            if (options.topK > classes && classes > 0) {
                 throw new IllegalArgumentException(
-                        "top-k: must be <= the model's " + classes + " classes, got " + options.topK());
+                        "top-k: must be <= the model's " + classes + " classes, got " + options.topK);
             }
-            if (options.features() && features == 0) {
+            if (options.features && features == 0) {
                 throw new IllegalArgumentException(
                         "features: the model in " + model.dir() + " has no '" + ServingSignature.FEATURES + "' output");
             }

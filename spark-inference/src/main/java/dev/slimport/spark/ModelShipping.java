@@ -4,9 +4,7 @@
  */
 package dev.slimport.spark;
 
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /** How the executors get the SavedModel ({@code --model-shipping}). */
 public enum ModelShipping {
@@ -16,8 +14,9 @@ public enum ModelShipping {
      */
     SHARED,
     /**
-     * The driver ships the model's files with {@code SparkContext.addFile} (saved_model.pb and each file under
-     * variables/); each executor fetches them and rebuilds the SavedModel layout in its SparkFiles directory.
+     * The driver ships the model's files (saved_model.pb and each file under variables/): in {@code spark.files} when
+     * the run creates the session, else with {@code SparkContext.addFile}; each executor fetches them and rebuilds
+     * the SavedModel layout in its SparkFiles directory ({@link ShippedModel}).
      */
     ADD_FILE,
     /**
@@ -26,26 +25,9 @@ public enum ModelShipping {
      */
     SPARK_FILES;
 
-    /** The option value: {@code shared}, {@code add-file}, {@code spark-files}. */
-    public String optionValue() {
+    /** The option value, which picocli also accepts: {@code shared}, {@code add-file}, {@code spark-files}. */
+    @Override
+    public String toString() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-
-    /**
-     * Parses an option value.
-     *
-     * @throws IllegalArgumentException naming {@code model-shipping} and the allowed values
-     */
-    public static ModelShipping parse(String value) {
-        for (ModelShipping m : values()) {
-            if (m.optionValue().equals(value)) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("model-shipping: must be one of " + allowed() + ", got " + value);
-    }
-
-    static String allowed() {
-        return Arrays.stream(values()).map(ModelShipping::optionValue).collect(Collectors.joining(", "));
     }
 }

@@ -6,6 +6,8 @@ package dev.slimport.spark;
 
 import dev.slimport.savedmodel.FloatValues;
 import dev.slimport.savedmodel.ServingSignature;
+import java.io.IOException;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.SparkContext;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
@@ -25,6 +28,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.util.SerializableConfiguration;
 import org.tensorflow.ndarray.Shape;
 
 /**
@@ -37,54 +41,58 @@ import org.tensorflow.ndarray.Shape;
  * <p>Input rows are {@code (id string, path string)} when {@code readFiles} (the task reads the file through
  * Hadoop's FileSystem, so an unreadable file is one error row, not a failed task) or {@code (id string, image
  * binary)}.
+ *
+ * @param shipping how this executor finds the model
+ * @param modelDir the model directory the driver checked (used with {@link ModelShipping#SHARED})
+ * @param intraOpThreads TensorFlow intra-op threads if this JVM loads the model, 0 for the default
+ * @param preprocessing the preprocessing to the model's size
+ * @param topK classes kept per image, 0 for none
+ * @param features whether to write the pooled features
+ * @param batchSize rows per model run
+ * @param readFiles the driver's Hadoop configuration when the rows hold paths, null when they hold images
+ * @param counters the job's accumulators
  */
-final class PartitionInference implements MapPartitionsFunction<Row, Row> {
+record PartitionInference(
+        ModelShipping shipping,
+        String modelDir,
+        int intraOpThreads,
+        ImagePreprocessing preprocessing,
+        int topK,
+        boolean features,
+        int batchSize,
+        SerializableConfiguration readFiles,
+        Counters counters)
+        implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
 
     /** The largest file read as one image. */
     static final int MAX_FILE_BYTES = 256 << 20;
 
-    private final ModelShipping shipping;
-    private final String modelDir;
-    private final int intraOpThreads;
-    private final ImagePreprocessing preprocessing;
-    private final int topK;
-    private final boolean features;
-    private final int batchSize;
-    private final HadoopConf readFiles;
-    private final LongAccumulator images;
-    private final LongAccumulator errors;
-    private final LongAccumulator loads;
-    private final LongAccumulator preprocessNanos;
-    private final LongAccumulator inferenceNanos;
-
-    PartitionInference(
-            ModelShipping shipping,
-            String modelDir,
-            int intraOpThreads,
-            ImagePreprocessing preprocessing,
-            int topK,
-            boolean features,
-            int batchSize,
-            HadoopConf readFiles,
+    /**
+     * The job's accumulators, which the driver reads for progress and the result.
+     *
+     * @param images the rows inferred
+     * @param errors the rows with an error
+     * @param loads the model loads
+     * @param preprocessNanos task time reading and preprocessing
+     * @param inferenceNanos task time in the model
+     */
+    record Counters(
             LongAccumulator images,
             LongAccumulator errors,
             LongAccumulator loads,
             LongAccumulator preprocessNanos,
-            LongAccumulator inferenceNanos) {
-        this.shipping = shipping;
-        this.modelDir = modelDir;
-        this.intraOpThreads = intraOpThreads;
-        this.preprocessing = preprocessing;
-        this.topK = topK;
-        this.features = features;
-        this.batchSize = batchSize;
-        this.readFiles = readFiles;
-        this.images = images;
-        this.errors = errors;
-        this.loads = loads;
-        this.preprocessNanos = preprocessNanos;
-        this.inferenceNanos = inferenceNanos;
+            LongAccumulator inferenceNanos)
+            implements Serializable {
+        /** New accumulators, registered with {@code sc}. */
+        static Counters register(SparkContext sc) {
+            return new Counters(
+                    sc.longAccumulator("slimport.images"),
+                    sc.longAccumulator("slimport.errors"),
+                    sc.longAccumulator("slimport.modelLoads"),
+                    sc.longAccumulator("slimport.preprocessNanos"),
+                    sc.longAccumulator("slimport.inferenceNanos"));
+        }
     }
 
     /** The output table's schema: id, classes, probabilities, [features,] error. */
@@ -145,7 +153,7 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
             }
         }
         long t1 = System.nanoTime();
-        preprocessNanos.add(t1 - t0);
+        counters.preprocessNanos().add(t1 - t0);
         float[] probabilities = null;
         float[] pooled = null;
         int classes = 0;
@@ -156,10 +164,10 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
                     good == batchSize ? pixels : Arrays.copyOf(pixels, good * per));
             ExecutorModels.Prediction prediction = ExecutorModels.predict(modelPath(), intraOpThreads, batch);
             if (prediction.loadedModel()) {
-                loads.add(1);
+                counters.loads().add(1);
             }
             Map<String, FloatValues> result = prediction.outputs();
-            inferenceNanos.add(System.nanoTime() - t1);
+            counters.inferenceNanos().add(System.nanoTime() - t1);
             if (topK > 0) {
                 FloatValues p = result.get(ServingSignature.PREDICTIONS);
                 probabilities = p.data();
@@ -173,33 +181,28 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
         }
         int k = 0;
         for (int i = 0; i < ids.size(); i++) {
-            String failure = failures.get(i);
-            if (failure != null) {
-                out.add(
-                        features
-                                ? RowFactory.create(ids.get(i), null, null, null, failure)
-                                : RowFactory.create(ids.get(i), null, null, failure));
-                continue;
-            }
-            int[] top = null;
-            float[] topP = null;
-            if (probabilities != null) {
-                top = TopK.indices(probabilities, k * classes, classes, topK);
-                topP = new float[top.length];
-                for (int j = 0; j < top.length; j++) {
-                    topP[j] = probabilities[k * classes + top[j]];
+            Object[] row = new Object[features ? 5 : 4];
+            row[0] = ids.get(i);
+            row[row.length - 1] = failures.get(i);
+            if (failures.get(i) == null) {
+                if (probabilities != null) {
+                    int[] top = TopK.indices(probabilities, k * classes, classes, topK);
+                    float[] topP = new float[top.length];
+                    for (int j = 0; j < top.length; j++) {
+                        topP[j] = probabilities[k * classes + top[j]];
+                    }
+                    row[1] = top;
+                    row[2] = topP;
                 }
+                if (features) {
+                    row[3] = Arrays.copyOfRange(pooled, k * depth, (k + 1) * depth);
+                }
+                k++;
             }
-            if (features) {
-                float[] f = Arrays.copyOfRange(pooled, k * depth, (k + 1) * depth);
-                out.add(RowFactory.create(ids.get(i), top, topP, f, null));
-            } else {
-                out.add(RowFactory.create(ids.get(i), top, topP, null));
-            }
-            k++;
+            out.add(RowFactory.create(row));
         }
-        images.add(good);
-        errors.add(ids.size() - good);
+        counters.images().add(good);
+        counters.errors().add(ids.size() - good);
     }
 
     private Path modelPath() {
@@ -223,7 +226,7 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
         String path = row.getString(1);
         try {
             org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
-            FileSystem fs = p.getFileSystem(readFiles.get());
+            FileSystem fs = p.getFileSystem(readFiles.value());
             try (FSDataInputStream in = fs.open(p)) {
                 byte[] b = in.readNBytes(MAX_FILE_BYTES + 1);
                 if (b.length > MAX_FILE_BYTES) {
@@ -231,7 +234,7 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
                 }
                 return b;
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw new UnreadableImageException(
                     "cannot read file: " + e.getClass().getSimpleName()
                             + (e.getMessage() == null ? "" : ": " + e.getMessage()),

@@ -7,6 +7,7 @@ package dev.slimport.spark;
 import dev.slimport.savedmodel.SavedModelException;
 import dev.slimport.savedmodel.SavedModelInfo;
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -100,8 +101,8 @@ final class ShippedModel {
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-                deleteTree(tmp);
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+                deleteTreeQuietly(tmp); // a concurrent caller placed it first
             }
             return target;
         } catch (IOException e) {
@@ -128,18 +129,12 @@ final class ShippedModel {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    /** Deletes {@code dir} and what is under it, best effort (a leftover in a temporary directory is harmless). */
+    static void deleteTreeQuietly(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
                 Files.deleteIfExists(p);
             }
-        }
-    }
-
-    /** Deletes {@code dir} and what is under it, best effort (a leftover in a temporary directory is harmless). */
-    static void deleteTreeQuietly(Path dir) {
-        try {
-            deleteTree(dir);
         } catch (IOException ignored) {
             // best effort: a leftover in a temporary directory (SparkFiles', or the packed executor jars)
         }

@@ -30,7 +30,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
-import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * Batch inference of an exported SavedModel on Apache Spark: the library entry point of {@code resnet-bench
@@ -42,8 +42,8 @@ import org.apache.spark.util.LongAccumulator;
  * {@code batchSize}), write Parquet {@code id, classes, probabilities, [features,] error}.
  *
  * <pre>{@code
- * SparkInferenceOptions o = SparkInferenceOptions.builder(Path.of("models/r50"), "images/", "out.parquet")
- *     .master("local[2]").topK(5).batchSize(32).build();
+ * SparkInferenceOptions o = SparkInferenceOptions.parse(
+ *     "--saved-model", "models/r50", "--input", "images/", "--output", "out.parquet", "--master", "local[2]");
  * SparkInferenceResult r = SparkInference.run(o, System.err);   // IllegalArgumentException = usage error
  * }</pre>
  */
@@ -66,25 +66,26 @@ public final class SparkInference {
      * @throws SavedModelException if the model is corrupt or incomplete; other runtime exceptions if the job fails
      */
     public static SparkInferenceResult run(SparkInferenceOptions options, PrintStream log) {
-        String master = options.master() != null ? options.master() : System.getProperty("spark.master");
+        options.validate();
+        String master = options.master != null ? options.master : System.getProperty("spark.master");
         if (master == null) {
             throw new IllegalArgumentException(
                     "master: required when not launched by spark-submit, e.g. --master local[2]");
         }
         checkLocalPaths(options);
-        ModelCheck check = options.modelShipping() == ModelShipping.SPARK_FILES
+        ModelCheck check = options.modelShipping == ModelShipping.SPARK_FILES
                 ? null
-                : ModelCheck.check(options.savedModel(), options);
+                : ModelCheck.check(options.savedModel, options);
         SparkSession.Builder builder = SparkSession.builder().appName("slimport spark-infer");
-        if (options.master() != null) {
-            builder.master(options.master());
+        if (options.master != null) {
+            builder.master(options.master);
         }
-        if (!options.sparkConf().containsKey("spark.log.level")) {
+        if (!options.sparkConf.containsKey("spark.log.level")) {
             builder.config("spark.log.level", "WARN");
         }
-        options.sparkConf().forEach(builder::config);
+        options.sparkConf.forEach(builder::config);
         Path packed = null;
-        if (ExecutorJars.needed(options.master(), options.sparkConf())) {
+        if (ExecutorJars.needed(options.master, options.sparkConf)) {
             try {
                 packed = Files.createTempDirectory("slimport-jars");
             } catch (IOException e) {
@@ -92,24 +93,24 @@ public final class SparkInference {
             }
             List<Path> jars = ExecutorJars.find(packed);
             builder.config("spark.jars", jars.stream().map(Path::toString).collect(Collectors.joining(",")));
-            if (options.progress()) {
+            if (!options.quiet) {
                 log.printf(
                         "spark-infer: shipping %d jars (%.0f MB) to the executors: %s%n",
                         jars.size(),
-                        ExecutorJars.bytes(jars) / 1e6,
+                        jars.stream().mapToLong(j -> j.toFile().length()).sum() / 1e6,
                         jars.stream().map(j -> j.getFileName().toString()).collect(Collectors.joining(" ")));
             }
         }
         // add-file: the model's files go in spark.files, which every executor fetches when it starts. Files added with
         // SparkContext.addFile once the session runs were not fetched by the executors of a standalone cluster for this
         // job's tasks (seen with Spark 4.2.0; local mode fetches them), so addFile stays for sessions the caller owns.
-        boolean filesAtStart = options.modelShipping() == ModelShipping.ADD_FILE;
+        boolean filesAtStart = options.modelShipping == ModelShipping.ADD_FILE;
         if (filesAtStart) {
             String files = ShippedModel.filesToShip(check.dir()).stream()
                     .map(Path::toString)
                     .collect(Collectors.joining(","));
             // The user's files (--conf, or spark-submit --files, which arrives as a system property) are kept.
-            String user = options.sparkConf().getOrDefault("spark.files", System.getProperty("spark.files"));
+            String user = options.sparkConf.getOrDefault("spark.files", System.getProperty("spark.files"));
             builder.config("spark.files", user == null || user.isBlank() ? files : user + "," + files);
         }
         SparkSession spark = builder.getOrCreate();
@@ -132,6 +133,7 @@ public final class SparkInference {
      * @see #run(SparkInferenceOptions, PrintStream)
      */
     public static SparkInferenceResult run(SparkSession spark, SparkInferenceOptions options, PrintStream log) {
+        options.validate();
         checkLocalPaths(options);
         return run(spark, options, null, false, log);
     }
@@ -141,53 +143,45 @@ public final class SparkInference {
         SparkContext sc = spark.sparkContext();
         if (check == null) {
             check = ModelCheck.check(
-                    o.modelShipping() == ModelShipping.SPARK_FILES
+                    o.modelShipping == ModelShipping.SPARK_FILES
                             ? ShippedModel.assemble(Path.of(SparkFiles.getRootDirectory()))
-                            : o.savedModel(),
+                            : o.savedModel,
                     o);
         }
         Configuration hadoop = sc.hadoopConfiguration();
         checkOutput(o, hadoop);
-        if (o.modelShipping() == ModelShipping.ADD_FILE && !filesShipped) {
+        if (o.modelShipping == ModelShipping.ADD_FILE && !filesShipped) {
             for (Path f : ShippedModel.filesToShip(check.dir())) {
                 sc.addFile(f.toString());
             }
         }
         Dataset<Row> input = read(spark, o);
-        if (o.partitions() > 0) {
-            input = input.repartition(o.partitions());
+        if (o.partitions > 0) {
+            input = input.repartition(o.partitions);
         }
         int partitions = input.rdd().getNumPartitions();
-        LongAccumulator images = sc.longAccumulator("slimport.images");
-        LongAccumulator errors = sc.longAccumulator("slimport.errors");
-        LongAccumulator loads = sc.longAccumulator("slimport.modelLoads");
-        LongAccumulator preprocessNanos = sc.longAccumulator("slimport.preprocessNanos");
-        LongAccumulator inferenceNanos = sc.longAccumulator("slimport.inferenceNanos");
+        PartitionInference.Counters counters = PartitionInference.Counters.register(sc);
         PartitionInference fn = new PartitionInference(
-                o.modelShipping(),
+                o.modelShipping,
                 check.dir().toString(),
-                o.intraOpThreads(),
-                new ImagePreprocessing(check.height(), check.width(), o.centralFraction()),
-                o.topK(),
-                o.features(),
-                o.batchSize(),
-                o.inputFormat() == InputFormat.IMAGES ? new HadoopConf(hadoop) : null,
-                images,
-                errors,
-                loads,
-                preprocessNanos,
-                inferenceNanos);
-        Dataset<Row> results = input.mapPartitions(fn, Encoders.row(PartitionInference.outputSchema(o.features())));
-        InferenceProgress progress = o.progress() ? new InferenceProgress(log, images, errors) : null;
+                o.intraOpThreads,
+                new ImagePreprocessing(check.height(), check.width(), o.centralFraction),
+                o.topK,
+                o.features,
+                o.batchSize,
+                o.inputFormat == InputFormat.IMAGES ? new SerializableConfiguration(hadoop) : null,
+                counters);
+        Dataset<Row> results = input.mapPartitions(fn, Encoders.row(PartitionInference.outputSchema(o.features)));
+        InferenceProgress progress = o.quiet ? null : new InferenceProgress(log, counters);
         if (progress != null) {
             sc.addSparkListener(progress);
         }
         long t0 = System.nanoTime();
         try {
-            sc.setJobDescription("slimport spark-infer " + o.input() + " -> " + o.output());
+            sc.setJobDescription("slimport spark-infer " + o.input + " -> " + o.output);
             results.write()
-                    .mode(o.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
-                    .parquet(o.output());
+                    .mode(o.overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
+                    .parquet(o.output);
         } catch (Exception e) {
             // Spark's SparkException is checked in Java's terms but undeclared: caught here, rethrown as it was.
             String missing = ModelNotOnExecutorException.messageIn(e);
@@ -204,87 +198,84 @@ public final class SparkInference {
         }
         long jobMillis = (System.nanoTime() - t0) / 1_000_000;
         Row counts = spark.read()
-                .parquet(o.output())
+                .parquet(o.output)
                 .agg(count(lit(1)), count(col("error")))
                 .first();
-        SparkInferenceResult result = new SparkInferenceResult(
-                o.output(),
+        return new SparkInferenceResult(
+                o.output,
                 counts.getLong(0),
                 counts.getLong(1),
-                loads.value(),
+                counters.loads().value(),
                 partitions,
                 check.height(),
                 check.width(),
                 check.dir().toString(),
                 check.checkMillis(),
                 jobMillis,
-                preprocessNanos.value() / 1_000_000,
-                inferenceNanos.value() / 1_000_000);
-        return result;
+                counters.preprocessNanos().value() / 1_000_000,
+                counters.inferenceNanos().value() / 1_000_000);
     }
 
     private static Dataset<Row> read(SparkSession spark, SparkInferenceOptions o) {
         try {
-            if (o.inputFormat() == InputFormat.IMAGES) {
+            if (o.inputFormat == InputFormat.IMAGES) {
                 Dataset<Row> files = spark.read()
                         .format("binaryFile")
                         .option("recursiveFileLookup", "true")
-                        .load(o.input());
+                        .load(o.input);
                 return files.select(col("path").as("id"), col("path"));
             }
-            Dataset<Row> table = spark.read().parquet(o.input());
+            Dataset<Row> table = spark.read().parquet(o.input);
             String columns = Arrays.stream(table.schema().fields())
                     .map(f -> f.name() + " " + f.dataType().simpleString())
                     .collect(Collectors.joining(", "));
-            if (!Arrays.asList(table.columns()).contains(o.idColumn())) {
+            if (!Arrays.asList(table.columns()).contains(o.idColumn)) {
                 throw new IllegalArgumentException(
-                        "id-column: '" + o.idColumn() + "' is not a column of " + o.input() + "; it has: " + columns);
+                        "id-column: '" + o.idColumn + "' is not a column of " + o.input + "; it has: " + columns);
             }
-            if (!Arrays.asList(table.columns()).contains(o.imageColumn())) {
-                throw new IllegalArgumentException("image-column: '" + o.imageColumn() + "' is not a column of "
-                        + o.input() + "; it has: " + columns);
+            if (!Arrays.asList(table.columns()).contains(o.imageColumn)) {
+                throw new IllegalArgumentException(
+                        "image-column: '" + o.imageColumn + "' is not a column of " + o.input + "; it has: " + columns);
             }
-            StructField image = table.schema().apply(o.imageColumn());
+            StructField image = table.schema().apply(o.imageColumn);
             if (!image.dataType().equals(DataTypes.BinaryType)) {
-                throw new IllegalArgumentException("image-column: '" + o.imageColumn() + "' must be binary (the encoded"
+                throw new IllegalArgumentException("image-column: '" + o.imageColumn + "' must be binary (the encoded"
                         + " image's bytes), it is " + image.dataType().simpleString());
             }
             return table.select(
-                    col(o.idColumn()).cast(DataTypes.StringType).as("id"),
-                    col(o.imageColumn()).as("image"));
+                    col(o.idColumn).cast(DataTypes.StringType).as("id"),
+                    col(o.imageColumn).as("image"));
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             if (e instanceof AnalysisException) {
                 throw new IllegalArgumentException(
-                        "input: cannot read " + o.input() + " as "
-                                + o.inputFormat().optionValue() + ": " + e.getMessage(),
-                        e);
+                        "input: cannot read " + o.input + " as " + o.inputFormat + ": " + e.getMessage(), e);
             }
             throw new IllegalStateException(e);
         }
     }
 
     private static void checkLocalPaths(SparkInferenceOptions o) {
-        if (isPlainPath(o.input()) && !Files.exists(Path.of(o.input()))) {
-            throw new IllegalArgumentException("input: " + Path.of(o.input()).toAbsolutePath() + " does not exist");
+        if (isPlainPath(o.input) && !Files.exists(Path.of(o.input))) {
+            throw new IllegalArgumentException("input: " + Path.of(o.input).toAbsolutePath() + " does not exist");
         }
-        if (isPlainPath(o.output()) && !o.overwrite() && Files.exists(Path.of(o.output()))) {
-            throw new IllegalArgumentException("output: " + Path.of(o.output()).toAbsolutePath()
+        if (isPlainPath(o.output) && !o.overwrite && Files.exists(Path.of(o.output))) {
+            throw new IllegalArgumentException("output: " + Path.of(o.output).toAbsolutePath()
                     + " exists; choose another path or pass --overwrite");
         }
     }
 
     private static void checkOutput(SparkInferenceOptions o, Configuration hadoop) {
-        org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(o.output());
+        org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(o.output);
         try {
             FileSystem fs = out.getFileSystem(hadoop);
-            if (!o.overwrite() && fs.exists(out)) {
+            if (!o.overwrite && fs.exists(out)) {
                 throw new IllegalArgumentException(
                         "output: " + fs.makeQualified(out) + " exists; choose another path or pass --overwrite");
             }
         } catch (IOException e) {
-            throw new IllegalArgumentException("output: cannot check " + o.output() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("output: cannot check " + o.output + ": " + e.getMessage(), e);
         }
     }
 

@@ -91,15 +91,20 @@ public final class SparkFigures {
             for (String run : List.of("cold", "warm")) {
                 SparkInferenceResult r = SparkInference.run(
                         spark,
-                        SparkInferenceOptions.builder(
-                                        model,
-                                        images.toString(),
-                                        work.resolve("spark-out.parquet").toString())
-                                .overwrite(true)
-                                .batchSize(batch)
-                                .partitions(partitions)
-                                .intraOpThreads(threads)
-                                .build(),
+                        SparkInferenceOptions.parse(
+                                "--saved-model",
+                                model.toString(),
+                                "--input",
+                                images.toString(),
+                                "--output",
+                                work.resolve("spark-out.parquet").toString(),
+                                "--overwrite",
+                                "--batch-size",
+                                String.valueOf(batch),
+                                "--partitions",
+                                String.valueOf(partitions),
+                                "--intra-op-threads",
+                                String.valueOf(threads)),
                         System.err);
                 double jobS = r.jobMillis() / 1000.0;
                 System.out.println(r.summary());

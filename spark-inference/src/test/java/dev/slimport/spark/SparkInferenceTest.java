@@ -136,11 +136,33 @@ class SparkInferenceTest {
         refFeatures.putAll(r.features());
     }
 
-    private SparkInferenceOptions.Builder options(Path input, String output) {
-        return SparkInferenceOptions.builder(
-                        model, input.toString(), tmp.resolve(output).toString())
-                .topK(TOP_K)
-                .batchSize(16);
+    /** The options of {@code --saved-model model --input input --output tmp/output --top-k 5 --batch-size 16 more}. */
+    private SparkInferenceOptions options(Path input, String output, String... more) {
+        return options(model, input, output, more);
+    }
+
+    /** {@link #options} on the Parquet table: ids in {@code name}, images in {@code imageColumn}. */
+    private SparkInferenceOptions tableOptions(String output, String imageColumn, String... more) {
+        List<String> args = new ArrayList<>(
+                List.of("--input-format", "parquet", "--id-column", "name", "--image-column", imageColumn));
+        args.addAll(List.of(more));
+        return options(parquet, output, args.toArray(String[]::new));
+    }
+
+    private SparkInferenceOptions options(Path savedModel, Path input, String output, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "--saved-model",
+                savedModel.toString(),
+                "--input",
+                input.toString(),
+                "--output",
+                tmp.resolve(output).toString(),
+                "--top-k",
+                String.valueOf(TOP_K),
+                "--batch-size",
+                "16"));
+        args.addAll(List.of(more));
+        return SparkInferenceOptions.parse(args.toArray(String[]::new));
     }
 
     private static String fileName(String id) {
@@ -195,10 +217,7 @@ class SparkInferenceTest {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         SparkInferenceResult r = SparkInference.run(
                 spark,
-                options(images, "from-images.parquet")
-                        .features(true)
-                        .partitions(8)
-                        .build(),
+                options(images, "from-images.parquet", "--features", "--partitions", "8"),
                 new PrintStream(progress));
         assertThat(progress.toString()).contains("/8 tasks").contains("8/8 tasks, 256 images (0 errors)");
         assertThat(r.rows()).isEqualTo(IMAGES);
@@ -215,15 +234,8 @@ class SparkInferenceTest {
 
     @Test
     void parquetTableMatchesSingleProcessInference() {
-        SparkInferenceResult r = SparkInference.run(
-                spark,
-                options(parquet, "from-table.parquet")
-                        .inputFormat(InputFormat.PARQUET)
-                        .idColumn("name")
-                        .imageColumn("png")
-                        .partitions(6)
-                        .build(),
-                quiet);
+        SparkInferenceResult r =
+                SparkInference.run(spark, tableOptions("from-table.parquet", "png", "--partitions", "6"), quiet);
         assertThat(r.rows()).isEqualTo(IMAGES);
         assertThat(r.errors()).isZero();
         List<Row> rows = output(r);
@@ -237,8 +249,7 @@ class SparkInferenceTest {
 
     @Test
     void oneCorruptFileGivesOneErrorRowAndTheRestResults() {
-        SparkInferenceResult r = SparkInference.run(
-                spark, options(withCorrupt, "with-corrupt.parquet").build(), quiet);
+        SparkInferenceResult r = SparkInference.run(spark, options(withCorrupt, "with-corrupt.parquet"), quiet);
         assertThat(r.rows()).isEqualTo(IMAGES);
         assertThat(r.errors()).isEqualTo(1);
         List<Row> rows = output(r);
@@ -262,15 +273,7 @@ class SparkInferenceTest {
     void theModelIsLoadedOncePerExecutorJvm() {
         long before = ExecutorModels.loads(modelVersion);
         SparkInferenceResult r = SparkInference.run(
-                spark,
-                options(parquet, "loads.parquet")
-                        .inputFormat(InputFormat.PARQUET)
-                        .idColumn("name")
-                        .imageColumn("png")
-                        .batchSize(8)
-                        .partitions(8)
-                        .build(),
-                quiet);
+                spark, tableOptions("loads.parquet", "png", "--batch-size", "8", "--partitions", "8"), quiet);
         assertThat(r.partitions()).isEqualTo(8);
         assertThat(r.rows()).isEqualTo(IMAGES);
         // 8 tasks, 2 at a time, plus the jobs of the other tests on the same model: local mode has one executor JVM
@@ -283,14 +286,7 @@ class SparkInferenceTest {
     @Test
     void addFileShipsTheModelAndExecutorsRebuildIt() {
         SparkInferenceResult r = SparkInference.run(
-                spark,
-                options(parquet, "shipped.parquet")
-                        .modelShipping(ModelShipping.ADD_FILE)
-                        .inputFormat(InputFormat.PARQUET)
-                        .idColumn("name")
-                        .imageColumn("png")
-                        .build(),
-                quiet);
+                spark, tableOptions("shipped.parquet", "png", "--model-shipping", "add-file"), quiet);
         assertThat(r.rows()).isEqualTo(IMAGES);
         output(r).forEach(row -> assertMatchesReference(row, false));
         Path assembled = Path.of(SparkFiles.getRootDirectory()).resolve(ShippedModel.ASSEMBLED_DIR);
@@ -350,36 +346,16 @@ class SparkInferenceTest {
             spark.range(1).count();
             sc.clearJobGroup();
             assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
-            assertThatThrownBy(() -> SparkInference.run(
-                            spark,
-                            SparkInferenceOptions.builder(
-                                            tmp.resolve("no-such-model"),
-                                            images.toString(),
-                                            tmp.resolve("x1").toString())
-                                    .build(),
-                            quiet))
+            assertThatThrownBy(
+                            () -> SparkInference.run(spark, options(tmp.resolve("no-such-model"), images, "x1"), quiet))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("saved-model:")
                     .hasMessageContaining("does not exist");
-            assertThatThrownBy(() -> SparkInference.run(
-                            spark,
-                            SparkInferenceOptions.builder(
-                                            corrupt,
-                                            images.toString(),
-                                            tmp.resolve("x2").toString())
-                                    .build(),
-                            quiet))
+            assertThatThrownBy(() -> SparkInference.run(spark, options(corrupt, images, "x2"), quiet))
                     .isInstanceOf(SavedModelException.class)
                     .hasMessageContaining("model check on the driver failed")
                     .hasMessageContaining("corrupt or truncated");
-            assertThatThrownBy(() -> SparkInference.run(
-                            spark,
-                            SparkInferenceOptions.builder(
-                                            noVariables,
-                                            images.toString(),
-                                            tmp.resolve("x3").toString())
-                                    .build(),
-                            quiet))
+            assertThatThrownBy(() -> SparkInference.run(spark, options(noVariables, images, "x3"), quiet))
                     .isInstanceOf(SavedModelException.class)
                     .hasMessageContaining("variables/variables.index is missing");
             sc.setJobGroup("end", "marker", false);
@@ -398,47 +374,31 @@ class SparkInferenceTest {
     @Test
     void usageErrorsNameTheOption() throws Exception {
         Path existing = Files.createDirectories(tmp.resolve("existing-output"));
-        assertThatThrownBy(() -> SparkInference.run(
-                        spark, options(images, "existing-output").build(), quiet))
+        assertThatThrownBy(() -> SparkInference.run(spark, options(images, "existing-output"), quiet))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("output:")
                 .hasMessageContaining("exists");
         assertThat(existing).isEmptyDirectory();
-        assertThatThrownBy(() -> SparkInference.run(
-                        spark, options(tmp.resolve("nowhere"), "o1").build(), quiet))
+        assertThatThrownBy(() -> SparkInference.run(spark, options(tmp.resolve("nowhere"), "o1"), quiet))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("input:");
-        assertThatThrownBy(() -> SparkInference.run(
-                        spark,
-                        options(parquet, "o2")
-                                .inputFormat(InputFormat.PARQUET)
-                                .idColumn("name")
-                                .imageColumn("note")
-                                .build(),
-                        quiet))
+        assertThatThrownBy(() -> SparkInference.run(spark, tableOptions("o2", "note"), quiet))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("image-column:")
                 .hasMessageContaining("must be binary");
-        assertThatThrownBy(() -> SparkInference.run(
-                        spark,
-                        options(parquet, "o3").inputFormat(InputFormat.PARQUET).build(),
-                        quiet))
+        assertThatThrownBy(() -> SparkInference.run(spark, options(parquet, "o3", "--input-format", "parquet"), quiet))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("id-column:")
                 .hasMessageContaining("name string, png binary, note string");
-        assertThatThrownBy(() -> SparkInference.run(
-                        spark, options(images, "o4").topK(CLASSES + 1).build(), quiet))
+        assertThatThrownBy(() ->
+                        SparkInference.run(spark, options(images, "o4", "--top-k", String.valueOf(CLASSES + 1)), quiet))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("top-k:")
                 .hasMessageContaining("10 classes");
-        assertThatThrownBy(() -> SparkInference.run(
-                        spark, options(images, "o5").imageSize(64).build(), quiet))
+        assertThatThrownBy(() -> SparkInference.run(spark, options(images, "o5", "--image-size", "64"), quiet))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("image-size:");
-        assertThatThrownBy(() -> options(images, "o6").batchSize(0).build()).hasMessageStartingWith("batch-size:");
-        assertThatThrownBy(() -> options(images, "o7").topK(0).build()).hasMessageStartingWith("top-k:");
-        assertThatThrownBy(() -> ModelShipping.parse("scp"))
-                .hasMessageStartingWith("model-shipping:")
-                .hasMessageContaining("shared, add-file, spark-files");
+        assertThatThrownBy(() -> options(images, "o6", "--batch-size", "0")).hasMessageStartingWith("batch-size:");
+        assertThatThrownBy(() -> options(images, "o7", "--top-k", "0")).hasMessageStartingWith("top-k:");
     }
 }
