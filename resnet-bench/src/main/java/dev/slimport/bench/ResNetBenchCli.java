@@ -4,6 +4,17 @@
  */
 package dev.slimport.bench;
 
+import dev.slimport.bench.command.CeilingCommand;
+import dev.slimport.bench.command.DescribeCommand;
+import dev.slimport.bench.command.ExportCommand;
+import dev.slimport.bench.command.ForwardCommand;
+import dev.slimport.bench.command.InfoCommand;
+import dev.slimport.bench.command.PlotCommand;
+import dev.slimport.bench.command.VerifyCommand;
+import dev.slimport.bench.engine.RunFailure;
+import dev.slimport.bench.engine.UsageException;
+import dev.slimport.savedmodel.CheckpointMismatchException;
+import dev.slimport.savedmodel.ExportInterruptedException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,7 +94,7 @@ public final class ResNetBenchCli implements Callable<Integer> {
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             PrintWriter err = c.getErr();
-            String message = firstLine(ex.getMessage());
+            String message = RunFailure.firstLine(ex.getMessage());
             if (c.getCommand() instanceof ResNetBenchCli
                     && ex instanceof CommandLine.UnmatchedArgumentException u
                     && !u.getUnmatched().isEmpty()
@@ -171,20 +182,23 @@ public final class ResNetBenchCli implements Callable<Integer> {
     }
 
     /**
-     * Prints {@code e} as one line on the command's stderr and returns its exit code: 2 for usage errors ({@link
-     * UsageException}, picocli's parameter errors, an {@link IllegalArgumentException} not raised by TensorFlow), 1
-     * otherwise.
+     * Prints {@code e} on the command's stderr and returns its exit code: 2 for usage errors ({@link UsageException},
+     * picocli's parameter errors, an {@link IllegalArgumentException} not raised by TensorFlow), 130 for an interrupted
+     * export, 1 otherwise. One line, except a checkpoint mismatch, which lists every offending name with both shapes.
      */
     static int report(CommandLine cmd, Throwable e, boolean verbose) {
         boolean usage = isUsage(e);
+        boolean interrupted = e instanceof ExportInterruptedException;
+        String message = interrupted || e instanceof CheckpointMismatchException ? e.getMessage() : describe(e);
         PrintWriter err = cmd.getErr();
-        String name = cmd.getCommandSpec().qualifiedName();
-        err.println(name + ": " + (usage ? "" : "error: ") + describe(e));
+        err.println(cmd.getCommandSpec().qualifiedName() + ": " + (usage || interrupted ? "" : "error: ") + message);
         if (verbose) {
             e.printStackTrace(err);
         }
         err.flush();
-        return usage ? CommandLine.ExitCode.USAGE : CommandLine.ExitCode.SOFTWARE;
+        return interrupted
+                ? ForwardCommand.EXIT_INTERRUPTED
+                : usage ? CommandLine.ExitCode.USAGE : CommandLine.ExitCode.SOFTWARE;
     }
 
     private static boolean isUsage(Throwable e) {
@@ -196,24 +210,17 @@ public final class ResNetBenchCli implements Callable<Integer> {
 
     private static String describe(Throwable e) {
         if (e instanceof TFResourceExhaustedException) {
-            return "TensorFlow ran out of memory (" + firstLine(e.getMessage()) + "); use a smaller --batch-size";
+            return "TensorFlow ran out of memory (" + RunFailure.firstLine(e.getMessage())
+                    + "); use a smaller --batch-size";
         }
         if (e instanceof OutOfMemoryError) {
-            return "out of memory (" + firstLine(e.getMessage()) + "); use a smaller --batch-size";
+            return "out of memory (" + RunFailure.firstLine(e.getMessage()) + "); use a smaller --batch-size";
         }
         String message = e.getMessage();
         if (message == null || message.isBlank()) {
             return e.getClass().getSimpleName();
         }
-        return firstLine(message);
-    }
-
-    static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return (nl < 0 ? s : s.substring(0, nl)).trim();
+        return RunFailure.firstLine(message);
     }
 
     private static boolean isVerbose(CommandLine c) {

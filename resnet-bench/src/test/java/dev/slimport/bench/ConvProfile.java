@@ -4,6 +4,7 @@
  */
 package dev.slimport.bench;
 
+import dev.slimport.bench.engine.ConvCeiling;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.GraphStats;
 import dev.slimport.resnet.net.ResNetModel;

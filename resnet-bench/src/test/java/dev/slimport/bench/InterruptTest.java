@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertAll;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.slimport.bench.result.ResultWriter;
 import dev.slimport.resnet.testing.ChildJvm;
 import dev.slimport.resnet.testing.TestFiles;
 import java.nio.file.FileSystems;

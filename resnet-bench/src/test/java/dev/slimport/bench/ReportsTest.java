@@ -6,6 +6,11 @@ package dev.slimport.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slimport.bench.host.EnvironmentInfo;
+import dev.slimport.bench.result.BenchmarkResult;
+import dev.slimport.bench.result.LatencyStats;
+import dev.slimport.bench.result.Reports;
+import dev.slimport.bench.result.SeedFormat;
 import java.time.LocalDateTime;
 import java.util.List;
 import org.junit.jupiter.api.Test;

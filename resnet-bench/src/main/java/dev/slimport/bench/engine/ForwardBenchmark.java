@@ -1,0 +1,328 @@
+/*
+ * Copyright 2026 The slimport Authors.
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file.
+ */
+package dev.slimport.bench.engine;
+
+import dev.slimport.bench.ModelSpec;
+import dev.slimport.bench.result.StepMode;
+import dev.slimport.bench.result.StepTrace;
+import dev.slimport.resnet.net.GraphStats;
+import dev.slimport.resnet.net.ResNetModel;
+import dev.slimport.resnet.runtime.DeviceRequest;
+import dev.slimport.resnet.train.TrainingGraph;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.random.RandomUniform;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * The seed notebook's forward benchmark as one owner of its native resources: the graph (built once, here), the
+ * session and, for {@code --input fixed}, the host input tensor. A step is {@code Runner.run()} on a runner prepared
+ * once, and closing its {@link Result} — nothing else happens in Java per step.
+ *
+ * <p>With the random input the images are {@code random_uniform([B,H,W,3])} generated in the graph at every step,
+ * as in the seed, behind a {@code PlaceholderWithDefault} named {@code images} so that a host batch can be fed for
+ * the precision check; with the fixed input they are a placeholder fed the same host tensor at every step.
+ *
+ * <p>The {@link Target} picks what a step runs. {@link StepMode#INFERENCE}: the inference network's logits (the
+ * seed's). The training modes build slim's training-mode network ({@code is_training=True}, never folded) and a
+ * {@link TrainingGraph} on it, with labels that are one host tensor of seeded uniform class indices fed at every
+ * step; {@link StepMode#FORWARD_BACKWARD} fetches every gradient of the loss (fetching them is what makes TensorFlow
+ * run the backward pass) and {@link StepMode#TRAIN} fetches {@link TrainingGraph#trainOp()}, a full momentum step
+ * with its batch-norm update ops.
+ */
+public final class ForwardBenchmark implements AutoCloseable {
+
+    /** Where the images come from. */
+    public enum InputMode {
+        /** {@code random_uniform} in the graph, new values each step (the seed's). */
+        RANDOM,
+        /** One host tensor fed at every step. */
+        FIXED
+    }
+
+    /**
+     * What a step runs.
+     *
+     * @param mode inference, forward-backward or train
+     * @param learningRate the momentum step's learning rate (train)
+     * @param momentum the momentum coefficient (train)
+     */
+    public record Target(StepMode mode, double learningRate, double momentum) {
+        /** The seed's forward pass. */
+        public static final Target INFERENCE =
+                new Target(StepMode.INFERENCE, TrainingGraph.DEFAULT_LEARNING_RATE, TrainingGraph.DEFAULT_MOMENTUM);
+
+        /** A target; {@code mode} is required. */
+        public Target {
+            if (mode == null) {
+                throw new IllegalArgumentException("mode: must not be null");
+            }
+        }
+    }
+
+    private final ModelSpec spec;
+    private final Target target;
+    private final Graph graph;
+    private final ResNetModel model;
+    private final Operand<TFloat32> images;
+    private final Operand<?> output;
+    private final List<Operand<?>> fetches;
+    private final Operand<?> probe;
+    private final TFloat32 hostInput;
+    private final TrainingGraph training;
+    private final TInt32 hostLabels;
+    private final double buildSeconds;
+    private Session session;
+    private Session.Runner runner;
+
+    private ForwardBenchmark(
+            ModelSpec spec,
+            Target target,
+            Graph graph,
+            ResNetModel model,
+            Operand<TFloat32> images,
+            Operand<?> probe,
+            TFloat32 hostInput,
+            TrainingGraph training,
+            TInt32 hostLabels,
+            double seconds) {
+        this.spec = spec;
+        this.target = target;
+        this.probe = probe;
+        this.graph = graph;
+        this.model = model;
+        this.images = images;
+        this.output = model.logits().isPresent() ? model.logits().get() : model.output();
+        this.fetches = switch (target.mode()) {
+            case INFERENCE -> List.of(output);
+            case FORWARD_BACKWARD -> List.copyOf(training.forwardBackwardFetches());
+            case TRAIN -> List.of(training.trainOp());
+        };
+        this.hostInput = hostInput;
+        this.training = training;
+        this.hostLabels = hostLabels;
+        this.buildSeconds = seconds;
+    }
+
+    /** Builds the inference graph (timed); the session is created by {@link #initialize}. */
+    public static ForwardBenchmark build(ModelSpec spec, InputMode input, DeviceRequest device) {
+        return build(spec, input, device, Target.INFERENCE);
+    }
+
+    /**
+     * Builds the graph for {@code target} (timed); the session is created by {@link #initialize}.
+     *
+     * @throws IllegalArgumentException for a training mode without logits ({@code numClasses} 0)
+     */
+    public static ForwardBenchmark build(ModelSpec spec, InputMode input, DeviceRequest device, Target target) {
+        if (target.mode().training() && spec.numClasses() < 1) {
+            throw new IllegalArgumentException(
+                    "--num-classes: the " + target.mode().label()
+                            + " mode needs logits for its loss; must be >= 1, got " + spec.numClasses());
+        }
+        long t0 = System.nanoTime();
+        Graph graph = new Graph();
+        TFloat32 host = null;
+        TInt32 labels = null;
+        try {
+            Ops tf = Ops.create(graph).withDevice(device.toDeviceSpec());
+            Shape shape = Shape.of(spec.batchSize(), spec.height(), spec.width(), 3);
+            Operand<TFloat32> images;
+            if (input == InputMode.RANDOM) {
+                Operand<TFloat32> random = tf.withName("random_uniform")
+                        .random
+                        .randomUniform(
+                                tf.constant(shape.asArray()),
+                                TFloat32.class,
+                                RandomUniform.seed(spec.seed()),
+                                RandomUniform.seed2(1L));
+                images = tf.withName("images").placeholderWithDefault(random, shape);
+            } else {
+                images = tf.withName("images").placeholder(TFloat32.class, Placeholder.shape(shape));
+                host = uniformImages(spec, spec.batchSize());
+            }
+            ResNetModel model;
+            TrainingGraph training = null;
+            if (target.mode().training()) {
+                model = spec.buildTraining(Ops.create(graph), images, device);
+                training = TrainingGraph.builder(model)
+                        .learningRate(target.learningRate())
+                        .momentum(target.momentum())
+                        .build(tf);
+                labels = uniformLabels(spec, spec.batchSize());
+            } else {
+                model = spec.build(Ops.create(graph), images, device);
+            }
+            Operand<?> probe = tf.withName("noop_probe").constant(0);
+            return new ForwardBenchmark(
+                    spec, target, graph, model, images, probe, host, training, labels, (System.nanoTime() - t0) / 1e9);
+        } catch (RuntimeException | Error e) {
+            if (host != null) {
+                host.close();
+            }
+            if (labels != null) {
+                labels.close();
+            }
+            graph.close();
+            throw e;
+        }
+    }
+
+    /** {@code batch} class indices, uniform in {@code [0, numClasses)} from a Java RNG seeded with the model seed. */
+    static TInt32 uniformLabels(ModelSpec spec, int batch) {
+        Random rng = new Random(spec.seed() ^ 0x1abe15L);
+        int[] values = new int[batch];
+        for (int i = 0; i < batch; i++) {
+            values[i] = rng.nextInt(spec.numClasses());
+        }
+        return TInt32.tensorOf(Shape.of(batch), DataBuffers.of(values, true, false));
+    }
+
+    /** A batch of uniform [0, 1) images from a Java RNG seeded with the model seed. */
+    public static TFloat32 uniformImages(ModelSpec spec, int batch) {
+        Shape shape = Shape.of(batch, spec.height(), spec.width(), 3);
+        float[] values = new float[Math.toIntExact(shape.size())];
+        Random rng = new Random(spec.seed());
+        for (int i = 0; i < values.length; i++) {
+            values[i] = rng.nextFloat();
+        }
+        return TFloat32.tensorOf(shape, DataBuffers.of(values, true, false));
+    }
+
+    /** The graph. */
+    public Graph graph() {
+        return graph;
+    }
+
+    /** The model built in the graph. */
+    public ResNetModel model() {
+        return model;
+    }
+
+    /** What a step runs. */
+    public Target target() {
+        return target;
+    }
+
+    /** The training graph of the training modes; empty for inference. */
+    public Optional<TrainingGraph> training() {
+        return Optional.ofNullable(training);
+    }
+
+    /**
+     * The multiply-adds of the convolutions one step runs, per image: the forward pass's ({@link
+     * ResNetModel#multiplyAdds()}); in the training modes plus the backward pass's, where every convolution's filter
+     * gradient costs as much as the convolution and so does its input gradient, except for the root convolution
+     * (its input is the images, which need no gradient). -1 when a convolution's shape is not static.
+     */
+    public long stepMultiplyAddsPerImage() {
+        long forward = model.multiplyAdds().orElse(-1);
+        if (forward < 0 || !target.mode().training()) {
+            return forward;
+        }
+        String root = model.scope() + "/conv1/";
+        long backward = 0;
+        for (GraphStats.ConvCost c : GraphStats.convolutions(model.output())) {
+            if (c.multiplyAddsPerImage() < 0) {
+                return -1;
+            }
+            backward += c.opName().startsWith(root) ? c.multiplyAddsPerImage() : 2 * c.multiplyAddsPerImage();
+        }
+        return forward + backward;
+    }
+
+    /** The training graph's {@code global_step} (after {@link #initialize}); -1 for inference. */
+    public long globalStep() {
+        return training == null ? -1 : training.globalStepValue(session);
+    }
+
+    /** The graph build time in seconds. */
+    public double buildSeconds() {
+        return buildSeconds;
+    }
+
+    /** Creates the session and runs the variables' initializers; returns the seconds taken. */
+    public double initialize(ConfigProto config) {
+        long t0 = System.nanoTime();
+        session = new Session(graph, config);
+        session.initialize();
+        model.loadWeights(session);
+        runner = prepared(session.runner());
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** {@code r} with this benchmark's feeds and fetches. */
+    private Session.Runner prepared(Session.Runner r) {
+        fetches.forEach(r::fetch);
+        if (hostInput != null) {
+            r.feed(images, hostInput);
+        }
+        if (hostLabels != null) {
+            r.feed(training.labels(), hostLabels);
+        }
+        return r;
+    }
+
+    /** One step: runs the prepared runner and closes the result; returns its wall time in seconds. */
+    public double step() {
+        return Runs.seconds(runner);
+    }
+
+    /**
+     * Two steps with {@code FULL_TRACE} step stats (the second is kept: the first traced call pays one-time costs),
+     * plus the median of 100 no-op {@code run()} calls fetching a constant.
+     */
+    public StepTrace trace() {
+        return Runs.traceTwice(
+                () -> prepared(session.runner()), session.runner().fetch(probe));
+    }
+
+    /**
+     * The float32 logits (or outputs) for {@code input}, fed as the images; a forward pass only (in the training
+     * modes on batch statistics, nothing updated).
+     */
+    public float[] outputs(TFloat32 input) {
+        try (Result r = session.runner().feed(images, input).fetch(output).run()) {
+            Tensor t = r.get(0);
+            if (!(t instanceof TFloat32 f)) {
+                throw new IllegalStateException("outputs: expected float32, got " + t.dataType());
+            }
+            float[] out = new float[Math.toIntExact(f.size())];
+            f.copyTo(DataBuffers.of(out, false, false));
+            return out;
+        }
+    }
+
+    /** The model configuration this benchmark runs. */
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public void close() {
+        if (session != null) {
+            session.close();
+        }
+        if (hostInput != null) {
+            hostInput.close();
+        }
+        if (hostLabels != null) {
+            hostLabels.close();
+        }
+        graph.close();
+    }
+}
