@@ -94,7 +94,8 @@ public final class ResNetBenchCli implements Callable<Integer> {
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             PrintWriter err = c.getErr();
-            String message = RunFailure.firstLine(ex.getMessage());
+            String message = RunFailure.firstLine(ex.getMessage())
+                    .replaceFirst("^Invalid value for option '([^']+)'( \\([^)]*\\))?: (?=\\1)", "");
             if (c.getCommand() instanceof ResNetBenchCli
                     && ex instanceof CommandLine.UnmatchedArgumentException u
                     && !u.getUnmatched().isEmpty()
@@ -103,7 +104,7 @@ public final class ResNetBenchCli implements Callable<Integer> {
                         + String.join(", ", c.getSubcommands().keySet());
             }
             err.println(c.getCommandSpec().qualifiedName() + ": " + message + " (see --help)");
-            if (isVerbose(c)) {
+            if (isVerbose(c) || List.of(args).contains("--verbose")) {
                 ex.printStackTrace(err);
             }
             err.flush();

@@ -21,27 +21,21 @@ class ReportsTest {
         return new BenchmarkResult(
                 1,
                 "2026-01-02T03:04:05",
-                new BenchmarkResult.Config(
-                        "resnet_v2_152",
-                        32,
-                        224,
-                        224,
-                        1000,
-                        null,
-                        "NHWC",
-                        "fp32",
-                        true,
-                        0,
-                        "random",
-                        10,
-                        asked,
-                        "cpu",
-                        "cpu",
-                        0,
-                        0,
-                        false,
-                        null,
-                        null),
+                BenchmarkResult.Config.builder()
+                        .model("resnet_v2_152")
+                        .batchSize(32)
+                        .height(224)
+                        .width(224)
+                        .numClasses(1000)
+                        .dataFormat("NHWC")
+                        .precision("fp32")
+                        .optimized(true)
+                        .input("random")
+                        .warmup(10)
+                        .numBatches(asked)
+                        .deviceRequested("cpu")
+                        .deviceUsed("cpu")
+                        .build(),
                 EnvironmentInfo.detect(List.of()),
                 new BenchmarkResult.ModelInfo("resnet_v2_152", 1, 1, 1_000_000_000L, 64.0),
                 new BenchmarkResult.Timings(1, 2, 3, List.of(), steps, interrupted),
@@ -50,6 +44,7 @@ class ReportsTest {
                         : LatencyStats.of(
                                 steps.stream().mapToDouble(Double::doubleValue).toArray()),
                 steps.isEmpty() ? null : new BenchmarkResult.Throughput(32 / 0.5, 64 / 0.5),
+                null,
                 null,
                 null);
     }

@@ -40,8 +40,11 @@ public final class CeilingCommand extends BenchCommand {
             names = "--precision",
             split = ",",
             defaultValue = "fp32,bf16",
-            description = "Precisions to measure, comma-separated: fp32, bf16, fp16 (default: ${DEFAULT-VALUE}).")
-    List<String> precisions;
+            converter = Converters.PrecisionLabel.class,
+            completionCandidates = Converters.PrecisionLabel.class,
+            description =
+                    "Precisions to measure, comma-separated: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    List<Precision> precisions;
 
     @Option(
             names = {"--batch-size", "-b"},
@@ -49,11 +52,8 @@ public final class CeilingCommand extends BenchCommand {
             description = "Batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--warmup", defaultValue = "3", description = "Burn-in steps (default: ${DEFAULT-VALUE}).")
-    int warmup;
-
-    @Option(names = "--num-batches", defaultValue = "10", description = "Timed steps (default: ${DEFAULT-VALUE}).")
-    int numBatches;
+    @Mixin
+    StepOptions steps = new StepOptions(3, 10);
 
     @Option(
             names = "--seed",
@@ -61,8 +61,13 @@ public final class CeilingCommand extends BenchCommand {
             description = "Seed of the input and filter (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
-    String format;
+    @Option(
+            names = "--format",
+            defaultValue = "text",
+            converter = Converters.TextOrJson.class,
+            completionCandidates = Converters.TextOrJson.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    OutputOptions.Format format;
 
     @Option(
             names = {"--output", "-o"},
@@ -94,22 +99,13 @@ public final class CeilingCommand extends BenchCommand {
 
     @Override
     protected int run() throws Exception {
-        Set<Precision> wanted = new LinkedHashSet<>();
-        for (String p : precisions) {
-            wanted.add(Precision.parse("--precision", p));
-        }
+        Set<Precision> wanted = new LinkedHashSet<>(precisions);
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size: must be >= 1, got " + batchSize);
         }
-        if (warmup < 0) {
-            throw new IllegalArgumentException("--warmup: must be >= 0, got " + warmup);
-        }
-        if (numBatches < 1) {
-            throw new IllegalArgumentException("--num-batches: must be >= 1 (timed steps), got " + numBatches);
-        }
-        boolean json = OutputOptions.textOrJson(format);
+        steps.check();
+        boolean json = format == OutputOptions.Format.JSON;
         ResultWriter.checkWritable("--output", output);
-        runtimeOptions.deviceRequest();
         SessionConfigs configs = runtimeOptions.sessionConfigs();
 
         List<Devices.Device> devices = Devices.list(configs.toConfigProto());
@@ -140,8 +136,8 @@ public final class CeilingCommand extends BenchCommand {
                 batchSize,
                 resolution.used(),
                 ConvCeiling.flopPerStep(batchSize) / 1e9,
-                warmup,
-                numBatches));
+                steps.warmup,
+                steps.numBatches));
         boolean textToStdout = !json || output != null;
         if (textToStdout) {
             out().println(lines.get(0));
@@ -153,7 +149,7 @@ public final class CeilingCommand extends BenchCommand {
                 err().flush();
             }
             ConvCeiling.Measurement m = ConvCeiling.measure(
-                    p, batchSize, warmup, numBatches, seed, resolution.used(), configs.toConfigProto());
+                    p, batchSize, steps.warmup, steps.numBatches, seed, resolution.used(), configs.toConfigProto());
             results.add(m);
             String line = String.format(
                     Locale.ROOT,

@@ -35,8 +35,13 @@ public final class DescribeCommand extends BenchCommand {
     @Mixin
     ModelOptions modelOptions = new ModelOptions();
 
-    @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
-    String format;
+    @Option(
+            names = "--format",
+            defaultValue = "text",
+            converter = Converters.TextOrJson.class,
+            completionCandidates = Converters.TextOrJson.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    OutputOptions.Format format;
 
     @Option(
             names = {"--output", "-o"},
@@ -52,7 +57,7 @@ public final class DescribeCommand extends BenchCommand {
     @Override
     protected int run() throws Exception {
         ModelSpec spec = modelOptions.toSpec();
-        boolean json = OutputOptions.textOrJson(format);
+        boolean json = format == OutputOptions.Format.JSON;
         ResultWriter.checkWritable("--output", output);
         if (tensorboard != null && Files.exists(tensorboard) && !Files.isDirectory(tensorboard)) {
             throw new IllegalArgumentException("--tensorboard: '" + tensorboard + "' is a file; give a directory");

@@ -6,6 +6,7 @@ package dev.slimport.bench.command;
 
 import dev.slimport.bench.NetworkDescriptor;
 import dev.slimport.bench.engine.Progress;
+import dev.slimport.resnet.net.Depth;
 import dev.slimport.savedmodel.ExportResult;
 import dev.slimport.savedmodel.ExportSpec;
 import dev.slimport.savedmodel.ModelSpec;
@@ -76,8 +77,10 @@ public final class ExportCommand extends BenchCommand {
     @Option(
             names = "--model",
             defaultValue = "resnet_v2_152",
-            description = "resnet_v2_50, resnet_v2_101, resnet_v2_152 or resnet_v2_200 (default: ${DEFAULT-VALUE}).")
-    String model;
+            converter = Converters.Model.class,
+            completionCandidates = Converters.Model.class,
+            description = "${COMPLETION-CANDIDATES}, or the depth alone: 50 ... (default: ${DEFAULT-VALUE}).")
+    Depth model;
 
     @Option(
             names = "--num-classes",
@@ -173,7 +176,7 @@ public final class ExportCommand extends BenchCommand {
                 imageSize = descriptor.imageSize();
             }
         } else {
-            network = Network.parse("--model", model);
+            network = Network.of(model);
         }
         if (numClasses < 0) {
             throw new IllegalArgumentException("--num-classes: must be >= 0 (0 for features only), got " + numClasses);

@@ -11,8 +11,10 @@ import dev.slimport.bench.engine.ForwardBenchmark;
 import dev.slimport.bench.engine.MemoryEstimate;
 import dev.slimport.bench.engine.Progress;
 import dev.slimport.bench.engine.RunFailure;
+import dev.slimport.bench.engine.SavedModelBenchmark;
 import dev.slimport.bench.engine.TimedSteps;
 import dev.slimport.bench.engine.UsageException;
+import dev.slimport.bench.engine.Workload;
 import dev.slimport.bench.host.EnvironmentInfo;
 import dev.slimport.bench.result.BenchmarkResult;
 import dev.slimport.bench.result.Charts;
@@ -21,25 +23,30 @@ import dev.slimport.bench.result.Reports;
 import dev.slimport.bench.result.ResultWriter;
 import dev.slimport.bench.result.StepMode;
 import dev.slimport.bench.result.StepTrace;
-import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.runtime.CpuInfo;
 import dev.slimport.resnet.runtime.DeviceRequest;
 import dev.slimport.resnet.runtime.Devices;
 import dev.slimport.resnet.runtime.SessionConfigs;
 import dev.slimport.resnet.slim.DataFormat;
 import dev.slimport.resnet.train.TrainingGraph;
+import dev.slimport.savedmodel.SavedModelInfo;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 
 /**
  * {@code resnet-bench forward}: the seed notebook's benchmark. Builds {@code resnet_v2_<N>} once with the inference
@@ -80,11 +87,12 @@ public final class ForwardCommand extends BenchCommand {
     @Option(
             names = "--mode",
             defaultValue = "inference",
+            converter = Converters.Mode.class,
             description =
                     "inference: the inference graph's forward pass (the seed's); forward-backward: every gradient of"
                             + " the loss (softmax cross-entropy + L2) on slim's training-mode graph, nothing updated; train: one"
                             + " momentum step on it, with the batch-norm update ops (default: ${DEFAULT-VALUE}).")
-    String mode;
+    StepMode mode;
 
     @Option(names = "--learning-rate", description = "With --mode train: the learning rate (default: slim's 0.01).")
     Double learningRate;
@@ -92,21 +100,17 @@ public final class ForwardCommand extends BenchCommand {
     @Option(names = "--momentum", description = "With --mode train: the momentum, in [0, 1) (default: slim's 0.9).")
     Double momentum;
 
-    @Option(
-            names = "--warmup",
-            defaultValue = "10",
-            description = "Burn-in steps, not timed (default: ${DEFAULT-VALUE}).")
-    int warmup;
-
-    @Option(names = "--num-batches", defaultValue = "100", description = "Timed steps (default: ${DEFAULT-VALUE}).")
-    int numBatches;
+    @Mixin
+    StepOptions loop = new StepOptions(10, 100);
 
     @Option(
             names = "--input",
             defaultValue = "random",
-            description = "random: random_uniform generated in the graph each step (the seed's); fixed: one host tensor"
-                    + " fed each step (default: ${DEFAULT-VALUE}).")
-    String input;
+            converter = Converters.Input.class,
+            description =
+                    "${COMPLETION-CANDIDATES}. random: random_uniform generated in the graph each step (the seed's); fixed: one host tensor"
+                            + " fed each step (default: ${DEFAULT-VALUE}).")
+    ForwardBenchmark.InputMode input;
 
     @Option(names = "--plot", description = "Also draw the step durations with their mean to FILE.png or FILE.svg.")
     Path plot;
@@ -139,40 +143,33 @@ public final class ForwardCommand extends BenchCommand {
             description = "With --saved-model: the signature to run (default: serving_default, or the only one).")
     String signature;
 
+    /** Opens the workload once the device is known: builds the graph or loads the SavedModel. */
+    private interface Source {
+        Workload open(DeviceRequest device, Progress progress);
+    }
+
     @Override
     protected int run() throws Exception {
-        StepMode stepMode = StepMode.parse("--mode", mode);
+        StepMode stepMode = mode;
         checkTrainOptions(stepMode);
-        if (savedModel != null || signature != null) {
-            if (stepMode.training()) {
-                throw new IllegalArgumentException(
-                        "--mode " + stepMode.label() + ": not with --saved-model (an exported"
-                                + " SavedModel is an inference graph, without labels, loss or gradients); allowed with --saved-model:"
-                                + " inference");
-            }
-            if (withCeiling) {
-                throw new IllegalArgumentException(
-                        "--with-ceiling: not with --saved-model (a SavedModel's multiply-adds are"
-                                + " not known for every input size); run it on the built graph: --model M");
-            }
-            return new SavedModelForward(this).run();
+        boolean fromSavedModel = savedModel != null || signature != null;
+        if (fromSavedModel && stepMode.training()) {
+            throw new IllegalArgumentException("--mode " + stepMode.label() + ": not with --saved-model (an exported"
+                    + " SavedModel is an inference graph, without labels, loss or gradients); allowed with --saved-model:"
+                    + " inference");
         }
-        ModelSpec asked = modelOptions.toSpec();
-        ForwardBenchmark.Target target = target(stepMode, asked);
-        ModelSpec spec = stepMode.training() ? asked.unoptimized() : asked;
-        DeviceRequest requested = runtimeOptions.deviceRequest();
+        if (fromSavedModel && withCeiling) {
+            throw new IllegalArgumentException(
+                    "--with-ceiling: not with --saved-model (a SavedModel's multiply-adds are"
+                            + " not known for every input size); run it on the built graph: --model M");
+        }
+        loop.check();
+        DeviceRequest requested = runtimeOptions.device;
         SessionConfigs configs = runtimeOptions.sessionConfigs();
-        OutputOptions.Format format = outputOptions.format();
-        if (warmup < 0) {
-            throw new IllegalArgumentException("--warmup: must be >= 0, got " + warmup);
-        }
-        if (numBatches < 1) {
-            throw new IllegalArgumentException("--num-batches: must be >= 1 (timed steps), got " + numBatches);
-        }
-        ForwardBenchmark.InputMode inputMode = parseInput(input);
+        OutputOptions.Format format = outputOptions.format;
+        Source source = fromSavedModel ? savedModelSource(configs) : graphSource(stepMode, requested, configs);
         outputOptions.checkOutputWritable();
         Charts.checkPlotFile("--plot", plot);
-        checkDataFormat(spec, requested.isGpu());
 
         boolean quiet = outputOptions.quiet;
         PrintWriter report = format == OutputOptions.Format.TEXT || outputOptions.output != null ? out() : err();
@@ -180,25 +177,19 @@ public final class ForwardCommand extends BenchCommand {
         try (Progress progress = Progress.create(err(), !quiet && Progress.interactive())) {
             progress.phase("listing devices");
             List<Devices.Device> devices = Devices.list(configs.toConfigProto());
-            Devices.Resolution resolution = runtimeOptions.resolve(devices, message -> {
-                progress.clear();
-                warn(message);
-            });
-            DeviceRequest device = resolution.used();
-            if (!device.isGpu()) {
-                checkDataFormat(spec, false);
-            }
-            warnAboutSpeed(spec, device, configs, progress);
+            DeviceRequest device = runtimeOptions
+                    .resolve(devices, message -> {
+                        progress.clear();
+                        warn(message);
+                    })
+                    .used();
             EnvironmentInfo env = EnvironmentInfo.detect(devices);
-
-            progress.phase(
-                    "building " + spec.depth().scopeName() + (stepMode.training() ? " training" : "") + " graph");
-            try (ForwardBenchmark bench = ForwardBenchmark.build(spec, inputMode, device, target)) {
-                checkMemory(bench, env, spec);
+            try (Workload bench = source.open(device, progress)) {
+                checkMemory(bench, env);
                 progress.phase("initializing session");
-                double initSeconds = bench.initialize(configs.toConfigProto());
-                Run run = new Run(
-                        spec, requested, device, configs, inputMode, env, bench, initSeconds, startedAt, report);
+                bench.prepare();
+                ForwardBenchmark built = bench instanceof ForwardBenchmark b ? b : null;
+                Run run = new Run(requested, device, configs, env, bench, built, startedAt, report);
                 Thread hook = new Thread(() -> run.finish(null, null, true), "resnet-bench-interrupt");
                 Runtime.getRuntime().addShutdownHook(hook);
                 boolean shuttingDown = false;
@@ -206,7 +197,11 @@ public final class ForwardCommand extends BenchCommand {
                     if (withCeiling) {
                         progress.phase("building the Conv2D ceiling");
                         run.probe = ConvCeiling.Probe.open(
-                                spec.precision(), CEILING_BATCH, spec.seed(), device, configs.toConfigProto());
+                                built.spec().precision(),
+                                CEILING_BATCH,
+                                built.spec().seed(),
+                                device,
+                                configs.toConfigProto());
                         run.probe.step();
                     }
                     ConvCeiling.Probe probe = run.probe;
@@ -242,66 +237,118 @@ public final class ForwardCommand extends BenchCommand {
                     trace = bench.trace();
                 }
                 BenchmarkResult.PrecisionCheck check = null;
-                if (spec.precision() != Precision.FP32 && stepMode != StepMode.TRAIN) {
+                if (built != null && built.spec().precision() != Precision.FP32 && stepMode != StepMode.TRAIN) {
                     progress.phase("comparing logits with fp32");
-                    check = compareWithFp32(bench, device, configs);
+                    check = compareWithFp32(built, device, configs);
                 }
-                run.globalStep = bench.globalStep();
+                run.globalStep = built == null ? -1 : built.globalStep();
                 progress.clear();
                 return run.finish(trace, check, false);
             }
         }
     }
 
+    /** The built graph of {@code resnet_v2_<N>} for {@code stepMode}, its options validated. */
+    private Source graphSource(StepMode stepMode, DeviceRequest requested, SessionConfigs configs) {
+        ModelSpec asked = modelOptions.toSpec();
+        ForwardBenchmark.Target target = target(stepMode, asked);
+        ModelSpec spec = stepMode.training() ? asked.unoptimized() : asked;
+        ForwardBenchmark.InputMode inputMode = input;
+        checkDataFormat(spec, requested.isGpu());
+        return (device, progress) -> {
+            if (!device.isGpu()) {
+                checkDataFormat(spec, false);
+            }
+            warnAboutSpeed(spec, device, configs, progress);
+            progress.phase(
+                    "building " + spec.depth().scopeName() + (stepMode.training() ? " training" : "") + " graph");
+            return ForwardBenchmark.build(spec, inputMode, device, target, configs.toConfigProto());
+        };
+    }
+
+    /**
+     * The SavedModel's signature, after refusing the options the SavedModel fixes ({@code --model}, {@code
+     * --num-classes}, {@code --output-stride}, {@code --data-format}, {@code --precision}) and {@code --input random}
+     * (its input is fed); unknown input dimensions come from {@code --batch-size} and {@code --image-size}.
+     */
+    private Source savedModelSource(SessionConfigs configs) {
+        ParseResult parsed = spec.commandLine().getParseResult();
+        if (savedModel == null) {
+            throw new IllegalArgumentException("--signature: only with --saved-model DIR");
+        }
+        for (String option : List.of("--model", "--num-classes", "--output-stride", "--data-format", "--precision")) {
+            if (parsed.hasMatchedOption(option)) {
+                throw new IllegalArgumentException(
+                        option + ": not with --saved-model (the SavedModel fixes the network,"
+                                + " its classes, layout and precision); allowed with it: --signature, --batch-size, --image-size,"
+                                + " --height, --width, --seed and the run and output options");
+            }
+        }
+        if (input != ForwardBenchmark.InputMode.FIXED && parsed.hasMatchedOption("--input")) {
+            throw new IllegalArgumentException("--input " + input
+                    + ": with --saved-model the signature's input is a fed host tensor; allowed: fixed");
+        }
+        ModelOptions m = modelOptions;
+        int height = m.height();
+        int width = m.width();
+        if (height < 1 || width < 1) {
+            throw new IllegalArgumentException(
+                    "--image-size/--height/--width: must be >= 1, got " + height + "x" + width);
+        }
+        Path dir = SavedModelInfo.resolve("--saved-model", savedModel);
+        SavedModelInfo info = SavedModelInfo.read(dir);
+        SavedModelInfo.MetaGraph serve = info.metaGraph(List.of("serve"))
+                .orElseThrow(() -> new RunFailure("--saved-model: " + dir
+                        + " has no MetaGraph tagged [serve]; its tag sets are: " + info.tagSets()));
+        String key = SavedModelBenchmark.signatureKey(serve, dir, signature);
+        boolean sizeGiven = parsed.hasMatchedOption("--image-size")
+                || parsed.hasMatchedOption("--height")
+                || parsed.hasMatchedOption("--width");
+        Map<String, Shape> fed = SavedModelBenchmark.feedShapes(
+                serve.signature(key).orElseThrow(),
+                m.batchSize(),
+                height,
+                width,
+                parsed.hasMatchedOption("--batch-size"),
+                sizeGiven);
+        return (device, progress) -> {
+            ConfigProto config = SavedModelBenchmark.sessionConfig(configs, device);
+            progress.phase("loading SavedModel " + dir);
+            return SavedModelBenchmark.load(dir, config, key, fed, m.seed);
+        };
+    }
+
     /** The state of one run: everything the summary needs, shared with the Ctrl-C hook. */
     private final class Run {
-        final ModelSpec spec;
         final DeviceRequest requested;
         final DeviceRequest device;
         final SessionConfigs configs;
-        final ForwardBenchmark.InputMode inputMode;
         final EnvironmentInfo env;
-        final ResNetModel model;
-        final ForwardBenchmark.Target target;
-        final int gradients;
-        final int updateOps;
-        final long multiplyAdds;
-        final long stepMultiplyAdds;
-        final double buildSeconds;
-        final double initSeconds;
+        final Workload bench;
+        final ForwardBenchmark built;
         final LocalDateTime startedAt;
         final PrintWriter report;
-        final TimedSteps steps = new TimedSteps(warmup, numBatches);
-        final double[] ceilingSteps = new double[numBatches];
+        final TimedSteps steps = new TimedSteps(loop.warmup, loop.numBatches);
+        final double[] ceilingSteps = new double[loop.numBatches];
         ConvCeiling.Probe probe;
         final AtomicBoolean claimed = new AtomicBoolean();
         volatile long globalStep = -1;
 
         Run(
-                ModelSpec spec,
                 DeviceRequest requested,
                 DeviceRequest device,
                 SessionConfigs configs,
-                ForwardBenchmark.InputMode inputMode,
                 EnvironmentInfo env,
-                ForwardBenchmark bench,
-                double initSeconds,
+                Workload bench,
+                ForwardBenchmark built,
                 LocalDateTime startedAt,
                 PrintWriter report) {
-            this.spec = spec;
             this.requested = requested;
             this.device = device;
             this.configs = configs;
-            this.inputMode = inputMode;
             this.env = env;
-            this.model = bench.model();
-            this.target = bench.target();
-            this.gradients = bench.training().map(t -> t.gradients().size()).orElse(0);
-            this.updateOps = model.updateOps().size();
-            this.multiplyAdds = model.multiplyAdds().orElse(-1);
-            this.stepMultiplyAdds = bench.stepMultiplyAddsPerImage();
-            this.buildSeconds = bench.buildSeconds();
-            this.initSeconds = initSeconds;
+            this.bench = bench;
+            this.built = built;
             this.startedAt = startedAt;
             this.report = report;
         }
@@ -316,11 +363,11 @@ public final class ForwardCommand extends BenchCommand {
             }
             double[] warm = steps.warmupSeconds();
             double[] timed = steps.stepSeconds();
-            int w = warm.length;
-            int n = timed.length;
             BenchmarkResult result = result(warm, timed, trace, check, interrupted);
             List<String> summary = new ArrayList<>(Reports.forwardSummary(result, LocalDateTime.now()));
-            summary.addAll(modeLines(w, n));
+            if (built != null) {
+                summary.addAll(modeLines(built, globalStep, warm.length, timed.length));
+            }
             summary.forEach(report::println);
             report.flush();
             List<String> text = new ArrayList<>(steps.stepLines());
@@ -342,53 +389,41 @@ public final class ForwardCommand extends BenchCommand {
                 StepTrace trace,
                 BenchmarkResult.PrecisionCheck check,
                 boolean interrupted) {
+            BenchmarkResult.Config.Builder config = BenchmarkResult.Config.builder()
+                    .seed(modelOptions.seed)
+                    .warmup(loop.warmup)
+                    .numBatches(loop.numBatches)
+                    .deviceRequested(requested.toString())
+                    .deviceUsed(device.toString())
+                    .intraOpThreads(configs.intraOpThreads())
+                    .interOpThreads(configs.interOpThreads())
+                    .xla(configs.xla());
+            bench.describe(config);
+            BenchmarkResult.ModelInfo model = bench.modelInfo();
             double first = warm.length > 0 ? warm[0] : timed.length > 0 ? timed[0] : Double.NaN;
-            double gflopPerBatch = stepMultiplyAdds < 0 ? Double.NaN : 2.0 * stepMultiplyAdds * spec.batchSize() / 1e9;
             LatencyStats stats = timed.length == 0 ? null : LatencyStats.of(timed);
             BenchmarkResult.Throughput throughput = stats == null
                     ? null
-                    : new BenchmarkResult.Throughput(spec.batchSize() / stats.mean(), gflopPerBatch / stats.mean());
+                    : new BenchmarkResult.Throughput(
+                            bench.batchSize() / stats.mean(), model.gflopPerBatch() / stats.mean());
             return new BenchmarkResult(
                     BenchmarkResult.SCHEMA_VERSION,
                     startedAt.toString(),
-                    new BenchmarkResult.Config(
-                            spec.depth().scopeName(),
-                            spec.batchSize(),
-                            spec.height(),
-                            spec.width(),
-                            spec.numClasses(),
-                            spec.outputStride(),
-                            spec.dataFormat().name(),
-                            spec.precision().label(),
-                            spec.optimize(),
-                            spec.seed(),
-                            inputMode.name().toLowerCase(Locale.ROOT),
-                            ForwardCommand.this.warmup,
-                            numBatches,
-                            requested.toString(),
-                            device.toString(),
-                            configs.intraOpThreads(),
-                            configs.interOpThreads(),
-                            configs.xla(),
-                            null,
-                            null,
-                            target.mode().label(),
-                            target.mode() == StepMode.TRAIN ? target.learningRate() : null,
-                            target.mode() == StepMode.TRAIN ? target.momentum() : null),
+                    config.build(),
                     env,
-                    new BenchmarkResult.ModelInfo(
-                            model.scope(),
-                            model.parameterCount(),
-                            model.trainableParameterCount(),
-                            multiplyAdds,
-                            gflopPerBatch),
+                    model,
                     new BenchmarkResult.Timings(
-                            buildSeconds, initSeconds, first, boxed(warm), boxed(timed), interrupted),
+                            bench.buildSeconds(),
+                            bench.initSeconds(),
+                            first,
+                            Arrays.stream(warm).boxed().toList(),
+                            Arrays.stream(timed).boxed().toList(),
+                            interrupted),
                     stats,
                     throughput,
                     trace,
                     check,
-                    ceiling(timed, gflopPerBatch));
+                    ceiling(timed, model.gflopPerBatch()));
         }
 
         /** The side-by-side ceiling of the {@code timed.length} pairs done; null without {@code --with-ceiling}. */
@@ -397,7 +432,7 @@ public final class ForwardCommand extends BenchCommand {
                 return null;
             }
             return BenchmarkResult.Ceiling.of(
-                    spec.precision().label(),
+                    built.spec().precision().label(),
                     CEILING_BATCH,
                     ConvCeiling.flopPerStep(CEILING_BATCH),
                     gflopPerBatch,
@@ -405,41 +440,43 @@ public final class ForwardCommand extends BenchCommand {
                     ceilingSteps,
                     timed.length);
         }
+    }
 
-        /** What the training modes add to the summary: the gradients fetched, or the updates and the global step. */
-        private List<String> modeLines(int warmupSteps, int timedSteps) {
-            return switch (target.mode()) {
-                case INFERENCE -> List.of();
-                case FORWARD_BACKWARD ->
-                    List.of(String.format(
-                            Locale.ROOT,
-                            "  gradients      %d fetched per step (every trainable variable's), nothing updated; labels: %d seeded"
-                                    + " class indices fed each step",
-                            gradients,
-                            spec.batchSize()));
-                case TRAIN -> {
-                    List<String> lines = new ArrayList<>();
+    /** What the training modes add to the summary: the gradients fetched, or the updates and the global step. */
+    private List<String> modeLines(ForwardBenchmark bench, long globalStep, int warmupSteps, int timedSteps) {
+        ForwardBenchmark.Target target = bench.target();
+        int gradients = bench.training().map(t -> t.gradients().size()).orElse(0);
+        return switch (target.mode()) {
+            case INFERENCE -> List.of();
+            case FORWARD_BACKWARD ->
+                List.of(String.format(
+                        Locale.ROOT,
+                        "  gradients      %d fetched per step (every trainable variable's), nothing updated; labels: %d seeded"
+                                + " class indices fed each step",
+                        gradients,
+                        bench.batchSize()));
+            case TRAIN -> {
+                List<String> lines = new ArrayList<>();
+                lines.add(String.format(
+                        Locale.ROOT,
+                        "  train step     momentum %s, learning rate %s: %d variables updated (gated on all gradients),"
+                                + " %d batch-norm update ops, global_step += 1",
+                        number(target.momentum()),
+                        number(target.learningRate()),
+                        gradients,
+                        bench.model().updateOps().size()));
+                if (globalStep >= 0) {
                     lines.add(String.format(
                             Locale.ROOT,
-                            "  train step     momentum %s, learning rate %s: %d variables updated (gated on all gradients),"
-                                    + " %d batch-norm update ops, global_step += 1",
-                            number(target.momentum()),
-                            number(target.learningRate()),
-                            gradients,
-                            updateOps));
-                    if (globalStep >= 0) {
-                        lines.add(String.format(
-                                Locale.ROOT,
-                                "  global step    %d after the run (%d warm-up + %d timed + %d traced steps)",
-                                globalStep,
-                                warmupSteps,
-                                timedSteps,
-                                noTrace ? 0 : 2));
-                    }
-                    yield lines;
+                            "  global step    %d after the run (%d warm-up + %d timed + %d traced steps)",
+                            globalStep,
+                            warmupSteps,
+                            timedSteps,
+                            noTrace ? 0 : 2));
                 }
-            };
-        }
+                yield lines;
+            }
+        };
     }
 
     private static String number(double v) {
@@ -492,7 +529,7 @@ public final class ForwardCommand extends BenchCommand {
     }
 
     void writeDocuments(BenchmarkResult result, List<String> text) throws IOException {
-        OutputOptions.Format format = outputOptions.format();
+        OutputOptions.Format format = outputOptions.format;
         String document = switch (format) {
             case JSON -> ResultWriter.json(result);
             case CSV -> ResultWriter.csv(result);
@@ -507,23 +544,6 @@ public final class ForwardCommand extends BenchCommand {
         if (plot != null && !result.timings().stepSeconds().isEmpty()) {
             Charts.save(Charts.stepChart(result), plot);
         }
-    }
-
-    private static List<Double> boxed(double[] values) {
-        List<Double> out = new ArrayList<>(values.length);
-        for (double v : values) {
-            out.add(v);
-        }
-        return List.copyOf(out);
-    }
-
-    private static ForwardBenchmark.InputMode parseInput(String value) {
-        for (ForwardBenchmark.InputMode m : ForwardBenchmark.InputMode.values()) {
-            if (m.name().equalsIgnoreCase(value == null ? "" : value.trim())) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("--input: unknown input '" + value + "'; allowed: random, fixed");
     }
 
     /**
@@ -562,15 +582,16 @@ public final class ForwardCommand extends BenchCommand {
         }
     }
 
-    private void checkMemory(ForwardBenchmark bench, EnvironmentInfo env, ModelSpec spec) {
-        MemoryEstimate m = MemoryEstimate.of(bench.graph());
+    /** Refuses a batch whose step needs more memory than is available, before any host tensor is allocated. */
+    private static void checkMemory(Workload bench, EnvironmentInfo env) {
+        MemoryEstimate m = bench.memory();
         long available = env.memoryAvailableBytes();
         if (available > 0 && m.estimateBytes() > available) {
             throw new RunFailure(String.format(
                     Locale.ROOT,
                     "--batch-size %d: one step needs at least %.1f GiB (largest activation %.1f GiB) but %.1f GiB of memory"
                             + " is available; use a smaller --batch-size or --image-size",
-                    spec.batchSize(),
+                    bench.batchSize(),
                     m.estimateBytes() / 1073741824.0,
                     m.largestTensorBytes() / 1073741824.0,
                     available / 1073741824.0));
@@ -589,8 +610,9 @@ public final class ForwardCommand extends BenchCommand {
                         spec.withPrecision(Precision.FP32),
                         ForwardBenchmark.InputMode.RANDOM,
                         device,
-                        bench.target())) {
-            reference.initialize(configs.toConfigProto());
+                        bench.target(),
+                        configs.toConfigProto())) {
+            reference.prepare();
             float[] low = bench.outputs(images);
             float[] ref = reference.outputs(images);
             return compare(low, ref, spec.batchSize());

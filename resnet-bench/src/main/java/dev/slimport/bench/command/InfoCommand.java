@@ -27,8 +27,13 @@ import picocli.CommandLine.Option;
         description = "The TensorFlow runtime and machine this tool runs on.")
 public final class InfoCommand extends BenchCommand {
 
-    @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
-    String format;
+    @Option(
+            names = "--format",
+            defaultValue = "text",
+            converter = Converters.TextOrJson.class,
+            completionCandidates = Converters.TextOrJson.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    OutputOptions.Format format;
 
     @Option(
             names = "--intra-op-threads",
@@ -44,7 +49,7 @@ public final class InfoCommand extends BenchCommand {
 
     @Override
     protected int run() {
-        boolean json = OutputOptions.textOrJson(format);
+        boolean json = format == OutputOptions.Format.JSON;
         if (intraOpThreads < 0 || interOpThreads < 0) {
             throw new IllegalArgumentException(
                     "--intra-op-threads/--inter-op-threads: must be >= 0 (0 lets TensorFlow choose), got "

@@ -18,8 +18,10 @@ public final class ModelOptions {
     @Option(
             names = "--model",
             defaultValue = "resnet_v2_152",
-            description = "resnet_v2_50, resnet_v2_101, resnet_v2_152 or resnet_v2_200 (default: ${DEFAULT-VALUE}).")
-    String model;
+            converter = Converters.Model.class,
+            completionCandidates = Converters.Model.class,
+            description = "${COMPLETION-CANDIDATES}, or the depth alone: 50 ... (default: ${DEFAULT-VALUE}).")
+    Depth model;
 
     @Option(
             names = {"--batch-size", "-b"},
@@ -53,14 +55,19 @@ public final class ModelOptions {
     @Option(
             names = "--data-format",
             defaultValue = "NHWC",
-            description = "NHWC (slim's) or NCHW (cuDNN's, GPU only) (default: ${DEFAULT-VALUE}).")
-    String dataFormat;
+            converter = Converters.Layout.class,
+            description =
+                    "${COMPLETION-CANDIDATES}: NHWC is slim's, NCHW cuDNN's (GPU only) (default: ${DEFAULT-VALUE}).")
+    DataFormat dataFormat;
 
     @Option(
             names = "--precision",
             defaultValue = "fp32",
-            description = "fp32, bf16 (CPUs with AVX512-BF16/AMX) or fp16 (GPUs) (default: ${DEFAULT-VALUE}).")
-    String precision;
+            converter = Converters.PrecisionLabel.class,
+            completionCandidates = Converters.PrecisionLabel.class,
+            description = "${COMPLETION-CANDIDATES}: bf16 for CPUs with AVX512-BF16/AMX, fp16 for GPUs (default:"
+                    + " ${DEFAULT-VALUE}).")
+    Precision precision;
 
     @Option(
             names = "--optimize",
@@ -77,19 +84,33 @@ public final class ModelOptions {
             description = "Seed of the variables' initializers and the input (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    /** The validated options. */
-    public ModelSpec toSpec() {
-        Depth depth = Depth.parse("--model", model);
+    /** {@code --batch-size}, at least 1. */
+    int batchSize() {
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size: must be >= 1, got " + batchSize);
         }
-        int h = height != null ? height : imageSize;
-        int w = width != null ? width : imageSize;
+        return batchSize;
+    }
+
+    /** {@code --height}, else {@code --image-size}. */
+    int height() {
+        return height != null ? height : imageSize;
+    }
+
+    /** {@code --width}, else {@code --image-size}. */
+    int width() {
+        return width != null ? width : imageSize;
+    }
+
+    /** The validated options. */
+    public ModelSpec toSpec() {
+        Depth depth = model;
+        int batch = batchSize();
+        int h = height();
+        int w = width();
         if (numClasses < 0) {
             throw new IllegalArgumentException("--num-classes: must be >= 0 (0 for no logits), got " + numClasses);
         }
-        DataFormat format = DataFormat.parse("--data-format", dataFormat);
-        Precision p = Precision.parse("--precision", precision);
         ResNetV2.Builder builder = ResNetV2.builder(depth).outputStride(outputStride);
         StridePlan plan;
         try {
@@ -107,6 +128,6 @@ public final class ModelOptions {
                             + (outputStride == null ? "" : " with --output-stride " + outputStride)
                             + "; smaller images leave no pixel per output position), got " + h + "x" + w);
         }
-        return new ModelSpec(depth, batchSize, h, w, numClasses, outputStride, format, p, seed, optimize);
+        return new ModelSpec(depth, batch, h, w, numClasses, outputStride, dataFormat, precision, seed, optimize);
     }
 }

@@ -6,6 +6,7 @@ package dev.slimport.bench.command;
 
 import dev.slimport.bench.result.ResultWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /** Result format and destination, shared by the commands that produce results. */
@@ -15,15 +16,21 @@ public final class OutputOptions {
     public enum Format {
         TEXT,
         JSON,
-        CSV
+        CSV;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     @Option(
             names = "--format",
             defaultValue = "text",
-            description = "text, json or csv (default: ${DEFAULT-VALUE}). JSON and CSV hold the configuration, the"
-                    + " environment and every step.")
-    String format;
+            converter = Converters.Format.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). JSON and CSV hold the configuration,"
+                    + " the environment and every step.")
+    Format format;
 
     @Option(
             names = {"--output", "-o"},
@@ -34,30 +41,6 @@ public final class OutputOptions {
             names = {"--quiet", "-q"},
             description = "Only the result: no progress line and no per-step lines.")
     boolean quiet;
-
-    /** The validated format. */
-    public Format format() {
-        if (format != null) {
-            for (Format f : Format.values()) {
-                if (f.name().equalsIgnoreCase(format.trim())) {
-                    return f;
-                }
-            }
-        }
-        throw new IllegalArgumentException("--format: unknown format '" + format + "'; allowed: text, json, csv");
-    }
-
-    /** Parses a {@code --format} that takes {@code text} or {@code json}: true for JSON. */
-    static boolean textOrJson(String value) {
-        String v = value == null ? "" : value.trim();
-        if (v.equalsIgnoreCase("json")) {
-            return true;
-        }
-        if (v.equalsIgnoreCase("text")) {
-            return false;
-        }
-        throw new IllegalArgumentException("--format: unknown format '" + value + "'; allowed: text, json");
-    }
 
     /** Checks that {@code --output} can be written, before any work; a no-op without it. */
     public void checkOutputWritable() {

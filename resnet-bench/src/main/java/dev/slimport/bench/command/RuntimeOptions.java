@@ -18,9 +18,10 @@ public final class RuntimeOptions {
     @Option(
             names = "--device",
             defaultValue = "cpu",
+            converter = Converters.Device.class,
             description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}). A missing GPU falls back to the CPU with a"
                     + " warning, or fails with --strict-device.")
-    String device;
+    DeviceRequest device;
 
     @Option(names = "--strict-device", description = "Fail (exit 2) instead of falling back to the CPU.")
     boolean strictDevice;
@@ -43,17 +44,12 @@ public final class RuntimeOptions {
                     + " which bin/resnet-bench sets).")
     boolean xla;
 
-    /** The requested device, validated. */
-    public DeviceRequest deviceRequest() {
-        return DeviceRequest.parse("--device", device);
-    }
-
     /**
      * Resolves the requested device against the devices a session sees: a missing GPU falls back to the CPU with a
      * warning through {@code warn}, or is a usage error with {@code --strict-device}.
      */
     public Devices.Resolution resolve(List<Devices.Device> devices, Consumer<String> warn) {
-        DeviceRequest requested = deviceRequest();
+        DeviceRequest requested = device;
         Devices.Resolution resolution = Devices.resolve(requested, devices);
         if (resolution.fellBack()) {
             if (strictDevice) {

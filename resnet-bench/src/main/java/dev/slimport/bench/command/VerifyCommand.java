@@ -11,9 +11,11 @@ import dev.slimport.savedmodel.SignatureInfo;
 import dev.slimport.savedmodel.VerifyResult;
 import dev.slimport.savedmodel.VerifySpec;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.tensorflow.ndarray.Shape;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -101,7 +103,7 @@ public final class VerifyCommand extends BenchCommand {
         return 0;
     }
 
-    private static String shape(org.tensorflow.ndarray.Shape s) {
-        return java.util.Arrays.stream(s.asArray()).mapToObj(Long::toString).collect(Collectors.joining(",", "[", "]"));
+    private static String shape(Shape s) {
+        return Arrays.stream(s.asArray()).mapToObj(Long::toString).collect(Collectors.joining(",", "[", "]"));
     }
 }

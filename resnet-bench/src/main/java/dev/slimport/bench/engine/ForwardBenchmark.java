@@ -5,6 +5,7 @@
 package dev.slimport.bench.engine;
 
 import dev.slimport.bench.ModelSpec;
+import dev.slimport.bench.result.BenchmarkResult;
 import dev.slimport.bench.result.StepMode;
 import dev.slimport.bench.result.StepTrace;
 import dev.slimport.resnet.net.GraphStats;
@@ -12,6 +13,7 @@ import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.runtime.DeviceRequest;
 import dev.slimport.resnet.train.TrainingGraph;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
 import org.tensorflow.Graph;
@@ -44,14 +46,20 @@ import org.tensorflow.types.TInt32;
  * run the backward pass) and {@link StepMode#TRAIN} fetches {@link TrainingGraph#trainOp()}, a full momentum step
  * with its batch-norm update ops.
  */
-public final class ForwardBenchmark implements AutoCloseable {
+public final class ForwardBenchmark implements Workload {
 
     /** Where the images come from. */
     public enum InputMode {
         /** {@code random_uniform} in the graph, new values each step (the seed's). */
         RANDOM,
         /** One host tensor fed at every step. */
-        FIXED
+        FIXED;
+
+        /** The lower-case name: the {@code --input} value. */
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     /**
@@ -82,10 +90,13 @@ public final class ForwardBenchmark implements AutoCloseable {
     private final Operand<?> output;
     private final List<Operand<?>> fetches;
     private final Operand<?> probe;
-    private final TFloat32 hostInput;
+    private final InputMode input;
     private final TrainingGraph training;
-    private final TInt32 hostLabels;
+    private final ConfigProto config;
     private final double buildSeconds;
+    private TFloat32 hostInput;
+    private TInt32 hostLabels;
+    private double initSeconds;
     private Session session;
     private Session.Runner runner;
 
@@ -96,9 +107,9 @@ public final class ForwardBenchmark implements AutoCloseable {
             ResNetModel model,
             Operand<TFloat32> images,
             Operand<?> probe,
-            TFloat32 hostInput,
+            InputMode input,
             TrainingGraph training,
-            TInt32 hostLabels,
+            ConfigProto config,
             double seconds) {
         this.spec = spec;
         this.target = target;
@@ -112,23 +123,20 @@ public final class ForwardBenchmark implements AutoCloseable {
             case FORWARD_BACKWARD -> List.copyOf(training.forwardBackwardFetches());
             case TRAIN -> List.of(training.trainOp());
         };
-        this.hostInput = hostInput;
+        this.input = input;
         this.training = training;
-        this.hostLabels = hostLabels;
+        this.config = config;
         this.buildSeconds = seconds;
     }
 
-    /** Builds the inference graph (timed); the session is created by {@link #initialize}. */
-    public static ForwardBenchmark build(ModelSpec spec, InputMode input, DeviceRequest device) {
-        return build(spec, input, device, Target.INFERENCE);
-    }
-
     /**
-     * Builds the graph for {@code target} (timed); the session is created by {@link #initialize}.
+     * Builds the graph for {@code target} (timed); {@link #prepare} creates the session with {@code config} and the
+     * host tensors.
      *
      * @throws IllegalArgumentException for a training mode without logits ({@code numClasses} 0)
      */
-    public static ForwardBenchmark build(ModelSpec spec, InputMode input, DeviceRequest device, Target target) {
+    public static ForwardBenchmark build(
+            ModelSpec spec, InputMode input, DeviceRequest device, Target target, ConfigProto config) {
         if (target.mode().training() && spec.numClasses() < 1) {
             throw new IllegalArgumentException(
                     "--num-classes: the " + target.mode().label()
@@ -136,8 +144,6 @@ public final class ForwardBenchmark implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         Graph graph = new Graph();
-        TFloat32 host = null;
-        TInt32 labels = null;
         try {
             Ops tf = Ops.create(graph).withDevice(device.toDeviceSpec());
             Shape shape = Shape.of(spec.batchSize(), spec.height(), spec.width(), 3);
@@ -153,7 +159,6 @@ public final class ForwardBenchmark implements AutoCloseable {
                 images = tf.withName("images").placeholderWithDefault(random, shape);
             } else {
                 images = tf.withName("images").placeholder(TFloat32.class, Placeholder.shape(shape));
-                host = uniformImages(spec, spec.batchSize());
             }
             ResNetModel model;
             TrainingGraph training = null;
@@ -163,20 +168,13 @@ public final class ForwardBenchmark implements AutoCloseable {
                         .learningRate(target.learningRate())
                         .momentum(target.momentum())
                         .build(tf);
-                labels = uniformLabels(spec, spec.batchSize());
             } else {
                 model = spec.build(Ops.create(graph), images, device);
             }
             Operand<?> probe = tf.withName("noop_probe").constant(0);
             return new ForwardBenchmark(
-                    spec, target, graph, model, images, probe, host, training, labels, (System.nanoTime() - t0) / 1e9);
+                    spec, target, graph, model, images, probe, input, training, config, (System.nanoTime() - t0) / 1e9);
         } catch (RuntimeException | Error e) {
-            if (host != null) {
-                host.close();
-            }
-            if (labels != null) {
-                labels.close();
-            }
             graph.close();
             throw e;
         }
@@ -194,18 +192,65 @@ public final class ForwardBenchmark implements AutoCloseable {
 
     /** A batch of uniform [0, 1) images from a Java RNG seeded with the model seed. */
     public static TFloat32 uniformImages(ModelSpec spec, int batch) {
-        Shape shape = Shape.of(batch, spec.height(), spec.width(), 3);
-        float[] values = new float[Math.toIntExact(shape.size())];
-        Random rng = new Random(spec.seed());
+        return uniform(Shape.of(batch, spec.height(), spec.width(), 3), spec.seed());
+    }
+
+    /**
+     * A host tensor of {@code shape}, uniform in [0, 1) from a Java RNG seeded with {@code seed}.
+     *
+     * @throws RunFailure naming {@code --batch-size} when it holds more values than a Java array
+     */
+    public static TFloat32 uniform(Shape shape, long seed) {
+        if (shape.size() > Integer.MAX_VALUE) {
+            throw new RunFailure(
+                    "--batch-size: an input of shape " + shape + " holds more than 2^31-1 values, more than"
+                            + " one host tensor is built from here; use a smaller --batch-size or --image-size");
+        }
+        float[] values = new float[(int) shape.size()];
+        Random rng = new Random(seed);
         for (int i = 0; i < values.length; i++) {
             values[i] = rng.nextFloat();
         }
         return TFloat32.tensorOf(shape, DataBuffers.of(values, true, false));
     }
 
-    /** The graph. */
-    public Graph graph() {
-        return graph;
+    @Override
+    public MemoryEstimate memory() {
+        return MemoryEstimate.of(graph);
+    }
+
+    @Override
+    public int batchSize() {
+        return spec.batchSize();
+    }
+
+    @Override
+    public void describe(BenchmarkResult.Config.Builder c) {
+        boolean train = target.mode() == StepMode.TRAIN;
+        c.model(spec.depth().scopeName())
+                .batchSize(spec.batchSize())
+                .height(spec.height())
+                .width(spec.width())
+                .numClasses(spec.numClasses())
+                .outputStride(spec.outputStride())
+                .dataFormat(spec.dataFormat().name())
+                .precision(spec.precision().label())
+                .optimized(spec.optimize())
+                .input(input.toString())
+                .mode(target.mode().label())
+                .learningRate(train ? target.learningRate() : null)
+                .momentum(train ? target.momentum() : null);
+    }
+
+    @Override
+    public BenchmarkResult.ModelInfo modelInfo() {
+        long step = stepMultiplyAddsPerImage();
+        return new BenchmarkResult.ModelInfo(
+                model.scope(),
+                model.parameterCount(),
+                model.trainableParameterCount(),
+                model.multiplyAdds().orElse(-1),
+                step < 0 ? Double.NaN : 2.0 * step * spec.batchSize() / 1e9);
     }
 
     /** The model built in the graph. */
@@ -245,24 +290,36 @@ public final class ForwardBenchmark implements AutoCloseable {
         return forward + backward;
     }
 
-    /** The training graph's {@code global_step} (after {@link #initialize}); -1 for inference. */
+    /** The training graph's {@code global_step} (after {@link #prepare}); -1 for inference. */
     public long globalStep() {
         return training == null ? -1 : training.globalStepValue(session);
     }
 
-    /** The graph build time in seconds. */
+    @Override
     public double buildSeconds() {
         return buildSeconds;
     }
 
-    /** Creates the session and runs the variables' initializers; returns the seconds taken. */
-    public double initialize(ConfigProto config) {
+    /** Creates the session, runs the variables' initializers (timed) and creates the host images and labels. */
+    @Override
+    public void prepare() {
+        if (input == InputMode.FIXED) {
+            hostInput = uniformImages(spec, spec.batchSize());
+        }
+        if (training != null) {
+            hostLabels = uniformLabels(spec, spec.batchSize());
+        }
         long t0 = System.nanoTime();
         session = new Session(graph, config);
         session.initialize();
         model.loadWeights(session);
         runner = prepared(session.runner());
-        return (System.nanoTime() - t0) / 1e9;
+        initSeconds = (System.nanoTime() - t0) / 1e9;
+    }
+
+    @Override
+    public double initSeconds() {
+        return initSeconds;
     }
 
     /** {@code r} with this benchmark's feeds and fetches. */
@@ -277,7 +334,7 @@ public final class ForwardBenchmark implements AutoCloseable {
         return r;
     }
 
-    /** One step: runs the prepared runner and closes the result; returns its wall time in seconds. */
+    @Override
     public double step() {
         return Runs.seconds(runner);
     }
@@ -286,6 +343,7 @@ public final class ForwardBenchmark implements AutoCloseable {
      * Two steps with {@code FULL_TRACE} step stats (the second is kept: the first traced call pays one-time costs),
      * plus the median of 100 no-op {@code run()} calls fetching a constant.
      */
+    @Override
     public StepTrace trace() {
         return Runs.traceTwice(
                 () -> prepared(session.runner()), session.runner().fetch(probe));

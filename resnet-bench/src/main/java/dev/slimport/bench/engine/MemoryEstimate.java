@@ -5,6 +5,7 @@
 package dev.slimport.bench.engine;
 
 import java.util.Iterator;
+import java.util.Set;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Output;
@@ -60,8 +61,8 @@ public record MemoryEstimate(long largestTensorBytes, long variableBytes, long e
      * ReLU outputs (their own gradient, and the next convolution's), unit outputs, pooling and padding. Batch-norm and
      * bias outputs only feed a ReLU or an add, whose gradients do not read them.
      */
-    private static final java.util.Set<String> LAYER_OUTPUTS =
-            java.util.Set.of("Conv2D", "Relu", "AddV2", "MaxPool", "Pad", "SpaceToBatchND", "BatchToSpaceND", "Mean");
+    private static final Set<String> LAYER_OUTPUTS =
+            Set.of("Conv2D", "Relu", "AddV2", "MaxPool", "Pad", "SpaceToBatchND", "BatchToSpaceND", "Mean");
 
     private static long bytes(Shape shape, DataType type) {
         if (shape.isUnknown() || shape.hasUnknownDimension()) {

@@ -4,10 +4,14 @@
  */
 package dev.slimport.bench.engine;
 
+import dev.slimport.bench.result.BenchmarkResult;
 import dev.slimport.bench.result.StepTrace;
 import dev.slimport.resnet.net.GraphStats;
+import dev.slimport.resnet.runtime.DeviceRequest;
+import dev.slimport.resnet.runtime.SessionConfigs;
 import dev.slimport.savedmodel.LoadedSavedModel;
 import dev.slimport.savedmodel.SavedModelException;
+import dev.slimport.savedmodel.SavedModelInfo;
 import dev.slimport.savedmodel.ServingSignature;
 import dev.slimport.savedmodel.SignatureInfo;
 import dev.slimport.savedmodel.TensorSpec;
@@ -29,7 +33,6 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.ConfigProto;
@@ -48,23 +51,70 @@ import org.tensorflow.types.TFloat32;
  * options ({@link #feedShapes}), uniform in [0, 1) from a {@link Random} seeded with the seed (the values {@code
  * forward --input fixed} feeds).
  */
-public final class SavedModelBenchmark implements AutoCloseable {
+public final class SavedModelBenchmark implements Workload {
 
     private final LoadedSavedModel model;
     private final String key;
     private final SignatureInfo signature;
     private final Map<String, Shape> fed;
     private final double loadSeconds;
+    private final long seed;
+    private final GraphFacts facts;
     private final List<TFloat32> inputs = new ArrayList<>();
     private Session.Runner runner;
     private String probe;
 
-    private SavedModelBenchmark(LoadedSavedModel model, String key, Map<String, Shape> fed, double loadSeconds) {
+    private SavedModelBenchmark(
+            LoadedSavedModel model, String key, Map<String, Shape> fed, long seed, double loadSeconds) {
         this.model = model;
         this.key = key;
         this.signature = model.signature(key);
         this.fed = fed;
+        this.seed = seed;
         this.loadSeconds = loadSeconds;
+        this.facts = graphFacts();
+    }
+
+    /**
+     * The signature {@code forward --saved-model} runs: {@code asked} ({@code --signature}) if given, else {@code
+     * serving_default}, else the only one.
+     *
+     * @throws IllegalArgumentException naming {@code --signature} when there is no such signature or no default
+     */
+    public static String signatureKey(SavedModelInfo.MetaGraph serve, Path dir, String asked) {
+        List<String> keys = serve.signatures().stream().map(SignatureInfo::key).toList();
+        if (asked != null) {
+            if (!keys.contains(asked)) {
+                throw new IllegalArgumentException("--signature: '" + asked + "' is not in SavedModel " + dir
+                        + "; available: " + String.join(", ", keys));
+            }
+            return asked;
+        }
+        if (keys.contains("serving_default")) {
+            return "serving_default";
+        }
+        if (keys.size() == 1) {
+            return keys.get(0);
+        }
+        throw new IllegalArgumentException("--signature: SavedModel " + dir + " has no 'serving_default' signature;"
+                + " name one of: " + (keys.isEmpty() ? "(none)" : String.join(", ", keys)));
+    }
+
+    /**
+     * The session configuration for the loaded graph, whose ops carry no device: on the CPU, GPUs are hidden
+     * ({@code device_count {GPU: 0}}); on a GPU, TensorFlow's placer puts the graph on the first one.
+     */
+    public static ConfigProto sessionConfig(SessionConfigs configs, DeviceRequest device) {
+        ConfigProto config = configs.toConfigProto();
+        if (!device.isGpu()) {
+            return config.toBuilder().putDeviceCount("GPU", 0).build();
+        }
+        if (device.index() != 0) {
+            throw new UsageException(
+                    "--device " + device + ": a SavedModel's graph is placed by TensorFlow, on the first"
+                            + " GPU; allowed with --saved-model: cpu, gpu, gpu:0");
+        }
+        return config;
     }
 
     /**
@@ -116,49 +166,73 @@ public final class SavedModelBenchmark implements AutoCloseable {
     }
 
     /**
-     * Loads the SavedModel (tag {@code serve}) with {@code config}; timed. {@link #feed} then creates the inputs.
+     * Loads the SavedModel (tag {@code serve}) with {@code config}; timed. {@link #prepare} then creates the inputs,
+     * input {@code i} from {@code Random(seed + i)}.
      *
      * @throws IllegalArgumentException if there is no SavedModel at {@code dir} or no signature {@code key}
      * @throws SavedModelException if it cannot be loaded
      */
-    public static SavedModelBenchmark load(Path dir, ConfigProto config, String key, Map<String, Shape> fed) {
+    public static SavedModelBenchmark load(
+            Path dir, ConfigProto config, String key, Map<String, Shape> fed, long seed) {
         long t0 = System.nanoTime();
         LoadedSavedModel model = LoadedSavedModel.load(dir, config, ServingSignature.TAG);
         try {
-            return new SavedModelBenchmark(model, key, fed, (System.nanoTime() - t0) / 1e9);
+            return new SavedModelBenchmark(model, key, fed, seed, (System.nanoTime() - t0) / 1e9);
         } catch (RuntimeException | Error e) {
             model.close();
             throw e;
         }
     }
 
-    /**
-     * Creates the host inputs (uniform in [0, 1), input {@code i} from {@code Random(seed + i)}) and prepares the
-     * runner every step uses; call once, after checking that a step fits in memory.
-     */
-    public void feed(long seed) {
+    /** Creates the host inputs (uniform in [0, 1), input {@code i} from {@code Random(seed + i)}) and the runner. */
+    @Override
+    public void prepare() {
         if (runner != null) {
-            throw new IllegalStateException("feed: the inputs exist already");
+            throw new IllegalStateException("prepare: the inputs exist already");
         }
         long s = seed;
         for (Shape shape : fed.values()) {
-            inputs.add(uniform(shape, s++));
+            inputs.add(ForwardBenchmark.uniform(shape, s++));
         }
         runner = prepare(model.bundle().session().runner());
     }
 
-    private static TFloat32 uniform(Shape shape, long seed) {
-        if (shape.size() > Integer.MAX_VALUE) {
-            throw new RunFailure(
-                    "--batch-size: an input of shape " + shape + " holds more than 2^31-1 values, more than"
-                            + " one host tensor is built from here; use a smaller --batch-size or --image-size");
-        }
-        float[] values = new float[Math.toIntExact(shape.size())];
-        Random rng = new Random(seed);
-        for (int i = 0; i < values.length; i++) {
-            values[i] = rng.nextFloat();
-        }
-        return TFloat32.tensorOf(shape, DataBuffers.of(values, true, false));
+    @Override
+    public MemoryEstimate memory() {
+        return facts.memory();
+    }
+
+    @Override
+    public int batchSize() {
+        return (int) fed.values().iterator().next().get(0);
+    }
+
+    @Override
+    public void describe(BenchmarkResult.Config.Builder c) {
+        Shape input = fed.values().iterator().next();
+        boolean image = input.numDimensions() == 4;
+        c.model(facts.scope())
+                .batchSize(batchSize())
+                .height(image ? (int) input.get(1) : 0)
+                .width(image ? (int) input.get(2) : 0)
+                .numClasses(facts.numClasses())
+                .precision("fp32")
+                .optimized(facts.batchNormsFolded())
+                .input("fixed")
+                .savedModel(dir().toString())
+                .signature(key);
+    }
+
+    @Override
+    public BenchmarkResult.ModelInfo modelInfo() {
+        long macs = facts.multiplyAddsPerImage().orElse(-1);
+        double gflop = macs < 0 ? Double.NaN : 2.0 * macs * batchSize() / 1e9;
+        return new BenchmarkResult.ModelInfo(facts.scope(), facts.parameters(), -1, macs, gflop);
+    }
+
+    @Override
+    public double buildSeconds() {
+        return 0;
     }
 
     private Session.Runner prepare(Session.Runner r) {
@@ -175,27 +249,13 @@ public final class SavedModelBenchmark implements AutoCloseable {
         return model.dir();
     }
 
-    /** The signature that runs. */
-    public SignatureInfo signature() {
-        return signature;
-    }
-
-    /** The signature key. */
-    public String key() {
-        return key;
-    }
-
-    /** The shape fed to each input. */
-    public Map<String, Shape> fed() {
-        return fed;
-    }
-
     /** The load time (graph import, session, variable restore), seconds. */
-    public double loadSeconds() {
+    @Override
+    public double initSeconds() {
         return loadSeconds;
     }
 
-    /** One step: runs the prepared runner and closes the result; returns its wall time in seconds. */
+    @Override
     public double step() {
         return Runs.seconds(runner);
     }
@@ -204,6 +264,7 @@ public final class SavedModelBenchmark implements AutoCloseable {
      * Two steps with {@code FULL_TRACE} step stats (the second is kept), plus the median of 100 no-op {@code run()}
      * calls fetching a constant added to the loaded graph for that purpose (it changes nothing the signature runs).
      */
+    @Override
     public StepTrace trace() {
         if (probe == null) {
             Ops tf = Ops.create(model.bundle().graph());
@@ -237,7 +298,7 @@ public final class SavedModelBenchmark implements AutoCloseable {
      * Reads {@link GraphFacts} from a copy of the SavedModel's graph whose input placeholders declare the fed shapes,
      * so TensorFlow's shape inference gives every activation and convolution a static shape, as in a built graph.
      */
-    public GraphFacts graphFacts() {
+    private GraphFacts graphFacts() {
         GraphDef.Builder def = model.bundle().metaGraphDef().getGraphDef().toBuilder();
         Map<String, Shape> byNode = new TreeMap<>();
         fed.forEach((name, shape) ->

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.tensorflow.Graph;
@@ -30,7 +31,7 @@ public final class TensorBoardGraph {
     /** The start of the event file name suffix; a per-call counter keeps files written in the same second apart. */
     static final String SUFFIX = ".slimport";
 
-    private static final java.util.concurrent.atomic.AtomicLong COUNTER = new java.util.concurrent.atomic.AtomicLong();
+    private static final AtomicLong COUNTER = new AtomicLong();
 
     /**
      * Writes {@code graph}'s GraphDef at step 0 into a new event file in {@code dir} (created if missing).

@@ -40,32 +40,6 @@ public record BenchmarkResult(
     /** The version of this layout. */
     public static final int SCHEMA_VERSION = 1;
 
-    /** A result without a side-by-side ceiling. */
-    public BenchmarkResult(
-            int schemaVersion,
-            String startedAt,
-            Config config,
-            EnvironmentInfo environment,
-            ModelInfo model,
-            Timings timings,
-            LatencyStats summary,
-            Throughput throughput,
-            StepTrace trace,
-            PrecisionCheck precisionCheck) {
-        this(
-                schemaVersion,
-                startedAt,
-                config,
-                environment,
-                model,
-                timings,
-                summary,
-                throughput,
-                trace,
-                precisionCheck,
-                null);
-    }
-
     /**
      * The run's configuration.
      *
@@ -119,52 +93,202 @@ public record BenchmarkResult(
             Double learningRate,
             Double momentum) {
 
-        /** An inference run's configuration ({@code mode} {@code inference}). */
-        public Config(
-                String model,
-                int batchSize,
-                int height,
-                int width,
-                int numClasses,
-                Integer outputStride,
-                String dataFormat,
-                String precision,
-                boolean optimized,
-                long seed,
-                String input,
-                int warmup,
-                int numBatches,
-                String deviceRequested,
-                String deviceUsed,
-                int intraOpThreads,
-                int interOpThreads,
-                boolean xla,
-                String savedModel,
-                String signature) {
-            this(
-                    model,
-                    batchSize,
-                    height,
-                    width,
-                    numClasses,
-                    outputStride,
-                    dataFormat,
-                    precision,
-                    optimized,
-                    seed,
-                    input,
-                    warmup,
-                    numBatches,
-                    deviceRequested,
-                    deviceUsed,
-                    intraOpThreads,
-                    interOpThreads,
-                    xla,
-                    savedModel,
-                    signature,
-                    StepMode.INFERENCE.label(),
-                    null,
-                    null);
+        /** A builder: every component named, none by position; the mode is inference unless set. */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Builds a {@link Config}, one named setter per component. */
+        public static final class Builder {
+            private String model;
+            private int batchSize;
+            private int height;
+            private int width;
+            private int numClasses;
+            private Integer outputStride;
+            private String dataFormat;
+            private String precision;
+            private boolean optimized;
+            private long seed;
+            private String input;
+            private int warmup;
+            private int numBatches;
+            private String deviceRequested;
+            private String deviceUsed;
+            private int intraOpThreads;
+            private int interOpThreads;
+            private boolean xla;
+            private String savedModel;
+            private String signature;
+            private String mode = StepMode.INFERENCE.label();
+            private Double learningRate;
+            private Double momentum;
+
+            /** Sets {@code model}. */
+            public Builder model(String value) {
+                model = value;
+                return this;
+            }
+
+            /** Sets {@code batchSize}. */
+            public Builder batchSize(int value) {
+                batchSize = value;
+                return this;
+            }
+
+            /** Sets {@code height}. */
+            public Builder height(int value) {
+                height = value;
+                return this;
+            }
+
+            /** Sets {@code width}. */
+            public Builder width(int value) {
+                width = value;
+                return this;
+            }
+
+            /** Sets {@code numClasses}. */
+            public Builder numClasses(int value) {
+                numClasses = value;
+                return this;
+            }
+
+            /** Sets {@code outputStride}. */
+            public Builder outputStride(Integer value) {
+                outputStride = value;
+                return this;
+            }
+
+            /** Sets {@code dataFormat}. */
+            public Builder dataFormat(String value) {
+                dataFormat = value;
+                return this;
+            }
+
+            /** Sets {@code precision}. */
+            public Builder precision(String value) {
+                precision = value;
+                return this;
+            }
+
+            /** Sets {@code optimized}. */
+            public Builder optimized(boolean value) {
+                optimized = value;
+                return this;
+            }
+
+            /** Sets {@code seed}. */
+            public Builder seed(long value) {
+                seed = value;
+                return this;
+            }
+
+            /** Sets {@code input}. */
+            public Builder input(String value) {
+                input = value;
+                return this;
+            }
+
+            /** Sets {@code warmup}. */
+            public Builder warmup(int value) {
+                warmup = value;
+                return this;
+            }
+
+            /** Sets {@code numBatches}. */
+            public Builder numBatches(int value) {
+                numBatches = value;
+                return this;
+            }
+
+            /** Sets {@code deviceRequested}. */
+            public Builder deviceRequested(String value) {
+                deviceRequested = value;
+                return this;
+            }
+
+            /** Sets {@code deviceUsed}. */
+            public Builder deviceUsed(String value) {
+                deviceUsed = value;
+                return this;
+            }
+
+            /** Sets {@code intraOpThreads}. */
+            public Builder intraOpThreads(int value) {
+                intraOpThreads = value;
+                return this;
+            }
+
+            /** Sets {@code interOpThreads}. */
+            public Builder interOpThreads(int value) {
+                interOpThreads = value;
+                return this;
+            }
+
+            /** Sets {@code xla}. */
+            public Builder xla(boolean value) {
+                xla = value;
+                return this;
+            }
+
+            /** Sets {@code savedModel}. */
+            public Builder savedModel(String value) {
+                savedModel = value;
+                return this;
+            }
+
+            /** Sets {@code signature}. */
+            public Builder signature(String value) {
+                signature = value;
+                return this;
+            }
+
+            /** Sets {@code mode}. */
+            public Builder mode(String value) {
+                mode = value;
+                return this;
+            }
+
+            /** Sets {@code learningRate}. */
+            public Builder learningRate(Double value) {
+                learningRate = value;
+                return this;
+            }
+
+            /** Sets {@code momentum}. */
+            public Builder momentum(Double value) {
+                momentum = value;
+                return this;
+            }
+
+            /** The configuration. */
+            public Config build() {
+                return new Config(
+                        model,
+                        batchSize,
+                        height,
+                        width,
+                        numClasses,
+                        outputStride,
+                        dataFormat,
+                        precision,
+                        optimized,
+                        seed,
+                        input,
+                        warmup,
+                        numBatches,
+                        deviceRequested,
+                        deviceUsed,
+                        intraOpThreads,
+                        interOpThreads,
+                        xla,
+                        savedModel,
+                        signature,
+                        mode,
+                        learningRate,
+                        momentum);
+            }
         }
 
         /** The step mode; {@link StepMode#INFERENCE} when not recorded. */

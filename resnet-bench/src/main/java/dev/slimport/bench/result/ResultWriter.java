@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.slimport.bench.host.EnvironmentInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +18,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /** JSON (Jackson) and CSV renderings of results, and atomic file writes (a temp file renamed into place). */
 public final class ResultWriter {
@@ -30,39 +33,44 @@ public final class ResultWriter {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    /** A CSV column of the values every row repeats: its name and how it is read from the result. */
+    private record Column(String name, Function<BenchmarkResult, Object> value) {}
+
+    /** The configuration and environment columns, in order; a null value is an empty cell. */
+    private static final List<Column> FIXED_COLUMNS = List.of(
+            new Column("model", r -> r.config().model()),
+            new Column("mode", r -> r.config().stepMode().label()),
+            new Column("precision", r -> r.config().precision()),
+            new Column("batch_size", r -> r.config().batchSize()),
+            new Column("height", r -> r.config().height()),
+            new Column("width", r -> r.config().width()),
+            new Column("num_classes", r -> r.config().numClasses()),
+            new Column("output_stride", r -> r.config().outputStride()),
+            new Column("data_format", r -> r.config().dataFormat()),
+            new Column("input", r -> r.config().input()),
+            new Column("seed", r -> r.config().seed()),
+            new Column("device_requested", r -> r.config().deviceRequested()),
+            new Column("device_used", r -> r.config().deviceUsed()),
+            new Column("intra_op_threads", r -> r.config().intraOpThreads()),
+            new Column("inter_op_threads", r -> r.config().interOpThreads()),
+            new Column("xla", r -> r.config().xla()),
+            new Column("saved_model", r -> r.config().savedModel()),
+            new Column("signature", r -> r.config().signature()),
+            new Column("tf_version", r -> r.environment().tfVersion()),
+            new Column("tf_java_version", r -> r.environment().tfJavaVersion()),
+            new Column("native_classifier", r -> r.environment().nativeClassifier()),
+            new Column("java_version", r -> r.environment().javaVersion()),
+            new Column("os", r -> r.environment().os()),
+            new Column("host", r -> r.environment().host()),
+            new Column("cpu_model", r -> r.environment().cpuModel()),
+            new Column("logical_cores", r -> r.environment().logicalCores()),
+            new Column("onednn", r -> r.environment().onednn()),
+            new Column("started_at", r -> r.startedAt()));
+
     /** The columns of {@link #csv}: the configuration and environment repeated on every row, then the step. */
-    public static final List<String> CSV_COLUMNS = List.of(
-            "model",
-            "mode",
-            "precision",
-            "batch_size",
-            "height",
-            "width",
-            "num_classes",
-            "output_stride",
-            "data_format",
-            "input",
-            "seed",
-            "device_requested",
-            "device_used",
-            "intra_op_threads",
-            "inter_op_threads",
-            "xla",
-            "saved_model",
-            "signature",
-            "tf_version",
-            "tf_java_version",
-            "native_classifier",
-            "java_version",
-            "os",
-            "host",
-            "cpu_model",
-            "logical_cores",
-            "onednn",
-            "started_at",
-            "phase",
-            "step",
-            "duration_s");
+    public static final List<String> CSV_COLUMNS = Stream.concat(
+                    FIXED_COLUMNS.stream().map(Column::name), Stream.of("phase", "step", "duration_s"))
+            .toList();
 
     /** Any value as indented JSON. */
     public static String json(Object value) {
@@ -83,46 +91,14 @@ public final class ResultWriter {
      * phase=step}), each carrying the whole configuration and environment (RFC 4180 quoting).
      */
     public static String csv(BenchmarkResult r) {
-        BenchmarkResult.Config c = r.config();
-        EnvironmentInfo e = r.environment();
-        List<Object> fixed = List.of(
-                c.model(),
-                c.stepMode().label(),
-                c.precision(),
-                c.batchSize(),
-                c.height(),
-                c.width(),
-                c.numClasses(),
-                c.outputStride() == null ? "" : c.outputStride(),
-                orEmpty(c.dataFormat()),
-                c.input(),
-                c.seed(),
-                c.deviceRequested(),
-                c.deviceUsed(),
-                c.intraOpThreads(),
-                c.interOpThreads(),
-                c.xla(),
-                orEmpty(c.savedModel()),
-                orEmpty(c.signature()),
-                e.tfVersion(),
-                e.tfJavaVersion(),
-                e.nativeClassifier(),
-                e.javaVersion(),
-                e.os(),
-                e.host(),
-                e.cpuModel(),
-                e.logicalCores(),
-                e.onednn(),
-                r.startedAt());
+        List<Object> fixed = FIXED_COLUMNS.stream()
+                .map(c -> Objects.requireNonNullElse(c.value().apply(r), ""))
+                .toList();
         StringBuilder sb = new StringBuilder();
-        appendRow(sb, new ArrayList<>(CSV_COLUMNS));
+        appendRow(sb, CSV_COLUMNS);
         addSteps(sb, fixed, "warmup", r.timings().warmupSeconds());
         addSteps(sb, fixed, "step", r.timings().stepSeconds());
         return sb.toString();
-    }
-
-    private static String orEmpty(String s) {
-        return s == null ? "" : s;
     }
 
     private static void addSteps(StringBuilder sb, List<Object> fixed, String phase, List<Double> seconds) {
@@ -163,8 +139,7 @@ public final class ResultWriter {
      */
     public static void writeAtomically(Path file, byte[] bytes) throws IOException {
         Path abs = file.toAbsolutePath();
-        Path tmp = Files.createFile(
-                abs.resolveSibling("." + abs.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp"));
+        Path tmp = Files.createFile(abs.resolveSibling("." + abs.getFileName() + "." + UUID.randomUUID() + ".tmp"));
         try {
             Files.write(tmp, bytes);
             try {

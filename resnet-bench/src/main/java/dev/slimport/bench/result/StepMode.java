@@ -40,6 +40,12 @@ public enum StepMode {
         return across;
     }
 
+    /** The {@link #label()}: what {@code --help} lists. */
+    @Override
+    public String toString() {
+        return label;
+    }
+
     /** Whether the step runs on the training-mode graph. */
     public boolean training() {
         return this != INFERENCE;

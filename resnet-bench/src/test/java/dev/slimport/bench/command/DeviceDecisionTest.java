@@ -32,7 +32,7 @@ class DeviceDecisionTest {
 
     private static RuntimeOptions options(String device, boolean strict) {
         RuntimeOptions o = new RuntimeOptions();
-        o.device = device;
+        o.device = DeviceRequest.parse("--device", device);
         o.strictDevice = strict;
         return o;
     }
