@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.slimport.bench.result.ResultWriter;
 import dev.slimport.resnet.testing.ChildJvm;
 import dev.slimport.resnet.testing.TestFiles;
+import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
@@ -134,7 +135,7 @@ class InterruptTest {
         }
     }
 
-    private static WatchService watching(Path d) throws java.io.IOException {
+    private static WatchService watching(Path d) throws IOException {
         WatchService watch = FileSystems.getDefault().newWatchService();
         d.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
         return watch;
@@ -158,7 +159,7 @@ class InterruptTest {
     private static List<String> children(Path d) {
         try {
             return TestFiles.children(d);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return List.of("(unreadable: " + e + ")");
         }
     }

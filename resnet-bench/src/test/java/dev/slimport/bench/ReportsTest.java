@@ -5,6 +5,7 @@
 package dev.slimport.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slimport.bench.host.EnvironmentInfo;
 import dev.slimport.bench.result.BenchmarkResult;
@@ -13,6 +14,8 @@ import dev.slimport.bench.result.Reports;
 import dev.slimport.bench.result.SeedFormat;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class ReportsTest {
@@ -75,8 +78,7 @@ class ReportsTest {
         assertThat(c.ratios()).containsExactly(0.5, 0.25, 0.25);
         assertThat(c.ratio().median()).isEqualTo(0.25);
         assertThat(c.gflopsPerSecond()).isEqualTo(200.0);
-        org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> BenchmarkResult.Ceiling.of("fp32", 32, 1, 1, new double[] {1}, new double[] {1}, 2))
+        assertThatThrownBy(() -> BenchmarkResult.Ceiling.of("fp32", 32, 1, 1, new double[] {1}, new double[] {1}, 2))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("pairs");
     }
@@ -85,7 +87,7 @@ class ReportsTest {
     void seed_lines_print_every_tenth_step() {
         assertThat(SeedFormat.stepLine(LocalDateTime.of(2018, 5, 6, 9, 52, 35, 813_644_000), 0, 0.4741))
                 .isEqualTo("2018-05-06 09:52:35.813644: step 0, duration = 0.474");
-        assertThat(java.util.stream.IntStream.range(0, 100)
+        assertThat(IntStream.range(0, 100)
                         .filter(SeedFormat::printsStep)
                         .boxed()
                         .toList())
@@ -94,7 +96,7 @@ class ReportsTest {
 
     @Test
     void default_command_is_inserted_before_the_first_forward_option() {
-        java.util.Set<String> commands = java.util.Set.of("forward", "describe", "info");
+        Set<String> commands = Set.of("forward", "describe", "info");
         assertThat(ResNetBenchCli.withDefaultCommand(commands, "--model", "x"))
                 .containsExactly("forward", "--model", "x");
         assertThat(ResNetBenchCli.withDefaultCommand(commands, "--verbose", "-b", "1"))

@@ -46,20 +46,14 @@ public final class CeilingCommand extends BenchCommand {
                     "Precisions to measure, comma-separated: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     List<Precision> precisions;
 
-    @Option(
-            names = {"--batch-size", "-b"},
-            defaultValue = "32",
-            description = "Batch (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Mixin
+    SharedOptions.BatchSize batch = new SharedOptions.BatchSize(32);
 
     @Mixin
     StepOptions steps = new StepOptions(3, 10);
 
-    @Option(
-            names = "--seed",
-            defaultValue = "0",
-            description = "Seed of the input and filter (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SharedOptions.Seed seed = new SharedOptions.Seed();
 
     @Option(
             names = "--format",
@@ -100,9 +94,7 @@ public final class CeilingCommand extends BenchCommand {
     @Override
     protected int run() throws Exception {
         Set<Precision> wanted = new LinkedHashSet<>(precisions);
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("--batch-size: must be >= 1, got " + batchSize);
-        }
+        int batchSize = batch.checked();
         steps.check();
         boolean json = format == OutputOptions.Format.JSON;
         ResultWriter.checkWritable("--output", output);
@@ -149,7 +141,13 @@ public final class CeilingCommand extends BenchCommand {
                 err().flush();
             }
             ConvCeiling.Measurement m = ConvCeiling.measure(
-                    p, batchSize, steps.warmup, steps.numBatches, seed, resolution.used(), configs.toConfigProto());
+                    p,
+                    batchSize,
+                    steps.warmup,
+                    steps.numBatches,
+                    seed.value,
+                    resolution.used(),
+                    configs.toConfigProto());
             results.add(m);
             String line = String.format(
                     Locale.ROOT,

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -114,19 +115,11 @@ public final class ExportCommand extends BenchCommand {
                     + " (slim's --checkpoint_exclude_scopes); repeatable or comma-separated.")
     List<String> excludes = new ArrayList<>();
 
-    @Option(
-            names = "--seed",
-            defaultValue = "0",
-            description =
-                    "Seed of the initializers: the same seed gives byte-identical variables (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SharedOptions.Seed seed = new SharedOptions.Seed();
 
-    @Option(
-            names = "--image-size",
-            defaultValue = "224",
-            description = "Height and width of the input; with --dynamic-size, the size of the reload check"
-                    + " (default: ${DEFAULT-VALUE}).")
-    int imageSize;
+    @Mixin
+    SharedOptions.ImageSize imageSizeOption = new SharedOptions.ImageSize();
 
     @Option(names = "--dynamic-size", description = "Leave the input's height and width unknown: any size is served.")
     boolean dynamicSize;
@@ -160,7 +153,7 @@ public final class ExportCommand extends BenchCommand {
                 : NetworkDescriptor.readFor(checkpoint).orElse(null);
         Network network;
         int numClasses = this.numClasses;
-        int imageSize = this.imageSize;
+        int imageSize = imageSizeOption.value;
         if (descriptor != null) {
             CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
             if (parsed.hasMatchedOption("--model")) {
@@ -194,7 +187,7 @@ public final class ExportCommand extends BenchCommand {
         }
         ExportSpec request;
         try {
-            request = ExportSpec.builder(new ModelSpec(network, numClasses, imageSize, dynamicSize, seed), out)
+            request = ExportSpec.builder(new ModelSpec(network, numClasses, imageSize, dynamicSize, seed.value), out)
                     .version(version)
                     .checkpoint(checkpoint)
                     .excludes(excludes)

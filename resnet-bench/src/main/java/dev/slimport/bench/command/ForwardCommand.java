@@ -306,7 +306,7 @@ public final class ForwardCommand extends BenchCommand {
                 || parsed.hasMatchedOption("--width");
         Map<String, Shape> fed = SavedModelBenchmark.feedShapes(
                 serve.signature(key).orElseThrow(),
-                m.batchSize(),
+                m.batchSize.checked(),
                 height,
                 width,
                 parsed.hasMatchedOption("--batch-size"),
@@ -314,7 +314,7 @@ public final class ForwardCommand extends BenchCommand {
         return (device, progress) -> {
             ConfigProto config = SavedModelBenchmark.sessionConfig(configs, device);
             progress.phase("loading SavedModel " + dir);
-            return SavedModelBenchmark.load(dir, config, key, fed, m.seed);
+            return SavedModelBenchmark.load(dir, config, key, fed, m.seed.value);
         };
     }
 
@@ -390,7 +390,7 @@ public final class ForwardCommand extends BenchCommand {
                 BenchmarkResult.PrecisionCheck check,
                 boolean interrupted) {
             BenchmarkResult.Config.Builder config = BenchmarkResult.Config.builder()
-                    .seed(modelOptions.seed)
+                    .seed(modelOptions.seed.value)
                     .warmup(loop.warmup)
                     .numBatches(loop.numBatches)
                     .deviceRequested(requested.toString())

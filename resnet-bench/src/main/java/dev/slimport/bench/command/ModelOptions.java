@@ -10,6 +10,7 @@ import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.ResNetV2;
 import dev.slimport.resnet.net.StridePlan;
 import dev.slimport.resnet.slim.DataFormat;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The network options shared by {@code forward} and {@code describe}; {@link #toSpec()} validates them. */
@@ -23,17 +24,11 @@ public final class ModelOptions {
             description = "${COMPLETION-CANDIDATES}, or the depth alone: 50 ... (default: ${DEFAULT-VALUE}).")
     Depth model;
 
-    @Option(
-            names = {"--batch-size", "-b"},
-            defaultValue = "32",
-            description = "Images per step (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Mixin
+    SharedOptions.BatchSize batchSize = new SharedOptions.BatchSize(32);
 
-    @Option(
-            names = "--image-size",
-            defaultValue = "224",
-            description = "Height and width of the images (default: ${DEFAULT-VALUE}).")
-    int imageSize;
+    @Mixin
+    SharedOptions.ImageSize imageSize = new SharedOptions.ImageSize();
 
     @Option(names = "--height", description = "Image height (overrides --image-size).")
     Integer height;
@@ -78,34 +73,23 @@ public final class ModelOptions {
                     + " rounding); --no-optimize runs slim's graph verbatim (default: optimized).")
     boolean optimize;
 
-    @Option(
-            names = "--seed",
-            defaultValue = "0",
-            description = "Seed of the variables' initializers and the input (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    /** {@code --batch-size}, at least 1. */
-    int batchSize() {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("--batch-size: must be >= 1, got " + batchSize);
-        }
-        return batchSize;
-    }
+    @Mixin
+    SharedOptions.Seed seed = new SharedOptions.Seed();
 
     /** {@code --height}, else {@code --image-size}. */
     int height() {
-        return height != null ? height : imageSize;
+        return height != null ? height : imageSize.value;
     }
 
     /** {@code --width}, else {@code --image-size}. */
     int width() {
-        return width != null ? width : imageSize;
+        return width != null ? width : imageSize.value;
     }
 
     /** The validated options. */
     public ModelSpec toSpec() {
         Depth depth = model;
-        int batch = batchSize();
+        int batch = batchSize.checked();
         int h = height();
         int w = width();
         if (numClasses < 0) {
@@ -128,6 +112,6 @@ public final class ModelOptions {
                             + (outputStride == null ? "" : " with --output-stride " + outputStride)
                             + "; smaller images leave no pixel per output position), got " + h + "x" + w);
         }
-        return new ModelSpec(depth, batch, h, w, numClasses, outputStride, dataFormat, precision, seed, optimize);
+        return new ModelSpec(depth, batch, h, w, numClasses, outputStride, dataFormat, precision, seed.value, optimize);
     }
 }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.tensorflow.ndarray.Shape;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -48,27 +49,20 @@ public final class VerifyCommand extends BenchCommand {
             description = "The signature to run (default: serving_default, or the only one).")
     String signature;
 
-    @Option(
-            names = {"--batch-size", "-b"},
-            defaultValue = "1",
-            description = "The size of an unknown first dimension (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Mixin
+    SharedOptions.BatchSize batchSize = new SharedOptions.BatchSize(1);
 
-    @Option(
-            names = "--image-size",
-            defaultValue = "224",
-            description = "The size of any other unknown dimension, e.g. height and width of a --dynamic-size export"
-                    + " (default: ${DEFAULT-VALUE}).")
-    int imageSize;
+    @Mixin
+    SharedOptions.ImageSize imageSize = new SharedOptions.ImageSize();
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the input values (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SharedOptions.Seed seed = new SharedOptions.Seed();
 
     @Override
     protected int run() throws Exception {
         VerifyResult r;
         try {
-            VerifySpec request = new VerifySpec(dir, signature, batchSize, imageSize, seed);
+            VerifySpec request = new VerifySpec(dir, signature, batchSize.value, imageSize.value, seed.value);
             try (Progress progress = Progress.create(err(), Progress.interactive())) {
                 progress.phase("loading and running " + dir);
                 r = SavedModels.verify(request);
@@ -89,7 +83,7 @@ public final class VerifyCommand extends BenchCommand {
                 r.fed().entrySet().stream()
                         .map(e -> e.getKey() + " float32 " + shape(e.getValue()))
                         .collect(Collectors.joining(", ")),
-                seed);
+                seed.value);
         r.outputs().forEach(o -> w.println("  " + o));
         w.flush();
         if (!r.allFinite()) {

@@ -18,6 +18,7 @@ import dev.slimport.resnet.slim.DataFormat;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.tensorflow.DeviceSpec;
 
 /**
  * The CLI's device decisions ({@link RuntimeOptions#resolve}, {@link ForwardCommand#checkDataFormat}) on fake device
@@ -42,7 +43,7 @@ class DeviceDecisionTest {
         for (boolean strict : new boolean[] {false, true}) {
             Devices.Resolution r = options("gpu", strict).resolve(ONE_GPU, warnings::add);
             assertThat(r.fellBack()).isFalse();
-            assertThat(r.used()).isEqualTo(new DeviceRequest(org.tensorflow.DeviceSpec.DeviceType.GPU, 0));
+            assertThat(r.used()).isEqualTo(new DeviceRequest(DeviceSpec.DeviceType.GPU, 0));
             assertThat(r.used().toDeviceSpec().toString()).isEqualTo("/device:GPU:0");
         }
         assertThat(warnings).isEmpty();
