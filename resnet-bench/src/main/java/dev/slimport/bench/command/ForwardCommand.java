@@ -42,7 +42,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.types.TFloat32;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -239,7 +238,7 @@ public final class ForwardCommand extends BenchCommand {
                 BenchmarkResult.PrecisionCheck check = null;
                 if (built != null && built.spec().precision() != Precision.FP32 && stepMode != StepMode.TRAIN) {
                     progress.phase("comparing logits with fp32");
-                    check = compareWithFp32(built, device, configs);
+                    check = built.compareWithFp32(device);
                 }
                 run.globalStep = built == null ? -1 : built.globalStep();
                 progress.clear();
@@ -596,55 +595,5 @@ public final class ForwardCommand extends BenchCommand {
                     m.largestTensorBytes() / 1073741824.0,
                     available / 1073741824.0));
         }
-    }
-
-    /**
-     * Runs the benchmark graph and an fp32 twin (same seed, so the same weights) on the same host images and compares
-     * their float32 logits.
-     */
-    private BenchmarkResult.PrecisionCheck compareWithFp32(
-            ForwardBenchmark bench, DeviceRequest device, SessionConfigs configs) {
-        ModelSpec spec = bench.spec();
-        try (TFloat32 images = ForwardBenchmark.uniformImages(spec, spec.batchSize());
-                ForwardBenchmark reference = ForwardBenchmark.build(
-                        spec.withPrecision(Precision.FP32),
-                        ForwardBenchmark.InputMode.RANDOM,
-                        device,
-                        bench.target(),
-                        configs.toConfigProto())) {
-            reference.prepare();
-            float[] low = bench.outputs(images);
-            float[] ref = reference.outputs(images);
-            return compare(low, ref, spec.batchSize());
-        }
-    }
-
-    /** The comparison of {@code low} with {@code ref}, both {@code [batch, classes]} row-major. */
-    static BenchmarkResult.PrecisionCheck compare(float[] low, float[] ref, int batch) {
-        double maxDiff = 0;
-        double maxRef = 0;
-        for (int i = 0; i < ref.length; i++) {
-            maxDiff = Math.max(maxDiff, Math.abs((double) low[i] - ref[i]));
-            maxRef = Math.max(maxRef, Math.abs((double) ref[i]));
-        }
-        int classes = ref.length / batch;
-        int matches = 0;
-        for (int b = 0; b < batch; b++) {
-            if (argMax(low, b * classes, classes) == argMax(ref, b * classes, classes)) {
-                matches++;
-            }
-        }
-        return new BenchmarkResult.PrecisionCheck(
-                "fp32", batch, maxDiff, maxRef, maxRef > 0 ? maxDiff / maxRef : maxDiff, matches);
-    }
-
-    private static int argMax(float[] v, int offset, int n) {
-        int best = 0;
-        for (int i = 1; i < n; i++) {
-            if (v[offset + i] > v[offset + best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

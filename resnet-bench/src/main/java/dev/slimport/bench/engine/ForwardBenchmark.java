@@ -5,6 +5,7 @@
 package dev.slimport.bench.engine;
 
 import dev.slimport.bench.ModelSpec;
+import dev.slimport.bench.Precision;
 import dev.slimport.bench.result.BenchmarkResult;
 import dev.slimport.bench.result.StepMode;
 import dev.slimport.bench.result.StepTrace;
@@ -363,6 +364,50 @@ public final class ForwardBenchmark implements Workload {
             f.copyTo(DataBuffers.of(out, false, false));
             return out;
         }
+    }
+
+    /**
+     * Runs the benchmark graph and an fp32 twin (same seed, so the same weights) on the same host images and compares
+     * their float32 logits.
+     */
+    public BenchmarkResult.PrecisionCheck compareWithFp32(DeviceRequest device) {
+        try (TFloat32 images = uniformImages(spec, spec.batchSize());
+                ForwardBenchmark reference =
+                        build(spec.withPrecision(Precision.FP32), InputMode.RANDOM, device, target, config)) {
+            reference.prepare();
+            float[] low = outputs(images);
+            float[] ref = reference.outputs(images);
+            return compare(low, ref, spec.batchSize());
+        }
+    }
+
+    /** The comparison of {@code low} with {@code ref}, both {@code [batch, classes]} row-major. */
+    private static BenchmarkResult.PrecisionCheck compare(float[] low, float[] ref, int batch) {
+        double maxDiff = 0;
+        double maxRef = 0;
+        for (int i = 0; i < ref.length; i++) {
+            maxDiff = Math.max(maxDiff, Math.abs((double) low[i] - ref[i]));
+            maxRef = Math.max(maxRef, Math.abs((double) ref[i]));
+        }
+        int classes = ref.length / batch;
+        int matches = 0;
+        for (int b = 0; b < batch; b++) {
+            if (argMax(low, b * classes, classes) == argMax(ref, b * classes, classes)) {
+                matches++;
+            }
+        }
+        return new BenchmarkResult.PrecisionCheck(
+                "fp32", batch, maxDiff, maxRef, maxRef > 0 ? maxDiff / maxRef : maxDiff, matches);
+    }
+
+    private static int argMax(float[] v, int offset, int n) {
+        int best = 0;
+        for (int i = 1; i < n; i++) {
+            if (v[offset + i] > v[offset + best]) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     /** The model configuration this benchmark runs. */
