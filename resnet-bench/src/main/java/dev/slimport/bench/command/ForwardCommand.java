@@ -88,7 +88,7 @@ public final class ForwardCommand extends BenchCommand {
             defaultValue = "inference",
             converter = Converters.Mode.class,
             description =
-                    "inference: the inference graph's forward pass (the seed's); forward-backward: every gradient of"
+                    "${COMPLETION-CANDIDATES}. inference: the inference graph's forward pass (the seed's); forward-backward: every gradient of"
                             + " the loss (softmax cross-entropy + L2) on slim's training-mode graph, nothing updated; train: one"
                             + " momentum step on it, with the batch-norm update ops (default: ${DEFAULT-VALUE}).")
     StepMode mode;
