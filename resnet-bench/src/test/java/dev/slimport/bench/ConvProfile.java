@@ -97,7 +97,7 @@ public final class ConvProfile {
                 t[i] = p.step();
             }
             Arrays.sort(t);
-            return p.flopPerStep() / t[2] / 1e9;
+            return ConvCeiling.flopPerStep(32) / t[2] / 1e9;
         }
     }
 

@@ -55,8 +55,9 @@ public final class InfoCommand extends BenchCommand {
                     "--intra-op-threads/--inter-op-threads: must be >= 0 (0 lets TensorFlow choose), got "
                             + intraOpThreads + "/" + interOpThreads);
         }
-        EnvironmentInfo env =
-                EnvironmentInfo.detect(SessionConfigs.defaults().withThreads(intraOpThreads, interOpThreads));
+        EnvironmentInfo env = EnvironmentInfo.detect(Devices.list(SessionConfigs.defaults()
+                .withThreads(intraOpThreads, interOpThreads)
+                .toConfigProto()));
         if (json) {
             out().print(ResultWriter.json(env));
         } else {

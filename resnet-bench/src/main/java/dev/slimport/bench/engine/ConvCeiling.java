@@ -114,14 +114,12 @@ public final class ConvCeiling {
         private final Session session;
         private final Operand<? extends TFloating> conv;
         private final Session.Runner runner;
-        private final int batch;
 
-        private Probe(Graph graph, Session session, Operand<? extends TFloating> conv, int batch) {
+        private Probe(Graph graph, Session session, Operand<? extends TFloating> conv) {
             this.graph = graph;
             this.session = session;
             this.conv = conv;
             this.runner = session.runner().addTarget(conv.op());
-            this.batch = batch;
         }
 
         /** Builds the convolution in {@code precision} on {@code device} and initializes its session. */
@@ -136,7 +134,7 @@ public final class ConvCeiling {
                 Operand<? extends TFloating> conv = build(tf, precision.type(), batch, seed);
                 s = new Session(g, config);
                 s.initialize();
-                return new Probe(g, s, conv, batch);
+                return new Probe(g, s, conv);
             } catch (RuntimeException | Error e) {
                 if (s != null) {
                     s.close();
@@ -149,16 +147,6 @@ public final class ConvCeiling {
         /** One step of the convolution; its wall time in seconds. */
         public double step() {
             return Runs.seconds(runner);
-        }
-
-        /** The floating-point operations of one step. */
-        public double flopPerStep() {
-            return ConvCeiling.flopPerStep(batch);
-        }
-
-        /** The batch. */
-        public int batch() {
-            return batch;
         }
 
         /** The op type that ran the convolution, from a traced step. */

@@ -62,12 +62,6 @@ public final class Progress implements AutoCloseable {
         redraw();
     }
 
-    /** Changes the text of the current phase, keeping its clock. */
-    public void update(String newText) {
-        text = newText;
-        redraw();
-    }
-
     /** Clears the line. */
     public synchronized void clear() {
         if (enabled && shown) {

@@ -56,11 +56,6 @@ public record EnvironmentInfo(
         boolean xlaCpuJit,
         List<Devices.Device> devices) {
 
-    /** Gathers the environment; lists devices with a session made from {@code sessionConfigs}. */
-    public static EnvironmentInfo detect(SessionConfigs sessionConfigs) {
-        return detect(Devices.list(sessionConfigs.toConfigProto()));
-    }
-
     /** Gathers the environment with an already listed set of devices. */
     public static EnvironmentInfo detect(List<Devices.Device> devices) {
         CpuInfo cpu = CpuInfo.detect();
