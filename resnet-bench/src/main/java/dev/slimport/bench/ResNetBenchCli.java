@@ -4,6 +4,7 @@
  */
 package dev.slimport.bench;
 
+import dev.slimport.bench.command.BenchCommand;
 import dev.slimport.bench.command.CeilingCommand;
 import dev.slimport.bench.command.DescribeCommand;
 import dev.slimport.bench.command.ExportCommand;
@@ -12,15 +13,11 @@ import dev.slimport.bench.command.InfoCommand;
 import dev.slimport.bench.command.PlotCommand;
 import dev.slimport.bench.command.VerifyCommand;
 import dev.slimport.bench.engine.RunFailure;
-import dev.slimport.bench.engine.UsageException;
-import dev.slimport.savedmodel.CheckpointMismatchException;
-import dev.slimport.savedmodel.ExportInterruptedException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.tensorflow.exceptions.TFResourceExhaustedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -104,13 +101,13 @@ public final class ResNetBenchCli implements Callable<Integer> {
                         + String.join(", ", c.getSubcommands().keySet());
             }
             err.println(c.getCommandSpec().qualifiedName() + ": " + message + " (see --help)");
-            if (isVerbose(c) || List.of(args).contains("--verbose")) {
+            if (BenchCommand.verbose(c) || List.of(args).contains("--verbose")) {
                 ex.printStackTrace(err);
             }
             err.flush();
             return CommandLine.ExitCode.USAGE;
         });
-        cl.setExecutionExceptionHandler((ex, c, parseResult) -> report(c, ex, isVerbose(c)));
+        cl.setExecutionExceptionHandler((ex, c, parseResult) -> BenchCommand.report(c, ex));
         return cl;
     }
 
@@ -180,56 +177,5 @@ public final class ResNetBenchCli implements Callable<Integer> {
     /** Runs the tool; the only {@code System.exit}. */
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
-    }
-
-    /**
-     * Prints {@code e} on the command's stderr and returns its exit code: 2 for usage errors ({@link UsageException},
-     * picocli's parameter errors, an {@link IllegalArgumentException} not raised by TensorFlow), 130 for an interrupted
-     * export, 1 otherwise. One line, except a checkpoint mismatch, which lists every offending name with both shapes.
-     */
-    static int report(CommandLine cmd, Throwable e, boolean verbose) {
-        boolean usage = isUsage(e);
-        boolean interrupted = e instanceof ExportInterruptedException;
-        String message = interrupted || e instanceof CheckpointMismatchException ? e.getMessage() : describe(e);
-        PrintWriter err = cmd.getErr();
-        err.println(cmd.getCommandSpec().qualifiedName() + ": " + (usage || interrupted ? "" : "error: ") + message);
-        if (verbose) {
-            e.printStackTrace(err);
-        }
-        err.flush();
-        return interrupted
-                ? ForwardCommand.EXIT_INTERRUPTED
-                : usage ? CommandLine.ExitCode.USAGE : CommandLine.ExitCode.SOFTWARE;
-    }
-
-    private static boolean isUsage(Throwable e) {
-        if (e instanceof UsageException || e instanceof CommandLine.ParameterException) {
-            return true;
-        }
-        return e instanceof IllegalArgumentException && !e.getClass().getName().startsWith("org.tensorflow.");
-    }
-
-    private static String describe(Throwable e) {
-        if (e instanceof TFResourceExhaustedException) {
-            return "TensorFlow ran out of memory (" + RunFailure.firstLine(e.getMessage())
-                    + "); use a smaller --batch-size";
-        }
-        if (e instanceof OutOfMemoryError) {
-            return "out of memory (" + RunFailure.firstLine(e.getMessage()) + "); use a smaller --batch-size";
-        }
-        String message = e.getMessage();
-        if (message == null || message.isBlank()) {
-            return e.getClass().getSimpleName();
-        }
-        return RunFailure.firstLine(message);
-    }
-
-    private static boolean isVerbose(CommandLine c) {
-        for (CommandLine p = c; p != null; p = p.getParent()) {
-            if (p.getCommand() instanceof ResNetBenchCli top) {
-                return top.verbose;
-            }
-        }
-        return false;
     }
 }

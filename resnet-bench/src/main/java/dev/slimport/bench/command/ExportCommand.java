@@ -7,6 +7,7 @@ package dev.slimport.bench.command;
 import dev.slimport.bench.NetworkDescriptor;
 import dev.slimport.bench.engine.Progress;
 import dev.slimport.resnet.net.Depth;
+import dev.slimport.savedmodel.ExportInterruptedException;
 import dev.slimport.savedmodel.ExportResult;
 import dev.slimport.savedmodel.ExportSpec;
 import dev.slimport.savedmodel.ModelSpec;
@@ -225,6 +226,8 @@ public final class ExportCommand extends BenchCommand {
                 r = SavedModels.export(request);
             } catch (IllegalArgumentException e) {
                 throw renamed(e, OPTION_NAMES);
+            } catch (ExportInterruptedException e) {
+                return report(spec.commandLine(), e); // before the finally below lets the JVM exit
             }
             print(out(), r, network, request, descriptor == null ? null : NetworkDescriptor.fileFor(checkpoint));
             out().flush();
