@@ -5,6 +5,8 @@
 package dev.slimport.bench;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.slimport.bench.engine.RunFailure;
+import dev.slimport.bench.result.ResultWriter;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.slim.LayerContext;
 import dev.slimport.savedmodel.Network;
@@ -93,7 +95,7 @@ public record NetworkDescriptor(
             Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
             String message = cause == e ? e.getOriginalMessage() : cause.getMessage();
             throw new IllegalArgumentException("--checkpoint: " + file + " is not a valid network descriptor ("
-                    + ResNetBenchCli.firstLine(message) + ")");
+                    + RunFailure.firstLine(message) + ")");
         } catch (IOException e) {
             throw new RunFailure("cannot read " + file + ": " + e.getMessage(), e);
         }

@@ -4,12 +4,20 @@
  */
 package dev.slimport.bench;
 
+import dev.slimport.bench.command.BenchCommand;
+import dev.slimport.bench.command.CeilingCommand;
+import dev.slimport.bench.command.DescribeCommand;
+import dev.slimport.bench.command.ExportCommand;
+import dev.slimport.bench.command.ForwardCommand;
+import dev.slimport.bench.command.InfoCommand;
+import dev.slimport.bench.command.PlotCommand;
+import dev.slimport.bench.command.VerifyCommand;
+import dev.slimport.bench.engine.RunFailure;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.tensorflow.exceptions.TFResourceExhaustedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -83,7 +91,8 @@ public final class ResNetBenchCli implements Callable<Integer> {
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             PrintWriter err = c.getErr();
-            String message = firstLine(ex.getMessage());
+            String message = RunFailure.firstLine(ex.getMessage())
+                    .replaceFirst("^Invalid value for option '([^']+)'( \\([^)]*\\))?: (?=\\1)", "");
             if (c.getCommand() instanceof ResNetBenchCli
                     && ex instanceof CommandLine.UnmatchedArgumentException u
                     && !u.getUnmatched().isEmpty()
@@ -92,13 +101,13 @@ public final class ResNetBenchCli implements Callable<Integer> {
                         + String.join(", ", c.getSubcommands().keySet());
             }
             err.println(c.getCommandSpec().qualifiedName() + ": " + message + " (see --help)");
-            if (isVerbose(c)) {
+            if (BenchCommand.verbose(c) || List.of(args).contains("--verbose")) {
                 ex.printStackTrace(err);
             }
             err.flush();
             return CommandLine.ExitCode.USAGE;
         });
-        cl.setExecutionExceptionHandler((ex, c, parseResult) -> report(c, ex, isVerbose(c)));
+        cl.setExecutionExceptionHandler((ex, c, parseResult) -> BenchCommand.report(c, ex));
         return cl;
     }
 
@@ -168,60 +177,5 @@ public final class ResNetBenchCli implements Callable<Integer> {
     /** Runs the tool; the only {@code System.exit}. */
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
-    }
-
-    /**
-     * Prints {@code e} as one line on the command's stderr and returns its exit code: 2 for usage errors ({@link
-     * UsageException}, picocli's parameter errors, an {@link IllegalArgumentException} not raised by TensorFlow), 1
-     * otherwise.
-     */
-    static int report(CommandLine cmd, Throwable e, boolean verbose) {
-        boolean usage = isUsage(e);
-        PrintWriter err = cmd.getErr();
-        String name = cmd.getCommandSpec().qualifiedName();
-        err.println(name + ": " + (usage ? "" : "error: ") + describe(e));
-        if (verbose) {
-            e.printStackTrace(err);
-        }
-        err.flush();
-        return usage ? CommandLine.ExitCode.USAGE : CommandLine.ExitCode.SOFTWARE;
-    }
-
-    private static boolean isUsage(Throwable e) {
-        if (e instanceof UsageException || e instanceof CommandLine.ParameterException) {
-            return true;
-        }
-        return e instanceof IllegalArgumentException && !e.getClass().getName().startsWith("org.tensorflow.");
-    }
-
-    private static String describe(Throwable e) {
-        if (e instanceof TFResourceExhaustedException) {
-            return "TensorFlow ran out of memory (" + firstLine(e.getMessage()) + "); use a smaller --batch-size";
-        }
-        if (e instanceof OutOfMemoryError) {
-            return "out of memory (" + firstLine(e.getMessage()) + "); use a smaller --batch-size";
-        }
-        String message = e.getMessage();
-        if (message == null || message.isBlank()) {
-            return e.getClass().getSimpleName();
-        }
-        return firstLine(message);
-    }
-
-    static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return (nl < 0 ? s : s.substring(0, nl)).trim();
-    }
-
-    private static boolean isVerbose(CommandLine c) {
-        for (CommandLine p = c; p != null; p = p.getParent()) {
-            if (p.getCommand() instanceof ResNetBenchCli top) {
-                return top.verbose;
-            }
-        }
-        return false;
     }
 }

@@ -4,6 +4,9 @@
  */
 package dev.slimport.bench;
 
+import dev.slimport.bench.command.BenchCommand;
+import dev.slimport.bench.command.ExportCommand;
+import dev.slimport.bench.engine.Progress;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.ResNetV2;
 import dev.slimport.resnet.train.TrainDemo;

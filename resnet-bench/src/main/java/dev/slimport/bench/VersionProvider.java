@@ -4,6 +4,7 @@
  */
 package dev.slimport.bench;
 
+import dev.slimport.bench.host.EnvironmentInfo;
 import org.tensorflow.TensorFlow;
 import picocli.CommandLine.IVersionProvider;
 
@@ -12,15 +13,9 @@ public final class VersionProvider implements IVersionProvider {
     @Override
     public String[] getVersion() {
         return new String[] {
-            "resnet-bench " + toolVersion(),
+            "resnet-bench " + EnvironmentInfo.toolVersion(),
             "TensorFlow " + TensorFlow.version() + " (TensorFlow Java " + EnvironmentInfo.tensorflowJavaVersion() + ")",
             "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"
         };
-    }
-
-    /** The Implementation-Version of this tool's jar, or {@code dev} when run from classes. */
-    static String toolVersion() {
-        String v = ResNetBenchCli.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 }

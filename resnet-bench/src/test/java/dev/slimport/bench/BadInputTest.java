@@ -182,6 +182,19 @@ class BadInputTest {
                 .contains("use a smaller --batch-size");
     }
 
+    /** The fixed host batch is allocated only after the memory check: the documented refusal, not "integer overflow". */
+    @Test
+    void a_fixed_input_batch_that_cannot_fit_is_refused_before_the_host_batch_is_allocated() {
+        CliRun run = CliRun.of(TinyRuns.command("forward", TinyRuns.resnet50(100000, 64, 0, 1), "--input", "fixed")
+                .toArray(String[]::new));
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        assertThat(run.err().strip())
+                .doesNotContain("\n")
+                .doesNotContain("integer overflow")
+                .startsWith("resnet-bench forward: error: --batch-size 100000: one step needs at least")
+                .contains("use a smaller --batch-size");
+    }
+
     @Test
     void a_ceiling_batch_that_exhausts_memory_is_a_runtime_error() {
         CliRun run = CliRun.of("ceiling", "--batch-size", "100000", "--precision", "fp32");

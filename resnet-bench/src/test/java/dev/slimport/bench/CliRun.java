@@ -9,10 +9,10 @@ import java.io.StringWriter;
 import picocli.CommandLine;
 
 /** One execution of the tool through picocli with captured stdout and stderr. */
-record CliRun(int exitCode, String out, String err) {
+public record CliRun(int exitCode, String out, String err) {
 
     /** Runs {@code resnet-bench args...} as {@code main} would, without exiting. */
-    static CliRun of(String... args) {
+    public static CliRun of(String... args) {
         CommandLine cl = ResNetBenchCli.commandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -4,6 +4,7 @@
  */
 package dev.slimport.bench;
 
+import dev.slimport.bench.engine.ConvCeiling;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.GraphStats;
 import dev.slimport.resnet.net.ResNetModel;
@@ -96,7 +97,7 @@ public final class ConvProfile {
                 t[i] = p.step();
             }
             Arrays.sort(t);
-            return p.flopPerStep() / t[2] / 1e9;
+            return ConvCeiling.flopPerStep(32) / t[2] / 1e9;
         }
     }
 

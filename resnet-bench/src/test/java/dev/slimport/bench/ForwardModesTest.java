@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.slimport.bench.result.ResultWriter;
 import dev.slimport.resnet.testing.ReferenceCounts;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -8,8 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertAll;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.slimport.bench.result.ResultWriter;
 import dev.slimport.resnet.testing.ChildJvm;
 import dev.slimport.resnet.testing.TestFiles;
+import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
@@ -133,7 +135,7 @@ class InterruptTest {
         }
     }
 
-    private static WatchService watching(Path d) throws java.io.IOException {
+    private static WatchService watching(Path d) throws IOException {
         WatchService watch = FileSystems.getDefault().newWatchService();
         d.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
         return watch;
@@ -157,7 +159,7 @@ class InterruptTest {
     private static List<String> children(Path d) {
         try {
             return TestFiles.children(d);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return List.of("(unreadable: " + e + ")");
         }
     }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.slimport.bench.result.LatencyStats;
 import org.junit.jupiter.api.Test;
 
 class LatencyStatsTest {

@@ -34,6 +34,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -57,6 +58,7 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.train.Save;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TType;
 
 /**
  * The bad-input matrix: one row per situation a user can get wrong, through the library API or the {@code
@@ -605,8 +607,7 @@ class ReliabilityMatrixTest {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void build(
-            java.util.function.Function<Ops, Operand<?>> images, UnaryOperator<ResNetV2.Builder> configure) {
+    private static void build(Function<Ops, Operand<?>> images, UnaryOperator<ResNetV2.Builder> configure) {
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g);
             Operand input = images.apply(tf);
@@ -616,8 +617,7 @@ class ReliabilityMatrixTest {
         }
     }
 
-    private static <T extends org.tensorflow.types.family.TType> Operand<T> placeholder(
-            Ops tf, Class<T> type, long... dims) {
+    private static <T extends TType> Operand<T> placeholder(Ops tf, Class<T> type, long... dims) {
         return tf.withName("images").placeholder(type, Placeholder.shape(Shape.of(dims)));
     }
 

@@ -5,9 +5,17 @@
 package dev.slimport.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slimport.bench.host.EnvironmentInfo;
+import dev.slimport.bench.result.BenchmarkResult;
+import dev.slimport.bench.result.LatencyStats;
+import dev.slimport.bench.result.Reports;
+import dev.slimport.bench.result.SeedFormat;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class ReportsTest {
@@ -16,27 +24,21 @@ class ReportsTest {
         return new BenchmarkResult(
                 1,
                 "2026-01-02T03:04:05",
-                new BenchmarkResult.Config(
-                        "resnet_v2_152",
-                        32,
-                        224,
-                        224,
-                        1000,
-                        null,
-                        "NHWC",
-                        "fp32",
-                        true,
-                        0,
-                        "random",
-                        10,
-                        asked,
-                        "cpu",
-                        "cpu",
-                        0,
-                        0,
-                        false,
-                        null,
-                        null),
+                BenchmarkResult.Config.builder()
+                        .model("resnet_v2_152")
+                        .batchSize(32)
+                        .height(224)
+                        .width(224)
+                        .numClasses(1000)
+                        .dataFormat("NHWC")
+                        .precision("fp32")
+                        .optimized(true)
+                        .input("random")
+                        .warmup(10)
+                        .numBatches(asked)
+                        .deviceRequested("cpu")
+                        .deviceUsed("cpu")
+                        .build(),
                 EnvironmentInfo.detect(List.of()),
                 new BenchmarkResult.ModelInfo("resnet_v2_152", 1, 1, 1_000_000_000L, 64.0),
                 new BenchmarkResult.Timings(1, 2, 3, List.of(), steps, interrupted),
@@ -45,6 +47,7 @@ class ReportsTest {
                         : LatencyStats.of(
                                 steps.stream().mapToDouble(Double::doubleValue).toArray()),
                 steps.isEmpty() ? null : new BenchmarkResult.Throughput(32 / 0.5, 64 / 0.5),
+                null,
                 null,
                 null);
     }
@@ -75,8 +78,7 @@ class ReportsTest {
         assertThat(c.ratios()).containsExactly(0.5, 0.25, 0.25);
         assertThat(c.ratio().median()).isEqualTo(0.25);
         assertThat(c.gflopsPerSecond()).isEqualTo(200.0);
-        org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> BenchmarkResult.Ceiling.of("fp32", 32, 1, 1, new double[] {1}, new double[] {1}, 2))
+        assertThatThrownBy(() -> BenchmarkResult.Ceiling.of("fp32", 32, 1, 1, new double[] {1}, new double[] {1}, 2))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("pairs");
     }
@@ -85,7 +87,7 @@ class ReportsTest {
     void seed_lines_print_every_tenth_step() {
         assertThat(SeedFormat.stepLine(LocalDateTime.of(2018, 5, 6, 9, 52, 35, 813_644_000), 0, 0.4741))
                 .isEqualTo("2018-05-06 09:52:35.813644: step 0, duration = 0.474");
-        assertThat(java.util.stream.IntStream.range(0, 100)
+        assertThat(IntStream.range(0, 100)
                         .filter(SeedFormat::printsStep)
                         .boxed()
                         .toList())
@@ -94,7 +96,7 @@ class ReportsTest {
 
     @Test
     void default_command_is_inserted_before_the_first_forward_option() {
-        java.util.Set<String> commands = java.util.Set.of("forward", "describe", "info");
+        Set<String> commands = Set.of("forward", "describe", "info");
         assertThat(ResNetBenchCli.withDefaultCommand(commands, "--model", "x"))
                 .containsExactly("forward", "--model", "x");
         assertThat(ResNetBenchCli.withDefaultCommand(commands, "--verbose", "-b", "1"))

@@ -6,6 +6,7 @@ package dev.slimport.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slimport.bench.result.ResultWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,6 +7,7 @@ package dev.slimport.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.slimport.bench.result.ResultWriter;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.testing.BatchNorms;
 import dev.slimport.resnet.testing.ReferenceCounts;

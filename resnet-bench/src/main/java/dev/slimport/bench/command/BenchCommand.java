@@ -1,0 +1,103 @@
+/*
+ * Copyright 2026 The slimport Authors.
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file.
+ */
+package dev.slimport.bench.command;
+
+import dev.slimport.bench.engine.RunFailure;
+import dev.slimport.bench.engine.UsageException;
+import dev.slimport.savedmodel.CheckpointMismatchException;
+import dev.slimport.savedmodel.ExportInterruptedException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.tensorflow.exceptions.TFResourceExhaustedException;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * Base of the subcommands. A command throws what fails; {@link #report}, the tool's one way of reporting a failure
+ * (called by its execution exception handler), prints it as one line and maps it to the exit code — 2 for a usage error (an {@link
+ * IllegalArgumentException} raised while validating options, before any native work), 1 for a runtime failure — with
+ * no stack trace unless {@code --verbose}.
+ */
+public abstract class BenchCommand implements Callable<Integer> {
+
+    /** Filled in by picocli. */
+    @Spec
+    protected CommandSpec spec;
+
+    /** Runs the command; throws {@link IllegalArgumentException} for bad options and anything else for failures. */
+    protected abstract int run() throws Exception;
+
+    @Override
+    public final Integer call() throws Exception {
+        return run();
+    }
+
+    /** Standard output of this command (captured in tests). */
+    protected PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    /** Standard error of this command (captured in tests). */
+    protected PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    /** Prints a one-line warning to stderr. */
+    protected void warn(String message) {
+        err().println(spec.qualifiedName() + ": warning: " + message);
+        err().flush();
+    }
+
+    /**
+     * Prints {@code e} on the command's stderr and returns its exit code: 2 for usage errors ({@link UsageException},
+     * picocli's parameter errors, an {@link IllegalArgumentException} not raised by TensorFlow), 130 for an interrupted
+     * export, 1 otherwise. One line, except a checkpoint mismatch, which lists every offending name with both shapes.
+     */
+    public static int report(CommandLine cmd, Throwable e) {
+        boolean verbose = verbose(cmd);
+        boolean usage = isUsage(e);
+        boolean interrupted = e instanceof ExportInterruptedException;
+        String message = interrupted || e instanceof CheckpointMismatchException ? e.getMessage() : describe(e);
+        PrintWriter err = cmd.getErr();
+        err.println(cmd.getCommandSpec().qualifiedName() + ": " + (usage || interrupted ? "" : "error: ") + message);
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return interrupted
+                ? ForwardCommand.EXIT_INTERRUPTED
+                : usage ? CommandLine.ExitCode.USAGE : CommandLine.ExitCode.SOFTWARE;
+    }
+
+    private static boolean isUsage(Throwable e) {
+        if (e instanceof UsageException || e instanceof CommandLine.ParameterException) {
+            return true;
+        }
+        return e instanceof IllegalArgumentException && !e.getClass().getName().startsWith("org.tensorflow.");
+    }
+
+    private static String describe(Throwable e) {
+        if (e instanceof TFResourceExhaustedException) {
+            return "TensorFlow ran out of memory (" + RunFailure.firstLine(e.getMessage())
+                    + "); use a smaller --batch-size";
+        }
+        if (e instanceof OutOfMemoryError) {
+            return "out of memory (" + RunFailure.firstLine(e.getMessage()) + "); use a smaller --batch-size";
+        }
+        String message = e.getMessage();
+        if (message == null || message.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        return RunFailure.firstLine(message);
+    }
+
+    /** Whether the top command's {@code --verbose} (inherited by every subcommand) was given. */
+    public static boolean verbose(CommandLine c) {
+        OptionSpec verbose = c.getCommandSpec().root().findOption("--verbose");
+        return verbose != null && Boolean.TRUE.equals(verbose.getValue());
+    }
+}

@@ -1,0 +1,185 @@
+/*
+ * Copyright 2026 The slimport Authors.
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file.
+ */
+package dev.slimport.bench.command;
+
+import dev.slimport.bench.Precision;
+import dev.slimport.bench.engine.ConvCeiling;
+import dev.slimport.bench.engine.RunFailure;
+import dev.slimport.bench.host.EnvironmentInfo;
+import dev.slimport.bench.result.ResultWriter;
+import dev.slimport.resnet.runtime.Devices;
+import dev.slimport.resnet.runtime.SessionConfigs;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code resnet-bench ceiling}: the GFLOP/s of a plain TensorFlow Conv2D 3×3 256→256 on 56×56×batch, in fp32 and
+ * bf16 — the rate a convolution network can hope for on this machine, to compare {@code forward}'s achieved GFLOP/s
+ * with.
+ */
+@Command(
+        name = "ceiling",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = "TensorFlow's Conv2D ceiling: 3x3, 256->256 channels, 56x56, batch 32, NHWC, in GFLOP/s.")
+public final class CeilingCommand extends BenchCommand {
+
+    @Mixin
+    RuntimeOptions runtimeOptions = new RuntimeOptions();
+
+    @Option(
+            names = "--precision",
+            split = ",",
+            defaultValue = "fp32,bf16",
+            converter = Converters.PrecisionLabel.class,
+            completionCandidates = Converters.PrecisionLabel.class,
+            description =
+                    "Precisions to measure, comma-separated: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    List<Precision> precisions;
+
+    @Mixin
+    SharedOptions.BatchSize batch = new SharedOptions.BatchSize(32);
+
+    @Mixin
+    StepOptions steps = new StepOptions(3, 10);
+
+    @Mixin
+    SharedOptions.Seed seed = new SharedOptions.Seed();
+
+    @Option(
+            names = "--format",
+            defaultValue = "text",
+            converter = Converters.TextOrJson.class,
+            completionCandidates = Converters.TextOrJson.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    OutputOptions.Format format;
+
+    @Option(
+            names = {"--output", "-o"},
+            description = "Write the result (in --format) to FILE, atomically.")
+    Path output;
+
+    @Option(
+            names = {"--quiet", "-q"},
+            description = "Only the result.")
+    boolean quiet;
+
+    /**
+     * The {@code ceiling} result.
+     *
+     * @param schemaVersion 1
+     * @param device the device used
+     * @param intraOpThreads 0 = TensorFlow's choice
+     * @param interOpThreads 0 = TensorFlow's choice
+     * @param environment where it ran
+     * @param measurements one per precision
+     */
+    public record CeilingResult(
+            int schemaVersion,
+            String device,
+            int intraOpThreads,
+            int interOpThreads,
+            EnvironmentInfo environment,
+            List<ConvCeiling.Measurement> measurements) {}
+
+    @Override
+    protected int run() throws Exception {
+        Set<Precision> wanted = new LinkedHashSet<>(precisions);
+        int batchSize = batch.checked();
+        steps.check();
+        boolean json = format == OutputOptions.Format.JSON;
+        ResultWriter.checkWritable("--output", output);
+        SessionConfigs configs = runtimeOptions.sessionConfigs();
+
+        List<Devices.Device> devices = Devices.list(configs.toConfigProto());
+        Devices.Resolution resolution = runtimeOptions.resolve(devices, this::warn);
+        EnvironmentInfo env = EnvironmentInfo.detect(devices);
+        long needed = ConvCeiling.bytesNeeded(batchSize);
+        if (env.memoryAvailableBytes() > 0 && needed > env.memoryAvailableBytes()) {
+            throw new RunFailure(String.format(
+                    Locale.ROOT,
+                    "--batch-size %d: the convolution needs at least %.1f GiB but %.1f GiB of memory is available; use a"
+                            + " smaller --batch-size",
+                    batchSize,
+                    needed / 1073741824.0,
+                    env.memoryAvailableBytes() / 1073741824.0));
+        }
+        List<ConvCeiling.Measurement> results = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(
+                Locale.ROOT,
+                "Conv2D ceiling: %dx%d kernel, %d->%d channels, %dx%d, batch %d, NHWC,"
+                        + " SAME, on %s (%.1f GFLOP per step; %d warm-up + %d timed steps)",
+                ConvCeiling.KERNEL,
+                ConvCeiling.KERNEL,
+                ConvCeiling.CHANNELS,
+                ConvCeiling.CHANNELS,
+                ConvCeiling.SIZE,
+                ConvCeiling.SIZE,
+                batchSize,
+                resolution.used(),
+                ConvCeiling.flopPerStep(batchSize) / 1e9,
+                steps.warmup,
+                steps.numBatches));
+        boolean textToStdout = !json || output != null;
+        if (textToStdout) {
+            out().println(lines.get(0));
+            out().flush();
+        }
+        for (Precision p : wanted) {
+            if (!quiet && !textToStdout) {
+                err().println("measuring " + p.label() + " ...");
+                err().flush();
+            }
+            ConvCeiling.Measurement m = ConvCeiling.measure(
+                    p,
+                    batchSize,
+                    steps.warmup,
+                    steps.numBatches,
+                    seed.value,
+                    resolution.used(),
+                    configs.toConfigProto());
+            results.add(m);
+            String line = String.format(
+                    Locale.ROOT,
+                    "  %-5s %8.1f GFLOP/s (best step %.1f)   mean %.4f +/- %.4f s, median %.4f s  (%s)",
+                    p.label(),
+                    m.gflopsPerSecond(),
+                    m.bestGflopsPerSecond(),
+                    m.summary().mean(),
+                    m.summary().stddev(),
+                    m.summary().median(),
+                    m.kernel());
+            lines.add(line);
+            if (textToStdout) {
+                out().println(line);
+                out().flush();
+            }
+        }
+        CeilingResult result = new CeilingResult(
+                1,
+                resolution.used().toString(),
+                configs.intraOpThreads(),
+                configs.interOpThreads(),
+                env,
+                List.copyOf(results));
+        String document =
+                json ? ResultWriter.json(result) : String.join(System.lineSeparator(), lines) + System.lineSeparator();
+        if (output != null) {
+            ResultWriter.writeAtomically(output, document);
+        } else if (json) {
+            out().print(document);
+            out().flush();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,90 @@
+/*
+ * Copyright 2026 The slimport Authors.
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file.
+ */
+package dev.slimport.bench.command;
+
+import dev.slimport.bench.ModelSpec;
+import dev.slimport.bench.engine.TensorBoardGraph;
+import dev.slimport.bench.result.ModelSummary;
+import dev.slimport.bench.result.ResultWriter;
+import dev.slimport.resnet.net.ResNetModel;
+import dev.slimport.resnet.net.ResNetV2;
+import dev.slimport.resnet.runtime.DeviceRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.tensorflow.Graph;
+import org.tensorflow.op.Ops;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code resnet-bench describe}: the model summary — every end point and parameter-owning layer with its output
+ * shape, parameters and multiply-adds, the totals and the variable list — as text or JSON, and optionally the graph
+ * as a TensorBoard event file.
+ */
+@Command(
+        name = "describe",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "A Keras model.summary()-like table of slim's graph (verbatim; --optimize does not apply; no session is run).")
+public final class DescribeCommand extends BenchCommand {
+
+    @Mixin
+    ModelOptions modelOptions = new ModelOptions();
+
+    @Option(
+            names = "--format",
+            defaultValue = "text",
+            converter = Converters.TextOrJson.class,
+            completionCandidates = Converters.TextOrJson.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    OutputOptions.Format format;
+
+    @Option(
+            names = {"--output", "-o"},
+            description = "Write the summary to FILE instead of stdout, atomically.")
+    Path output;
+
+    @Option(
+            names = "--tensorboard",
+            paramLabel = "DIR",
+            description = "Also write the graph as a TensorBoard event file into DIR (tensorboard --logdir DIR).")
+    Path tensorboard;
+
+    @Override
+    protected int run() throws Exception {
+        ModelSpec spec = modelOptions.toSpec();
+        boolean json = format == OutputOptions.Format.JSON;
+        ResultWriter.checkWritable("--output", output);
+        if (tensorboard != null && Files.exists(tensorboard) && !Files.isDirectory(tensorboard)) {
+            throw new IllegalArgumentException("--tensorboard: '" + tensorboard + "' is a file; give a directory");
+        }
+        try (Graph graph = new Graph()) {
+            Ops tf = Ops.create(graph);
+            ResNetModel model = spec.unoptimized()
+                    .build(
+                            tf,
+                            ResNetV2.imagesPlaceholder(tf, spec.batchSize(), spec.height(), spec.width()),
+                            DeviceRequest.CPU);
+            ModelSummary summary = ModelSummary.of(model, spec);
+            String document = json
+                    ? ResultWriter.json(summary)
+                    : String.join(System.lineSeparator(), summary.toText()) + System.lineSeparator();
+            if (output != null) {
+                ResultWriter.writeAtomically(output, document);
+            } else {
+                out().print(document);
+                out().flush();
+            }
+            if (tensorboard != null) {
+                Path file = TensorBoardGraph.write(graph, tensorboard);
+                err().println("TensorBoard graph written to " + file + " (tensorboard --logdir " + tensorboard + ")");
+                err().flush();
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,347 @@
+/*
+ * Copyright 2026 The slimport Authors.
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file.
+ */
+package dev.slimport.bench.command;
+
+import dev.slimport.bench.NetworkDescriptor;
+import dev.slimport.bench.engine.Progress;
+import dev.slimport.resnet.net.Depth;
+import dev.slimport.savedmodel.ExportCancellation;
+import dev.slimport.savedmodel.ExportInterruptedException;
+import dev.slimport.savedmodel.ExportResult;
+import dev.slimport.savedmodel.ExportSpec;
+import dev.slimport.savedmodel.ModelSpec;
+import dev.slimport.savedmodel.Network;
+import dev.slimport.savedmodel.RestoreResult;
+import dev.slimport.savedmodel.SavedModels;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code resnet-bench export}: a thin command over {@link SavedModels#export} — the inference graph of {@code
+ * resnet_v2_<N>} as a verified SavedModel in TF Serving's {@code DIR/<version>/} layout, seeded or restored from a
+ * slim checkpoint, optionally with its batch norms folded ({@code --optimize}). Prints what was written: paths,
+ * sizes, the signature, the reload check and the timings. Ctrl-C (or an interrupt of the thread) stops the export
+ * with nothing installed and no temporary files left, exit status 130, whichever step it is in. {@code
+ * --progress-lines} prints a plain line on stderr when the export starts (building the graph), for logs.
+ *
+ * <p>A checkpoint with a {@link NetworkDescriptor} next to it ({@code PREFIX.network.json}, written by {@code
+ * train-demo}) names its own network: the export builds that one, with the descriptor's classes and image size
+ * unless {@code --num-classes} or {@code --image-size} are given, and refuses {@code --model}.
+ */
+@Command(
+        name = "export",
+        sortOptions = false,
+        description = {
+            "Export the inference graph of resnet_v2_<N> as a SavedModel (tag serve, signature serving_default) in"
+                    + " DIR/<version>/, reloaded and checked before it is moved into place.",
+            "Inputs: images float32 [-1,S,S,3] (values in [-1,1]); outputs: logits and predictions [-1,C], features"
+                    + " [-1,2048]."
+        })
+public final class ExportCommand extends BenchCommand {
+
+    /** The library's argument names in its messages, and the options they are here. */
+    static final Map<String, String> OPTION_NAMES = Map.of(
+            "out",
+            "--out",
+            "checkpoint",
+            "--checkpoint",
+            "exclude",
+            "--exclude",
+            "num-classes",
+            "--num-classes",
+            "image-size",
+            "--image-size",
+            "version",
+            "--version",
+            "model",
+            "--model");
+
+    /** How long Ctrl-C waits for the export to remove its temporary directory before removing it itself. */
+    private static final Duration CTRL_C_WAIT = Duration.ofSeconds(60);
+
+    // No standard -V/--version here: --version is the SavedModel version.
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help message and exit.")
+    boolean help;
+
+    @Option(
+            names = "--model",
+            defaultValue = "resnet_v2_152",
+            converter = Converters.Model.class,
+            completionCandidates = Converters.Model.class,
+            description = "${COMPLETION-CANDIDATES}, or the depth alone: 50 ... (default: ${DEFAULT-VALUE}).")
+    Depth model;
+
+    @Option(
+            names = "--num-classes",
+            defaultValue = "1001",
+            description = "Logits per image: 1001 for slim's ImageNet checkpoints (label 0 = background); 0 exports"
+                    + " features only (default: ${DEFAULT-VALUE}).")
+    int numClasses;
+
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "DIR",
+            description = "Base directory; the model goes to"
+                    + " DIR/<version>/ (give DIR to TF Serving as --model_base_path).")
+    Path out;
+
+    @Option(
+            names = "--checkpoint",
+            paramLabel = "PREFIX",
+            description =
+                    "Restore the weights from this checkpoint by slim name (V2 PREFIX.index + .data-*, or a V1 file"
+                            + " such as resnet_v2_50.ckpt); default: seeded initialization. A PREFIX.network.json next to it"
+                            + " (train-demo writes one) gives the network, its classes and image size: no --model then.")
+    Path checkpoint;
+
+    @Option(
+            names = "--exclude",
+            paramLabel = "SCOPE",
+            split = ",",
+            description = "With --checkpoint: keep the seeded values of every variable whose name starts with SCOPE"
+                    + " (slim's --checkpoint_exclude_scopes); repeatable or comma-separated.")
+    List<String> excludes = new ArrayList<>();
+
+    @Mixin
+    SharedOptions.Seed seed = new SharedOptions.Seed();
+
+    @Mixin
+    SharedOptions.ImageSize imageSizeOption = new SharedOptions.ImageSize();
+
+    @Option(names = "--dynamic-size", description = "Leave the input's height and width unknown: any size is served.")
+    boolean dynamicSize;
+
+    @Option(
+            names = "--version",
+            defaultValue = "1",
+            description = "Version subdirectory, a TF Serving version number (default: ${DEFAULT-VALUE}).")
+    long version;
+
+    @Option(names = "--force", description = "Replace an existing DIR/<version>.")
+    boolean force;
+
+    @Option(
+            names = "--optimize",
+            description =
+                    "Export the inference-optimized graph: every batch norm that follows a convolution folded into"
+                            + " it; checked against the unfolded model within 1e-4 of each output's scale.")
+    boolean optimize;
+
+    @Option(
+            names = "--progress-lines",
+            description = "Also print the export's progress as plain lines on stderr (for logs; a terminal shows an"
+                    + " updating status line without it).")
+    boolean progressLines;
+
+    @Override
+    protected int run() throws Exception {
+        NetworkDescriptor descriptor = checkpoint == null
+                ? null
+                : NetworkDescriptor.readFor(checkpoint).orElse(null);
+        Network network;
+        int numClasses = this.numClasses;
+        int imageSize = imageSizeOption.value;
+        if (descriptor != null) {
+            CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+            if (parsed.hasMatchedOption("--model")) {
+                throw new IllegalArgumentException("--model: not with this checkpoint: "
+                        + NetworkDescriptor.fileFor(checkpoint) + " names its network (" + descriptor.describe()
+                        + "); omit --model");
+            }
+            network = descriptor.network();
+            if (!parsed.hasMatchedOption("--num-classes")) {
+                numClasses = descriptor.numClasses();
+            }
+            if (!parsed.hasMatchedOption("--image-size")) {
+                imageSize = descriptor.imageSize();
+            }
+        } else {
+            network = Network.of(model);
+        }
+        if (numClasses < 0) {
+            throw new IllegalArgumentException("--num-classes: must be >= 0 (0 for features only), got " + numClasses);
+        }
+        if (imageSize < 32 || imageSize > 8192) {
+            throw new IllegalArgumentException("--image-size: must be in 32..8192 (" + network.name()
+                    + "'s output stride is 32), got " + imageSize);
+        }
+        if (version < 0) {
+            throw new IllegalArgumentException(
+                    "--version: must be >= 0 (TF Serving versions are non-negative), got " + version);
+        }
+        if (!excludes.isEmpty() && checkpoint == null) {
+            throw new IllegalArgumentException("--exclude: only with --checkpoint (it names variables not to restore)");
+        }
+        ExportSpec request;
+        try {
+            request = ExportSpec.builder(new ModelSpec(network, numClasses, imageSize, dynamicSize, seed.value), out)
+                    .version(version)
+                    .checkpoint(checkpoint)
+                    .excludes(excludes)
+                    .force(force)
+                    .optimize(optimize)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw renamed(e, OPTION_NAMES);
+        }
+        // Ctrl-C: the hook cancels the export, which stops at its next step and removes its temporary directory; the
+        // hook waits for that, then keeps the JVM alive until the command has said so.
+        ExportCancellation cancellation = new ExportCancellation();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(
+                () -> {
+                    cancellation.cancelAndAwait(CTRL_C_WAIT);
+                    awaitQuietly(finished);
+                },
+                "resnet-bench-export-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            ExportResult r;
+            try (Progress progress = Progress.create(err(), Progress.interactive())) {
+                String phase =
+                        "exporting " + network.name() + (optimize ? " (optimized)" : "") + " to " + request.target();
+                if (progressLines && !progress.enabled()) {
+                    err().println(spec.qualifiedName() + ": " + phase + ": building the graph and "
+                            + (checkpoint == null ? "initializing" : "restoring") + " the variables");
+                    err().flush();
+                }
+                progress.phase(phase);
+                r = SavedModels.export(request, cancellation);
+            } catch (IllegalArgumentException e) {
+                throw renamed(e, OPTION_NAMES);
+            } catch (ExportInterruptedException e) {
+                return report(spec.commandLine(), e); // before the finally below lets the JVM exit
+            }
+            print(out(), r, network, request, descriptor == null ? null : NetworkDescriptor.fileFor(checkpoint));
+            out().flush();
+            return 0;
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running and returns now
+            }
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch finished) {
+        try {
+            finished.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@code e} with the library's argument name replaced by the option's ({@code out: ...} → {@code --out: ...}). */
+    public static IllegalArgumentException renamed(IllegalArgumentException e, Map<String, String> names) {
+        String m = e.getMessage();
+        if (m != null) {
+            for (var n : names.entrySet()) {
+                if (m.startsWith(n.getKey() + ": ")) {
+                    return new IllegalArgumentException(
+                            n.getValue() + m.substring(n.getKey().length()), e);
+                }
+            }
+        }
+        return e;
+    }
+
+    static void print(PrintWriter w, ExportResult r, Network network, ExportSpec spec, Path networkFile) {
+        ModelSpec m = spec.model();
+        w.println("exported " + network.name() + " to " + r.target()
+                + (r.replacedExisting() ? " (replaced the previous version " + spec.version() + ")" : ""));
+        w.printf(
+                Locale.ROOT,
+                "  network        %s, %s, input [-1,%s,%s,3], %s%n",
+                network.name(),
+                m.numClasses() == 0 ? "no logits (features only)" : m.numClasses() + " classes",
+                m.dynamicSize() ? "-1" : m.imageSize(),
+                m.dynamicSize() ? "-1" : m.imageSize(),
+                r.folding()
+                        .map(f -> "inference-optimized: " + f.batchNorms() + " batch norms folded")
+                        .orElse("inference graph (slim's, moving statistics)"));
+        if (networkFile != null) {
+            w.println("  network from   " + networkFile);
+        }
+        w.println("  weights        "
+                + r.restore().map(ExportCommand::restored).orElse("seeded initialization, seed " + m.seed()));
+        w.printf(
+                Locale.ROOT,
+                "  variables      %d variables, %,d parameters%s%n",
+                r.variableCount(),
+                r.parameterCount(),
+                r.folding()
+                        .map(f -> String.format(
+                                Locale.ROOT,
+                                " (unfolded: %d variables, %,d parameters)",
+                                f.sourceVariableCount(),
+                                f.sourceParameterCount()))
+                        .orElse(""));
+        w.printf(
+                Locale.ROOT,
+                "  files          saved_model.pb %,d bytes (%.2f MB), variables/ %,d bytes (%.1f MB),"
+                        + " total %.1f MB%n",
+                r.savedModelBytes(),
+                r.savedModelBytes() / 1e6,
+                r.variablesBytes(),
+                r.variablesBytes() / 1e6,
+                r.totalBytes() / 1e6);
+        for (String line : r.signature().describe().split("\n")) {
+            w.println("  " + line);
+        }
+        w.println("  reload check   max |Δ| "
+                + (r.optimized() ? "vs the unfolded model: " : "vs the exporting session: ")
+                + r.maxAbsDiff().entrySet().stream()
+                        .map(e -> e.getKey() + " " + number(e.getValue()) + " (bound "
+                                + number(r.tolerance().get(e.getKey())) + ")")
+                        .collect(Collectors.joining(", ")));
+        ExportResult.Timings t = r.timings();
+        w.printf(
+                Locale.ROOT,
+                "  timings        build %.1f s, %s %.1f s, check batch %.1f s,%s write %.1f s,"
+                        + " reload + compare %.1f s; total %.1f s%n",
+                t.build() / 1e3,
+                r.restore().isPresent() ? "restore" : "initialize",
+                t.variables() / 1e3,
+                t.reference() / 1e3,
+                r.optimized() ? String.format(Locale.ROOT, " fold %.1f s,", t.optimize() / 1e3) : "",
+                t.write() / 1e3,
+                t.verify() / 1e3,
+                t.total() / 1e3);
+    }
+
+    private static String number(double d) {
+        return d == 0 ? "0" : String.format(Locale.ROOT, "%.3g", d);
+    }
+
+    private static String restored(RestoreResult r) {
+        StringBuilder sb = new StringBuilder(
+                "restored from " + r.checkpoint() + ": " + r.restored().size() + " variables");
+        if (!r.excluded().isEmpty()) {
+            sb.append(", ").append(r.excluded().size()).append(" excluded (kept their seeded values)");
+        }
+        if (!r.unusedKeys().isEmpty()) {
+            sb.append(", ").append(r.unusedKeys().size()).append(" checkpoint keys unused");
+        }
+        return sb.toString();
+    }
+}

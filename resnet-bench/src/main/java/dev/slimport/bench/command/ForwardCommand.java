@@ -1,0 +1,599 @@
+/*
+ * Copyright 2026 The slimport Authors.
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file.
+ */
+package dev.slimport.bench.command;
+
+import dev.slimport.bench.ModelSpec;
+import dev.slimport.bench.Precision;
+import dev.slimport.bench.engine.ConvCeiling;
+import dev.slimport.bench.engine.ForwardBenchmark;
+import dev.slimport.bench.engine.MemoryEstimate;
+import dev.slimport.bench.engine.Progress;
+import dev.slimport.bench.engine.RunFailure;
+import dev.slimport.bench.engine.SavedModelBenchmark;
+import dev.slimport.bench.engine.TimedSteps;
+import dev.slimport.bench.engine.UsageException;
+import dev.slimport.bench.engine.Workload;
+import dev.slimport.bench.host.EnvironmentInfo;
+import dev.slimport.bench.result.BenchmarkResult;
+import dev.slimport.bench.result.Charts;
+import dev.slimport.bench.result.LatencyStats;
+import dev.slimport.bench.result.Reports;
+import dev.slimport.bench.result.ResultWriter;
+import dev.slimport.bench.result.StepMode;
+import dev.slimport.bench.result.StepTrace;
+import dev.slimport.resnet.runtime.CpuInfo;
+import dev.slimport.resnet.runtime.DeviceRequest;
+import dev.slimport.resnet.runtime.Devices;
+import dev.slimport.resnet.runtime.SessionConfigs;
+import dev.slimport.resnet.slim.DataFormat;
+import dev.slimport.resnet.train.TrainingGraph;
+import dev.slimport.savedmodel.SavedModelInfo;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.proto.ConfigProto;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * {@code resnet-bench forward}: the seed notebook's benchmark. Builds {@code resnet_v2_<N>} once with the inference
+ * arg scope, runs {@code --warmup} burn-in steps and {@code --num-batches} timed steps, prints the seed's lines and a
+ * summary (median, p90, images/s, achieved GFLOP/s, build/init/first-step times, a traced step's graph time versus
+ * wall time and the kernel time per op type, and for bf16/fp16 the logits' difference from fp32).
+ *
+ * <p>{@code --mode forward-backward} and {@code --mode train} time, on slim's training-mode graph, the computation of
+ * every gradient and a full momentum step instead (see {@link StepMode}); the output is the same.
+ */
+@Command(
+        name = "forward",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "The seed notebook's forward benchmark (the default command).",
+            "Prints '<time>: step N, duration = D' every 10 steps, '<time>: forward across N steps, M +/- S sec / batch'"
+                    + " and a summary. Ctrl-C prints the summary of the steps done so far.",
+            "--mode forward-backward / train time all gradients / a momentum step on slim's training-mode graph."
+        })
+public final class ForwardCommand extends BenchCommand {
+
+    /** The exit code after Ctrl-C (128 + SIGINT), once the partial summary is printed. */
+    public static final int EXIT_INTERRUPTED = 130;
+
+    /** The batch of the {@code --with-ceiling} convolution, {@code resnet-bench ceiling}'s default. */
+    static final int CEILING_BATCH = 32;
+
+    @Mixin
+    ModelOptions modelOptions = new ModelOptions();
+
+    @Mixin
+    RuntimeOptions runtimeOptions = new RuntimeOptions();
+
+    @Mixin
+    OutputOptions outputOptions = new OutputOptions();
+
+    @Option(
+            names = "--mode",
+            defaultValue = "inference",
+            converter = Converters.Mode.class,
+            description =
+                    "${COMPLETION-CANDIDATES}. inference: the inference graph's forward pass (the seed's); forward-backward: every gradient of"
+                            + " the loss (softmax cross-entropy + L2) on slim's training-mode graph, nothing updated; train: one"
+                            + " momentum step on it, with the batch-norm update ops (default: ${DEFAULT-VALUE}).")
+    StepMode mode;
+
+    @Option(names = "--learning-rate", description = "With --mode train: the learning rate (default: slim's 0.01).")
+    Double learningRate;
+
+    @Option(names = "--momentum", description = "With --mode train: the momentum, in [0, 1) (default: slim's 0.9).")
+    Double momentum;
+
+    @Mixin
+    StepOptions loop = new StepOptions(10, 100);
+
+    @Option(
+            names = "--input",
+            defaultValue = "random",
+            converter = Converters.Input.class,
+            description =
+                    "${COMPLETION-CANDIDATES}. random: random_uniform generated in the graph each step (the seed's); fixed: one host tensor"
+                            + " fed each step (default: ${DEFAULT-VALUE}).")
+    ForwardBenchmark.InputMode input;
+
+    @Option(names = "--plot", description = "Also draw the step durations with their mean to FILE.png or FILE.svg.")
+    Path plot;
+
+    @Option(
+            names = "--no-trace",
+            description =
+                    "Skip the two traced steps (graph time vs wall time, time per op type) after the timed steps.")
+    boolean noTrace;
+
+    @Option(
+            names = "--with-ceiling",
+            description =
+                    "After every warm-up and timed step run one step of the Conv2D ceiling ('resnet-bench ceiling':"
+                            + " 3x3, 256->256, 56x56, batch 32, same precision) and report the network's GFLOP/s as a fraction of it,"
+                            + " pair by pair: a ratio that a busy or throttled machine changes far less than either number.")
+    boolean withCeiling;
+
+    @Option(
+            names = "--saved-model",
+            paramLabel = "DIR",
+            description =
+                    "Benchmark this SavedModel's signature (from 'export'; DIR or DIR/<version>) instead of building"
+                            + " the graph; its input is a fed host tensor, unknown dimensions from --batch-size and --image-size.")
+    Path savedModel;
+
+    @Option(
+            names = "--signature",
+            paramLabel = "KEY",
+            description = "With --saved-model: the signature to run (default: serving_default, or the only one).")
+    String signature;
+
+    /** Opens the workload once the device is known: builds the graph or loads the SavedModel. */
+    private interface Source {
+        Workload open(DeviceRequest device, Progress progress);
+    }
+
+    @Override
+    protected int run() throws Exception {
+        StepMode stepMode = mode;
+        checkTrainOptions(stepMode);
+        boolean fromSavedModel = savedModel != null || signature != null;
+        if (fromSavedModel && stepMode.training()) {
+            throw new IllegalArgumentException("--mode " + stepMode.label() + ": not with --saved-model (an exported"
+                    + " SavedModel is an inference graph, without labels, loss or gradients); allowed with --saved-model:"
+                    + " inference");
+        }
+        if (fromSavedModel && withCeiling) {
+            throw new IllegalArgumentException(
+                    "--with-ceiling: not with --saved-model (a SavedModel's multiply-adds are"
+                            + " not known for every input size); run it on the built graph: --model M");
+        }
+        loop.check();
+        DeviceRequest requested = runtimeOptions.device;
+        SessionConfigs configs = runtimeOptions.sessionConfigs();
+        OutputOptions.Format format = outputOptions.format;
+        Source source = fromSavedModel ? savedModelSource(configs) : graphSource(stepMode, requested, configs);
+        outputOptions.checkOutputWritable();
+        Charts.checkPlotFile("--plot", plot);
+
+        boolean quiet = outputOptions.quiet;
+        PrintWriter report = format == OutputOptions.Format.TEXT || outputOptions.output != null ? out() : err();
+        LocalDateTime startedAt = LocalDateTime.now();
+        try (Progress progress = Progress.create(err(), !quiet && Progress.interactive())) {
+            progress.phase("listing devices");
+            List<Devices.Device> devices = Devices.list(configs.toConfigProto());
+            DeviceRequest device = runtimeOptions
+                    .resolve(devices, message -> {
+                        progress.clear();
+                        warn(message);
+                    })
+                    .used();
+            EnvironmentInfo env = EnvironmentInfo.detect(devices);
+            try (Workload bench = source.open(device, progress)) {
+                checkMemory(bench, env);
+                progress.phase("initializing session");
+                bench.prepare();
+                ForwardBenchmark built = bench instanceof ForwardBenchmark b ? b : null;
+                Run run = new Run(requested, device, configs, env, bench, built, startedAt, report);
+                Thread hook = new Thread(() -> run.finish(null, null, true), "resnet-bench-interrupt");
+                Runtime.getRuntime().addShutdownHook(hook);
+                boolean shuttingDown = false;
+                try {
+                    if (withCeiling) {
+                        progress.phase("building the Conv2D ceiling");
+                        run.probe = ConvCeiling.Probe.open(
+                                built.spec().precision(),
+                                CEILING_BATCH,
+                                built.spec().seed(),
+                                device,
+                                configs.toConfigProto());
+                        run.probe.step();
+                    }
+                    ConvCeiling.Probe probe = run.probe;
+                    run.steps.run(
+                            bench::step,
+                            i -> {
+                                if (probe != null) {
+                                    double seconds = probe.step();
+                                    if (i >= 0) {
+                                        run.ceilingSteps[i] = seconds;
+                                    }
+                                }
+                            },
+                            progress,
+                            report,
+                            quiet);
+                } finally {
+                    if (run.probe != null) {
+                        run.probe.close();
+                    }
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException e) {
+                        shuttingDown = true;
+                    }
+                }
+                if (shuttingDown) {
+                    return EXIT_INTERRUPTED;
+                }
+                StepTrace trace = null;
+                if (!noTrace) {
+                    progress.phase("tracing two steps");
+                    trace = bench.trace();
+                }
+                BenchmarkResult.PrecisionCheck check = null;
+                if (built != null && built.spec().precision() != Precision.FP32 && stepMode != StepMode.TRAIN) {
+                    progress.phase("comparing logits with fp32");
+                    check = built.compareWithFp32(device);
+                }
+                run.globalStep = built == null ? -1 : built.globalStep();
+                progress.clear();
+                return run.finish(trace, check, false);
+            }
+        }
+    }
+
+    /** The built graph of {@code resnet_v2_<N>} for {@code stepMode}, its options validated. */
+    private Source graphSource(StepMode stepMode, DeviceRequest requested, SessionConfigs configs) {
+        ModelSpec asked = modelOptions.toSpec();
+        ForwardBenchmark.Target target = target(stepMode, asked);
+        ModelSpec spec = stepMode.training() ? asked.unoptimized() : asked;
+        ForwardBenchmark.InputMode inputMode = input;
+        checkDataFormat(spec, requested.isGpu());
+        return (device, progress) -> {
+            if (!device.isGpu()) {
+                checkDataFormat(spec, false);
+            }
+            warnAboutSpeed(spec, device, configs, progress);
+            progress.phase(
+                    "building " + spec.depth().scopeName() + (stepMode.training() ? " training" : "") + " graph");
+            return ForwardBenchmark.build(spec, inputMode, device, target, configs.toConfigProto());
+        };
+    }
+
+    /**
+     * The SavedModel's signature, after refusing the options the SavedModel fixes ({@code --model}, {@code
+     * --num-classes}, {@code --output-stride}, {@code --data-format}, {@code --precision}) and {@code --input random}
+     * (its input is fed); unknown input dimensions come from {@code --batch-size} and {@code --image-size}.
+     */
+    private Source savedModelSource(SessionConfigs configs) {
+        ParseResult parsed = spec.commandLine().getParseResult();
+        if (savedModel == null) {
+            throw new IllegalArgumentException("--signature: only with --saved-model DIR");
+        }
+        for (String option : List.of("--model", "--num-classes", "--output-stride", "--data-format", "--precision")) {
+            if (parsed.hasMatchedOption(option)) {
+                throw new IllegalArgumentException(
+                        option + ": not with --saved-model (the SavedModel fixes the network,"
+                                + " its classes, layout and precision); allowed with it: --signature, --batch-size, --image-size,"
+                                + " --height, --width, --seed and the run and output options");
+            }
+        }
+        if (input != ForwardBenchmark.InputMode.FIXED && parsed.hasMatchedOption("--input")) {
+            throw new IllegalArgumentException("--input " + input
+                    + ": with --saved-model the signature's input is a fed host tensor; allowed: fixed");
+        }
+        ModelOptions m = modelOptions;
+        int height = m.height();
+        int width = m.width();
+        if (height < 1 || width < 1) {
+            throw new IllegalArgumentException(
+                    "--image-size/--height/--width: must be >= 1, got " + height + "x" + width);
+        }
+        Path dir = SavedModelInfo.resolve("--saved-model", savedModel);
+        SavedModelInfo info = SavedModelInfo.read(dir);
+        SavedModelInfo.MetaGraph serve = info.metaGraph(List.of("serve"))
+                .orElseThrow(() -> new RunFailure("--saved-model: " + dir
+                        + " has no MetaGraph tagged [serve]; its tag sets are: " + info.tagSets()));
+        String key = SavedModelBenchmark.signatureKey(serve, dir, signature);
+        boolean sizeGiven = parsed.hasMatchedOption("--image-size")
+                || parsed.hasMatchedOption("--height")
+                || parsed.hasMatchedOption("--width");
+        Map<String, Shape> fed = SavedModelBenchmark.feedShapes(
+                serve.signature(key).orElseThrow(),
+                m.batchSize.checked(),
+                height,
+                width,
+                parsed.hasMatchedOption("--batch-size"),
+                sizeGiven);
+        return (device, progress) -> {
+            ConfigProto config = SavedModelBenchmark.sessionConfig(configs, device);
+            progress.phase("loading SavedModel " + dir);
+            return SavedModelBenchmark.load(dir, config, key, fed, m.seed.value);
+        };
+    }
+
+    /** The state of one run: everything the summary needs, shared with the Ctrl-C hook. */
+    private final class Run {
+        final DeviceRequest requested;
+        final DeviceRequest device;
+        final SessionConfigs configs;
+        final EnvironmentInfo env;
+        final Workload bench;
+        final ForwardBenchmark built;
+        final LocalDateTime startedAt;
+        final PrintWriter report;
+        final TimedSteps steps = new TimedSteps(loop.warmup, loop.numBatches);
+        final double[] ceilingSteps = new double[loop.numBatches];
+        ConvCeiling.Probe probe;
+        final AtomicBoolean claimed = new AtomicBoolean();
+        volatile long globalStep = -1;
+
+        Run(
+                DeviceRequest requested,
+                DeviceRequest device,
+                SessionConfigs configs,
+                EnvironmentInfo env,
+                Workload bench,
+                ForwardBenchmark built,
+                LocalDateTime startedAt,
+                PrintWriter report) {
+            this.requested = requested;
+            this.device = device;
+            this.configs = configs;
+            this.env = env;
+            this.bench = bench;
+            this.built = built;
+            this.startedAt = startedAt;
+            this.report = report;
+        }
+
+        /**
+         * Prints and writes the result once (the main thread or the Ctrl-C hook, whichever comes first); returns the
+         * exit code: 0, {@link #EXIT_INTERRUPTED}, or 1 when a file could not be written.
+         */
+        int finish(StepTrace trace, BenchmarkResult.PrecisionCheck check, boolean interrupted) {
+            if (!claimed.compareAndSet(false, true)) {
+                return EXIT_INTERRUPTED;
+            }
+            double[] warm = steps.warmupSeconds();
+            double[] timed = steps.stepSeconds();
+            BenchmarkResult result = result(warm, timed, trace, check, interrupted);
+            List<String> summary = new ArrayList<>(Reports.forwardSummary(result, LocalDateTime.now()));
+            if (built != null) {
+                summary.addAll(modeLines(built, globalStep, warm.length, timed.length));
+            }
+            summary.forEach(report::println);
+            report.flush();
+            List<String> text = new ArrayList<>(steps.stepLines());
+            text.addAll(summary);
+            try {
+                writeDocuments(result, text);
+            } catch (IOException e) {
+                err().println(ForwardCommand.this.spec.qualifiedName() + ": error: cannot write results: "
+                        + e.getMessage());
+                err().flush();
+                return 1;
+            }
+            return interrupted ? EXIT_INTERRUPTED : 0;
+        }
+
+        private BenchmarkResult result(
+                double[] warm,
+                double[] timed,
+                StepTrace trace,
+                BenchmarkResult.PrecisionCheck check,
+                boolean interrupted) {
+            BenchmarkResult.Config.Builder config = BenchmarkResult.Config.builder()
+                    .seed(modelOptions.seed.value)
+                    .warmup(loop.warmup)
+                    .numBatches(loop.numBatches)
+                    .deviceRequested(requested.toString())
+                    .deviceUsed(device.toString())
+                    .intraOpThreads(configs.intraOpThreads())
+                    .interOpThreads(configs.interOpThreads())
+                    .xla(configs.xla());
+            bench.describe(config);
+            BenchmarkResult.ModelInfo model = bench.modelInfo();
+            double first = warm.length > 0 ? warm[0] : timed.length > 0 ? timed[0] : Double.NaN;
+            LatencyStats stats = timed.length == 0 ? null : LatencyStats.of(timed);
+            BenchmarkResult.Throughput throughput = stats == null
+                    ? null
+                    : new BenchmarkResult.Throughput(
+                            bench.batchSize() / stats.mean(), model.gflopPerBatch() / stats.mean());
+            return new BenchmarkResult(
+                    BenchmarkResult.SCHEMA_VERSION,
+                    startedAt.toString(),
+                    config.build(),
+                    env,
+                    model,
+                    new BenchmarkResult.Timings(
+                            bench.buildSeconds(),
+                            bench.initSeconds(),
+                            first,
+                            Arrays.stream(warm).boxed().toList(),
+                            Arrays.stream(timed).boxed().toList(),
+                            interrupted),
+                    stats,
+                    throughput,
+                    trace,
+                    check,
+                    ceiling(timed, model.gflopPerBatch()));
+        }
+
+        /** The side-by-side ceiling of the {@code timed.length} pairs done; null without {@code --with-ceiling}. */
+        private BenchmarkResult.Ceiling ceiling(double[] timed, double gflopPerBatch) {
+            if (!withCeiling || timed.length == 0 || Double.isNaN(gflopPerBatch)) {
+                return null;
+            }
+            return BenchmarkResult.Ceiling.of(
+                    built.spec().precision().label(),
+                    CEILING_BATCH,
+                    ConvCeiling.flopPerStep(CEILING_BATCH),
+                    gflopPerBatch,
+                    timed,
+                    ceilingSteps,
+                    timed.length);
+        }
+    }
+
+    /** What the training modes add to the summary: the gradients fetched, or the updates and the global step. */
+    private List<String> modeLines(ForwardBenchmark bench, long globalStep, int warmupSteps, int timedSteps) {
+        ForwardBenchmark.Target target = bench.target();
+        int gradients = bench.training().map(t -> t.gradients().size()).orElse(0);
+        return switch (target.mode()) {
+            case INFERENCE -> List.of();
+            case FORWARD_BACKWARD ->
+                List.of(String.format(
+                        Locale.ROOT,
+                        "  gradients      %d fetched per step (every trainable variable's), nothing updated; labels: %d seeded"
+                                + " class indices fed each step",
+                        gradients,
+                        bench.batchSize()));
+            case TRAIN -> {
+                List<String> lines = new ArrayList<>();
+                lines.add(String.format(
+                        Locale.ROOT,
+                        "  train step     momentum %s, learning rate %s: %d variables updated (gated on all gradients),"
+                                + " %d batch-norm update ops, global_step += 1",
+                        number(target.momentum()),
+                        number(target.learningRate()),
+                        gradients,
+                        bench.model().updateOps().size()));
+                if (globalStep >= 0) {
+                    lines.add(String.format(
+                            Locale.ROOT,
+                            "  global step    %d after the run (%d warm-up + %d timed + %d traced steps)",
+                            globalStep,
+                            warmupSteps,
+                            timedSteps,
+                            noTrace ? 0 : 2));
+                }
+                yield lines;
+            }
+        };
+    }
+
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
+    }
+
+    /** {@code --learning-rate} and {@code --momentum} belong to {@code --mode train}. */
+    private void checkTrainOptions(StepMode stepMode) {
+        if (stepMode != StepMode.TRAIN) {
+            if (learningRate != null) {
+                throw new IllegalArgumentException(
+                        "--learning-rate: only with --mode train (it sets the momentum step's"
+                                + " learning rate), got --mode " + stepMode.label());
+            }
+            if (momentum != null) {
+                throw new IllegalArgumentException("--momentum: only with --mode train (it sets the momentum step's"
+                        + " coefficient), got --mode " + stepMode.label());
+            }
+        }
+    }
+
+    /**
+     * The step for {@code stepMode}, after refusing what makes no sense with it: {@code --optimize} given explicitly
+     * (folding needs fixed statistics; a training graph normalizes with the batch's), no logits, a learning rate or
+     * momentum out of range.
+     */
+    private ForwardBenchmark.Target target(StepMode stepMode, ModelSpec asked) {
+        if (!stepMode.training()) {
+            return ForwardBenchmark.Target.INFERENCE;
+        }
+        if (modelOptions.optimize && spec.commandLine().getParseResult().hasMatchedOption("--optimize")) {
+            throw new IllegalArgumentException(
+                    "--optimize: not with --mode " + stepMode.label() + " (folding batch norms"
+                            + " needs fixed statistics, and slim's training graph normalizes with the batch's); the training modes"
+                            + " always run slim's graph verbatim");
+        }
+        if (asked.numClasses() < 1) {
+            throw new IllegalArgumentException("--num-classes " + asked.numClasses() + ": --mode " + stepMode.label()
+                    + " needs logits for its loss (softmax cross-entropy); allowed: >= 1");
+        }
+        double lr = learningRate == null ? TrainingGraph.DEFAULT_LEARNING_RATE : learningRate;
+        double m = momentum == null ? TrainingGraph.DEFAULT_MOMENTUM : momentum;
+        if (!(lr >= 0) || Double.isInfinite(lr)) {
+            throw new IllegalArgumentException("--learning-rate: must be a finite number >= 0, got " + learningRate);
+        }
+        if (!(m >= 0 && m < 1)) {
+            throw new IllegalArgumentException("--momentum: must be in [0, 1), got " + momentum);
+        }
+        return new ForwardBenchmark.Target(stepMode, lr, m);
+    }
+
+    void writeDocuments(BenchmarkResult result, List<String> text) throws IOException {
+        OutputOptions.Format format = outputOptions.format;
+        String document = switch (format) {
+            case JSON -> ResultWriter.json(result);
+            case CSV -> ResultWriter.csv(result);
+            case TEXT -> String.join(System.lineSeparator(), text) + System.lineSeparator();
+        };
+        if (outputOptions.output != null) {
+            ResultWriter.writeAtomically(outputOptions.output, document);
+        } else if (format != OutputOptions.Format.TEXT) {
+            out().print(document);
+            out().flush();
+        }
+        if (plot != null && !result.timings().stepSeconds().isEmpty()) {
+            Charts.save(Charts.stepChart(result), plot);
+        }
+    }
+
+    /**
+     * NCHW is refused on a CPU: TensorFlow's own CPU convolutions are NHWC-only, and through oneDNN the NCHW graph ran
+     * 15x slower than NHWC on this project's reference CPU (resnet_v2_50, batch 8: 12.2 s vs 0.81 s per batch; see
+     * docs/benchmarks.md), so a CPU number for NCHW would only mislead. GPUs take both.
+     */
+    static void checkDataFormat(ModelSpec spec, boolean onGpu) {
+        if (spec.dataFormat() == DataFormat.NCHW && !onGpu) {
+            throw new UsageException(
+                    "--data-format NCHW: not on a CPU (NHWC-only CPU kernels; through oneDNN NCHW measured 15x slower);"
+                            + " allowed on a CPU: NHWC; NCHW is for --device gpu");
+        }
+    }
+
+    private void warnAboutSpeed(ModelSpec spec, DeviceRequest device, SessionConfigs configs, Progress progress) {
+        List<String> warnings = new ArrayList<>();
+        if (!device.isGpu()) {
+            CpuInfo cpu = CpuInfo.detect();
+            if (spec.precision() == Precision.BF16 && !cpu.hasNativeBf16()) {
+                warnings.add("--precision bf16: this CPU has no AVX512-BF16/AMX-BF16, so bfloat16 is emulated and"
+                        + " usually slower than fp32");
+            }
+            if (spec.precision() == Precision.FP16) {
+                warnings.add("--precision fp16 targets GPUs; on a CPU float16 kernels are slow"
+                        + (cpu.hasNativeFp16() ? "" : " (this CPU has no AVX512-FP16/AMX-FP16)"));
+            }
+            if (configs.xla() && !SessionConfigs.xlaCpuJitEnabled()) {
+                warnings.add("--xla on a CPU needs TF_XLA_FLAGS=" + SessionConfigs.XLA_CPU_FLAGS
+                        + " set before the JVM starts (bin/resnet-bench does it); running without XLA");
+            }
+        }
+        if (!warnings.isEmpty() && !outputOptions.quiet) {
+            progress.clear();
+            warnings.forEach(this::warn);
+        }
+    }
+
+    /** Refuses a batch whose step needs more memory than is available, before any host tensor is allocated. */
+    private static void checkMemory(Workload bench, EnvironmentInfo env) {
+        MemoryEstimate m = bench.memory();
+        long available = env.memoryAvailableBytes();
+        if (available > 0 && m.estimateBytes() > available) {
+            throw new RunFailure(String.format(
+                    Locale.ROOT,
+                    "--batch-size %d: one step needs at least %.1f GiB (largest activation %.1f GiB) but %.1f GiB of memory"
+                            + " is available; use a smaller --batch-size or --image-size",
+                    bench.batchSize(),
+                    m.estimateBytes() / 1073741824.0,
+                    m.largestTensorBytes() / 1073741824.0,
+                    available / 1073741824.0));
+        }
+    }
+}

@@ -1,0 +1,49 @@
+/*
+ * Copyright 2026 The slimport Authors.
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file.
+ */
+package dev.slimport.bench.command;
+
+import dev.slimport.bench.result.ResultWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/** Result format and destination, shared by the commands that produce results. */
+public final class OutputOptions {
+
+    /** The result formats. */
+    public enum Format {
+        TEXT,
+        JSON,
+        CSV;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    @Option(
+            names = "--format",
+            defaultValue = "text",
+            converter = Converters.Format.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). JSON and CSV hold the configuration,"
+                    + " the environment and every step.")
+    Format format;
+
+    @Option(
+            names = {"--output", "-o"},
+            description = "Write the result (in --format) to FILE, atomically; stdout keeps the text report.")
+    Path output;
+
+    @Option(
+            names = {"--quiet", "-q"},
+            description = "Only the result: no progress line and no per-step lines.")
+    boolean quiet;
+
+    /** Checks that {@code --output} can be written, before any work; a no-op without it. */
+    public void checkOutputWritable() {
+        ResultWriter.checkWritable("--output", output);
+    }
+}

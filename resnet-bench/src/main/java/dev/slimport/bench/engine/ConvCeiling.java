@@ -1,0 +1,191 @@
+/*
+ * Copyright 2026 The slimport Authors.
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file.
+ */
+package dev.slimport.bench.engine;
+
+import dev.slimport.bench.Precision;
+import dev.slimport.bench.result.LatencyStats;
+import dev.slimport.bench.result.StepTrace;
+import dev.slimport.resnet.runtime.DeviceRequest;
+import java.util.Arrays;
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.random.RandomUniform;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TFloating;
+
+/**
+ * The machine's convolution ceiling: one plain TensorFlow {@code Conv2D}, 3×3, 256→256 channels, stride 1, SAME, on
+ * a {@code [batch, 56, 56, 256]} NHWC input — the shape of ResNet's {@code block1} 3×3 convolutions at 224×224 —
+ * with input and filter held in variables of the compute type, so a step is the convolution alone.
+ */
+public final class ConvCeiling {
+    private ConvCeiling() {}
+
+    /** Input height and width. */
+    public static final int SIZE = 56;
+    /** Input and output channels. */
+    public static final int CHANNELS = 256;
+    /** Kernel height and width. */
+    public static final int KERNEL = 3;
+
+    /**
+     * The measurement of one precision.
+     *
+     * @param precision fp32, bf16 or fp16
+     * @param batchSize the batch
+     * @param flopPerStep {@code 2 * 3*3*256*256 * 56*56 * batch}
+     * @param warmupSeconds the burn-in steps
+     * @param stepSeconds the timed steps
+     * @param summary their statistics
+     * @param gflopsPerSecond {@code flopPerStep / mean / 1e9}
+     * @param bestGflopsPerSecond {@code flopPerStep / fastest step / 1e9}: the ceiling with the least interference
+     * @param kernel the op type that ran the convolution (from a traced step), e.g. {@code _MklNativeConv2D}
+     */
+    public record Measurement(
+            String precision,
+            int batchSize,
+            double flopPerStep,
+            List<Double> warmupSeconds,
+            List<Double> stepSeconds,
+            LatencyStats summary,
+            double gflopsPerSecond,
+            double bestGflopsPerSecond,
+            String kernel) {}
+
+    /** The floating-point operations of one step. */
+    public static double flopPerStep(int batch) {
+        return 2.0 * KERNEL * KERNEL * CHANNELS * CHANNELS * SIZE * SIZE * batch;
+    }
+
+    /**
+     * A lower bound of the memory one measurement needs: the float32 input generated at initialization, its cast copy,
+     * and the output, all {@code [batch, 56, 56, 256]}.
+     */
+    public static long bytesNeeded(int batch) {
+        return 3L * 4 * batch * SIZE * SIZE * CHANNELS;
+    }
+
+    /** Builds the convolution in {@code precision}, runs {@code warmup} + {@code steps} steps and measures them. */
+    public static Measurement measure(
+            Precision precision,
+            int batch,
+            int warmup,
+            int steps,
+            long seed,
+            DeviceRequest device,
+            ConfigProto config) {
+        try (Probe probe = Probe.open(precision, batch, seed, device, config)) {
+            double[] warm = new double[warmup];
+            for (int i = 0; i < warmup; i++) {
+                warm[i] = probe.step();
+            }
+            double[] timed = new double[steps];
+            for (int i = 0; i < steps; i++) {
+                timed[i] = probe.step();
+            }
+            String kernel = probe.tracedKernel();
+            LatencyStats stats = LatencyStats.of(timed);
+            double flop = flopPerStep(batch);
+            return new Measurement(
+                    precision.label(),
+                    batch,
+                    flop,
+                    boxed(warm),
+                    boxed(timed),
+                    stats,
+                    flop / stats.mean() / 1e9,
+                    flop / stats.min() / 1e9,
+                    kernel);
+        }
+    }
+
+    /**
+     * The ceiling convolution ready to run, one owner of its graph and session: {@code forward --with-ceiling} steps
+     * it right after every timed step of the network, so that both see the same machine.
+     */
+    public static final class Probe implements AutoCloseable {
+        private final Graph graph;
+        private final Session session;
+        private final Operand<? extends TFloating> conv;
+        private final Session.Runner runner;
+
+        private Probe(Graph graph, Session session, Operand<? extends TFloating> conv) {
+            this.graph = graph;
+            this.session = session;
+            this.conv = conv;
+            this.runner = session.runner().addTarget(conv.op());
+        }
+
+        /** Builds the convolution in {@code precision} on {@code device} and initializes its session. */
+        public static Probe open(Precision precision, int batch, long seed, DeviceRequest device, ConfigProto config) {
+            if (batch < 1) {
+                throw new IllegalArgumentException("batch: must be >= 1, got " + batch);
+            }
+            Graph g = new Graph();
+            Session s = null;
+            try {
+                Ops tf = Ops.create(g).withDevice(device.toDeviceSpec());
+                Operand<? extends TFloating> conv = build(tf, precision.type(), batch, seed);
+                s = new Session(g, config);
+                s.initialize();
+                return new Probe(g, s, conv);
+            } catch (RuntimeException | Error e) {
+                if (s != null) {
+                    s.close();
+                }
+                g.close();
+                throw e;
+            }
+        }
+
+        /** One step of the convolution; its wall time in seconds. */
+        public double step() {
+            return Runs.seconds(runner);
+        }
+
+        /** The op type that ran the convolution, from a traced step. */
+        public String tracedKernel() {
+            return ConvCeiling.tracedKernel(session, conv);
+        }
+
+        @Override
+        public void close() {
+            session.close();
+            graph.close();
+        }
+    }
+
+    private static <T extends TFloating> Operand<T> build(Ops tf, Class<T> type, int batch, long seed) {
+        Ops init = tf.withInitScope();
+        Operand<TFloat32> x32 = init.random.randomUniform(
+                init.constant(new long[] {batch, SIZE, SIZE, CHANNELS}),
+                TFloat32.class,
+                RandomUniform.seed(seed),
+                RandomUniform.seed2(1L));
+        Operand<TFloat32> w32 = init.math.mul(
+                init.random.randomUniform(
+                        init.constant(new long[] {KERNEL, KERNEL, CHANNELS, CHANNELS}),
+                        TFloat32.class,
+                        RandomUniform.seed(seed),
+                        RandomUniform.seed2(2L)),
+                init.constant(1f / (KERNEL * KERNEL * CHANNELS)));
+        Operand<T> x = tf.withName("input").variable(init.dtypes.cast(x32, type));
+        Operand<T> w = tf.withName("filter").variable(init.dtypes.cast(w32, type));
+        return tf.withName("conv").nn.conv2d(x, w, Arrays.asList(1L, 1L, 1L, 1L), "SAME");
+    }
+
+    private static String tracedKernel(Session s, Operand<?> conv) {
+        StepTrace trace = Runs.traced(s.runner().addTarget(conv.op()));
+        return trace.opTypes().isEmpty() ? "" : trace.opTypes().get(0).type();
+    }
+
+    private static List<Double> boxed(double[] v) {
+        return Arrays.stream(v).boxed().toList();
+    }
+}

@@ -1,0 +1,70 @@
+/*
+ * Copyright 2026 The slimport Authors.
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file.
+ */
+package dev.slimport.bench.result;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * What one timed step of {@code forward --mode} runs: the inference forward pass (the seed's), or, on slim's
+ * training-mode graph ({@code is_training=True}: batch statistics, no folding), all gradients of the loss
+ * (forward-backward, as {@code time_tensorflow_run(sess, grad, "Forward-backward")} in TensorFlow's convnet
+ * benchmarks) or a full optimizer step ({@code train_op}).
+ */
+public enum StepMode {
+    /** The forward pass of the inference graph (logits). */
+    INFERENCE("inference", "forward"),
+    /** Forward and backward on the training-mode graph: every gradient of the loss is fetched, nothing updated. */
+    FORWARD_BACKWARD("forward-backward", "forward-backward"),
+    /** One momentum step: forward, backward, every update, the global step and the batch-norm update ops. */
+    TRAIN("train", "train");
+
+    private final String label;
+    private final String across;
+
+    StepMode(String label, String across) {
+        this.label = label;
+        this.across = across;
+    }
+
+    /** The value on the command line and in results: {@code inference}, {@code forward-backward}, {@code train}. */
+    public String label() {
+        return label;
+    }
+
+    /** The word of the seed's closing line: {@code <word> across N steps, ...}. */
+    public String across() {
+        return across;
+    }
+
+    /** The {@link #label()}: what {@code --help} lists. */
+    @Override
+    public String toString() {
+        return label;
+    }
+
+    /** Whether the step runs on the training-mode graph. */
+    public boolean training() {
+        return this != INFERENCE;
+    }
+
+    /** The mode recorded in a result; null (results written before modes existed) is inference. */
+    public static StepMode ofLabel(String label) {
+        return label == null ? INFERENCE : parse("mode", label);
+    }
+
+    /** Parses a {@code --mode} value (case-insensitive), naming {@code argument} and the allowed values on error. */
+    public static StepMode parse(String argument, String value) {
+        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        for (StepMode m : values()) {
+            if (m.label.equals(v)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException(argument + ": unknown mode '" + value + "'; allowed: "
+                + Arrays.stream(values()).map(StepMode::label).collect(Collectors.joining(", ")));
+    }
+}
