@@ -6,6 +6,7 @@ package dev.slimport.bench;
 
 import dev.slimport.resnet.net.GraphStats;
 import dev.slimport.resnet.net.ResNetModel;
+import dev.slimport.resnet.optimize.InferenceGraph;
 import dev.slimport.resnet.runtime.DeviceRequest;
 import dev.slimport.resnet.train.TrainingGraph;
 import java.util.List;
@@ -75,6 +76,7 @@ public final class ForwardBenchmark implements AutoCloseable {
     private final Target target;
     private final Graph graph;
     private final ResNetModel model;
+    private final InferenceGraph inference;
     private final Operand<TFloat32> images;
     private final Operand<?> output;
     private final List<Operand<?>> fetches;
@@ -91,6 +93,7 @@ public final class ForwardBenchmark implements AutoCloseable {
             Target target,
             Graph graph,
             ResNetModel model,
+            InferenceGraph inference,
             Operand<TFloat32> images,
             Operand<?> probe,
             TFloat32 hostInput,
@@ -102,6 +105,7 @@ public final class ForwardBenchmark implements AutoCloseable {
         this.probe = probe;
         this.graph = graph;
         this.model = model;
+        this.inference = inference;
         this.images = images;
         this.output = model.logits().isPresent() ? model.logits().get() : model.output();
         this.fetches = switch (target.mode()) {
@@ -153,6 +157,7 @@ public final class ForwardBenchmark implements AutoCloseable {
                 host = uniformImages(spec, spec.batchSize());
             }
             ResNetModel model;
+            InferenceGraph inference = null;
             TrainingGraph training = null;
             if (target.mode().training()) {
                 model = spec.buildTraining(Ops.create(graph), images, device);
@@ -162,11 +167,22 @@ public final class ForwardBenchmark implements AutoCloseable {
                         .build(tf);
                 labels = uniformLabels(spec, spec.batchSize());
             } else {
-                model = spec.build(Ops.create(graph), images, device);
+                inference = spec.build(Ops.create(graph), images, device);
+                model = inference.model();
             }
             Operand<?> probe = tf.withName("noop_probe").constant(0);
             return new ForwardBenchmark(
-                    spec, target, graph, model, images, probe, host, training, labels, (System.nanoTime() - t0) / 1e9);
+                    spec,
+                    target,
+                    graph,
+                    model,
+                    inference,
+                    images,
+                    probe,
+                    host,
+                    training,
+                    labels,
+                    (System.nanoTime() - t0) / 1e9);
         } catch (RuntimeException | Error e) {
             if (host != null) {
                 host.close();
@@ -257,7 +273,9 @@ public final class ForwardBenchmark implements AutoCloseable {
         long t0 = System.nanoTime();
         session = new Session(graph, config);
         session.initialize();
-        model.loadWeights(session);
+        if (inference != null) {
+            inference.loadWeights(session);
+        }
         runner = prepared(session.runner());
         return (System.nanoTime() - t0) / 1e9;
     }

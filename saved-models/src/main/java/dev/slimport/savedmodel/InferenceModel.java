@@ -6,6 +6,7 @@ package dev.slimport.savedmodel;
 
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.net.ResNetV2;
+import dev.slimport.resnet.optimize.InferenceGraph;
 import dev.slimport.resnet.slim.ModelWeights;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,13 +39,14 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>{@link #buildFolded} builds the inference-optimized variant of the same network from another model's {@link
  * #weights()}: slim's graph with every batch norm that follows a convolution folded into it,
- * same inputs and outputs; see {@code ResNetV2.Builder.foldBatchNorms}.
+ * same inputs and outputs; see {@link InferenceGraph#foldBatchNorms}.
  */
 public final class InferenceModel implements AutoCloseable {
     private final ModelSpec spec;
     private final Graph graph;
     private final Session session;
     private final ResNetModel model;
+    private final InferenceGraph folded;
     private final Placeholder<TFloat32> images;
     private final Map<String, Operand<TFloat32>> outputs;
 
@@ -53,12 +55,14 @@ public final class InferenceModel implements AutoCloseable {
             Graph graph,
             Session session,
             ResNetModel model,
+            InferenceGraph folded,
             Placeholder<TFloat32> images,
             Map<String, Operand<TFloat32>> outputs) {
         this.spec = spec;
         this.graph = graph;
         this.session = session;
         this.model = model;
+        this.folded = folded;
         this.images = images;
         this.outputs = outputs;
     }
@@ -105,14 +109,13 @@ public final class InferenceModel implements AutoCloseable {
                 .globalPool(true)
                 .spatialSqueeze(true)
                 .seed(spec.seed());
-        if (foldFrom != null) {
-            builder.weights(foldFrom).foldBatchNorms(true);
-        }
         Graph graph = new Graph();
         try {
             Ops tf = Ops.create(graph);
             Placeholder<TFloat32> images = ResNetV2.imagesPlaceholder(tf, -1, spec.declaredSize(), spec.declaredSize());
-            ResNetModel model = builder.build(tf, images);
+            InferenceGraph folded =
+                    foldFrom == null ? null : InferenceGraph.foldBatchNorms(builder, foldFrom, tf, images);
+            ResNetModel model = folded == null ? builder.build(tf, images) : folded.model();
             Ops out = tf.withSubScope(ServingSignature.OUTPUT_SCOPE);
             Map<String, Operand<TFloat32>> outputs = new LinkedHashMap<>();
             if (spec.numClasses() > 0) {
@@ -131,7 +134,8 @@ public final class InferenceModel implements AutoCloseable {
                     ServingSignature.FEATURES,
                     out.withName(ServingSignature.FEATURES).squeeze(pooled, Squeeze.axis(1L, 2L)));
             Session session = config == null ? new Session(graph) : new Session(graph, config);
-            return new InferenceModel(spec, graph, session, model, images, Collections.unmodifiableMap(outputs));
+            return new InferenceModel(
+                    spec, graph, session, model, folded, images, Collections.unmodifiableMap(outputs));
         } catch (RuntimeException | Error e) {
             graph.close();
             throw e;
@@ -198,12 +202,14 @@ public final class InferenceModel implements AutoCloseable {
      */
     public void initialize() {
         session.initialize();
-        model.loadWeights(session);
+        if (folded != null) {
+            folded.loadWeights(session);
+        }
     }
 
     /** Whether this is the inference-optimized graph (batch norms folded). */
     public boolean folded() {
-        return model.config().foldBatchNorms();
+        return folded != null;
     }
 
     /** The current values of all model variables by slim name: what {@link #buildFolded} folds. */

@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Session;
 import org.tensorflow.op.Op;
 import org.tensorflow.types.TFloat32;
 
@@ -32,7 +31,6 @@ public final class ResNetModel {
     private final List<ModelVariable> variables;
     private final List<Op> updateOps;
     private final List<Operand<TFloat32>> regularizationLosses;
-    private final ModelCollections collections;
 
     ResNetModel(
             ResNetV2.Config config,
@@ -55,18 +53,6 @@ public final class ResNetModel {
         this.variables = collections.variables();
         this.updateOps = collections.updateOps();
         this.regularizationLosses = collections.regularizationLosses();
-        this.collections = collections;
-    }
-
-    /**
-     * Assigns the values the model was built with ({@link ResNetV2.Builder#weights}) to its variables; run it once
-     * after the session's initializers (the values are then released). Does nothing for a model built without
-     * weights.
-     *
-     * @throws IllegalStateException on a second call for a model built with weights
-     */
-    public void loadWeights(Session session) {
-        collections.loadWeights(session);
     }
 
     /** The settings the model was built with. */

@@ -14,13 +14,13 @@ import dev.slimport.resnet.slim.LayerContext;
 import dev.slimport.resnet.slim.Layers;
 import dev.slimport.resnet.slim.MaxPool2dArgs;
 import dev.slimport.resnet.slim.ModelCollections;
-import dev.slimport.resnet.slim.ModelWeights;
 import dev.slimport.resnet.slim.Normalizer;
 import dev.slimport.resnet.slim.StackBlocksDenseArgs;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import org.tensorflow.DeviceSpec;
+import java.util.Set;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -49,7 +49,9 @@ import org.tensorflow.types.family.TNumber;
  * <p>Defaults are slim's: {@code is_training=True}, {@code global_pool=True}, no {@code output_stride}, the root
  * block, {@code spatial_squeeze=True}, no classes, and the model built inside {@link
  * ResNetArgScope#resnetArgScope()} (slim users must remember that scope; here it is the default, and {@link
- * Builder#argScope} replaces it).
+ * Builder#argScope} replaces it). To place the model on a device, build it with {@code tf.withDevice(...)} (and soft
+ * placement in the session config for GPU graphs). Inference optimizations such as folding batch norms are a separate
+ * step, {@code dev.slimport.resnet.optimize.InferenceGraph}.
  */
 public final class ResNetV2 {
     private ResNetV2() {}
@@ -121,8 +123,6 @@ public final class ResNetV2 {
      * @param computeType the compute precision: TFloat32, TBfloat16 or TFloat16
      * @param seed the seed every variable's initializer seed derives from
      * @param reuse whether existing variables were reused
-     * @param device the device the graph is placed on, or null for none
-     * @param foldBatchNorms whether batch norms were folded for inference
      */
     public record Config(
             String scope,
@@ -135,9 +135,7 @@ public final class ResNetV2 {
             DataFormat dataFormat,
             Class<? extends TFloating> computeType,
             long seed,
-            boolean reuse,
-            String device,
-            boolean foldBatchNorms) {}
+            boolean reuse) {}
 
     /** Builds one ResNet v2; each setter validates its argument, {@link #build} validates the whole before any op. */
     public static final class Builder {
@@ -154,10 +152,6 @@ public final class ResNetV2 {
         private Class<? extends TFloating> computeType = TFloat32.class;
         private long seed = 0;
         private boolean reuse = false;
-        private DeviceSpec device = null;
-        private int inputChannels = 3;
-        private ModelWeights weights = null;
-        private boolean foldBatchNorms = false;
 
         private Builder(List<BlockSpec> blocks, String scope) {
             this.blocks = blocks;
@@ -257,43 +251,26 @@ public final class ResNetV2 {
             return this;
         }
 
-        /** Places every op on {@code spec} (combine with soft placement in the session config for GPU graphs). */
-        public Builder device(DeviceSpec spec) {
-            this.device = spec;
-            return this;
+        /** A copy of this builder, to change without changing this one. */
+        public Builder copy() {
+            Builder b = new Builder(blocks, scope);
+            b.numClasses = numClasses;
+            b.isTraining = isTraining;
+            b.globalPool = globalPool;
+            b.outputStride = outputStride;
+            b.includeRootBlock = includeRootBlock;
+            b.spatialSqueeze = spatialSqueeze;
+            b.argScope = argScope;
+            b.dataFormat = dataFormat;
+            b.computeType = computeType;
+            b.seed = seed;
+            b.reuse = reuse;
+            return b;
         }
 
-        /**
-         * Values for the variables, by slim name, instead of their initializers (e.g. read from a session where a slim
-         * checkpoint was restored); the model's {@link ResNetModel#loadWeights} assigns them after initialization.
-         */
-        public Builder weights(ModelWeights values) {
-            this.weights = values;
-            return this;
-        }
-
-        /**
-         * Builds the inference-optimized graph (needs {@link #weights} and {@code isTraining(false)}): each batch norm that
-         * follows a convolution (every unit's conv1 and conv2) is folded into that convolution's kernel and a bias, so
-         * the convolution runs as Conv2D + BiasAdd (+ ReLU). The pre-activation and postnorm batch norms, which follow no
-         * convolution, stay inference-mode {@code FusedBatchNormV3}: oneDNN runs them as one multiply-add fused with
-         * the ReLU, which measured faster than an explicit Mul + BiasAdd + Relu (7.3% against 10.9% of resnet_v2_50's
-         * kernel time). The logits equal the unfolded graph's up to float rounding. Folded variables are new values under
-         * the same scopes ({@code .../conv1/weights}, {@code .../conv1/biases}); slim checkpoints restore into the
-         * unfolded model, whose weights are then folded here.
-         */
-        public Builder foldBatchNorms(boolean fold) {
-            this.foldBatchNorms = fold;
-            return this;
-        }
-
-        /** The channel count the images must have (default 3). */
-        public Builder inputChannels(int channels) {
-            if (channels <= 0) {
-                throw new IllegalArgumentException("inputChannels: must be > 0, got " + channels);
-            }
-            this.inputChannels = channels;
-            return this;
+        /** The arg scope the network is built in. */
+        public ArgScope argScope() {
+            return argScope;
         }
 
         /** The configuration this builder would build with. */
@@ -309,24 +286,39 @@ public final class ResNetV2 {
                     dataFormat,
                     computeType,
                     seed,
-                    reuse,
-                    device == null ? null : device.toString(),
-                    foldBatchNorms);
+                    reuse);
         }
 
-        /** The stride plan of the blocks for this configuration; throws slim's errors for a bad output stride. */
+        /**
+         * The stride plan of the blocks for this configuration; throws slim's errors for a bad output stride, naming the
+         * output stride asked for and the strides the blocks can reach.
+         */
         public StridePlan stridePlan() {
-            Integer blockStride = outputStride;
-            if (outputStride != null && includeRootBlock) {
-                if (outputStride % 4 != 0) {
-                    throw new IllegalArgumentException(
-                            "output_stride=" + outputStride + ": The output_stride needs to be a multiple of 4.");
-                }
-                blockStride = outputStride / 4;
+            int root = includeRootBlock ? 4 : 1;
+            if (outputStride != null && outputStride % root != 0) {
+                throw new IllegalArgumentException(
+                        "output_stride=" + outputStride + ": The output_stride needs to be a multiple of 4.");
             }
-            StridePlan plan = StridePlan.of(
-                    blocks, blockStride, argScope.get(StackBlocksDenseArgs.STORE_NON_STRIDED_ACTIVATIONS));
-            return plan;
+            try {
+                return StridePlan.of(
+                        blocks,
+                        outputStride == null ? null : outputStride / root,
+                        argScope.get(StackBlocksDenseArgs.STORE_NON_STRIDED_ACTIVATIONS));
+            } catch (IllegalArgumentException e) {
+                Set<Integer> reachable = new LinkedHashSet<>(List.of(root));
+                int stride = root;
+                for (BlockSpec block : blocks) {
+                    for (UnitSpec unit : block.units()) {
+                        stride *= unit.stride();
+                        reachable.add(stride);
+                    }
+                }
+                throw new IllegalArgumentException(
+                        "output_stride=" + outputStride + ": " + StridePlan.UNREACHABLE + " These blocks"
+                                + (includeRootBlock ? " after the root block (stride 4)" : "")
+                                + " reach the output strides " + reachable,
+                        e);
+            }
         }
 
         /**
@@ -342,25 +334,17 @@ public final class ResNetV2 {
                 throw new IllegalArgumentException("tf: ResNetV2 builds graphs; got an eager execution environment");
             }
             validateImages(images);
-            if (foldBatchNorms && (weights == null || isTraining)) {
-                throw new IllegalArgumentException(
-                        "foldBatchNorms: folding needs weights(...) and isTraining(false) (moving statistics)");
-            }
-            if (weights != null && reuse) {
-                throw new IllegalArgumentException("weights: a model that reuses variables cannot load its own values");
-            }
             StridePlan plan = stridePlan();
             checkSqueeze(images.shape(), plan);
 
-            Ops base = device == null ? tf : tf.withDevice(device);
-            ModelCollections collections = new ModelCollections(graph, seed, reuse, weights, foldBatchNorms);
+            ModelCollections collections = new ModelCollections(graph, seed, reuse);
             EndPoints sink = new EndPoints();
             ArgScope args = argScope.with(
                     Conv2dArgs.DATA_FORMAT.of(dataFormat),
                     BatchNormArgs.DATA_FORMAT.of(dataFormat),
                     MaxPool2dArgs.DATA_FORMAT.of(dataFormat),
                     BatchNormArgs.IS_TRAINING.of(isTraining));
-            LayerContext sc = LayerContext.root(base, args, collections, sink).withSubScope(scope);
+            LayerContext sc = LayerContext.root(tf, args, collections, sink).withSubScope(scope);
             return assemble(sc, images, graph, collections, sink);
         }
 
@@ -462,12 +446,12 @@ public final class ResNetV2 {
             }
             Shape s = images.shape();
             if (s.isUnknown() || s.numDimensions() != 4) {
-                throw new IllegalArgumentException("images: must have rank 4 [batch, height, width, " + inputChannels
-                        + "] (NHWC), got shape " + s);
+                throw new IllegalArgumentException(
+                        "images: must have rank 4 [batch, height, width, 3] (NHWC), got shape " + s);
             }
-            if (s.get(3) != inputChannels) {
-                throw new IllegalArgumentException("images: must have " + inputChannels
-                        + " channels in the last dimension (NHWC), got shape " + s);
+            if (s.get(3) != 3) {
+                throw new IllegalArgumentException(
+                        "images: must have 3 channels in the last dimension (NHWC), got shape " + s);
             }
             for (int i = 0; i < 3; i++) {
                 if (s.get(i) == 0) {

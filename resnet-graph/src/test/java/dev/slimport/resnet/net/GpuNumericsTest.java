@@ -73,10 +73,8 @@ class GpuNumericsTest {
                     .seed(5)
                     .dataFormat(format)
                     .computeType(type);
-            if (device != null) {
-                b.device(device.toDeviceSpec());
-            }
-            ResNetModel m = b.build(tf, ResNetV2.imagesPlaceholder(tf, 4, 64, 48));
+            Ops placed = device == null ? tf : tf.withDevice(device.toDeviceSpec());
+            ResNetModel m = b.build(placed, ResNetV2.imagesPlaceholder(tf, 4, 64, 48));
             try (Session s = new Session(
                     g, ConfigProto.newBuilder().setAllowSoftPlacement(false).build())) {
                 s.initialize();
