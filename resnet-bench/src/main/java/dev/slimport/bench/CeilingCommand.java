@@ -4,6 +4,7 @@
  */
 package dev.slimport.bench;
 
+import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.runtime.Devices;
 import dev.slimport.resnet.runtime.SessionConfigs;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@
  */
 package dev.slimport.bench;
 
+import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.runtime.DeviceRequest;
 import java.util.Arrays;
 import java.util.List;

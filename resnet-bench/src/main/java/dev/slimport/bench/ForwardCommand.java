@@ -4,8 +4,9 @@
  */
 package dev.slimport.bench;
 
+import dev.slimport.bench.host.CpuInfo;
+import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.net.ResNetModel;
-import dev.slimport.resnet.runtime.CpuInfo;
 import dev.slimport.resnet.runtime.DeviceRequest;
 import dev.slimport.resnet.runtime.Devices;
 import dev.slimport.resnet.runtime.SessionConfigs;

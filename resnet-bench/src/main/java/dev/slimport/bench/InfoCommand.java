@@ -4,7 +4,7 @@
  */
 package dev.slimport.bench;
 
-import dev.slimport.resnet.runtime.CpuInfo;
+import dev.slimport.bench.host.CpuInfo;
 import dev.slimport.resnet.runtime.Devices;
 import dev.slimport.resnet.runtime.NativeBuild;
 import dev.slimport.resnet.runtime.SessionConfigs;

@@ -5,6 +5,7 @@
 package dev.slimport.bench;
 
 import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.net.ResNetV2;
 import dev.slimport.resnet.net.StridePlan;
 import dev.slimport.resnet.slim.DataFormat;

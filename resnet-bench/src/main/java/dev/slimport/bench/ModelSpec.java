@@ -5,6 +5,7 @@
 package dev.slimport.bench;
 
 import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.net.ResNetArgScope;
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.net.ResNetV2;
@@ -82,7 +83,7 @@ public record ModelSpec(
                 .argScope(ResNetArgScope.resnetArgScope())
                 .outputStride(outputStride)
                 .dataFormat(dataFormat)
-                .computeType(precision.type())
+                .precision(precision)
                 .seed(seed);
     }
 

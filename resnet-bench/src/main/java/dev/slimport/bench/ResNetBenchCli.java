@@ -4,6 +4,7 @@
  */
 package dev.slimport.bench;
 
+import dev.slimport.bench.command.TrainDemoCommand;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.runtime.DeviceRequest;
 import dev.slimport.resnet.runtime.Devices;
 import dev.slimport.resnet.slim.DataFormat;

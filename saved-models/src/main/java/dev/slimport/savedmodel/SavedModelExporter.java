@@ -5,6 +5,7 @@
 package dev.slimport.savedmodel;
 
 import dev.slimport.resnet.net.GraphStats;
+import dev.slimport.resnet.net.NetworkSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -149,8 +150,8 @@ public final class SavedModelExporter {
         spec.checkpointPrefix().ifPresent(p -> Checkpoints.checkPrefix("checkpoint", p));
         checkNotInterrupted(target, "before it started");
 
-        ModelSpec model = spec.model();
-        InferenceModel m = InferenceModel.build(model);
+        NetworkSpec model = spec.network();
+        InferenceModel m = InferenceModel.build(model, spec.seed(), spec.dynamicSize());
         try {
             long tBuilt = System.nanoTime();
             checkNotInterrupted(target, "after building the graph");
@@ -170,7 +171,7 @@ public final class SavedModelExporter {
                 expected = m.run(batch);
             } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
                 throw new SavedModelException(
-                        "export of " + model.network().name() + " failed before writing: " + e.getMessage(), e);
+                        "export of " + model.scope() + " failed before writing: " + e.getMessage(), e);
             }
             long tRef = System.nanoTime();
             checkNotInterrupted(target, "after the check batch");
@@ -180,7 +181,7 @@ public final class SavedModelExporter {
                         m.model().variables().size(),
                         m.model().parameterCount(),
                         GraphStats.batchNormsAfterConvolution(m.graph())));
-                m = fold(m, model);
+                m = fold(m, spec);
                 checkNotInterrupted(target, "after folding the batch norms");
             }
             long tOptimized = System.nanoTime();
@@ -346,10 +347,10 @@ public final class SavedModelExporter {
      * The folded twin of {@code source}, with its values loaded; {@code source} is closed (its weights live on in the
      * folded variables), so the two models' variables are never in memory at once beyond the Java copy.
      */
-    private static InferenceModel fold(InferenceModel source, ModelSpec model) {
+    private static InferenceModel fold(InferenceModel source, ExportSpec spec) {
         InferenceModel folded;
         try {
-            folded = InferenceModel.buildFolded(model, source.weights());
+            folded = InferenceModel.buildFolded(spec.network(), spec.dynamicSize(), source.weights());
         } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
             throw new SavedModelException("reading the weights to fold failed: " + e.getMessage(), e);
         }

@@ -20,7 +20,10 @@ import org.tensorflow.types.TFloat32;
  * the model's collections. It owns nothing native; the {@link Graph} it points into belongs to the caller.
  */
 public final class ResNetModel {
-    private final ResNetV2.Config config;
+    private final NetworkSpec spec;
+    private final boolean isTraining;
+    private final long seed;
+    private final boolean reuse;
     private final Operand<TFloat32> images;
     private final Operand<?> output;
     private final Operand<?> postnorm;
@@ -33,7 +36,10 @@ public final class ResNetModel {
     private final List<Operand<TFloat32>> regularizationLosses;
 
     ResNetModel(
-            ResNetV2.Config config,
+            NetworkSpec spec,
+            boolean isTraining,
+            long seed,
+            boolean reuse,
             Operand<TFloat32> images,
             Operand<?> output,
             Operand<?> postnorm,
@@ -42,7 +48,10 @@ public final class ResNetModel {
             Operand<TFloat32> predictions,
             Map<String, Operand<?>> endPoints,
             ModelCollections collections) {
-        this.config = config;
+        this.spec = spec;
+        this.isTraining = isTraining;
+        this.seed = seed;
+        this.reuse = reuse;
         this.images = images;
         this.output = output;
         this.postnorm = postnorm;
@@ -55,14 +64,29 @@ public final class ResNetModel {
         this.regularizationLosses = collections.regularizationLosses();
     }
 
-    /** The settings the model was built with. */
-    public ResNetV2.Config config() {
-        return config;
+    /** The network the model was built as (its images may have another size than {@code spec().imageSize()}). */
+    public NetworkSpec spec() {
+        return spec;
+    }
+
+    /** Whether it was built in training mode (batch statistics and update ops). */
+    public boolean isTraining() {
+        return isTraining;
+    }
+
+    /** The model seed its initializers derive from. */
+    public long seed() {
+        return seed;
+    }
+
+    /** Whether it reuses the variables of an earlier build. */
+    public boolean reuse() {
+        return reuse;
     }
 
     /** The model's variable scope, e.g. {@code resnet_v2_50}. */
     public String scope() {
-        return config.scope();
+        return spec.scope();
     }
 
     /** The graph the model lives in. */

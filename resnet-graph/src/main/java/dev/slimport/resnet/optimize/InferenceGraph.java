@@ -6,6 +6,7 @@ package dev.slimport.resnet.optimize;
 
 import dev.slimport.resnet.init.Initializer;
 import dev.slimport.resnet.init.Regularizer;
+import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.net.ResNetV2;
 import dev.slimport.resnet.slim.ArgScope;
@@ -79,7 +80,7 @@ public final class InferenceGraph {
     public static InferenceGraph foldBatchNorms(
             ResNetV2.Builder network, ModelWeights weights, Ops tf, Operand<TFloat32> images) {
         requireWeights(weights);
-        if (network.config().isTraining()) {
+        if (network.isTraining()) {
             throw new IllegalArgumentException(
                     "network: folding batch norms needs isTraining(false) (moving statistics)");
         }
@@ -119,7 +120,7 @@ public final class InferenceGraph {
             Ops tf = Ops.create(g);
             ResNetModel m = network.copy()
                     .dataFormat(DataFormat.NHWC)
-                    .computeType(TFloat32.class)
+                    .precision(Precision.FP32)
                     .build(tf, ResNetV2.imagesPlaceholder(tf, 1, height, width));
             s.initialize();
             return ModelWeights.read(s, m.variables());

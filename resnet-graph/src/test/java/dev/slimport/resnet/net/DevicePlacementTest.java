@@ -24,7 +24,6 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.NodeDef;
-import org.tensorflow.types.TFloat16;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -110,7 +109,7 @@ class DevicePlacementTest {
                         .numClasses(4)
                         .seed(5);
                 if (i == 1) {
-                    b.computeType(TFloat16.class);
+                    b.precision(Precision.FP16);
                 }
                 ResNetModel m = b.build(tf, ResNetV2.imagesPlaceholder(tf, 2, 32, 32));
                 try (Session s = new Session(g, soft)) {
@@ -128,7 +127,7 @@ class DevicePlacementTest {
                     .numClasses(4)
                     .seed(5)
                     .dataFormat(DataFormat.NCHW)
-                    .computeType(TFloat16.class)
+                    .precision(Precision.FP16)
                     .build(tf.withDevice(gpu), ResNetV2.imagesPlaceholder(tf, 2, 32, 32));
             GraphOperation conv = g.operation("resnet_v2/block1/unit_1/bottleneck_v2/conv2/Conv2D");
             assertThat(conv.attributes().getAttrType("T")).isEqualTo(DataType.DT_HALF);
