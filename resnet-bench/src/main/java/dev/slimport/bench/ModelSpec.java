@@ -5,15 +5,14 @@
 package dev.slimport.bench;
 
 import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.net.ResNetArgScope;
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.net.ResNetV2;
+import dev.slimport.resnet.optimize.InferenceGraph;
 import dev.slimport.resnet.runtime.DeviceRequest;
 import dev.slimport.resnet.slim.DataFormat;
-import dev.slimport.resnet.slim.ModelWeights;
-import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
@@ -56,16 +55,16 @@ public record ModelSpec(
 
     /**
      * Builds the inference network on {@code images} placed on {@code device}. With {@code optimize}, the batch norms
-     * are folded (see {@link ResNetV2.Builder#foldBatchNorms}) using the seeded initial weights of slim's graph, so the
-     * optimized and the verbatim graph compute the same function; call {@link ResNetModel#loadWeights} after the
-     * session's initializers.
+     * are folded ({@link InferenceGraph#foldBatchNorms}) using the seeded initial weights of slim's graph, so the
+     * optimized and the verbatim graph compute the same function; call {@link InferenceGraph#loadWeights} after the
+     * session's initializers (it does nothing else).
      */
-    public ResNetModel build(Ops tf, Operand<TFloat32> images, DeviceRequest device) {
-        ResNetV2.Builder builder = builder().device(device.toDeviceSpec());
-        if (optimize) {
-            builder.weights(initialWeights()).foldBatchNorms(true);
-        }
-        return builder.build(tf, images);
+    public InferenceGraph build(Ops tf, Operand<TFloat32> images, DeviceRequest device) {
+        Ops placed = tf.withDevice(device.toDeviceSpec());
+        return optimize
+                ? InferenceGraph.foldBatchNorms(
+                        builder(), InferenceGraph.initialWeights(builder(), height, width), placed, images)
+                : InferenceGraph.verbatim(builder().build(placed, images));
     }
 
     /**
@@ -74,7 +73,7 @@ public record ModelSpec(
      * whatever {@code optimize} says (folding needs fixed statistics).
      */
     public ResNetModel buildTraining(Ops tf, Operand<TFloat32> images, DeviceRequest device) {
-        return builder().isTraining(true).device(device.toDeviceSpec()).build(tf, images);
+        return builder().isTraining(true).build(tf.withDevice(device.toDeviceSpec()), images);
     }
 
     private ResNetV2.Builder builder() {
@@ -84,22 +83,8 @@ public record ModelSpec(
                 .argScope(ResNetArgScope.resnetArgScope())
                 .outputStride(outputStride)
                 .dataFormat(dataFormat)
-                .computeType(precision.type())
+                .precision(precision)
                 .seed(seed);
-    }
-
-    /** The seeded initial values of slim's graph, from a scratch graph built and initialized on the CPU. */
-    private ModelWeights initialWeights() {
-        try (Graph g = new Graph();
-                Session s = new Session(g)) {
-            Ops tf = Ops.create(g);
-            ResNetModel m = builder()
-                    .dataFormat(DataFormat.NHWC)
-                    .computeType(TFloat32.class)
-                    .build(tf, ResNetV2.imagesPlaceholder(tf, 1, height, width));
-            s.initialize();
-            return ModelWeights.read(s, m.variables());
-        }
     }
 
     /** A one-line description, e.g. {@code resnet_v2_152 fp32 NHWC, batch 32, 224x224, 1000 classes}. */

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.slimport.bench.engine.RunFailure;
 import dev.slimport.bench.result.ResultWriter;
 import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.slim.LayerContext;
-import dev.slimport.savedmodel.Network;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,9 +106,11 @@ public record NetworkDescriptor(
         ResultWriter.writeAtomically(fileFor(prefix), ResultWriter.json(this));
     }
 
-    /** The network to build: {@code blocks}' table at {@code baseDepth} in {@code scope}. */
-    public Network network() {
-        return new Network(describe(), scope, Depth.parse("blocks", blocks).blocks(baseDepth));
+    /** The network to build: {@code blocks}' table at {@code baseDepth} in {@code scope}, its classes and image size. */
+    public NetworkSpec network() {
+        return NetworkSpec.custom(scope, Depth.parse("blocks", blocks).blocks(baseDepth))
+                .withNumClasses(numClasses)
+                .withImageSize(imageSize);
     }
 
     /** {@code resnet_v2 (resnet_v2_50 blocks, base depth 4)}. */

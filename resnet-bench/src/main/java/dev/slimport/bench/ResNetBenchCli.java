@@ -11,6 +11,7 @@ import dev.slimport.bench.command.ExportCommand;
 import dev.slimport.bench.command.ForwardCommand;
 import dev.slimport.bench.command.InfoCommand;
 import dev.slimport.bench.command.PlotCommand;
+import dev.slimport.bench.command.TrainDemoCommand;
 import dev.slimport.bench.command.VerifyCommand;
 import dev.slimport.bench.engine.RunFailure;
 import java.io.PrintWriter;

@@ -7,6 +7,7 @@ package dev.slimport.bench;
 import dev.slimport.bench.engine.ConvCeiling;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.GraphStats;
+import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.net.ResNetV2;
 import dev.slimport.resnet.runtime.DeviceRequest;

@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.net.NetworkSpec;
+import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.net.ResNetV2;
 import dev.slimport.resnet.runtime.DeviceRequest;
@@ -19,8 +21,6 @@ import dev.slimport.savedmodel.ExportSpec;
 import dev.slimport.savedmodel.FloatValues;
 import dev.slimport.savedmodel.InferenceModel;
 import dev.slimport.savedmodel.LoadedSavedModel;
-import dev.slimport.savedmodel.ModelSpec;
-import dev.slimport.savedmodel.Network;
 import dev.slimport.savedmodel.SavedModelException;
 import dev.slimport.savedmodel.SavedModelPredictor;
 import dev.slimport.savedmodel.SavedModels;
@@ -77,7 +77,7 @@ import org.tensorflow.types.family.TType;
 class ReliabilityMatrixTest {
 
     /** slim's tiny test net (base depths 1, 2, 4, 8): a SavedModel of it loads in a fraction of a second. */
-    static final Network TINY = TinyRuns.NETWORK;
+    static final NetworkSpec TINY = TinyRuns.NETWORK;
 
     enum Kind {
         API,
@@ -462,7 +462,8 @@ class ReliabilityMatrixTest {
                         IAE,
                         "already exists",
                         f -> SavedModels.export(
-                                ExportSpec.builder(new ModelSpec(TINY, 10, 32, false, 1), f.path("models"))
+                                ExportSpec.builder(TINY.withNumClasses(10).withImageSize(32), f.path("models"))
+                                        .seed(1)
                                         .build())),
                 cli(
                                 "export-through-file",
@@ -647,7 +648,7 @@ class ReliabilityMatrixTest {
     void writeFixtures(@TempDir Path root) throws Exception {
         f = new Fixtures(root);
         Path good = f.path("good");
-        try (InferenceModel m = InferenceModel.build(new ModelSpec(TINY, 10, 32, false, 1))) {
+        try (InferenceModel m = InferenceModel.build(TINY.withNumClasses(10).withImageSize(32), 1, false)) {
             m.initialize();
             SavedModelBundle.exporter(good.toString())
                     .withSession(m.session())

@@ -9,14 +9,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slimport.bench.result.ResultWriter;
 import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.testing.BatchNorms;
 import dev.slimport.resnet.testing.ReferenceCounts;
 import dev.slimport.savedmodel.CheckpointEntry;
 import dev.slimport.savedmodel.FloatValues;
 import dev.slimport.savedmodel.InferenceModel;
 import dev.slimport.savedmodel.LoadedSavedModel;
-import dev.slimport.savedmodel.ModelSpec;
-import dev.slimport.savedmodel.Network;
 import dev.slimport.savedmodel.SavedModels;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,7 +58,8 @@ class SavedModelCommandsTest {
         dir = shared;
         Files.createDirectories(dir.resolve("ckpt"));
         ckpt = dir.resolve("ckpt/model.ckpt");
-        try (InferenceModel m = InferenceModel.build(new ModelSpec(Network.of(Depth.D50), CLASSES, 32, false, 1))) {
+        try (InferenceModel m = InferenceModel.build(
+                NetworkSpec.of(Depth.D50).withNumClasses(CLASSES).withImageSize(32), 1, false)) {
             m.initialize();
             BatchNorms.randomize(m.graph(), m.session(), m.model().variables(), 17, BatchNorms.NARROW);
             m.save(ckpt);

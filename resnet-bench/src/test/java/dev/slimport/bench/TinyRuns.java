@@ -4,8 +4,8 @@
  */
 package dev.slimport.bench;
 
+import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.testing.SmallNets;
-import dev.slimport.savedmodel.Network;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,8 +17,8 @@ final class TinyRuns {
     /** resnet_v2_50's units per block, for {@code ReferenceCounts}. */
     static final int[] UNITS = {3, 4, 6, 3};
 
-    /** slim's tiny test net as a {@link Network} (base depths 1, 2, 4, 8): a SavedModel of it loads in a moment. */
-    static final Network NETWORK = Network.custom("resnet_v2", SmallNets.tiny());
+    /** slim's tiny test net as a {@link NetworkSpec} (base depths 1, 2, 4, 8): a SavedModel of it loads in a moment. */
+    static final NetworkSpec NETWORK = NetworkSpec.custom("resnet_v2", SmallNets.tiny());
 
     /** {@code --model resnet_v2_50} with a batch, an image size and the warm-up and timed steps. */
     static List<String> resnet50(int batch, int size, int warmup, int batches) {

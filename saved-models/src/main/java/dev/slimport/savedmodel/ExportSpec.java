@@ -4,6 +4,7 @@
  */
 package dev.slimport.savedmodel;
 
+import dev.slimport.resnet.net.NetworkSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,7 +16,9 @@ import java.util.List;
  *
  * <p>The SavedModel goes to {@code out/<version>/} (TF Serving's layout: serve {@code out}).
  *
- * @param model the network, classes, input size and seed
+ * @param network the network: blocks, scope, classes, input size
+ * @param dynamicSize leave height and width unknown in the graph (the reload check runs at the image size)
+ * @param seed the model seed: the same seed gives byte-identical initial variables
  * @param out the base directory ({@code --out})
  * @param version the version subdirectory ({@code --version}, default 1)
  * @param checkpoint the checkpoint prefix to restore from, or null for the seeded initialization
@@ -28,7 +31,9 @@ import java.util.List;
  *     SavedModelExporter#FOLDED_RELATIVE_TOLERANCE}
  */
 public record ExportSpec(
-        ModelSpec model,
+        NetworkSpec network,
+        boolean dynamicSize,
+        long seed,
         Path out,
         long version,
         Path checkpoint,
@@ -49,8 +54,8 @@ public record ExportSpec(
      * @throws IllegalArgumentException naming the option and the allowed values
      */
     public ExportSpec {
-        if (model == null) {
-            throw new IllegalArgumentException("model: a model spec is required");
+        if (network == null) {
+            throw new IllegalArgumentException("model: a network is required");
         }
         if (out == null || out.toString().isEmpty()) {
             throw new IllegalArgumentException("out: an output directory is required");
@@ -68,9 +73,9 @@ public record ExportSpec(
         }
     }
 
-    /** A builder: version 1, no checkpoint, no force, verification batch 2, not optimized. */
-    public static Builder builder(ModelSpec model, Path out) {
-        return new Builder(model, out);
+    /** A builder: static size, seed 0, version 1, no checkpoint, no force, verification batch 2, not optimized. */
+    public static Builder builder(NetworkSpec network, Path out) {
+        return new Builder(network, out);
     }
 
     /** {@code out/<version>}, absolute. */
@@ -80,8 +85,10 @@ public record ExportSpec(
 
     /** Builds an {@link ExportSpec}; {@link #build} validates. */
     public static final class Builder {
-        private final ModelSpec model;
+        private final NetworkSpec network;
         private final Path out;
+        private boolean dynamicSize;
+        private long seed;
         private long version = DEFAULT_VERSION;
         private Path checkpoint;
         private final List<String> excludes = new ArrayList<>();
@@ -89,9 +96,21 @@ public record ExportSpec(
         private int verifyBatch = DEFAULT_VERIFY_BATCH;
         private boolean optimize;
 
-        private Builder(ModelSpec model, Path out) {
-            this.model = model;
+        private Builder(NetworkSpec network, Path out) {
+            this.network = network;
             this.out = out;
+        }
+
+        /** {@code --dynamic-size}: leave height and width unknown in the graph. */
+        public Builder dynamicSize(boolean dynamic) {
+            this.dynamicSize = dynamic;
+            return this;
+        }
+
+        /** {@code --seed}: the model seed of the initializers. */
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
         }
 
         /** {@code --version}. */
@@ -135,7 +154,8 @@ public record ExportSpec(
 
         /** The validated spec. */
         public ExportSpec build() {
-            return new ExportSpec(model, out, version, checkpoint, excludes, force, verifyBatch, optimize);
+            return new ExportSpec(
+                    network, dynamicSize, seed, out, version, checkpoint, excludes, force, verifyBatch, optimize);
         }
     }
 }

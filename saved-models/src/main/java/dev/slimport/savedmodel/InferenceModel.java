@@ -4,8 +4,10 @@
  */
 package dev.slimport.savedmodel;
 
+import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.net.ResNetV2;
+import dev.slimport.resnet.optimize.InferenceGraph;
 import dev.slimport.resnet.slim.ModelWeights;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,91 +33,106 @@ import org.tensorflow.types.TFloat32;
  * {@link Graph} and {@link Session}; close it.
  *
  * <p>The graph is slim's network built with {@code is_training=False} (moving statistics, no update ops), {@code
- * global_pool=True} and {@code spatial_squeeze=True}, on the placeholder {@code images} ({@link ModelSpec}), plus
+ * global_pool=True} and {@code spatial_squeeze=True}, on the placeholder {@code images} (float32 NHWC {@code [-1, imageSize, imageSize, 3]}, or {@code [-1, -1, -1, 3]}
+ * with a dynamic size), plus
  * the float32 signature outputs {@code serving_default/logits} and {@code serving_default/predictions} (identities
  * of slim's) and {@code serving_default/features} (the {@code global_pool} end point squeezed to {@code [B, F]});
  * see {@link ServingSignature}. Variables are initialized from the model seed on first use, or restored from a checkpoint.
  *
  * <p>{@link #buildFolded} builds the inference-optimized variant of the same network from another model's {@link
  * #weights()}: slim's graph with every batch norm that follows a convolution folded into it,
- * same inputs and outputs; see {@code ResNetV2.Builder.foldBatchNorms}.
+ * same inputs and outputs; see {@link InferenceGraph#foldBatchNorms}.
  */
 public final class InferenceModel implements AutoCloseable {
-    private final ModelSpec spec;
+    private final NetworkSpec network;
+    private final long seed;
+    private final boolean dynamicSize;
     private final Graph graph;
     private final Session session;
     private final ResNetModel model;
+    private final InferenceGraph folded;
     private final Placeholder<TFloat32> images;
     private final Map<String, Operand<TFloat32>> outputs;
 
     private InferenceModel(
-            ModelSpec spec,
+            NetworkSpec network,
+            long seed,
+            boolean dynamicSize,
             Graph graph,
             Session session,
             ResNetModel model,
+            InferenceGraph folded,
             Placeholder<TFloat32> images,
             Map<String, Operand<TFloat32>> outputs) {
-        this.spec = spec;
+        this.network = network;
+        this.seed = seed;
+        this.dynamicSize = dynamicSize;
         this.graph = graph;
         this.session = session;
         this.model = model;
+        this.folded = folded;
         this.images = images;
         this.outputs = outputs;
     }
 
-    /** Builds the graph for {@code spec} and opens a session with TensorFlow's default configuration. */
-    public static InferenceModel build(ModelSpec spec) {
-        return build(spec, null);
+    /**
+     * Builds the graph for {@code network} and opens a session with TensorFlow's default configuration.
+     *
+     * @param seed the model seed: the same seed gives byte-identical initial variables
+     * @param dynamicSize leave height and width unknown in the graph (else {@code network.imageSize()})
+     */
+    public static InferenceModel build(NetworkSpec network, long seed, boolean dynamicSize) {
+        return build(network, seed, dynamicSize, null, null);
     }
 
     /**
-     * Builds the graph for {@code spec} and opens a session with {@code config} (null for TensorFlow's defaults).
+     * As {@link #build(NetworkSpec, long, boolean)}, the session opened with {@code config} (null for TensorFlow's
+     * defaults).
      *
      * @throws IllegalArgumentException for an invalid spec, before any native call
      */
-    public static InferenceModel build(ModelSpec spec, ConfigProto config) {
-        return build(spec, config, null);
+    public static InferenceModel build(NetworkSpec network, long seed, boolean dynamicSize, ConfigProto config) {
+        return build(network, seed, dynamicSize, config, null);
     }
 
     /**
-     * Builds the inference-optimized graph for {@code spec}: batch norms folded into the convolutions with the values
+     * Builds the inference-optimized graph for {@code network}: batch norms folded into the convolutions with the values
      * in {@code weights} (read with {@link #weights()} from a model built, initialized or restored, with the same
-     * spec). {@link #initialize()} assigns the folded values. Its outputs equal the unfolded model's up to float
+     * network). {@link #initialize()} assigns the folded values. Its outputs equal the unfolded model's up to float
      * rounding.
      *
      * @throws IllegalArgumentException for an invalid spec, or weights that lack a variable of the network or hold it
      *     with another shape
      */
-    public static InferenceModel buildFolded(ModelSpec spec, ModelWeights weights) {
+    public static InferenceModel buildFolded(NetworkSpec network, boolean dynamicSize, ModelWeights weights) {
         if (weights == null) {
             throw new IllegalArgumentException(
                     "weights: the unfolded model's weights are required to fold batch norms");
         }
-        return build(spec, null, weights);
+        return build(network, 0, dynamicSize, null, weights);
     }
 
-    private static InferenceModel build(ModelSpec spec, ConfigProto config, ModelWeights foldFrom) {
-        if (spec == null) {
-            throw new IllegalArgumentException("spec: must not be null");
+    private static InferenceModel build(
+            NetworkSpec network, long seed, boolean dynamicSize, ConfigProto config, ModelWeights foldFrom) {
+        if (network == null) {
+            throw new IllegalArgumentException("network: must not be null");
         }
-        ResNetV2.Builder builder = spec.network()
-                .builder()
-                .numClasses(spec.numClasses())
+        ResNetV2.Builder builder = network.builder()
                 .isTraining(false)
                 .globalPool(true)
                 .spatialSqueeze(true)
-                .seed(spec.seed());
-        if (foldFrom != null) {
-            builder.weights(foldFrom).foldBatchNorms(true);
-        }
+                .seed(seed);
+        long size = dynamicSize ? -1 : network.imageSize();
         Graph graph = new Graph();
         try {
             Ops tf = Ops.create(graph);
-            Placeholder<TFloat32> images = ResNetV2.imagesPlaceholder(tf, -1, spec.declaredSize(), spec.declaredSize());
-            ResNetModel model = builder.build(tf, images);
+            Placeholder<TFloat32> images = ResNetV2.imagesPlaceholder(tf, -1, size, size);
+            InferenceGraph folded =
+                    foldFrom == null ? null : InferenceGraph.foldBatchNorms(builder, foldFrom, tf, images);
+            ResNetModel model = folded == null ? builder.build(tf, images) : folded.model();
             Ops out = tf.withSubScope(ServingSignature.OUTPUT_SCOPE);
             Map<String, Operand<TFloat32>> outputs = new LinkedHashMap<>();
-            if (spec.numClasses() > 0) {
+            if (network.numClasses() > 0) {
                 outputs.put(
                         ServingSignature.LOGITS,
                         out.withName(ServingSignature.LOGITS)
@@ -131,16 +148,35 @@ public final class InferenceModel implements AutoCloseable {
                     ServingSignature.FEATURES,
                     out.withName(ServingSignature.FEATURES).squeeze(pooled, Squeeze.axis(1L, 2L)));
             Session session = config == null ? new Session(graph) : new Session(graph, config);
-            return new InferenceModel(spec, graph, session, model, images, Collections.unmodifiableMap(outputs));
+            return new InferenceModel(
+                    network,
+                    seed,
+                    dynamicSize,
+                    graph,
+                    session,
+                    model,
+                    folded,
+                    images,
+                    Collections.unmodifiableMap(outputs));
         } catch (RuntimeException | Error e) {
             graph.close();
             throw e;
         }
     }
 
-    /** The spec this model was built from. */
-    public ModelSpec spec() {
-        return spec;
+    /** The network this model was built as. */
+    public NetworkSpec network() {
+        return network;
+    }
+
+    /** The model seed of its initializers. */
+    public long seed() {
+        return seed;
+    }
+
+    /** Whether height and width are left unknown in the graph. */
+    public boolean dynamicSize() {
+        return dynamicSize;
     }
 
     /** The graph (owned by this object). */
@@ -198,12 +234,14 @@ public final class InferenceModel implements AutoCloseable {
      */
     public void initialize() {
         session.initialize();
-        model.loadWeights(session);
+        if (folded != null) {
+            folded.loadWeights(session);
+        }
     }
 
     /** Whether this is the inference-optimized graph (batch norms folded). */
     public boolean folded() {
-        return model.config().foldBatchNorms();
+        return folded != null;
     }
 
     /** The current values of all model variables by slim name: what {@link #buildFolded} folds. */
@@ -276,12 +314,11 @@ public final class InferenceModel implements AutoCloseable {
             throw new IllegalArgumentException("batch: must not be null");
         }
         var s = batch.shape();
-        boolean sizeOk = spec.dynamicSize()
-                || (s.numDimensions() == 4 && s.get(1) == spec.imageSize() && s.get(2) == spec.imageSize());
+        int size = network.imageSize();
+        boolean sizeOk = dynamicSize || (s.numDimensions() == 4 && s.get(1) == size && s.get(2) == size);
         if (s.numDimensions() != 4 || s.get(3) != 3 || s.get(0) < 1 || !sizeOk) {
-            throw new IllegalArgumentException(
-                    "batch: must be [B," + (spec.dynamicSize() ? "H,W" : spec.imageSize() + "," + spec.imageSize())
-                            + ",3] with B >= 1, got " + Dtypes.shape(s));
+            throw new IllegalArgumentException("batch: must be [B," + (dynamicSize ? "H,W" : size + "," + size)
+                    + ",3] with B >= 1, got " + Dtypes.shape(s));
         }
     }
 

@@ -179,9 +179,9 @@ public final class SavedModelExporter {
         ExportResult export() {
             try {
                 cancellation.check(target, "before it started");
-                step(Step.BUILD, () -> model = InferenceModel.build(spec.model()));
+                step(Step.BUILD, () -> model = InferenceModel.build(spec.network(), spec.seed(), spec.dynamicSize()));
                 Optional<RestoreResult> restore = step(Step.VARIABLES, this::prepareVariables);
-                int size = spec.model().imageSize();
+                int size = spec.network().imageSize();
                 FloatValues batch =
                         FloatValues.uniform(Shape.of(spec.verifyBatch(), size, size, 3), CHECK_BATCH_SEED, -1f, 1f);
                 Map<String, FloatValues> expected = step(Step.CHECK_BATCH, () -> model.run(batch));
@@ -264,7 +264,7 @@ public final class SavedModelExporter {
             ModelWeights weights = model.weights();
             model.close();
             model = null;
-            model = InferenceModel.buildFolded(spec.model(), weights);
+            model = InferenceModel.buildFolded(spec.network(), spec.dynamicSize(), weights);
             model.initialize();
             int left = GraphStats.batchNormsAfterConvolution(model.graph());
             if (left != 0) {

@@ -7,6 +7,8 @@ package dev.slimport.savedmodel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.testing.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +33,7 @@ class BadInputTest {
         dir = shared;
         good = dir.resolve("good");
         Path train = dir.resolve("train");
-        try (InferenceModel m = InferenceModel.build(TestNets.tiny(10, 1))) {
+        try (InferenceModel m = InferenceModel.build(TestNets.tinyNet(10), 1, false)) {
             m.initialize();
             SavedModelBundle.exporter(good.toString())
                     .withSession(m.session())
@@ -128,9 +130,9 @@ class BadInputTest {
 
     @Test
     void option_values_out_of_range_name_the_option() {
-        ModelSpec tiny = TestNets.tiny(10, 1);
-        assertThatThrownBy(() -> tiny.withNumClasses(-1)).hasMessageStartingWith("num-classes:");
-        assertThatThrownBy(() -> tiny.withImageSize(0)).hasMessageStartingWith("image-size:");
+        NetworkSpec tiny = TestNets.tinyNet(10);
+        assertThatThrownBy(() -> tiny.withNumClasses(-1)).hasMessageStartingWith("num_classes:");
+        assertThatThrownBy(() -> tiny.withImageSize(0)).hasMessageStartingWith("image_size:");
         assertThatThrownBy(() -> ExportSpec.builder(tiny, dir).version(-1).build())
                 .hasMessageStartingWith("version:");
         assertThatThrownBy(() -> ExportSpec.builder(tiny, dir)
@@ -139,7 +141,7 @@ class BadInputTest {
                 .hasMessageStartingWith("exclude: only meaningful with a checkpoint");
         assertThatThrownBy(() -> ExportSpec.builder(tiny, null).build()).hasMessageStartingWith("out:");
         assertThatThrownBy(() -> new VerifySpec(good, null, 0, 224, 0)).hasMessageStartingWith("batch:");
-        assertThatThrownBy(() -> Network.parse("model", "resnet_v2_51"))
+        assertThatThrownBy(() -> Depth.parse("model", "resnet_v2_51"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("resnet_v2_50, resnet_v2_101, resnet_v2_152, resnet_v2_200");
         assertThatThrownBy(() -> SavedModels.export(ExportSpec.builder(tiny, dir.resolve("x"))

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.testing.Nhwc;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ class CheckpointRestoreTest {
         dir = shared;
         Files.createDirectories(dir.resolve("a"));
         ckptA = dir.resolve("a/model.ckpt");
-        try (InferenceModel a = InferenceModel.build(TestNets.tiny(10, 1))) {
+        try (InferenceModel a = InferenceModel.build(TestNets.tinyNet(10), 1, false)) {
             a.initialize();
             a.save(ckptA);
             varsA = a.variableValues();
@@ -63,7 +64,7 @@ class CheckpointRestoreTest {
 
     @Test
     void restoring_into_a_model_with_another_seed_reproduces_it_exactly() {
-        try (InferenceModel b = InferenceModel.build(TestNets.tiny(10, 2))) {
+        try (InferenceModel b = InferenceModel.build(TestNets.tinyNet(10), 2, false)) {
             b.initialize();
             Map<String, FloatValues> before = b.variableValues();
             assertThat(before.get("resnet_v2/conv1/weights").maxAbsDiff(varsA.get("resnet_v2/conv1/weights")))
@@ -88,7 +89,7 @@ class CheckpointRestoreTest {
 
     @Test
     void excluding_the_logits_keeps_their_initializers_and_restores_the_rest() {
-        try (InferenceModel b = InferenceModel.build(TestNets.tiny(10, 2))) {
+        try (InferenceModel b = InferenceModel.build(TestNets.tinyNet(10), 2, false)) {
             Map<String, FloatValues> before = b.variableValues();
             RestoreResult r = b.restore(ckptA, List.of(LOGITS));
             assertThat(r.excluded()).containsExactlyElementsOf(LOGITS_VARS);
@@ -107,7 +108,7 @@ class CheckpointRestoreTest {
 
     @Test
     void fine_tuning_to_another_class_count_restores_everything_but_the_excluded_logits() {
-        try (InferenceModel b = InferenceModel.build(TestNets.tiny(5, 2))) {
+        try (InferenceModel b = InferenceModel.build(TestNets.tinyNet(5), 2, false)) {
             RestoreResult r = b.restore(ckptA, List.of(LOGITS));
             assertThat(r.restored()).hasSize(varsA.size() - 2);
             Map<String, FloatValues> out = b.run(IMAGES);
@@ -118,7 +119,7 @@ class CheckpointRestoreTest {
 
     @Test
     void another_shape_is_listed_with_both_shapes_and_nothing_is_restored() {
-        try (InferenceModel b = InferenceModel.build(TestNets.tiny(5, 2))) {
+        try (InferenceModel b = InferenceModel.build(TestNets.tinyNet(5), 2, false)) {
             Map<String, FloatValues> before = b.variableValues();
             assertThatThrownBy(() -> b.restore(ckptA, List.of()))
                     .isInstanceOf(CheckpointMismatchException.class)
@@ -149,11 +150,11 @@ class CheckpointRestoreTest {
     void missing_variables_are_listed_with_the_model_shapes() throws Exception {
         Path featuresOnly = dir.resolve("features/model.ckpt");
         Files.createDirectories(featuresOnly.getParent());
-        try (InferenceModel c = InferenceModel.build(TestNets.tiny(0, 1))) {
+        try (InferenceModel c = InferenceModel.build(TestNets.tinyNet(0), 1, false)) {
             c.initialize();
             c.save(featuresOnly);
         }
-        try (InferenceModel b = InferenceModel.build(TestNets.tiny(10, 2))) {
+        try (InferenceModel b = InferenceModel.build(TestNets.tinyNet(10), 2, false)) {
             assertThatThrownBy(() -> b.restore(featuresOnly, List.of()))
                     .isInstanceOf(CheckpointMismatchException.class)
                     .hasMessageContaining("2 variable(s) missing, 0 with another shape")
@@ -166,8 +167,10 @@ class CheckpointRestoreTest {
     void a_deeper_block_table_lists_every_unit_the_checkpoint_lacks() {
         // resnet_v2_101's table has 23 units in block3, resnet_v2_50's 6: units 7..23 are missing, 16 variables each
         // (preact: beta, gamma, moving mean/variance; conv1 and conv2: weights + 4 BatchNorm; conv3: weights, biases).
-        ModelSpec deeper = new ModelSpec(Network.custom("resnet_v2", Depth.D101.blocks(1)), 10, 32, false, 2);
-        try (InferenceModel b = InferenceModel.build(deeper)) {
+        NetworkSpec deeper = NetworkSpec.custom("resnet_v2", Depth.D101.blocks(1))
+                .withNumClasses(10)
+                .withImageSize(32);
+        try (InferenceModel b = InferenceModel.build(deeper, 2, false)) {
             assertThatThrownBy(() -> b.restore(ckptA, List.of()))
                     .isInstanceOfSatisfying(CheckpointMismatchException.class, e -> {
                         assertThat(e.missing()).hasSize(17 * 16);
@@ -184,8 +187,10 @@ class CheckpointRestoreTest {
 
     @Test
     void a_checkpoint_of_another_scope_says_so() {
-        ModelSpec other = new ModelSpec(Network.custom("other_net", Depth.D50.blocks(1)), 10, 32, false, 2);
-        try (InferenceModel b = InferenceModel.build(other)) {
+        NetworkSpec other = NetworkSpec.custom("other_net", Depth.D50.blocks(1))
+                .withNumClasses(10)
+                .withImageSize(32);
+        try (InferenceModel b = InferenceModel.build(other, 2, false)) {
             assertThatThrownBy(() -> b.restore(ckptA, List.of()))
                     .isInstanceOf(CheckpointMismatchException.class)
                     .hasMessageContaining("no model variable is in the checkpoint")
@@ -219,7 +224,7 @@ class CheckpointRestoreTest {
         writeV1Checkpoint(v1, varsA);
         assertThat(Files.isRegularFile(v1)).isTrue();
         assertThat(Files.exists(dir.resolve("v1/model.ckpt.index"))).isFalse();
-        try (InferenceModel b = InferenceModel.build(TestNets.tiny(10, 2))) {
+        try (InferenceModel b = InferenceModel.build(TestNets.tinyNet(10), 2, false)) {
             b.restore(v1, List.of());
             Map<String, FloatValues> out = b.run(IMAGES);
             assertThat(out.get("logits").maxAbsDiff(outA.get("logits"))).isZero();
@@ -228,7 +233,8 @@ class CheckpointRestoreTest {
 
     @Test
     void an_export_from_the_checkpoint_serves_model_a() {
-        ExportResult r = SavedModels.export(ExportSpec.builder(TestNets.tiny(10, 2), dir.resolve("export"))
+        ExportResult r = SavedModels.export(ExportSpec.builder(TestNets.tinyNet(10), dir.resolve("export"))
+                .seed(2)
                 .checkpoint(ckptA)
                 .build());
         assertThat(r.restore())
@@ -248,7 +254,7 @@ class CheckpointRestoreTest {
 
     @Test
     void bad_prefixes_and_excludes_are_argument_errors_naming_the_problem() throws Exception {
-        try (InferenceModel b = InferenceModel.build(TestNets.tiny(10, 2))) {
+        try (InferenceModel b = InferenceModel.build(TestNets.tinyNet(10), 2, false)) {
             assertThatThrownBy(() -> b.restore(dir.resolve("nope/model.ckpt"), List.of()))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("checkpoint: no checkpoint at prefix")

@@ -4,6 +4,8 @@
  */
 package dev.slimport.savedmodel;
 
+import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.net.NetworkSpec;
 import java.nio.file.Path;
 
 /**
@@ -16,13 +18,14 @@ final class ExportFigures {
 
     public static void main(String[] args) {
         Path out = Path.of(args[0]);
-        Network net = Network.parse("model", args.length > 1 ? args[1] : "resnet_v2_152");
+        NetworkSpec net = NetworkSpec.of(Depth.parse("model", args.length > 1 ? args[1] : "resnet_v2_152"));
         int size = args.length > 2 ? Integer.parseInt(args[2]) : 224;
-        int classes = args.length > 3 ? Integer.parseInt(args[3]) : ModelSpec.IMAGENET_CLASSES;
-        ExportResult r = SavedModels.export(ExportSpec.builder(new ModelSpec(net, classes, size, false, 0), out)
-                .force(true)
-                .build());
-        System.out.printf("export %s %dx%d classes %d -> %s%n", net.name(), size, size, classes, r.target());
+        int classes = args.length > 3 ? Integer.parseInt(args[3]) : NetworkSpec.IMAGENET_CLASSES;
+        ExportResult r = SavedModels.export(
+                ExportSpec.builder(net.withNumClasses(classes).withImageSize(size), out)
+                        .force(true)
+                        .build());
+        System.out.printf("export %s %dx%d classes %d -> %s%n", net.scope(), size, size, classes, r.target());
         System.out.printf("  variables %d, parameters %d%n", r.variableCount(), r.parameterCount());
         System.out.printf(
                 "  saved_model.pb %d bytes, variables/ %d bytes, total %.1f MB%n",

@@ -54,7 +54,7 @@ class ExportInterruptTest {
             }
         });
         assertThatThrownBy(() -> exporter.export(
-                        ExportSpec.builder(TestNets.tiny(10, 1), out).build()))
+                        ExportSpec.builder(TestNets.tinyNet(10), out).seed(1).build()))
                 .isInstanceOf(ExportInterruptedException.class)
                 .hasMessageStartingWith("export to " + out.toAbsolutePath().resolve("1") + " interrupted ")
                 .hasMessageEndingWith("; nothing was installed and its temporary files were removed");
@@ -70,7 +70,7 @@ class ExportInterruptTest {
         Path out = dir.resolve("models");
         Thread.currentThread().interrupt();
         assertThatThrownBy(() -> SavedModels.export(
-                        ExportSpec.builder(TestNets.tiny(10, 1), out).build()))
+                        ExportSpec.builder(TestNets.tinyNet(10), out).seed(1).build()))
                 .isInstanceOf(ExportInterruptedException.class)
                 .hasMessageContaining("interrupted before it started");
         assertThat(out).doesNotExist();
@@ -100,7 +100,7 @@ class ExportInterruptTest {
         Thread exporting = new Thread(() -> {
             try {
                 outcome.set(exporter.export(
-                        ExportSpec.builder(TestNets.tiny(10, 1), out).build()));
+                        ExportSpec.builder(TestNets.tinyNet(10), out).seed(1).build()));
             } catch (RuntimeException e) {
                 outcome.set(e);
             }
@@ -131,7 +131,7 @@ class ExportInterruptTest {
             }
         });
         assertThatThrownBy(() -> exporter.export(
-                        ExportSpec.builder(TestNets.tiny(10, 1), out).build(), cancellation))
+                        ExportSpec.builder(TestNets.tinyNet(10), out).seed(1).build(), cancellation))
                 .isInstanceOf(ExportInterruptedException.class)
                 .hasMessageStartingWith("export to " + out.toAbsolutePath().resolve("1") + " interrupted ")
                 .hasMessageEndingWith("; nothing was installed and its temporary files were removed");
@@ -149,7 +149,7 @@ class ExportInterruptTest {
         ExportCancellation cancellation = new ExportCancellation();
         cancellation.cancel();
         assertThatThrownBy(() -> SavedModels.export(
-                        ExportSpec.builder(TestNets.tiny(10, 1), out).build(), cancellation))
+                        ExportSpec.builder(TestNets.tinyNet(10), out).seed(1).build(), cancellation))
                 .isInstanceOf(ExportInterruptedException.class)
                 .hasMessageContaining("interrupted before it started");
         assertThat(out).doesNotExist();
@@ -178,7 +178,7 @@ class ExportInterruptTest {
         Thread exporting = new Thread(() -> {
             try {
                 outcome.set(exporter.export(
-                        ExportSpec.builder(TestNets.tiny(10, 1), out).build(), cancellation));
+                        ExportSpec.builder(TestNets.tinyNet(10), out).seed(1).build(), cancellation));
             } catch (RuntimeException e) {
                 outcome.set(e);
             }
@@ -217,7 +217,7 @@ class ExportInterruptTest {
         Thread exporting = new Thread(() -> {
             try {
                 outcome.set(exporter.export(
-                        ExportSpec.builder(TestNets.tiny(10, 1), out).build(), cancellation));
+                        ExportSpec.builder(TestNets.tinyNet(10), out).seed(1).build(), cancellation));
             } catch (RuntimeException e) {
                 outcome.set(e);
             }

@@ -25,7 +25,7 @@ class ExportSafetyTest {
     Path dir;
 
     private static ExportSpec.Builder tinySpec(Path out, long seed) {
-        return ExportSpec.builder(TestNets.tiny(10, seed), out);
+        return ExportSpec.builder(TestNets.tinyNet(10), out).seed(seed);
     }
 
     @ParameterizedTest
@@ -75,7 +75,7 @@ class ExportSafetyTest {
     @Test
     void a_reload_that_does_not_reproduce_the_session_is_not_installed() throws Exception {
         Path other = Files.createDirectories(dir.resolve("other/variables"));
-        try (InferenceModel seed2 = InferenceModel.build(TestNets.tiny(10, 2))) {
+        try (InferenceModel seed2 = InferenceModel.build(TestNets.tinyNet(10), 2, false)) {
             seed2.initialize();
             seed2.save(other.resolve("variables"));
         }

@@ -43,12 +43,13 @@ class FoldedExportTest {
         dir = shared;
         Files.createDirectories(dir.resolve("ckpt"));
         ckpt = dir.resolve("ckpt/model.ckpt");
-        try (InferenceModel a = InferenceModel.build(TestNets.tiny(CLASSES, 1))) {
+        try (InferenceModel a = InferenceModel.build(TestNets.tinyNet(CLASSES), 1, false)) {
             a.initialize();
             BatchNorms.randomize(a.graph(), a.session(), a.model().variables(), 5, BatchNorms.WIDE);
             a.save(ckpt);
         }
-        exported = SavedModels.export(ExportSpec.builder(TestNets.tiny(CLASSES, 2), dir.resolve("folded"))
+        exported = SavedModels.export(ExportSpec.builder(TestNets.tinyNet(CLASSES), dir.resolve("folded"))
+                .seed(2)
                 .checkpoint(ckpt)
                 .optimize(true)
                 .build());
@@ -66,7 +67,7 @@ class FoldedExportTest {
         FloatValues images = FloatValues.uniform(Shape.of(3, 32, 32, 3), 11, -1f, 1f);
         Map<String, FloatValues> want = reference(images);
         Map<String, FloatValues> seeded;
-        try (InferenceModel plain = InferenceModel.build(TestNets.tiny(CLASSES, 1))) {
+        try (InferenceModel plain = InferenceModel.build(TestNets.tinyNet(CLASSES), 1, false)) {
             plain.initialize();
             seeded = plain.run(images);
         }
@@ -131,9 +132,10 @@ class FoldedExportTest {
     void a_folded_reload_that_does_not_reproduce_the_unfolded_model_is_not_installed() throws Exception {
         // Another seed's folded variables: the same names and shapes, other values.
         Path other = Files.createDirectories(dir.resolve("other"));
-        try (InferenceModel seed9 = InferenceModel.build(TestNets.tiny(CLASSES, 9))) {
+        try (InferenceModel seed9 = InferenceModel.build(TestNets.tinyNet(CLASSES), 9, false)) {
             seed9.initialize();
-            try (InferenceModel folded = InferenceModel.buildFolded(TestNets.tiny(CLASSES, 9), seed9.weights())) {
+            try (InferenceModel folded =
+                    InferenceModel.buildFolded(TestNets.tinyNet(CLASSES), false, seed9.weights())) {
                 folded.initialize();
                 folded.save(other.resolve("variables"));
             }
@@ -141,7 +143,8 @@ class FoldedExportTest {
         Path out = dir.resolve("swapped");
         // Swap in another seed's variables after writing.
         SavedModelExporter exporter = TestNets.swappingVariables(other);
-        assertThatThrownBy(() -> exporter.export(ExportSpec.builder(TestNets.tiny(CLASSES, 2), out)
+        assertThatThrownBy(() -> exporter.export(ExportSpec.builder(TestNets.tinyNet(CLASSES), out)
+                        .seed(2)
                         .checkpoint(ckpt)
                         .optimize(true)
                         .build()))

@@ -7,6 +7,7 @@ package dev.slimport.savedmodel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.net.NetworkSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,9 +21,9 @@ class ResNet50RoundTripTest {
 
     @Test
     void export_and_reload_reproduce_a_fresh_model_at_batch_1_and_3(@TempDir Path dir) throws Exception {
-        ModelSpec spec = new ModelSpec(Network.of(Depth.D50), 1001, 64, false, 3);
+        NetworkSpec spec = NetworkSpec.of(Depth.D50).withNumClasses(1001).withImageSize(64);
         ExportResult r = SavedModels.export(
-                ExportSpec.builder(spec, dir.resolve("resnet_v2_50")).build());
+                ExportSpec.builder(spec, dir.resolve("resnet_v2_50")).seed(3).build());
 
         SignatureInfo sig = r.signature();
         assertThat(sig.key()).isEqualTo("serving_default");
@@ -48,7 +49,7 @@ class ResNet50RoundTripTest {
                 .singleElement()
                 .hasToString("resnet_v2_50/logits/weights float32 [1,1,2048,1001]");
 
-        try (InferenceModel fresh = InferenceModel.build(spec);
+        try (InferenceModel fresh = InferenceModel.build(spec, 3, false);
                 LoadedSavedModel loaded = LoadedSavedModel.load(dir.resolve("resnet_v2_50"))) {
             for (int batch : new int[] {1, 3}) {
                 FloatValues images = FloatValues.uniform(Shape.of(batch, 64, 64, 3), batch, -1f, 1f);

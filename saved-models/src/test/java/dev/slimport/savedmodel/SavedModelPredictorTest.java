@@ -49,7 +49,7 @@ class SavedModelPredictorTest {
 
     @BeforeAll
     void export(@TempDir Path dir) throws Exception {
-        model = TestNets.rawExport(TestNets.tiny(10, 3), dir.resolve("tiny"));
+        model = TestNets.rawExport(TestNets.tinyNet(10), 3, dir.resolve("tiny"));
         pool = Executors.newFixedThreadPool(THREADS + 1);
     }
 

@@ -7,6 +7,7 @@ package dev.slimport.savedmodel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.testing.ChildJvm;
 import dev.slimport.resnet.testing.MemorySeries;
 import java.io.IOException;
@@ -86,14 +87,14 @@ class SavedModelSoakTest {
     @Tag("soak")
     @Timeout(value = 60, unit = TimeUnit.MINUTES)
     void thousandCallsThroughAResnetV2_50SavedModelDoNotLeak() throws Exception {
-        Path model = export(Network.of(Depth.D50), 1000, 128);
+        Path model = export(NetworkSpec.of(Depth.D50), 1000, 128);
         MemorySeries m = inChildJvm("resnet_v2_50", model, 8, 128, 200, 1000, 50, false);
         System.out.printf(Locale.ROOT, "resnet_v2_50 SavedModel soak, 1000 calls of batch 8 at 128x128: %s%n", m);
         assertThat(m.bytesPerCall()).as(m.toString()).isLessThan(BOUND_BYTES_PER_CALL);
     }
 
-    private Path export(Network network, int classes, int size) throws IOException {
-        return TestNets.rawExport(new ModelSpec(network, classes, size, false, 1), work.resolve("model"));
+    private Path export(NetworkSpec network, int classes, int size) throws IOException {
+        return TestNets.rawExport(network.withNumClasses(classes).withImageSize(size), 1, work.resolve("model"));
     }
 
     private MemorySeries inChildJvm(

@@ -4,6 +4,7 @@
  */
 package dev.slimport.savedmodel;
 
+import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.testing.SmallNets;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,14 +14,14 @@ import java.util.List;
 import org.tensorflow.SavedModelBundle;
 
 /**
- * saved-models' fixtures over resnet-graph's shared tiny net ({@link SmallNets#tiny()}): its {@link ModelSpec}, a
+ * saved-models' fixtures over resnet-graph's shared tiny net ({@link SmallNets#tiny()}): its {@link NetworkSpec}, a
  * plain SavedModel export and an exporter that swaps in other variables.
  */
 final class TestNets {
     private TestNets() {}
 
     /** The tiny net in slim's default scope {@code resnet_v2}. */
-    static final Network TINY = Network.custom("resnet_v2", SmallNets.tiny());
+    static final NetworkSpec TINY = NetworkSpec.custom("resnet_v2", SmallNets.tiny());
 
     /**
      * The tiny net's block table as {@link dev.slimport.resnet.testing.RefResNetV2} rows {base depth, units, stride},
@@ -29,22 +30,22 @@ final class TestNets {
      */
     static final int[][] TINY_TABLE = {{1, 3, 2}, {2, 4, 2}, {4, 6, 2}, {8, 3, 1}};
 
-    /** The tiny net with {@code classes} classes at 32×32 (static size). */
-    static ModelSpec tiny(int classes, long seed) {
-        return tiny(classes, seed, 32);
+    /** The tiny net with {@code classes} classes at 32×32. */
+    static NetworkSpec tinyNet(int classes) {
+        return tinyNet(classes, 32);
     }
 
-    /** The tiny net with {@code classes} classes at {@code size}×{@code size} (static size). */
-    static ModelSpec tiny(int classes, long seed, int size) {
-        return new ModelSpec(TINY, classes, size, false, seed);
+    /** The tiny net with {@code classes} classes at {@code size}×{@code size}. */
+    static NetworkSpec tinyNet(int classes, int size) {
+        return TINY.withNumClasses(classes).withImageSize(size);
     }
 
     /**
      * Exports {@code spec}'s seeded model to {@code dir} with TF Java's exporter alone ({@code serve},
      * {@code serving_default}), without the verified export's checks: a fixture for the loading side.
      */
-    static Path rawExport(ModelSpec spec, Path dir) throws IOException {
-        try (InferenceModel m = InferenceModel.build(spec)) {
+    static Path rawExport(NetworkSpec spec, long seed, Path dir) throws IOException {
+        try (InferenceModel m = InferenceModel.build(spec, seed, false)) {
             m.initialize();
             SavedModelBundle.exporter(dir.toString())
                     .withSession(m.session())

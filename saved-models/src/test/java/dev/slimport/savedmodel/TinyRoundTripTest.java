@@ -52,7 +52,8 @@ class TinyRoundTripTest {
     @BeforeAll
     void export(@TempDir Path shared) {
         dir = shared;
-        exported = SavedModels.export(ExportSpec.builder(TestNets.tiny(CLASSES, SEED, SIZE), dir.resolve("models"))
+        exported = SavedModels.export(ExportSpec.builder(TestNets.tinyNet(CLASSES, SIZE), dir.resolve("models"))
+                .seed(SEED)
                 .build());
         vars = JavaReference.readSavedModel(exported.target());
     }
@@ -156,7 +157,7 @@ class TinyRoundTripTest {
         FloatValues images = images(2, SIZE, SIZE, 7);
         int f = SmallNets.TINY_FEATURES;
         String postnormName;
-        try (InferenceModel names = InferenceModel.build(TestNets.tiny(CLASSES, SEED, SIZE))) {
+        try (InferenceModel names = InferenceModel.build(TestNets.tinyNet(CLASSES, SIZE), SEED, false)) {
             postnormName = names.model().postnorm().op().name();
         }
         Map<String, FloatValues> got;
@@ -316,9 +317,10 @@ class TinyRoundTripTest {
 
     @Test
     void dynamic_size_accepts_any_height_and_width_and_batch() {
-        ModelSpec spec = TestNets.tiny(CLASSES, SEED, SIZE).withDynamicSize(true);
-        ExportResult r = SavedModels.export(
-                ExportSpec.builder(spec, dir.resolve("dynamic")).build());
+        ExportResult r = SavedModels.export(ExportSpec.builder(TestNets.tinyNet(CLASSES, SIZE), dir.resolve("dynamic"))
+                .seed(SEED)
+                .dynamicSize(true)
+                .build());
         assertThat(Dtypes.shape(r.signature().inputs().get("images").shape())).isEqualTo("[-1,-1,-1,3]");
         assertThat(Dtypes.shape(r.signature().outputs().get("logits").shape())).isEqualTo("[-1," + CLASSES + "]");
         // the same seed: the same variables as the static export, so the same reference
@@ -337,10 +339,12 @@ class TinyRoundTripTest {
     @Test
     void same_seed_gives_byte_identical_variables_and_another_seed_does_not() throws Exception {
         Path a = exported.target();
-        Path b = SavedModels.export(ExportSpec.builder(TestNets.tiny(CLASSES, SEED, SIZE), dir.resolve("seedB"))
+        Path b = SavedModels.export(ExportSpec.builder(TestNets.tinyNet(CLASSES, SIZE), dir.resolve("seedB"))
+                        .seed(SEED)
                         .build())
                 .target();
-        Path c = SavedModels.export(ExportSpec.builder(TestNets.tiny(CLASSES, SEED + 1, SIZE), dir.resolve("seedC"))
+        Path c = SavedModels.export(ExportSpec.builder(TestNets.tinyNet(CLASSES, SIZE), dir.resolve("seedC"))
+                        .seed(SEED + 1)
                         .build())
                 .target();
         String data = "variables/variables.data-00000-of-00001";
@@ -352,7 +356,8 @@ class TinyRoundTripTest {
 
     @Test
     void features_only_model_without_classes() {
-        ExportResult r = SavedModels.export(ExportSpec.builder(TestNets.tiny(0, SEED), dir.resolve("features"))
+        ExportResult r = SavedModels.export(ExportSpec.builder(TestNets.tinyNet(0), dir.resolve("features"))
+                .seed(SEED)
                 .build());
         assertThat(r.signature().outputs()).containsOnlyKeys("features");
         assertThat(Dtypes.shape(r.signature().outputs().get("features").shape()))

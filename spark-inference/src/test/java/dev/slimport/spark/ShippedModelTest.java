@@ -7,12 +7,11 @@ package dev.slimport.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.testing.SmallNets;
 import dev.slimport.savedmodel.ExportSpec;
 import dev.slimport.savedmodel.FloatValues;
 import dev.slimport.savedmodel.LoadedSavedModel;
-import dev.slimport.savedmodel.ModelSpec;
-import dev.slimport.savedmodel.Network;
 import dev.slimport.savedmodel.SavedModels;
 import dev.slimport.savedmodel.ServingSignature;
 import java.nio.file.Files;
@@ -36,8 +35,9 @@ class ShippedModelTest {
 
     @BeforeAll
     static void export() {
-        Network tiny = Network.custom("resnet_v2", SmallNets.tiny());
-        SavedModels.export(ExportSpec.builder(new ModelSpec(tiny, 4, 16, false, 5), tmp.resolve("model"))
+        NetworkSpec tiny = NetworkSpec.custom("resnet_v2", SmallNets.tiny());
+        SavedModels.export(ExportSpec.builder(tiny.withNumClasses(4).withImageSize(16), tmp.resolve("model"))
+                .seed(5)
                 .build());
         version = tmp.resolve("model/1");
     }

@@ -8,10 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.testing.TestFiles;
 import dev.slimport.savedmodel.ExportSpec;
-import dev.slimport.savedmodel.ModelSpec;
-import dev.slimport.savedmodel.Network;
 import dev.slimport.savedmodel.SavedModels;
 import java.io.File;
 import java.io.IOException;
@@ -86,8 +85,9 @@ class SparkClusterTest {
     void setUp() throws Exception {
         cluster = StandaloneCluster.start(CLUSTER, 2, START);
         model = tmp.resolve("model");
-        Network tiny = Network.custom("resnet_v2", Depth.D50.blocks(1));
-        SavedModels.export(ExportSpec.builder(new ModelSpec(tiny, CLASSES, SIZE, false, 11), model)
+        NetworkSpec tiny = NetworkSpec.custom("resnet_v2", Depth.D50.blocks(1));
+        SavedModels.export(ExportSpec.builder(tiny.withNumClasses(CLASSES).withImageSize(SIZE), model)
+                .seed(11)
                 .build());
         images = Files.createDirectories(tmp.resolve("images"));
         killImages = Files.createDirectories(tmp.resolve("kill-images"));

@@ -4,11 +4,10 @@
  */
 package dev.slimport.spark;
 
+import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.savedmodel.ExportSpec;
 import dev.slimport.savedmodel.FloatValues;
 import dev.slimport.savedmodel.LoadedSavedModel;
-import dev.slimport.savedmodel.ModelSpec;
-import dev.slimport.savedmodel.Network;
 import dev.slimport.savedmodel.SavedModels;
 import dev.slimport.savedmodel.ServingSignature;
 import java.awt.image.BufferedImage;
@@ -47,7 +46,10 @@ public final class SparkFigures {
         Path model = work.resolve(modelName + "-" + size);
         if (!Files.exists(model)) {
             SavedModels.export(ExportSpec.builder(
-                            new ModelSpec(network(modelName), ModelSpec.IMAGENET_CLASSES, size, false, 0), model)
+                            network(modelName)
+                                    .withNumClasses(NetworkSpec.IMAGENET_CLASSES)
+                                    .withImageSize(size),
+                            model)
                     .build());
         }
         Path images = work.resolve("images-" + n);
@@ -153,10 +155,10 @@ public final class SparkFigures {
     }
 
     /** {@code tiny} is slim's test net (base depths 1, 2, 4, 8): nearly no compute, so Spark's own cost shows. */
-    private static Network network(String name) {
+    private static NetworkSpec network(String name) {
         return name.equals("tiny")
-                ? Network.custom("resnet_v2", dev.slimport.resnet.testing.SmallNets.tiny())
-                : Network.parse("model", name);
+                ? NetworkSpec.custom("resnet_v2", dev.slimport.resnet.testing.SmallNets.tiny())
+                : NetworkSpec.of(dev.slimport.resnet.net.Depth.parse("model", name));
     }
 
     private static void runBatches(LoadedSavedModel m, ImagePreprocessing prep, List<Path> files, int batch)
@@ -173,7 +175,7 @@ public final class SparkFigures {
                     Map.of(
                             ServingSignature.IMAGES,
                             new FloatValues(Shape.of(b.size(), prep.height(), prep.width(), 3), pixels)));
-            if (out.get(ServingSignature.PREDICTIONS).data().length != b.size() * ModelSpec.IMAGENET_CLASSES) {
+            if (out.get(ServingSignature.PREDICTIONS).data().length != b.size() * NetworkSpec.IMAGENET_CLASSES) {
                 throw new IllegalStateException("unexpected output size");
             }
         }

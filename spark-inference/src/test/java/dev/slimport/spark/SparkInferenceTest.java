@@ -8,10 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.testing.SmallNets;
 import dev.slimport.savedmodel.ExportSpec;
-import dev.slimport.savedmodel.ModelSpec;
-import dev.slimport.savedmodel.Network;
 import dev.slimport.savedmodel.SavedModelException;
 import dev.slimport.savedmodel.SavedModels;
 import java.io.ByteArrayOutputStream;
@@ -73,8 +72,9 @@ class SparkInferenceTest {
     @BeforeAll
     void setUp() throws Exception {
         model = tmp.resolve("model");
-        Network tiny = Network.custom("resnet_v2", SmallNets.tiny());
-        SavedModels.export(ExportSpec.builder(new ModelSpec(tiny, CLASSES, SIZE, false, 11), model)
+        NetworkSpec tiny = NetworkSpec.custom("resnet_v2", SmallNets.tiny());
+        SavedModels.export(ExportSpec.builder(tiny.withNumClasses(CLASSES).withImageSize(SIZE), model)
+                .seed(11)
                 .build());
         modelVersion = model.resolve("1");
 

@@ -4,11 +4,11 @@
  */
 package dev.slimport.bench.command;
 
-import dev.slimport.bench.Precision;
 import dev.slimport.bench.engine.ConvCeiling;
 import dev.slimport.bench.engine.RunFailure;
 import dev.slimport.bench.host.EnvironmentInfo;
 import dev.slimport.bench.result.ResultWriter;
+import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.runtime.Devices;
 import dev.slimport.resnet.runtime.SessionConfigs;
 import java.nio.file.Path;

@@ -4,10 +4,10 @@
  */
 package dev.slimport.bench.command;
 
-import dev.slimport.bench.Precision;
 import dev.slimport.bench.engine.ForwardBenchmark;
 import dev.slimport.bench.result.StepMode;
 import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.runtime.DeviceRequest;
 import dev.slimport.resnet.slim.DataFormat;
 import java.util.Arrays;

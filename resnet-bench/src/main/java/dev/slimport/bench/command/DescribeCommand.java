@@ -68,7 +68,8 @@ public final class DescribeCommand extends BenchCommand {
                     .build(
                             tf,
                             ResNetV2.imagesPlaceholder(tf, spec.batchSize(), spec.height(), spec.width()),
-                            DeviceRequest.CPU);
+                            DeviceRequest.CPU)
+                    .model();
             ModelSummary summary = ModelSummary.of(model, spec);
             String document = json
                     ? ResultWriter.json(summary)

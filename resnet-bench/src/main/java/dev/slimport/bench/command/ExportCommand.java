@@ -7,12 +7,11 @@ package dev.slimport.bench.command;
 import dev.slimport.bench.NetworkDescriptor;
 import dev.slimport.bench.engine.Progress;
 import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.savedmodel.ExportCancellation;
 import dev.slimport.savedmodel.ExportInterruptedException;
 import dev.slimport.savedmodel.ExportResult;
 import dev.slimport.savedmodel.ExportSpec;
-import dev.slimport.savedmodel.ModelSpec;
-import dev.slimport.savedmodel.Network;
 import dev.slimport.savedmodel.RestoreResult;
 import dev.slimport.savedmodel.SavedModels;
 import java.io.PrintWriter;
@@ -156,7 +155,8 @@ public final class ExportCommand extends BenchCommand {
         NetworkDescriptor descriptor = checkpoint == null
                 ? null
                 : NetworkDescriptor.readFor(checkpoint).orElse(null);
-        Network network;
+        NetworkSpec network;
+        String name;
         int numClasses = this.numClasses;
         int imageSize = imageSizeOption.value;
         if (descriptor != null) {
@@ -167,6 +167,7 @@ public final class ExportCommand extends BenchCommand {
                         + "); omit --model");
             }
             network = descriptor.network();
+            name = descriptor.describe();
             if (!parsed.hasMatchedOption("--num-classes")) {
                 numClasses = descriptor.numClasses();
             }
@@ -174,14 +175,15 @@ public final class ExportCommand extends BenchCommand {
                 imageSize = descriptor.imageSize();
             }
         } else {
-            network = Network.of(model);
+            network = NetworkSpec.of(model);
+            name = network.scope();
         }
         if (numClasses < 0) {
             throw new IllegalArgumentException("--num-classes: must be >= 0 (0 for features only), got " + numClasses);
         }
         if (imageSize < 32 || imageSize > 8192) {
-            throw new IllegalArgumentException("--image-size: must be in 32..8192 (" + network.name()
-                    + "'s output stride is 32), got " + imageSize);
+            throw new IllegalArgumentException(
+                    "--image-size: must be in 32..8192 (" + name + "'s output stride is 32), got " + imageSize);
         }
         if (version < 0) {
             throw new IllegalArgumentException(
@@ -192,7 +194,9 @@ public final class ExportCommand extends BenchCommand {
         }
         ExportSpec request;
         try {
-            request = ExportSpec.builder(new ModelSpec(network, numClasses, imageSize, dynamicSize, seed.value), out)
+            request = ExportSpec.builder(network.withNumClasses(numClasses).withImageSize(imageSize), out)
+                    .dynamicSize(dynamicSize)
+                    .seed(seed.value)
                     .version(version)
                     .checkpoint(checkpoint)
                     .excludes(excludes)
@@ -216,8 +220,7 @@ public final class ExportCommand extends BenchCommand {
         try {
             ExportResult r;
             try (Progress progress = Progress.create(err(), Progress.interactive())) {
-                String phase =
-                        "exporting " + network.name() + (optimize ? " (optimized)" : "") + " to " + request.target();
+                String phase = "exporting " + name + (optimize ? " (optimized)" : "") + " to " + request.target();
                 if (progressLines && !progress.enabled()) {
                     err().println(spec.qualifiedName() + ": " + phase + ": building the graph and "
                             + (checkpoint == null ? "initializing" : "restoring") + " the variables");
@@ -230,7 +233,7 @@ public final class ExportCommand extends BenchCommand {
             } catch (ExportInterruptedException e) {
                 return report(spec.commandLine(), e); // before the finally below lets the JVM exit
             }
-            print(out(), r, network, request, descriptor == null ? null : NetworkDescriptor.fileFor(checkpoint));
+            print(out(), r, name, request, descriptor == null ? null : NetworkDescriptor.fileFor(checkpoint));
             out().flush();
             return 0;
         } finally {
@@ -265,17 +268,17 @@ public final class ExportCommand extends BenchCommand {
         return e;
     }
 
-    static void print(PrintWriter w, ExportResult r, Network network, ExportSpec spec, Path networkFile) {
-        ModelSpec m = spec.model();
-        w.println("exported " + network.name() + " to " + r.target()
+    static void print(PrintWriter w, ExportResult r, String name, ExportSpec spec, Path networkFile) {
+        NetworkSpec m = spec.network();
+        w.println("exported " + name + " to " + r.target()
                 + (r.replacedExisting() ? " (replaced the previous version " + spec.version() + ")" : ""));
         w.printf(
                 Locale.ROOT,
                 "  network        %s, %s, input [-1,%s,%s,3], %s%n",
-                network.name(),
+                name,
                 m.numClasses() == 0 ? "no logits (features only)" : m.numClasses() + " classes",
-                m.dynamicSize() ? "-1" : m.imageSize(),
-                m.dynamicSize() ? "-1" : m.imageSize(),
+                spec.dynamicSize() ? "-1" : m.imageSize(),
+                spec.dynamicSize() ? "-1" : m.imageSize(),
                 r.folding()
                         .map(f -> "inference-optimized: " + f.batchNorms() + " batch norms folded")
                         .orElse("inference graph (slim's, moving statistics)"));
@@ -283,7 +286,7 @@ public final class ExportCommand extends BenchCommand {
             w.println("  network from   " + networkFile);
         }
         w.println("  weights        "
-                + r.restore().map(ExportCommand::restored).orElse("seeded initialization, seed " + m.seed()));
+                + r.restore().map(ExportCommand::restored).orElse("seeded initialization, seed " + spec.seed()));
         w.printf(
                 Locale.ROOT,
                 "  variables      %d variables, %,d parameters%s%n",

@@ -5,7 +5,6 @@
 package dev.slimport.bench.command;
 
 import dev.slimport.bench.ModelSpec;
-import dev.slimport.bench.Precision;
 import dev.slimport.bench.engine.ConvCeiling;
 import dev.slimport.bench.engine.ForwardBenchmark;
 import dev.slimport.bench.engine.MemoryEstimate;
@@ -15,6 +14,7 @@ import dev.slimport.bench.engine.SavedModelBenchmark;
 import dev.slimport.bench.engine.TimedSteps;
 import dev.slimport.bench.engine.UsageException;
 import dev.slimport.bench.engine.Workload;
+import dev.slimport.bench.host.CpuInfo;
 import dev.slimport.bench.host.EnvironmentInfo;
 import dev.slimport.bench.result.BenchmarkResult;
 import dev.slimport.bench.result.Charts;
@@ -23,7 +23,7 @@ import dev.slimport.bench.result.Reports;
 import dev.slimport.bench.result.ResultWriter;
 import dev.slimport.bench.result.StepMode;
 import dev.slimport.bench.result.StepTrace;
-import dev.slimport.resnet.runtime.CpuInfo;
+import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.runtime.DeviceRequest;
 import dev.slimport.resnet.runtime.Devices;
 import dev.slimport.resnet.runtime.SessionConfigs;

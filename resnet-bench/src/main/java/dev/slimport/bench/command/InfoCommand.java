@@ -4,9 +4,9 @@
  */
 package dev.slimport.bench.command;
 
+import dev.slimport.bench.host.CpuInfo;
 import dev.slimport.bench.host.EnvironmentInfo;
 import dev.slimport.bench.result.ResultWriter;
-import dev.slimport.resnet.runtime.CpuInfo;
 import dev.slimport.resnet.runtime.Devices;
 import dev.slimport.resnet.runtime.NativeBuild;
 import dev.slimport.resnet.runtime.SessionConfigs;

@@ -5,8 +5,8 @@
 package dev.slimport.bench.command;
 
 import dev.slimport.bench.ModelSpec;
-import dev.slimport.bench.Precision;
 import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.net.ResNetV2;
 import dev.slimport.resnet.net.StridePlan;
 import dev.slimport.resnet.slim.DataFormat;

@@ -4,9 +4,9 @@
  */
 package dev.slimport.bench.engine;
 
-import dev.slimport.bench.Precision;
 import dev.slimport.bench.result.LatencyStats;
 import dev.slimport.bench.result.StepTrace;
+import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.runtime.DeviceRequest;
 import java.util.Arrays;
 import java.util.List;

@@ -5,12 +5,13 @@
 package dev.slimport.bench.engine;
 
 import dev.slimport.bench.ModelSpec;
-import dev.slimport.bench.Precision;
 import dev.slimport.bench.result.BenchmarkResult;
 import dev.slimport.bench.result.StepMode;
 import dev.slimport.bench.result.StepTrace;
 import dev.slimport.resnet.net.GraphStats;
+import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.net.ResNetModel;
+import dev.slimport.resnet.optimize.InferenceGraph;
 import dev.slimport.resnet.runtime.DeviceRequest;
 import dev.slimport.resnet.train.TrainingGraph;
 import java.util.List;
@@ -87,6 +88,7 @@ public final class ForwardBenchmark implements Workload {
     private final Target target;
     private final Graph graph;
     private final ResNetModel model;
+    private final InferenceGraph inference;
     private final Operand<TFloat32> images;
     private final Operand<?> output;
     private final List<Operand<?>> fetches;
@@ -106,6 +108,7 @@ public final class ForwardBenchmark implements Workload {
             Target target,
             Graph graph,
             ResNetModel model,
+            InferenceGraph inference,
             Operand<TFloat32> images,
             Operand<?> probe,
             InputMode input,
@@ -117,6 +120,7 @@ public final class ForwardBenchmark implements Workload {
         this.probe = probe;
         this.graph = graph;
         this.model = model;
+        this.inference = inference;
         this.images = images;
         this.output = model.logits().isPresent() ? model.logits().get() : model.output();
         this.fetches = switch (target.mode()) {
@@ -162,6 +166,7 @@ public final class ForwardBenchmark implements Workload {
                 images = tf.withName("images").placeholder(TFloat32.class, Placeholder.shape(shape));
             }
             ResNetModel model;
+            InferenceGraph inference = null;
             TrainingGraph training = null;
             if (target.mode().training()) {
                 model = spec.buildTraining(Ops.create(graph), images, device);
@@ -170,11 +175,22 @@ public final class ForwardBenchmark implements Workload {
                         .momentum(target.momentum())
                         .build(tf);
             } else {
-                model = spec.build(Ops.create(graph), images, device);
+                inference = spec.build(Ops.create(graph), images, device);
+                model = inference.model();
             }
             Operand<?> probe = tf.withName("noop_probe").constant(0);
             return new ForwardBenchmark(
-                    spec, target, graph, model, images, probe, input, training, config, (System.nanoTime() - t0) / 1e9);
+                    spec,
+                    target,
+                    graph,
+                    model,
+                    inference,
+                    images,
+                    probe,
+                    input,
+                    training,
+                    config,
+                    (System.nanoTime() - t0) / 1e9);
         } catch (RuntimeException | Error e) {
             graph.close();
             throw e;
@@ -313,7 +329,9 @@ public final class ForwardBenchmark implements Workload {
         long t0 = System.nanoTime();
         session = new Session(graph, config);
         session.initialize();
-        model.loadWeights(session);
+        if (inference != null) {
+            inference.loadWeights(session);
+        }
         runner = prepared(session.runner());
         initSeconds = (System.nanoTime() - t0) / 1e9;
     }

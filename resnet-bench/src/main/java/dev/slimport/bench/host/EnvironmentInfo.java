@@ -4,7 +4,6 @@
  */
 package dev.slimport.bench.host;
 
-import dev.slimport.resnet.runtime.CpuInfo;
 import dev.slimport.resnet.runtime.Devices;
 import dev.slimport.resnet.runtime.NativeBuild;
 import dev.slimport.resnet.runtime.SessionConfigs;

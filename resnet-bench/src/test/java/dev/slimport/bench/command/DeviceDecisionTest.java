@@ -9,9 +9,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slimport.bench.Host;
 import dev.slimport.bench.ModelSpec;
-import dev.slimport.bench.Precision;
 import dev.slimport.bench.engine.UsageException;
 import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.runtime.DeviceRequest;
 import dev.slimport.resnet.runtime.Devices;
 import dev.slimport.resnet.slim.DataFormat;

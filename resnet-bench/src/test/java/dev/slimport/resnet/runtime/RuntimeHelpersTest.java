@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slimport.bench.Host;
+import dev.slimport.bench.host.CpuInfo;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.DeviceSpec;

@@ -73,7 +73,7 @@ public final class GraphStats {
 
     /**
      * The batch norms ({@code FusedBatchNorm*} ops) of {@code graph} that directly follow a convolution ({@code Conv2D},
-     * or {@code BatchToSpaceND} ending an atrous one): what {@code foldBatchNorms} folds away.
+     * or {@code BatchToSpaceND} ending an atrous one): what {@code optimize.InferenceGraph.foldBatchNorms} folds away.
      */
     public static int batchNormsAfterConvolution(Graph graph) {
         int n = 0;

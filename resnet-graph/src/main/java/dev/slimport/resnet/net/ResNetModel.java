@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Session;
 import org.tensorflow.op.Op;
 import org.tensorflow.types.TFloat32;
 
@@ -21,7 +20,10 @@ import org.tensorflow.types.TFloat32;
  * the model's collections. It owns nothing native; the {@link Graph} it points into belongs to the caller.
  */
 public final class ResNetModel {
-    private final ResNetV2.Config config;
+    private final NetworkSpec spec;
+    private final boolean isTraining;
+    private final long seed;
+    private final boolean reuse;
     private final Operand<TFloat32> images;
     private final Operand<?> output;
     private final Operand<?> postnorm;
@@ -32,10 +34,12 @@ public final class ResNetModel {
     private final List<ModelVariable> variables;
     private final List<Op> updateOps;
     private final List<Operand<TFloat32>> regularizationLosses;
-    private final ModelCollections collections;
 
     ResNetModel(
-            ResNetV2.Config config,
+            NetworkSpec spec,
+            boolean isTraining,
+            long seed,
+            boolean reuse,
             Operand<TFloat32> images,
             Operand<?> output,
             Operand<?> postnorm,
@@ -44,7 +48,10 @@ public final class ResNetModel {
             Operand<TFloat32> predictions,
             Map<String, Operand<?>> endPoints,
             ModelCollections collections) {
-        this.config = config;
+        this.spec = spec;
+        this.isTraining = isTraining;
+        this.seed = seed;
+        this.reuse = reuse;
         this.images = images;
         this.output = output;
         this.postnorm = postnorm;
@@ -55,28 +62,31 @@ public final class ResNetModel {
         this.variables = collections.variables();
         this.updateOps = collections.updateOps();
         this.regularizationLosses = collections.regularizationLosses();
-        this.collections = collections;
     }
 
-    /**
-     * Assigns the values the model was built with ({@link ResNetV2.Builder#weights}) to its variables; run it once
-     * after the session's initializers (the values are then released). Does nothing for a model built without
-     * weights.
-     *
-     * @throws IllegalStateException on a second call for a model built with weights
-     */
-    public void loadWeights(Session session) {
-        collections.loadWeights(session);
+    /** The network the model was built as (its images may have another size than {@code spec().imageSize()}). */
+    public NetworkSpec spec() {
+        return spec;
     }
 
-    /** The settings the model was built with. */
-    public ResNetV2.Config config() {
-        return config;
+    /** Whether it was built in training mode (batch statistics and update ops). */
+    public boolean isTraining() {
+        return isTraining;
+    }
+
+    /** The model seed its initializers derive from. */
+    public long seed() {
+        return seed;
+    }
+
+    /** Whether it reuses the variables of an earlier build. */
+    public boolean reuse() {
+        return reuse;
     }
 
     /** The model's variable scope, e.g. {@code resnet_v2_50}. */
     public String scope() {
-        return config.scope();
+        return spec.scope();
     }
 
     /** The graph the model lives in. */

@@ -14,21 +14,19 @@ import dev.slimport.resnet.slim.LayerContext;
 import dev.slimport.resnet.slim.Layers;
 import dev.slimport.resnet.slim.MaxPool2dArgs;
 import dev.slimport.resnet.slim.ModelCollections;
-import dev.slimport.resnet.slim.ModelWeights;
 import dev.slimport.resnet.slim.Normalizer;
 import dev.slimport.resnet.slim.StackBlocksDenseArgs;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import org.tensorflow.DeviceSpec;
+import java.util.Set;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Squeeze;
-import org.tensorflow.types.TBfloat16;
-import org.tensorflow.types.TFloat16;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TFloating;
 import org.tensorflow.types.family.TNumber;
@@ -49,7 +47,9 @@ import org.tensorflow.types.family.TNumber;
  * <p>Defaults are slim's: {@code is_training=True}, {@code global_pool=True}, no {@code output_stride}, the root
  * block, {@code spatial_squeeze=True}, no classes, and the model built inside {@link
  * ResNetArgScope#resnetArgScope()} (slim users must remember that scope; here it is the default, and {@link
- * Builder#argScope} replaces it).
+ * Builder#argScope} replaces it). To place the model on a device, build it with {@code tf.withDevice(...)} (and soft
+ * placement in the session config for GPU graphs). Inference optimizations such as folding batch norms are a separate
+ * step, {@code dev.slimport.resnet.optimize.InferenceGraph}.
  */
 public final class ResNetV2 {
     private ResNetV2() {}
@@ -59,18 +59,20 @@ public final class ResNetV2 {
 
     /** A builder for {@code resnet_v2_<N>}: the official block table and scope {@code resnet_v2_<N>}. */
     public static Builder builder(Depth depth) {
-        if (depth == null) {
-            throw new IllegalArgumentException("depth: must be one of D50, D101, D152, D200, got null");
-        }
-        return new Builder(depth.blocks(), depth.scopeName());
+        return builder(NetworkSpec.of(depth));
     }
 
     /** A builder for {@code resnet_v2(inputs, blocks, ...)} with custom blocks and scope {@code resnet_v2}. */
     public static Builder builder(List<BlockSpec> blocks) {
-        if (blocks == null || blocks.isEmpty()) {
-            throw new IllegalArgumentException("blocks: at least one block is required");
+        return builder(NetworkSpec.custom(DEFAULT_SCOPE, blocks));
+    }
+
+    /** A builder for the network {@code spec} describes, with slim's defaults for everything else. */
+    public static Builder builder(NetworkSpec spec) {
+        if (spec == null) {
+            throw new IllegalArgumentException("spec: must not be null");
         }
-        return new Builder(List.copyOf(blocks), DEFAULT_SCOPE);
+        return new Builder(spec);
     }
 
     /** {@code resnet_v2_50}. */
@@ -107,69 +109,24 @@ public final class ResNetV2 {
         return tf.withName("images").placeholder(TFloat32.class, Placeholder.shape(Shape.of(batch, height, width, 3)));
     }
 
-    /**
-     * Everything a model was built with.
-     *
-     * @param scope the variable scope
-     * @param numClasses the number of classes, 0 for none
-     * @param isTraining batch statistics and update ops (true) or moving statistics (false)
-     * @param globalPool average over height and width before the logits
-     * @param outputStride the requested output stride, or null for the nominal 32 (with the root block)
-     * @param includeRootBlock whether the 7×7 conv and 3×3 max pool come first
-     * @param spatialSqueeze squeeze the logits to {@code [B, classes]}
-     * @param dataFormat the internal layout (inputs are NHWC either way)
-     * @param computeType the compute precision: TFloat32, TBfloat16 or TFloat16
-     * @param seed the seed every variable's initializer seed derives from
-     * @param reuse whether existing variables were reused
-     * @param device the device the graph is placed on, or null for none
-     * @param foldBatchNorms whether batch norms were folded for inference
-     */
-    public record Config(
-            String scope,
-            int numClasses,
-            boolean isTraining,
-            boolean globalPool,
-            Integer outputStride,
-            boolean includeRootBlock,
-            boolean spatialSqueeze,
-            DataFormat dataFormat,
-            Class<? extends TFloating> computeType,
-            long seed,
-            boolean reuse,
-            String device,
-            boolean foldBatchNorms) {}
-
     /** Builds one ResNet v2; each setter validates its argument, {@link #build} validates the whole before any op. */
     public static final class Builder {
-        private final List<BlockSpec> blocks;
-        private String scope;
-        private int numClasses = 0;
+        private NetworkSpec spec;
         private boolean isTraining = true;
         private boolean globalPool = true;
-        private Integer outputStride = null;
         private boolean includeRootBlock = true;
         private boolean spatialSqueeze = true;
         private ArgScope argScope = ResNetArgScope.resnetArgScope();
-        private DataFormat dataFormat = DataFormat.NHWC;
-        private Class<? extends TFloating> computeType = TFloat32.class;
         private long seed = 0;
         private boolean reuse = false;
-        private DeviceSpec device = null;
-        private int inputChannels = 3;
-        private ModelWeights weights = null;
-        private boolean foldBatchNorms = false;
 
-        private Builder(List<BlockSpec> blocks, String scope) {
-            this.blocks = blocks;
-            this.scope = scope;
+        private Builder(NetworkSpec spec) {
+            this.spec = spec;
         }
 
         /** {@code num_classes}: the logits' width; 0 builds no logits (slim's {@code None}). */
         public Builder numClasses(int n) {
-            if (n < 0) {
-                throw new IllegalArgumentException("num_classes: must be >= 0 (0 for no logits), got " + n);
-            }
-            this.numClasses = n;
+            this.spec = spec.withNumClasses(n);
             return this;
         }
 
@@ -190,7 +147,7 @@ public final class ResNetV2 {
          * none. With the root block it must be a multiple of 4.
          */
         public Builder outputStride(Integer stride) {
-            this.outputStride = stride;
+            this.spec = spec.withOutputStride(stride);
             return this;
         }
 
@@ -208,8 +165,7 @@ public final class ResNetV2 {
 
         /** {@code scope}: the variable scope name (default {@code resnet_v2_<N>} or {@code resnet_v2}). */
         public Builder scope(String name) {
-            LayerContext.checkName("scope", name);
-            this.scope = name;
+            this.spec = spec.withScope(name);
             return this;
         }
 
@@ -225,23 +181,16 @@ public final class ResNetV2 {
 
         /** The internal layout: NHWC (slim's) or NCHW (GPUs); images are fed NHWC either way. */
         public Builder dataFormat(DataFormat format) {
-            if (format == null) {
-                throw new IllegalArgumentException("dataFormat: must be NHWC or NCHW, got null");
-            }
-            this.dataFormat = format;
+            this.spec = spec.withDataFormat(format);
             return this;
         }
 
         /**
-         * The compute precision: {@code TFloat32} (default), {@code TBfloat16} (CPUs with AVX512-BF16/AMX) or {@code
-         * TFloat16} (GPUs). Variables stay float32; logits and predictions are returned as float32.
+         * The compute precision: {@code FP32} (default), {@code BF16} (CPUs with AVX512-BF16/AMX) or {@code FP16}
+         * (GPUs). Variables stay float32; logits and predictions are returned as float32.
          */
-        public Builder computeType(Class<? extends TFloating> type) {
-            if (type != TFloat32.class && type != TBfloat16.class && type != TFloat16.class) {
-                throw new IllegalArgumentException("computeType: allowed are TFloat32, TBfloat16, TFloat16, got "
-                        + (type == null ? null : type.getName()));
-            }
-            this.computeType = type;
+        public Builder precision(Precision p) {
+            this.spec = spec.withPrecision(p);
             return this;
         }
 
@@ -257,76 +206,66 @@ public final class ResNetV2 {
             return this;
         }
 
-        /** Places every op on {@code spec} (combine with soft placement in the session config for GPU graphs). */
-        public Builder device(DeviceSpec spec) {
-            this.device = spec;
-            return this;
+        /** A copy of this builder, to change without changing this one. */
+        public Builder copy() {
+            Builder b = new Builder(spec);
+            b.isTraining = isTraining;
+            b.globalPool = globalPool;
+            b.includeRootBlock = includeRootBlock;
+            b.spatialSqueeze = spatialSqueeze;
+            b.argScope = argScope;
+            b.seed = seed;
+            b.reuse = reuse;
+            return b;
+        }
+
+        /** The network this builder builds. */
+        public NetworkSpec spec() {
+            return spec;
+        }
+
+        /** The arg scope the network is built in. */
+        public ArgScope argScope() {
+            return argScope;
+        }
+
+        /** Whether the network is built in training mode. */
+        public boolean isTraining() {
+            return isTraining;
         }
 
         /**
-         * Values for the variables, by slim name, instead of their initializers (e.g. read from a session where a slim
-         * checkpoint was restored); the model's {@link ResNetModel#loadWeights} assigns them after initialization.
+         * The stride plan of the blocks for this configuration; throws slim's errors for a bad output stride, naming the
+         * output stride asked for and the strides the blocks can reach.
          */
-        public Builder weights(ModelWeights values) {
-            this.weights = values;
-            return this;
-        }
-
-        /**
-         * Builds the inference-optimized graph (needs {@link #weights} and {@code isTraining(false)}): each batch norm that
-         * follows a convolution (every unit's conv1 and conv2) is folded into that convolution's kernel and a bias, so
-         * the convolution runs as Conv2D + BiasAdd (+ ReLU). The pre-activation and postnorm batch norms, which follow no
-         * convolution, stay inference-mode {@code FusedBatchNormV3}: oneDNN runs them as one multiply-add fused with
-         * the ReLU, which measured faster than an explicit Mul + BiasAdd + Relu (7.3% against 10.9% of resnet_v2_50's
-         * kernel time). The logits equal the unfolded graph's up to float rounding. Folded variables are new values under
-         * the same scopes ({@code .../conv1/weights}, {@code .../conv1/biases}); slim checkpoints restore into the
-         * unfolded model, whose weights are then folded here.
-         */
-        public Builder foldBatchNorms(boolean fold) {
-            this.foldBatchNorms = fold;
-            return this;
-        }
-
-        /** The channel count the images must have (default 3). */
-        public Builder inputChannels(int channels) {
-            if (channels <= 0) {
-                throw new IllegalArgumentException("inputChannels: must be > 0, got " + channels);
-            }
-            this.inputChannels = channels;
-            return this;
-        }
-
-        /** The configuration this builder would build with. */
-        public Config config() {
-            return new Config(
-                    scope,
-                    numClasses,
-                    isTraining,
-                    globalPool,
-                    outputStride,
-                    includeRootBlock,
-                    spatialSqueeze,
-                    dataFormat,
-                    computeType,
-                    seed,
-                    reuse,
-                    device == null ? null : device.toString(),
-                    foldBatchNorms);
-        }
-
-        /** The stride plan of the blocks for this configuration; throws slim's errors for a bad output stride. */
         public StridePlan stridePlan() {
-            Integer blockStride = outputStride;
-            if (outputStride != null && includeRootBlock) {
-                if (outputStride % 4 != 0) {
-                    throw new IllegalArgumentException(
-                            "output_stride=" + outputStride + ": The output_stride needs to be a multiple of 4.");
-                }
-                blockStride = outputStride / 4;
+            Integer outputStride = spec.outputStride();
+            List<BlockSpec> blocks = spec.blocks();
+            int root = includeRootBlock ? 4 : 1;
+            if (outputStride != null && outputStride % root != 0) {
+                throw new IllegalArgumentException(
+                        "output_stride=" + outputStride + ": The output_stride needs to be a multiple of 4.");
             }
-            StridePlan plan = StridePlan.of(
-                    blocks, blockStride, argScope.get(StackBlocksDenseArgs.STORE_NON_STRIDED_ACTIVATIONS));
-            return plan;
+            try {
+                return StridePlan.of(
+                        blocks,
+                        outputStride == null ? null : outputStride / root,
+                        argScope.get(StackBlocksDenseArgs.STORE_NON_STRIDED_ACTIVATIONS));
+            } catch (IllegalArgumentException e) {
+                Set<Integer> reachable = new LinkedHashSet<>(List.of(root));
+                int stride = root;
+                for (BlockSpec block : blocks) {
+                    for (UnitSpec unit : block.units()) {
+                        stride *= unit.stride();
+                        reachable.add(stride);
+                    }
+                }
+                throw new IllegalArgumentException(
+                        "output_stride=" + outputStride + ": " + StridePlan.UNREACHABLE + " These blocks"
+                                + (includeRootBlock ? " after the root block (stride 4)" : "")
+                                + " reach the output strides " + reachable,
+                        e);
+            }
         }
 
         /**
@@ -342,25 +281,18 @@ public final class ResNetV2 {
                 throw new IllegalArgumentException("tf: ResNetV2 builds graphs; got an eager execution environment");
             }
             validateImages(images);
-            if (foldBatchNorms && (weights == null || isTraining)) {
-                throw new IllegalArgumentException(
-                        "foldBatchNorms: folding needs weights(...) and isTraining(false) (moving statistics)");
-            }
-            if (weights != null && reuse) {
-                throw new IllegalArgumentException("weights: a model that reuses variables cannot load its own values");
-            }
             StridePlan plan = stridePlan();
             checkSqueeze(images.shape(), plan);
 
-            Ops base = device == null ? tf : tf.withDevice(device);
-            ModelCollections collections = new ModelCollections(graph, seed, reuse, weights, foldBatchNorms);
+            ModelCollections collections = new ModelCollections(graph, seed, reuse);
             EndPoints sink = new EndPoints();
+            DataFormat dataFormat = spec.dataFormat();
             ArgScope args = argScope.with(
                     Conv2dArgs.DATA_FORMAT.of(dataFormat),
                     BatchNormArgs.DATA_FORMAT.of(dataFormat),
                     MaxPool2dArgs.DATA_FORMAT.of(dataFormat),
                     BatchNormArgs.IS_TRAINING.of(isTraining));
-            LayerContext sc = LayerContext.root(base, args, collections, sink).withSubScope(scope);
+            LayerContext sc = LayerContext.root(tf, args, collections, sink).withSubScope(spec.scope());
             return assemble(sc, images, graph, collections, sink);
         }
 
@@ -368,10 +300,11 @@ public final class ResNetV2 {
                 LayerContext sc, Operand<TFloat32> images, Graph graph, ModelCollections collections, EndPoints sink) {
             Ops tf = sc.tf();
             Operand<? extends TFloating> net = images;
+            Class<? extends TFloating> computeType = spec.precision().type();
             if (computeType != TFloat32.class) {
                 net = tf.withName("ToComputeType").dtypes.cast(images, computeType);
             }
-            if (dataFormat == DataFormat.NCHW) {
+            if (spec.dataFormat() == DataFormat.NCHW) {
                 net = toNchw(tf, net);
             }
             return assembleTyped(sc, images, net, collections, sink);
@@ -388,13 +321,15 @@ public final class ResNetV2 {
                 ModelCollections collections,
                 EndPoints sink) {
             Ops tf = sc.tf();
+            DataFormat dataFormat = spec.dataFormat();
+            int numClasses = spec.numClasses();
             if (includeRootBlock) {
                 LayerContext root = sc.withArgs(a ->
                         a.with(Conv2dArgs.ACTIVATION.of(Activation.NONE), Conv2dArgs.NORMALIZER.of(Normalizer.NONE)));
                 net = ResNetUtils.conv2dSame(root, net, 64, 7, 2, 1, "conv1");
                 net = Layers.maxPool2d(sc, net, 3, "pool1", MaxPool2dArgs.STRIDE.of(2));
             }
-            net = ResNetUtils.stackBlocksDense(sc, net, blocks, stackOutputStride());
+            net = ResNetUtils.stackBlocksDense(sc, net, spec.blocks(), stackOutputStride());
             net = Layers.batchNorm(sc, net, "postnorm", BatchNormArgs.ACTIVATION.of(Activation.RELU));
             Operand<T> postnorm = net;
             Map<String, Operand<?>> endPoints = new LinkedHashMap<>(sink.toMap());
@@ -428,7 +363,10 @@ public final class ResNetV2 {
                 predictions32 = toFloat32(tf, predictions, "predictions_float32");
             }
             return new ResNetModel(
-                    config(),
+                    spec,
+                    isTraining,
+                    seed,
+                    reuse,
                     images,
                     net,
                     postnorm,
@@ -448,6 +386,7 @@ public final class ResNetV2 {
         }
 
         private Integer stackOutputStride() {
+            Integer outputStride = spec.outputStride();
             return outputStride != null && includeRootBlock ? Integer.valueOf(outputStride / 4) : outputStride;
         }
 
@@ -462,12 +401,12 @@ public final class ResNetV2 {
             }
             Shape s = images.shape();
             if (s.isUnknown() || s.numDimensions() != 4) {
-                throw new IllegalArgumentException("images: must have rank 4 [batch, height, width, " + inputChannels
-                        + "] (NHWC), got shape " + s);
+                throw new IllegalArgumentException(
+                        "images: must have rank 4 [batch, height, width, 3] (NHWC), got shape " + s);
             }
-            if (s.get(3) != inputChannels) {
-                throw new IllegalArgumentException("images: must have " + inputChannels
-                        + " channels in the last dimension (NHWC), got shape " + s);
+            if (s.get(3) != 3) {
+                throw new IllegalArgumentException(
+                        "images: must have 3 channels in the last dimension (NHWC), got shape " + s);
             }
             for (int i = 0; i < 3; i++) {
                 if (s.get(i) == 0) {
@@ -478,7 +417,7 @@ public final class ResNetV2 {
 
         /** Slim squeezes [B,H,W,C] logits on axes 1 and 2; that fails unless both are 1. Checked before building. */
         private void checkSqueeze(Shape images, StridePlan plan) {
-            if (numClasses == 0 || !spatialSqueeze || globalPool) {
+            if (spec.numClasses() == 0 || !spatialSqueeze || globalPool) {
                 return;
             }
             long[] hw = {images.get(1), images.get(2)};

@@ -4,13 +4,13 @@
  */
 package dev.slimport.resnet.slim;
 
-import java.lang.reflect.Constructor;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.tensorflow.ConcreteFunction;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.ExecutionEnvironment;
 import org.tensorflow.Graph;
@@ -31,7 +31,6 @@ import org.tensorflow.op.Scope;
  */
 final class IndexedScope implements Scope {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9.][A-Za-z0-9_.\\-]*");
-    private static final Constructor<Ops> OPS_CONSTRUCTOR = opsConstructor();
 
     private final Scope delegate;
     private final NameIndex index;
@@ -46,31 +45,52 @@ final class IndexedScope implements Scope {
     }
 
     /**
-     * {@code tf} with names from a fresh index of its graph, or {@code tf} itself when it is not a graph or TF Java's
-     * {@code Ops} cannot be constructed around another scope (e.g. on the module path).
+     * {@code tf} with names from a fresh index of its graph, or {@code tf} itself when it is not a graph or already
+     * indexed.
+     *
+     * <p>TF Java 1.1 constructs an {@link Ops} around a scope only in {@link Ops#create(ExecutionEnvironment)}, from
+     * the environment's {@link ExecutionEnvironment#baseScope()} (its {@code Ops(Scope)} constructor is private). So
+     * the indexed scope is handed over as the base scope of a {@link Base}, an environment that is the graph in every
+     * other respect; the ops themselves are built in {@link #env()}, the graph.
      */
     static Ops indexed(Ops tf) {
-        if (OPS_CONSTRUCTOR == null
-                || !(tf.scope().env() instanceof Graph graph)
-                || tf.scope() instanceof IndexedScope) {
+        if (!(tf.scope().env() instanceof Graph graph) || tf.scope() instanceof IndexedScope) {
             return tf;
         }
         String prefix = rootPrefix(tf.scope());
-        IndexedScope scope = new IndexedScope(tf.scope(), new NameIndex(graph), prefix, null);
-        try {
-            return OPS_CONSTRUCTOR.newInstance(scope);
-        } catch (ReflectiveOperationException e) {
-            return tf;
-        }
+        return Ops.create(new Base(graph, new IndexedScope(tf.scope(), new NameIndex(graph), prefix, null)));
     }
 
-    private static Constructor<Ops> opsConstructor() {
-        try {
-            Constructor<Ops> c = Ops.class.getDeclaredConstructor(Scope.class);
-            c.setAccessible(true);
-            return c;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
+    /** The graph with {@code scope} as its base scope: what {@link Ops#create(ExecutionEnvironment)} reads. */
+    private record Base(Graph graph, Scope scope) implements ExecutionEnvironment {
+        @Override
+        public OperationBuilder opBuilder(String type, String name, Scope s) {
+            return graph.opBuilder(type, name, s);
+        }
+
+        @Override
+        public void attachFunction(ConcreteFunction function) {
+            graph.attachFunction(function);
+        }
+
+        @Override
+        public void checkInput(Operation input) {
+            graph.checkInput(input);
+        }
+
+        @Override
+        public Types environmentType() {
+            return graph.environmentType();
+        }
+
+        @Override
+        public Scope baseScope() {
+            return scope;
+        }
+
+        @Override
+        public boolean isInitializer(Operation op) {
+            return graph.isInitializer(op);
         }
     }
 

@@ -83,65 +83,35 @@ public final class Layers {
         long channelsIn = channels("conv2d(" + scope + ")", inputs, format);
         LayerContext c = ctx.withSubScope(scope);
         Shape wShape = Shape.of(kernelSize[0], kernelSize[1], channelsIn, numOutputs);
-        Operand<T> out;
-        if (normalizer.isBatchNorm() && c.collections().foldsBatchNorms()) {
-            BatchNormSettings bn = BatchNormSettings.resolve(c.args(), normalizerParams(normalizer, format));
-            Folding.Affine affine = Folding.affine(
-                    c.collections().weights().orElseThrow(), c.scopeName() + "/BatchNorm", numOutputs, bn);
-            ModelWeights.Value w = c.collections().weights().orElseThrow().get(c.scopeName() + "/weights", wShape);
-            ModelVariable weights = c.collections()
-                    .variable(
-                            c.tf(),
-                            c.scopeName(),
-                            "weights",
-                            Folding.scaleKernel(w, affine.scale()),
-                            ModelVariable.Role.WEIGHTS,
-                            trainable);
+        ModelVariable weights = c.collections()
+                .variable(
+                        c.tf(),
+                        c.scopeName(),
+                        "weights",
+                        wShape,
+                        a.resolve(Conv2dArgs.WEIGHTS_INITIALIZER, explicit),
+                        a.resolve(Conv2dArgs.WEIGHTS_REGULARIZER, explicit),
+                        ModelVariable.Role.WEIGHTS,
+                        trainable);
+        Operand<T> out =
+                convolution(c.tf(), inputs, cast(c.tf(), weights.value(), inputs), stride, rate, padding, format);
+        if (normalizer.isBatchNorm()) {
+            out = batchNorm(
+                    c, out, "BatchNorm", normalizerParams(normalizer, format).toArray(new Arg<?>[0]));
+        } else {
             ModelVariable biases = c.collections()
                     .variable(
                             c.tf(),
                             c.scopeName(),
                             "biases",
-                            new ModelWeights.Value(Shape.of(numOutputs), affine.offset()),
+                            Shape.of(numOutputs),
+                            a.resolve(Conv2dArgs.BIASES_INITIALIZER, explicit),
+                            Regularizer.NONE,
                             ModelVariable.Role.BIASES,
                             trainable);
-            out = convolution(c.tf(), inputs, cast(c.tf(), weights.value(), inputs), stride, rate, padding, format);
             out = c.tf().withName("BiasAdd")
                     .nn
                     .biasAdd(out, cast(c.tf(), biases.value(), inputs), BiasAdd.dataFormat(format.name()));
-        } else {
-            ModelVariable weights = c.collections()
-                    .variable(
-                            c.tf(),
-                            c.scopeName(),
-                            "weights",
-                            wShape,
-                            a.resolve(Conv2dArgs.WEIGHTS_INITIALIZER, explicit),
-                            a.resolve(Conv2dArgs.WEIGHTS_REGULARIZER, explicit),
-                            ModelVariable.Role.WEIGHTS,
-                            trainable);
-            out = convolution(c.tf(), inputs, cast(c.tf(), weights.value(), inputs), stride, rate, padding, format);
-            if (normalizer.isBatchNorm()) {
-                out = batchNorm(
-                        c,
-                        out,
-                        "BatchNorm",
-                        normalizerParams(normalizer, format).toArray(new Arg<?>[0]));
-            } else {
-                ModelVariable biases = c.collections()
-                        .variable(
-                                c.tf(),
-                                c.scopeName(),
-                                "biases",
-                                Shape.of(numOutputs),
-                                a.resolve(Conv2dArgs.BIASES_INITIALIZER, explicit),
-                                Regularizer.NONE,
-                                ModelVariable.Role.BIASES,
-                                trainable);
-                out = c.tf().withName("BiasAdd")
-                        .nn
-                        .biasAdd(out, cast(c.tf(), biases.value(), inputs), BiasAdd.dataFormat(format.name()));
-            }
         }
         out = activation.apply(c.tf(), out);
         return ctx.collect(c.scopeName(), out);

@@ -16,12 +16,9 @@ import java.util.Optional;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
-import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
@@ -43,10 +40,6 @@ public final class ModelCollections {
     private final Map<String, ModelVariable> variables = new LinkedHashMap<>();
     private final List<Operand<TFloat32>> regularizationLosses = new ArrayList<>();
     private final List<Op> updateOps = new ArrayList<>();
-    private final ModelWeights weights;
-    private final boolean foldBatchNorms;
-    private final List<PendingValue> pending = new ArrayList<>();
-    private boolean loaded;
 
     /**
      * @param graph the graph the model is built in
@@ -54,38 +47,9 @@ public final class ModelCollections {
      * @param reuse reuse existing variables of the same names (slim's {@code reuse=True}) instead of creating them
      */
     public ModelCollections(Graph graph, long seed, boolean reuse) {
-        this(graph, seed, reuse, null, false);
-    }
-
-    /**
-     * @param graph the graph the model is built in
-     * @param seed the model seed every initializer's seed is derived from
-     * @param reuse reuse existing variables of the same names instead of creating them
-     * @param weights values for the variables (loaded by {@link #loadWeights}); null to use the initializers
-     * @param foldBatchNorms fold inference batch norms into the convolution they follow (needs {@code weights})
-     */
-    public ModelCollections(Graph graph, long seed, boolean reuse, ModelWeights weights, boolean foldBatchNorms) {
-        if (foldBatchNorms && weights == null) {
-            throw new IllegalArgumentException("foldBatchNorms: folding needs the weights' values");
-        }
-        if (reuse && weights != null) {
-            throw new IllegalArgumentException("weights: a model that reuses variables cannot load its own values");
-        }
         this.graph = graph;
         this.seed = seed;
         this.reuse = reuse;
-        this.weights = weights;
-        this.foldBatchNorms = foldBatchNorms;
-    }
-
-    /** The values the variables take instead of their initializers, if given. */
-    public Optional<ModelWeights> weights() {
-        return Optional.ofNullable(weights);
-    }
-
-    /** Whether inference batch norms that follow a convolution are folded into it. */
-    public boolean foldsBatchNorms() {
-        return foldBatchNorms;
     }
 
     /** The model seed. */
@@ -119,36 +83,6 @@ public final class ModelCollections {
             Regularizer regularizer,
             ModelVariable.Role role,
             boolean trainable) {
-        return create(tf, varScope, name, shape, initializer, regularizer, role, trainable, null);
-    }
-
-    /**
-     * Creates a variable whose value is {@code value} (loaded by {@link #loadWeights}), for values computed from the
-     * weights, such as folded batch norms. Only for models built with weights.
-     */
-    public ModelVariable variable(
-            Ops tf,
-            String varScope,
-            String name,
-            ModelWeights.Value value,
-            ModelVariable.Role role,
-            boolean trainable) {
-        if (weights == null) {
-            throw new IllegalStateException("computed values need a model built with weights");
-        }
-        return create(tf, varScope, name, value.shape(), Initializer.zeros(), Regularizer.NONE, role, trainable, value);
-    }
-
-    private ModelVariable create(
-            Ops tf,
-            String varScope,
-            String name,
-            Shape shape,
-            Initializer initializer,
-            Regularizer regularizer,
-            ModelVariable.Role role,
-            boolean trainable,
-            ModelWeights.Value valueOverride) {
         String fullName = varScope.isEmpty() ? name : varScope + "/" + name;
         if (variables.containsKey(fullName)) {
             throw new IllegalArgumentException("Variable " + fullName + " was already created by this model");
@@ -176,21 +110,14 @@ public final class ModelCollections {
                         + " scope name");
             }
             Ops init = vtf.withInitScope();
-            Initializer effective = weights == null ? initializer : Initializer.zeros();
             Operand<TFloat32> initialValue =
-                    effective.create(init.withSubScope("Initializer"), shape, seedFor(fullName));
+                    initializer.create(init.withSubScope("Initializer"), shape, seedFor(fullName));
             Variable<TFloat32> var = new Variable<>(graph.opBuilder(Variable.OP_NAME, fullName, init.scope())
                     .setAttr("shape", shape)
                     .setAttr("dtype", DataType.DT_FLOAT)
                     .build());
             init.withName("Assign").assign(var, initialValue);
             v = new ModelVariable(fullName, var, vtf.withName("read").identity(var), shape, role, trainable);
-            if (weights != null) {
-                ModelWeights.Value value = valueOverride != null ? valueOverride : weights.get(fullName, shape);
-                Placeholder<TFloat32> feed =
-                        vtf.withName("value").placeholder(TFloat32.class, Placeholder.shape(shape));
-                pending.add(new PendingValue(feed, vtf.withName("load").assign(var, feed), value));
-            }
             Optional<Operand<TFloat32>> loss =
                     regularizer.apply(tf.withSubScope("kernel").withSubScope("Regularizer"), v.value());
             loss.ifPresent(regularizationLosses::add);
@@ -198,44 +125,6 @@ public final class ModelCollections {
         variables.put(fullName, v);
         return v;
     }
-
-    /**
-     * Assigns the weights' values to the variables (after the session ran the initializers), then releases the values.
-     * A no-op for models built without weights. Feeds at most 64 tensors per run, each closed right after.
-     *
-     * @throws IllegalStateException when the values were already loaded (and released) once
-     */
-    public synchronized void loadWeights(Session session) {
-        if (weights == null) {
-            return;
-        }
-        if (loaded) {
-            throw new IllegalStateException(
-                    "loadWeights: the weights were loaded into a session already and released; build the model again to load"
-                            + " them into another session");
-        }
-        int chunk = 64;
-        for (int from = 0; from < pending.size(); from += chunk) {
-            List<PendingValue> part = pending.subList(from, Math.min(pending.size(), from + chunk));
-            List<TFloat32> tensors = new ArrayList<>();
-            try {
-                Session.Runner r = session.runner();
-                for (PendingValue p : part) {
-                    TFloat32 t = TFloat32.tensorOf(
-                            p.value().shape(), DataBuffers.of(p.value().data(), true, false));
-                    tensors.add(t);
-                    r.feed(p.feed(), t).addTarget(p.assign());
-                }
-                r.run().close();
-            } finally {
-                tensors.forEach(TFloat32::close);
-            }
-        }
-        pending.clear();
-        loaded = true;
-    }
-
-    private record PendingValue(Placeholder<TFloat32> feed, Op assign, ModelWeights.Value value) {}
 
     /** Records a moving-average update op (slim's UPDATE_OPS). */
     public void addUpdateOp(Op op) {

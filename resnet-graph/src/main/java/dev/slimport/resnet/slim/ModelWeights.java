@@ -17,9 +17,9 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Variable values held in Java, by slim name: what a session's variables hold at one moment. A model built with
- * {@code ResNetV2.Builder.weights(...)} takes its values from here instead of its initializers; that is how an
- * inference-optimized (batch-norm folded) graph gets its weights from a model restored from a slim checkpoint.
+ * Variable values held in Java, by slim name: what a session's variables hold at one moment, e.g. after a slim
+ * checkpoint was restored. The optimization step ({@code dev.slimport.resnet.optimize.InferenceGraph}) builds a graph
+ * from them and loads them into its variables.
  */
 public final class ModelWeights {
 

@@ -398,7 +398,7 @@ public final class TrainingGraph {
                         "model: logits must be [batch, classes] (build with spatialSqueeze(true) or globalPool(true)), got "
                                 + logits.shape());
             }
-            if (model.config().reuse()) {
+            if (model.reuse()) {
                 throw new IllegalArgumentException(
                         "model: built with reuse(true); train the model that created the variables (a reused build has no"
                                 + " regularization losses)");

@@ -86,7 +86,7 @@ class BadInputTest {
         assertThatThrownBy(() -> ResNetV2.resnetV2_50().numClasses(-1)).hasMessageContaining("num_classes");
         assertThatThrownBy(() -> ResNetV2.resnetV2_50().dataFormat(null)).hasMessageContaining("NHWC or NCHW");
         assertThatThrownBy(() -> ResNetV2.resnetV2_50().argScope(null)).hasMessageContaining("argScope");
-        assertThatThrownBy(() -> ResNetV2.resnetV2_50().computeType(null)).hasMessageContaining("computeType");
+        assertThatThrownBy(() -> ResNetV2.resnetV2_50().precision(null)).hasMessageContaining("precision");
         assertThatThrownBy(() -> ResNetV2.builder((Depth) null)).hasMessageContaining("depth");
         assertThatThrownBy(() -> ResNetV2.builder(java.util.List.of())).hasMessageContaining("blocks");
         assertThatThrownBy(() -> BlockSpec.resnetV2Block("b", 0, 3, 2)).hasMessageContaining("base_depth");

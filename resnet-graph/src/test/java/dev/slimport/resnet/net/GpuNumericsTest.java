@@ -23,9 +23,6 @@ import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.types.TFloat16;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.family.TFloating;
 
 /**
  * The GPU configuration (NCHW, float16, {@code /device:GPU:0}, no soft placement, so nothing silently runs on the
@@ -48,14 +45,14 @@ class GpuNumericsTest {
     @ParameterizedTest
     @ValueSource(strings = {"float16", "float32"})
     void nchwGpuLogitsMatchTheCpuNhwcFloat32Graph(String precision) {
-        Class<? extends TFloating> type = precision.equals("float16") ? TFloat16.class : TFloat32.class;
+        Precision type = precision.equals("float16") ? Precision.FP16 : Precision.FP32;
         Nhwc images = Nhwc.uniform(21, -1, 1, 4, 64, 48, 3);
-        Nhwc cpu = logits(images, DataFormat.NHWC, TFloat32.class, null);
+        Nhwc cpu = logits(images, DataFormat.NHWC, Precision.FP32, null);
         Nhwc gpu = logits(images, DataFormat.NCHW, type, DeviceRequest.parse("device", "gpu:0"));
         assertThat(cpu.maxAbs()).isGreaterThan(0.01f);
         // float16: three roundings per layer (input, filter, output) on the deepest path plus accumulation order;
         // float32: cuDNN may round to TF32 (the same u = 2^-11) for inputs and filters, two roundings per layer
-        double bound = type == TFloat16.class
+        double bound = type == Precision.FP16
                 ? DevicePlacementTest.float16Bound()
                 : RoundOff.gamma(2 * DevicePlacementTest.SMALL_NET_LAYERS, RoundOff.FLOAT16)
                         + RoundOff.twoSums(DevicePlacementTest.SMALL_NET_FAN_INS, 1, RoundOff.FLOAT32);
@@ -64,7 +61,7 @@ class GpuNumericsTest {
                 .isLessThan((float) (bound * Math.max(1f, cpu.maxAbs())));
     }
 
-    private static Nhwc logits(Nhwc images, DataFormat format, Class<? extends TFloating> type, DeviceRequest device) {
+    private static Nhwc logits(Nhwc images, DataFormat format, Precision type, DeviceRequest device) {
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g);
             ResNetV2.Builder b = ResNetV2.builder(SmallNets.small())
@@ -72,11 +69,9 @@ class GpuNumericsTest {
                     .numClasses(4)
                     .seed(5)
                     .dataFormat(format)
-                    .computeType(type);
-            if (device != null) {
-                b.device(device.toDeviceSpec());
-            }
-            ResNetModel m = b.build(tf, ResNetV2.imagesPlaceholder(tf, 4, 64, 48));
+                    .precision(type);
+            Ops placed = device == null ? tf : tf.withDevice(device.toDeviceSpec());
+            ResNetModel m = b.build(placed, ResNetV2.imagesPlaceholder(tf, 4, 64, 48));
             try (Session s = new Session(
                     g, ConfigProto.newBuilder().setAllowSoftPlacement(false).build())) {
                 s.initialize();

@@ -25,7 +25,6 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
-import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
 
 /** Forward values of whole networks against a plain-Java reference and against each other. */
@@ -259,14 +258,14 @@ class ResNetV2NumericsTest {
         Nhwc images = Nhwc.uniform(4, -1, 1, 2, 64, 64, 3);
         Nhwc[] logits = new Nhwc[2];
         int i = 0;
-        for (Class<? extends org.tensorflow.types.family.TFloating> type : List.of(TFloat32.class, TBfloat16.class)) {
+        for (Precision type : List.of(Precision.FP32, Precision.BF16)) {
             try (Graph g = new Graph();
                     Session s = new Session(g)) {
                 Ops tf = Ops.create(g);
                 ResNetModel m = ResNetV2.builder(Depth.D50.blocks(8))
                         .isTraining(false)
                         .numClasses(10)
-                        .computeType(type)
+                        .precision(type)
                         .seed(1)
                         .build(tf, ResNetV2.imagesPlaceholder(tf, 2, 64, 64));
                 s.initialize();

@@ -70,7 +70,18 @@ class StridePlanTest {
     void unreachableOutputStridesGiveSlimsMessage(int os) {
         assertThatThrownBy(() -> ResNetV2.builder(Depth.D50).outputStride(os).stridePlan())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageEndingWith("The target output_stride cannot be reached.");
+                .hasMessage("output_stride=" + os + ": The target output_stride cannot be reached. These blocks after"
+                        + " the root block (stride 4) reach the output strides [4, 8, 16, 32]");
+    }
+
+    @Test
+    void withoutTheRootBlockTheMessageNamesTheBlocksOwnStrides() {
+        assertThatThrownBy(() -> ResNetV2.builder(Depth.D50)
+                        .includeRootBlock(false)
+                        .outputStride(3)
+                        .stridePlan())
+                .hasMessage("output_stride=3: The target output_stride cannot be reached. These blocks reach the"
+                        + " output strides [1, 2, 4, 8]");
     }
 
     @Test

@@ -169,7 +169,7 @@ class GradientCheckTest {
                     default -> {}
                 }
             }
-            if (!m.config().isTraining()) {
+            if (!m.isTraining()) {
                 calibrateMovingStatistics(s, p, batchNorms);
             }
 

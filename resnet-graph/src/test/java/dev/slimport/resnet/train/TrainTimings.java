@@ -5,6 +5,7 @@
 package dev.slimport.resnet.train;
 
 import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.net.ResNetV2;
 import java.io.IOException;
@@ -29,10 +30,8 @@ import org.tensorflow.proto.DeviceStepStats;
 import org.tensorflow.proto.NodeExecStats;
 import org.tensorflow.proto.RunMetadata;
 import org.tensorflow.proto.RunOptions;
-import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
-import org.tensorflow.types.family.TFloating;
 
 /**
  * Measures seconds per batch of the forward pass (inference graph, logits), the forward pass of the training graph
@@ -60,9 +59,9 @@ public final class TrainTimings {
         int iterations = Integer.parseInt(a.getOrDefault("iterations", "5"));
         int classes = Integer.parseInt(a.getOrDefault("classes", "1000"));
         boolean trace = a.containsKey("trace");
-        Class<? extends TFloating> compute = switch (a.getOrDefault("compute", "fp32")) {
-            case "fp32" -> TFloat32.class;
-            case "bf16" -> TBfloat16.class;
+        Precision compute = switch (a.getOrDefault("compute", "fp32")) {
+            case "fp32" -> Precision.FP32;
+            case "bf16" -> Precision.BF16;
             default -> throw new IllegalArgumentException("--compute: fp32 or bf16");
         };
         System.out.printf(
@@ -84,7 +83,7 @@ public final class TrainTimings {
             ResNetModel train = ResNetV2.builder(depth)
                     .numClasses(classes)
                     .isTraining(true)
-                    .computeType(compute)
+                    .precision(compute)
                     .build(tf, ResNetV2.imagesPlaceholder(tf, batch, size, size));
             TrainingGraph t = TrainingGraph.builder(train).learningRate(0.01).build(tf);
             Placeholder<TFloat32> evalImages = tf.withName("eval_images")
@@ -93,7 +92,7 @@ public final class TrainTimings {
                     .numClasses(classes)
                     .isTraining(false)
                     .reuse(true)
-                    .computeType(compute)
+                    .precision(compute)
                     .build(tf, evalImages);
             System.out.printf(
                     Locale.ROOT,

@@ -27,7 +27,6 @@ import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.proto.DataType;
-import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -249,37 +248,6 @@ class TrainingGraphTest {
                     .isEqualTo(saved);
             assertThat(fetch(s, accumulators(t))).usingRecursiveComparison().isEqualTo(savedSlots);
             assertThat(t.globalStepValue(s)).isEqualTo(1);
-        }
-    }
-
-    @Test
-    void bfloat16ComputeTrainsFloat32Variables() {
-        try (Graph g = new Graph();
-                Session s = new Session(g)) {
-            Ops tf = Ops.create(g);
-            ResNetModel m = ResNetV2.builder(smallBlocks())
-                    .numClasses(2)
-                    .computeType(TBfloat16.class)
-                    .build(tf, ResNetV2.imagesPlaceholder(tf, BATCH, SIZE, SIZE));
-            TrainingGraph t = TrainingGraph.builder(m).learningRate(0.05).build(tf);
-            assertThat(t.gradients())
-                    .hasSize(m.trainableVariables().size())
-                    .isNotEmpty()
-                    .allSatisfy(gr -> assertThat(gr.type()).isEqualTo(TFloat32.class));
-            s.initialize();
-            SyntheticDataset data = SyntheticDataset.of(11 * BATCH, SIZE, SIZE, 2, 4);
-            StepMetrics before;
-            try (SyntheticDataset.Batch b = data.batch(10 * BATCH, BATCH)) {
-                before = t.evaluate(s, b.images(), b.labels());
-            }
-            for (int step = 0; step < 10; step++) {
-                try (SyntheticDataset.Batch b = data.batch(step * BATCH, BATCH)) {
-                    assertThat(t.trainStep(s, b.images(), b.labels()).loss()).isFinite();
-                }
-            }
-            try (SyntheticDataset.Batch b = data.batch(10 * BATCH, BATCH)) {
-                assertThat(t.evaluate(s, b.images(), b.labels()).loss()).isLessThan(before.loss());
-            }
         }
     }
 

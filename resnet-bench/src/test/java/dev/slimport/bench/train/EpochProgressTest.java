@@ -2,12 +2,11 @@
  * Copyright 2026 The slimport Authors.
  * Licensed under the Apache License, Version 2.0; see the LICENSE file.
  */
-package dev.slimport.bench;
+package dev.slimport.bench.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slimport.resnet.train.StepMetrics;
-import dev.slimport.resnet.train.TrainDemo;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;

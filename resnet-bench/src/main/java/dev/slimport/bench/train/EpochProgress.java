@@ -2,10 +2,9 @@
  * Copyright 2026 The slimport Authors.
  * Licensed under the Apache License, Version 2.0; see the LICENSE file.
  */
-package dev.slimport.bench;
+package dev.slimport.bench.train;
 
 import dev.slimport.resnet.train.StepMetrics;
-import dev.slimport.resnet.train.TrainDemo;
 import java.io.PrintWriter;
 import java.util.Locale;
 
@@ -14,10 +13,10 @@ import java.util.Locale;
  * progress within an epoch on stderr — an updating bar in a terminal, a plain line at each quarter of an epoch
  * otherwise (logs, pipes), nothing with {@code --quiet}.
  */
-final class EpochProgress implements TrainDemo.Listener {
+public final class EpochProgress implements TrainDemo.Listener {
 
     /** How the progress within an epoch is shown. */
-    enum Style {
+    public enum Style {
         /** One updating line ({@code \r}), cleared before each epoch line. */
         BAR,
         /** A plain line at 25, 50 and 75 % of each epoch. */
@@ -38,7 +37,7 @@ final class EpochProgress implements TrainDemo.Listener {
     private int lastQuarter;
     private boolean barShown;
 
-    EpochProgress(PrintWriter out, PrintWriter err, Style style, int epochs) {
+    public EpochProgress(PrintWriter out, PrintWriter err, Style style, int epochs) {
         this.out = out;
         this.err = err;
         this.style = style;
@@ -46,7 +45,7 @@ final class EpochProgress implements TrainDemo.Listener {
     }
 
     /** Shows what happens before the first step (graph build, initialization) on the bar. */
-    void starting(String text) {
+    public void starting(String text) {
         if (style == Style.BAR) {
             err.print(CLEAR_LINE + text);
             err.flush();
@@ -99,7 +98,7 @@ final class EpochProgress implements TrainDemo.Listener {
     }
 
     /** Clears the bar, if shown. */
-    void clear() {
+    public void clear() {
         if (barShown) {
             err.print(CLEAR_LINE);
             err.flush();

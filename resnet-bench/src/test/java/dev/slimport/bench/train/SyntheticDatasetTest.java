@@ -2,13 +2,16 @@
  * Copyright 2026 The slimport Authors.
  * Licensed under the Apache License, Version 2.0; see the LICENSE file.
  */
-package dev.slimport.resnet.train;
+package dev.slimport.bench.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
 
 /** The synthetic gratings: reproducible, balanced, and each label is the orientation visible in its image. */
 class SyntheticDatasetTest {
@@ -31,7 +34,7 @@ class SyntheticDatasetTest {
                 .containsExactly(java.util.stream.IntStream.range(0, 20).toArray());
         try (SyntheticDataset.Batch batch = a.batch(new int[] {5, 2})) {
             assertThat(batch.images().shape().asArray()).containsExactly(2, 16, 24, 3);
-            assertThat(Tensors.floats(batch.images())).startsWith(x);
+            assertThat(floats(batch.images())).startsWith(x);
             assertThat(batch.labels().getInt(0)).isEqualTo(a.label(5));
             assertThat(batch.labels().getInt(1)).isEqualTo(a.label(2));
         }
@@ -97,5 +100,12 @@ class SyntheticDatasetTest {
     private static double sum(float[] img, int y, int x, int w) {
         int p = 3 * (y * w + x);
         return img[p] + img[p + 1] + img[p + 2];
+    }
+
+    private static float[] floats(Tensor t) {
+        TFloat32 f = (TFloat32) t;
+        float[] out = new float[(int) f.shape().size()];
+        f.copyTo(DataBuffers.of(out, false, false));
+        return out;
     }
 }

@@ -2,13 +2,16 @@
  * Copyright 2026 The slimport Authors.
  * Licensed under the Apache License, Version 2.0; see the LICENSE file.
  */
-package dev.slimport.resnet.train;
+package dev.slimport.bench.train;
 
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.ResNetArgScope;
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.net.ResNetV2;
 import dev.slimport.resnet.slim.Activation;
+import dev.slimport.resnet.train.Checkpoints;
+import dev.slimport.resnet.train.StepMetrics;
+import dev.slimport.resnet.train.TrainingGraph;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,16 +36,14 @@ import org.tensorflow.types.TFloat32;
  * checkpoint for export. The batch-norm decay defaults to 0.9 instead of slim's 0.997 so the moving statistics
  * settle within a few hundred steps.
  *
- * <pre>{@code
- * TrainDemo.Report r = TrainDemo.run(TrainDemo.Options.builder().epochs(5).checkpoint(Path.of("demo/model.ckpt"))
- *     .build(), TrainDemo.Listener.NONE);
- * }</pre>
+ * <p>{@code resnet-bench train-demo} ({@code TrainDemoCommand}) runs it.
  */
 public final class TrainDemo {
     private TrainDemo() {}
 
     /**
-     * What to train and how.
+     * What to train and how: {@code train-demo}'s options, named by them in the validation errors (the defaults are
+     * the command's).
      *
      * @param imageSize height and width of the images, ≥ 32
      * @param batchSize examples per step, ≥ 2 (batch statistics)
@@ -75,35 +76,29 @@ public final class TrainDemo {
 
         /** The validated options. */
         public Options {
-            require(imageSize >= 32 && imageSize <= 1024, "imageSize", "in [32, 1024]", imageSize);
-            require(batchSize >= 2 && batchSize <= 1024, "batchSize", "in [2, 1024]", batchSize);
-            require(epochs >= 1, "epochs", ">= 1", epochs);
-            require(trainExamples >= batchSize, "trainExamples", ">= batchSize (" + batchSize + ")", trainExamples);
-            require(evalExamples >= 1, "evalExamples", ">= 1", evalExamples);
-            require(numClasses >= 2 && numClasses <= 1000, "numClasses", "in [2, 1000]", numClasses);
-            require(baseDepth >= 1 && baseDepth <= 64, "baseDepth", "in [1, 64]", baseDepth);
+            require(epochs >= 1, "--epochs", ">= 1", epochs);
+            require(batchSize >= 2 && batchSize <= 1024, "--batch-size", "in [2, 1024]", batchSize);
+            require(imageSize >= 32 && imageSize <= 1024, "--image-size", "in [32, 1024]", imageSize);
+            require(
+                    trainExamples >= batchSize,
+                    "--train-examples",
+                    ">= --batch-size (" + batchSize + ")",
+                    trainExamples);
+            require(evalExamples >= 1, "--eval-examples", ">= 1", evalExamples);
+            require(numClasses >= 2 && numClasses <= 1000, "--num-classes", "in [2, 1000]", numClasses);
+            require(baseDepth >= 1 && baseDepth <= 64, "--base-depth", "in [1, 64]", baseDepth);
             require(
                     learningRate > 0 && Double.isFinite(learningRate),
-                    "learningRate",
+                    "--learning-rate",
                     "a finite number > 0",
                     learningRate);
-            require(momentum >= 0 && momentum < 1, "momentum", "in [0, 1)", momentum);
-            require(batchNormDecay > 0 && batchNormDecay < 1, "batchNormDecay", "in (0, 1)", batchNormDecay);
+            require(momentum >= 0 && momentum < 1, "--momentum", "in [0, 1)", momentum);
+            require(batchNormDecay > 0 && batchNormDecay < 1, "--batch-norm-decay", "in (0, 1)", batchNormDecay);
             require(
                     weightDecay >= 0 && Double.isFinite(weightDecay),
-                    "weightDecay",
+                    "--weight-decay",
                     "a finite number >= 0",
                     weightDecay);
-        }
-
-        /** A builder starting from the defaults: 64×64, batch 16, 5 epochs of 512 examples, 4 classes. */
-        public static Builder builder() {
-            return new Builder();
-        }
-
-        /** The default options. */
-        public static Options defaults() {
-            return builder().build();
         }
 
         /** Training steps per epoch. */
@@ -115,121 +110,6 @@ public final class TrainDemo {
             if (!ok) {
                 throw new IllegalArgumentException(name + ": must be " + allowed + ", got " + value);
             }
-        }
-    }
-
-    /** Builds {@link Options}; {@link #build} validates. */
-    public static final class Builder {
-        private int imageSize = 64;
-        private int batchSize = 16;
-        private int epochs = 5;
-        private int trainExamples = 512;
-        private int evalExamples = 128;
-        private int numClasses = 4;
-        private int baseDepth = 4;
-        private double learningRate = 0.05;
-        private double momentum = TrainingGraph.DEFAULT_MOMENTUM;
-        private double batchNormDecay = 0.9;
-        private double weightDecay = ResNetArgScope.WEIGHT_DECAY;
-        private long seed = 0;
-        private Path checkpoint = null;
-
-        private Builder() {}
-
-        /** Image height and width (default 64). */
-        public Builder imageSize(int v) {
-            imageSize = v;
-            return this;
-        }
-
-        /** Examples per step (default 16). */
-        public Builder batchSize(int v) {
-            batchSize = v;
-            return this;
-        }
-
-        /** Epochs (default 5). */
-        public Builder epochs(int v) {
-            epochs = v;
-            return this;
-        }
-
-        /** Training examples (default 512). */
-        public Builder trainExamples(int v) {
-            trainExamples = v;
-            return this;
-        }
-
-        /** Held-out examples (default 128). */
-        public Builder evalExamples(int v) {
-            evalExamples = v;
-            return this;
-        }
-
-        /** Classes (default 4). */
-        public Builder numClasses(int v) {
-            numClasses = v;
-            return this;
-        }
-
-        /** First block's bottleneck depth (default 4). */
-        public Builder baseDepth(int v) {
-            baseDepth = v;
-            return this;
-        }
-
-        /** Learning rate (default 0.05). */
-        public Builder learningRate(double v) {
-            learningRate = v;
-            return this;
-        }
-
-        /** Momentum (default 0.9). */
-        public Builder momentum(double v) {
-            momentum = v;
-            return this;
-        }
-
-        /** Batch-norm decay (default 0.9). */
-        public Builder batchNormDecay(double v) {
-            batchNormDecay = v;
-            return this;
-        }
-
-        /** Weight decay (default 1e-4). */
-        public Builder weightDecay(double v) {
-            weightDecay = v;
-            return this;
-        }
-
-        /** Seed (default 0). */
-        public Builder seed(long v) {
-            seed = v;
-            return this;
-        }
-
-        /** Checkpoint prefix to save to, or null (default) for none. */
-        public Builder checkpoint(Path v) {
-            checkpoint = v;
-            return this;
-        }
-
-        /** The validated options. */
-        public Options build() {
-            return new Options(
-                    imageSize,
-                    batchSize,
-                    epochs,
-                    trainExamples,
-                    evalExamples,
-                    numClasses,
-                    baseDepth,
-                    learningRate,
-                    momentum,
-                    batchNormDecay,
-                    weightDecay,
-                    seed,
-                    checkpoint);
         }
     }
 
@@ -397,44 +277,5 @@ public final class TrainDemo {
             }
         }
         return (double) correct / d.size();
-    }
-
-    /**
-     * Runs the demo with the default options and prints one line per epoch to stdout.
-     *
-     * <p>Usage: {@code TrainDemo [checkpoint-prefix]} (default {@code train-demo/model.ckpt}). Exit code 0 on
-     * success, 2 for bad usage, 1 when training fails.
-     */
-    public static void main(String[] args) {
-        if (args.length > 1 || (args.length == 1 && (args[0].isBlank() || args[0].startsWith("-")))) {
-            System.err.println("usage: TrainDemo [checkpoint-prefix]   (default train-demo/model.ckpt)");
-            System.exit(2);
-        }
-        Path prefix = Path.of(args.length == 1 ? args[0] : "train-demo/model.ckpt");
-        Options o = Options.builder().checkpoint(prefix).build();
-        System.out.printf(
-                Locale.ROOT,
-                "training resnet_v2 (resnet_v2_50 blocks, base depth %d) on %d synthetic %dx%d"
-                        + " gratings, %d classes, batch %d, %d steps per epoch%n",
-                o.baseDepth(),
-                o.trainExamples(),
-                o.imageSize(),
-                o.imageSize(),
-                o.numClasses(),
-                o.batchSize(),
-                o.stepsPerEpoch());
-        try {
-            Report r = run(o, new Listener() {
-                @Override
-                public void onEpoch(EpochResult e) {
-                    System.out.println(e);
-                }
-            });
-            System.out.println(
-                    "saved checkpoint " + r.checkpoint().toAbsolutePath() + " at global step " + r.globalStep());
-        } catch (RuntimeException e) {
-            System.err.println("train demo failed: " + e.getMessage());
-            System.exit(1);
-        }
     }
 }

@@ -2,18 +2,17 @@
  * Copyright 2026 The slimport Authors.
  * Licensed under the Apache License, Version 2.0; see the LICENSE file.
  */
-package dev.slimport.bench;
+package dev.slimport.bench.command;
 
-import dev.slimport.bench.command.BenchCommand;
-import dev.slimport.bench.command.ExportCommand;
+import dev.slimport.bench.NetworkDescriptor;
 import dev.slimport.bench.engine.Progress;
+import dev.slimport.bench.train.EpochProgress;
+import dev.slimport.bench.train.TrainDemo;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.ResNetV2;
-import dev.slimport.resnet.train.TrainDemo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -37,20 +36,6 @@ import picocli.CommandLine.Option;
                     + " exports it."
         })
 public final class TrainDemoCommand extends BenchCommand {
-
-    /** The library's argument names in its messages, and the options they are here. */
-    static final Map<String, String> OPTION_NAMES = Map.ofEntries(
-            Map.entry("imageSize", "--image-size"),
-            Map.entry("batchSize", "--batch-size"),
-            Map.entry("epochs", "--epochs"),
-            Map.entry("trainExamples", "--train-examples"),
-            Map.entry("evalExamples", "--eval-examples"),
-            Map.entry("numClasses", "--num-classes"),
-            Map.entry("baseDepth", "--base-depth"),
-            Map.entry("learningRate", "--learning-rate"),
-            Map.entry("momentum", "--momentum"),
-            Map.entry("batchNormDecay", "--batch-norm-decay"),
-            Map.entry("weightDecay", "--weight-decay"));
 
     /** The scope of the demo's network (slim's {@code resnet_v2} default). */
     static final String SCOPE = ResNetV2.DEFAULT_SCOPE;
@@ -145,32 +130,27 @@ public final class TrainDemoCommand extends BenchCommand {
             description = "Only the epoch lines and the result: no progress on stderr.")
     boolean quiet;
 
+    /** The options as {@link TrainDemo.Options}, validated with the options' names. */
+    TrainDemo.Options options() {
+        return new TrainDemo.Options(
+                imageSize,
+                batchSize,
+                epochs,
+                trainExamples,
+                evalExamples,
+                numClasses,
+                baseDepth,
+                learningRate,
+                momentum,
+                batchNormDecay,
+                weightDecay,
+                seed,
+                checkpoint);
+    }
+
     @Override
     protected int run() throws Exception {
-        if (batchSize >= 2 && trainExamples < batchSize) {
-            throw new IllegalArgumentException(
-                    "--train-examples: must be >= --batch-size (" + batchSize + "), got " + trainExamples);
-        }
-        TrainDemo.Options options;
-        try {
-            options = TrainDemo.Options.builder()
-                    .epochs(epochs)
-                    .batchSize(batchSize)
-                    .imageSize(imageSize)
-                    .trainExamples(trainExamples)
-                    .evalExamples(evalExamples)
-                    .numClasses(numClasses)
-                    .baseDepth(baseDepth)
-                    .learningRate(learningRate)
-                    .momentum(momentum)
-                    .batchNormDecay(batchNormDecay)
-                    .weightDecay(weightDecay)
-                    .seed(seed)
-                    .checkpoint(checkpoint)
-                    .build();
-        } catch (IllegalArgumentException e) {
-            throw ExportCommand.renamed(e, OPTION_NAMES);
-        }
+        TrainDemo.Options options = options();
         checkCheckpoint(checkpoint, force);
         NetworkDescriptor descriptor =
                 NetworkDescriptor.of(SCOPE, Depth.D50, baseDepth, numClasses, imageSize, "resnet-bench train-demo");

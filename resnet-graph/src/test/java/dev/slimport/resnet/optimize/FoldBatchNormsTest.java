@@ -2,11 +2,14 @@
  * Copyright 2026 The slimport Authors.
  * Licensed under the Apache License, Version 2.0; see the LICENSE file.
  */
-package dev.slimport.resnet.net;
+package dev.slimport.resnet.optimize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slimport.resnet.net.ResNetModel;
+import dev.slimport.resnet.net.ResNetV2;
+import dev.slimport.resnet.slim.Conv2dArgs;
 import dev.slimport.resnet.slim.DataFormat;
 import dev.slimport.resnet.slim.ModelWeights;
 import dev.slimport.resnet.testing.Graphs;
@@ -57,16 +60,16 @@ class FoldBatchNormsTest {
         try (Graph g = new Graph();
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
-            ResNetModel folded = ResNetV2.builder(SmallNets.small())
+            ResNetV2.Builder network = ResNetV2.builder(SmallNets.small())
                     .isTraining(false)
                     .numClasses(6)
                     .outputStride(os)
-                    .dataFormat(format)
-                    .weights(src.weights())
-                    .foldBatchNorms(true)
-                    .build(tf, ResNetV2.imagesPlaceholder(tf, -1, 40, 40));
+                    .dataFormat(format);
+            InferenceGraph inference = InferenceGraph.foldBatchNorms(
+                    network, src.weights(), tf, ResNetV2.imagesPlaceholder(tf, -1, 40, 40));
+            ResNetModel folded = inference.model();
             s.initialize();
-            folded.loadWeights(s);
+            inference.loadWeights(s);
             Nhwc logits = Graphs.run(
                     s, Map.of(folded.images(), images), folded.logits().orElseThrow());
             assertThat(src.logits().maxAbs()).isGreaterThan(0.01f);
@@ -89,7 +92,10 @@ class FoldBatchNormsTest {
                             "resnet_v2/postnorm/moving_mean",
                             "resnet_v2/block2/unit_3/bottleneck_v2/preact/gamma")
                     .noneMatch(n -> n.contains("BatchNorm"));
-            assertThat(folded.config().foldBatchNorms()).isTrue();
+            assertThat(network.argScope().get(Conv2dArgs.NORMALIZER).isBatchNorm())
+                    .as("the caller's builder is unchanged")
+                    .isTrue();
+            assertThatThrownBy(() -> inference.loadWeights(s)).isInstanceOf(IllegalStateException.class);
         }
     }
 
@@ -101,13 +107,16 @@ class FoldBatchNormsTest {
         try (Graph g = new Graph();
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
-            ResNetModel copy = ResNetV2.builder(SmallNets.small())
-                    .isTraining(false)
-                    .numClasses(3)
-                    .seed(99)
-                    .weights(src.weights())
-                    .build(tf, ResNetV2.imagesPlaceholder(tf, -1, 33, 33));
-            copy.loadWeights(s);
+            InferenceGraph inference = InferenceGraph.withWeights(
+                    ResNetV2.builder(SmallNets.small())
+                            .isTraining(false)
+                            .numClasses(3)
+                            .seed(99),
+                    src.weights(),
+                    tf,
+                    ResNetV2.imagesPlaceholder(tf, -1, 33, 33));
+            ResNetModel copy = inference.model();
+            inference.loadWeights(s);
             // the same ops on the same weights; another graph may still pick kernels that sum in another order
             Nhwc logits =
                     Graphs.run(s, Map.of(copy.images(), images), copy.logits().orElseThrow());
@@ -124,26 +133,33 @@ class FoldBatchNormsTest {
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g);
             var images = ResNetV2.imagesPlaceholder(tf, 1, 32, 32);
-            assertThatThrownBy(() -> ResNetV2.builder(SmallNets.small())
-                            .isTraining(false)
-                            .foldBatchNorms(true)
-                            .build(tf, images))
+            assertThatThrownBy(() -> InferenceGraph.foldBatchNorms(
+                            ResNetV2.builder(SmallNets.small()).isTraining(false), null, tf, images))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("foldBatchNorms");
+                    .hasMessageContaining("weights");
             ModelWeights none = ModelWeights.of(new LinkedHashMap<>());
-            assertThatThrownBy(() -> ResNetV2.builder(SmallNets.small())
-                            .weights(none)
-                            .foldBatchNorms(true)
-                            .build(tf, images))
+            assertThatThrownBy(
+                            () -> InferenceGraph.foldBatchNorms(ResNetV2.builder(SmallNets.small()), none, tf, images))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("isTraining(false)");
-            assertThatThrownBy(() -> ResNetV2.builder(SmallNets.small())
-                            .isTraining(false)
-                            .weights(none)
-                            .scope("x")
-                            .build(tf, images))
+            assertThatThrownBy(() -> InferenceGraph.withWeights(
+                            ResNetV2.builder(SmallNets.small())
+                                    .isTraining(false)
+                                    .scope("x"),
+                            none,
+                            tf,
+                            images))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("no value for variable x/conv1/weights");
+            assertThatThrownBy(() -> InferenceGraph.foldBatchNorms(
+                            ResNetV2.builder(SmallNets.small())
+                                    .isTraining(false)
+                                    .scope("y"),
+                            none,
+                            tf,
+                            images))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("no value for variable y/conv1/weights");
         }
     }
 }

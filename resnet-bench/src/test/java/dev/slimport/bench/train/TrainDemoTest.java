@@ -2,12 +2,14 @@
  * Copyright 2026 The slimport Authors.
  * Licensed under the Apache License, Version 2.0; see the LICENSE file.
  */
-package dev.slimport.resnet.train;
+package dev.slimport.bench.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slimport.resnet.net.ResNetModel;
+import dev.slimport.resnet.train.Checkpoints;
+import dev.slimport.resnet.train.StepMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,14 +31,7 @@ class TrainDemoTest {
 
     @Test
     void shortRunReportsProgressAndSavesARestorableCheckpoint(@TempDir Path dir) {
-        TrainDemo.Options o = TrainDemo.Options.builder()
-                .epochs(2)
-                .trainExamples(40)
-                .batchSize(8)
-                .evalExamples(12)
-                .baseDepth(1)
-                .checkpoint(dir.resolve("ckpt/model.ckpt"))
-                .build();
+        TrainDemo.Options o = options(64, 8, 2, 40, 0.05, dir.resolve("ckpt/model.ckpt"));
         List<String> steps = new ArrayList<>();
         List<TrainDemo.EpochResult> epochs = new ArrayList<>();
         TrainDemo.Report report = TrainDemo.run(o, new TrainDemo.Listener() {
@@ -83,20 +78,13 @@ class TrainDemoTest {
 
     @Test
     void optionsAreValidatedWithTheirNames() {
-        assertThatThrownBy(() -> TrainDemo.Options.builder().batchSize(1).build())
-                .hasMessageContaining("batchSize");
-        assertThatThrownBy(() -> TrainDemo.Options.builder()
-                        .trainExamples(8)
-                        .batchSize(16)
-                        .build())
-                .hasMessageContaining("trainExamples");
-        assertThatThrownBy(() -> TrainDemo.Options.builder().learningRate(0).build())
-                .hasMessageContaining("learningRate");
-        assertThatThrownBy(() -> TrainDemo.Options.builder().imageSize(16).build())
-                .hasMessageContaining("imageSize");
+        assertThatThrownBy(() -> options(64, 1, 2, 40, 0.05, null)).hasMessageContaining("--batch-size");
+        assertThatThrownBy(() -> options(64, 16, 2, 8, 0.05, null)).hasMessageContaining("--train-examples");
+        assertThatThrownBy(() -> options(64, 8, 2, 40, 0, null)).hasMessageContaining("--learning-rate");
+        assertThatThrownBy(() -> options(16, 8, 2, 40, 0.05, null)).hasMessageContaining("--image-size");
         assertThatThrownBy(() -> TrainDemo.run(null, TrainDemo.Listener.NONE))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThat(TrainDemo.Options.defaults().stepsPerEpoch()).isEqualTo(32);
+        assertThat(options(64, 16, 5, 512, 0.05, null).stepsPerEpoch()).isEqualTo(32);
     }
 
     @Test
@@ -107,5 +95,12 @@ class TrainDemoTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("no checkpoint");
         }
+    }
+
+    /** The demo's options: 12 held-out examples, 4 classes, base depth 1, the command's other defaults. */
+    private static TrainDemo.Options options(
+            int imageSize, int batchSize, int epochs, int trainExamples, double learningRate, Path checkpoint) {
+        return new TrainDemo.Options(
+                imageSize, batchSize, epochs, trainExamples, 12, 4, 1, learningRate, 0.9, 0.9, 1e-4, 0, checkpoint);
     }
 }

@@ -2,7 +2,7 @@
  * Copyright 2026 The slimport Authors.
  * Licensed under the Apache License, Version 2.0; see the LICENSE file.
  */
-package dev.slimport.resnet.runtime;
+package dev.slimport.bench.host;
 
 import java.io.IOException;
 import java.nio.file.Files;

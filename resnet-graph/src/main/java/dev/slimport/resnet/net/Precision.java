@@ -2,7 +2,7 @@
  * Copyright 2026 The slimport Authors.
  * Licensed under the Apache License, Version 2.0; see the LICENSE file.
  */
-package dev.slimport.bench;
+package dev.slimport.resnet.net;
 
 import java.util.Locale;
 import org.tensorflow.types.TBfloat16;
@@ -24,7 +24,7 @@ public enum Precision {
         this.bytes = bytes;
     }
 
-    /** The TF type, for {@code ResNetV2.Builder#computeType}. */
+    /** The TF type, for {@link ResNetV2.Builder#precision}. */
     public Class<? extends TFloating> type() {
         return type;
     }
