@@ -29,9 +29,6 @@ import java.util.Optional;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.tensorflow.Tensor;
-import org.tensorflow.exceptions.TFInvalidArgumentException;
-import org.tensorflow.exceptions.TFUnimplementedException;
-import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.internal.c_api.TF_CheckpointReader;
 import org.tensorflow.internal.c_api.TF_Status;
 import org.tensorflow.internal.c_api.TF_Tensor;
@@ -73,11 +70,7 @@ public final class CheckpointReader implements AutoCloseable {
         try (PointerScope scope = new PointerScope()) {
             TF_Status status = TF_Status.newStatus();
             reader = TF_NewCheckpointReader(p.toString(), status);
-            try {
-                status.throwExceptionIfNotOK();
-            } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
-                throw new SavedModelException("checkpoint " + p + " cannot be read: " + e.getMessage(), e);
-            }
+            check(status, "checkpoint " + p + " cannot be read");
         }
         try {
             return new CheckpointReader(p, reader, Collections.unmodifiableMap(list(reader, p)));
@@ -146,12 +139,7 @@ public final class CheckpointReader implements AutoCloseable {
                 int rank = TF_CheckpointReaderGetVariableNumDims(reader, name);
                 long[] dims = new long[rank];
                 TF_CheckpointReaderGetVariableShape(reader, name, dims, rank, status);
-                try {
-                    status.throwExceptionIfNotOK();
-                } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
-                    throw new SavedModelException(
-                            "checkpoint " + prefix + ": cannot read the shape of " + name + ": " + e.getMessage(), e);
-                }
+                check(status, "checkpoint " + prefix + ": cannot read the shape of " + name);
                 DataType dtype = DataType.forNumber(TF_CheckpointReaderGetVariableDataType(reader, name));
                 out.put(name, new CheckpointEntry(name, dtype == null ? DataType.DT_INVALID : dtype, Shape.of(dims)));
             }
@@ -192,12 +180,7 @@ public final class CheckpointReader implements AutoCloseable {
         try (PointerScope scope = new PointerScope()) {
             TF_Status status = TF_Status.newStatus();
             TF_Tensor t = TF_CheckpointReaderGetTensor(handle, key, status);
-            try {
-                status.throwExceptionIfNotOK();
-            } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException ex) {
-                throw new SavedModelException(
-                        "checkpoint " + prefix + ": cannot read " + key + ": " + ex.getMessage(), ex);
-            }
+            check(status, "checkpoint " + prefix + ": cannot read " + key);
             try {
                 long bytes = TF_TensorByteSize(t);
                 if (bytes != e.shape().size() * Float.BYTES) {
@@ -211,6 +194,13 @@ public final class CheckpointReader implements AutoCloseable {
                 TF_DeleteTensor(t);
             }
         }
+    }
+
+    private static void check(TF_Status status, String what) {
+        SavedModelException.tensorFlow(what, () -> {
+            status.throwExceptionIfNotOK();
+            return null;
+        });
     }
 
     private void checkOpen() {

@@ -16,9 +16,6 @@ import java.util.stream.Collectors;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Tensor;
-import org.tensorflow.exceptions.TFInvalidArgumentException;
-import org.tensorflow.exceptions.TFUnimplementedException;
-import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
@@ -77,19 +74,12 @@ public final class LoadedSavedModel implements AutoCloseable {
             throw new SavedModelException("SavedModel " + info.dir() + " has variables, but "
                     + SavedModelInfo.VARIABLES_PREFIX + ".index is missing (an incomplete copy?)");
         }
-        SavedModelBundle bundle;
-        try {
-            SavedModelBundle.Loader loader =
-                    SavedModelBundle.loader(info.dir().toString()).withTags(tags);
-            if (config != null) {
-                loader.withConfigProto(config);
-            }
-            bundle = loader.load();
-        } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
-            // TensorFlow reports a corrupt graph as TFInvalidArgumentException, an IllegalArgumentException: it is the
-            // file's fault, not the caller's argument.
-            throw new SavedModelException("cannot load SavedModel " + info.dir() + ": " + e.getMessage(), e);
+        SavedModelBundle.Loader loader =
+                SavedModelBundle.loader(info.dir().toString()).withTags(tags);
+        if (config != null) {
+            loader.withConfigProto(config);
         }
+        SavedModelBundle bundle = SavedModelException.tensorFlow("cannot load SavedModel " + info.dir(), loader::load);
         return new LoadedSavedModel(info, mg, bundle);
     }
 
@@ -184,7 +174,11 @@ public final class LoadedSavedModel implements AutoCloseable {
      * @throws SavedModelException if an output is not float32 or the run fails
      */
     public Map<String, FloatValues> run(String key, Map<String, FloatValues> inputs) {
-        return run(key, inputs, LoadedSavedModel::copyFloat32);
+        return run(
+                key,
+                inputs,
+                LoadedSavedModel::copyFloat32,
+                () -> new IllegalStateException("SavedModel " + dir() + " is closed; load it again to run it"));
     }
 
     static FloatValues copyFloat32(String name, Tensor t) {
@@ -195,18 +189,9 @@ public final class LoadedSavedModel implements AutoCloseable {
         return FloatValues.of(f);
     }
 
-    /** {@link #run(String, Map)} with each output, by name, turned into a {@code T} while its tensor is open. */
-    <T> Map<String, T> run(String key, Map<String, FloatValues> inputs, BiFunction<String, Tensor, T> copy) {
-        return run(
-                key,
-                inputs,
-                copy,
-                () -> new IllegalStateException("SavedModel " + dir() + " is closed; load it again to run it"));
-    }
-
     /**
-     * The run of {@code key} inside the in-flight window: refused with {@code whenClosed} once {@link #close()} was
-     * called; the hook is called after the outputs are copied.
+     * {@link #run(String, Map)} with each output, by name, turned into a {@code T} while its tensor is open, and
+     * {@code whenClosed} thrown once {@link #close()} was called.
      */
     <T> Map<String, T> run(
             String key,
@@ -234,19 +219,21 @@ public final class LoadedSavedModel implements AutoCloseable {
         Map<String, Tensor> args = new LinkedHashMap<>();
         try {
             inputs.forEach((name, v) -> args.put(name, v.toTensor()));
-            try (Result r = bundle.function(key).call(args)) {
-                Map<String, T> out = new LinkedHashMap<>();
-                for (String name : sig.outputs().keySet()) {
-                    Tensor t = r.get(name)
-                            .orElseThrow(() -> new SavedModelException("output " + name + " was not returned"));
-                    out.put(name, copy.apply(name, t));
-                }
-                hook.inFlight();
-                return out;
-            }
-        } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
-            throw new SavedModelException(
-                    "running signature '" + key + "' of " + dir() + " failed: " + e.getMessage(), e);
+            Map<String, T> out =
+                    SavedModelException.tensorFlow("running signature '" + key + "' of " + dir() + " failed", () -> {
+                        try (Result r = bundle.function(key).call(args)) {
+                            Map<String, T> values = new LinkedHashMap<>();
+                            for (String name : sig.outputs().keySet()) {
+                                Tensor t = r.get(name)
+                                        .orElseThrow(
+                                                () -> new SavedModelException("output " + name + " was not returned"));
+                                values.put(name, copy.apply(name, t));
+                            }
+                            return values;
+                        }
+                    });
+            hook.inFlight();
+            return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SavedModelException("interrupted in the call hook", e);
@@ -292,49 +279,45 @@ public final class LoadedSavedModel implements AutoCloseable {
      */
     @Override
     public void close() {
-        boolean interrupted = false;
-        synchronized (this) {
-            closing = true;
-            while (inFlight > 0) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            close(Duration.ZERO);
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        close(null);
     }
 
     /**
      * Refuses new runs and waits at most {@code timeout} for the runs in flight; closes the session and graph if they
      * finished.
      *
+     * @param timeout the longest wait; null: as long as it takes, uninterruptibly ({@link #close()})
      * @return true if closed; false (timed out or interrupted) leaves it open under the running calls: call {@link
      *     #close()} later, or let the process exit
      */
     public synchronized boolean close(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
         closing = true;
-        while (inFlight > 0) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
+        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+        boolean interrupted = false;
+        try {
+            while (inFlight > 0) {
+                long left = deadline - System.nanoTime();
+                if (timeout != null && left <= 0) {
+                    return false;
+                }
+                try {
+                    wait(timeout == null ? 0 : Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    if (timeout != null) {
+                        return false;
+                    }
+                }
             }
-            try {
-                wait(Math.max(1, left / 1_000_000));
-            } catch (InterruptedException e) {
+            if (!closed) {
+                closed = true;
+                bundle.close();
+            }
+            return true;
+        } finally {
+            if (interrupted) {
                 Thread.currentThread().interrupt();
-                return false;
             }
         }
-        if (!closed) {
-            closed = true;
-            bundle.close();
-        }
-        return true;
     }
 }
