@@ -75,18 +75,15 @@ public final class AssignFromCheckpoint {
         Path p = CheckpointReader.checkPrefix("checkpoint", prefix);
 
         List<ModelVariable> toRestore = new ArrayList<>();
+        List<GraphOperation> assigns = new ArrayList<>();
         List<String> excluded = new ArrayList<>();
         for (ModelVariable v : variables) {
             if (exclusions.stream().anyMatch(e -> excludes(e, v.name()))) {
                 excluded.add(v.name());
             } else {
                 toRestore.add(v);
+                assigns.add(initializerAssign(session.graph(), v));
             }
-        }
-        Graph graph = session.graph();
-        List<GraphOperation> assigns = new ArrayList<>();
-        for (ModelVariable v : toRestore) {
-            assigns.add(initializerAssign(graph, v));
         }
 
         try (CheckpointReader reader = CheckpointReader.open(p)) {

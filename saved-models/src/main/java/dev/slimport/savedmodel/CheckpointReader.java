@@ -20,12 +20,11 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.tensorflow.Tensor;
@@ -125,17 +124,11 @@ public final class CheckpointReader implements AutoCloseable {
     }
 
     private static Map<String, CheckpointEntry> list(TF_CheckpointReader reader, Path prefix) {
-        List<String> names = new ArrayList<>();
-        int n = TF_CheckpointReaderSize(reader);
-        for (int i = 0; i < n; i++) {
-            BytePointer name = TF_CheckpointReaderGetVariable(reader, i);
-            names.add(name.getString());
-        }
-        Collections.sort(names);
-        Map<String, CheckpointEntry> out = new LinkedHashMap<>();
+        Map<String, CheckpointEntry> out = new TreeMap<>();
         try (PointerScope scope = new PointerScope()) {
             TF_Status status = TF_Status.newStatus();
-            for (String name : names) {
+            for (int i = 0; i < TF_CheckpointReaderSize(reader); i++) {
+                String name = TF_CheckpointReaderGetVariable(reader, i).getString();
                 int rank = TF_CheckpointReaderGetVariableNumDims(reader, name);
                 long[] dims = new long[rank];
                 TF_CheckpointReaderGetVariableShape(reader, name, dims, rank, status);

@@ -133,7 +133,9 @@ public final class LoadedSavedModel implements AutoCloseable {
 
     /** The underlying bundle (owned by this object). */
     public SavedModelBundle bundle() {
-        checkOpen();
+        if (closed) {
+            throw new IllegalStateException("SavedModel " + dir() + " is closed; load it again to run it");
+        }
         return bundle;
     }
 
@@ -155,12 +157,6 @@ public final class LoadedSavedModel implements AutoCloseable {
     /** Sets the hook called inside each run's in-flight window, after the run (tests). */
     void hook(SavedModelPredictor.CallHook hook) {
         this.hook = hook;
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("SavedModel " + dir() + " is closed; load it again to run it");
-        }
     }
 
     /**
