@@ -75,18 +75,15 @@ public final class AssignFromCheckpoint {
         Path p = CheckpointReader.checkPrefix("checkpoint", prefix);
 
         List<ModelVariable> toRestore = new ArrayList<>();
+        List<GraphOperation> assigns = new ArrayList<>();
         List<String> excluded = new ArrayList<>();
         for (ModelVariable v : variables) {
             if (exclusions.stream().anyMatch(e -> excludes(e, v.name()))) {
                 excluded.add(v.name());
             } else {
                 toRestore.add(v);
+                assigns.add(initializerAssign(session.graph(), v));
             }
-        }
-        Graph graph = session.graph();
-        List<GraphOperation> assigns = new ArrayList<>();
-        for (ModelVariable v : toRestore) {
-            assigns.add(initializerAssign(graph, v));
         }
 
         try (CheckpointReader reader = CheckpointReader.open(p)) {
@@ -139,32 +136,27 @@ public final class AssignFromCheckpoint {
     }
 
     private static void checkCompatible(CheckpointReader reader, List<ModelVariable> toRestore, boolean noExcludes) {
-        List<CheckpointMismatchException.Missing> missing = new ArrayList<>();
-        List<CheckpointMismatchException.Mismatch> mismatched = new ArrayList<>();
+        List<CheckpointMismatchException.Mismatch> offending = new ArrayList<>();
         for (ModelVariable v : toRestore) {
-            var entry = reader.entry(v.name());
-            if (entry.isEmpty()) {
-                missing.add(new CheckpointMismatchException.Missing(v.name(), v.shape()));
-            } else if (entry.get().dtype() != DataType.DT_FLOAT
-                    || !entry.get().shape().equals(v.shape())) {
-                mismatched.add(new CheckpointMismatchException.Mismatch(
-                        v.name(), v.shape(), entry.get().dtype(), entry.get().shape()));
+            CheckpointEntry e = reader.entry(v.name()).orElse(null);
+            if (e == null || e.dtype() != DataType.DT_FLOAT || !e.shape().equals(v.shape())) {
+                offending.add(new CheckpointMismatchException.Mismatch(
+                        v.name(), v.shape(), e == null ? null : e.dtype(), e == null ? null : e.shape()));
             }
         }
-        if (missing.isEmpty() && mismatched.isEmpty()) {
+        if (offending.isEmpty()) {
             return;
         }
         Set<String> scopes = new TreeSet<>();
-        missing.forEach(m -> scopes.add(parentScope(m.name())));
-        mismatched.forEach(m -> scopes.add(parentScope(m.name())));
+        offending.forEach(m -> scopes.add(parentScope(m.name())));
         String hint = "to keep their initial values instead, exclude their scope(s): " + String.join(", ", scopes);
-        if (missing.size() == toRestore.size()) {
+        if (offending.stream().filter(m -> m.checkpointShape() == null).count() == toRestore.size()) {
             hint = "no model variable is in the checkpoint: is it another network, or built with another scope name?"
                     + " Its keys start with: " + keyScopes(reader);
         } else if (!noExcludes) {
             hint = "(after excludes) " + hint;
         }
-        throw new CheckpointMismatchException(reader.prefix().toString(), missing, mismatched, hint);
+        throw new CheckpointMismatchException(reader.prefix().toString(), offending, hint);
     }
 
     private static String parentScope(String name) {

@@ -4,6 +4,7 @@
  */
 package dev.slimport.savedmodel;
 
+import java.util.Comparator;
 import java.util.List;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.DataType;
@@ -16,34 +17,29 @@ public final class CheckpointMismatchException extends SavedModelException {
     private static final long serialVersionUID = 1L;
 
     /**
-     * A model variable the checkpoint lacks.
-     *
-     * @param name the variable name
-     * @param modelShape its shape in the model
-     */
-    public record Missing(String name, Shape modelShape) {}
-
-    /**
-     * A model variable the checkpoint holds with another shape or dtype.
+     * A model variable the checkpoint lacks, or holds with another shape or dtype.
      *
      * @param name the variable name
      * @param modelShape its float32 shape in the model
-     * @param checkpointDtype the checkpoint tensor's dtype
-     * @param checkpointShape the checkpoint tensor's shape
+     * @param checkpointDtype the checkpoint tensor's dtype, null if the checkpoint lacks it
+     * @param checkpointShape the checkpoint tensor's shape, null if the checkpoint lacks it
      */
     public record Mismatch(String name, Shape modelShape, DataType checkpointDtype, Shape checkpointShape) {}
 
-    private final transient List<Missing> missing;
+    private final transient List<Mismatch> missing;
     private final transient List<Mismatch> mismatched;
 
-    CheckpointMismatchException(String checkpoint, List<Missing> missing, List<Mismatch> mismatched, String hint) {
-        super(message(checkpoint, missing, mismatched, hint));
-        this.missing = List.copyOf(missing);
-        this.mismatched = List.copyOf(mismatched);
+    /** {@code offending}: the variables in model order, those the checkpoint lacks with null checkpoint fields. */
+    CheckpointMismatchException(String checkpoint, List<Mismatch> offending, String hint) {
+        super(message(checkpoint, offending, hint));
+        this.missing =
+                offending.stream().filter(m -> m.checkpointShape() == null).toList();
+        this.mismatched =
+                offending.stream().filter(m -> m.checkpointShape() != null).toList();
     }
 
     /** The variables the checkpoint lacks, in model order. */
-    public List<Missing> missing() {
+    public List<Mismatch> missing() {
         return missing;
     }
 
@@ -52,19 +48,20 @@ public final class CheckpointMismatchException extends SavedModelException {
         return mismatched;
     }
 
-    private static String message(String checkpoint, List<Missing> missing, List<Mismatch> mismatched, String hint) {
+    private static String message(String checkpoint, List<Mismatch> offending, String hint) {
+        long missing =
+                offending.stream().filter(m -> m.checkpointShape() == null).count();
         StringBuilder sb = new StringBuilder("checkpoint ").append(checkpoint).append(" does not match the model: ");
-        sb.append(missing.size())
-                .append(" variable(s) missing, ")
-                .append(mismatched.size())
+        sb.append(missing + " variable(s) missing, " + (offending.size() - missing))
                 .append(" with another shape or dtype; nothing was restored");
-        for (Missing m : missing) {
-            sb.append("\n  missing:  " + m.name() + " (model float32 " + Dtypes.shape(m.modelShape()) + ")");
-        }
-        for (Mismatch m : mismatched) {
-            sb.append("\n  mismatch: " + m.name() + " model float32 " + Dtypes.shape(m.modelShape()) + ", checkpoint "
-                    + Dtypes.name(m.checkpointDtype()) + " " + Dtypes.shape(m.checkpointShape()));
-        }
+        offending.stream()
+                .sorted(Comparator.comparing(m -> m.checkpointShape() != null))
+                .forEach(m -> sb.append(
+                        m.checkpointShape() == null
+                                ? "\n  missing:  " + m.name() + " (model float32 " + Dtypes.shape(m.modelShape()) + ")"
+                                : "\n  mismatch: " + m.name() + " model float32 " + Dtypes.shape(m.modelShape())
+                                        + ", checkpoint " + Dtypes.name(m.checkpointDtype()) + " "
+                                        + Dtypes.shape(m.checkpointShape())));
         if (hint != null && !hint.isEmpty()) {
             sb.append("\n").append(hint);
         }

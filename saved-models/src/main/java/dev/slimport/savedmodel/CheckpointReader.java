@@ -20,18 +20,14 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.tensorflow.Tensor;
-import org.tensorflow.exceptions.TFInvalidArgumentException;
-import org.tensorflow.exceptions.TFUnimplementedException;
-import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.internal.c_api.TF_CheckpointReader;
 import org.tensorflow.internal.c_api.TF_Status;
 import org.tensorflow.internal.c_api.TF_Tensor;
@@ -73,11 +69,7 @@ public final class CheckpointReader implements AutoCloseable {
         try (PointerScope scope = new PointerScope()) {
             TF_Status status = TF_Status.newStatus();
             reader = TF_NewCheckpointReader(p.toString(), status);
-            try {
-                status.throwExceptionIfNotOK();
-            } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
-                throw new SavedModelException("checkpoint " + p + " cannot be read: " + e.getMessage(), e);
-            }
+            check(status, "checkpoint " + p + " cannot be read");
         }
         try {
             return new CheckpointReader(p, reader, Collections.unmodifiableMap(list(reader, p)));
@@ -132,26 +124,15 @@ public final class CheckpointReader implements AutoCloseable {
     }
 
     private static Map<String, CheckpointEntry> list(TF_CheckpointReader reader, Path prefix) {
-        List<String> names = new ArrayList<>();
-        int n = TF_CheckpointReaderSize(reader);
-        for (int i = 0; i < n; i++) {
-            BytePointer name = TF_CheckpointReaderGetVariable(reader, i);
-            names.add(name.getString());
-        }
-        Collections.sort(names);
-        Map<String, CheckpointEntry> out = new LinkedHashMap<>();
+        Map<String, CheckpointEntry> out = new TreeMap<>();
         try (PointerScope scope = new PointerScope()) {
             TF_Status status = TF_Status.newStatus();
-            for (String name : names) {
+            for (int i = 0; i < TF_CheckpointReaderSize(reader); i++) {
+                String name = TF_CheckpointReaderGetVariable(reader, i).getString();
                 int rank = TF_CheckpointReaderGetVariableNumDims(reader, name);
                 long[] dims = new long[rank];
                 TF_CheckpointReaderGetVariableShape(reader, name, dims, rank, status);
-                try {
-                    status.throwExceptionIfNotOK();
-                } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
-                    throw new SavedModelException(
-                            "checkpoint " + prefix + ": cannot read the shape of " + name + ": " + e.getMessage(), e);
-                }
+                check(status, "checkpoint " + prefix + ": cannot read the shape of " + name);
                 DataType dtype = DataType.forNumber(TF_CheckpointReaderGetVariableDataType(reader, name));
                 out.put(name, new CheckpointEntry(name, dtype == null ? DataType.DT_INVALID : dtype, Shape.of(dims)));
             }
@@ -192,12 +173,7 @@ public final class CheckpointReader implements AutoCloseable {
         try (PointerScope scope = new PointerScope()) {
             TF_Status status = TF_Status.newStatus();
             TF_Tensor t = TF_CheckpointReaderGetTensor(handle, key, status);
-            try {
-                status.throwExceptionIfNotOK();
-            } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException ex) {
-                throw new SavedModelException(
-                        "checkpoint " + prefix + ": cannot read " + key + ": " + ex.getMessage(), ex);
-            }
+            check(status, "checkpoint " + prefix + ": cannot read " + key);
             try {
                 long bytes = TF_TensorByteSize(t);
                 if (bytes != e.shape().size() * Float.BYTES) {
@@ -211,6 +187,13 @@ public final class CheckpointReader implements AutoCloseable {
                 TF_DeleteTensor(t);
             }
         }
+    }
+
+    private static void check(TF_Status status, String what) {
+        SavedModelException.tensorFlow(what, () -> {
+            status.throwExceptionIfNotOK();
+            return null;
+        });
     }
 
     private void checkOpen() {

@@ -44,17 +44,12 @@ public final class ExportCancellation {
         Path leftRoot;
         synchronized (this) {
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (running) {
-                long wait = (deadline - System.nanoTime()) / 1_000_000;
-                if (wait <= 0) {
-                    break;
+            try {
+                for (long left; running && (left = (deadline - System.nanoTime()) / 1_000_000) > 0; ) {
+                    wait(left);
                 }
-                try {
-                    wait(wait);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             if (!running) {
                 return true;

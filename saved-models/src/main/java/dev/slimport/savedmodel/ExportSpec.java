@@ -91,7 +91,7 @@ public record ExportSpec(
         private long seed;
         private long version = DEFAULT_VERSION;
         private Path checkpoint;
-        private final List<String> excludes = new ArrayList<>();
+        private List<String> excludes = List.of();
         private boolean force;
         private int verifyBatch = DEFAULT_VERIFY_BATCH;
         private boolean optimize;
@@ -127,10 +127,7 @@ public record ExportSpec(
 
         /** {@code --exclude}: scopes that keep their initializers. */
         public Builder excludes(Collection<String> scopes) {
-            this.excludes.clear();
-            if (scopes != null) {
-                this.excludes.addAll(scopes);
-            }
+            this.excludes = scopes == null ? List.of() : new ArrayList<>(scopes);
             return this;
         }
 

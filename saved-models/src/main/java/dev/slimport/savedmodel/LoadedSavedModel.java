@@ -5,18 +5,17 @@
 package dev.slimport.savedmodel;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Tensor;
-import org.tensorflow.exceptions.TFInvalidArgumentException;
-import org.tensorflow.exceptions.TFUnimplementedException;
-import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
@@ -27,15 +26,19 @@ import org.tensorflow.types.TFloat32;
  * directory resolution and the checks that turn TensorFlow's loader errors into clear messages. It owns the bundle
  * (graph and session): close it.
  *
- * <p>{@link #run} may be called from several threads at once (TensorFlow's {@code TF_SessionRun} is thread-safe);
- * closing it while runs are in flight is the caller's business: {@link SavedModelPredictor} does that bookkeeping.
- * After {@link #close()} every method that needs the session throws {@link IllegalStateException}.
+ * <p>{@link #run} may be called from several threads at once (TensorFlow's {@code TF_SessionRun} is thread-safe). It
+ * counts the runs in flight: {@link #close()} refuses new runs at once, waits for those in flight, and only then
+ * closes the session and graph, so memory is never freed under a running call. After {@code close} every method
+ * that needs the session throws {@link IllegalStateException}. {@link SavedModelPredictor} is this on one signature.
  */
 public final class LoadedSavedModel implements AutoCloseable {
     private final SavedModelInfo info;
     private final SavedModelInfo.MetaGraph metaGraph;
     private final SavedModelBundle bundle;
+    private int inFlight;
+    private boolean closing;
     private volatile boolean closed;
+    private SavedModelPredictor.CallHook hook = () -> {};
 
     private LoadedSavedModel(SavedModelInfo info, SavedModelInfo.MetaGraph metaGraph, SavedModelBundle bundle) {
         this.info = info;
@@ -71,19 +74,12 @@ public final class LoadedSavedModel implements AutoCloseable {
             throw new SavedModelException("SavedModel " + info.dir() + " has variables, but "
                     + SavedModelInfo.VARIABLES_PREFIX + ".index is missing (an incomplete copy?)");
         }
-        SavedModelBundle bundle;
-        try {
-            SavedModelBundle.Loader loader =
-                    SavedModelBundle.loader(info.dir().toString()).withTags(tags);
-            if (config != null) {
-                loader.withConfigProto(config);
-            }
-            bundle = loader.load();
-        } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
-            // TensorFlow reports a corrupt graph as TFInvalidArgumentException, an IllegalArgumentException: it is the
-            // file's fault, not the caller's argument.
-            throw new SavedModelException("cannot load SavedModel " + info.dir() + ": " + e.getMessage(), e);
+        SavedModelBundle.Loader loader =
+                SavedModelBundle.loader(info.dir().toString()).withTags(tags);
+        if (config != null) {
+            loader.withConfigProto(config);
         }
+        SavedModelBundle bundle = SavedModelException.tensorFlow("cannot load SavedModel " + info.dir(), loader::load);
         return new LoadedSavedModel(info, mg, bundle);
     }
 
@@ -137,19 +133,30 @@ public final class LoadedSavedModel implements AutoCloseable {
 
     /** The underlying bundle (owned by this object). */
     public SavedModelBundle bundle() {
-        checkOpen();
+        if (closed) {
+            throw new IllegalStateException("SavedModel " + dir() + " is closed; load it again to run it");
+        }
         return bundle;
     }
 
-    /** Whether {@link #close()} was called. */
+    /** Whether the session and graph are closed (after {@link #close()}, once the runs in flight finished). */
     public boolean isClosed() {
         return closed;
     }
 
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("SavedModel " + dir() + " is closed; load it again to run it");
-        }
+    /** Whether {@link #close()} was called: new runs are refused, those in flight may still be finishing. */
+    synchronized boolean closing() {
+        return closing;
+    }
+
+    /** The number of runs in flight now. */
+    public synchronized int inFlight() {
+        return inFlight;
+    }
+
+    /** Sets the hook called inside each run's in-flight window, after the run (tests). */
+    void hook(SavedModelPredictor.CallHook hook) {
+        this.hook = hook;
     }
 
     /**
@@ -163,17 +170,30 @@ public final class LoadedSavedModel implements AutoCloseable {
      * @throws SavedModelException if an output is not float32 or the run fails
      */
     public Map<String, FloatValues> run(String key, Map<String, FloatValues> inputs) {
-        return run(key, inputs, (name, t) -> {
-            if (!(t instanceof TFloat32 f)) {
-                throw new SavedModelException(
-                        "output '" + name + "' is " + Dtypes.name(t.dataType()) + "; only float32 outputs are copied");
-            }
-            return FloatValues.of(f);
-        });
+        return run(
+                key,
+                inputs,
+                LoadedSavedModel::copyFloat32,
+                () -> new IllegalStateException("SavedModel " + dir() + " is closed; load it again to run it"));
     }
 
-    /** {@link #run(String, Map)} with each output, by name, turned into a {@code T} while its tensor is open. */
-    <T> Map<String, T> run(String key, Map<String, FloatValues> inputs, BiFunction<String, Tensor, T> copy) {
+    static FloatValues copyFloat32(String name, Tensor t) {
+        if (!(t instanceof TFloat32 f)) {
+            throw new SavedModelException(
+                    "output '" + name + "' is " + Dtypes.name(t.dataType()) + "; only float32 outputs are copied");
+        }
+        return FloatValues.of(f);
+    }
+
+    /**
+     * {@link #run(String, Map)} with each output, by name, turned into a {@code T} while its tensor is open, and
+     * {@code whenClosed} thrown once {@link #close()} was called.
+     */
+    <T> Map<String, T> run(
+            String key,
+            Map<String, FloatValues> inputs,
+            BiFunction<String, Tensor, T> copy,
+            Supplier<? extends IllegalStateException> whenClosed) {
         SignatureInfo sig = signature(key);
         if (inputs == null || !sig.inputs().keySet().equals(inputs.keySet())) {
             throw new IllegalArgumentException("inputs: signature '" + key + "' takes "
@@ -186,24 +206,40 @@ public final class LoadedSavedModel implements AutoCloseable {
             }
             checkShape(name, spec, inputs.get(name));
         });
-        checkOpen();
+        synchronized (this) {
+            if (closing) {
+                throw whenClosed.get();
+            }
+            inFlight++;
+        }
         Map<String, Tensor> args = new LinkedHashMap<>();
         try {
             inputs.forEach((name, v) -> args.put(name, v.toTensor()));
-            try (Result r = bundle.function(key).call(args)) {
-                Map<String, T> out = new LinkedHashMap<>();
-                for (String name : sig.outputs().keySet()) {
-                    Tensor t = r.get(name)
-                            .orElseThrow(() -> new SavedModelException("output " + name + " was not returned"));
-                    out.put(name, copy.apply(name, t));
-                }
-                return out;
-            }
-        } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
-            throw new SavedModelException(
-                    "running signature '" + key + "' of " + dir() + " failed: " + e.getMessage(), e);
+            Map<String, T> out =
+                    SavedModelException.tensorFlow("running signature '" + key + "' of " + dir() + " failed", () -> {
+                        try (Result r = bundle.function(key).call(args)) {
+                            Map<String, T> values = new LinkedHashMap<>();
+                            for (String name : sig.outputs().keySet()) {
+                                Tensor t = r.get(name)
+                                        .orElseThrow(
+                                                () -> new SavedModelException("output " + name + " was not returned"));
+                                values.put(name, copy.apply(name, t));
+                            }
+                            return values;
+                        }
+                    });
+            hook.inFlight();
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SavedModelException("interrupted in the call hook", e);
         } finally {
             args.values().forEach(Tensor::close);
+            synchronized (this) {
+                if (--inFlight == 0) {
+                    notifyAll();
+                }
+            }
         }
     }
 
@@ -234,14 +270,50 @@ public final class LoadedSavedModel implements AutoCloseable {
     }
 
     /**
-     * Closes the bundle's session and graph; idempotent. TensorFlow's {@code Session.close} waits for runs in flight,
-     * but a run that starts afterwards fails, so share a model between threads through {@link SavedModelPredictor}.
+     * Refuses new runs, waits for the runs in flight, then closes the session and graph; idempotent. An interrupt does
+     * not cut the wait short (closing under a running call would free its memory); the interrupt status is kept.
      */
     @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            bundle.close();
+    public void close() {
+        close(null);
+    }
+
+    /**
+     * Refuses new runs and waits at most {@code timeout} for the runs in flight; closes the session and graph if they
+     * finished.
+     *
+     * @param timeout the longest wait; null: as long as it takes, uninterruptibly ({@link #close()})
+     * @return true if closed; false (timed out or interrupted) leaves it open under the running calls: call {@link
+     *     #close()} later, or let the process exit
+     */
+    public synchronized boolean close(Duration timeout) {
+        closing = true;
+        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+        boolean interrupted = false;
+        try {
+            while (inFlight > 0) {
+                long left = deadline - System.nanoTime();
+                if (timeout != null && left <= 0) {
+                    return false;
+                }
+                try {
+                    wait(timeout == null ? 0 : Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    if (timeout != null) {
+                        return false;
+                    }
+                }
+            }
+            if (!closed) {
+                closed = true;
+                bundle.close();
+            }
+            return true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -22,9 +22,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.tensorflow.SavedModelBundle;
-import org.tensorflow.exceptions.TFInvalidArgumentException;
-import org.tensorflow.exceptions.TFUnimplementedException;
-import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
 
 /**
@@ -377,9 +374,7 @@ public final class SavedModelExporter {
          * else (TensorFlow's errors, I/O) as a {@link SavedModelException} naming the step.
          */
         private RuntimeException asRuntime(Exception e) {
-            boolean tensorFlow = e instanceof TensorFlowException
-                    || e instanceof TFInvalidArgumentException
-                    || e instanceof TFUnimplementedException;
+            boolean tensorFlow = SavedModelException.fromTensorFlow(e);
             if (e instanceof ExportInterruptedException || (!tensorFlow && e instanceof IllegalArgumentException)) {
                 return (RuntimeException) e;
             }
@@ -404,10 +399,8 @@ public final class SavedModelExporter {
      * writable directory.
      */
     private static void checkOutDir(Path outDir) {
-        Path p = outDir;
-        while (p != null && !Files.exists(p)) {
-            p = p.getParent();
-        }
+        Path missing = firstMissing(outDir);
+        Path p = missing == null ? outDir : missing.getParent();
         if (p == null) {
             throw new IllegalArgumentException("out: no existing ancestor of " + outDir);
         }

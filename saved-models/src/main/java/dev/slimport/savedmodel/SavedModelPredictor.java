@@ -14,9 +14,10 @@ import org.tensorflow.proto.ConfigProto;
  * calls share one {@code SavedModelBundle} and its Session; TensorFlow runs them concurrently ({@code
  * TF_SessionRun} is thread-safe), so N threads cost one copy of the weights.
  *
- * <p>It counts the calls in flight. {@link #close()} refuses new calls at once, waits for those in flight, and only
- * then closes the session and graph: memory is never freed under a running call. A call after (or during) {@code
- * close} throws {@link PredictorClosedException}, an {@link IllegalStateException}.
+ * <p>It owns its {@link LoadedSavedModel}, which counts the calls in flight: {@link #close()} refuses new calls at
+ * once, waits for those in flight, and only then closes the session and graph: memory is never freed under a running
+ * call. A call after (or during) {@code close} throws {@link PredictorClosedException}, an {@link
+ * IllegalStateException}.
  *
  * <pre>{@code
  * try (SavedModelPredictor p = SavedModelPredictor.load(Path.of("models/resnet_v2_50"))) {
@@ -36,20 +37,10 @@ public final class SavedModelPredictor implements AutoCloseable {
 
     private final LoadedSavedModel model;
     private final SignatureInfo signature;
-    private final String singleInput;
-    private final CallHook hook;
-    private final Object lock = new Object();
-    private int inFlight;
-    private boolean closing;
-    private boolean closed;
 
-    private SavedModelPredictor(LoadedSavedModel model, String signatureKey, CallHook hook) {
+    private SavedModelPredictor(LoadedSavedModel model, String signatureKey) {
         this.model = model;
         this.signature = model.signature(signatureKey);
-        this.singleInput = signature.inputs().size() == 1
-                ? signature.inputs().keySet().iterator().next()
-                : null;
-        this.hook = hook;
     }
 
     /** Loads the {@code serve} MetaGraph under {@code dir} (or its highest version); predicts its default signature. */
@@ -67,7 +58,7 @@ public final class SavedModelPredictor implements AutoCloseable {
     public static SavedModelPredictor load(Path dir, ConfigProto config) {
         LoadedSavedModel m = LoadedSavedModel.load(dir, config, ServingSignature.TAG);
         try {
-            return new SavedModelPredictor(m, m.defaultSignatureKey(), () -> {});
+            return new SavedModelPredictor(m, m.defaultSignatureKey());
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -88,10 +79,11 @@ public final class SavedModelPredictor implements AutoCloseable {
         if (model == null) {
             throw new IllegalArgumentException("model: must not be null");
         }
-        if (model.isClosed()) {
+        if (model.closing()) {
             throw new IllegalStateException("SavedModel " + model.dir() + " is closed");
         }
-        return new SavedModelPredictor(model, signatureKey, hook);
+        model.hook(hook);
+        return new SavedModelPredictor(model, signatureKey);
     }
 
     /** The signature this predictor runs. */
@@ -115,11 +107,11 @@ public final class SavedModelPredictor implements AutoCloseable {
      * @throws SavedModelException if TensorFlow fails to run it
      */
     public Map<String, FloatValues> predict(FloatValues input) {
-        if (singleInput == null) {
+        if (signature.inputs().size() != 1) {
             throw new IllegalArgumentException("input: signature '" + signature.key() + "' takes "
                     + signature.inputs().keySet() + "; use predict(Map)");
         }
-        return predict(Map.of(singleInput, input));
+        return predict(Map.of(signature.inputs().keySet().iterator().next(), input));
     }
 
     /**
@@ -129,105 +121,37 @@ public final class SavedModelPredictor implements AutoCloseable {
      * @throws PredictorClosedException if {@link #close()} has been called
      */
     public Map<String, FloatValues> predict(Map<String, FloatValues> inputs) {
-        enter();
-        try {
-            Map<String, FloatValues> out = model.run(signature.key(), inputs);
-            hook.inFlight();
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SavedModelException("interrupted in the call hook", e);
-        } finally {
-            exit();
-        }
-    }
-
-    private void enter() {
-        synchronized (lock) {
-            if (closing) {
-                throw new PredictorClosedException(model.dir());
-            }
-            inFlight++;
-        }
-    }
-
-    private void exit() {
-        synchronized (lock) {
-            if (--inFlight == 0) {
-                lock.notifyAll();
-            }
-        }
+        return model.run(
+                signature.key(),
+                inputs,
+                LoadedSavedModel::copyFloat32,
+                () -> new PredictorClosedException(model.dir()));
     }
 
     /** The number of calls running now. */
     public int inFlight() {
-        synchronized (lock) {
-            return inFlight;
-        }
+        return model.inFlight();
     }
 
     /** Whether {@link #close()} has been called (new calls are refused; the model may still be finishing calls). */
     public boolean isClosed() {
-        synchronized (lock) {
-            return closing;
-        }
+        return model.closing();
     }
 
-    /**
-     * Refuses new calls, waits for the calls in flight, then closes the session and graph; idempotent. An interrupt
-     * does not cut the wait short (closing under a running call would free its memory); the interrupt status is kept.
-     */
+    /** Refuses new calls, waits for the calls in flight, then closes the model; see {@link LoadedSavedModel#close()}. */
     @Override
     public void close() {
-        boolean interrupted = false;
-        synchronized (lock) {
-            closing = true;
-            while (inFlight > 0) {
-                try {
-                    lock.wait();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            closeModel();
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        model.close();
     }
 
     /**
      * Refuses new calls and waits at most {@code timeout} for the calls in flight; closes the model if they finished.
      *
-     * @return whether the model was closed; false leaves it open under the running calls (call {@link #close()} later,
-     *     or let the process exit)
+     * @return true if closed; false leaves it open under the running calls (call {@link #close()} later, or let the
+     *     process exit)
      */
     public boolean close(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (lock) {
-            closing = true;
-            while (inFlight > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                try {
-                    lock.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            closeModel();
-            return true;
-        }
-    }
-
-    private void closeModel() {
-        if (!closed) {
-            closed = true;
-            model.close();
-        }
+        return model.close(timeout);
     }
 
     /** A call on a closed {@link SavedModelPredictor}. */

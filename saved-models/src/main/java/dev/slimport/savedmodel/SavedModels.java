@@ -65,7 +65,8 @@ public final class SavedModels {
                 inputs.put(e.getKey(), FloatValues.uniform(feedShape(e.getKey(), e.getValue(), spec), seed++, -1f, 1f));
             }
             long tRun = System.nanoTime();
-            Map<String, VerifyResult.OutputSummary> outputs = model.run(key, inputs, SavedModels::summarize);
+            Map<String, VerifyResult.OutputSummary> outputs =
+                    model.run(key, inputs, SavedModels::summarize, IllegalStateException::new);
             long tDone = System.nanoTime();
             Map<String, Shape> fed = new LinkedHashMap<>();
             inputs.forEach((name, v) -> fed.put(name, v.shape()));
