@@ -6,6 +6,8 @@ package dev.slimport.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.testing.ReferenceCounts;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -95,13 +97,14 @@ class TrainDemoCommandTest {
         NetworkDescriptor d = NetworkDescriptor.readFor(prefix).orElseThrow();
         assertThat(d)
                 .isEqualTo(new NetworkDescriptor(
-                        NetworkDescriptor.FORMAT,
-                        "resnet_v2",
-                        "resnet_v2_50",
-                        1,
-                        CLASSES,
-                        SIZE,
+                        "slimport-network-2",
+                        NetworkSpec.custom("resnet_v2", Depth.D50.blocks(1))
+                                .withNumClasses(CLASSES)
+                                .withImageSize(SIZE),
                         "resnet-bench train-demo"));
+        assertThat(Files.readString(NetworkDescriptor.fileFor(prefix)))
+                .contains("\"units\" : [ [ 4, 1, 1 ], [ 4, 1, 1 ], [ 4, 1, 2 ] ]")
+                .contains("\"unit_fn\" : \"bottleneck_v2\"");
     }
 
     /**
@@ -171,7 +174,7 @@ class TrainDemoCommandTest {
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
         assertThat(run.err())
                 .contains("--checkpoint: " + NetworkDescriptor.fileFor(fake)
-                        + " is not a valid network descriptor (format: expected 'slimport-network-1', got 'other')");
+                        + " is not a valid network descriptor (format: expected 'slimport-network-2', got 'other')");
     }
 
     static Stream<Arguments> badOptions() {

@@ -8,8 +8,6 @@ import dev.slimport.bench.NetworkDescriptor;
 import dev.slimport.bench.engine.Progress;
 import dev.slimport.bench.train.EpochProgress;
 import dev.slimport.bench.train.TrainDemo;
-import dev.slimport.resnet.net.Depth;
-import dev.slimport.resnet.net.ResNetV2;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -36,9 +34,6 @@ import picocli.CommandLine.Option;
                     + " exports it."
         })
 public final class TrainDemoCommand extends BenchCommand {
-
-    /** The scope of the demo's network (slim's {@code resnet_v2} default). */
-    static final String SCOPE = ResNetV2.DEFAULT_SCOPE;
 
     @Option(
             names = "--epochs",
@@ -152,8 +147,7 @@ public final class TrainDemoCommand extends BenchCommand {
     protected int run() throws Exception {
         TrainDemo.Options options = options();
         checkCheckpoint(checkpoint, force);
-        NetworkDescriptor descriptor =
-                NetworkDescriptor.of(SCOPE, Depth.D50, baseDepth, numClasses, imageSize, "resnet-bench train-demo");
+        NetworkDescriptor descriptor = NetworkDescriptor.of(TrainDemo.network(options), "resnet-bench train-demo");
 
         out().printf(
                         Locale.ROOT,

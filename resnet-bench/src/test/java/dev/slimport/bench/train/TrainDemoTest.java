@@ -57,8 +57,8 @@ class TrainDemoTest {
         assertThat(Files.exists(dir.resolve("ckpt/model.ckpt.data-00000-of-00001")))
                 .isTrue();
 
-        SyntheticDataset heldOut =
-                SyntheticDataset.of(o.evalExamples(), o.imageSize(), o.imageSize(), o.numClasses(), o.seed() ^ 0x5EEDL);
+        SyntheticDataset heldOut = new SyntheticDataset(
+                o.evalExamples(), o.imageSize(), o.imageSize(), o.numClasses(), o.seed() ^ 0x5EEDL);
         try (Graph g = new Graph();
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
