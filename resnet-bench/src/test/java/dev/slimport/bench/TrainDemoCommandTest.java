@@ -175,6 +175,21 @@ class TrainDemoCommandTest {
         assertThat(run.err())
                 .contains("--checkpoint: " + NetworkDescriptor.fileFor(fake)
                         + " is not a valid network descriptor (format: expected 'slimport-network-2', got 'other')");
+
+        Files.writeString(
+                NetworkDescriptor.fileFor(fake),
+                Files.readString(NetworkDescriptor.fileFor(prefix)).replace("bottleneck_v2", "bottleneck_v1"));
+        CliRun v1 = CliRun.of(
+                "export",
+                "--checkpoint",
+                fake.toString(),
+                "--out",
+                dir.resolve("y").toString());
+        assertThat(v1.exitCode()).as(v1.toString()).isEqualTo(2);
+        assertThat(v1.err())
+                .contains("--checkpoint: " + NetworkDescriptor.fileFor(fake)
+                        + " is not a valid network descriptor (unit_fn: must be bottleneck_v2, got 'bottleneck_v1')");
+        assertThat(dir.resolve("y")).doesNotExist();
     }
 
     static Stream<Arguments> badOptions() {

@@ -10,6 +10,7 @@ import dev.slimport.bench.train.EpochProgress;
 import dev.slimport.bench.train.TrainDemo;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -170,16 +171,17 @@ public final class TrainDemoCommand extends BenchCommand {
                 : Progress.interactive() ? EpochProgress.Style.BAR : EpochProgress.Style.LINES;
         EpochProgress progress = new EpochProgress(out(), err(), style, epochs);
         progress.starting("building the training and evaluation graphs, initializing");
-        TrainDemo.Report report;
+        List<TrainDemo.EpochResult> epochs;
         try {
-            report = TrainDemo.run(options, progress);
+            epochs = TrainDemo.run(options, progress);
         } finally {
             progress.clear();
         }
         descriptor.writeFor(checkpoint);
         Path prefix = checkpoint.toAbsolutePath();
         String name = prefix.getFileName().toString();
-        out().println("saved checkpoint " + prefix + " at global step " + report.globalStep() + ": " + name + ".index, "
+        out().println("saved checkpoint " + prefix + " at global step "
+                + epochs.get(epochs.size() - 1).globalStep() + ": " + name + ".index, "
                 + name + ".data-00000-of-00001, "
                 + NetworkDescriptor.fileFor(prefix).getFileName());
         out().println("export it: resnet-bench export --checkpoint " + checkpoint + " --out DIR");

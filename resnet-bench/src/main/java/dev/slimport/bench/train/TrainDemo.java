@@ -156,20 +156,6 @@ public final class TrainDemo {
         }
     }
 
-    /**
-     * The outcome.
-     *
-     * @param epochs one entry per epoch
-     * @param globalStep the final global step
-     * @param checkpoint the saved checkpoint prefix, or null
-     */
-    public record Report(List<EpochResult> epochs, long globalStep, Path checkpoint) {
-        /** The report; {@code epochs} is copied. */
-        public Report {
-            epochs = List.copyOf(epochs);
-        }
-    }
-
     /** The demo's network: resnet_v2_50's blocks at base depth {@code baseDepth} in scope {@code resnet_v2}. */
     public static NetworkSpec network(Options o) {
         return NetworkSpec.custom(ResNetV2.DEFAULT_SCOPE, Depth.D50.blocks(o.baseDepth()))
@@ -195,11 +181,12 @@ public final class TrainDemo {
     }
 
     /**
-     * Builds the training and evaluation graphs, trains, evaluates after every epoch and saves the checkpoint.
+     * Builds the training and evaluation graphs, trains, evaluates after every epoch and saves the checkpoint; returns
+     * one result per epoch (the last one's global step is the checkpoint's).
      *
      * @throws IllegalArgumentException for null arguments
      */
-    public static Report run(Options o, Listener listener) {
+    public static List<EpochResult> run(Options o, Listener listener) {
         if (o == null || listener == null) {
             throw new IllegalArgumentException("options and listener: must not be null");
         }
@@ -255,7 +242,7 @@ public final class TrainDemo {
             if (o.checkpoint() != null) {
                 Checkpoints.save(s, o.checkpoint());
             }
-            return new Report(epochs, training.globalStepValue(s), o.checkpoint());
+            return List.copyOf(epochs);
         }
     }
 
