@@ -32,9 +32,6 @@ public final class EpochProgress implements TrainDemo.Listener {
     private final PrintWriter err;
     private final Style style;
     private final int epochs;
-    private double lossSum;
-    private double accuracySum;
-    private int lastQuarter;
     private boolean barShown;
 
     public EpochProgress(PrintWriter out, PrintWriter err, Style style, int epochs) {
@@ -55,23 +52,15 @@ public final class EpochProgress implements TrainDemo.Listener {
 
     @Override
     public void onStep(int epoch, int step, int stepsPerEpoch, StepMetrics metrics) {
-        if (step == 1) {
-            lossSum = 0;
-            accuracySum = 0;
-            lastQuarter = 0;
-        }
-        lossSum += metrics.loss();
-        accuracySum += metrics.accuracy();
-        double loss = lossSum / step;
-        double accuracy = accuracySum / step;
         if (style == Style.BAR) {
             int filled = (int) ((long) BAR_WIDTH * step / stepsPerEpoch);
             String bar = "[" + "#".repeat(filled) + "-".repeat(BAR_WIDTH - filled) + "] ";
-            err.print(CLEAR_LINE + line(epoch, bar, step, stepsPerEpoch, loss, accuracy));
+            err.print(CLEAR_LINE + line(epoch, bar, step, stepsPerEpoch, metrics));
             barShown = true;
-        } else if (style == Style.LINES && 4 * step / stepsPerEpoch > lastQuarter && step < stepsPerEpoch) {
-            lastQuarter = 4 * step / stepsPerEpoch;
-            err.println(line(epoch, " step ", step, stepsPerEpoch, loss, accuracy));
+        } else if (style == Style.LINES
+                && 4 * step / stepsPerEpoch > 4 * (step - 1) / stepsPerEpoch
+                && step < stepsPerEpoch) {
+            err.println(line(epoch, " step ", step, stepsPerEpoch, metrics));
         }
         err.flush();
     }
@@ -96,7 +85,7 @@ public final class EpochProgress implements TrainDemo.Listener {
      * {@code epoch 2/5 [############------------] 16/32  loss 0.812  accuracy 71.9%} or {@code epoch 2/5  step 16/32
      * loss 0.812  accuracy 71.9%}: the running means of the epoch so far.
      */
-    private String line(int epoch, String between, int step, int steps, double loss, double accuracy) {
+    private String line(int epoch, String between, int step, int steps, StepMetrics mean) {
         return String.format(
                 Locale.ROOT,
                 "epoch %d/%d %s%d/%d  loss %.3f  accuracy %.1f%%",
@@ -105,7 +94,7 @@ public final class EpochProgress implements TrainDemo.Listener {
                 between,
                 step,
                 steps,
-                loss,
-                100 * accuracy);
+                mean.loss(),
+                100 * mean.accuracy());
     }
 }

@@ -120,7 +120,10 @@ public final class TrainDemo {
         /** A listener that ignores everything. */
         Listener NONE = new Listener() {};
 
-        /** After each step (1-based {@code epoch} and {@code step}). */
+        /**
+         * After each step (1-based {@code epoch} and {@code step}) with the mean loss and accuracy of the epoch's steps
+         * so far; after its last step they are the epoch's {@link EpochResult#loss} and {@link EpochResult#accuracy}.
+         */
         default void onStep(int epoch, int step, int stepsPerEpoch, StepMetrics metrics) {}
 
         /** After each epoch's evaluation. */
@@ -218,21 +221,20 @@ public final class TrainDemo {
                 double loss = 0;
                 double accuracy = 0;
                 for (int step = 1; step <= steps; step++) {
-                    StepMetrics m;
                     try (SyntheticDataset.Batch b =
                             train.batch(Arrays.copyOfRange(order, (step - 1) * o.batchSize(), step * o.batchSize()))) {
-                        m = training.trainStep(s, b.images(), b.labels());
+                        StepMetrics m = training.trainStep(s, b.images(), b.labels());
+                        loss += m.loss();
+                        accuracy += m.accuracy();
                     }
-                    loss += m.loss() / steps;
-                    accuracy += m.accuracy() / steps;
-                    listener.onStep(epoch, step, steps, m);
+                    listener.onStep(epoch, step, steps, new StepMetrics((float) loss / step, (float) accuracy / step));
                 }
                 double evalAccuracy = accuracy(s, inference, heldOut, o.batchSize());
                 EpochResult r = new EpochResult(
                         epoch,
                         o.epochs(),
-                        loss,
-                        accuracy,
+                        loss / steps,
+                        accuracy / steps,
                         evalAccuracy,
                         training.globalStepValue(s),
                         (System.nanoTime() - start) / 1e9);
