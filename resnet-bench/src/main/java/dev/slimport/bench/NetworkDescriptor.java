@@ -4,73 +4,81 @@
  */
 package dev.slimport.bench;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.slimport.bench.engine.RunFailure;
 import dev.slimport.bench.result.ResultWriter;
+import dev.slimport.resnet.net.Bottleneck;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.NetworkSpec;
-import dev.slimport.resnet.slim.LayerContext;
+import dev.slimport.resnet.net.UnitFn;
+import dev.slimport.resnet.net.UnitSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Which ResNet v2 a checkpoint holds when it is not one of slim's four depths: the small JSON file {@code
- * <prefix>.network.json} that {@code train-demo} writes next to its checkpoint and {@code export --checkpoint
- * <prefix>} reads, so the export needs no network options. The network is slim's {@code resnet_v2(inputs, blocks,
- * scope=...)} with the block table of {@code blocks} (e.g. {@code resnet_v2_50}) at base depths {@code b, 2b, 4b,
- * 8b}.
+ * Which ResNet v2 a checkpoint holds: the file {@code <prefix>.network.json} that {@code train-demo} writes next to
+ * its checkpoint and {@code export --checkpoint <prefix>} reads, so the export needs no network options. It is the
+ * checkpoint's {@link NetworkSpec} as JSON — slim's {@code resnet_v2(inputs, blocks, num_classes, scope=...)} with its
+ * block table, each unit as slim's {@code (depth, depth_bottleneck, stride)} — with a format tag and what wrote it.
  *
  * <pre>
- * { "format" : "slimport-network-1", "scope" : "resnet_v2", "blocks" : "resnet_v2_50", "base_depth" : 4,
- *   "num_classes" : 4, "image_size" : 64, "written_by" : "resnet-bench train-demo" }
+ * { "format" : "slimport-network-2",
+ *   "network" : { "scope" : "resnet_v2",
+ *     "blocks" : [ { "scope" : "block1", "unit_fn" : "bottleneck_v2", "units" : [ [ 16, 4, 1 ], [ 16, 4, 1 ], [ 16, 4, 2 ] ] },
+ *                  ... ],
+ *     "num_classes" : 4, "image_size" : 64, "output_stride" : null, "data_format" : "NHWC", "precision" : "FP32" },
+ *   "written_by" : "resnet-bench train-demo" }
  * </pre>
  *
  * @param format {@value #FORMAT}
- * @param scope the variable scope every variable name starts with
- * @param blocks the block table: {@code resnet_v2_50}, {@code resnet_v2_101}, {@code resnet_v2_152} or {@code
- *     resnet_v2_200}
- * @param baseDepth the first block's bottleneck depth (64 in slim's nets)
- * @param numClasses the logits' width (0: no logits)
- * @param imageSize the height and width the network was trained on (the export's default input size)
+ * @param network the network the checkpoint's variables belong to
  * @param writtenBy what wrote the file
  */
-public record NetworkDescriptor(
-        String format, String scope, String blocks, int baseDepth, int numClasses, int imageSize, String writtenBy) {
+public record NetworkDescriptor(String format, NetworkSpec network, String writtenBy) {
 
     /** The format tag of this layout. */
-    public static final String FORMAT = "slimport-network-1";
+    public static final String FORMAT = "slimport-network-2";
 
     /** The file name suffix after the checkpoint prefix. */
     public static final String SUFFIX = ".network.json";
 
+    /** Units as {@code [depth, depth_bottleneck, stride]} (slim's tuples); the one unit function by its scope name. */
+    private static final ObjectMapper MAPPER = ResultWriter.MAPPER
+            .copy()
+            .registerModule(new SimpleModule()
+                    .setMixInAnnotation(UnitSpec.class, UnitAsTuple.class)
+                    .addSerializer(UnitFn.class, new UnitFnName())
+                    .addDeserializer(UnitFn.class, new UnitFnByName()));
+
     /**
      * The validated descriptor.
      *
-     * @throws IllegalArgumentException naming the field that is missing or out of range
+     * @throws IllegalArgumentException naming the field that is missing or wrong
      */
     public NetworkDescriptor {
         if (!FORMAT.equals(format)) {
-            throw new IllegalArgumentException("format: expected '" + FORMAT + "', got " + quoted(format));
+            throw new IllegalArgumentException(
+                    "format: expected '" + FORMAT + "', got " + (format == null ? "nothing" : "'" + format + "'"));
         }
-        LayerContext.checkName("scope", scope);
-        Depth.parse("blocks", blocks);
-        if (baseDepth < 1 || baseDepth > 64) {
-            throw new IllegalArgumentException("base_depth: must be in [1, 64], got " + baseDepth);
-        }
-        if (numClasses < 0) {
-            throw new IllegalArgumentException("num_classes: must be >= 0, got " + numClasses);
-        }
-        if (imageSize < 32 || imageSize > 8192) {
-            throw new IllegalArgumentException("image_size: must be in [32, 8192], got " + imageSize);
+        if (network == null) {
+            throw new IllegalArgumentException("network: missing");
         }
     }
 
-    /** A descriptor of {@code depth}'s block table at {@code baseDepth}, written by {@code writtenBy}. */
-    public static NetworkDescriptor of(
-            String scope, Depth depth, int baseDepth, int numClasses, int imageSize, String writtenBy) {
-        return new NetworkDescriptor(FORMAT, scope, depth.scopeName(), baseDepth, numClasses, imageSize, writtenBy);
+    /** A descriptor of {@code network}, written by {@code writtenBy}. */
+    public static NetworkDescriptor of(NetworkSpec network, String writtenBy) {
+        return new NetworkDescriptor(FORMAT, network, writtenBy);
     }
 
     /** {@code <prefix>.network.json}. */
@@ -90,10 +98,10 @@ public record NetworkDescriptor(
             return Optional.empty();
         }
         try {
-            return Optional.of(ResultWriter.MAPPER.readValue(file.toFile(), NetworkDescriptor.class));
+            return Optional.of(MAPPER.readValue(file.toFile(), NetworkDescriptor.class));
         } catch (JsonProcessingException e) {
-            Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
-            String message = cause == e ? e.getOriginalMessage() : cause.getMessage();
+            String message =
+                    e.getCause() instanceof IllegalArgumentException iae ? iae.getMessage() : e.getOriginalMessage();
             throw new IllegalArgumentException("--checkpoint: " + file + " is not a valid network descriptor ("
                     + RunFailure.firstLine(message) + ")");
         } catch (IOException e) {
@@ -103,22 +111,44 @@ public record NetworkDescriptor(
 
     /** Writes {@code <prefix>.network.json} atomically (a temp file renamed into place). */
     public void writeFor(Path prefix) throws IOException {
-        ResultWriter.writeAtomically(fileFor(prefix), ResultWriter.json(this));
+        ResultWriter.writeAtomically(fileFor(prefix), MAPPER.writeValueAsString(this) + System.lineSeparator());
     }
 
-    /** The network to build: {@code blocks}' table at {@code baseDepth} in {@code scope}, its classes and image size. */
-    public NetworkSpec network() {
-        return NetworkSpec.custom(scope, Depth.parse("blocks", blocks).blocks(baseDepth))
-                .withNumClasses(numClasses)
-                .withImageSize(imageSize);
-    }
-
-    /** {@code resnet_v2 (resnet_v2_50 blocks, base depth 4)}. */
+    /**
+     * {@code resnet_v2 (resnet_v2_50 blocks, base depth 4)} for one of slim's block tables at base depths {@code b,
+     * 2b, 4b, 8b}, otherwise {@code resnet_v2 (3 custom blocks)}.
+     */
     public String describe() {
-        return scope + " (" + blocks + " blocks, base depth " + baseDepth + ")";
+        int base = network.blocks().get(0).units().get(0).depthBottleneck();
+        for (Depth d : Depth.values()) {
+            if (d.blocks(base).equals(network.blocks())) {
+                return network.scope() + " (" + d.scopeName() + " blocks, base depth " + base + ")";
+            }
+        }
+        return network.scope() + " (" + network.blocks().size() + " custom blocks)";
     }
 
-    private static String quoted(String s) {
-        return s == null ? "nothing" : "'" + s + "'";
+    @JsonFormat(shape = JsonFormat.Shape.ARRAY)
+    private interface UnitAsTuple {}
+
+    private static final class UnitFnName extends JsonSerializer<UnitFn> {
+        @Override
+        public void serialize(UnitFn fn, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            if (fn != Bottleneck.V2) {
+                throw new IllegalArgumentException("unit_fn: only " + Bottleneck.SCOPE + " can be written, got " + fn);
+            }
+            gen.writeString(Bottleneck.SCOPE);
+        }
+    }
+
+    private static final class UnitFnByName extends JsonDeserializer<UnitFn> {
+        @Override
+        public UnitFn deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            String name = p.getValueAsString();
+            if (!Bottleneck.SCOPE.equals(name)) {
+                throw new IllegalArgumentException("unit_fn: must be " + Bottleneck.SCOPE + ", got '" + name + "'");
+            }
+            return Bottleneck.V2;
+        }
     }
 }

@@ -6,6 +6,8 @@ package dev.slimport.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.testing.ReferenceCounts;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -95,13 +97,14 @@ class TrainDemoCommandTest {
         NetworkDescriptor d = NetworkDescriptor.readFor(prefix).orElseThrow();
         assertThat(d)
                 .isEqualTo(new NetworkDescriptor(
-                        NetworkDescriptor.FORMAT,
-                        "resnet_v2",
-                        "resnet_v2_50",
-                        1,
-                        CLASSES,
-                        SIZE,
+                        "slimport-network-2",
+                        NetworkSpec.custom("resnet_v2", Depth.D50.blocks(1))
+                                .withNumClasses(CLASSES)
+                                .withImageSize(SIZE),
                         "resnet-bench train-demo"));
+        assertThat(Files.readString(NetworkDescriptor.fileFor(prefix)))
+                .contains("\"units\" : [ [ 4, 1, 1 ], [ 4, 1, 1 ], [ 4, 1, 2 ] ]")
+                .contains("\"unit_fn\" : \"bottleneck_v2\"");
     }
 
     /**
@@ -171,7 +174,22 @@ class TrainDemoCommandTest {
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
         assertThat(run.err())
                 .contains("--checkpoint: " + NetworkDescriptor.fileFor(fake)
-                        + " is not a valid network descriptor (format: expected 'slimport-network-1', got 'other')");
+                        + " is not a valid network descriptor (format: expected 'slimport-network-2', got 'other')");
+
+        Files.writeString(
+                NetworkDescriptor.fileFor(fake),
+                Files.readString(NetworkDescriptor.fileFor(prefix)).replace("bottleneck_v2", "bottleneck_v1"));
+        CliRun v1 = CliRun.of(
+                "export",
+                "--checkpoint",
+                fake.toString(),
+                "--out",
+                dir.resolve("y").toString());
+        assertThat(v1.exitCode()).as(v1.toString()).isEqualTo(2);
+        assertThat(v1.err())
+                .contains("--checkpoint: " + NetworkDescriptor.fileFor(fake)
+                        + " is not a valid network descriptor (unit_fn: must be bottleneck_v2, got 'bottleneck_v1')");
+        assertThat(dir.resolve("y")).doesNotExist();
     }
 
     static Stream<Arguments> badOptions() {

@@ -169,10 +169,10 @@ public final class ExportCommand extends BenchCommand {
             network = descriptor.network();
             name = descriptor.describe();
             if (!parsed.hasMatchedOption("--num-classes")) {
-                numClasses = descriptor.numClasses();
+                numClasses = descriptor.network().numClasses();
             }
             if (!parsed.hasMatchedOption("--image-size")) {
-                imageSize = descriptor.imageSize();
+                imageSize = descriptor.network().imageSize();
             }
         } else {
             network = NetworkSpec.of(model);

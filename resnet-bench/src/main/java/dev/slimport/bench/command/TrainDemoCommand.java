@@ -8,10 +8,9 @@ import dev.slimport.bench.NetworkDescriptor;
 import dev.slimport.bench.engine.Progress;
 import dev.slimport.bench.train.EpochProgress;
 import dev.slimport.bench.train.TrainDemo;
-import dev.slimport.resnet.net.Depth;
-import dev.slimport.resnet.net.ResNetV2;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,9 +35,6 @@ import picocli.CommandLine.Option;
                     + " exports it."
         })
 public final class TrainDemoCommand extends BenchCommand {
-
-    /** The scope of the demo's network (slim's {@code resnet_v2} default). */
-    static final String SCOPE = ResNetV2.DEFAULT_SCOPE;
 
     @Option(
             names = "--epochs",
@@ -152,8 +148,7 @@ public final class TrainDemoCommand extends BenchCommand {
     protected int run() throws Exception {
         TrainDemo.Options options = options();
         checkCheckpoint(checkpoint, force);
-        NetworkDescriptor descriptor =
-                NetworkDescriptor.of(SCOPE, Depth.D50, baseDepth, numClasses, imageSize, "resnet-bench train-demo");
+        NetworkDescriptor descriptor = NetworkDescriptor.of(TrainDemo.network(options), "resnet-bench train-demo");
 
         out().printf(
                         Locale.ROOT,
@@ -176,16 +171,17 @@ public final class TrainDemoCommand extends BenchCommand {
                 : Progress.interactive() ? EpochProgress.Style.BAR : EpochProgress.Style.LINES;
         EpochProgress progress = new EpochProgress(out(), err(), style, epochs);
         progress.starting("building the training and evaluation graphs, initializing");
-        TrainDemo.Report report;
+        List<TrainDemo.EpochResult> epochs;
         try {
-            report = TrainDemo.run(options, progress);
+            epochs = TrainDemo.run(options, progress);
         } finally {
             progress.clear();
         }
         descriptor.writeFor(checkpoint);
         Path prefix = checkpoint.toAbsolutePath();
         String name = prefix.getFileName().toString();
-        out().println("saved checkpoint " + prefix + " at global step " + report.globalStep() + ": " + name + ".index, "
+        out().println("saved checkpoint " + prefix + " at global step "
+                + epochs.get(epochs.size() - 1).globalStep() + ": " + name + ".index, "
                 + name + ".data-00000-of-00001, "
                 + NetworkDescriptor.fileFor(prefix).getFileName());
         out().println("export it: resnet-bench export --checkpoint " + checkpoint + " --out DIR");

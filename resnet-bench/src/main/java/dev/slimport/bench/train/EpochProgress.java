@@ -25,16 +25,13 @@ public final class EpochProgress implements TrainDemo.Listener {
         NONE
     }
 
-    static final int BAR_WIDTH = 24;
+    private static final int BAR_WIDTH = 24;
     private static final String CLEAR_LINE = "\r\u001b[K";
 
     private final PrintWriter out;
     private final PrintWriter err;
     private final Style style;
     private final int epochs;
-    private double lossSum;
-    private double accuracySum;
-    private int lastQuarter;
     private boolean barShown;
 
     public EpochProgress(PrintWriter out, PrintWriter err, Style style, int epochs) {
@@ -55,39 +52,17 @@ public final class EpochProgress implements TrainDemo.Listener {
 
     @Override
     public void onStep(int epoch, int step, int stepsPerEpoch, StepMetrics metrics) {
-        if (step == 1) {
-            lossSum = 0;
-            accuracySum = 0;
-            lastQuarter = 0;
+        if (style == Style.BAR) {
+            int filled = (int) ((long) BAR_WIDTH * step / stepsPerEpoch);
+            String bar = "[" + "#".repeat(filled) + "-".repeat(BAR_WIDTH - filled) + "] ";
+            err.print(CLEAR_LINE + line(epoch, bar, step, stepsPerEpoch, metrics));
+            barShown = true;
+        } else if (style == Style.LINES
+                && 4 * step / stepsPerEpoch > 4 * (step - 1) / stepsPerEpoch
+                && step < stepsPerEpoch) {
+            err.println(line(epoch, " step ", step, stepsPerEpoch, metrics));
         }
-        lossSum += metrics.loss();
-        accuracySum += metrics.accuracy();
-        double loss = lossSum / step;
-        double accuracy = accuracySum / step;
-        switch (style) {
-            case BAR -> {
-                err.print(CLEAR_LINE + bar(epoch, step, stepsPerEpoch, loss, accuracy));
-                err.flush();
-                barShown = true;
-            }
-            case LINES -> {
-                int quarter = 4 * step / stepsPerEpoch;
-                if (quarter > lastQuarter && step < stepsPerEpoch) {
-                    lastQuarter = quarter;
-                    err.println(String.format(
-                            Locale.ROOT,
-                            "epoch %d/%d  step %d/%d  loss %.3f  accuracy %.1f%%",
-                            epoch,
-                            epochs,
-                            step,
-                            stepsPerEpoch,
-                            loss,
-                            100 * accuracy));
-                    err.flush();
-                }
-            }
-            case NONE -> {}
-        }
+        err.flush();
     }
 
     @Override
@@ -106,19 +81,20 @@ public final class EpochProgress implements TrainDemo.Listener {
         }
     }
 
-    /** {@code epoch 2/5 [############------------] 16/32  loss 0.812  accuracy 71.9%}. */
-    String bar(int epoch, int step, int steps, double loss, double accuracy) {
-        int filled = (int) ((long) BAR_WIDTH * step / steps);
+    /**
+     * {@code epoch 2/5 [############------------] 16/32  loss 0.812  accuracy 71.9%} or {@code epoch 2/5  step 16/32
+     * loss 0.812  accuracy 71.9%}: the running means of the epoch so far.
+     */
+    private String line(int epoch, String between, int step, int steps, StepMetrics mean) {
         return String.format(
                 Locale.ROOT,
-                "epoch %d/%d [%s%s] %d/%d  loss %.3f  accuracy %.1f%%",
+                "epoch %d/%d %s%d/%d  loss %.3f  accuracy %.1f%%",
                 epoch,
                 epochs,
-                "#".repeat(filled),
-                "-".repeat(BAR_WIDTH - filled),
+                between,
                 step,
                 steps,
-                loss,
-                100 * accuracy);
+                mean.loss(),
+                100 * mean.accuracy());
     }
 }

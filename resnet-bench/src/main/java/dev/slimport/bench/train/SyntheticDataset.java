@@ -5,6 +5,7 @@
 package dev.slimport.bench.train;
 
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
@@ -22,34 +23,21 @@ import org.tensorflow.types.TInt32;
  * <p>The label is deliberately a spatial pattern: a label defined by an image's absolute colour or brightness (e.g.
  * the sign of a projection of its mean colour) is hard to learn for a network that normalizes with batch
  * statistics, because training-mode batch norm subtracts the batch mean.
+ *
+ * @param size the number of examples, ≥ 1
+ * @param height the image height, in [1, 4096]
+ * @param width the image width, in [1, 4096]
+ * @param numClasses the number of classes (orientations), in [2, 1000]
+ * @param seed what every example is generated from
  */
-public final class SyntheticDataset {
-
-    private final int size;
-    private final int height;
-    private final int width;
-    private final int numClasses;
-    private final long seed;
-    private final int[] labels;
-
-    private SyntheticDataset(int size, int height, int width, int numClasses, long seed) {
-        this.size = size;
-        this.height = height;
-        this.width = width;
-        this.numClasses = numClasses;
-        this.seed = seed;
-        this.labels = new int[size];
-        for (int i = 0; i < size; i++) {
-            labels[i] = new SplittableRandom(mix(seed, i)).nextInt(numClasses);
-        }
-    }
+public record SyntheticDataset(int size, int height, int width, int numClasses, long seed) {
 
     /**
      * A data set of {@code size} examples of {@code height × width × 3} in {@code numClasses} orientations.
      *
      * @throws IllegalArgumentException naming the argument that is out of range
      */
-    public static SyntheticDataset of(int size, int height, int width, int numClasses, long seed) {
+    public SyntheticDataset {
         if (size < 1) {
             throw new IllegalArgumentException("size: must be >= 1, got " + size);
         }
@@ -59,33 +47,12 @@ public final class SyntheticDataset {
         if (numClasses < 2 || numClasses > 1000) {
             throw new IllegalArgumentException("numClasses: must be in [2, 1000], got " + numClasses);
         }
-        return new SyntheticDataset(size, height, width, numClasses, seed);
-    }
-
-    /** The number of examples. */
-    public int size() {
-        return size;
-    }
-
-    /** The image height. */
-    public int height() {
-        return height;
-    }
-
-    /** The image width. */
-    public int width() {
-        return width;
-    }
-
-    /** The number of classes. */
-    public int numClasses() {
-        return numClasses;
     }
 
     /** The label of example {@code index}. */
     public int label(int index) {
         checkIndex(index);
-        return labels[index];
+        return new SplittableRandom(mix(seed, index)).nextInt(numClasses);
     }
 
     /** Writes example {@code index}'s image (HWC, {@code height·width·3} floats) to {@code dst} at {@code offset}. */
@@ -99,10 +66,7 @@ public final class SyntheticDataset {
 
     /** A permutation of the examples for {@code epoch}, the same for the same seed and epoch. */
     public int[] shuffled(int epoch) {
-        int[] order = new int[size];
-        for (int i = 0; i < size; i++) {
-            order[i] = i;
-        }
+        int[] order = IntStream.range(0, size).toArray();
         SplittableRandom r = new SplittableRandom(mix(seed, -2 - (long) epoch));
         for (int i = size - 1; i > 0; i--) {
             int j = r.nextInt(i + 1);
@@ -124,7 +88,7 @@ public final class SyntheticDataset {
         for (int i = 0; i < indices.length; i++) {
             checkIndex(indices[i]);
             generate(indices[i], pixels, i * per);
-            y[i] = labels[indices[i]];
+            y[i] = label(indices[i]);
         }
         TFloat32 images =
                 TFloat32.tensorOf(Shape.of(indices.length, height, width, 3), DataBuffers.of(pixels, true, false));
@@ -142,11 +106,7 @@ public final class SyntheticDataset {
             throw new IllegalArgumentException(
                     "from/count: [" + from + ", " + from + "+" + count + ") must lie in [0, " + size + ")");
         }
-        int[] idx = new int[count];
-        for (int i = 0; i < count; i++) {
-            idx[i] = from + i;
-        }
-        return batch(idx);
+        return batch(IntStream.range(from, from + count).toArray());
     }
 
     /**

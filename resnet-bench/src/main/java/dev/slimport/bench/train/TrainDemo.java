@@ -5,6 +5,7 @@
 package dev.slimport.bench.train;
 
 import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.net.ResNetArgScope;
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.net.ResNetV2;
@@ -14,6 +15,7 @@ import dev.slimport.resnet.train.StepMetrics;
 import dev.slimport.resnet.train.TrainingGraph;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.tensorflow.Graph;
@@ -31,8 +33,8 @@ import org.tensorflow.types.TFloat32;
  * inference-mode graph built with {@code reuse(true)} on the same variables (moving statistics); at the end it saves
  * a checkpoint.
  *
- * <p>The network is resnet_v2_50's block table at reduced width ({@code Depth.D50.blocks(baseDepth)}, scope {@code
- * resnet_v2}); {@link #modelBuilder(Options)} rebuilds it, e.g. with {@code isTraining(false)} to restore the
+ * <p>The network is resnet_v2_50's block table at reduced width ({@link #network}: {@code Depth.D50.blocks(baseDepth)},
+ * scope {@code resnet_v2}); {@link #modelBuilder(Options)} rebuilds it, e.g. with {@code isTraining(false)} to restore the
  * checkpoint for export. The batch-norm decay defaults to 0.9 instead of slim's 0.997 so the moving statistics
  * settle within a few hundred steps.
  *
@@ -118,7 +120,10 @@ public final class TrainDemo {
         /** A listener that ignores everything. */
         Listener NONE = new Listener() {};
 
-        /** After each step (1-based {@code epoch} and {@code step}). */
+        /**
+         * After each step (1-based {@code epoch} and {@code step}) with the mean loss and accuracy of the epoch's steps
+         * so far; after its last step they are the epoch's {@link EpochResult#loss} and {@link EpochResult#accuracy}.
+         */
         default void onStep(int epoch, int step, int stepsPerEpoch, StepMetrics metrics) {}
 
         /** After each epoch's evaluation. */
@@ -154,27 +159,20 @@ public final class TrainDemo {
         }
     }
 
-    /**
-     * The outcome.
-     *
-     * @param epochs one entry per epoch
-     * @param globalStep the final global step
-     * @param checkpoint the saved checkpoint prefix, or null
-     */
-    public record Report(List<EpochResult> epochs, long globalStep, Path checkpoint) {
-        /** The report; {@code epochs} is copied. */
-        public Report {
-            epochs = List.copyOf(epochs);
-        }
+    /** The demo's network: resnet_v2_50's blocks at base depth {@code baseDepth} in scope {@code resnet_v2}. */
+    public static NetworkSpec network(Options o) {
+        return NetworkSpec.custom(ResNetV2.DEFAULT_SCOPE, Depth.D50.blocks(o.baseDepth()))
+                .withNumClasses(o.numClasses())
+                .withImageSize(o.imageSize());
     }
 
     /**
-     * The demo's network: resnet_v2_50's blocks at base depth {@code baseDepth}, {@code numClasses} logits, slim's arg
-     * scope with the options' weight decay and batch-norm decay, seeded by the options' seed. Set {@code isTraining}.
+     * A builder of {@link #network}: slim's arg scope with the options' weight decay and batch-norm decay, seeded by
+     * the options' seed. Set {@code isTraining}.
      */
     public static ResNetV2.Builder modelBuilder(Options o) {
-        return ResNetV2.builder(Depth.D50.blocks(o.baseDepth()))
-                .numClasses(o.numClasses())
+        return network(o)
+                .builder()
                 .argScope(ResNetArgScope.resnetArgScope(
                         o.weightDecay(),
                         o.batchNormDecay(),
@@ -186,18 +184,19 @@ public final class TrainDemo {
     }
 
     /**
-     * Builds the training and evaluation graphs, trains, evaluates after every epoch and saves the checkpoint.
+     * Builds the training and evaluation graphs, trains, evaluates after every epoch and saves the checkpoint; returns
+     * one result per epoch (the last one's global step is the checkpoint's).
      *
      * @throws IllegalArgumentException for null arguments
      */
-    public static Report run(Options o, Listener listener) {
+    public static List<EpochResult> run(Options o, Listener listener) {
         if (o == null || listener == null) {
             throw new IllegalArgumentException("options and listener: must not be null");
         }
         SyntheticDataset train =
-                SyntheticDataset.of(o.trainExamples(), o.imageSize(), o.imageSize(), o.numClasses(), o.seed());
-        SyntheticDataset heldOut =
-                SyntheticDataset.of(o.evalExamples(), o.imageSize(), o.imageSize(), o.numClasses(), o.seed() ^ 0x5EEDL);
+                new SyntheticDataset(o.trainExamples(), o.imageSize(), o.imageSize(), o.numClasses(), o.seed());
+        SyntheticDataset heldOut = new SyntheticDataset(
+                o.evalExamples(), o.imageSize(), o.imageSize(), o.numClasses(), o.seed() ^ 0x5EEDL);
         try (Graph g = new Graph();
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
@@ -222,22 +221,20 @@ public final class TrainDemo {
                 double loss = 0;
                 double accuracy = 0;
                 for (int step = 1; step <= steps; step++) {
-                    int[] idx = new int[o.batchSize()];
-                    System.arraycopy(order, (step - 1) * o.batchSize(), idx, 0, idx.length);
-                    StepMetrics m;
-                    try (SyntheticDataset.Batch b = train.batch(idx)) {
-                        m = training.trainStep(s, b.images(), b.labels());
+                    try (SyntheticDataset.Batch b =
+                            train.batch(Arrays.copyOfRange(order, (step - 1) * o.batchSize(), step * o.batchSize()))) {
+                        StepMetrics m = training.trainStep(s, b.images(), b.labels());
+                        loss += m.loss();
+                        accuracy += m.accuracy();
                     }
-                    loss += m.loss() / steps;
-                    accuracy += m.accuracy() / steps;
-                    listener.onStep(epoch, step, steps, m);
+                    listener.onStep(epoch, step, steps, new StepMetrics((float) loss / step, (float) accuracy / step));
                 }
                 double evalAccuracy = accuracy(s, inference, heldOut, o.batchSize());
                 EpochResult r = new EpochResult(
                         epoch,
                         o.epochs(),
-                        loss,
-                        accuracy,
+                        loss / steps,
+                        accuracy / steps,
                         evalAccuracy,
                         training.globalStepValue(s),
                         (System.nanoTime() - start) / 1e9);
@@ -247,7 +244,7 @@ public final class TrainDemo {
             if (o.checkpoint() != null) {
                 Checkpoints.save(s, o.checkpoint());
             }
-            return new Report(epochs, training.globalStepValue(s), o.checkpoint());
+            return List.copyOf(epochs);
         }
     }
 
@@ -261,18 +258,13 @@ public final class TrainDemo {
                             .feed(inference.images(), b.images())
                             .fetch(inference.logits().orElseThrow())
                             .run()) {
-                float[] logits = new float[n * d.numClasses()];
-                ((TFloat32) r.get(0)).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(logits, false, false));
+                TFloat32 logits = (TFloat32) r.get(0);
                 for (int i = 0; i < n; i++) {
                     int best = 0;
                     for (int k = 1; k < d.numClasses(); k++) {
-                        if (logits[i * d.numClasses() + k] > logits[i * d.numClasses() + best]) {
-                            best = k;
-                        }
+                        best = logits.getFloat(i, k) > logits.getFloat(i, best) ? k : best;
                     }
-                    if (best == b.labels().getInt(i)) {
-                        correct++;
-                    }
+                    correct += best == b.labels().getInt(i) ? 1 : 0;
                 }
             }
         }

@@ -11,7 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 
-/** train-demo's progress: a bar in a terminal, plain quarter-epoch lines elsewhere, the epoch lines on stdout. */
+/** train-demo's progress (the running means TrainDemo reports): a bar in a terminal, plain quarter-epoch lines elsewhere, the epoch lines on stdout. */
 class EpochProgressTest {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
@@ -25,9 +25,10 @@ class EpochProgressTest {
     @Test
     void the_bar_shows_the_running_means_and_is_cleared_before_the_epoch_line() {
         EpochProgress p = progress(EpochProgress.Style.BAR);
+        // the running means of steps with losses 1, 2 and accuracies 25%, 75%
         p.onStep(1, 1, 4, new StepMetrics(1.0f, 0.25f));
-        p.onStep(1, 2, 4, new StepMetrics(2.0f, 0.75f));
-        // 2 of 4 steps: half of the 24 cells; means (1+2)/2 and (25%+75%)/2.
+        p.onStep(1, 2, 4, new StepMetrics(1.5f, 0.5f));
+        // 2 of 4 steps: half of the 24 cells.
         assertThat(err.toString())
                 .endsWith("\r\u001b[Kepoch 1/3 [" + "#".repeat(12) + "-".repeat(12)
                         + "] 2/4  loss 1.500  accuracy 50.0%");
@@ -41,7 +42,7 @@ class EpochProgressTest {
     void without_a_terminal_a_line_per_quarter_epoch_and_none_at_its_end() {
         EpochProgress p = progress(EpochProgress.Style.LINES);
         for (int step = 1; step <= 8; step++) {
-            p.onStep(2, step, 8, new StepMetrics(step, 1f));
+            p.onStep(2, step, 8, new StepMetrics((step + 1) / 2f, 1f)); // the mean of losses 1..step
         }
         assertThat(err.toString().lines().toList())
                 .containsExactly(

@@ -18,9 +18,9 @@ class SyntheticDatasetTest {
 
     @Test
     void theSameSeedGivesTheSameExamples() {
-        SyntheticDataset a = SyntheticDataset.of(20, 16, 24, 3, 7);
-        SyntheticDataset b = SyntheticDataset.of(20, 16, 24, 3, 7);
-        SyntheticDataset c = SyntheticDataset.of(20, 16, 24, 3, 8);
+        SyntheticDataset a = new SyntheticDataset(20, 16, 24, 3, 7);
+        SyntheticDataset b = new SyntheticDataset(20, 16, 24, 3, 7);
+        SyntheticDataset c = new SyntheticDataset(20, 16, 24, 3, 8);
         float[] x = new float[16 * 24 * 3];
         float[] y = new float[16 * 24 * 3];
         float[] z = new float[16 * 24 * 3];
@@ -43,7 +43,7 @@ class SyntheticDatasetTest {
     @Test
     void labelsAreBalancedAndMatchTheGratingOrientation() {
         int classes = 4;
-        SyntheticDataset d = SyntheticDataset.of(400, 32, 32, classes, 3);
+        SyntheticDataset d = new SyntheticDataset(400, 32, 32, classes, 3);
         int[] counts = new int[classes];
         int agree = 0;
         float[] img = new float[32 * 32 * 3];
@@ -64,10 +64,10 @@ class SyntheticDatasetTest {
 
     @Test
     void rejectsBadArguments() {
-        assertThatThrownBy(() -> SyntheticDataset.of(0, 8, 8, 2, 0)).hasMessageContaining("size");
-        assertThatThrownBy(() -> SyntheticDataset.of(4, 0, 8, 2, 0)).hasMessageContaining("height");
-        assertThatThrownBy(() -> SyntheticDataset.of(4, 8, 8, 1, 0)).hasMessageContaining("numClasses");
-        SyntheticDataset d = SyntheticDataset.of(4, 8, 8, 2, 0);
+        assertThatThrownBy(() -> new SyntheticDataset(0, 8, 8, 2, 0)).hasMessageContaining("size");
+        assertThatThrownBy(() -> new SyntheticDataset(4, 0, 8, 2, 0)).hasMessageContaining("height");
+        assertThatThrownBy(() -> new SyntheticDataset(4, 8, 8, 1, 0)).hasMessageContaining("numClasses");
+        SyntheticDataset d = new SyntheticDataset(4, 8, 8, 2, 0);
         assertThatThrownBy(() -> d.label(4)).hasMessageContaining("index");
         assertThatThrownBy(() -> d.batch(3, 2)).hasMessageContaining("from/count");
         assertThatThrownBy(() -> d.image(0, new float[10], 0)).hasMessageContaining("dst");

@@ -6,6 +6,7 @@ package dev.slimport.bench.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
 
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.train.Checkpoints;
@@ -33,12 +34,16 @@ class TrainDemoTest {
     void shortRunReportsProgressAndSavesARestorableCheckpoint(@TempDir Path dir) {
         TrainDemo.Options o = options(64, 8, 2, 40, 0.05, dir.resolve("ckpt/model.ckpt"));
         List<String> steps = new ArrayList<>();
+        List<StepMetrics> epochMeans = new ArrayList<>();
         List<TrainDemo.EpochResult> epochs = new ArrayList<>();
-        TrainDemo.Report report = TrainDemo.run(o, new TrainDemo.Listener() {
+        List<TrainDemo.EpochResult> report = TrainDemo.run(o, new TrainDemo.Listener() {
             @Override
             public void onStep(int epoch, int step, int stepsPerEpoch, StepMetrics metrics) {
                 steps.add(epoch + "." + step + "/" + stepsPerEpoch);
                 assertThat(metrics.loss()).isFinite().isPositive();
+                if (step == stepsPerEpoch) {
+                    epochMeans.add(metrics);
+                }
             }
 
             @Override
@@ -49,16 +54,23 @@ class TrainDemoTest {
         assertThat(steps)
                 .containsExactly(
                         "1.1/5", "1.2/5", "1.3/5", "1.4/5", "1.5/5", "2.1/5", "2.2/5", "2.3/5", "2.4/5", "2.5/5");
-        assertThat(report.epochs()).containsExactlyElementsOf(epochs);
+        assertThat(report).containsExactlyElementsOf(epochs);
+        for (int e = 0; e < epochs.size(); e++) {
+            // the running means after an epoch's last step are the epoch's means (float against double)
+            assertThat((double) epochMeans.get(e).loss())
+                    .isCloseTo(epochs.get(e).loss(), offset(1e-5));
+            assertThat((double) epochMeans.get(e).accuracy())
+                    .isCloseTo(epochs.get(e).accuracy(), offset(1e-6));
+        }
         assertThat(epochs).extracting(TrainDemo.EpochResult::globalStep).containsExactly(5L, 10L);
-        assertThat(report.globalStep()).isEqualTo(10);
+        assertThat(report.get(report.size() - 1).globalStep()).isEqualTo(10);
         assertThat(epochs.get(1).toString()).startsWith("epoch 2/2  loss ");
         assertThat(Files.exists(dir.resolve("ckpt/model.ckpt.index"))).isTrue();
         assertThat(Files.exists(dir.resolve("ckpt/model.ckpt.data-00000-of-00001")))
                 .isTrue();
 
-        SyntheticDataset heldOut =
-                SyntheticDataset.of(o.evalExamples(), o.imageSize(), o.imageSize(), o.numClasses(), o.seed() ^ 0x5EEDL);
+        SyntheticDataset heldOut = new SyntheticDataset(
+                o.evalExamples(), o.imageSize(), o.imageSize(), o.numClasses(), o.seed() ^ 0x5EEDL);
         try (Graph g = new Graph();
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
@@ -70,7 +82,7 @@ class TrainDemoTest {
                                     .placeholder(
                                             TFloat32.class,
                                             Placeholder.shape(Shape.of(-1, o.imageSize(), o.imageSize(), 3))));
-            Checkpoints.restore(s, report.checkpoint());
+            Checkpoints.restore(s, o.checkpoint());
             assertThat(TrainDemo.accuracy(s, inference, heldOut, o.batchSize()))
                     .isEqualTo(epochs.get(1).evalAccuracy());
         }

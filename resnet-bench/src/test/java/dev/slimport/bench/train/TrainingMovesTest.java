@@ -31,8 +31,8 @@ class TrainingMovesTest {
 
     @Test
     void thirtyStepsHalveTheLossAndLearnTheTask() {
-        SyntheticDataset train = SyntheticDataset.of(STEPS * BATCH, SIZE, SIZE, 2, 1);
-        SyntheticDataset heldOut = SyntheticDataset.of(64, SIZE, SIZE, 2, 2);
+        SyntheticDataset train = new SyntheticDataset(STEPS * BATCH, SIZE, SIZE, 2, 1);
+        SyntheticDataset heldOut = new SyntheticDataset(64, SIZE, SIZE, 2, 2);
         try (Graph g = new Graph();
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
@@ -74,7 +74,7 @@ class TrainingMovesTest {
                     .isNotEmpty()
                     .allSatisfy(gr -> assertThat(gr.type()).isEqualTo(TFloat32.class));
             s.initialize();
-            SyntheticDataset data = SyntheticDataset.of(11 * BATCH, SIZE, SIZE, 2, 4);
+            SyntheticDataset data = new SyntheticDataset(11 * BATCH, SIZE, SIZE, 2, 4);
             StepMetrics before;
             try (SyntheticDataset.Batch b = data.batch(10 * BATCH, BATCH)) {
                 before = t.evaluate(s, b.images(), b.labels());

@@ -5,12 +5,11 @@
 package dev.slimport.resnet.train;
 
 import dev.slimport.resnet.net.ResNetModel;
+import dev.slimport.resnet.slim.LayerContext;
 import dev.slimport.resnet.slim.ModelVariable;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
@@ -21,15 +20,12 @@ import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.Scope;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
-import org.tensorflow.op.math.Mean;
-import org.tensorflow.op.train.ApplyMomentum;
-import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TType;
 
 /**
  * The training half of slim's contract, built into the caller's {@link Graph} next to a {@link ResNetModel}: what
@@ -58,7 +54,10 @@ import org.tensorflow.types.TInt64;
  * updated); fetch {@link #trainOp()} for a full optimizer step. {@link #trainStep}, {@link #forwardBackward} and
  * {@link #evaluate} run them on a caller-owned {@link Session} and close what they fetch. A {@code TrainingGraph}
  * owns nothing native; the graph and sessions belong to the caller. Build it before the first {@code
- * Session.save/restore}: the saver only knows the variables that exist then.
+ * Session.save/restore}: the saver only knows the variables that exist then. Build it with {@link #builder}; the
+ * components are what the builder added to the graph.
+ *
+ * <p>Build it with {@link #builder}; the components are the ops it added.
  *
  * <pre>{@code
  * try (Graph g = new Graph(); Session s = new Session(g)) {
@@ -70,8 +69,38 @@ import org.tensorflow.types.TInt64;
  *   StepMetrics step = t.trainStep(s, images, labels);
  * }
  * }</pre>
+ *
+ * @param model the model being trained
+ * @param scope the name scope of the training ops
+ * @param labels the int32 class labels {@code [batch]}, in {@code [0, numClasses)} (feed them)
+ * @param learningRate a float32 scalar placeholder with the configured default; feed it to change it per step
+ * @param defaultLearningRate the learning rate used when none is fed
+ * @param momentum the momentum coefficient
+ * @param crossEntropyLoss the mean softmax cross-entropy over the batch ({@code tf.losses.softmax_cross_entropy},
+ *     weights 1)
+ * @param regularizationLoss the sum of the model's regularization losses (0 when it has none)
+ * @param totalLoss the loss that is minimized: cross-entropy plus regularization
+ * @param accuracy the top-1 accuracy of the batch (the fraction of argmax(logits) equal to the label)
+ * @param updates one entry per trainable variable, in the model's creation order
+ * @param globalStep TF1's {@code global_step}: an int64 {@code VariableV2}, 0 initially, +1 per train step
+ * @param trainOp the train target (slim's {@code train_op}): fetching it runs one full step — forward, backward, every
+ *     momentum update, the global step increment and the batch-norm update ops — and yields the total loss of the
+ *     batch before the update
  */
-public final class TrainingGraph {
+public record TrainingGraph(
+        ResNetModel model,
+        String scope,
+        Operand<TInt32> labels,
+        Operand<TFloat32> learningRate,
+        double defaultLearningRate,
+        double momentum,
+        Operand<TFloat32> crossEntropyLoss,
+        Operand<TFloat32> regularizationLoss,
+        Operand<TFloat32> totalLoss,
+        Operand<TFloat32> accuracy,
+        List<VariableUpdate> updates,
+        Variable<TInt64> globalStep,
+        Operand<TFloat32> trainOp) {
 
     /** slim's {@code --learning_rate} default. */
     public static final double DEFAULT_LEARNING_RATE = 0.01;
@@ -95,34 +124,9 @@ public final class TrainingGraph {
     public record VariableUpdate(
             ModelVariable variable, Operand<TFloat32> gradient, Variable<TFloat32> accumulator, Op update) {}
 
-    private final ResNetModel model;
-    private final String scope;
-    private final Operand<TInt32> labels;
-    private final Operand<TFloat32> learningRate;
-    private final double defaultLearningRate;
-    private final double momentum;
-    private final Operand<TFloat32> crossEntropy;
-    private final Operand<TFloat32> regularization;
-    private final Operand<TFloat32> totalLoss;
-    private final Operand<TFloat32> accuracy;
-    private final List<VariableUpdate> updates;
-    private final Variable<TInt64> globalStep;
-    private final Operand<TFloat32> trainOp;
-
-    private TrainingGraph(Builder b, Parts p) {
-        this.model = b.model;
-        this.scope = b.scope;
-        this.labels = p.labels;
-        this.learningRate = p.learningRate;
-        this.defaultLearningRate = b.learningRate;
-        this.momentum = b.momentum;
-        this.crossEntropy = p.crossEntropy;
-        this.regularization = p.regularization;
-        this.totalLoss = p.totalLoss;
-        this.accuracy = p.accuracy;
-        this.updates = List.copyOf(p.updates);
-        this.globalStep = p.globalStep;
-        this.trainOp = p.trainOp;
+    /** The training graph; {@code updates} is copied. */
+    public TrainingGraph {
+        updates = List.copyOf(updates);
     }
 
     /** A builder for the training graph of {@code model}. */
@@ -130,64 +134,9 @@ public final class TrainingGraph {
         return new Builder(model);
     }
 
-    /** The model being trained. */
-    public ResNetModel model() {
-        return model;
-    }
-
-    /** The name scope of the training ops. */
-    public String scope() {
-        return scope;
-    }
-
     /** The images the model reads (feed a float32 NHWC batch). */
     public Operand<TFloat32> images() {
         return model.images();
-    }
-
-    /** The int32 class labels {@code [batch]}, in {@code [0, numClasses)} (feed them). */
-    public Operand<TInt32> labels() {
-        return labels;
-    }
-
-    /** The learning rate: a float32 scalar placeholder with the configured default; feed it to change it per step. */
-    public Operand<TFloat32> learningRate() {
-        return learningRate;
-    }
-
-    /** The learning rate used when none is fed. */
-    public double defaultLearningRate() {
-        return defaultLearningRate;
-    }
-
-    /** The momentum coefficient. */
-    public double momentum() {
-        return momentum;
-    }
-
-    /** The mean softmax cross-entropy over the batch ({@code tf.losses.softmax_cross_entropy}, weights 1). */
-    public Operand<TFloat32> crossEntropyLoss() {
-        return crossEntropy;
-    }
-
-    /** The sum of the model's regularization losses (0 when it has none). */
-    public Operand<TFloat32> regularizationLoss() {
-        return regularization;
-    }
-
-    /** The loss that is minimized: cross-entropy plus regularization. */
-    public Operand<TFloat32> totalLoss() {
-        return totalLoss;
-    }
-
-    /** The top-1 accuracy of the batch (the fraction of argmax(logits) equal to the label). */
-    public Operand<TFloat32> accuracy() {
-        return accuracy;
-    }
-
-    /** One entry per trainable variable, in the model's creation order. */
-    public List<VariableUpdate> updates() {
-        return updates;
     }
 
     /** The gradients of {@link #totalLoss()} for the trainable variables, in {@link #updates()} order. */
@@ -208,23 +157,9 @@ public final class TrainingGraph {
         return updates.stream().map(VariableUpdate::accumulator).toList();
     }
 
-    /** TF1's {@code global_step}: an int64 {@code VariableV2}, 0 initially, +1 per train step. */
-    public Variable<TInt64> globalStep() {
-        return globalStep;
-    }
-
-    /**
-     * The train target (slim's {@code train_op}): fetching it runs one full step — forward, backward, every momentum
-     * update, the global step increment and the batch-norm update ops — and yields the total loss of the batch before
-     * the update.
-     */
-    public Operand<TFloat32> trainOp() {
-        return trainOp;
-    }
-
     /** One optimizer step at the default learning rate; returns the loss and accuracy before the update. */
     public StepMetrics trainStep(Session session, TFloat32 images, TInt32 labels) {
-        return step(session, images, labels, null);
+        return metrics(feedBatch(session, images, labels).fetch(trainOp));
     }
 
     /**
@@ -233,35 +168,19 @@ public final class TrainingGraph {
      * @throws IllegalArgumentException when {@code learningRate} is negative or not finite
      */
     public StepMetrics trainStep(Session session, TFloat32 images, TInt32 labels, double learningRate) {
-        checkRate("learningRate", learningRate);
-        return step(session, images, labels, (float) learningRate);
-    }
-
-    private StepMetrics step(Session session, TFloat32 images, TInt32 labels, Float rate) {
-        checkSession(session);
-        Session.Runner r = feedBatch(session, images, labels).fetch(trainOp).fetch(accuracy);
-        try (TFloat32 lr = rate == null ? null : TFloat32.scalarOf(rate)) {
-            if (lr != null) {
-                r.feed(learningRate, lr);
-            }
-            try (Result res = r.run()) {
-                return new StepMetrics(scalar(res.get(0)), scalar(res.get(1)));
-            }
+        checkRate(learningRate);
+        try (TFloat32 lr = TFloat32.scalarOf((float) learningRate)) {
+            return metrics(feedBatch(session, images, labels)
+                    .feed(this.learningRate, lr)
+                    .fetch(trainOp));
         }
     }
 
     /** One forward-backward pass: computes every gradient and discards them; no variable changes. */
     public void forwardBackward(Session session, TFloat32 images, TInt32 labels) {
-        checkSession(session);
         Session.Runner r = feedBatch(session, images, labels);
-        for (Operand<TFloat32> g : forwardBackwardFetches()) {
-            r.fetch(g);
-        }
-        try (Result res = r.run()) {
-            if (res.size() != updates.size()) {
-                throw new IllegalStateException("fetched " + res.size() + " gradients, expected " + updates.size());
-            }
-        }
+        forwardBackwardFetches().forEach(r::fetch);
+        r.run().close();
     }
 
     /**
@@ -269,13 +188,7 @@ public final class TrainingGraph {
      * the batch statistics but runs no update op.
      */
     public StepMetrics evaluate(Session session, TFloat32 images, TInt32 labels) {
-        checkSession(session);
-        try (Result res = feedBatch(session, images, labels)
-                .fetch(totalLoss)
-                .fetch(accuracy)
-                .run()) {
-            return new StepMetrics(scalar(res.get(0)), scalar(res.get(1)));
-        }
+        return metrics(feedBatch(session, images, labels).fetch(totalLoss));
     }
 
     /** The current global step. */
@@ -286,16 +199,20 @@ public final class TrainingGraph {
         }
     }
 
-    private Session.Runner feedBatch(Session session, TFloat32 images, TInt32 labels) {
-        if (images == null || labels == null) {
-            throw new IllegalArgumentException("images and labels: must not be null");
+    /** Runs {@code r} with {@link #accuracy()} fetched after its one loss fetch. */
+    private StepMetrics metrics(Session.Runner r) {
+        try (Result res = r.fetch(accuracy).run()) {
+            return new StepMetrics(scalar(res.get(0)), scalar(res.get(1)));
         }
+    }
+
+    private Session.Runner feedBatch(Session session, TFloat32 images, TInt32 labels) {
+        checkSession(session);
         Shape is = images.shape();
         Shape ls = labels.shape();
         if (is.numDimensions() != 4 || ls.numDimensions() != 1 || is.get(0) != ls.get(0)) {
-            throw new IllegalArgumentException(
-                    "images/labels: expected images [B,H,W,C] and labels [B] of the same batch, got " + is + " and "
-                            + ls);
+            throw new IllegalArgumentException("images/labels: expected images [B,H,W,C] and labels [B] of the same"
+                    + " batch, got " + is + " and " + ls);
         }
         return session.runner().feed(images(), images).feed(this.labels, labels);
     }
@@ -310,22 +227,10 @@ public final class TrainingGraph {
         return ((TFloat32) t).getFloat();
     }
 
-    static void checkRate(String name, double v) {
-        if (!(v >= 0) || Double.isInfinite(v)) {
-            throw new IllegalArgumentException(name + ": must be a finite number >= 0, got " + v);
+    private static void checkRate(double rate) {
+        if (!(rate >= 0) || Double.isInfinite(rate)) {
+            throw new IllegalArgumentException("learningRate: must be a finite number >= 0, got " + rate);
         }
-    }
-
-    private static final class Parts {
-        Operand<TInt32> labels;
-        Operand<TFloat32> learningRate;
-        Operand<TFloat32> crossEntropy;
-        Operand<TFloat32> regularization;
-        Operand<TFloat32> totalLoss;
-        Operand<TFloat32> accuracy;
-        List<VariableUpdate> updates = new ArrayList<>();
-        Variable<TInt64> globalStep;
-        Operand<TFloat32> trainOp;
     }
 
     /** Builds a {@link TrainingGraph}; every setter validates its argument, {@link #build} checks the graph first. */
@@ -345,7 +250,7 @@ public final class TrainingGraph {
 
         /** The default learning rate (slim's default 0.01); {@link TrainingGraph#learningRate()} can be fed per step. */
         public Builder learningRate(double lr) {
-            checkRate("learningRate", lr);
+            checkRate(lr);
             this.learningRate = lr;
             return this;
         }
@@ -371,9 +276,7 @@ public final class TrainingGraph {
 
         /** The name scope of the training ops (default {@value #DEFAULT_SCOPE}). */
         public Builder scope(String name) {
-            if (name == null || !name.matches("[A-Za-z0-9.][A-Za-z0-9_.\\-]*")) {
-                throw new IllegalArgumentException("scope: '" + name + "' is not a valid TensorFlow name");
-            }
+            LayerContext.checkName("scope", name);
             this.scope = name;
             return this;
         }
@@ -381,12 +284,114 @@ public final class TrainingGraph {
         /**
          * Adds the training ops to the model's graph.
          *
-         * @param tf ops of the model's graph; its device applies to the training ops
+         * @param root ops of the model's graph; its device applies to the training ops
          * @throws IllegalArgumentException when the model has no {@code [batch, classes]} logits, was built with {@code
          *     reuse} (its regularization losses live with the model that created the variables), or the graph already
          *     holds a training graph or ops in the chosen scope — before anything is added
          */
-        public TrainingGraph build(Ops tf) {
+        public TrainingGraph build(Ops root) {
+            Operand<TFloat32> logits = checkedLogits(root);
+            Ops tf = root.withSubScope(scope);
+            Operand<TInt32> y = labels != null
+                    ? labels
+                    : tf.withName("labels")
+                            .placeholder(
+                                    TInt32.class,
+                                    Placeholder.shape(
+                                            Shape.of(model.images().shape().get(0))));
+            Operand<TFloat32> rate = tf.withName("learning_rate")
+                    .placeholderWithDefault(tf.constant((float) learningRate), Shape.scalar());
+
+            Operand<TFloat32> oneHot = tf.withName("one_hot")
+                    .oneHot(y, tf.constant((int) logits.shape().get(1)), tf.constant(1f), tf.constant(0f));
+            Operand<TFloat32> perExample = tf.withName("xentropy")
+                    .nn
+                    .softmaxCrossEntropyWithLogits(logits, oneHot)
+                    .loss();
+            Operand<TFloat32> crossEntropy =
+                    tf.withName("cross_entropy_loss").math.mean(perExample, tf.constant(0));
+            List<Operand<TFloat32>> reg = model.regularizationLosses();
+            Operand<TFloat32> regularization = reg.isEmpty()
+                    ? tf.withName("regularization_loss").constant(0f)
+                    : tf.withName("regularization_loss").math.addN(reg);
+            Operand<TFloat32> totalLoss = tf.withName("total_loss").math.addN(List.of(crossEntropy, regularization));
+            Ops acc = tf.withSubScope("accuracy");
+            Operand<TInt32> predicted = acc.dtypes.cast(acc.math.argMax(logits, acc.constant(1)), TInt32.class);
+            Operand<TFloat32> accuracy = acc.withName("value")
+                    .math
+                    .mean(acc.dtypes.cast(acc.math.equal(predicted, y), TFloat32.class), acc.constant(0));
+
+            List<ModelVariable> trainable = model.trainableVariables();
+            Output<?>[] dys = model.graph()
+                    .addGradients(
+                            scope + "/gradients",
+                            new Output<?>[] {totalLoss.asOutput()},
+                            trainable.stream().map(v -> v.value().asOutput()).toArray(Output<?>[]::new),
+                            null);
+            List<Operand<TFloat32>> grads = new ArrayList<>();
+            for (int i = 0; i < dys.length; i++) {
+                if (dys[i] == null || dys[i].type() != TFloat32.class) {
+                    throw new IllegalStateException(
+                            "no float32 gradient for " + trainable.get(i).name());
+                }
+                grads.add(dys[i].expect(TFloat32.class));
+            }
+            List<Op> gateInputs = new ArrayList<>(grads);
+            gateInputs.add(totalLoss);
+            gateInputs.add(accuracy);
+            Op gate = tf.withControlDependencies(gateInputs)
+                    .withName("gradients_ready")
+                    .noOp();
+
+            // Slots and global_step keep TF1's exact names (checkpoint keys); their initializers live in the train
+            // scope. Names come from withName, not per-variable sub-scopes, which would rescan the graph each time.
+            Ops slots = tf.withSubScope(SLOT_NAME);
+            Ops slotInit = slots.withInitScope();
+            Ops gated = slots.withControlDependencies(List.of(gate));
+            Operand<TFloat32> zero = slotInit.withName("zero").constant(0f);
+            Operand<TFloat32> momentumValue = slots.withName("momentum").constant((float) momentum);
+            List<VariableUpdate> updates = new ArrayList<>();
+            for (int i = 0; i < trainable.size(); i++) {
+                ModelVariable v = trainable.get(i);
+                Variable<TFloat32> slot = variable(
+                        slotInit,
+                        v.name() + "/" + SLOT_NAME,
+                        slotInit.withName("zeros").fill(slotInit.constant(v.shape()), zero));
+                Op apply = gated.withName("update")
+                        .train
+                        .applyMomentum(v.variable(), slot, rate, grads.get(i), momentumValue);
+                updates.add(new VariableUpdate(v, grads.get(i), slot, apply));
+            }
+
+            Ops init = tf.withInitScope();
+            Variable<TInt64> globalStep = variable(
+                    init, GLOBAL_STEP, init.withName("global_step_zero").constant(0L));
+            Op increment = tf.withControlDependencies(
+                            updates.stream().map(VariableUpdate::update).toList())
+                    .withName("increment_global_step")
+                    .assignAdd(globalStep, tf.constant(1L));
+            List<Op> finish = new ArrayList<>(List.of(increment));
+            finish.addAll(model.updateOps());
+            Operand<TFloat32> trainOp =
+                    tf.withControlDependencies(finish).withName("train_op").identity(totalLoss);
+            return new TrainingGraph(
+                    model,
+                    scope,
+                    y,
+                    rate,
+                    learningRate,
+                    momentum,
+                    crossEntropy,
+                    regularization,
+                    totalLoss,
+                    accuracy,
+                    updates,
+                    globalStep,
+                    trainOp);
+        }
+
+        /** The model's {@code [batch, classes]} logits, once the model and graph are known to be trainable here. */
+        private Operand<TFloat32> checkedLogits(Ops tf) {
             if (tf == null || tf.scope().env() != model.graph()) {
                 throw new IllegalArgumentException("tf: must build in the model's graph");
             }
@@ -394,198 +399,45 @@ public final class TrainingGraph {
                     .orElseThrow(() ->
                             new IllegalArgumentException("model: needs logits to train; build it with numClasses > 0"));
             if (logits.shape().numDimensions() != 2) {
-                throw new IllegalArgumentException(
-                        "model: logits must be [batch, classes] (build with spatialSqueeze(true) or globalPool(true)), got "
-                                + logits.shape());
+                throw new IllegalArgumentException("model: logits must be [batch, classes] (build with"
+                        + " spatialSqueeze(true) or globalPool(true)), got " + logits.shape());
             }
             if (model.reuse()) {
-                throw new IllegalArgumentException(
-                        "model: built with reuse(true); train the model that created the variables (a reused build has no"
-                                + " regularization losses)");
+                throw new IllegalArgumentException("model: built with reuse(true); train the model that created the"
+                        + " variables (a reused build has no regularization losses)");
             }
-            Operand<TFloat32> images = model.images();
+            long batch = model.images().shape().get(0);
             if (labels != null
                     && labels.shape().get(0) >= 0
-                    && images.shape().get(0) >= 0
-                    && labels.shape().get(0) != images.shape().get(0)) {
+                    && batch >= 0
+                    && labels.shape().get(0) != batch) {
                 throw new IllegalArgumentException(
-                        "labels: batch " + labels.shape().get(0) + " differs from the images' batch "
-                                + images.shape().get(0));
+                        "labels: batch " + labels.shape().get(0) + " differs from the images' batch " + batch);
             }
-            checkNamesFree(model.graph());
-            Parts p = new Parts();
-            buildInto(tf, logits, p);
-            return new TrainingGraph(this, p);
-        }
-
-        private void checkNamesFree(Graph graph) {
-            Set<String> taken = new HashSet<>();
-            for (Iterator<GraphOperation> it = graph.operations(); it.hasNext(); ) {
-                String name = it.next().name();
-                int slash = name.indexOf('/');
-                taken.add(slash < 0 ? name : name.substring(0, slash));
-                if (name.endsWith("/" + SLOT_NAME)) {
-                    taken.add(name);
-                }
-            }
-            if (taken.contains(GLOBAL_STEP)) {
+            Graph graph = model.graph();
+            if (graph.operation(GLOBAL_STEP) != null) {
                 throw new IllegalArgumentException(
                         "graph: already has a " + GLOBAL_STEP + " variable; build one training graph per graph");
             }
-            if (taken.contains(scope)) {
-                throw new IllegalArgumentException(
-                        "scope: '" + scope + "' is already used in this graph; choose another");
-            }
-            for (ModelVariable v : model.trainableVariables()) {
-                if (taken.contains(v.name() + "/" + SLOT_NAME)) {
-                    throw new IllegalArgumentException("graph: " + v.name() + "/" + SLOT_NAME
-                            + " already exists; build one training graph per graph");
+            for (Iterator<GraphOperation> it = graph.operations(); it.hasNext(); ) {
+                String name = it.next().name();
+                if (name.equals(scope) || name.startsWith(scope + "/")) {
+                    throw new IllegalArgumentException(
+                            "scope: '" + scope + "' is already used in this graph; choose another");
                 }
             }
+            return logits;
         }
 
-        private void buildInto(Ops root, Operand<TFloat32> logits, Parts p) {
-            Graph graph = model.graph();
-            Ops tf = root.withSubScope(scope);
-            long numClasses = logits.shape().get(1);
-            p.labels = labels != null
-                    ? labels
-                    : tf.withName("labels")
-                            .placeholder(
-                                    TInt32.class,
-                                    Placeholder.shape(
-                                            Shape.of(model.images().shape().get(0))));
-            p.learningRate = tf.withName("learning_rate")
-                    .placeholderWithDefault(tf.constant((float) learningRate), Shape.scalar());
-
-            Operand<TFloat32> oneHot = tf.withName("one_hot")
-                    .oneHot(p.labels, tf.constant((int) numClasses), tf.constant(1f), tf.constant(0f));
-            Operand<TFloat32> perExample = tf.withName("xentropy")
-                    .nn
-                    .softmaxCrossEntropyWithLogits(logits, oneHot)
-                    .loss();
-            p.crossEntropy = tf.withName("cross_entropy_loss").math.mean(perExample, tf.constant(0));
-            List<Operand<TFloat32>> reg = model.regularizationLosses();
-            p.regularization = reg.isEmpty()
-                    ? tf.withName("regularization_loss").constant(0f)
-                    : tf.withName("regularization_loss").math.addN(reg);
-            p.totalLoss = tf.withName("total_loss").math.addN(List.of(p.crossEntropy, p.regularization));
-            Ops acc = tf.withSubScope("accuracy");
-            Operand<TInt32> predicted = acc.dtypes.cast(acc.math.argMax(logits, acc.constant(1)), TInt32.class);
-            p.accuracy = acc.withName("value")
-                    .math
-                    .mean(
-                            acc.dtypes.cast(acc.math.equal(predicted, p.labels), TFloat32.class),
-                            acc.constant(0),
-                            Mean.keepDims(false));
-
-            List<ModelVariable> trainable = model.trainableVariables();
-            Output<?>[] xs = new Output<?>[trainable.size()];
-            for (int i = 0; i < xs.length; i++) {
-                xs[i] = trainable.get(i).value().asOutput();
-            }
-            Output<?>[] dys =
-                    graph.addGradients(scope + "/gradients", new Output<?>[] {p.totalLoss.asOutput()}, xs, null);
-
-            List<Op> gateInputs = new ArrayList<>();
-            List<Operand<TFloat32>> grads = new ArrayList<>();
-            for (int i = 0; i < dys.length; i++) {
-                if (dys[i] == null || dys[i].op() == null || dys[i].type() != TFloat32.class) {
-                    throw new IllegalStateException(
-                            "no float32 gradient for " + trainable.get(i).name());
-                }
-                @SuppressWarnings("unchecked")
-                Output<TFloat32> g = (Output<TFloat32>) dys[i];
-                grads.add(g);
-                gateInputs.add(g);
-            }
-            gateInputs.add(p.totalLoss);
-            gateInputs.add(p.accuracy);
-            Op gate = tf.withControlDependencies(gateInputs)
-                    .withName("gradients_ready")
-                    .noOp();
-
-            Ops init = root.withInitScope();
-            Scope gated = root.withControlDependencies(List.of(gate)).scope();
-            Operand<TFloat32> momentumValue = tf.withName("momentum").constant((float) momentum);
-            List<Op> applies = new ArrayList<>();
-            for (int i = 0; i < trainable.size(); i++) {
-                ModelVariable v = trainable.get(i);
-                Variable<TFloat32> slot = zeroSlot(graph, init, v);
-                ApplyMomentum<TFloat32> apply = new ApplyMomentum<>(graph.opBuilder(
-                                "ApplyMomentum",
-                                scope + "/" + SLOT_NAME + "/update_" + v.name() + "/ApplyMomentum",
-                                gated)
-                        .addInput(v.variable().asOutput())
-                        .addInput(slot.asOutput())
-                        .addInput(p.learningRate.asOutput())
-                        .addInput(grads.get(i).asOutput())
-                        .addInput(momentumValue.asOutput())
-                        .setAttr("use_locking", false)
-                        .setAttr("use_nesterov", false)
-                        .build());
-                applies.add(apply);
-                p.updates.add(new VariableUpdate(v, grads.get(i), slot, apply));
-            }
-
-            p.globalStep = globalStepVariable(graph, init);
-            Op increment = tf.withControlDependencies(applies)
-                    .withName("increment_global_step")
-                    .assignAdd(p.globalStep, tf.constant(1L));
-            List<Op> finish = new ArrayList<>();
-            finish.add(increment);
-            finish.addAll(model.updateOps());
-            p.trainOp = tf.withControlDependencies(finish).withName("train_op").identity(p.totalLoss);
-        }
-
-        /** {@code <var>/Momentum}: a float32 VariableV2 of the variable's shape, zero-initialized in the init scope. */
-        private static Variable<TFloat32> zeroSlot(Graph graph, Ops init, ModelVariable v) {
-            String name = v.name() + "/" + SLOT_NAME;
-            Scope s = init.scope();
-            Variable<TFloat32> slot = new Variable<>(graph.opBuilder(Variable.OP_NAME, name, s)
-                    .setAttr("shape", v.shape())
-                    .setAttr("dtype", DataType.DT_FLOAT)
+        /** The {@code VariableV2} {@code name}, exactly so named, set to {@code initial} by the graph's initializer. */
+        private static <T extends TType> Variable<T> variable(Ops init, String name, Operand<T> initial) {
+            Graph graph = (Graph) init.scope().env();
+            Variable<T> v = new Variable<>(graph.opBuilder(Variable.OP_NAME, name, init.scope())
+                    .setAttr("shape", initial.shape())
+                    .setAttr("dtype", initial.asOutput().dataType())
                     .build());
-            GraphOperation dims;
-            GraphOperation zero;
-            try (TInt64 shape = TInt64.vectorOf(v.shape().asArray());
-                    TFloat32 zeroValue = TFloat32.scalarOf(0f)) {
-                dims = constant(graph, s, name + "/Initializer/zeros/shape_as_tensor", DataType.DT_INT64, shape);
-                zero = constant(graph, s, name + "/Initializer/zeros/Const", DataType.DT_FLOAT, zeroValue);
-            }
-            GraphOperation fill = graph.opBuilder("Fill", name + "/Initializer/zeros", s)
-                    .addInput(dims.output(0))
-                    .addInput(zero.output(0))
-                    .build();
-            graph.opBuilder("Assign", name + "/Assign", s)
-                    .addInput(slot.asOutput())
-                    .addInput(fill.output(0))
-                    .build();
-            return slot;
-        }
-
-        private static Variable<TInt64> globalStepVariable(Graph graph, Ops init) {
-            Scope s = init.scope();
-            Variable<TInt64> step = new Variable<>(graph.opBuilder(Variable.OP_NAME, GLOBAL_STEP, s)
-                    .setAttr("shape", Shape.scalar())
-                    .setAttr("dtype", DataType.DT_INT64)
-                    .build());
-            GraphOperation zero;
-            try (TInt64 zeroValue = TInt64.scalarOf(0L)) {
-                zero = constant(graph, s, GLOBAL_STEP + "/Initializer/zeros", DataType.DT_INT64, zeroValue);
-            }
-            graph.opBuilder("Assign", GLOBAL_STEP + "/Assign", s)
-                    .addInput(step.asOutput())
-                    .addInput(zero.output(0))
-                    .build();
-            return step;
-        }
-
-        private static GraphOperation constant(Graph graph, Scope s, String name, DataType type, Tensor value) {
-            return graph.opBuilder("Const", name, s)
-                    .setAttr("dtype", type)
-                    .setAttr("value", value)
-                    .build();
+            init.withName("assign").assign(v, initial);
+            return v;
         }
     }
 }
