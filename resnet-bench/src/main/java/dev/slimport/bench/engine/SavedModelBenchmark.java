@@ -5,7 +5,6 @@
 package dev.slimport.bench.engine;
 
 import dev.slimport.bench.result.BenchmarkResult;
-import dev.slimport.bench.result.StepTrace;
 import dev.slimport.resnet.net.GraphStats;
 import dev.slimport.resnet.runtime.DeviceRequest;
 import dev.slimport.resnet.runtime.SessionConfigs;
@@ -33,7 +32,6 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Ops;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
@@ -51,7 +49,7 @@ import org.tensorflow.types.TFloat32;
  * options ({@link #feedShapes}), uniform in [0, 1) from a {@link Random} seeded with the seed (the values {@code
  * forward --input fixed} feeds).
  */
-public final class SavedModelBenchmark implements Workload {
+public final class SavedModelBenchmark extends Workload {
 
     private final LoadedSavedModel model;
     private final String key;
@@ -61,8 +59,6 @@ public final class SavedModelBenchmark implements Workload {
     private final long seed;
     private final GraphFacts facts;
     private final List<TFloat32> inputs = new ArrayList<>();
-    private Session.Runner runner;
-    private String probe;
 
     private SavedModelBenchmark(
             LoadedSavedModel model, String key, Map<String, Shape> fed, long seed, double loadSeconds) {
@@ -184,17 +180,23 @@ public final class SavedModelBenchmark implements Workload {
         }
     }
 
-    /** Creates the host inputs (uniform in [0, 1), input {@code i} from {@code Random(seed + i)}) and the runner. */
+    /** Creates the host inputs: uniform in [0, 1), input {@code i} from {@code Random(seed + i)}. */
     @Override
-    public void prepare() {
-        if (runner != null) {
-            throw new IllegalStateException("prepare: the inputs exist already");
-        }
+    void open() {
         long s = seed;
         for (Shape shape : fed.values()) {
-            inputs.add(ForwardBenchmark.uniform(shape, s++));
+            inputs.add(own(ForwardBenchmark.uniform(shape, s++)));
         }
-        runner = prepare(model.bundle().session().runner());
+    }
+
+    @Override
+    Graph graph() {
+        return model.bundle().graph();
+    }
+
+    @Override
+    Session session() {
+        return model.bundle().session();
     }
 
     @Override
@@ -235,7 +237,8 @@ public final class SavedModelBenchmark implements Workload {
         return 0;
     }
 
-    private Session.Runner prepare(Session.Runner r) {
+    @Override
+    Session.Runner prepared(Session.Runner r) {
         int i = 0;
         for (String name : fed.keySet()) {
             r.feed(signature.inputs().get(name).tensorName(), inputs.get(i++));
@@ -253,25 +256,6 @@ public final class SavedModelBenchmark implements Workload {
     @Override
     public double initSeconds() {
         return loadSeconds;
-    }
-
-    @Override
-    public double step() {
-        return Runs.seconds(runner);
-    }
-
-    /**
-     * Two steps with {@code FULL_TRACE} step stats (the second is kept), plus the median of 100 no-op {@code run()}
-     * calls fetching a constant added to the loaded graph for that purpose (it changes nothing the signature runs).
-     */
-    @Override
-    public StepTrace trace() {
-        if (probe == null) {
-            Ops tf = Ops.create(model.bundle().graph());
-            probe = tf.withName("resnet_bench_noop_probe").constant(0).op().name();
-        }
-        Session session = model.bundle().session();
-        return Runs.traceTwice(() -> prepare(session.runner()), session.runner().fetch(probe));
     }
 
     /**
@@ -375,13 +359,8 @@ public final class SavedModelBenchmark implements Workload {
         return colon < 0 ? tensorName : tensorName.substring(0, colon);
     }
 
-    /** Closes the host inputs, then the SavedModel's session and graph. */
     @Override
-    public void close() {
-        try {
-            inputs.forEach(TFloat32::close);
-        } finally {
-            model.close();
-        }
+    void release() {
+        model.close();
     }
 }
