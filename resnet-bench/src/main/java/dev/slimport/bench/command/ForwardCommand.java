@@ -18,7 +18,6 @@ import dev.slimport.bench.host.CpuInfo;
 import dev.slimport.bench.host.EnvironmentInfo;
 import dev.slimport.bench.result.BenchmarkResult;
 import dev.slimport.bench.result.Charts;
-import dev.slimport.bench.result.LatencyStats;
 import dev.slimport.bench.result.Reports;
 import dev.slimport.bench.result.ResultWriter;
 import dev.slimport.bench.result.StepMode;
@@ -35,7 +34,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,9 +68,6 @@ public final class ForwardCommand extends BenchCommand {
 
     /** The exit code after Ctrl-C (128 + SIGINT), once the partial summary is printed. */
     public static final int EXIT_INTERRUPTED = 130;
-
-    /** The batch of the {@code --with-ceiling} convolution, {@code resnet-bench ceiling}'s default. */
-    static final int CEILING_BATCH = 32;
 
     @Mixin
     ModelOptions modelOptions = new ModelOptions();
@@ -155,6 +150,7 @@ public final class ForwardCommand extends BenchCommand {
             LocalDateTime startedAt,
             PrintWriter report,
             TimedSteps steps,
+            Precision ceiling,
             AtomicBoolean reported) {}
 
     @Override
@@ -212,6 +208,7 @@ public final class ForwardCommand extends BenchCommand {
                         startedAt,
                         report,
                         new TimedSteps(loop.warmup, loop.numBatches),
+                        withCeiling ? built.precision() : null,
                         new AtomicBoolean());
                 Thread hook = new Thread(() -> finish(run, null, null, -1, true), "resnet-bench-interrupt");
                 Runtime.getRuntime().addShutdownHook(hook);
@@ -221,8 +218,8 @@ public final class ForwardCommand extends BenchCommand {
                     if (withCeiling) {
                         progress.phase("building the Conv2D ceiling");
                         probe = ConvCeiling.Probe.open(
-                                built.precision(),
-                                CEILING_BATCH,
+                                run.ceiling,
+                                ConvCeiling.BATCH,
                                 modelOptions.seed.value,
                                 device,
                                 configs.toConfigProto());
@@ -325,7 +322,7 @@ public final class ForwardCommand extends BenchCommand {
         return (device, progress) -> {
             ConfigProto config = SavedModelBenchmark.sessionConfig(configs, device);
             progress.phase("loading SavedModel " + dir);
-            return SavedModelBenchmark.load(dir, config, key, fed, m.seed.value);
+            return new SavedModelBenchmark(dir, config, key, fed, m.seed.value);
         };
     }
 
@@ -339,44 +336,13 @@ public final class ForwardCommand extends BenchCommand {
             return EXIT_INTERRUPTED;
         }
         Workload bench = run.bench;
-        double[] warm = run.steps.warmupSeconds();
-        double[] timed = run.steps.stepSeconds();
-        bench.describe(run.config);
-        BenchmarkResult.ModelInfo model = bench.modelInfo();
-        LatencyStats stats = timed.length == 0 ? null : LatencyStats.of(timed);
-        BenchmarkResult result = new BenchmarkResult(
-                BenchmarkResult.SCHEMA_VERSION,
-                run.startedAt.toString(),
-                run.config.build(),
-                run.env,
-                model,
-                new BenchmarkResult.Timings(
-                        bench.buildSeconds(),
-                        bench.initSeconds(),
-                        warm.length > 0 ? warm[0] : timed.length > 0 ? timed[0] : Double.NaN,
-                        Arrays.stream(warm).boxed().toList(),
-                        Arrays.stream(timed).boxed().toList(),
-                        interrupted),
-                stats,
-                stats == null
-                        ? null
-                        : new BenchmarkResult.Throughput(
-                                bench.batchSize() / stats.mean(), model.gflopPerBatch() / stats.mean()),
-                trace,
-                check,
-                !withCeiling || timed.length == 0 || Double.isNaN(model.gflopPerBatch())
-                        ? null
-                        : BenchmarkResult.Ceiling.of(
-                                ((ForwardBenchmark) bench).precision().label(),
-                                CEILING_BATCH,
-                                ConvCeiling.flopPerStep(CEILING_BATCH),
-                                model.gflopPerBatch(),
-                                timed,
-                                run.steps.pairedSeconds(),
-                                timed.length));
+        BenchmarkResult result =
+                bench.result(run.config, run.env, run.startedAt, run.steps, trace, check, run.ceiling, interrupted);
+        List<Double> warm = result.timings().warmupSeconds();
+        List<Double> timed = result.timings().stepSeconds();
         List<String> summary = new ArrayList<>(Reports.forwardSummary(result, LocalDateTime.now()));
         if (bench instanceof ForwardBenchmark built) {
-            summary.addAll(built.modeLines(globalStep, warm.length, timed.length, noTrace ? 0 : 2));
+            summary.addAll(built.modeLines(globalStep, warm.size(), timed.size(), noTrace ? 0 : 2));
         }
         summary.forEach(run.report::println);
         run.report.flush();

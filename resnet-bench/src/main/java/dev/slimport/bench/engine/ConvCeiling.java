@@ -34,6 +34,8 @@ public final class ConvCeiling {
     public static final int CHANNELS = 256;
     /** Kernel height and width. */
     public static final int KERNEL = 3;
+    /** The batch of {@code forward --with-ceiling}, {@code resnet-bench ceiling}'s default. */
+    public static final int BATCH = 32;
 
     /**
      * The measurement of one precision.

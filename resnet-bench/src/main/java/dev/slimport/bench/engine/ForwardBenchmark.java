@@ -176,7 +176,7 @@ public final class ForwardBenchmark extends Workload {
     }
 
     @Override
-    public void describe(BenchmarkResult.Config.Builder c) {
+    void describe(BenchmarkResult.Config.Builder c) {
         NetworkSpec network = spec.network();
         c.model(network.scope())
                 .batchSize(spec.batchSize())
@@ -195,7 +195,7 @@ public final class ForwardBenchmark extends Workload {
     }
 
     @Override
-    public BenchmarkResult.ModelInfo modelInfo() {
+    BenchmarkResult.ModelInfo modelInfo() {
         long step = stepMultiplyAddsPerImage();
         return new BenchmarkResult.ModelInfo(
                 model.scope(),
@@ -233,12 +233,12 @@ public final class ForwardBenchmark extends Workload {
     }
 
     @Override
-    public double buildSeconds() {
+    double buildSeconds() {
         return buildSeconds;
     }
 
     @Override
-    public double initSeconds() {
+    double initSeconds() {
         return initSeconds;
     }
 

@@ -60,15 +60,27 @@ public final class SavedModelBenchmark extends Workload {
     private final GraphFacts facts;
     private final List<TFloat32> inputs = new ArrayList<>();
 
-    private SavedModelBenchmark(
-            LoadedSavedModel model, String key, Map<String, Shape> fed, long seed, double loadSeconds) {
-        this.model = model;
+    /**
+     * Loads the SavedModel at {@code dir} (tag {@code serve}) with {@code config}; timed. {@link #prepare} then creates
+     * the inputs of signature {@code key} at the {@code fed} shapes, input {@code i} from {@code Random(seed + i)}.
+     *
+     * @throws IllegalArgumentException if there is no SavedModel at {@code dir} or no signature {@code key}
+     * @throws SavedModelException if it cannot be loaded or its graph does not take the fed shapes
+     */
+    public SavedModelBenchmark(Path dir, ConfigProto config, String key, Map<String, Shape> fed, long seed) {
+        long t0 = System.nanoTime();
+        this.model = LoadedSavedModel.load(dir, config, ServingSignature.TAG);
+        this.loadSeconds = (System.nanoTime() - t0) / 1e9;
         this.key = key;
-        this.signature = model.signature(key);
         this.fed = fed;
         this.seed = seed;
-        this.loadSeconds = loadSeconds;
-        this.facts = graphFacts();
+        try {
+            this.signature = model.signature(key);
+            this.facts = graphFacts();
+        } catch (RuntimeException | Error e) {
+            model.close();
+            throw e;
+        }
     }
 
     /**
@@ -161,25 +173,6 @@ public final class SavedModelBenchmark extends Workload {
         return out;
     }
 
-    /**
-     * Loads the SavedModel (tag {@code serve}) with {@code config}; timed. {@link #prepare} then creates the inputs,
-     * input {@code i} from {@code Random(seed + i)}.
-     *
-     * @throws IllegalArgumentException if there is no SavedModel at {@code dir} or no signature {@code key}
-     * @throws SavedModelException if it cannot be loaded
-     */
-    public static SavedModelBenchmark load(
-            Path dir, ConfigProto config, String key, Map<String, Shape> fed, long seed) {
-        long t0 = System.nanoTime();
-        LoadedSavedModel model = LoadedSavedModel.load(dir, config, ServingSignature.TAG);
-        try {
-            return new SavedModelBenchmark(model, key, fed, seed, (System.nanoTime() - t0) / 1e9);
-        } catch (RuntimeException | Error e) {
-            model.close();
-            throw e;
-        }
-    }
-
     /** Creates the host inputs: uniform in [0, 1), input {@code i} from {@code Random(seed + i)}. */
     @Override
     void open() {
@@ -210,7 +203,7 @@ public final class SavedModelBenchmark extends Workload {
     }
 
     @Override
-    public void describe(BenchmarkResult.Config.Builder c) {
+    void describe(BenchmarkResult.Config.Builder c) {
         Shape input = fed.values().iterator().next();
         boolean image = input.numDimensions() == 4;
         c.model(facts.scope())
@@ -226,14 +219,14 @@ public final class SavedModelBenchmark extends Workload {
     }
 
     @Override
-    public BenchmarkResult.ModelInfo modelInfo() {
+    BenchmarkResult.ModelInfo modelInfo() {
         long macs = facts.multiplyAddsPerImage().orElse(-1);
         double gflop = macs < 0 ? Double.NaN : 2.0 * macs * batchSize() / 1e9;
         return new BenchmarkResult.ModelInfo(facts.scope(), facts.parameters(), -1, macs, gflop);
     }
 
     @Override
-    public double buildSeconds() {
+    double buildSeconds() {
         return 0;
     }
 
@@ -254,7 +247,7 @@ public final class SavedModelBenchmark extends Workload {
 
     /** The load time (graph import, session, variable restore), seconds. */
     @Override
-    public double initSeconds() {
+    double initSeconds() {
         return loadSeconds;
     }
 

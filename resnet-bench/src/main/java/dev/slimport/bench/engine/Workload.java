@@ -4,10 +4,14 @@
  */
 package dev.slimport.bench.engine;
 
+import dev.slimport.bench.host.EnvironmentInfo;
 import dev.slimport.bench.result.BenchmarkResult;
 import dev.slimport.bench.result.LatencyStats;
 import dev.slimport.bench.result.StepTrace;
+import dev.slimport.resnet.net.Precision;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
@@ -36,16 +40,16 @@ public abstract sealed class Workload implements AutoCloseable permits ForwardBe
     public abstract int batchSize();
 
     /** Sets what this workload fixes in the result's configuration: the network, its input and what a step runs. */
-    public abstract void describe(BenchmarkResult.Config.Builder config);
+    abstract void describe(BenchmarkResult.Config.Builder config);
 
     /** The network's size; {@code gflopPerBatch} counts what one step runs (the backward pass too in training). */
-    public abstract BenchmarkResult.ModelInfo modelInfo();
+    abstract BenchmarkResult.ModelInfo modelInfo();
 
     /** Graph build seconds (0 for a loaded SavedModel). */
-    public abstract double buildSeconds();
+    abstract double buildSeconds();
 
     /** Session init seconds, or a SavedModel's load seconds. */
-    public abstract double initSeconds();
+    abstract double initSeconds();
 
     /** The graph the steps run. */
     abstract Graph graph();
@@ -98,6 +102,56 @@ public abstract sealed class Workload implements AutoCloseable permits ForwardBe
             noopSeconds[i] = Runs.seconds(noop);
         }
         return trace.withNoopRun(LatencyStats.of(noopSeconds).median());
+    }
+
+    /**
+     * The result of the steps done so far: {@code config} completed with what this workload fixes, the timings and
+     * statistics of {@code steps}, and what was measured after them ({@code trace}, {@code check}, null when not).
+     * With {@code ceiling} (the precision of the {@code --with-ceiling} convolution, null without) {@code steps}' paired
+     * steps are that convolution's.
+     */
+    public final BenchmarkResult result(
+            BenchmarkResult.Config.Builder config,
+            EnvironmentInfo env,
+            LocalDateTime startedAt,
+            TimedSteps steps,
+            StepTrace trace,
+            BenchmarkResult.PrecisionCheck check,
+            Precision ceiling,
+            boolean interrupted) {
+        double[] warm = steps.warmupSeconds();
+        double[] timed = steps.stepSeconds();
+        describe(config);
+        BenchmarkResult.ModelInfo model = modelInfo();
+        double gflop = model.gflopPerBatch();
+        LatencyStats stats = timed.length == 0 ? null : LatencyStats.of(timed);
+        return new BenchmarkResult(
+                BenchmarkResult.SCHEMA_VERSION,
+                startedAt.toString(),
+                config.build(),
+                env,
+                model,
+                new BenchmarkResult.Timings(
+                        buildSeconds(),
+                        initSeconds(),
+                        warm.length > 0 ? warm[0] : timed.length > 0 ? timed[0] : Double.NaN,
+                        Arrays.stream(warm).boxed().toList(),
+                        Arrays.stream(timed).boxed().toList(),
+                        interrupted),
+                stats,
+                stats == null ? null : new BenchmarkResult.Throughput(batchSize() / stats.mean(), gflop / stats.mean()),
+                trace,
+                check,
+                ceiling == null || timed.length == 0 || Double.isNaN(gflop)
+                        ? null
+                        : BenchmarkResult.Ceiling.of(
+                                ceiling.label(),
+                                ConvCeiling.BATCH,
+                                ConvCeiling.flopPerStep(ConvCeiling.BATCH),
+                                gflop,
+                                timed,
+                                steps.pairedSeconds(),
+                                timed.length));
     }
 
     /** Closes the host tensors, then the session and graph. */
