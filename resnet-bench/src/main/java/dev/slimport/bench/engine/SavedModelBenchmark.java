@@ -15,12 +15,10 @@ import dev.slimport.savedmodel.ServingSignature;
 import dev.slimport.savedmodel.SignatureInfo;
 import dev.slimport.savedmodel.TensorSpec;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -58,7 +56,7 @@ public final class SavedModelBenchmark extends Workload {
     private final double loadSeconds;
     private final long seed;
     private final GraphFacts facts;
-    private final List<TFloat32> inputs = new ArrayList<>();
+    private final Map<String, TFloat32> inputs = new LinkedHashMap<>();
 
     /**
      * Loads the SavedModel at {@code dir} (tag {@code serve}) with {@code config}; timed. {@link #prepare} then creates
@@ -177,8 +175,8 @@ public final class SavedModelBenchmark extends Workload {
     @Override
     void open() {
         long s = seed;
-        for (Shape shape : fed.values()) {
-            inputs.add(own(ForwardBenchmark.uniform(shape, s++)));
+        for (var e : fed.entrySet()) {
+            inputs.put(e.getKey(), own(ForwardBenchmark.uniform(e.getValue(), s++)));
         }
     }
 
@@ -220,7 +218,7 @@ public final class SavedModelBenchmark extends Workload {
 
     @Override
     BenchmarkResult.ModelInfo modelInfo() {
-        long macs = facts.multiplyAddsPerImage().orElse(-1);
+        long macs = facts.multiplyAddsPerImage();
         double gflop = macs < 0 ? Double.NaN : 2.0 * macs * batchSize() / 1e9;
         return new BenchmarkResult.ModelInfo(facts.scope(), facts.parameters(), -1, macs, gflop);
     }
@@ -232,10 +230,7 @@ public final class SavedModelBenchmark extends Workload {
 
     @Override
     Session.Runner prepared(Session.Runner r) {
-        int i = 0;
-        for (String name : fed.keySet()) {
-            r.feed(signature.inputs().get(name).tensorName(), inputs.get(i++));
-        }
+        inputs.forEach((name, tensor) -> r.feed(signature.inputs().get(name).tensorName(), tensor));
         signature.outputs().values().forEach(o -> r.fetch(o.tensorName()));
         return r;
     }
@@ -258,15 +253,15 @@ public final class SavedModelBenchmark extends Workload {
      *     name when there is none
      * @param parameters the variables' scalars
      * @param multiplyAddsPerImage the convolutions' multiply-adds per image the signature's outputs depend on, at the
-     *     fed shapes; empty if a shape stays unknown
+     *     fed shapes; -1 if a shape stays unknown
      * @param memory the memory one step needs at the fed shapes (as for a built graph)
      * @param numClasses the width of a {@code logits} output, 0 without one
      * @param batchNormsFolded whether the graph has convolutions and no batch norm after one (an {@code export --optimize})
      */
-    public record GraphFacts(
+    record GraphFacts(
             String scope,
             long parameters,
-            OptionalLong multiplyAddsPerImage,
+            long multiplyAddsPerImage,
             MemoryEstimate memory,
             int numClasses,
             boolean batchNormsFolded) {}
@@ -340,7 +335,7 @@ public final class SavedModelBenchmark extends Workload {
             return new GraphFacts(
                     scope,
                     parameters,
-                    known ? OptionalLong.of(macs) : OptionalLong.empty(),
+                    known ? macs : -1,
                     MemoryEstimate.of(g),
                     classes,
                     !convs.isEmpty() && GraphStats.batchNormsAfterConvolution(g) == 0);
