@@ -4,53 +4,38 @@
  */
 package dev.slimport.bench;
 
-import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.net.Precision;
-import dev.slimport.resnet.net.ResNetArgScope;
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.net.ResNetV2;
 import dev.slimport.resnet.optimize.InferenceGraph;
 import dev.slimport.resnet.runtime.DeviceRequest;
-import dev.slimport.resnet.slim.DataFormat;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * A validated network configuration: what {@code resnet_v2_<N>(inputs, num_classes)} is built with in the seed
- * notebook, inside {@code resnet_arg_scope()} with {@code is_training=False}.
+ * What one run builds: the network, as in the seed notebook {@code resnet_v2_<N>(inputs, num_classes)} inside {@code
+ * resnet_arg_scope()} (the builder's default), plus what is only the run's.
  *
- * @param depth the network
+ * @param network the network (its classes, output stride, layout and precision); its {@code imageSize} is not
+ *     used, the run's images are {@code height × width}
  * @param batchSize images per step
  * @param height image height
  * @param width image width
- * @param numClasses logits per image, 0 for none
- * @param outputStride the requested output stride, or null
- * @param dataFormat the internal layout
- * @param precision the compute precision
  * @param seed the seed of the initializers and of the input
+ * @param optimize whether the inference graph has its batch norms folded
  */
-public record ModelSpec(
-        Depth depth,
-        int batchSize,
-        int height,
-        int width,
-        int numClasses,
-        Integer outputStride,
-        DataFormat dataFormat,
-        Precision precision,
-        long seed,
-        boolean optimize) {
+public record ModelSpec(NetworkSpec network, int batchSize, int height, int width, long seed, boolean optimize) {
 
     /** The same network in another precision (same weights: the initializers' seeds derive from names and seed). */
     public ModelSpec withPrecision(Precision p) {
-        return new ModelSpec(depth, batchSize, height, width, numClasses, outputStride, dataFormat, p, seed, optimize);
+        return new ModelSpec(network.withPrecision(p), batchSize, height, width, seed, optimize);
     }
 
     /** The same network built as slim's graph verbatim ({@code optimize=false}). */
     public ModelSpec unoptimized() {
-        return new ModelSpec(
-                depth, batchSize, height, width, numClasses, outputStride, dataFormat, precision, seed, false);
+        return new ModelSpec(network, batchSize, height, width, seed, false);
     }
 
     /**
@@ -61,10 +46,11 @@ public record ModelSpec(
      */
     public InferenceGraph build(Ops tf, Operand<TFloat32> images, DeviceRequest device) {
         Ops placed = tf.withDevice(device.toDeviceSpec());
+        ResNetV2.Builder builder = builder().isTraining(false);
         return optimize
                 ? InferenceGraph.foldBatchNorms(
-                        builder(), InferenceGraph.initialWeights(builder(), height, width), placed, images)
-                : InferenceGraph.verbatim(builder().build(placed, images));
+                        builder, InferenceGraph.initialWeights(builder, height, width), placed, images)
+                : InferenceGraph.verbatim(builder.build(placed, images));
     }
 
     /**
@@ -77,21 +63,6 @@ public record ModelSpec(
     }
 
     private ResNetV2.Builder builder() {
-        return ResNetV2.builder(depth)
-                .numClasses(numClasses)
-                .isTraining(false)
-                .argScope(ResNetArgScope.resnetArgScope())
-                .outputStride(outputStride)
-                .dataFormat(dataFormat)
-                .precision(precision)
-                .seed(seed);
-    }
-
-    /** A one-line description, e.g. {@code resnet_v2_152 fp32 NHWC, batch 32, 224x224, 1000 classes}. */
-    public String describe() {
-        return depth.scopeName() + " " + precision.label() + " " + dataFormat + ", batch " + batchSize + ", " + height
-                + "x" + width + ", " + (numClasses == 0 ? "no logits" : numClasses + " classes")
-                + (outputStride == null ? "" : ", output stride " + outputStride)
-                + (optimize ? ", batch norms folded" : ", slim's graph verbatim");
+        return network.builder().seed(seed);
     }
 }

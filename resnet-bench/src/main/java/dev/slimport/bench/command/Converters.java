@@ -33,8 +33,8 @@ final class Converters {
         }
     }
 
-    /** The constant of {@code type} whose {@code toString()} is {@code value} (case-insensitive). */
-    static <E extends Enum<E>> E named(String option, String what, Class<E> type, String value, E[] allowed) {
+    /** The constant of {@code allowed} whose {@code toString()} is {@code value} (case-insensitive). */
+    static <E extends Enum<E>> E named(String option, String what, String value, E[] allowed) {
         for (E e : allowed) {
             if (e.toString().equalsIgnoreCase(value.trim())) {
                 return e;
@@ -98,8 +98,7 @@ final class Converters {
     static final class Input implements ITypeConverter<ForwardBenchmark.InputMode> {
         @Override
         public ForwardBenchmark.InputMode convert(String value) {
-            return named(
-                    "--input", "input", ForwardBenchmark.InputMode.class, value, ForwardBenchmark.InputMode.values());
+            return named("--input", "input", value, ForwardBenchmark.InputMode.values());
         }
     }
 
@@ -107,7 +106,7 @@ final class Converters {
     static final class Format implements ITypeConverter<OutputOptions.Format> {
         @Override
         public OutputOptions.Format convert(String value) {
-            return named("--format", "format", OutputOptions.Format.class, value, OutputOptions.Format.values());
+            return named("--format", "format", value, OutputOptions.Format.values());
         }
     }
 
@@ -117,7 +116,7 @@ final class Converters {
 
         @Override
         public OutputOptions.Format convert(String value) {
-            return named("--format", "format", OutputOptions.Format.class, value, ALLOWED);
+            return named("--format", "format", value, ALLOWED);
         }
 
         @Override

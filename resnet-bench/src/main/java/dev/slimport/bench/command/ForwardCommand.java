@@ -18,7 +18,6 @@ import dev.slimport.bench.host.CpuInfo;
 import dev.slimport.bench.host.EnvironmentInfo;
 import dev.slimport.bench.result.BenchmarkResult;
 import dev.slimport.bench.result.Charts;
-import dev.slimport.bench.result.LatencyStats;
 import dev.slimport.bench.result.Reports;
 import dev.slimport.bench.result.ResultWriter;
 import dev.slimport.bench.result.StepMode;
@@ -35,7 +34,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,9 +68,6 @@ public final class ForwardCommand extends BenchCommand {
 
     /** The exit code after Ctrl-C (128 + SIGINT), once the partial summary is printed. */
     public static final int EXIT_INTERRUPTED = 130;
-
-    /** The batch of the {@code --with-ceiling} convolution, {@code resnet-bench ceiling}'s default. */
-    static final int CEILING_BATCH = 32;
 
     @Mixin
     ModelOptions modelOptions = new ModelOptions();
@@ -147,13 +142,23 @@ public final class ForwardCommand extends BenchCommand {
         Workload open(DeviceRequest device, Progress progress);
     }
 
+    /** The state of one run: everything the summary needs, shared with the Ctrl-C hook. */
+    private record Run(
+            BenchmarkResult.Config.Builder config,
+            EnvironmentInfo env,
+            Workload bench,
+            LocalDateTime startedAt,
+            PrintWriter report,
+            TimedSteps steps,
+            Precision ceiling,
+            AtomicBoolean reported) {}
+
     @Override
     protected int run() throws Exception {
-        StepMode stepMode = mode;
-        checkTrainOptions(stepMode);
+        checkTrainOptions(mode);
         boolean fromSavedModel = savedModel != null || signature != null;
-        if (fromSavedModel && stepMode.training()) {
-            throw new IllegalArgumentException("--mode " + stepMode.label() + ": not with --saved-model (an exported"
+        if (fromSavedModel && mode.training()) {
+            throw new IllegalArgumentException("--mode " + mode.label() + ": not with --saved-model (an exported"
                     + " SavedModel is an inference graph, without labels, loss or gradients); allowed with --saved-model:"
                     + " inference");
         }
@@ -163,15 +168,14 @@ public final class ForwardCommand extends BenchCommand {
                             + " not known for every input size); run it on the built graph: --model M");
         }
         loop.check();
-        DeviceRequest requested = runtimeOptions.device;
         SessionConfigs configs = runtimeOptions.sessionConfigs();
-        OutputOptions.Format format = outputOptions.format;
-        Source source = fromSavedModel ? savedModelSource(configs) : graphSource(stepMode, requested, configs);
+        Source source = fromSavedModel ? savedModelSource(configs) : graphSource(configs);
         outputOptions.checkOutputWritable();
         Charts.checkPlotFile("--plot", plot);
 
         boolean quiet = outputOptions.quiet;
-        PrintWriter report = format == OutputOptions.Format.TEXT || outputOptions.output != null ? out() : err();
+        PrintWriter report =
+                outputOptions.format == OutputOptions.Format.TEXT || outputOptions.output != null ? out() : err();
         LocalDateTime startedAt = LocalDateTime.now();
         try (Progress progress = Progress.create(err(), !quiet && Progress.interactive())) {
             progress.phase("listing devices");
@@ -183,43 +187,47 @@ public final class ForwardCommand extends BenchCommand {
                     })
                     .used();
             EnvironmentInfo env = EnvironmentInfo.detect(devices);
+            BenchmarkResult.Config.Builder config = BenchmarkResult.Config.builder()
+                    .seed(modelOptions.seed.value)
+                    .warmup(loop.warmup)
+                    .numBatches(loop.numBatches)
+                    .deviceRequested(runtimeOptions.device.toString())
+                    .deviceUsed(device.toString())
+                    .intraOpThreads(configs.intraOpThreads())
+                    .interOpThreads(configs.interOpThreads())
+                    .xla(configs.xla());
             try (Workload bench = source.open(device, progress)) {
                 checkMemory(bench, env);
                 progress.phase("initializing session");
                 bench.prepare();
                 ForwardBenchmark built = bench instanceof ForwardBenchmark b ? b : null;
-                Run run = new Run(requested, device, configs, env, bench, built, startedAt, report);
-                Thread hook = new Thread(() -> run.finish(null, null, true), "resnet-bench-interrupt");
+                Run run = new Run(
+                        config,
+                        env,
+                        bench,
+                        startedAt,
+                        report,
+                        new TimedSteps(loop.warmup, loop.numBatches),
+                        withCeiling ? built.precision() : null,
+                        new AtomicBoolean());
+                Thread hook = new Thread(() -> finish(run, null, null, -1, true), "resnet-bench-interrupt");
                 Runtime.getRuntime().addShutdownHook(hook);
                 boolean shuttingDown = false;
+                ConvCeiling.Probe probe = null;
                 try {
                     if (withCeiling) {
                         progress.phase("building the Conv2D ceiling");
-                        run.probe = ConvCeiling.Probe.open(
-                                built.spec().precision(),
-                                CEILING_BATCH,
-                                built.spec().seed(),
+                        probe = ConvCeiling.Probe.open(
+                                run.ceiling,
+                                ConvCeiling.BATCH,
+                                modelOptions.seed.value,
                                 device,
                                 configs.toConfigProto());
-                        run.probe.step();
                     }
-                    ConvCeiling.Probe probe = run.probe;
-                    run.steps.run(
-                            bench::step,
-                            i -> {
-                                if (probe != null) {
-                                    double seconds = probe.step();
-                                    if (i >= 0) {
-                                        run.ceilingSteps[i] = seconds;
-                                    }
-                                }
-                            },
-                            progress,
-                            report,
-                            quiet);
+                    run.steps.run(bench::step, probe == null ? null : probe::step, progress, report, quiet);
                 } finally {
-                    if (run.probe != null) {
-                        run.probe.close();
+                    if (probe != null) {
+                        probe.close();
                     }
                     try {
                         Runtime.getRuntime().removeShutdownHook(hook);
@@ -236,32 +244,33 @@ public final class ForwardCommand extends BenchCommand {
                     trace = bench.trace();
                 }
                 BenchmarkResult.PrecisionCheck check = null;
-                if (built != null && built.spec().precision() != Precision.FP32 && stepMode != StepMode.TRAIN) {
+                if (built != null && built.precision() != Precision.FP32 && built.mode() != StepMode.TRAIN) {
                     progress.phase("comparing logits with fp32");
                     check = built.compareWithFp32(device);
                 }
-                run.globalStep = built == null ? -1 : built.globalStep();
+                long globalStep = built == null ? -1 : built.globalStep();
                 progress.clear();
-                return run.finish(trace, check, false);
+                return finish(run, trace, check, globalStep, false);
             }
         }
     }
 
-    /** The built graph of {@code resnet_v2_<N>} for {@code stepMode}, its options validated. */
-    private Source graphSource(StepMode stepMode, DeviceRequest requested, SessionConfigs configs) {
+    /** The built graph of {@code resnet_v2_<N>} for {@code --mode}, its options validated. */
+    private Source graphSource(SessionConfigs configs) {
+        StepMode stepMode = mode;
         ModelSpec asked = modelOptions.toSpec();
-        ForwardBenchmark.Target target = target(stepMode, asked);
+        double lr = learningRate == null ? TrainingGraph.DEFAULT_LEARNING_RATE : learningRate;
+        double m = momentum == null ? TrainingGraph.DEFAULT_MOMENTUM : momentum;
+        if (stepMode.training()) {
+            checkTraining(stepMode, asked, lr, m);
+        }
         ModelSpec spec = stepMode.training() ? asked.unoptimized() : asked;
         ForwardBenchmark.InputMode inputMode = input;
-        checkDataFormat(spec, requested.isGpu());
         return (device, progress) -> {
-            if (!device.isGpu()) {
-                checkDataFormat(spec, false);
-            }
+            checkDataFormat(spec, device.isGpu());
             warnAboutSpeed(spec, device, configs, progress);
-            progress.phase(
-                    "building " + spec.depth().scopeName() + (stepMode.training() ? " training" : "") + " graph");
-            return ForwardBenchmark.build(spec, inputMode, device, target, configs.toConfigProto());
+            progress.phase("building " + spec.network().scope() + (stepMode.training() ? " training" : "") + " graph");
+            return new ForwardBenchmark(spec, inputMode, device, stepMode, lr, m, configs.toConfigProto());
         };
     }
 
@@ -313,173 +322,40 @@ public final class ForwardCommand extends BenchCommand {
         return (device, progress) -> {
             ConfigProto config = SavedModelBenchmark.sessionConfig(configs, device);
             progress.phase("loading SavedModel " + dir);
-            return SavedModelBenchmark.load(dir, config, key, fed, m.seed.value);
+            return new SavedModelBenchmark(dir, config, key, fed, m.seed.value);
         };
     }
 
-    /** The state of one run: everything the summary needs, shared with the Ctrl-C hook. */
-    private final class Run {
-        final DeviceRequest requested;
-        final DeviceRequest device;
-        final SessionConfigs configs;
-        final EnvironmentInfo env;
-        final Workload bench;
-        final ForwardBenchmark built;
-        final LocalDateTime startedAt;
-        final PrintWriter report;
-        final TimedSteps steps = new TimedSteps(loop.warmup, loop.numBatches);
-        final double[] ceilingSteps = new double[loop.numBatches];
-        ConvCeiling.Probe probe;
-        final AtomicBoolean claimed = new AtomicBoolean();
-        volatile long globalStep = -1;
-
-        Run(
-                DeviceRequest requested,
-                DeviceRequest device,
-                SessionConfigs configs,
-                EnvironmentInfo env,
-                Workload bench,
-                ForwardBenchmark built,
-                LocalDateTime startedAt,
-                PrintWriter report) {
-            this.requested = requested;
-            this.device = device;
-            this.configs = configs;
-            this.env = env;
-            this.bench = bench;
-            this.built = built;
-            this.startedAt = startedAt;
-            this.report = report;
+    /**
+     * Prints and writes the result once (the main thread or the Ctrl-C hook, whichever comes first); returns the exit
+     * code: 0, {@link #EXIT_INTERRUPTED}, or 1 when a file could not be written.
+     */
+    private int finish(
+            Run run, StepTrace trace, BenchmarkResult.PrecisionCheck check, long globalStep, boolean interrupted) {
+        if (!run.reported.compareAndSet(false, true)) {
+            return EXIT_INTERRUPTED;
         }
-
-        /**
-         * Prints and writes the result once (the main thread or the Ctrl-C hook, whichever comes first); returns the
-         * exit code: 0, {@link #EXIT_INTERRUPTED}, or 1 when a file could not be written.
-         */
-        int finish(StepTrace trace, BenchmarkResult.PrecisionCheck check, boolean interrupted) {
-            if (!claimed.compareAndSet(false, true)) {
-                return EXIT_INTERRUPTED;
-            }
-            double[] warm = steps.warmupSeconds();
-            double[] timed = steps.stepSeconds();
-            BenchmarkResult result = result(warm, timed, trace, check, interrupted);
-            List<String> summary = new ArrayList<>(Reports.forwardSummary(result, LocalDateTime.now()));
-            if (built != null) {
-                summary.addAll(modeLines(built, globalStep, warm.length, timed.length));
-            }
-            summary.forEach(report::println);
-            report.flush();
-            List<String> text = new ArrayList<>(steps.stepLines());
-            text.addAll(summary);
-            try {
-                writeDocuments(result, text);
-            } catch (IOException e) {
-                err().println(ForwardCommand.this.spec.qualifiedName() + ": error: cannot write results: "
-                        + e.getMessage());
-                err().flush();
-                return 1;
-            }
-            return interrupted ? EXIT_INTERRUPTED : 0;
+        Workload bench = run.bench;
+        BenchmarkResult result =
+                bench.result(run.config, run.env, run.startedAt, run.steps, trace, check, run.ceiling, interrupted);
+        List<Double> warm = result.timings().warmupSeconds();
+        List<Double> timed = result.timings().stepSeconds();
+        List<String> summary = new ArrayList<>(Reports.forwardSummary(result, LocalDateTime.now()));
+        if (bench instanceof ForwardBenchmark built) {
+            summary.addAll(built.modeLines(globalStep, warm.size(), timed.size(), noTrace ? 0 : 2));
         }
-
-        private BenchmarkResult result(
-                double[] warm,
-                double[] timed,
-                StepTrace trace,
-                BenchmarkResult.PrecisionCheck check,
-                boolean interrupted) {
-            BenchmarkResult.Config.Builder config = BenchmarkResult.Config.builder()
-                    .seed(modelOptions.seed.value)
-                    .warmup(loop.warmup)
-                    .numBatches(loop.numBatches)
-                    .deviceRequested(requested.toString())
-                    .deviceUsed(device.toString())
-                    .intraOpThreads(configs.intraOpThreads())
-                    .interOpThreads(configs.interOpThreads())
-                    .xla(configs.xla());
-            bench.describe(config);
-            BenchmarkResult.ModelInfo model = bench.modelInfo();
-            double first = warm.length > 0 ? warm[0] : timed.length > 0 ? timed[0] : Double.NaN;
-            LatencyStats stats = timed.length == 0 ? null : LatencyStats.of(timed);
-            BenchmarkResult.Throughput throughput = stats == null
-                    ? null
-                    : new BenchmarkResult.Throughput(
-                            bench.batchSize() / stats.mean(), model.gflopPerBatch() / stats.mean());
-            return new BenchmarkResult(
-                    BenchmarkResult.SCHEMA_VERSION,
-                    startedAt.toString(),
-                    config.build(),
-                    env,
-                    model,
-                    new BenchmarkResult.Timings(
-                            bench.buildSeconds(),
-                            bench.initSeconds(),
-                            first,
-                            Arrays.stream(warm).boxed().toList(),
-                            Arrays.stream(timed).boxed().toList(),
-                            interrupted),
-                    stats,
-                    throughput,
-                    trace,
-                    check,
-                    ceiling(timed, model.gflopPerBatch()));
+        summary.forEach(run.report::println);
+        run.report.flush();
+        List<String> text = new ArrayList<>(run.steps.stepLines());
+        text.addAll(summary);
+        try {
+            writeDocuments(result, text);
+        } catch (IOException e) {
+            err().println(spec.qualifiedName() + ": error: cannot write results: " + e.getMessage());
+            err().flush();
+            return 1;
         }
-
-        /** The side-by-side ceiling of the {@code timed.length} pairs done; null without {@code --with-ceiling}. */
-        private BenchmarkResult.Ceiling ceiling(double[] timed, double gflopPerBatch) {
-            if (!withCeiling || timed.length == 0 || Double.isNaN(gflopPerBatch)) {
-                return null;
-            }
-            return BenchmarkResult.Ceiling.of(
-                    built.spec().precision().label(),
-                    CEILING_BATCH,
-                    ConvCeiling.flopPerStep(CEILING_BATCH),
-                    gflopPerBatch,
-                    timed,
-                    ceilingSteps,
-                    timed.length);
-        }
-    }
-
-    /** What the training modes add to the summary: the gradients fetched, or the updates and the global step. */
-    private List<String> modeLines(ForwardBenchmark bench, long globalStep, int warmupSteps, int timedSteps) {
-        ForwardBenchmark.Target target = bench.target();
-        int gradients = bench.training().map(t -> t.gradients().size()).orElse(0);
-        return switch (target.mode()) {
-            case INFERENCE -> List.of();
-            case FORWARD_BACKWARD ->
-                List.of(String.format(
-                        Locale.ROOT,
-                        "  gradients      %d fetched per step (every trainable variable's), nothing updated; labels: %d seeded"
-                                + " class indices fed each step",
-                        gradients,
-                        bench.batchSize()));
-            case TRAIN -> {
-                List<String> lines = new ArrayList<>();
-                lines.add(String.format(
-                        Locale.ROOT,
-                        "  train step     momentum %s, learning rate %s: %d variables updated (gated on all gradients),"
-                                + " %d batch-norm update ops, global_step += 1",
-                        number(target.momentum()),
-                        number(target.learningRate()),
-                        gradients,
-                        bench.model().updateOps().size()));
-                if (globalStep >= 0) {
-                    lines.add(String.format(
-                            Locale.ROOT,
-                            "  global step    %d after the run (%d warm-up + %d timed + %d traced steps)",
-                            globalStep,
-                            warmupSteps,
-                            timedSteps,
-                            noTrace ? 0 : 2));
-                }
-                yield lines;
-            }
-        };
-    }
-
-    private static String number(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
+        return interrupted ? EXIT_INTERRUPTED : 0;
     }
 
     /** {@code --learning-rate} and {@code --momentum} belong to {@code --mode train}. */
@@ -498,33 +374,28 @@ public final class ForwardCommand extends BenchCommand {
     }
 
     /**
-     * The step for {@code stepMode}, after refusing what makes no sense with it: {@code --optimize} given explicitly
-     * (folding needs fixed statistics; a training graph normalizes with the batch's), no logits, a learning rate or
-     * momentum out of range.
+     * Refuses what makes no sense with a training {@code stepMode}: {@code --optimize} given explicitly (folding needs
+     * fixed statistics; a training graph normalizes with the batch's), no logits, a learning rate {@code lr} or
+     * momentum {@code m} out of range.
      */
-    private ForwardBenchmark.Target target(StepMode stepMode, ModelSpec asked) {
-        if (!stepMode.training()) {
-            return ForwardBenchmark.Target.INFERENCE;
-        }
+    private void checkTraining(StepMode stepMode, ModelSpec asked, double lr, double m) {
         if (modelOptions.optimize && spec.commandLine().getParseResult().hasMatchedOption("--optimize")) {
             throw new IllegalArgumentException(
                     "--optimize: not with --mode " + stepMode.label() + " (folding batch norms"
                             + " needs fixed statistics, and slim's training graph normalizes with the batch's); the training modes"
                             + " always run slim's graph verbatim");
         }
-        if (asked.numClasses() < 1) {
-            throw new IllegalArgumentException("--num-classes " + asked.numClasses() + ": --mode " + stepMode.label()
+        int classes = asked.network().numClasses();
+        if (classes < 1) {
+            throw new IllegalArgumentException("--num-classes " + classes + ": --mode " + stepMode.label()
                     + " needs logits for its loss (softmax cross-entropy); allowed: >= 1");
         }
-        double lr = learningRate == null ? TrainingGraph.DEFAULT_LEARNING_RATE : learningRate;
-        double m = momentum == null ? TrainingGraph.DEFAULT_MOMENTUM : momentum;
         if (!(lr >= 0) || Double.isInfinite(lr)) {
             throw new IllegalArgumentException("--learning-rate: must be a finite number >= 0, got " + learningRate);
         }
         if (!(m >= 0 && m < 1)) {
             throw new IllegalArgumentException("--momentum: must be in [0, 1), got " + momentum);
         }
-        return new ForwardBenchmark.Target(stepMode, lr, m);
     }
 
     void writeDocuments(BenchmarkResult result, List<String> text) throws IOException {
@@ -551,7 +422,7 @@ public final class ForwardCommand extends BenchCommand {
      * docs/benchmarks.md), so a CPU number for NCHW would only mislead. GPUs take both.
      */
     static void checkDataFormat(ModelSpec spec, boolean onGpu) {
-        if (spec.dataFormat() == DataFormat.NCHW && !onGpu) {
+        if (spec.network().dataFormat() == DataFormat.NCHW && !onGpu) {
             throw new UsageException(
                     "--data-format NCHW: not on a CPU (NHWC-only CPU kernels; through oneDNN NCHW measured 15x slower);"
                             + " allowed on a CPU: NHWC; NCHW is for --device gpu");
@@ -562,11 +433,11 @@ public final class ForwardCommand extends BenchCommand {
         List<String> warnings = new ArrayList<>();
         if (!device.isGpu()) {
             CpuInfo cpu = CpuInfo.detect();
-            if (spec.precision() == Precision.BF16 && !cpu.hasNativeBf16()) {
+            if (spec.network().precision() == Precision.BF16 && !cpu.hasNativeBf16()) {
                 warnings.add("--precision bf16: this CPU has no AVX512-BF16/AMX-BF16, so bfloat16 is emulated and"
                         + " usually slower than fp32");
             }
-            if (spec.precision() == Precision.FP16) {
+            if (spec.network().precision() == Precision.FP16) {
                 warnings.add("--precision fp16 targets GPUs; on a CPU float16 kernels are slow"
                         + (cpu.hasNativeFp16() ? "" : " (this CPU has no AVX512-FP16/AMX-FP16)"));
             }

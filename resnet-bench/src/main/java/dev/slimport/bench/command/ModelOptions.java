@@ -6,8 +6,8 @@ package dev.slimport.bench.command;
 
 import dev.slimport.bench.ModelSpec;
 import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.net.Precision;
-import dev.slimport.resnet.net.ResNetV2;
 import dev.slimport.resnet.net.StridePlan;
 import dev.slimport.resnet.slim.DataFormat;
 import picocli.CommandLine.Mixin;
@@ -88,30 +88,32 @@ public final class ModelOptions {
 
     /** The validated options. */
     public ModelSpec toSpec() {
-        Depth depth = model;
         int batch = batchSize.checked();
-        int h = height();
-        int w = width();
         if (numClasses < 0) {
             throw new IllegalArgumentException("--num-classes: must be >= 0 (0 for no logits), got " + numClasses);
         }
-        ResNetV2.Builder builder = ResNetV2.builder(depth).outputStride(outputStride);
+        NetworkSpec network = NetworkSpec.of(model)
+                .withNumClasses(numClasses)
+                .withOutputStride(outputStride)
+                .withDataFormat(dataFormat)
+                .withPrecision(precision);
         StridePlan plan;
         try {
-            plan = builder.stridePlan();
+            plan = network.builder().stridePlan();
         } catch (IllegalArgumentException e) {
             String slim = e.getMessage().replaceFirst("^output_stride=\\d+: ", "");
             throw new IllegalArgumentException(
                     "--output-stride: " + outputStride + ": " + slim + " Allowed: 4, 8, 16, 32 (or none)");
         }
         int stride = plan.outputStride() * 4;
-        String dims = height != null || width != null ? "--height/--width" : "--image-size";
+        int h = height();
+        int w = width();
         if (h < stride || w < stride) {
-            throw new IllegalArgumentException(
-                    dims + ": must be >= " + stride + " for " + depth.scopeName() + " (its output stride"
-                            + (outputStride == null ? "" : " with --output-stride " + outputStride)
-                            + "; smaller images leave no pixel per output position), got " + h + "x" + w);
+            throw new IllegalArgumentException((height != null || width != null ? "--height/--width" : "--image-size")
+                    + ": must be >= " + stride + " for " + network.scope() + " (its output stride"
+                    + (outputStride == null ? "" : " with --output-stride " + outputStride)
+                    + "; smaller images leave no pixel per output position), got " + h + "x" + w);
         }
-        return new ModelSpec(depth, batch, h, w, numClasses, outputStride, dataFormat, precision, seed.value, optimize);
+        return new ModelSpec(network, batch, h, w, seed.value, optimize);
     }
 }

@@ -10,6 +10,7 @@ import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.runtime.DeviceRequest;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.DoubleStream;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
@@ -33,6 +34,8 @@ public final class ConvCeiling {
     public static final int CHANNELS = 256;
     /** Kernel height and width. */
     public static final int KERNEL = 3;
+    /** The batch of {@code forward --with-ceiling}, {@code resnet-bench ceiling}'s default. */
+    public static final int BATCH = 32;
 
     /**
      * The measurement of one precision.
@@ -81,27 +84,21 @@ public final class ConvCeiling {
             DeviceRequest device,
             ConfigProto config) {
         try (Probe probe = Probe.open(precision, batch, seed, device, config)) {
-            double[] warm = new double[warmup];
-            for (int i = 0; i < warmup; i++) {
-                warm[i] = probe.step();
-            }
-            double[] timed = new double[steps];
-            for (int i = 0; i < steps; i++) {
-                timed[i] = probe.step();
-            }
-            String kernel = probe.tracedKernel();
+            List<Double> warm =
+                    DoubleStream.generate(probe::step).limit(warmup).boxed().toList();
+            double[] timed = DoubleStream.generate(probe::step).limit(steps).toArray();
             LatencyStats stats = LatencyStats.of(timed);
             double flop = flopPerStep(batch);
             return new Measurement(
                     precision.label(),
                     batch,
                     flop,
-                    boxed(warm),
-                    boxed(timed),
+                    warm,
+                    Arrays.stream(timed).boxed().toList(),
                     stats,
                     flop / stats.mean() / 1e9,
                     flop / stats.min() / 1e9,
-                    kernel);
+                    probe.tracedKernel());
         }
     }
 
@@ -124,9 +121,6 @@ public final class ConvCeiling {
 
         /** Builds the convolution in {@code precision} on {@code device} and initializes its session. */
         public static Probe open(Precision precision, int batch, long seed, DeviceRequest device, ConfigProto config) {
-            if (batch < 1) {
-                throw new IllegalArgumentException("batch: must be >= 1, got " + batch);
-            }
             Graph g = new Graph();
             Session s = null;
             try {
@@ -151,7 +145,8 @@ public final class ConvCeiling {
 
         /** The op type that ran the convolution, from a traced step. */
         public String tracedKernel() {
-            return ConvCeiling.tracedKernel(session, conv);
+            StepTrace trace = Runs.traced(session.runner().addTarget(conv.op()));
+            return trace.opTypes().isEmpty() ? "" : trace.opTypes().get(0).type();
         }
 
         @Override
@@ -178,14 +173,5 @@ public final class ConvCeiling {
         Operand<T> x = tf.withName("input").variable(init.dtypes.cast(x32, type));
         Operand<T> w = tf.withName("filter").variable(init.dtypes.cast(w32, type));
         return tf.withName("conv").nn.conv2d(x, w, Arrays.asList(1L, 1L, 1L, 1L), "SAME");
-    }
-
-    private static String tracedKernel(Session s, Operand<?> conv) {
-        StepTrace trace = Runs.traced(s.runner().addTarget(conv.op()));
-        return trace.opTypes().isEmpty() ? "" : trace.opTypes().get(0).type();
-    }
-
-    private static List<Double> boxed(double[] v) {
-        return Arrays.stream(v).boxed().toList();
     }
 }

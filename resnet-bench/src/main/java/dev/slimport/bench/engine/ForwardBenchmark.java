@@ -7,8 +7,8 @@ package dev.slimport.bench.engine;
 import dev.slimport.bench.ModelSpec;
 import dev.slimport.bench.result.BenchmarkResult;
 import dev.slimport.bench.result.StepMode;
-import dev.slimport.bench.result.StepTrace;
 import dev.slimport.resnet.net.GraphStats;
+import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.optimize.InferenceGraph;
@@ -16,7 +16,6 @@ import dev.slimport.resnet.runtime.DeviceRequest;
 import dev.slimport.resnet.train.TrainingGraph;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Random;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -41,14 +40,14 @@ import org.tensorflow.types.TInt32;
  * as in the seed, behind a {@code PlaceholderWithDefault} named {@code images} so that a host batch can be fed for
  * the precision check; with the fixed input they are a placeholder fed the same host tensor at every step.
  *
- * <p>The {@link Target} picks what a step runs. {@link StepMode#INFERENCE}: the inference network's logits (the
+ * <p>The {@link StepMode} picks what a step runs. {@link StepMode#INFERENCE}: the inference network's logits (the
  * seed's). The training modes build slim's training-mode network ({@code is_training=True}, never folded) and a
  * {@link TrainingGraph} on it, with labels that are one host tensor of seeded uniform class indices fed at every
  * step; {@link StepMode#FORWARD_BACKWARD} fetches every gradient of the loss (fetching them is what makes TensorFlow
  * run the backward pass) and {@link StepMode#TRAIN} fetches {@link TrainingGraph#trainOp()}, a full momentum step
  * with its batch-norm update ops.
  */
-public final class ForwardBenchmark implements Workload {
+public final class ForwardBenchmark extends Workload {
 
     /** Where the images come from. */
     public enum InputMode {
@@ -64,95 +63,42 @@ public final class ForwardBenchmark implements Workload {
         }
     }
 
-    /**
-     * What a step runs.
-     *
-     * @param mode inference, forward-backward or train
-     * @param learningRate the momentum step's learning rate (train)
-     * @param momentum the momentum coefficient (train)
-     */
-    public record Target(StepMode mode, double learningRate, double momentum) {
-        /** The seed's forward pass. */
-        public static final Target INFERENCE =
-                new Target(StepMode.INFERENCE, TrainingGraph.DEFAULT_LEARNING_RATE, TrainingGraph.DEFAULT_MOMENTUM);
-
-        /** A target; {@code mode} is required. */
-        public Target {
-            if (mode == null) {
-                throw new IllegalArgumentException("mode: must not be null");
-            }
-        }
-    }
-
     private final ModelSpec spec;
-    private final Target target;
-    private final Graph graph;
+    private final StepMode mode;
+    private final InputMode input;
+    private final ConfigProto config;
+    private final Graph graph = new Graph();
+    private final Operand<TFloat32> images;
     private final ResNetModel model;
     private final InferenceGraph inference;
-    private final Operand<TFloat32> images;
-    private final Operand<?> output;
-    private final List<Operand<?>> fetches;
-    private final Operand<?> probe;
-    private final InputMode input;
     private final TrainingGraph training;
-    private final ConfigProto config;
+    private final Operand<?> output;
     private final double buildSeconds;
     private TFloat32 hostInput;
     private TInt32 hostLabels;
     private double initSeconds;
     private Session session;
-    private Session.Runner runner;
-
-    private ForwardBenchmark(
-            ModelSpec spec,
-            Target target,
-            Graph graph,
-            ResNetModel model,
-            InferenceGraph inference,
-            Operand<TFloat32> images,
-            Operand<?> probe,
-            InputMode input,
-            TrainingGraph training,
-            ConfigProto config,
-            double seconds) {
-        this.spec = spec;
-        this.target = target;
-        this.probe = probe;
-        this.graph = graph;
-        this.model = model;
-        this.inference = inference;
-        this.images = images;
-        this.output = model.logits().isPresent() ? model.logits().get() : model.output();
-        this.fetches = switch (target.mode()) {
-            case INFERENCE -> List.of(output);
-            case FORWARD_BACKWARD -> List.copyOf(training.forwardBackwardFetches());
-            case TRAIN -> List.of(training.trainOp());
-        };
-        this.input = input;
-        this.training = training;
-        this.config = config;
-        this.buildSeconds = seconds;
-    }
 
     /**
-     * Builds the graph for {@code target} (timed); {@link #prepare} creates the session with {@code config} and the
-     * host tensors.
-     *
-     * @throws IllegalArgumentException for a training mode without logits ({@code numClasses} 0)
+     * Builds the graph for {@code mode} (timed; the training modes with a momentum step of {@code learningRate} and
+     * {@code momentum}); {@link #prepare} creates the session with {@code config} and the host tensors.
      */
-    public static ForwardBenchmark build(
-            ModelSpec spec, InputMode input, DeviceRequest device, Target target, ConfigProto config) {
-        if (target.mode().training() && spec.numClasses() < 1) {
-            throw new IllegalArgumentException(
-                    "--num-classes: the " + target.mode().label()
-                            + " mode needs logits for its loss; must be >= 1, got " + spec.numClasses());
-        }
+    public ForwardBenchmark(
+            ModelSpec spec,
+            InputMode input,
+            DeviceRequest device,
+            StepMode mode,
+            double learningRate,
+            double momentum,
+            ConfigProto config) {
+        this.spec = spec;
+        this.mode = mode;
+        this.input = input;
+        this.config = config;
         long t0 = System.nanoTime();
-        Graph graph = new Graph();
         try {
             Ops tf = Ops.create(graph).withDevice(device.toDeviceSpec());
             Shape shape = Shape.of(spec.batchSize(), spec.height(), spec.width(), 3);
-            Operand<TFloat32> images;
             if (input == InputMode.RANDOM) {
                 Operand<TFloat32> random = tf.withName("random_uniform")
                         .random
@@ -165,36 +111,24 @@ public final class ForwardBenchmark implements Workload {
             } else {
                 images = tf.withName("images").placeholder(TFloat32.class, Placeholder.shape(shape));
             }
-            ResNetModel model;
-            InferenceGraph inference = null;
-            TrainingGraph training = null;
-            if (target.mode().training()) {
+            if (mode.training()) {
+                inference = null;
                 model = spec.buildTraining(Ops.create(graph), images, device);
                 training = TrainingGraph.builder(model)
-                        .learningRate(target.learningRate())
-                        .momentum(target.momentum())
+                        .learningRate(learningRate)
+                        .momentum(momentum)
                         .build(tf);
             } else {
+                training = null;
                 inference = spec.build(Ops.create(graph), images, device);
                 model = inference.model();
             }
-            Operand<?> probe = tf.withName("noop_probe").constant(0);
-            return new ForwardBenchmark(
-                    spec,
-                    target,
-                    graph,
-                    model,
-                    inference,
-                    images,
-                    probe,
-                    input,
-                    training,
-                    config,
-                    (System.nanoTime() - t0) / 1e9);
+            output = model.logits().isPresent() ? model.logits().get() : model.output();
         } catch (RuntimeException | Error e) {
             graph.close();
             throw e;
         }
+        buildSeconds = (System.nanoTime() - t0) / 1e9;
     }
 
     /** {@code batch} class indices, uniform in {@code [0, numClasses)} from a Java RNG seeded with the model seed. */
@@ -202,7 +136,7 @@ public final class ForwardBenchmark implements Workload {
         Random rng = new Random(spec.seed() ^ 0x1abe15L);
         int[] values = new int[batch];
         for (int i = 0; i < batch; i++) {
-            values[i] = rng.nextInt(spec.numClasses());
+            values[i] = rng.nextInt(spec.network().numClasses());
         }
         return TInt32.tensorOf(Shape.of(batch), DataBuffers.of(values, true, false));
     }
@@ -242,25 +176,26 @@ public final class ForwardBenchmark implements Workload {
     }
 
     @Override
-    public void describe(BenchmarkResult.Config.Builder c) {
-        boolean train = target.mode() == StepMode.TRAIN;
-        c.model(spec.depth().scopeName())
+    void describe(BenchmarkResult.Config.Builder c) {
+        NetworkSpec network = spec.network();
+        c.model(network.scope())
                 .batchSize(spec.batchSize())
                 .height(spec.height())
                 .width(spec.width())
-                .numClasses(spec.numClasses())
-                .outputStride(spec.outputStride())
-                .dataFormat(spec.dataFormat().name())
-                .precision(spec.precision().label())
+                .numClasses(network.numClasses())
+                .outputStride(network.outputStride())
+                .dataFormat(network.dataFormat().name())
+                .precision(network.precision().label())
                 .optimized(spec.optimize())
                 .input(input.toString())
-                .mode(target.mode().label())
-                .learningRate(train ? target.learningRate() : null)
-                .momentum(train ? target.momentum() : null);
+                .mode(mode.label());
+        if (mode == StepMode.TRAIN) {
+            c.learningRate(training.defaultLearningRate()).momentum(training.momentum());
+        }
     }
 
     @Override
-    public BenchmarkResult.ModelInfo modelInfo() {
+    BenchmarkResult.ModelInfo modelInfo() {
         long step = stepMultiplyAddsPerImage();
         return new BenchmarkResult.ModelInfo(
                 model.scope(),
@@ -268,21 +203,6 @@ public final class ForwardBenchmark implements Workload {
                 model.trainableParameterCount(),
                 model.multiplyAdds().orElse(-1),
                 step < 0 ? Double.NaN : 2.0 * step * spec.batchSize() / 1e9);
-    }
-
-    /** The model built in the graph. */
-    public ResNetModel model() {
-        return model;
-    }
-
-    /** What a step runs. */
-    public Target target() {
-        return target;
-    }
-
-    /** The training graph of the training modes; empty for inference. */
-    public Optional<TrainingGraph> training() {
-        return Optional.ofNullable(training);
     }
 
     /**
@@ -293,7 +213,7 @@ public final class ForwardBenchmark implements Workload {
      */
     public long stepMultiplyAddsPerImage() {
         long forward = model.multiplyAdds().orElse(-1);
-        if (forward < 0 || !target.mode().training()) {
+        if (forward < 0 || !mode.training()) {
             return forward;
         }
         String root = model.scope() + "/conv1/";
@@ -313,18 +233,33 @@ public final class ForwardBenchmark implements Workload {
     }
 
     @Override
-    public double buildSeconds() {
+    double buildSeconds() {
         return buildSeconds;
     }
 
-    /** Creates the session, runs the variables' initializers (timed) and creates the host images and labels. */
     @Override
-    public void prepare() {
+    double initSeconds() {
+        return initSeconds;
+    }
+
+    @Override
+    Graph graph() {
+        return graph;
+    }
+
+    @Override
+    Session session() {
+        return session;
+    }
+
+    /** Creates the host images and labels, the session and runs the variables' initializers (timed). */
+    @Override
+    void open() {
         if (input == InputMode.FIXED) {
-            hostInput = uniformImages(spec, spec.batchSize());
+            hostInput = own(uniformImages(spec, spec.batchSize()));
         }
         if (training != null) {
-            hostLabels = uniformLabels(spec, spec.batchSize());
+            hostLabels = own(uniformLabels(spec, spec.batchSize()));
         }
         long t0 = System.nanoTime();
         session = new Session(graph, config);
@@ -332,18 +267,16 @@ public final class ForwardBenchmark implements Workload {
         if (inference != null) {
             inference.loadWeights(session);
         }
-        runner = prepared(session.runner());
         initSeconds = (System.nanoTime() - t0) / 1e9;
     }
 
     @Override
-    public double initSeconds() {
-        return initSeconds;
-    }
-
-    /** {@code r} with this benchmark's feeds and fetches. */
-    private Session.Runner prepared(Session.Runner r) {
-        fetches.forEach(r::fetch);
+    Session.Runner prepared(Session.Runner r) {
+        switch (mode) {
+            case INFERENCE -> r.fetch(output);
+            case FORWARD_BACKWARD -> training.forwardBackwardFetches().forEach(r::fetch);
+            case TRAIN -> r.fetch(training.trainOp());
+        }
         if (hostInput != null) {
             r.feed(images, hostInput);
         }
@@ -351,21 +284,6 @@ public final class ForwardBenchmark implements Workload {
             r.feed(training.labels(), hostLabels);
         }
         return r;
-    }
-
-    @Override
-    public double step() {
-        return Runs.seconds(runner);
-    }
-
-    /**
-     * Two steps with {@code FULL_TRACE} step stats (the second is kept: the first traced call pays one-time costs),
-     * plus the median of 100 no-op {@code run()} calls fetching a constant.
-     */
-    @Override
-    public StepTrace trace() {
-        return Runs.traceTwice(
-                () -> prepared(session.runner()), session.runner().fetch(probe));
     }
 
     /**
@@ -390,8 +308,14 @@ public final class ForwardBenchmark implements Workload {
      */
     public BenchmarkResult.PrecisionCheck compareWithFp32(DeviceRequest device) {
         try (TFloat32 images = uniformImages(spec, spec.batchSize());
-                ForwardBenchmark reference =
-                        build(spec.withPrecision(Precision.FP32), InputMode.RANDOM, device, target, config)) {
+                ForwardBenchmark reference = new ForwardBenchmark(
+                        spec.withPrecision(Precision.FP32),
+                        InputMode.RANDOM,
+                        device,
+                        mode,
+                        TrainingGraph.DEFAULT_LEARNING_RATE,
+                        TrainingGraph.DEFAULT_MOMENTUM,
+                        config)) {
             reference.prepare();
             float[] low = outputs(images);
             float[] ref = reference.outputs(images);
@@ -428,21 +352,62 @@ public final class ForwardBenchmark implements Workload {
         return best;
     }
 
-    /** The model configuration this benchmark runs. */
-    public ModelSpec spec() {
-        return spec;
+    /** The compute precision. */
+    public Precision precision() {
+        return spec.network().precision();
+    }
+
+    /** What a step runs. */
+    public StepMode mode() {
+        return mode;
+    }
+
+    /**
+     * What the training modes add to the summary: the gradients fetched, or the updates and, when {@code globalStep}
+     * is known (>= 0), the global step after {@code warmup + timed + traced} steps.
+     */
+    public List<String> modeLines(long globalStep, int warmup, int timed, int traced) {
+        return switch (mode) {
+            case INFERENCE -> List.of();
+            case FORWARD_BACKWARD ->
+                List.of(String.format(
+                        Locale.ROOT,
+                        "  gradients      %d fetched per step (every trainable variable's), nothing updated; labels: %d seeded"
+                                + " class indices fed each step",
+                        training.gradients().size(),
+                        spec.batchSize()));
+            case TRAIN -> {
+                String step = String.format(
+                        Locale.ROOT,
+                        "  train step     momentum %s, learning rate %s: %d variables updated (gated on all gradients),"
+                                + " %d batch-norm update ops, global_step += 1",
+                        number(training.momentum()),
+                        number(training.defaultLearningRate()),
+                        training.gradients().size(),
+                        model.updateOps().size());
+                yield globalStep < 0
+                        ? List.of(step)
+                        : List.of(
+                                step,
+                                String.format(
+                                        Locale.ROOT,
+                                        "  global step    %d after the run (%d warm-up + %d timed + %d traced steps)",
+                                        globalStep,
+                                        warmup,
+                                        timed,
+                                        traced));
+            }
+        };
+    }
+
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
     }
 
     @Override
-    public void close() {
+    void release() {
         if (session != null) {
             session.close();
-        }
-        if (hostInput != null) {
-            hostInput.close();
-        }
-        if (hostLabels != null) {
-            hostLabels.close();
         }
         graph.close();
     }

@@ -4,20 +4,15 @@
  */
 package dev.slimport.bench.engine;
 
-import dev.slimport.bench.result.LatencyStats;
 import dev.slimport.bench.result.StepTrace;
-import java.util.function.Supplier;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.proto.RunMetadata;
 import org.tensorflow.proto.RunOptions;
 
 /** How every benchmark here times and traces a prepared {@link Session.Runner}: run it, close the result, nothing else. */
-public final class Runs {
+final class Runs {
     private Runs() {}
-
-    /** How many no-op runs {@link #traceTwice} times for the Java round trip. */
-    static final int NOOP_RUNS = 100;
 
     /** One run of {@code runner}, its {@link Result} closed; the wall time in seconds. */
     static double seconds(Session.Runner runner) {
@@ -37,19 +32,5 @@ public final class Runs {
             double wall = (System.nanoTime() - t0) / 1e9;
             return StepTrace.of(r.getMetadata().orElse(RunMetadata.getDefaultInstance()), wall);
         }
-    }
-
-    /**
-     * Two traced steps of fresh runners from {@code prepared} (the second is kept: the first traced call pays one-time
-     * costs), with the median of {@value #NOOP_RUNS} runs of {@code noop} (a runner fetching a constant).
-     */
-    static StepTrace traceTwice(Supplier<Session.Runner> prepared, Session.Runner noop) {
-        traced(prepared.get());
-        StepTrace trace = traced(prepared.get());
-        double[] noopSeconds = new double[NOOP_RUNS];
-        for (int i = 0; i < noopSeconds.length; i++) {
-            noopSeconds[i] = seconds(noop);
-        }
-        return trace.withNoopRun(LatencyStats.of(noopSeconds).median());
     }
 }

@@ -5,7 +5,6 @@
 package dev.slimport.bench.engine;
 
 import dev.slimport.bench.result.BenchmarkResult;
-import dev.slimport.bench.result.StepTrace;
 import dev.slimport.resnet.net.GraphStats;
 import dev.slimport.resnet.runtime.DeviceRequest;
 import dev.slimport.resnet.runtime.SessionConfigs;
@@ -16,12 +15,10 @@ import dev.slimport.savedmodel.ServingSignature;
 import dev.slimport.savedmodel.SignatureInfo;
 import dev.slimport.savedmodel.TensorSpec;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -33,7 +30,6 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Ops;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
@@ -51,7 +47,7 @@ import org.tensorflow.types.TFloat32;
  * options ({@link #feedShapes}), uniform in [0, 1) from a {@link Random} seeded with the seed (the values {@code
  * forward --input fixed} feeds).
  */
-public final class SavedModelBenchmark implements Workload {
+public final class SavedModelBenchmark extends Workload {
 
     private final LoadedSavedModel model;
     private final String key;
@@ -60,19 +56,29 @@ public final class SavedModelBenchmark implements Workload {
     private final double loadSeconds;
     private final long seed;
     private final GraphFacts facts;
-    private final List<TFloat32> inputs = new ArrayList<>();
-    private Session.Runner runner;
-    private String probe;
+    private final Map<String, TFloat32> inputs = new LinkedHashMap<>();
 
-    private SavedModelBenchmark(
-            LoadedSavedModel model, String key, Map<String, Shape> fed, long seed, double loadSeconds) {
-        this.model = model;
+    /**
+     * Loads the SavedModel at {@code dir} (tag {@code serve}) with {@code config}; timed. {@link #prepare} then creates
+     * the inputs of signature {@code key} at the {@code fed} shapes, input {@code i} from {@code Random(seed + i)}.
+     *
+     * @throws IllegalArgumentException if there is no SavedModel at {@code dir} or no signature {@code key}
+     * @throws SavedModelException if it cannot be loaded or its graph does not take the fed shapes
+     */
+    public SavedModelBenchmark(Path dir, ConfigProto config, String key, Map<String, Shape> fed, long seed) {
+        long t0 = System.nanoTime();
+        this.model = LoadedSavedModel.load(dir, config, ServingSignature.TAG);
+        this.loadSeconds = (System.nanoTime() - t0) / 1e9;
         this.key = key;
-        this.signature = model.signature(key);
         this.fed = fed;
         this.seed = seed;
-        this.loadSeconds = loadSeconds;
-        this.facts = graphFacts();
+        try {
+            this.signature = model.signature(key);
+            this.facts = graphFacts();
+        } catch (RuntimeException | Error e) {
+            model.close();
+            throw e;
+        }
     }
 
     /**
@@ -165,36 +171,23 @@ public final class SavedModelBenchmark implements Workload {
         return out;
     }
 
-    /**
-     * Loads the SavedModel (tag {@code serve}) with {@code config}; timed. {@link #prepare} then creates the inputs,
-     * input {@code i} from {@code Random(seed + i)}.
-     *
-     * @throws IllegalArgumentException if there is no SavedModel at {@code dir} or no signature {@code key}
-     * @throws SavedModelException if it cannot be loaded
-     */
-    public static SavedModelBenchmark load(
-            Path dir, ConfigProto config, String key, Map<String, Shape> fed, long seed) {
-        long t0 = System.nanoTime();
-        LoadedSavedModel model = LoadedSavedModel.load(dir, config, ServingSignature.TAG);
-        try {
-            return new SavedModelBenchmark(model, key, fed, seed, (System.nanoTime() - t0) / 1e9);
-        } catch (RuntimeException | Error e) {
-            model.close();
-            throw e;
+    /** Creates the host inputs: uniform in [0, 1), input {@code i} from {@code Random(seed + i)}. */
+    @Override
+    void open() {
+        long s = seed;
+        for (var e : fed.entrySet()) {
+            inputs.put(e.getKey(), own(ForwardBenchmark.uniform(e.getValue(), s++)));
         }
     }
 
-    /** Creates the host inputs (uniform in [0, 1), input {@code i} from {@code Random(seed + i)}) and the runner. */
     @Override
-    public void prepare() {
-        if (runner != null) {
-            throw new IllegalStateException("prepare: the inputs exist already");
-        }
-        long s = seed;
-        for (Shape shape : fed.values()) {
-            inputs.add(ForwardBenchmark.uniform(shape, s++));
-        }
-        runner = prepare(model.bundle().session().runner());
+    Graph graph() {
+        return model.bundle().graph();
+    }
+
+    @Override
+    Session session() {
+        return model.bundle().session();
     }
 
     @Override
@@ -208,7 +201,7 @@ public final class SavedModelBenchmark implements Workload {
     }
 
     @Override
-    public void describe(BenchmarkResult.Config.Builder c) {
+    void describe(BenchmarkResult.Config.Builder c) {
         Shape input = fed.values().iterator().next();
         boolean image = input.numDimensions() == 4;
         c.model(facts.scope())
@@ -224,22 +217,20 @@ public final class SavedModelBenchmark implements Workload {
     }
 
     @Override
-    public BenchmarkResult.ModelInfo modelInfo() {
-        long macs = facts.multiplyAddsPerImage().orElse(-1);
+    BenchmarkResult.ModelInfo modelInfo() {
+        long macs = facts.multiplyAddsPerImage();
         double gflop = macs < 0 ? Double.NaN : 2.0 * macs * batchSize() / 1e9;
         return new BenchmarkResult.ModelInfo(facts.scope(), facts.parameters(), -1, macs, gflop);
     }
 
     @Override
-    public double buildSeconds() {
+    double buildSeconds() {
         return 0;
     }
 
-    private Session.Runner prepare(Session.Runner r) {
-        int i = 0;
-        for (String name : fed.keySet()) {
-            r.feed(signature.inputs().get(name).tensorName(), inputs.get(i++));
-        }
+    @Override
+    Session.Runner prepared(Session.Runner r) {
+        inputs.forEach((name, tensor) -> r.feed(signature.inputs().get(name).tensorName(), tensor));
         signature.outputs().values().forEach(o -> r.fetch(o.tensorName()));
         return r;
     }
@@ -251,27 +242,8 @@ public final class SavedModelBenchmark implements Workload {
 
     /** The load time (graph import, session, variable restore), seconds. */
     @Override
-    public double initSeconds() {
+    double initSeconds() {
         return loadSeconds;
-    }
-
-    @Override
-    public double step() {
-        return Runs.seconds(runner);
-    }
-
-    /**
-     * Two steps with {@code FULL_TRACE} step stats (the second is kept), plus the median of 100 no-op {@code run()}
-     * calls fetching a constant added to the loaded graph for that purpose (it changes nothing the signature runs).
-     */
-    @Override
-    public StepTrace trace() {
-        if (probe == null) {
-            Ops tf = Ops.create(model.bundle().graph());
-            probe = tf.withName("resnet_bench_noop_probe").constant(0).op().name();
-        }
-        Session session = model.bundle().session();
-        return Runs.traceTwice(() -> prepare(session.runner()), session.runner().fetch(probe));
     }
 
     /**
@@ -281,15 +253,15 @@ public final class SavedModelBenchmark implements Workload {
      *     name when there is none
      * @param parameters the variables' scalars
      * @param multiplyAddsPerImage the convolutions' multiply-adds per image the signature's outputs depend on, at the
-     *     fed shapes; empty if a shape stays unknown
+     *     fed shapes; -1 if a shape stays unknown
      * @param memory the memory one step needs at the fed shapes (as for a built graph)
      * @param numClasses the width of a {@code logits} output, 0 without one
      * @param batchNormsFolded whether the graph has convolutions and no batch norm after one (an {@code export --optimize})
      */
-    public record GraphFacts(
+    record GraphFacts(
             String scope,
             long parameters,
-            OptionalLong multiplyAddsPerImage,
+            long multiplyAddsPerImage,
             MemoryEstimate memory,
             int numClasses,
             boolean batchNormsFolded) {}
@@ -363,7 +335,7 @@ public final class SavedModelBenchmark implements Workload {
             return new GraphFacts(
                     scope,
                     parameters,
-                    known ? OptionalLong.of(macs) : OptionalLong.empty(),
+                    known ? macs : -1,
                     MemoryEstimate.of(g),
                     classes,
                     !convs.isEmpty() && GraphStats.batchNormsAfterConvolution(g) == 0);
@@ -375,13 +347,8 @@ public final class SavedModelBenchmark implements Workload {
         return colon < 0 ? tensorName : tensorName.substring(0, colon);
     }
 
-    /** Closes the host inputs, then the SavedModel's session and graph. */
     @Override
-    public void close() {
-        try {
-            inputs.forEach(TFloat32::close);
-        } finally {
-            model.close();
-        }
+    void release() {
+        model.close();
     }
 }

@@ -13,7 +13,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.DoubleSupplier;
-import java.util.function.IntConsumer;
 
 /**
  * The seed's step loop, shared by {@code forward} on a built graph and on a SavedModel: {@code warmup} burn-in steps,
@@ -23,6 +22,7 @@ import java.util.function.IntConsumer;
 public final class TimedSteps {
     private final double[] warmup;
     private final double[] steps;
+    private final double[] paired;
     private final List<String> stepLines = Collections.synchronizedList(new ArrayList<>());
     private volatile int warmupDone;
     private volatile int stepsDone;
@@ -30,24 +30,28 @@ public final class TimedSteps {
     public TimedSteps(int warmupSteps, int timedSteps) {
         this.warmup = new double[warmupSteps];
         this.steps = new double[timedSteps];
+        this.paired = new double[timedSteps];
     }
 
     /**
-     * Runs the loop. {@code afterStep} runs after every warm-up step (with -1) and every timed step (with its index),
-     * untimed and before the step counts as done.
+     * Runs the loop. {@code pairedStep} (null for none, e.g. the {@code --with-ceiling} convolution) runs once before
+     * the loop and right after every warm-up and timed step, timed on its own, before the step counts as done.
      */
-    public void run(DoubleSupplier step, IntConsumer afterStep, Progress progress, PrintWriter report, boolean quiet) {
+    public void run(
+            DoubleSupplier step, DoubleSupplier pairedStep, Progress progress, PrintWriter report, boolean quiet) {
+        DoubleSupplier after = pairedStep == null ? () -> 0 : pairedStep;
+        after.getAsDouble();
         for (int i = 0; i < warmup.length; i++) {
             progress.phase(String.format(Locale.ROOT, "warm-up step %d/%d", i + 1, warmup.length));
             warmup[i] = step.getAsDouble();
-            afterStep.accept(-1);
+            after.getAsDouble();
             warmupDone = i + 1;
         }
         progress.clear();
         for (int i = 0; i < steps.length; i++) {
             double d = step.getAsDouble();
             steps[i] = d;
-            afterStep.accept(i);
+            paired[i] = after.getAsDouble();
             stepsDone = i + 1;
             if (SeedFormat.printsStep(i)) {
                 String line = SeedFormat.stepLine(LocalDateTime.now(), i, d);
@@ -68,6 +72,11 @@ public final class TimedSteps {
     /** The timed steps done, seconds. */
     public double[] stepSeconds() {
         return Arrays.copyOf(steps, stepsDone);
+    }
+
+    /** The paired step after each timed step done, seconds. */
+    public double[] pairedSeconds() {
+        return Arrays.copyOf(paired, stepsDone);
     }
 
     /** The seed's lines printed so far. */

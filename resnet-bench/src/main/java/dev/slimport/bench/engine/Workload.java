@@ -4,44 +4,163 @@
  */
 package dev.slimport.bench.engine;
 
+import dev.slimport.bench.host.EnvironmentInfo;
 import dev.slimport.bench.result.BenchmarkResult;
+import dev.slimport.bench.result.LatencyStats;
 import dev.slimport.bench.result.StepTrace;
+import dev.slimport.resnet.net.Precision;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.op.Ops;
 
 /**
  * One source of the step {@code forward} times: a graph built here ({@link ForwardBenchmark}, every {@code --mode})
- * or an exported SavedModel's signature ({@link SavedModelBenchmark}). Opened without host tensors so that {@link
- * #memory()} can refuse a batch that cannot fit before anything big is allocated; {@link #prepare()} then creates the
- * session state and host inputs. A step is {@code Runner.run()} on a runner prepared once and closing its result.
+ * or an exported SavedModel's signature ({@link SavedModelBenchmark}), with the step, trace and host-tensor handling
+ * they share. Opened without host tensors so that {@link #memory()} can refuse a batch that cannot fit before
+ * anything big is allocated; {@link #prepare()} then creates the session state and host inputs. A step is {@code
+ * Runner.run()} on a runner prepared once and closing its result — nothing else happens in Java per step.
  */
-public interface Workload extends AutoCloseable {
+public abstract sealed class Workload implements AutoCloseable permits ForwardBenchmark, SavedModelBenchmark {
+
+    /** How many no-op runs {@link #trace} times for the Java round trip. */
+    static final int NOOP_RUNS = 100;
+
+    private final List<Tensor> hostTensors = new ArrayList<>();
+    private Session.Runner runner;
 
     /** The memory one step needs, from the graph's static shapes. */
-    MemoryEstimate memory();
-
-    /** Creates the session state and the host inputs, and prepares the runner every step uses; call once. */
-    void prepare();
-
-    /** One step; its wall time in seconds. */
-    double step();
-
-    /** Two traced steps (the second is kept) with the median no-op round trip. */
-    StepTrace trace();
+    public abstract MemoryEstimate memory();
 
     /** Images per step. */
-    int batchSize();
+    public abstract int batchSize();
 
     /** Sets what this workload fixes in the result's configuration: the network, its input and what a step runs. */
-    void describe(BenchmarkResult.Config.Builder config);
+    abstract void describe(BenchmarkResult.Config.Builder config);
 
     /** The network's size; {@code gflopPerBatch} counts what one step runs (the backward pass too in training). */
-    BenchmarkResult.ModelInfo modelInfo();
+    abstract BenchmarkResult.ModelInfo modelInfo();
 
     /** Graph build seconds (0 for a loaded SavedModel). */
-    double buildSeconds();
+    abstract double buildSeconds();
 
     /** Session init seconds, or a SavedModel's load seconds. */
-    double initSeconds();
+    abstract double initSeconds();
 
+    /** The graph the steps run. */
+    abstract Graph graph();
+
+    /** The session the steps run in, once {@link #open()} has run. */
+    abstract Session session();
+
+    /** Creates the session state and the host inputs (each {@link #own owned}). */
+    abstract void open();
+
+    /** {@code r} with the step's feeds and fetches. */
+    abstract Session.Runner prepared(Session.Runner r);
+
+    /** Releases the session and graph; the host tensors are closed already. */
+    abstract void release();
+
+    /** {@code tensor}, closed with this workload. */
+    final <T extends Tensor> T own(T tensor) {
+        hostTensors.add(tensor);
+        return tensor;
+    }
+
+    /** Creates the session state and the host inputs, and prepares the runner every step uses; call once. */
+    public final void prepare() {
+        if (runner != null) {
+            throw new IllegalStateException("prepare: already prepared");
+        }
+        open();
+        runner = prepared(session().runner());
+    }
+
+    /** One step; its wall time in seconds. */
+    public final double step() {
+        return Runs.seconds(runner);
+    }
+
+    /**
+     * Two steps with {@code FULL_TRACE} step stats (the second is kept: the first traced call pays one-time costs),
+     * plus the median of {@value #NOOP_RUNS} {@code run()} calls fetching a constant added to the graph for that
+     * purpose (it changes nothing a step runs).
+     */
+    public final StepTrace trace() {
+        Runs.traced(prepared(session().runner()));
+        StepTrace trace = Runs.traced(prepared(session().runner()));
+        Session.Runner noop = session()
+                .runner()
+                .fetch(Ops.create(graph()).withName("resnet_bench_noop_probe").constant(0));
+        double[] noopSeconds = new double[NOOP_RUNS];
+        for (int i = 0; i < noopSeconds.length; i++) {
+            noopSeconds[i] = Runs.seconds(noop);
+        }
+        return trace.withNoopRun(LatencyStats.of(noopSeconds).median());
+    }
+
+    /**
+     * The result of the steps done so far: {@code config} completed with what this workload fixes, the timings and
+     * statistics of {@code steps}, and what was measured after them ({@code trace}, {@code check}, null when not).
+     * With {@code ceiling} (the precision of the {@code --with-ceiling} convolution, null without) {@code steps}' paired
+     * steps are that convolution's.
+     */
+    public final BenchmarkResult result(
+            BenchmarkResult.Config.Builder config,
+            EnvironmentInfo env,
+            LocalDateTime startedAt,
+            TimedSteps steps,
+            StepTrace trace,
+            BenchmarkResult.PrecisionCheck check,
+            Precision ceiling,
+            boolean interrupted) {
+        double[] warm = steps.warmupSeconds();
+        double[] timed = steps.stepSeconds();
+        describe(config);
+        BenchmarkResult.ModelInfo model = modelInfo();
+        double gflop = model.gflopPerBatch();
+        LatencyStats stats = timed.length == 0 ? null : LatencyStats.of(timed);
+        return new BenchmarkResult(
+                BenchmarkResult.SCHEMA_VERSION,
+                startedAt.toString(),
+                config.build(),
+                env,
+                model,
+                new BenchmarkResult.Timings(
+                        buildSeconds(),
+                        initSeconds(),
+                        warm.length > 0 ? warm[0] : timed.length > 0 ? timed[0] : Double.NaN,
+                        Arrays.stream(warm).boxed().toList(),
+                        Arrays.stream(timed).boxed().toList(),
+                        interrupted),
+                stats,
+                stats == null ? null : new BenchmarkResult.Throughput(batchSize() / stats.mean(), gflop / stats.mean()),
+                trace,
+                check,
+                ceiling == null || timed.length == 0 || Double.isNaN(gflop)
+                        ? null
+                        : BenchmarkResult.Ceiling.of(
+                                ceiling.label(),
+                                ConvCeiling.BATCH,
+                                ConvCeiling.flopPerStep(ConvCeiling.BATCH),
+                                gflop,
+                                timed,
+                                steps.pairedSeconds(),
+                                timed.length));
+    }
+
+    /** Closes the host tensors, then the session and graph. */
     @Override
-    void close();
+    public final void close() {
+        try {
+            hostTensors.forEach(Tensor::close);
+        } finally {
+            release();
+        }
+    }
 }

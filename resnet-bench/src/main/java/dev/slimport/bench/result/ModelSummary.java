@@ -139,8 +139,8 @@ public record ModelSummary(
         }
         return new ModelSummary(
                 model.scope(),
-                spec.precision().label(),
-                spec.dataFormat().name(),
+                spec.network().precision().label(),
+                spec.network().dataFormat().name(),
                 dims(model.images().shape()),
                 List.copyOf(rows),
                 new Totals(total, trainable, total - trainable, mac, mac < 0 ? Double.NaN : 2.0 * mac / 1e9, total * 4),

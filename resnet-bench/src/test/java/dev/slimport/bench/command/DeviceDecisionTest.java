@@ -11,7 +11,7 @@ import dev.slimport.bench.Host;
 import dev.slimport.bench.ModelSpec;
 import dev.slimport.bench.engine.UsageException;
 import dev.slimport.resnet.net.Depth;
-import dev.slimport.resnet.net.Precision;
+import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.runtime.DeviceRequest;
 import dev.slimport.resnet.runtime.Devices;
 import dev.slimport.resnet.slim.DataFormat;
@@ -79,12 +79,12 @@ class DeviceDecisionTest {
 
     @Test
     void nchw_runs_on_a_gpu_and_is_refused_on_the_cpu() {
-        ModelSpec nchw = new ModelSpec(Depth.D50, 1, 64, 64, 1000, null, DataFormat.NCHW, Precision.FP32, 0, true);
+        ModelSpec nchw = new ModelSpec(NetworkSpec.of(Depth.D50).withDataFormat(DataFormat.NCHW), 1, 64, 64, 0, true);
         ForwardCommand.checkDataFormat(nchw, true);
         assertThatThrownBy(() -> ForwardCommand.checkDataFormat(nchw, false))
                 .isInstanceOf(UsageException.class)
                 .hasMessageStartingWith("--data-format NCHW: not on a CPU");
-        ModelSpec nhwc = new ModelSpec(Depth.D50, 1, 64, 64, 1000, null, DataFormat.NHWC, Precision.FP32, 0, true);
+        ModelSpec nhwc = new ModelSpec(NetworkSpec.of(Depth.D50), 1, 64, 64, 0, true);
         ForwardCommand.checkDataFormat(nhwc, false);
     }
 }
