@@ -4,9 +4,12 @@
  */
 package dev.slimport.resnet.slim;
 
+import dev.slimport.resnet.init.Initializer;
+import dev.slimport.resnet.init.Regularizer;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 
 /**
@@ -80,22 +83,20 @@ public final class LayerContext {
         return new LayerContext(tf.withSubScope(name), child, args, collections, endPoints);
     }
 
-    /** The same context under another arg scope. */
-    public LayerContext withArgs(ArgScope newArgs) {
-        if (newArgs == null) {
-            throw new IllegalArgumentException("args must not be null");
-        }
-        return new LayerContext(tf, varScope, newArgs, collections, endPoints);
-    }
-
     /** The same context with the arg scope transformed, e.g. {@code ctx.withArgs(a -> a.with(...))}. */
     public LayerContext withArgs(UnaryOperator<ArgScope> change) {
-        return withArgs(change.apply(args));
+        return new LayerContext(tf, varScope, change.apply(args), collections, endPoints);
     }
 
-    /** The same context collecting outputs into {@code sink} (null: collect none). */
-    public LayerContext withEndPoints(EndPoints sink) {
-        return new LayerContext(tf, varScope, args, collections, sink);
+    /** Creates (or, with reuse, finds) the variable {@code <scopeName()>/<name>}: {@link ModelCollections#variable}. */
+    public ModelVariable variable(
+            String name,
+            Shape shape,
+            Initializer initializer,
+            Regularizer regularizer,
+            ModelVariable.Role role,
+            boolean trainable) {
+        return collections.variable(tf, varScope, name, shape, initializer, regularizer, role, trainable);
     }
 
     /** Collects {@code output} under {@code alias} when this context collects outputs; returns {@code output}. */

@@ -6,6 +6,7 @@ package dev.slimport.resnet.slim;
 
 import dev.slimport.resnet.init.Initializer;
 import dev.slimport.resnet.init.Regularizer;
+import dev.slimport.resnet.slim.ModelVariable.Role;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -82,40 +83,34 @@ public final class Layers {
         }
         long channelsIn = channels("conv2d(" + scope + ")", inputs, format);
         LayerContext c = ctx.withSubScope(scope);
-        Shape wShape = Shape.of(kernelSize[0], kernelSize[1], channelsIn, numOutputs);
-        ModelVariable weights = c.collections()
-                .variable(
-                        c.tf(),
-                        c.scopeName(),
-                        "weights",
-                        wShape,
-                        a.resolve(Conv2dArgs.WEIGHTS_INITIALIZER, explicit),
-                        a.resolve(Conv2dArgs.WEIGHTS_REGULARIZER, explicit),
-                        ModelVariable.Role.WEIGHTS,
-                        trainable);
-        Operand<T> out =
-                convolution(c.tf(), inputs, cast(c.tf(), weights.value(), inputs), stride, rate, padding, format);
+        ModelVariable weights = c.variable(
+                "weights",
+                Shape.of(kernelSize[0], kernelSize[1], channelsIn, numOutputs),
+                a.resolve(Conv2dArgs.WEIGHTS_INITIALIZER, explicit),
+                a.resolve(Conv2dArgs.WEIGHTS_REGULARIZER, explicit),
+                Role.WEIGHTS,
+                trainable);
+        Ops tf = c.tf();
+        Operand<T> out = convolution(tf, inputs, cast(tf, weights.value(), inputs), stride, rate, padding, format);
         if (normalizer.isBatchNorm()) {
-            out = batchNorm(
-                    c, out, "BatchNorm", normalizerParams(normalizer, format).toArray(new Arg<?>[0]));
+            List<Arg<?>> params = new ArrayList<>(normalizer.params());
+            if (params.stream().noneMatch(p -> p.option().equals(BatchNormArgs.DATA_FORMAT))) {
+                params.add(BatchNormArgs.DATA_FORMAT.of(format));
+            }
+            out = batchNorm(c, out, "BatchNorm", params.toArray(new Arg<?>[0]));
         } else {
-            ModelVariable biases = c.collections()
-                    .variable(
-                            c.tf(),
-                            c.scopeName(),
-                            "biases",
-                            Shape.of(numOutputs),
-                            a.resolve(Conv2dArgs.BIASES_INITIALIZER, explicit),
-                            Regularizer.NONE,
-                            ModelVariable.Role.BIASES,
-                            trainable);
-            out = c.tf().withName("BiasAdd")
+            Initializer init = a.resolve(Conv2dArgs.BIASES_INITIALIZER, explicit);
+            ModelVariable biases =
+                    c.variable("biases", Shape.of(numOutputs), init, Regularizer.NONE, Role.BIASES, trainable);
+            out = tf.withName("BiasAdd")
                     .nn
-                    .biasAdd(out, cast(c.tf(), biases.value(), inputs), BiasAdd.dataFormat(format.name()));
+                    .biasAdd(out, cast(tf, biases.value(), inputs), BiasAdd.dataFormat(format.name()));
         }
-        out = activation.apply(c.tf(), out);
-        return ctx.collect(c.scopeName(), out);
+        return ctx.collect(c.scopeName(), activation.apply(tf, out));
     }
+
+    /** The smallest epsilon TensorFlow's {@code fused_batch_norm} passes to the kernel (cuDNN's minimum). */
+    public static final double MIN_FUSED_EPSILON = 1.001e-5;
 
     /**
      * Slim's {@code batch_norm} on the fused kernel ({@code FusedBatchNormV3}). Variables {@code beta} (when {@code
@@ -135,112 +130,50 @@ public final class Layers {
             LayerContext ctx, Operand<T> inputs, String scope, Arg<?>... args) {
         List<Arg<?>> explicit = List.of(args);
         ArgScope.checkArgs(LayerFn.BATCH_NORM, explicit);
-        BatchNormSettings bn = BatchNormSettings.resolve(ctx.args(), explicit);
-        DataFormat format = bn.format();
+        ArgScope a = ctx.args();
+        DataFormat format = a.resolve(BatchNormArgs.DATA_FORMAT, explicit);
+        boolean training = a.resolve(BatchNormArgs.IS_TRAINING, explicit);
+        boolean trainable = a.resolve(BatchNormArgs.TRAINABLE, explicit);
+        float epsilon = (float) Math.max(a.resolve(BatchNormArgs.EPSILON, explicit), MIN_FUSED_EPSILON);
         long depth = channels("batch_norm(" + scope + ")", inputs, format);
-
         LayerContext c = ctx.withSubScope(scope);
         Ops tf = c.tf();
-        ModelCollections vars = c.collections();
-        double decay = bn.decay();
-        boolean center = bn.center();
-        boolean scale = bn.scale();
-        double epsilon = bn.epsilon();
-        Activation activation = bn.activation();
-        boolean training = bn.training();
-        boolean trainable = bn.trainable();
         Shape shape = Shape.of(depth);
-        Operand<TFloat32> gamma = scale
-                ? vars.variable(
-                                tf,
-                                c.scopeName(),
-                                "gamma",
-                                shape,
-                                Initializer.ones(),
-                                Regularizer.NONE,
-                                ModelVariable.Role.GAMMA,
-                                trainable)
+        Operand<TFloat32> gamma = a.resolve(BatchNormArgs.SCALE, explicit)
+                ? c.variable("gamma", shape, Initializer.ones(), Regularizer.NONE, Role.GAMMA, trainable)
                         .value()
                 : tf.withName("Const").fill(tf.constant(new long[] {depth}), tf.constant(1f));
-        Operand<TFloat32> beta = center
-                ? vars.variable(
-                                tf,
-                                c.scopeName(),
-                                "beta",
-                                shape,
-                                Initializer.zeros(),
-                                Regularizer.NONE,
-                                ModelVariable.Role.BETA,
-                                trainable)
+        Operand<TFloat32> beta = a.resolve(BatchNormArgs.CENTER, explicit)
+                ? c.variable("beta", shape, Initializer.zeros(), Regularizer.NONE, Role.BETA, trainable)
                         .value()
                 : tf.withName("Const_1").fill(tf.constant(new long[] {depth}), tf.constant(0f));
-        ModelVariable movingMean = vars.variable(
-                tf,
-                c.scopeName(),
-                "moving_mean",
-                shape,
-                Initializer.zeros(),
-                Regularizer.NONE,
-                ModelVariable.Role.MOVING_MEAN,
-                false);
-        ModelVariable movingVariance = vars.variable(
-                tf,
-                c.scopeName(),
-                "moving_variance",
-                shape,
-                Initializer.ones(),
-                Regularizer.NONE,
-                ModelVariable.Role.MOVING_VARIANCE,
-                false);
-
-        Operand<T> out;
-        if (!training) {
-            out = tf.withName("FusedBatchNormV3")
-                    .nn
-                    .fusedBatchNorm(
-                            inputs,
-                            gamma,
-                            beta,
-                            movingMean.value(),
-                            movingVariance.value(),
-                            FusedBatchNorm.epsilon((float) epsilon),
-                            FusedBatchNorm.dataFormat(format.name()),
-                            FusedBatchNorm.isTraining(false))
-                    .y();
-        } else {
-            Operand<TFloat32> empty = tf.withName("Const_2").constant(new float[0]);
-            FusedBatchNorm<T, TFloat32> fused = tf.withName("FusedBatchNormV3")
-                    .nn
-                    .fusedBatchNorm(
-                            inputs,
-                            gamma,
-                            beta,
-                            empty,
-                            empty,
-                            FusedBatchNorm.epsilon((float) epsilon),
-                            FusedBatchNorm.dataFormat(format.name()),
-                            FusedBatchNorm.isTraining(true),
-                            FusedBatchNorm.exponentialAvgFactor(1f));
-            out = fused.y();
+        ModelVariable mean =
+                c.variable("moving_mean", shape, Initializer.zeros(), Regularizer.NONE, Role.MOVING_MEAN, false);
+        ModelVariable variance =
+                c.variable("moving_variance", shape, Initializer.ones(), Regularizer.NONE, Role.MOVING_VARIANCE, false);
+        Operand<TFloat32> empty = training ? tf.withName("Const_2").constant(new float[0]) : null;
+        FusedBatchNorm<T, TFloat32> fused = tf.withName("FusedBatchNormV3")
+                .nn
+                .fusedBatchNorm(
+                        inputs,
+                        gamma,
+                        beta,
+                        training ? empty : mean.value(),
+                        training ? empty : variance.value(),
+                        FusedBatchNorm.epsilon(epsilon),
+                        FusedBatchNorm.dataFormat(format.name()),
+                        FusedBatchNorm.isTraining(training),
+                        FusedBatchNorm.exponentialAvgFactor(1f));
+        if (training) {
+            double decay = a.resolve(BatchNormArgs.DECAY, explicit);
             Operand<TFloat32> oneMinusDecay = tf.withName("decay").constant((float) (1.0 - decay));
+            ModelCollections vars = c.collections();
+            vars.addUpdateOp(
+                    movingAverageUpdate(tf.withSubScope("AssignMovingAvg"), mean, fused.batchMean(), oneMinusDecay));
             vars.addUpdateOp(movingAverageUpdate(
-                    tf.withSubScope("AssignMovingAvg"), movingMean, fused.batchMean(), oneMinusDecay));
-            vars.addUpdateOp(movingAverageUpdate(
-                    tf.withSubScope("AssignMovingAvg_1"), movingVariance, fused.batchVariance(), oneMinusDecay));
+                    tf.withSubScope("AssignMovingAvg_1"), variance, fused.batchVariance(), oneMinusDecay));
         }
-        return activation.apply(tf, out);
-    }
-
-    /** The smallest epsilon TensorFlow's {@code fused_batch_norm} passes to the kernel (cuDNN's minimum). */
-    public static final double MIN_FUSED_EPSILON = BatchNormSettings.MIN_FUSED_EPSILON;
-
-    /** The normalizer's explicit batch-norm arguments, with the convolution's data format unless they set one. */
-    private static List<Arg<?>> normalizerParams(Normalizer normalizer, DataFormat format) {
-        List<Arg<?>> params = new ArrayList<>(normalizer.params());
-        if (params.stream().noneMatch(p -> p.option().equals(BatchNormArgs.DATA_FORMAT))) {
-            params.add(BatchNormArgs.DATA_FORMAT.of(format));
-        }
-        return params;
+        return a.resolve(BatchNormArgs.ACTIVATION, explicit).apply(tf, fused.y());
     }
 
     private static Op movingAverageUpdate(
@@ -315,13 +248,10 @@ public final class Layers {
      */
     public static <T extends TNumber> Operand<T> padSpatial(
             Ops tf, Operand<T> inputs, long begin, long end, DataFormat format) {
-        long[][] p = new long[4][2];
-        p[format.heightAxis()] = new long[] {begin, end};
-        p[format.widthAxis()] = new long[] {begin, end};
-        Operand<TInt32> paddings = tf.constant(new int[][] {
-            {(int) p[0][0], (int) p[0][1]}, {(int) p[1][0], (int) p[1][1]},
-            {(int) p[2][0], (int) p[2][1]}, {(int) p[3][0], (int) p[3][1]}
-        });
+        int[][] p = new int[4][2];
+        p[format.heightAxis()] = new int[] {(int) begin, (int) end};
+        p[format.widthAxis()] = new int[] {(int) begin, (int) end};
+        Operand<TInt32> paddings = tf.constant(p);
         Operation op = tf.scope()
                 .opBuilder("Pad", "Pad")
                 .addInput(inputs.asOutput())
