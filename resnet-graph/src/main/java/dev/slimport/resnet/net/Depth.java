@@ -18,9 +18,6 @@ public enum Depth {
     D152(152, 3, 8, 36, 3),
     D200(200, 3, 24, 36, 3);
 
-    /** slim's {@code resnet_v2.default_image_size}. */
-    public static final int DEFAULT_IMAGE_SIZE = 224;
-
     private static final int[] BASE_DEPTHS = {64, 128, 256, 512};
     private static final int[] STRIDES = {2, 2, 2, 1};
 

@@ -7,15 +7,16 @@ package dev.slimport.resnet.net;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
+import org.tensorflow.RawTensor;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.proto.AttrValue;
-import org.tensorflow.proto.TensorProto;
+import org.tensorflow.proto.DataType;
 
 /**
  * Multiply-add counts read off a built graph: every {@code Conv2D} (and {@code MatMul}) an output depends on, with
@@ -77,7 +78,7 @@ public final class GraphStats {
      */
     public static int batchNormsAfterConvolution(Graph graph) {
         int n = 0;
-        for (java.util.Iterator<GraphOperation> it = graph.operations(); it.hasNext(); ) {
+        for (Iterator<GraphOperation> it = graph.operations(); it.hasNext(); ) {
             GraphOperation op = it.next();
             if (op.type().startsWith("FusedBatchNorm")) {
                 String producer = op.input(0).op().type();
@@ -110,25 +111,13 @@ public final class GraphStats {
         if (!constant.type().equals("Const")) {
             return -1;
         }
-        AttrValue value = constant.attributes().getAttrValueProto("value");
-        TensorProto t = value.getTensor();
-        long p = 1;
-        if (t.getIntValCount() > 0) {
-            for (int v : t.getIntValList()) {
-                p *= v;
+        try (RawTensor t = constant.attributes().getAttrTensor("value").asRawTensor()) {
+            boolean int64 = t.dataType() == DataType.DT_INT64;
+            long p = 1;
+            for (long i = 0; i < t.shape().size(); i++) {
+                p *= int64 ? t.data().asLongs().getLong(i) : t.data().asInts().getInt(i);
             }
             return p;
         }
-        if (t.getInt64ValCount() > 0) {
-            for (long v : t.getInt64ValList()) {
-                p *= v;
-            }
-            return p;
-        }
-        java.nio.ByteBuffer bytes = t.getTensorContent().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        while (bytes.remaining() >= 4) {
-            p *= bytes.getInt();
-        }
-        return p;
     }
 }

@@ -204,8 +204,7 @@ public final class Layers {
             throw new IllegalArgumentException("max_pool2d(" + scope + "): kernel_size must be > 0, got " + kernelSize);
         }
         requireRank4("max_pool2d(" + scope + ")", inputs);
-        LayerContext.checkName("scope", scope);
-        Ops tf = ctx.tf().withSubScope(scope);
+        Ops tf = ctx.withSubScope(scope).tf();
         GraphOperation op = (GraphOperation) tf.scope()
                 .opBuilder("MaxPool", "MaxPool")
                 .addInput(inputs.asOutput())
@@ -223,8 +222,7 @@ public final class Layers {
      */
     public static <T extends TNumber> Operand<T> softmax(
             LayerContext ctx, Operand<T> logits, DataFormat format, String scope) {
-        LayerContext.checkName("scope", scope);
-        Ops tf = ctx.tf().withSubScope(scope);
+        Ops tf = ctx.withSubScope(scope).tf();
         if (format == DataFormat.NCHW && logits.shape().numDimensions() == 4) {
             Operand<T> nhwc = tf.withName("ToNHWC").linalg.transpose(logits, tf.constant(new int[] {0, 2, 3, 1}));
             Operand<T> sm = tf.withName("Softmax").nn.softmax(nhwc);
