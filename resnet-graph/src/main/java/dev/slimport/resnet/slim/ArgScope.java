@@ -73,14 +73,14 @@ public final class ArgScope {
 
     /** A new scope with these defaults added to (and replacing) this scope's. */
     public ArgScope with(List<? extends Arg<?>> args) {
-        Map<Option<?>, Object> copy = new LinkedHashMap<>(defaults);
+        Map<Option<?>, Object> added = new LinkedHashMap<>();
         for (Arg<?> arg : args) {
             if (arg == null) {
                 throw new IllegalArgumentException("args: an arg-scope default must not be null");
             }
-            copy.put(arg.option(), arg.value());
+            added.put(arg.option(), arg.value());
         }
-        return new ArgScope(Collections.unmodifiableMap(copy));
+        return with(new ArgScope(added));
     }
 
     /**
@@ -92,7 +92,7 @@ public final class ArgScope {
     public ArgScope with(LayerFn fn, Map<String, ?> kwargs) {
         String scoped = Arrays.stream(LayerFn.values())
                 .filter(LayerFn::takesScopedDefaults)
-                .map(LayerFn::slimName)
+                .map(LayerFn::toString)
                 .collect(Collectors.joining(", "));
         if (fn == null) {
             throw new IllegalArgumentException("fn: must be one of " + scoped);
@@ -118,9 +118,9 @@ public final class ArgScope {
 
     /** A new scope with {@code inner}'s defaults layered over this scope's (slim's nested scopes). */
     public ArgScope with(ArgScope inner) {
-        Map<Option<?>, Object> copy = new LinkedHashMap<>(defaults);
-        copy.putAll(inner.defaults);
-        return new ArgScope(Collections.unmodifiableMap(copy));
+        Map<Option<?>, Object> merged = new LinkedHashMap<>(defaults);
+        merged.putAll(inner.defaults);
+        return new ArgScope(Collections.unmodifiableMap(merged));
     }
 
     /** The value of {@code option} in this scope, or slim's built-in default. */

@@ -28,18 +28,7 @@ import org.tensorflow.op.Scope;
  * init-scope handling to the TF Java scope it wraps. Ops created in the graph by other scopes while a build runs are
  * not seen by the index; a build is meant to run on one thread, as TF Java's scopes are.
  */
-final class IndexedScope implements Scope {
-    private final Scope delegate;
-    private final NameIndex index;
-    private final String prefix;
-    private final String opName;
-
-    private IndexedScope(Scope delegate, NameIndex index, String prefix, String opName) {
-        this.delegate = delegate;
-        this.index = index;
-        this.prefix = prefix;
-        this.opName = opName;
-    }
+record IndexedScope(Scope delegate, NameIndex index, String prefix, String opName) implements Scope {
 
     /**
      * {@code tf} with names from a fresh index of its graph, or {@code tf} itself when it is not a graph or already
@@ -105,9 +94,7 @@ final class IndexedScope implements Scope {
 
     @Override
     public Scope withSubScope(String childScopeName) {
-        LayerContext.checkName("name", childScopeName);
-        String actual = opName != null ? opName : childScopeName;
-        return new IndexedScope(delegate, index, index.qualify(prefix, index.makeUnique(prefix, actual)), null);
+        return new IndexedScope(delegate, index, makeOpName(childScopeName), null);
     }
 
     @Override
@@ -169,7 +156,7 @@ final class IndexedScope implements Scope {
     }
 
     /** The graph's used names (every op name and every prefix of one) and the next suffix per name. */
-    private static final class NameIndex {
+    static final class NameIndex {
         private final Graph graph;
         private final Set<String> used = new HashSet<>();
         private final Map<String, Integer> next = new HashMap<>();

@@ -8,7 +8,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -92,10 +91,5 @@ public final class ModelWeights {
     /** Whether a value for {@code name} is held. */
     public boolean contains(String name) {
         return values.containsKey(name);
-    }
-
-    /** The variable names, in insertion order. */
-    public Set<String> names() {
-        return values.keySet();
     }
 }

@@ -25,11 +25,6 @@ public record Option<T>(
         return new Option<>(fn, name, type, builtInDefault, v -> true, null);
     }
 
-    static <T> Option<T> of(
-            LayerFn fn, String name, Class<T> type, T builtInDefault, Predicate<? super T> valid, String allowed) {
-        return new Option<>(fn, name, type, builtInDefault, valid, allowed);
-    }
-
     /** Binds a value to this option, as an explicit call argument or a scoped default. */
     public Arg<T> of(T value) {
         return new Arg<>(this, checked(value));
