@@ -28,7 +28,6 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TFloating;
-import org.tensorflow.types.family.TNumber;
 
 /**
  * Port of {@code resnet_v2.resnet_v2} and {@code resnet_v2_50/101/152/200} (tensorflow/models research/slim/nets),
@@ -289,7 +288,6 @@ public final class ResNetV2 {
             return build(sc, images, spec.precision().type(), collections, endPoints);
         }
 
-        @SuppressWarnings("unchecked")
         private <T extends TFloating> ResNetModel build(
                 LayerContext sc,
                 Operand<TFloat32> images,
@@ -298,9 +296,7 @@ public final class ResNetV2 {
                 EndPoints endPoints) {
             Ops tf = sc.tf();
             DataFormat format = spec.dataFormat();
-            Operand<T> net = computeType == TFloat32.class
-                    ? (Operand<T>) images
-                    : tf.withName("ToComputeType").dtypes.cast(images, computeType);
+            Operand<T> net = Layers.cast(tf, images, computeType, "ToComputeType");
             if (format == DataFormat.NCHW) {
                 net = tf.withName("ToNCHW").linalg.transpose(net, tf.constant(new int[] {0, 3, 1, 2}));
             }
@@ -339,8 +335,8 @@ public final class ResNetV2 {
                             tf.withName("SpatialSqueeze").squeeze(net, axes));
                 }
                 Operand<T> softmax = sc.collect("predictions", Layers.softmax(sc, net, format, "predictions"));
-                logits = toFloat32(tf, net, "logits_float32");
-                predictions = toFloat32(tf, softmax, "predictions_float32");
+                logits = Layers.cast(tf, net, TFloat32.class, "logits_float32");
+                predictions = Layers.cast(tf, softmax, TFloat32.class, "predictions_float32");
             }
             return new ResNetModel(
                     spec,
@@ -357,13 +353,6 @@ public final class ResNetV2 {
                     collections.variables(),
                     collections.updateOps(),
                     collections.regularizationLosses());
-        }
-
-        @SuppressWarnings("unchecked")
-        private static <T extends TNumber> Operand<TFloat32> toFloat32(Ops tf, Operand<T> x, String name) {
-            return x.type() == TFloat32.class
-                    ? (Operand<TFloat32>) x
-                    : tf.withName(name).dtypes.cast(x, TFloat32.class);
         }
 
         private static void checkImages(Operand<TFloat32> images) {

@@ -91,7 +91,8 @@ public final class Layers {
                 Role.WEIGHTS,
                 trainable);
         Ops tf = c.tf();
-        Operand<T> out = convolution(tf, inputs, cast(tf, weights.value(), inputs), stride, rate, padding, format);
+        Operand<T> out = convolution(
+                tf, inputs, cast(tf, weights.value(), inputs.type(), "Cast"), stride, rate, padding, format);
         if (normalizer.isBatchNorm()) {
             List<Arg<?>> params = new ArrayList<>(normalizer.params());
             if (params.stream().noneMatch(p -> p.option().equals(BatchNormArgs.DATA_FORMAT))) {
@@ -104,7 +105,7 @@ public final class Layers {
                     c.variable("biases", Shape.of(numOutputs), init, Regularizer.NONE, Role.BIASES, trainable);
             out = tf.withName("BiasAdd")
                     .nn
-                    .biasAdd(out, cast(tf, biases.value(), inputs), BiasAdd.dataFormat(format.name()));
+                    .biasAdd(out, cast(tf, biases.value(), inputs.type(), "Cast"), BiasAdd.dataFormat(format.name()));
         }
         return ctx.collect(c.scopeName(), activation.apply(tf, out));
     }
@@ -352,13 +353,11 @@ public final class Layers {
         }
     }
 
-    /** {@code value} cast to the type of {@code like} when they differ. */
+    /** {@code x} cast to {@code type} by an op named {@code name}, or {@code x} itself when it has that type already. */
     @SuppressWarnings("unchecked")
-    static <T extends TNumber> Operand<T> cast(Ops tf, Operand<TFloat32> value, Operand<T> like) {
-        if (like.type() == TFloat32.class) {
-            return (Operand<T>) value;
-        }
-        return tf.withName("Cast").dtypes.cast(value, like.type());
+    public static <T extends TNumber> Operand<T> cast(
+            Ops tf, Operand<? extends TNumber> x, Class<T> type, String name) {
+        return x.type() == type ? (Operand<T>) x : tf.withName(name).dtypes.cast(x, type);
     }
 
     private static List<Long> longs(long[] v) {
