@@ -19,7 +19,8 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.DataType;
 
 /**
- * Multiply-add counts read off a built graph: every {@code Conv2D} (and {@code MatMul}) an output depends on, with
+ * Multiply-add counts read off a built graph: every {@code Conv2D} an output depends on (the logits too are a 1×1
+ * convolution), with
  * its filter shape and its static output shape. Atrous convolutions (run on a {@code SpaceToBatchND} tensor) count
  * the block's {@code rate²} batch copies per image, i.e. the work really done, padding included.
  */
@@ -47,13 +48,6 @@ public final class GraphStats {
         for (GraphOperation op : ops) {
             if (op.type().equals("Conv2D")) {
                 costs.add(conv2dCost(op));
-            } else if (op.type().equals("MatMul")) {
-                Shape a = op.input(0).shape();
-                Shape b = op.input(1).shape();
-                long macs = a.numDimensions() == 2 && b.numDimensions() == 2 && b.get(0) >= 0 && b.get(1) >= 0
-                        ? b.get(0) * b.get(1)
-                        : -1;
-                costs.add(new ConvCost(op.name(), b, op.output(0).shape(), 1, macs));
             }
         }
         costs.sort(Comparator.comparing(ConvCost::opName));

@@ -237,7 +237,6 @@ public final class Layers {
      * keepdims=True)} in NHWC), as resnet_v2's {@code pool5}.
      */
     public static <T extends TNumber> Operand<T> globalAvgPool(Ops tf, Operand<T> net, DataFormat format, String name) {
-        LayerContext.checkName("name", name);
         int[] axes = {format.heightAxis(), format.widthAxis()};
         return tf.withName(name).math.mean(net, tf.constant(axes), Mean.keepDims(true));
     }
