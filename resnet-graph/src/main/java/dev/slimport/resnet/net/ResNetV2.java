@@ -9,15 +9,17 @@ import dev.slimport.resnet.slim.ArgScope;
 import dev.slimport.resnet.slim.BatchNormArgs;
 import dev.slimport.resnet.slim.Conv2dArgs;
 import dev.slimport.resnet.slim.DataFormat;
-import dev.slimport.resnet.slim.EndPoints;
 import dev.slimport.resnet.slim.LayerContext;
 import dev.slimport.resnet.slim.Layers;
 import dev.slimport.resnet.slim.MaxPool2dArgs;
 import dev.slimport.resnet.slim.ModelCollections;
 import dev.slimport.resnet.slim.Normalizer;
 import dev.slimport.resnet.slim.StackBlocksDenseArgs;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.tensorflow.Graph;
@@ -277,7 +279,7 @@ public final class ResNetV2 {
             checkImages(images);
             checkSqueeze(images.shape(), stridePlan());
             ModelCollections collections = new ModelCollections(graph, seed, reuse);
-            EndPoints endPoints = new EndPoints();
+            Map<String, Operand<?>> endPoints = new LinkedHashMap<>();
             ArgScope args = argScope.with(
                     Conv2dArgs.DATA_FORMAT.of(spec.dataFormat()),
                     BatchNormArgs.DATA_FORMAT.of(spec.dataFormat()),
@@ -293,7 +295,7 @@ public final class ResNetV2 {
                 Operand<TFloat32> images,
                 Class<T> computeType,
                 ModelCollections collections,
-                EndPoints endPoints) {
+                Map<String, Operand<?>> endPoints) {
             Ops tf = sc.tf();
             DataFormat format = spec.dataFormat();
             Operand<T> net = Layers.cast(tf, images, computeType, "ToComputeType");
@@ -349,7 +351,7 @@ public final class ResNetV2 {
                     Optional.ofNullable(pooled),
                     Optional.ofNullable(logits),
                     Optional.ofNullable(predictions),
-                    endPoints.toMap(),
+                    Collections.unmodifiableMap(endPoints),
                     collections.variables(),
                     collections.updateOps(),
                     collections.regularizationLosses());

@@ -6,6 +6,7 @@ package dev.slimport.resnet.slim;
 
 import dev.slimport.resnet.init.Initializer;
 import dev.slimport.resnet.init.Regularizer;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.tensorflow.Operand;
@@ -25,9 +26,10 @@ import org.tensorflow.op.Ops;
  * @param scopeName the variable scope name, slim's {@code sc.name} (empty at the root)
  * @param args the arg scope in force
  * @param collections the model's collections
- * @param sink where outputs are collected, or null to collect none
+ * @param sink where outputs are collected (slim's {@code end_points}), or null to collect none
  */
-public record LayerContext(Ops tf, String scopeName, ArgScope args, ModelCollections collections, EndPoints sink) {
+public record LayerContext(
+        Ops tf, String scopeName, ArgScope args, ModelCollections collections, Map<String, Operand<?>> sink) {
 
     /**
      * A context at the root of {@code tf}'s name scope.
@@ -35,9 +37,10 @@ public record LayerContext(Ops tf, String scopeName, ArgScope args, ModelCollect
      * @param tf the ops to build with (its name scope, device and control dependencies apply to every op)
      * @param args the arg scope in force
      * @param collections the model's variables, losses and update ops
-     * @param endPoints where outputs are collected, or null to collect none
+     * @param endPoints where outputs are collected in order (e.g. a {@code LinkedHashMap}), or null to collect none
      */
-    public static LayerContext root(Ops tf, ArgScope args, ModelCollections collections, EndPoints endPoints) {
+    public static LayerContext root(
+            Ops tf, ArgScope args, ModelCollections collections, Map<String, Operand<?>> endPoints) {
         if (tf == null || args == null || collections == null) {
             throw new IllegalArgumentException("tf, args and collections must not be null");
         }
@@ -45,7 +48,7 @@ public record LayerContext(Ops tf, String scopeName, ArgScope args, ModelCollect
     }
 
     /** The end-point sink, if outputs are collected here. */
-    public Optional<EndPoints> endPoints() {
+    public Optional<Map<String, Operand<?>>> endPoints() {
         return Optional.ofNullable(sink);
     }
 
@@ -75,7 +78,7 @@ public record LayerContext(Ops tf, String scopeName, ArgScope args, ModelCollect
     /** Collects {@code output} under {@code alias} when this context collects outputs; returns {@code output}. */
     public <O extends Operand<?>> O collect(String alias, O output) {
         if (sink != null) {
-            sink.collect(alias, output);
+            sink.put(alias.endsWith("/") ? alias.substring(0, alias.length() - 1) : alias, output);
         }
         return output;
     }

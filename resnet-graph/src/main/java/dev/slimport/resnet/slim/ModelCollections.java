@@ -24,7 +24,7 @@ import org.tensorflow.types.TFloat32;
 /**
  * The per-model counterpart of TF1's graph collections that slim fills while it builds a network: model variables
  * (GLOBAL/MODEL/TRAINABLE_VARIABLES), REGULARIZATION_LOSSES and UPDATE_OPS. One instance belongs to one model build;
- * it is the only mutable object a build shares, besides {@link EndPoints}.
+ * it is the only mutable object a build shares, besides its end points.
  *
  * <p>Variables are created by {@link #variable}: a {@code VariableV2} named {@code <variable scope>/<name>} exactly
  * as slim names it, initialized in the init scope from an {@link Initializer} seeded by the model seed and the
