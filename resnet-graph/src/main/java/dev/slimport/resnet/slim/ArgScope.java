@@ -148,6 +148,18 @@ public final class ArgScope {
     }
 
     /**
+     * The scope one call of {@code fn} resolves its options in: the call's explicit arguments over this scope, so
+     * {@link #get} gives explicit argument &gt; scope &gt; slim's default, as slim resolves a call's keyword arguments.
+     *
+     * @throws IllegalArgumentException naming an argument that is not an option of {@code fn}
+     */
+    public ArgScope call(LayerFn fn, Arg<?>... explicit) {
+        List<Arg<?>> args = Arrays.asList(explicit);
+        checkArgs(fn, args);
+        return with(args);
+    }
+
+    /**
      * Checks that every explicit argument belongs to {@code fn}.
      *
      * @throws IllegalArgumentException naming the first foreign option

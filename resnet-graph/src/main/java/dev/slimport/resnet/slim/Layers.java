@@ -7,7 +7,6 @@ package dev.slimport.resnet.slim;
 import dev.slimport.resnet.init.Initializer;
 import dev.slimport.resnet.init.Regularizer;
 import dev.slimport.resnet.slim.ModelVariable.Role;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.GraphOperation;
@@ -59,16 +58,14 @@ public final class Layers {
      */
     public static <T extends TNumber> Operand<T> conv2d(
             LayerContext ctx, Operand<T> inputs, int numOutputs, int[] kernelSize, String scope, Arg<?>... args) {
-        List<Arg<?>> explicit = List.of(args);
-        ArgScope.checkArgs(LayerFn.CONV2D, explicit);
-        ArgScope a = ctx.args();
-        Padding padding = a.resolve(Conv2dArgs.PADDING, explicit);
-        int stride = a.resolve(Conv2dArgs.STRIDE, explicit);
-        int rate = a.resolve(Conv2dArgs.RATE, explicit);
-        DataFormat format = a.resolve(Conv2dArgs.DATA_FORMAT, explicit);
-        Activation activation = a.resolve(Conv2dArgs.ACTIVATION, explicit);
-        Normalizer normalizer = a.resolve(Conv2dArgs.NORMALIZER, explicit);
-        boolean trainable = a.resolve(Conv2dArgs.TRAINABLE, explicit);
+        ArgScope a = ctx.args().call(LayerFn.CONV2D, args);
+        Padding padding = a.get(Conv2dArgs.PADDING);
+        int stride = a.get(Conv2dArgs.STRIDE);
+        int rate = a.get(Conv2dArgs.RATE);
+        DataFormat format = a.get(Conv2dArgs.DATA_FORMAT);
+        Activation activation = a.get(Conv2dArgs.ACTIVATION);
+        Normalizer normalizer = a.get(Conv2dArgs.NORMALIZER);
+        boolean trainable = a.get(Conv2dArgs.TRAINABLE);
         if (numOutputs <= 0) {
             throw new IllegalArgumentException("conv2d(" + scope + "): num_outputs must be > 0, got " + numOutputs);
         }
@@ -86,21 +83,18 @@ public final class Layers {
         ModelVariable weights = c.variable(
                 "weights",
                 Shape.of(kernelSize[0], kernelSize[1], channelsIn, numOutputs),
-                a.resolve(Conv2dArgs.WEIGHTS_INITIALIZER, explicit),
-                a.resolve(Conv2dArgs.WEIGHTS_REGULARIZER, explicit),
+                a.get(Conv2dArgs.WEIGHTS_INITIALIZER),
+                a.get(Conv2dArgs.WEIGHTS_REGULARIZER),
                 Role.WEIGHTS,
                 trainable);
         Ops tf = c.tf();
         Operand<T> out = convolution(
                 tf, inputs, cast(tf, weights.value(), inputs.type(), "Cast"), stride, rate, padding, format);
         if (normalizer.isBatchNorm()) {
-            List<Arg<?>> params = new ArrayList<>(normalizer.params());
-            if (params.stream().noneMatch(p -> p.option().equals(BatchNormArgs.DATA_FORMAT))) {
-                params.add(BatchNormArgs.DATA_FORMAT.of(format));
-            }
-            out = batchNorm(c, out, "BatchNorm", params.toArray(new Arg<?>[0]));
+            LayerContext bn = c.withArgs(s -> s.with(BatchNormArgs.DATA_FORMAT.of(format)));
+            out = batchNorm(bn, out, "BatchNorm", normalizer.params().toArray(new Arg<?>[0]));
         } else {
-            Initializer init = a.resolve(Conv2dArgs.BIASES_INITIALIZER, explicit);
+            Initializer init = a.get(Conv2dArgs.BIASES_INITIALIZER);
             ModelVariable biases =
                     c.variable("biases", Shape.of(numOutputs), init, Regularizer.NONE, Role.BIASES, trainable);
             out = tf.withName("BiasAdd")
@@ -129,22 +123,20 @@ public final class Layers {
      */
     public static <T extends TNumber> Operand<T> batchNorm(
             LayerContext ctx, Operand<T> inputs, String scope, Arg<?>... args) {
-        List<Arg<?>> explicit = List.of(args);
-        ArgScope.checkArgs(LayerFn.BATCH_NORM, explicit);
-        ArgScope a = ctx.args();
-        DataFormat format = a.resolve(BatchNormArgs.DATA_FORMAT, explicit);
-        boolean training = a.resolve(BatchNormArgs.IS_TRAINING, explicit);
-        boolean trainable = a.resolve(BatchNormArgs.TRAINABLE, explicit);
-        float epsilon = (float) Math.max(a.resolve(BatchNormArgs.EPSILON, explicit), MIN_FUSED_EPSILON);
+        ArgScope a = ctx.args().call(LayerFn.BATCH_NORM, args);
+        DataFormat format = a.get(BatchNormArgs.DATA_FORMAT);
+        boolean training = a.get(BatchNormArgs.IS_TRAINING);
+        boolean trainable = a.get(BatchNormArgs.TRAINABLE);
+        float epsilon = (float) Math.max(a.get(BatchNormArgs.EPSILON), MIN_FUSED_EPSILON);
         long depth = channels("batch_norm(" + scope + ")", inputs, format);
         LayerContext c = ctx.withSubScope(scope);
         Ops tf = c.tf();
         Shape shape = Shape.of(depth);
-        Operand<TFloat32> gamma = a.resolve(BatchNormArgs.SCALE, explicit)
+        Operand<TFloat32> gamma = a.get(BatchNormArgs.SCALE)
                 ? c.variable("gamma", shape, Initializer.ones(), Regularizer.NONE, Role.GAMMA, trainable)
                         .value()
                 : tf.withName("Const").fill(tf.constant(new long[] {depth}), tf.constant(1f));
-        Operand<TFloat32> beta = a.resolve(BatchNormArgs.CENTER, explicit)
+        Operand<TFloat32> beta = a.get(BatchNormArgs.CENTER)
                 ? c.variable("beta", shape, Initializer.zeros(), Regularizer.NONE, Role.BETA, trainable)
                         .value()
                 : tf.withName("Const_1").fill(tf.constant(new long[] {depth}), tf.constant(0f));
@@ -166,7 +158,7 @@ public final class Layers {
                         FusedBatchNorm.isTraining(training),
                         FusedBatchNorm.exponentialAvgFactor(1f));
         if (training) {
-            double decay = a.resolve(BatchNormArgs.DECAY, explicit);
+            double decay = a.get(BatchNormArgs.DECAY);
             Operand<TFloat32> oneMinusDecay = tf.withName("decay").constant((float) (1.0 - decay));
             ModelCollections vars = c.collections();
             vars.addUpdateOp(
@@ -174,7 +166,7 @@ public final class Layers {
             vars.addUpdateOp(movingAverageUpdate(
                     tf.withSubScope("AssignMovingAvg_1"), variance, fused.batchVariance(), oneMinusDecay));
         }
-        return a.resolve(BatchNormArgs.ACTIVATION, explicit).apply(tf, fused.y());
+        return a.get(BatchNormArgs.ACTIVATION).apply(tf, fused.y());
     }
 
     private static Op movingAverageUpdate(
@@ -196,11 +188,10 @@ public final class Layers {
      */
     public static <T extends TNumber> Operand<T> maxPool2d(
             LayerContext ctx, Operand<T> inputs, int kernelSize, String scope, Arg<?>... args) {
-        List<Arg<?>> explicit = List.of(args);
-        ArgScope.checkArgs(LayerFn.MAX_POOL2D, explicit);
-        int stride = ctx.args().resolve(MaxPool2dArgs.STRIDE, explicit);
-        Padding padding = ctx.args().resolve(MaxPool2dArgs.PADDING, explicit);
-        DataFormat format = ctx.args().resolve(MaxPool2dArgs.DATA_FORMAT, explicit);
+        ArgScope a = ctx.args().call(LayerFn.MAX_POOL2D, args);
+        int stride = a.get(MaxPool2dArgs.STRIDE);
+        Padding padding = a.get(MaxPool2dArgs.PADDING);
+        DataFormat format = a.get(MaxPool2dArgs.DATA_FORMAT);
         if (kernelSize <= 0) {
             throw new IllegalArgumentException("max_pool2d(" + scope + "): kernel_size must be > 0, got " + kernelSize);
         }
