@@ -261,10 +261,8 @@ public final class Layers {
         if (rate == 1) {
             return tf.withName("Conv2D").nn.conv2d(inputs, filter, strides, padding.name(), df);
         }
-        long kh = filter.shape().get(0);
-        long kw = filter.shape().get(1);
-        long[] padH = basePadding(kh, rate, padding);
-        long[] padW = basePadding(kw, rate, padding);
+        int[] padH = basePadding(filter.shape().get(0), rate, padding);
+        int[] padW = basePadding(filter.shape().get(1), rate, padding);
         Shape in = inputs.shape();
         long h = in.get(format.heightAxis());
         long w = in.get(format.widthAxis());
@@ -273,10 +271,10 @@ public final class Layers {
         Operand<TInt32> paddings;
         Operand<TInt32> crops;
         if (h >= 0 && w >= 0) {
-            long extraH = (rate - (h + padH[0] + padH[1]) % rate) % rate;
-            long extraW = (rate - (w + padW[0] + padW[1]) % rate) % rate;
-            int[][] pads = {{(int) padH[0], (int) (padH[1] + extraH)}, {(int) padW[0], (int) (padW[1] + extraW)}};
-            int[][] crop = {{0, (int) extraH}, {0, (int) extraW}};
+            int extraH = (int) ((rate - (h + padH[0] + padH[1]) % rate) % rate);
+            int extraW = (int) ((rate - (w + padW[0] + padW[1]) % rate) % rate);
+            int[][] pads = {{padH[0], padH[1] + extraH}, {padW[0], padW[1] + extraW}};
+            int[][] crop = {{0, extraH}, {0, extraW}};
             if (format == DataFormat.NCHW) {
                 pads = new int[][] {{0, 0}, pads[0], pads[1]};
                 crop = new int[][] {{0, 0}, crop[0], crop[1]};
@@ -288,11 +286,9 @@ public final class Layers {
             Operand<TInt32> dynShape = d.withName("Shape").shape(inputs);
             Operand<TInt32> spatial = d.withName("spatial")
                     .gather(dynShape, d.constant(new int[] {format.heightAxis(), format.widthAxis()}), d.constant(0));
-            Operand<TInt32> base =
-                    d.constant(new int[][] {{(int) padH[0], (int) padH[1]}, {(int) padW[0], (int) padW[1]}});
+            Operand<TInt32> base = d.constant(new int[][] {padH, padW});
             Operand<TInt32> r = d.constant(rate);
-            Operand<TInt32> full =
-                    d.math.add(spatial, d.constant(new int[] {(int) (padH[0] + padH[1]), (int) (padW[0] + padW[1])}));
+            Operand<TInt32> full = d.math.add(spatial, d.constant(new int[] {padH[0] + padH[1], padW[0] + padW[1]}));
             Operand<TInt32> extra = d.math.floorMod(d.math.sub(r, d.math.floorMod(full, r)), r);
             Operand<TInt32> zeros = d.constant(new int[] {0, 0});
             Operand<TInt32> extraCol = d.reshape(extra, d.constant(new int[] {2, 1}));
@@ -314,12 +310,9 @@ public final class Layers {
     }
 
     /** TensorFlow's base paddings for an atrous convolution: SAME pads {@code (k-1)·rate} split begin-first. */
-    private static long[] basePadding(long k, int rate, Padding padding) {
-        if (padding == Padding.VALID) {
-            return new long[] {0, 0};
-        }
-        long total = (k - 1) * rate;
-        return new long[] {total / 2, total - total / 2};
+    private static int[] basePadding(long k, int rate, Padding padding) {
+        int total = padding == Padding.VALID ? 0 : (int) (k - 1) * rate;
+        return new int[] {total / 2, total - total / 2};
     }
 
     /** The static channel count of a rank-4 input, or an error naming the layer. */
