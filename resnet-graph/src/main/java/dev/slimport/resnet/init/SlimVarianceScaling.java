@@ -62,22 +62,13 @@ public record SlimVarianceScaling(double factor, Mode mode, boolean uniform) imp
     /** The fan {@code n} for {@code shape} under this mode, as slim computes it. */
     public double fan(Shape shape) {
         long[] dims = shape.asArray();
-        double fanIn;
-        double fanOut;
-        if (dims.length == 0) {
-            fanIn = 1;
-            fanOut = 1;
-        } else if (dims.length == 1) {
-            fanIn = dims[0];
-            fanOut = dims[0];
-        } else {
-            double receptive = 1;
-            for (int i = 0; i < dims.length - 2; i++) {
-                receptive *= dims[i];
-            }
-            fanIn = dims[dims.length - 2] * receptive;
-            fanOut = dims[dims.length - 1] * receptive;
+        int n = dims.length;
+        double receptive = 1;
+        for (int i = 0; i < n - 2; i++) {
+            receptive *= dims[i];
         }
+        double fanIn = n == 0 ? 1 : dims[Math.max(0, n - 2)] * receptive;
+        double fanOut = n == 0 ? 1 : dims[n - 1] * receptive;
         return switch (mode) {
             case FAN_IN -> fanIn;
             case FAN_OUT -> fanOut;

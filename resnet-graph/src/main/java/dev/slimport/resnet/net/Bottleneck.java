@@ -7,7 +7,6 @@ package dev.slimport.resnet.net;
 import dev.slimport.resnet.slim.Activation;
 import dev.slimport.resnet.slim.BatchNormArgs;
 import dev.slimport.resnet.slim.Conv2dArgs;
-import dev.slimport.resnet.slim.DataFormat;
 import dev.slimport.resnet.slim.LayerContext;
 import dev.slimport.resnet.slim.Layers;
 import dev.slimport.resnet.slim.Normalizer;
@@ -39,13 +38,8 @@ public final class Bottleneck implements UnitFn {
     @Override
     public <T extends TNumber> Operand<T> apply(LayerContext ctx, Operand<T> inputs, UnitSpec unit, int rate) {
         LayerContext sc = ctx.withSubScope(SCOPE);
-        DataFormat format = sc.args().get(Conv2dArgs.DATA_FORMAT);
-        long depthIn = inputs.shape().numDimensions() >= 4 ? inputs.shape().get(format.channelAxis()) : -1;
-        if (depthIn < 0) {
-            throw new IllegalArgumentException("bottleneck(" + sc.scopeName()
-                    + "): inputs must have rank 4 with a known channel dimension, got " + inputs.shape());
-        }
         Operand<T> preact = Layers.batchNorm(sc, inputs, "preact", BatchNormArgs.ACTIVATION.of(Activation.RELU));
+        long depthIn = inputs.shape().get(sc.args().get(Conv2dArgs.DATA_FORMAT).channelAxis());
         Operand<T> shortcut;
         if (unit.depth() == depthIn) {
             shortcut = ResNetUtils.subsample(sc, inputs, unit.stride(), "shortcut");

@@ -7,6 +7,7 @@ package dev.slimport.resnet.net;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * The four official ResNet v2 depths and their block tables ({@code resnet_v2.py}): units per block {@code 3,4,6,3}
@@ -17,9 +18,6 @@ public enum Depth {
     D101(101, 3, 4, 23, 3),
     D152(152, 3, 8, 36, 3),
     D200(200, 3, 24, 36, 3);
-
-    /** slim's {@code resnet_v2.default_image_size}. */
-    public static final int DEFAULT_IMAGE_SIZE = 224;
 
     private static final int[] BASE_DEPTHS = {64, 128, 256, 512};
     private static final int[] STRIDES = {2, 2, 2, 1};
@@ -56,11 +54,10 @@ public enum Depth {
      * The same block table with base depths {@code b, 2b, 4b, 8b} (slim's tests use {@code b = 1} for tiny nets).
      */
     public List<BlockSpec> blocks(int firstBaseDepth) {
-        BlockSpec[] out = new BlockSpec[4];
-        for (int i = 0; i < 4; i++) {
-            out[i] = BlockSpec.resnetV2Block("block" + (i + 1), firstBaseDepth << i, unitsPerBlock[i], STRIDES[i]);
-        }
-        return List.of(out);
+        return IntStream.range(0, 4)
+                .mapToObj(i ->
+                        BlockSpec.resnetV2Block("block" + (i + 1), firstBaseDepth << i, unitsPerBlock[i], STRIDES[i]))
+                .toList();
     }
 
     /** The depth for {@code 50}, {@code resnet_v2_50}, etc.; the error names {@code argument} and the allowed values. */

@@ -7,18 +7,20 @@ package dev.slimport.resnet.net;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
+import org.tensorflow.RawTensor;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.proto.AttrValue;
-import org.tensorflow.proto.TensorProto;
+import org.tensorflow.proto.DataType;
 
 /**
- * Multiply-add counts read off a built graph: every {@code Conv2D} (and {@code MatMul}) an output depends on, with
+ * Multiply-add counts read off a built graph: every {@code Conv2D} an output depends on (the logits too are a 1×1
+ * convolution), with
  * its filter shape and its static output shape. Atrous convolutions (run on a {@code SpaceToBatchND} tensor) count
  * the block's {@code rate²} batch copies per image, i.e. the work really done, padding included.
  */
@@ -46,13 +48,6 @@ public final class GraphStats {
         for (GraphOperation op : ops) {
             if (op.type().equals("Conv2D")) {
                 costs.add(conv2dCost(op));
-            } else if (op.type().equals("MatMul")) {
-                Shape a = op.input(0).shape();
-                Shape b = op.input(1).shape();
-                long macs = a.numDimensions() == 2 && b.numDimensions() == 2 && b.get(0) >= 0 && b.get(1) >= 0
-                        ? b.get(0) * b.get(1)
-                        : -1;
-                costs.add(new ConvCost(op.name(), b, op.output(0).shape(), 1, macs));
             }
         }
         costs.sort(Comparator.comparing(ConvCost::opName));
@@ -77,7 +72,7 @@ public final class GraphStats {
      */
     public static int batchNormsAfterConvolution(Graph graph) {
         int n = 0;
-        for (java.util.Iterator<GraphOperation> it = graph.operations(); it.hasNext(); ) {
+        for (Iterator<GraphOperation> it = graph.operations(); it.hasNext(); ) {
             GraphOperation op = it.next();
             if (op.type().startsWith("FusedBatchNorm")) {
                 String producer = op.input(0).op().type();
@@ -110,25 +105,13 @@ public final class GraphStats {
         if (!constant.type().equals("Const")) {
             return -1;
         }
-        AttrValue value = constant.attributes().getAttrValueProto("value");
-        TensorProto t = value.getTensor();
-        long p = 1;
-        if (t.getIntValCount() > 0) {
-            for (int v : t.getIntValList()) {
-                p *= v;
+        try (RawTensor t = constant.attributes().getAttrTensor("value").asRawTensor()) {
+            boolean int64 = t.dataType() == DataType.DT_INT64;
+            long p = 1;
+            for (long i = 0; i < t.shape().size(); i++) {
+                p *= int64 ? t.data().asLongs().getLong(i) : t.data().asInts().getInt(i);
             }
             return p;
         }
-        if (t.getInt64ValCount() > 0) {
-            for (long v : t.getInt64ValList()) {
-                p *= v;
-            }
-            return p;
-        }
-        java.nio.ByteBuffer bytes = t.getTensorContent().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        while (bytes.remaining() >= 4) {
-            p *= bytes.getInt();
-        }
-        return p;
     }
 }

@@ -12,26 +12,19 @@ import org.tensorflow.types.family.TFloating;
 
 /** The compute precision of a run: the network's activations and kernels; variables and logits stay float32. */
 public enum Precision {
-    FP32(TFloat32.class, 4),
-    BF16(TBfloat16.class, 2),
-    FP16(TFloat16.class, 2);
+    FP32(TFloat32.class),
+    BF16(TBfloat16.class),
+    FP16(TFloat16.class);
 
     private final Class<? extends TFloating> type;
-    private final int bytes;
 
-    Precision(Class<? extends TFloating> type, int bytes) {
+    Precision(Class<? extends TFloating> type) {
         this.type = type;
-        this.bytes = bytes;
     }
 
     /** The TF type, for {@link ResNetV2.Builder#precision}. */
     public Class<? extends TFloating> type() {
         return type;
-    }
-
-    /** Bytes per element. */
-    public int bytes() {
-        return bytes;
     }
 
     /** The lower-case name used on the command line: fp32, bf16, fp16. */

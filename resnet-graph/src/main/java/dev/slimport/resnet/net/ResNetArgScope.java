@@ -55,9 +55,6 @@ public final class ResNetArgScope {
             throw new IllegalArgumentException(
                     "batch_norm_epsilon: must be a finite number > 0, got " + batchNormEpsilon);
         }
-        if (activation == null) {
-            throw new IllegalArgumentException("activation_fn: must be one of NONE, RELU, RELU6, got null");
-        }
         var bnParams = new dev.slimport.resnet.slim.Arg<?>[] {
             BatchNormArgs.DECAY.of(batchNormDecay),
             BatchNormArgs.EPSILON.of(batchNormEpsilon),

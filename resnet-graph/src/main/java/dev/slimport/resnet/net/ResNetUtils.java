@@ -38,33 +38,23 @@ public final class ResNetUtils {
             throw new IllegalArgumentException("conv2d_same(" + scope
                     + "): kernel_size, stride and rate must be >= 1, got " + kernelSize + ", " + stride + ", " + rate);
         }
-        if (stride == 1) {
-            return Layers.conv2d(
-                    ctx,
-                    inputs,
-                    numOutputs,
-                    kernelSize,
-                    scope,
-                    Conv2dArgs.STRIDE.of(1),
-                    Conv2dArgs.RATE.of(rate),
-                    Conv2dArgs.PADDING.of(Padding.SAME));
+        Padding padding = Padding.SAME;
+        if (stride > 1) {
+            int padTotal = (kernelSize - 1) * rate;
+            DataFormat format = ctx.args().get(Conv2dArgs.DATA_FORMAT);
+            LayerContext.checkName("scope", scope);
+            inputs = Layers.padSpatial(ctx.tf(), inputs, padTotal / 2, padTotal - padTotal / 2, format);
+            padding = Padding.VALID;
         }
-        int effective = kernelSize + (kernelSize - 1) * (rate - 1);
-        int padTotal = effective - 1;
-        int padBeg = padTotal / 2;
-        int padEnd = padTotal - padBeg;
-        DataFormat format = ctx.args().get(Conv2dArgs.DATA_FORMAT);
-        LayerContext.checkName("scope", scope);
-        Operand<T> padded = Layers.padSpatial(ctx.tf(), inputs, padBeg, padEnd, format);
         return Layers.conv2d(
                 ctx,
-                padded,
+                inputs,
                 numOutputs,
                 kernelSize,
                 scope,
                 Conv2dArgs.STRIDE.of(stride),
                 Conv2dArgs.RATE.of(rate),
-                Conv2dArgs.PADDING.of(Padding.VALID));
+                Conv2dArgs.PADDING.of(padding));
     }
 
     /**

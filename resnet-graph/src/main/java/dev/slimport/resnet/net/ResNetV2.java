@@ -9,17 +9,18 @@ import dev.slimport.resnet.slim.ArgScope;
 import dev.slimport.resnet.slim.BatchNormArgs;
 import dev.slimport.resnet.slim.Conv2dArgs;
 import dev.slimport.resnet.slim.DataFormat;
-import dev.slimport.resnet.slim.EndPoints;
 import dev.slimport.resnet.slim.LayerContext;
 import dev.slimport.resnet.slim.Layers;
 import dev.slimport.resnet.slim.MaxPool2dArgs;
 import dev.slimport.resnet.slim.ModelCollections;
 import dev.slimport.resnet.slim.Normalizer;
 import dev.slimport.resnet.slim.StackBlocksDenseArgs;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -29,7 +30,6 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TFloating;
-import org.tensorflow.types.family.TNumber;
 
 /**
  * Port of {@code resnet_v2.resnet_v2} and {@code resnet_v2_50/101/152/200} (tensorflow/models research/slim/nets),
@@ -240,24 +240,20 @@ public final class ResNetV2 {
          */
         public StridePlan stridePlan() {
             Integer outputStride = spec.outputStride();
-            List<BlockSpec> blocks = spec.blocks();
             int root = includeRootBlock ? 4 : 1;
             if (outputStride != null && outputStride % root != 0) {
                 throw new IllegalArgumentException(
                         "output_stride=" + outputStride + ": The output_stride needs to be a multiple of 4.");
             }
+            boolean storeNonStrided = argScope.get(StackBlocksDenseArgs.STORE_NON_STRIDED_ACTIVATIONS);
             try {
-                return StridePlan.of(
-                        blocks,
-                        outputStride == null ? null : outputStride / root,
-                        argScope.get(StackBlocksDenseArgs.STORE_NON_STRIDED_ACTIVATIONS));
+                return StridePlan.of(spec.blocks(), outputStride == null ? null : outputStride / root, storeNonStrided);
             } catch (IllegalArgumentException e) {
                 Set<Integer> reachable = new LinkedHashSet<>(List.of(root));
                 int stride = root;
-                for (BlockSpec block : blocks) {
+                for (BlockSpec block : spec.blocks()) {
                     for (UnitSpec unit : block.units()) {
-                        stride *= unit.stride();
-                        reachable.add(stride);
+                        reachable.add(stride *= unit.stride());
                     }
                 }
                 throw new IllegalArgumentException(
@@ -280,87 +276,69 @@ public final class ResNetV2 {
             if (!(tf.scope().env() instanceof Graph graph)) {
                 throw new IllegalArgumentException("tf: ResNetV2 builds graphs; got an eager execution environment");
             }
-            validateImages(images);
-            StridePlan plan = stridePlan();
-            checkSqueeze(images.shape(), plan);
-
+            checkImages(images);
+            checkSqueeze(images.shape(), stridePlan());
             ModelCollections collections = new ModelCollections(graph, seed, reuse);
-            EndPoints sink = new EndPoints();
-            DataFormat dataFormat = spec.dataFormat();
+            Map<String, Operand<?>> endPoints = new LinkedHashMap<>();
             ArgScope args = argScope.with(
-                    Conv2dArgs.DATA_FORMAT.of(dataFormat),
-                    BatchNormArgs.DATA_FORMAT.of(dataFormat),
-                    MaxPool2dArgs.DATA_FORMAT.of(dataFormat),
+                    Conv2dArgs.DATA_FORMAT.of(spec.dataFormat()),
+                    BatchNormArgs.DATA_FORMAT.of(spec.dataFormat()),
+                    MaxPool2dArgs.DATA_FORMAT.of(spec.dataFormat()),
                     BatchNormArgs.IS_TRAINING.of(isTraining));
-            LayerContext sc = LayerContext.root(tf, args, collections, sink).withSubScope(spec.scope());
-            return assemble(sc, images, graph, collections, sink);
+            LayerContext sc =
+                    LayerContext.root(tf, args, collections, endPoints).withSubScope(spec.scope());
+            return build(sc, images, spec.precision().type(), collections, endPoints);
         }
 
-        private ResNetModel assemble(
-                LayerContext sc, Operand<TFloat32> images, Graph graph, ModelCollections collections, EndPoints sink) {
-            Ops tf = sc.tf();
-            Operand<? extends TFloating> net = images;
-            Class<? extends TFloating> computeType = spec.precision().type();
-            if (computeType != TFloat32.class) {
-                net = tf.withName("ToComputeType").dtypes.cast(images, computeType);
-            }
-            if (spec.dataFormat() == DataFormat.NCHW) {
-                net = toNchw(tf, net);
-            }
-            return assembleTyped(sc, images, net, collections, sink);
-        }
-
-        private <T extends TFloating> Operand<T> toNchw(Ops tf, Operand<T> nhwc) {
-            return tf.withName("ToNCHW").linalg.transpose(nhwc, tf.constant(new int[] {0, 3, 1, 2}));
-        }
-
-        private <T extends TFloating> ResNetModel assembleTyped(
+        private <T extends TFloating> ResNetModel build(
                 LayerContext sc,
                 Operand<TFloat32> images,
-                Operand<T> net,
+                Class<T> computeType,
                 ModelCollections collections,
-                EndPoints sink) {
+                Map<String, Operand<?>> endPoints) {
             Ops tf = sc.tf();
-            DataFormat dataFormat = spec.dataFormat();
-            int numClasses = spec.numClasses();
+            DataFormat format = spec.dataFormat();
+            Operand<T> net = Layers.cast(tf, images, computeType, "ToComputeType");
+            if (format == DataFormat.NCHW) {
+                net = tf.withName("ToNCHW").linalg.transpose(net, tf.constant(new int[] {0, 3, 1, 2}));
+            }
             if (includeRootBlock) {
                 LayerContext root = sc.withArgs(a ->
                         a.with(Conv2dArgs.ACTIVATION.of(Activation.NONE), Conv2dArgs.NORMALIZER.of(Normalizer.NONE)));
                 net = ResNetUtils.conv2dSame(root, net, 64, 7, 2, 1, "conv1");
                 net = Layers.maxPool2d(sc, net, 3, "pool1", MaxPool2dArgs.STRIDE.of(2));
             }
-            net = ResNetUtils.stackBlocksDense(sc, net, spec.blocks(), stackOutputStride());
+            Integer outputStride = spec.outputStride();
+            if (outputStride != null && includeRootBlock) {
+                outputStride /= 4;
+            }
+            net = ResNetUtils.stackBlocksDense(sc, net, spec.blocks(), outputStride);
             net = Layers.batchNorm(sc, net, "postnorm", BatchNormArgs.ACTIVATION.of(Activation.RELU));
             Operand<T> postnorm = net;
-            Map<String, Operand<?>> endPoints = new LinkedHashMap<>(sink.toMap());
             Operand<T> pooled = null;
             if (globalPool) {
-                net = Layers.globalAvgPool(tf, net, dataFormat, "pool5");
-                pooled = net;
-                endPoints.put("global_pool", net);
+                pooled = net = sc.collect("global_pool", Layers.globalAvgPool(tf, net, format, "pool5"));
             }
-            Operand<TFloat32> logits32 = null;
-            Operand<TFloat32> predictions32 = null;
-            if (numClasses > 0) {
-                LayerContext head = sc.withEndPoints(null);
+            Operand<TFloat32> logits = null;
+            Operand<TFloat32> predictions = null;
+            if (spec.numClasses() > 0) {
                 net = Layers.conv2d(
-                        head,
+                        sc,
                         net,
-                        numClasses,
+                        spec.numClasses(),
                         1,
                         "logits",
                         Conv2dArgs.ACTIVATION.of(Activation.NONE),
                         Conv2dArgs.NORMALIZER.of(Normalizer.NONE));
-                endPoints.put(sc.scopeName() + "/logits", net);
                 if (spatialSqueeze) {
-                    net = tf.withName("SpatialSqueeze")
-                            .squeeze(net, Squeeze.axis((long) dataFormat.heightAxis(), (long) dataFormat.widthAxis()));
-                    endPoints.put(sc.scopeName() + "/spatial_squeeze", net);
+                    Squeeze.Options axes = Squeeze.axis((long) format.heightAxis(), (long) format.widthAxis());
+                    net = sc.collect(
+                            sc.scopeName() + "/spatial_squeeze",
+                            tf.withName("SpatialSqueeze").squeeze(net, axes));
                 }
-                Operand<T> predictions = Layers.softmax(sc, net, dataFormat, "predictions");
-                endPoints.put("predictions", predictions);
-                logits32 = toFloat32(tf, net, "logits_float32");
-                predictions32 = toFloat32(tf, predictions, "predictions_float32");
+                Operand<T> softmax = sc.collect("predictions", Layers.softmax(sc, net, format, "predictions"));
+                logits = Layers.cast(tf, net, TFloat32.class, "logits_float32");
+                predictions = Layers.cast(tf, softmax, TFloat32.class, "predictions_float32");
             }
             return new ResNetModel(
                     spec,
@@ -370,27 +348,16 @@ public final class ResNetV2 {
                     images,
                     net,
                     postnorm,
-                    pooled,
-                    logits32,
-                    predictions32,
-                    java.util.Collections.unmodifiableMap(endPoints),
-                    collections);
+                    Optional.ofNullable(pooled),
+                    Optional.ofNullable(logits),
+                    Optional.ofNullable(predictions),
+                    Collections.unmodifiableMap(endPoints),
+                    collections.variables(),
+                    collections.updateOps(),
+                    collections.regularizationLosses());
         }
 
-        @SuppressWarnings("unchecked")
-        private static <T extends TNumber> Operand<TFloat32> toFloat32(Ops tf, Operand<T> x, String name) {
-            if (x.type() == TFloat32.class) {
-                return (Operand<TFloat32>) x;
-            }
-            return tf.withName(name).dtypes.cast(x, TFloat32.class);
-        }
-
-        private Integer stackOutputStride() {
-            Integer outputStride = spec.outputStride();
-            return outputStride != null && includeRootBlock ? Integer.valueOf(outputStride / 4) : outputStride;
-        }
-
-        private void validateImages(Operand<TFloat32> images) {
+        private static void checkImages(Operand<TFloat32> images) {
             if (images == null) {
                 throw new IllegalArgumentException("images: must not be null");
             }
@@ -408,10 +375,8 @@ public final class ResNetV2 {
                 throw new IllegalArgumentException(
                         "images: must have 3 channels in the last dimension (NHWC), got shape " + s);
             }
-            for (int i = 0; i < 3; i++) {
-                if (s.get(i) == 0) {
-                    throw new IllegalArgumentException("images: batch, height and width must not be 0, got shape " + s);
-                }
+            if (s.get(0) == 0 || s.get(1) == 0 || s.get(2) == 0) {
+                throw new IllegalArgumentException("images: batch, height and width must not be 0, got shape " + s);
             }
         }
 
@@ -420,9 +385,8 @@ public final class ResNetV2 {
             if (spec.numClasses() == 0 || !spatialSqueeze || globalPool) {
                 return;
             }
-            long[] hw = {images.get(1), images.get(2)};
-            for (int i = 0; i < 2; i++) {
-                long size = hw[i];
+            for (int axis = 1; axis <= 2; axis++) {
+                long size = images.get(axis);
                 if (size < 0) {
                     continue;
                 }
@@ -437,8 +401,8 @@ public final class ResNetV2 {
                 }
                 if (size != 1) {
                     throw new IllegalArgumentException("spatial_squeeze: the logits would be " + size + " wide on axis "
-                            + (i + 1) + ", and only a size-1"
-                            + " axis can be squeezed; use globalPool(true) or spatialSqueeze(false)");
+                            + axis + ", and only a size-1 axis can be squeezed; use globalPool(true) or"
+                            + " spatialSqueeze(false)");
                 }
             }
         }

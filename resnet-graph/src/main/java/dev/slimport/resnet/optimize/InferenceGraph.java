@@ -9,11 +9,12 @@ import dev.slimport.resnet.init.Regularizer;
 import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.net.ResNetV2;
+import dev.slimport.resnet.slim.Arg;
 import dev.slimport.resnet.slim.ArgScope;
 import dev.slimport.resnet.slim.BatchNormArgs;
-import dev.slimport.resnet.slim.BatchNormSettings;
 import dev.slimport.resnet.slim.Conv2dArgs;
 import dev.slimport.resnet.slim.DataFormat;
+import dev.slimport.resnet.slim.Layers;
 import dev.slimport.resnet.slim.ModelVariable;
 import dev.slimport.resnet.slim.ModelWeights;
 import dev.slimport.resnet.slim.Normalizer;
@@ -85,10 +86,8 @@ public final class InferenceGraph {
                     "network: folding batch norms needs isTraining(false) (moving statistics)");
         }
         ArgScope args = network.argScope();
-        double epsilon = BatchNormSettings.resolve(
-                        args.with(BatchNormArgs.IS_TRAINING.of(false)),
-                        args.get(Conv2dArgs.NORMALIZER).params())
-                .epsilon();
+        List<Arg<?>> normalizerParams = args.get(Conv2dArgs.NORMALIZER).params();
+        double epsilon = Math.max(args.resolve(BatchNormArgs.EPSILON, normalizerParams), Layers.MIN_FUSED_EPSILON);
         ResNetModel model = network.copy()
                 .argScope(inferenceArgs(args).with(Conv2dArgs.NORMALIZER.of(Normalizer.NONE)))
                 .build(tf, images);

@@ -63,11 +63,6 @@ public record SessionConfigs(
                 intraOpThreads, interOpThreads, on, allowSoftPlacement, allowGpuMemoryGrowth, logDevicePlacement);
     }
 
-    /** A copy with device-placement logging on or off. */
-    public SessionConfigs withLogDevicePlacement(boolean on) {
-        return new SessionConfigs(intraOpThreads, interOpThreads, xla, allowSoftPlacement, allowGpuMemoryGrowth, on);
-    }
-
     /** Whether the process environment enables XLA for CPU graphs ({@code TF_XLA_FLAGS} holds {@link #XLA_CPU_FLAGS}). */
     public static boolean xlaCpuJitEnabled() {
         String flags = System.getenv("TF_XLA_FLAGS");

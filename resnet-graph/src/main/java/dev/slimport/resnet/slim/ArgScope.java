@@ -5,8 +5,8 @@
 package dev.slimport.resnet.slim;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,12 +30,34 @@ import java.util.stream.Collectors;
  * @see <a href="https://github.com/google-research/tf-slim/blob/master/tf_slim/ops/arg_scope.py">tf_slim arg_scope</a>
  */
 public final class ArgScope {
-    private static final Map<LayerFn, Map<String, Option<?>>> OPTIONS = registry();
-    private static final ArgScope EMPTY = new ArgScope(new EnumMap<>(LayerFn.class));
+    private static final List<Option<?>> OPTIONS = List.of(
+            Conv2dArgs.PADDING,
+            Conv2dArgs.STRIDE,
+            Conv2dArgs.RATE,
+            Conv2dArgs.DATA_FORMAT,
+            Conv2dArgs.ACTIVATION,
+            Conv2dArgs.NORMALIZER,
+            Conv2dArgs.WEIGHTS_INITIALIZER,
+            Conv2dArgs.WEIGHTS_REGULARIZER,
+            Conv2dArgs.BIASES_INITIALIZER,
+            Conv2dArgs.TRAINABLE,
+            BatchNormArgs.DECAY,
+            BatchNormArgs.CENTER,
+            BatchNormArgs.SCALE,
+            BatchNormArgs.EPSILON,
+            BatchNormArgs.ACTIVATION,
+            BatchNormArgs.IS_TRAINING,
+            BatchNormArgs.DATA_FORMAT,
+            BatchNormArgs.TRAINABLE,
+            MaxPool2dArgs.STRIDE,
+            MaxPool2dArgs.PADDING,
+            MaxPool2dArgs.DATA_FORMAT,
+            StackBlocksDenseArgs.STORE_NON_STRIDED_ACTIVATIONS);
+    private static final ArgScope EMPTY = new ArgScope(Map.of());
 
-    private final Map<LayerFn, Map<Option<?>, Object>> defaults;
+    private final Map<Option<?>, Object> defaults;
 
-    private ArgScope(Map<LayerFn, Map<Option<?>, Object>> defaults) {
+    private ArgScope(Map<Option<?>, Object> defaults) {
         this.defaults = defaults;
     }
 
@@ -51,14 +73,14 @@ public final class ArgScope {
 
     /** A new scope with these defaults added to (and replacing) this scope's. */
     public ArgScope with(List<? extends Arg<?>> args) {
-        Map<LayerFn, Map<Option<?>, Object>> copy = mutableCopy();
+        Map<Option<?>, Object> added = new LinkedHashMap<>();
         for (Arg<?> arg : args) {
             if (arg == null) {
                 throw new IllegalArgumentException("args: an arg-scope default must not be null");
             }
-            copy.computeIfAbsent(arg.option().fn(), k -> new LinkedHashMap<>()).put(arg.option(), arg.value());
+            added.put(arg.option(), arg.value());
         }
-        return new ArgScope(freeze(copy));
+        return with(new ArgScope(added));
     }
 
     /**
@@ -68,45 +90,48 @@ public final class ArgScope {
      *     the names, or if a value has the wrong type or is out of range
      */
     public ArgScope with(LayerFn fn, Map<String, ?> kwargs) {
+        String scoped = Arrays.stream(LayerFn.values())
+                .filter(LayerFn::takesScopedDefaults)
+                .map(LayerFn::toString)
+                .collect(Collectors.joining(", "));
         if (fn == null) {
-            throw new IllegalArgumentException("fn: must be one of " + scopedFunctions());
+            throw new IllegalArgumentException("fn: must be one of " + scoped);
         }
         if (!fn.takesScopedDefaults()) {
             throw new IllegalArgumentException("fn: " + fn
                     + " is not decorated with @add_arg_scope in slim and takes no scoped defaults; functions that"
-                    + " do: " + scopedFunctions());
+                    + " do: " + scoped);
         }
-        Map<String, Option<?>> known = OPTIONS.getOrDefault(fn, Map.of());
+        Map<String, Option<?>> known = new LinkedHashMap<>();
+        OPTIONS.stream().filter(o -> o.fn() == fn).forEach(o -> known.put(o.name(), o));
         List<Arg<?>> args = new ArrayList<>();
-        for (Map.Entry<String, ?> e : kwargs.entrySet()) {
-            Option<?> option = known.get(e.getKey());
+        kwargs.forEach((name, value) -> {
+            Option<?> option = known.get(name);
             if (option == null) {
-                throw new IllegalArgumentException(fn + " has no scoped option '" + e.getKey() + "'; its options are: "
+                throw new IllegalArgumentException(fn + " has no scoped option '" + name + "'; its options are: "
                         + (known.isEmpty() ? "(none)" : String.join(", ", known.keySet())));
             }
-            args.add(bind(option, e.getValue()));
-        }
+            args.add(bind(option, value));
+        });
         return with(args);
     }
 
     /** A new scope with {@code inner}'s defaults layered over this scope's (slim's nested scopes). */
     public ArgScope with(ArgScope inner) {
-        List<Arg<?>> args = new ArrayList<>();
-        inner.defaults.values().forEach(m -> m.forEach((o, v) -> args.add(bind(o, v))));
-        return with(args);
+        Map<Option<?>, Object> merged = new LinkedHashMap<>(defaults);
+        merged.putAll(inner.defaults);
+        return new ArgScope(Collections.unmodifiableMap(merged));
     }
 
     /** The value of {@code option} in this scope, or slim's built-in default. */
     public <T> T get(Option<T> option) {
-        Map<Option<?>, Object> forFn = defaults.get(option.fn());
-        Object v = forFn == null ? null : forFn.get(option);
+        Object v = defaults.get(option);
         return v == null ? option.builtInDefault() : option.type().cast(v);
     }
 
     /** Whether this scope holds a value for {@code option}. */
     public boolean has(Option<?> option) {
-        Map<Option<?>, Object> forFn = defaults.get(option.fn());
-        return forFn != null && forFn.containsKey(option);
+        return defaults.containsKey(option);
     }
 
     /**
@@ -120,6 +145,18 @@ public final class ArgScope {
             }
         }
         return found != null ? found : get(option);
+    }
+
+    /**
+     * The scope one call of {@code fn} resolves its options in: the call's explicit arguments over this scope, so
+     * {@link #get} gives explicit argument &gt; scope &gt; slim's default, as slim resolves a call's keyword arguments.
+     *
+     * @throws IllegalArgumentException naming an argument that is not an option of {@code fn}
+     */
+    public ArgScope call(LayerFn fn, Arg<?>... explicit) {
+        List<Arg<?>> args = Arrays.asList(explicit);
+        checkArgs(fn, args);
+        return with(args);
     }
 
     /**
@@ -140,15 +177,14 @@ public final class ArgScope {
         }
     }
 
-    /** The names of the options {@code fn} accepts in a scope. */
-    public static List<String> optionNames(LayerFn fn) {
-        return List.copyOf(OPTIONS.getOrDefault(fn, Map.of()).keySet());
-    }
-
     /** The defaults this scope holds for {@code fn}, by slim keyword name, in insertion order. */
     public Map<String, Object> defaults(LayerFn fn) {
         Map<String, Object> out = new LinkedHashMap<>();
-        defaults.getOrDefault(fn, Map.of()).forEach((o, v) -> out.put(o.name(), v));
+        defaults.forEach((o, v) -> {
+            if (o.fn() == fn) {
+                out.put(o.name(), v);
+            }
+        });
         return Collections.unmodifiableMap(out);
     }
 
@@ -164,69 +200,10 @@ public final class ArgScope {
 
     @Override
     public String toString() {
-        return defaults.entrySet().stream()
-                .map(e -> e.getKey()
-                        + e.getValue().entrySet().stream()
-                                .map(o -> o.getKey().name() + "=" + o.getValue())
-                                .collect(Collectors.joining(", ", "(", ")")))
-                .collect(Collectors.joining(", ", "ArgScope[", "]"));
+        return "ArgScope" + defaults;
     }
 
     private static <T> Arg<T> bind(Option<T> option, Object value) {
         return new Arg<>(option, option.checked(value));
-    }
-
-    private Map<LayerFn, Map<Option<?>, Object>> mutableCopy() {
-        Map<LayerFn, Map<Option<?>, Object>> copy = new EnumMap<>(LayerFn.class);
-        defaults.forEach((fn, m) -> copy.put(fn, new LinkedHashMap<>(m)));
-        return copy;
-    }
-
-    private static Map<LayerFn, Map<Option<?>, Object>> freeze(Map<LayerFn, Map<Option<?>, Object>> m) {
-        Map<LayerFn, Map<Option<?>, Object>> out = new EnumMap<>(LayerFn.class);
-        m.forEach((fn, inner) -> out.put(fn, Collections.unmodifiableMap(inner)));
-        return Collections.unmodifiableMap(out);
-    }
-
-    private static String scopedFunctions() {
-        List<String> names = new ArrayList<>();
-        for (LayerFn fn : LayerFn.values()) {
-            if (fn.takesScopedDefaults()) {
-                names.add(fn.slimName());
-            }
-        }
-        return String.join(", ", names);
-    }
-
-    private static Map<LayerFn, Map<String, Option<?>>> registry() {
-        List<Option<?>> all = List.of(
-                Conv2dArgs.PADDING,
-                Conv2dArgs.STRIDE,
-                Conv2dArgs.RATE,
-                Conv2dArgs.DATA_FORMAT,
-                Conv2dArgs.ACTIVATION,
-                Conv2dArgs.NORMALIZER,
-                Conv2dArgs.WEIGHTS_INITIALIZER,
-                Conv2dArgs.WEIGHTS_REGULARIZER,
-                Conv2dArgs.BIASES_INITIALIZER,
-                Conv2dArgs.TRAINABLE,
-                BatchNormArgs.DECAY,
-                BatchNormArgs.CENTER,
-                BatchNormArgs.SCALE,
-                BatchNormArgs.EPSILON,
-                BatchNormArgs.ACTIVATION,
-                BatchNormArgs.IS_TRAINING,
-                BatchNormArgs.DATA_FORMAT,
-                BatchNormArgs.TRAINABLE,
-                MaxPool2dArgs.STRIDE,
-                MaxPool2dArgs.PADDING,
-                MaxPool2dArgs.DATA_FORMAT,
-                StackBlocksDenseArgs.STORE_NON_STRIDED_ACTIVATIONS);
-        Map<LayerFn, Map<String, Option<?>>> byFn = new EnumMap<>(LayerFn.class);
-        for (Option<?> o : all) {
-            byFn.computeIfAbsent(o.fn(), k -> new LinkedHashMap<>()).put(o.name(), o);
-        }
-        byFn.replaceAll((k, v) -> Collections.unmodifiableMap(v));
-        return Collections.unmodifiableMap(byFn);
     }
 }

@@ -15,14 +15,14 @@ public final class BatchNormArgs {
 
     /** {@code decay} of the moving averages, default 0.999. */
     public static final Option<Double> DECAY =
-            Option.of(LayerFn.BATCH_NORM, "decay", Double.class, 0.999, v -> v >= 0 && v <= 1, "numbers in [0, 1]");
+            new Option<>(LayerFn.BATCH_NORM, "decay", Double.class, 0.999, v -> v >= 0 && v <= 1, "numbers in [0, 1]");
     /** {@code center}: add the {@code beta} offset, default true. */
     public static final Option<Boolean> CENTER = Option.of(LayerFn.BATCH_NORM, "center", Boolean.class, true);
     /** {@code scale}: multiply by {@code gamma}, default false. */
     public static final Option<Boolean> SCALE = Option.of(LayerFn.BATCH_NORM, "scale", Boolean.class, false);
     /** {@code epsilon}, default 0.001. */
     public static final Option<Double> EPSILON =
-            Option.of(LayerFn.BATCH_NORM, "epsilon", Double.class, 0.001, v -> v > 0, "numbers > 0");
+            new Option<>(LayerFn.BATCH_NORM, "epsilon", Double.class, 0.001, v -> v > 0, "numbers > 0");
     /** {@code activation_fn}, default none. */
     public static final Option<Activation> ACTIVATION =
             Option.of(LayerFn.BATCH_NORM, "activation_fn", Activation.class, Activation.NONE);

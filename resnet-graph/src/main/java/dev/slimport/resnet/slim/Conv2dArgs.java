@@ -19,10 +19,10 @@ public final class Conv2dArgs {
     public static final Option<Padding> PADDING = Option.of(LayerFn.CONV2D, "padding", Padding.class, Padding.SAME);
     /** {@code stride}, default 1. */
     public static final Option<Integer> STRIDE =
-            Option.of(LayerFn.CONV2D, "stride", Integer.class, 1, v -> v >= 1, "integers >= 1");
+            new Option<>(LayerFn.CONV2D, "stride", Integer.class, 1, v -> v >= 1, "integers >= 1");
     /** {@code rate} (dilation), default 1; slim rejects rate > 1 together with stride > 1. */
     public static final Option<Integer> RATE =
-            Option.of(LayerFn.CONV2D, "rate", Integer.class, 1, v -> v >= 1, "integers >= 1");
+            new Option<>(LayerFn.CONV2D, "rate", Integer.class, 1, v -> v >= 1, "integers >= 1");
     /** {@code data_format}, default {@code 'NHWC'}. */
     public static final Option<DataFormat> DATA_FORMAT =
             Option.of(LayerFn.CONV2D, "data_format", DataFormat.class, DataFormat.NHWC);

@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.tensorflow.ConcreteFunction;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.ExecutionEnvironment;
@@ -29,20 +28,7 @@ import org.tensorflow.op.Scope;
  * init-scope handling to the TF Java scope it wraps. Ops created in the graph by other scopes while a build runs are
  * not seen by the index; a build is meant to run on one thread, as TF Java's scopes are.
  */
-final class IndexedScope implements Scope {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9.][A-Za-z0-9_.\\-]*");
-
-    private final Scope delegate;
-    private final NameIndex index;
-    private final String prefix;
-    private final String opName;
-
-    private IndexedScope(Scope delegate, NameIndex index, String prefix, String opName) {
-        this.delegate = delegate;
-        this.index = index;
-        this.prefix = prefix;
-        this.opName = opName;
-    }
+record IndexedScope(Scope delegate, NameIndex index, String prefix, String opName) implements Scope {
 
     /**
      * {@code tf} with names from a fresh index of its graph, or {@code tf} itself when it is not a graph or already
@@ -108,14 +94,12 @@ final class IndexedScope implements Scope {
 
     @Override
     public Scope withSubScope(String childScopeName) {
-        check(childScopeName);
-        String actual = opName != null ? opName : childScopeName;
-        return new IndexedScope(delegate, index, index.qualify(prefix, index.makeUnique(prefix, actual)), null);
+        return new IndexedScope(delegate, index, makeOpName(childScopeName), null);
     }
 
     @Override
     public Scope withName(String name) {
-        check(name);
+        LayerContext.checkName("name", name);
         return new IndexedScope(delegate, index, prefix, name);
     }
 
@@ -136,7 +120,7 @@ final class IndexedScope implements Scope {
 
     @Override
     public String makeOpName(String defaultName) {
-        check(defaultName);
+        LayerContext.checkName("name", defaultName);
         String actual = opName != null ? opName : defaultName;
         return index.qualify(prefix, index.makeUnique(prefix, actual));
     }
@@ -171,18 +155,8 @@ final class IndexedScope implements Scope {
         return delegate.isInit();
     }
 
-    private static void check(String name) {
-        if (name == null) {
-            throw new IllegalArgumentException("Names cannot be null");
-        }
-        if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException(
-                    "invalid name: '" + name + "' does not match the regular expression " + NAME.pattern());
-        }
-    }
-
     /** The graph's used names (every op name and every prefix of one) and the next suffix per name. */
-    private static final class NameIndex {
+    static final class NameIndex {
         private final Graph graph;
         private final Set<String> used = new HashSet<>();
         private final Map<String, Integer> next = new HashMap<>();
@@ -208,21 +182,15 @@ final class IndexedScope implements Scope {
 
         String makeUnique(String prefix, String id) {
             String base = qualify(prefix, id);
-            String candidate = id;
-            int n = next.getOrDefault(base, 0);
-            if (n > 0 || used.contains(base)) {
-                n = Math.max(n, 1);
-                while (used.contains(qualify(prefix, id + "_" + n))) {
-                    n++;
-                }
-                candidate = id + "_" + n;
-                n++;
-            } else {
-                n = 1;
+            if (used.add(base)) {
+                return id;
             }
-            next.put(base, n);
-            used.add(qualify(prefix, candidate));
-            return candidate;
+            int n = next.getOrDefault(base, 1);
+            while (!used.add(base + "_" + n)) {
+                n++;
+            }
+            next.put(base, n + 1);
+            return id + "_" + n;
         }
     }
 }

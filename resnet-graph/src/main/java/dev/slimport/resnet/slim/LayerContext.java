@@ -4,9 +4,13 @@
  */
 package dev.slimport.resnet.slim;
 
+import dev.slimport.resnet.init.Initializer;
+import dev.slimport.resnet.init.Regularizer;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 
 /**
@@ -16,22 +20,16 @@ import org.tensorflow.op.Ops;
  *
  * <p>The op name scope and the variable scope start equal; they differ only when TF Java must uniquify a name scope
  * (a second build of the same model in one graph), where, as in TF1, ops get {@code resnet_v2_50_1/...} but
- * variables and end-point keys keep {@code resnet_v2_50/...}.
+ * variables and end-point keys keep {@code resnet_v2_50/...}. Start one with {@link #root}.
+ *
+ * @param tf the ops, in this context's name scope
+ * @param scopeName the variable scope name, slim's {@code sc.name} (empty at the root)
+ * @param args the arg scope in force
+ * @param collections the model's collections
+ * @param sink where outputs are collected (slim's {@code end_points}), or null to collect none
  */
-public final class LayerContext {
-    private final Ops tf;
-    private final String varScope;
-    private final ArgScope args;
-    private final ModelCollections collections;
-    private final EndPoints endPoints;
-
-    private LayerContext(Ops tf, String varScope, ArgScope args, ModelCollections collections, EndPoints endPoints) {
-        this.tf = tf;
-        this.varScope = varScope;
-        this.args = args;
-        this.collections = collections;
-        this.endPoints = endPoints;
-    }
+public record LayerContext(
+        Ops tf, String scopeName, ArgScope args, ModelCollections collections, Map<String, Operand<?>> sink) {
 
     /**
      * A context at the root of {@code tf}'s name scope.
@@ -39,69 +37,48 @@ public final class LayerContext {
      * @param tf the ops to build with (its name scope, device and control dependencies apply to every op)
      * @param args the arg scope in force
      * @param collections the model's variables, losses and update ops
-     * @param endPoints where outputs are collected, or null to collect none
+     * @param endPoints where outputs are collected in order (e.g. a {@code LinkedHashMap}), or null to collect none
      */
-    public static LayerContext root(Ops tf, ArgScope args, ModelCollections collections, EndPoints endPoints) {
+    public static LayerContext root(
+            Ops tf, ArgScope args, ModelCollections collections, Map<String, Operand<?>> endPoints) {
         if (tf == null || args == null || collections == null) {
             throw new IllegalArgumentException("tf, args and collections must not be null");
         }
         return new LayerContext(IndexedScope.indexed(tf), "", args, collections, endPoints);
     }
 
-    /** The ops, in this context's name scope. */
-    public Ops tf() {
-        return tf;
-    }
-
-    /** The variable scope name, slim's {@code sc.name} (empty at the root). */
-    public String scopeName() {
-        return varScope;
-    }
-
-    /** The arg scope in force. */
-    public ArgScope args() {
-        return args;
-    }
-
-    /** The model's collections. */
-    public ModelCollections collections() {
-        return collections;
-    }
-
     /** The end-point sink, if outputs are collected here. */
-    public Optional<EndPoints> endPoints() {
-        return Optional.ofNullable(endPoints);
+    public Optional<Map<String, Operand<?>>> endPoints() {
+        return Optional.ofNullable(sink);
     }
 
     /** A child context: name scope and variable scope {@code name} below this one (slim's {@code variable_scope}). */
     public LayerContext withSubScope(String name) {
         checkName("scope", name);
-        String child = varScope.isEmpty() ? name : varScope + "/" + name;
-        return new LayerContext(tf.withSubScope(name), child, args, collections, endPoints);
-    }
-
-    /** The same context under another arg scope. */
-    public LayerContext withArgs(ArgScope newArgs) {
-        if (newArgs == null) {
-            throw new IllegalArgumentException("args must not be null");
-        }
-        return new LayerContext(tf, varScope, newArgs, collections, endPoints);
+        String child = scopeName.isEmpty() ? name : scopeName + "/" + name;
+        return new LayerContext(tf.withSubScope(name), child, args, collections, sink);
     }
 
     /** The same context with the arg scope transformed, e.g. {@code ctx.withArgs(a -> a.with(...))}. */
     public LayerContext withArgs(UnaryOperator<ArgScope> change) {
-        return withArgs(change.apply(args));
+        return new LayerContext(tf, scopeName, change.apply(args), collections, sink);
     }
 
-    /** The same context collecting outputs into {@code sink} (null: collect none). */
-    public LayerContext withEndPoints(EndPoints sink) {
-        return new LayerContext(tf, varScope, args, collections, sink);
+    /** Creates (or, with reuse, finds) the variable {@code <scopeName()>/<name>}: {@link ModelCollections#variable}. */
+    public ModelVariable variable(
+            String name,
+            Shape shape,
+            Initializer initializer,
+            Regularizer regularizer,
+            ModelVariable.Role role,
+            boolean trainable) {
+        return collections.variable(tf, scopeName, name, shape, initializer, regularizer, role, trainable);
     }
 
     /** Collects {@code output} under {@code alias} when this context collects outputs; returns {@code output}. */
     public <O extends Operand<?>> O collect(String alias, O output) {
-        if (endPoints != null) {
-            endPoints.collect(alias, output);
+        if (sink != null) {
+            sink.put(alias.endsWith("/") ? alias.substring(0, alias.length() - 1) : alias, output);
         }
         return output;
     }

@@ -44,12 +44,8 @@ public enum LayerFn {
     }
 
     /** The slim name, e.g. {@code conv2d} or {@code stack_blocks_dense}. */
-    public String slimName() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
     @Override
     public String toString() {
-        return slimName();
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -6,7 +6,7 @@ package dev.slimport.resnet.slim;
 
 import dev.slimport.resnet.init.Initializer;
 import dev.slimport.resnet.init.Regularizer;
-import java.util.ArrayList;
+import dev.slimport.resnet.slim.ModelVariable.Role;
 import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.GraphOperation;
@@ -58,16 +58,14 @@ public final class Layers {
      */
     public static <T extends TNumber> Operand<T> conv2d(
             LayerContext ctx, Operand<T> inputs, int numOutputs, int[] kernelSize, String scope, Arg<?>... args) {
-        List<Arg<?>> explicit = List.of(args);
-        ArgScope.checkArgs(LayerFn.CONV2D, explicit);
-        ArgScope a = ctx.args();
-        Padding padding = a.resolve(Conv2dArgs.PADDING, explicit);
-        int stride = a.resolve(Conv2dArgs.STRIDE, explicit);
-        int rate = a.resolve(Conv2dArgs.RATE, explicit);
-        DataFormat format = a.resolve(Conv2dArgs.DATA_FORMAT, explicit);
-        Activation activation = a.resolve(Conv2dArgs.ACTIVATION, explicit);
-        Normalizer normalizer = a.resolve(Conv2dArgs.NORMALIZER, explicit);
-        boolean trainable = a.resolve(Conv2dArgs.TRAINABLE, explicit);
+        ArgScope a = ctx.args().call(LayerFn.CONV2D, args);
+        Padding padding = a.get(Conv2dArgs.PADDING);
+        int stride = a.get(Conv2dArgs.STRIDE);
+        int rate = a.get(Conv2dArgs.RATE);
+        DataFormat format = a.get(Conv2dArgs.DATA_FORMAT);
+        Activation activation = a.get(Conv2dArgs.ACTIVATION);
+        Normalizer normalizer = a.get(Conv2dArgs.NORMALIZER);
+        boolean trainable = a.get(Conv2dArgs.TRAINABLE);
         if (numOutputs <= 0) {
             throw new IllegalArgumentException("conv2d(" + scope + "): num_outputs must be > 0, got " + numOutputs);
         }
@@ -82,40 +80,32 @@ public final class Layers {
         }
         long channelsIn = channels("conv2d(" + scope + ")", inputs, format);
         LayerContext c = ctx.withSubScope(scope);
-        Shape wShape = Shape.of(kernelSize[0], kernelSize[1], channelsIn, numOutputs);
-        ModelVariable weights = c.collections()
-                .variable(
-                        c.tf(),
-                        c.scopeName(),
-                        "weights",
-                        wShape,
-                        a.resolve(Conv2dArgs.WEIGHTS_INITIALIZER, explicit),
-                        a.resolve(Conv2dArgs.WEIGHTS_REGULARIZER, explicit),
-                        ModelVariable.Role.WEIGHTS,
-                        trainable);
-        Operand<T> out =
-                convolution(c.tf(), inputs, cast(c.tf(), weights.value(), inputs), stride, rate, padding, format);
+        ModelVariable weights = c.variable(
+                "weights",
+                Shape.of(kernelSize[0], kernelSize[1], channelsIn, numOutputs),
+                a.get(Conv2dArgs.WEIGHTS_INITIALIZER),
+                a.get(Conv2dArgs.WEIGHTS_REGULARIZER),
+                Role.WEIGHTS,
+                trainable);
+        Ops tf = c.tf();
+        Operand<T> out = convolution(
+                tf, inputs, cast(tf, weights.value(), inputs.type(), "Cast"), stride, rate, padding, format);
         if (normalizer.isBatchNorm()) {
-            out = batchNorm(
-                    c, out, "BatchNorm", normalizerParams(normalizer, format).toArray(new Arg<?>[0]));
+            LayerContext bn = c.withArgs(s -> s.with(BatchNormArgs.DATA_FORMAT.of(format)));
+            out = batchNorm(bn, out, "BatchNorm", normalizer.params().toArray(new Arg<?>[0]));
         } else {
-            ModelVariable biases = c.collections()
-                    .variable(
-                            c.tf(),
-                            c.scopeName(),
-                            "biases",
-                            Shape.of(numOutputs),
-                            a.resolve(Conv2dArgs.BIASES_INITIALIZER, explicit),
-                            Regularizer.NONE,
-                            ModelVariable.Role.BIASES,
-                            trainable);
-            out = c.tf().withName("BiasAdd")
+            Initializer init = a.get(Conv2dArgs.BIASES_INITIALIZER);
+            ModelVariable biases =
+                    c.variable("biases", Shape.of(numOutputs), init, Regularizer.NONE, Role.BIASES, trainable);
+            out = tf.withName("BiasAdd")
                     .nn
-                    .biasAdd(out, cast(c.tf(), biases.value(), inputs), BiasAdd.dataFormat(format.name()));
+                    .biasAdd(out, cast(tf, biases.value(), inputs.type(), "Cast"), BiasAdd.dataFormat(format.name()));
         }
-        out = activation.apply(c.tf(), out);
-        return ctx.collect(c.scopeName(), out);
+        return ctx.collect(c.scopeName(), activation.apply(tf, out));
     }
+
+    /** The smallest epsilon TensorFlow's {@code fused_batch_norm} passes to the kernel (cuDNN's minimum). */
+    public static final double MIN_FUSED_EPSILON = 1.001e-5;
 
     /**
      * Slim's {@code batch_norm} on the fused kernel ({@code FusedBatchNormV3}). Variables {@code beta} (when {@code
@@ -133,114 +123,50 @@ public final class Layers {
      */
     public static <T extends TNumber> Operand<T> batchNorm(
             LayerContext ctx, Operand<T> inputs, String scope, Arg<?>... args) {
-        List<Arg<?>> explicit = List.of(args);
-        ArgScope.checkArgs(LayerFn.BATCH_NORM, explicit);
-        BatchNormSettings bn = BatchNormSettings.resolve(ctx.args(), explicit);
-        DataFormat format = bn.format();
+        ArgScope a = ctx.args().call(LayerFn.BATCH_NORM, args);
+        DataFormat format = a.get(BatchNormArgs.DATA_FORMAT);
+        boolean training = a.get(BatchNormArgs.IS_TRAINING);
+        boolean trainable = a.get(BatchNormArgs.TRAINABLE);
+        float epsilon = (float) Math.max(a.get(BatchNormArgs.EPSILON), MIN_FUSED_EPSILON);
         long depth = channels("batch_norm(" + scope + ")", inputs, format);
-
         LayerContext c = ctx.withSubScope(scope);
         Ops tf = c.tf();
-        ModelCollections vars = c.collections();
-        double decay = bn.decay();
-        boolean center = bn.center();
-        boolean scale = bn.scale();
-        double epsilon = bn.epsilon();
-        Activation activation = bn.activation();
-        boolean training = bn.training();
-        boolean trainable = bn.trainable();
         Shape shape = Shape.of(depth);
-        Operand<TFloat32> gamma = scale
-                ? vars.variable(
-                                tf,
-                                c.scopeName(),
-                                "gamma",
-                                shape,
-                                Initializer.ones(),
-                                Regularizer.NONE,
-                                ModelVariable.Role.GAMMA,
-                                trainable)
+        Operand<TFloat32> gamma = a.get(BatchNormArgs.SCALE)
+                ? c.variable("gamma", shape, Initializer.ones(), Regularizer.NONE, Role.GAMMA, trainable)
                         .value()
                 : tf.withName("Const").fill(tf.constant(new long[] {depth}), tf.constant(1f));
-        Operand<TFloat32> beta = center
-                ? vars.variable(
-                                tf,
-                                c.scopeName(),
-                                "beta",
-                                shape,
-                                Initializer.zeros(),
-                                Regularizer.NONE,
-                                ModelVariable.Role.BETA,
-                                trainable)
+        Operand<TFloat32> beta = a.get(BatchNormArgs.CENTER)
+                ? c.variable("beta", shape, Initializer.zeros(), Regularizer.NONE, Role.BETA, trainable)
                         .value()
                 : tf.withName("Const_1").fill(tf.constant(new long[] {depth}), tf.constant(0f));
-        ModelVariable movingMean = vars.variable(
-                tf,
-                c.scopeName(),
-                "moving_mean",
-                shape,
-                Initializer.zeros(),
-                Regularizer.NONE,
-                ModelVariable.Role.MOVING_MEAN,
-                false);
-        ModelVariable movingVariance = vars.variable(
-                tf,
-                c.scopeName(),
-                "moving_variance",
-                shape,
-                Initializer.ones(),
-                Regularizer.NONE,
-                ModelVariable.Role.MOVING_VARIANCE,
-                false);
-
-        Operand<T> out;
-        if (!training) {
-            out = tf.withName("FusedBatchNormV3")
-                    .nn
-                    .fusedBatchNorm(
-                            inputs,
-                            gamma,
-                            beta,
-                            movingMean.value(),
-                            movingVariance.value(),
-                            FusedBatchNorm.epsilon((float) epsilon),
-                            FusedBatchNorm.dataFormat(format.name()),
-                            FusedBatchNorm.isTraining(false))
-                    .y();
-        } else {
-            Operand<TFloat32> empty = tf.withName("Const_2").constant(new float[0]);
-            FusedBatchNorm<T, TFloat32> fused = tf.withName("FusedBatchNormV3")
-                    .nn
-                    .fusedBatchNorm(
-                            inputs,
-                            gamma,
-                            beta,
-                            empty,
-                            empty,
-                            FusedBatchNorm.epsilon((float) epsilon),
-                            FusedBatchNorm.dataFormat(format.name()),
-                            FusedBatchNorm.isTraining(true),
-                            FusedBatchNorm.exponentialAvgFactor(1f));
-            out = fused.y();
+        ModelVariable mean =
+                c.variable("moving_mean", shape, Initializer.zeros(), Regularizer.NONE, Role.MOVING_MEAN, false);
+        ModelVariable variance =
+                c.variable("moving_variance", shape, Initializer.ones(), Regularizer.NONE, Role.MOVING_VARIANCE, false);
+        Operand<TFloat32> empty = training ? tf.withName("Const_2").constant(new float[0]) : null;
+        FusedBatchNorm<T, TFloat32> fused = tf.withName("FusedBatchNormV3")
+                .nn
+                .fusedBatchNorm(
+                        inputs,
+                        gamma,
+                        beta,
+                        training ? empty : mean.value(),
+                        training ? empty : variance.value(),
+                        FusedBatchNorm.epsilon(epsilon),
+                        FusedBatchNorm.dataFormat(format.name()),
+                        FusedBatchNorm.isTraining(training),
+                        FusedBatchNorm.exponentialAvgFactor(1f));
+        if (training) {
+            double decay = a.get(BatchNormArgs.DECAY);
             Operand<TFloat32> oneMinusDecay = tf.withName("decay").constant((float) (1.0 - decay));
+            ModelCollections vars = c.collections();
+            vars.addUpdateOp(
+                    movingAverageUpdate(tf.withSubScope("AssignMovingAvg"), mean, fused.batchMean(), oneMinusDecay));
             vars.addUpdateOp(movingAverageUpdate(
-                    tf.withSubScope("AssignMovingAvg"), movingMean, fused.batchMean(), oneMinusDecay));
-            vars.addUpdateOp(movingAverageUpdate(
-                    tf.withSubScope("AssignMovingAvg_1"), movingVariance, fused.batchVariance(), oneMinusDecay));
+                    tf.withSubScope("AssignMovingAvg_1"), variance, fused.batchVariance(), oneMinusDecay));
         }
-        return activation.apply(tf, out);
-    }
-
-    /** The smallest epsilon TensorFlow's {@code fused_batch_norm} passes to the kernel (cuDNN's minimum). */
-    public static final double MIN_FUSED_EPSILON = BatchNormSettings.MIN_FUSED_EPSILON;
-
-    /** The normalizer's explicit batch-norm arguments, with the convolution's data format unless they set one. */
-    private static List<Arg<?>> normalizerParams(Normalizer normalizer, DataFormat format) {
-        List<Arg<?>> params = new ArrayList<>(normalizer.params());
-        if (params.stream().noneMatch(p -> p.option().equals(BatchNormArgs.DATA_FORMAT))) {
-            params.add(BatchNormArgs.DATA_FORMAT.of(format));
-        }
-        return params;
+        return a.get(BatchNormArgs.ACTIVATION).apply(tf, fused.y());
     }
 
     private static Op movingAverageUpdate(
@@ -262,17 +188,15 @@ public final class Layers {
      */
     public static <T extends TNumber> Operand<T> maxPool2d(
             LayerContext ctx, Operand<T> inputs, int kernelSize, String scope, Arg<?>... args) {
-        List<Arg<?>> explicit = List.of(args);
-        ArgScope.checkArgs(LayerFn.MAX_POOL2D, explicit);
-        int stride = ctx.args().resolve(MaxPool2dArgs.STRIDE, explicit);
-        Padding padding = ctx.args().resolve(MaxPool2dArgs.PADDING, explicit);
-        DataFormat format = ctx.args().resolve(MaxPool2dArgs.DATA_FORMAT, explicit);
+        ArgScope a = ctx.args().call(LayerFn.MAX_POOL2D, args);
+        int stride = a.get(MaxPool2dArgs.STRIDE);
+        Padding padding = a.get(MaxPool2dArgs.PADDING);
+        DataFormat format = a.get(MaxPool2dArgs.DATA_FORMAT);
         if (kernelSize <= 0) {
             throw new IllegalArgumentException("max_pool2d(" + scope + "): kernel_size must be > 0, got " + kernelSize);
         }
         requireRank4("max_pool2d(" + scope + ")", inputs);
-        LayerContext.checkName("scope", scope);
-        Ops tf = ctx.tf().withSubScope(scope);
+        Ops tf = ctx.withSubScope(scope).tf();
         GraphOperation op = (GraphOperation) tf.scope()
                 .opBuilder("MaxPool", "MaxPool")
                 .addInput(inputs.asOutput())
@@ -290,8 +214,7 @@ public final class Layers {
      */
     public static <T extends TNumber> Operand<T> softmax(
             LayerContext ctx, Operand<T> logits, DataFormat format, String scope) {
-        LayerContext.checkName("scope", scope);
-        Ops tf = ctx.tf().withSubScope(scope);
+        Ops tf = ctx.withSubScope(scope).tf();
         if (format == DataFormat.NCHW && logits.shape().numDimensions() == 4) {
             Operand<T> nhwc = tf.withName("ToNHWC").linalg.transpose(logits, tf.constant(new int[] {0, 2, 3, 1}));
             Operand<T> sm = tf.withName("Softmax").nn.softmax(nhwc);
@@ -305,7 +228,6 @@ public final class Layers {
      * keepdims=True)} in NHWC), as resnet_v2's {@code pool5}.
      */
     public static <T extends TNumber> Operand<T> globalAvgPool(Ops tf, Operand<T> net, DataFormat format, String name) {
-        LayerContext.checkName("name", name);
         int[] axes = {format.heightAxis(), format.widthAxis()};
         return tf.withName(name).math.mean(net, tf.constant(axes), Mean.keepDims(true));
     }
@@ -315,13 +237,10 @@ public final class Layers {
      */
     public static <T extends TNumber> Operand<T> padSpatial(
             Ops tf, Operand<T> inputs, long begin, long end, DataFormat format) {
-        long[][] p = new long[4][2];
-        p[format.heightAxis()] = new long[] {begin, end};
-        p[format.widthAxis()] = new long[] {begin, end};
-        Operand<TInt32> paddings = tf.constant(new int[][] {
-            {(int) p[0][0], (int) p[0][1]}, {(int) p[1][0], (int) p[1][1]},
-            {(int) p[2][0], (int) p[2][1]}, {(int) p[3][0], (int) p[3][1]}
-        });
+        int[][] p = new int[4][2];
+        p[format.heightAxis()] = new int[] {(int) begin, (int) end};
+        p[format.widthAxis()] = new int[] {(int) begin, (int) end};
+        Operand<TInt32> paddings = tf.constant(p);
         Operation op = tf.scope()
                 .opBuilder("Pad", "Pad")
                 .addInput(inputs.asOutput())
@@ -342,10 +261,8 @@ public final class Layers {
         if (rate == 1) {
             return tf.withName("Conv2D").nn.conv2d(inputs, filter, strides, padding.name(), df);
         }
-        long kh = filter.shape().get(0);
-        long kw = filter.shape().get(1);
-        long[] padH = basePadding(kh, rate, padding);
-        long[] padW = basePadding(kw, rate, padding);
+        int[] padH = basePadding(filter.shape().get(0), rate, padding);
+        int[] padW = basePadding(filter.shape().get(1), rate, padding);
         Shape in = inputs.shape();
         long h = in.get(format.heightAxis());
         long w = in.get(format.widthAxis());
@@ -354,10 +271,10 @@ public final class Layers {
         Operand<TInt32> paddings;
         Operand<TInt32> crops;
         if (h >= 0 && w >= 0) {
-            long extraH = (rate - (h + padH[0] + padH[1]) % rate) % rate;
-            long extraW = (rate - (w + padW[0] + padW[1]) % rate) % rate;
-            int[][] pads = {{(int) padH[0], (int) (padH[1] + extraH)}, {(int) padW[0], (int) (padW[1] + extraW)}};
-            int[][] crop = {{0, (int) extraH}, {0, (int) extraW}};
+            int extraH = (int) ((rate - (h + padH[0] + padH[1]) % rate) % rate);
+            int extraW = (int) ((rate - (w + padW[0] + padW[1]) % rate) % rate);
+            int[][] pads = {{padH[0], padH[1] + extraH}, {padW[0], padW[1] + extraW}};
+            int[][] crop = {{0, extraH}, {0, extraW}};
             if (format == DataFormat.NCHW) {
                 pads = new int[][] {{0, 0}, pads[0], pads[1]};
                 crop = new int[][] {{0, 0}, crop[0], crop[1]};
@@ -369,11 +286,9 @@ public final class Layers {
             Operand<TInt32> dynShape = d.withName("Shape").shape(inputs);
             Operand<TInt32> spatial = d.withName("spatial")
                     .gather(dynShape, d.constant(new int[] {format.heightAxis(), format.widthAxis()}), d.constant(0));
-            Operand<TInt32> base =
-                    d.constant(new int[][] {{(int) padH[0], (int) padH[1]}, {(int) padW[0], (int) padW[1]}});
+            Operand<TInt32> base = d.constant(new int[][] {padH, padW});
             Operand<TInt32> r = d.constant(rate);
-            Operand<TInt32> full =
-                    d.math.add(spatial, d.constant(new int[] {(int) (padH[0] + padH[1]), (int) (padW[0] + padW[1])}));
+            Operand<TInt32> full = d.math.add(spatial, d.constant(new int[] {padH[0] + padH[1], padW[0] + padW[1]}));
             Operand<TInt32> extra = d.math.floorMod(d.math.sub(r, d.math.floorMod(full, r)), r);
             Operand<TInt32> zeros = d.constant(new int[] {0, 0});
             Operand<TInt32> extraCol = d.reshape(extra, d.constant(new int[] {2, 1}));
@@ -395,12 +310,9 @@ public final class Layers {
     }
 
     /** TensorFlow's base paddings for an atrous convolution: SAME pads {@code (k-1)·rate} split begin-first. */
-    private static long[] basePadding(long k, int rate, Padding padding) {
-        if (padding == Padding.VALID) {
-            return new long[] {0, 0};
-        }
-        long total = (k - 1) * rate;
-        return new long[] {total / 2, total - total / 2};
+    private static int[] basePadding(long k, int rate, Padding padding) {
+        int total = padding == Padding.VALID ? 0 : (int) (k - 1) * rate;
+        return new int[] {total / 2, total - total / 2};
     }
 
     /** The static channel count of a rank-4 input, or an error naming the layer. */
@@ -424,13 +336,11 @@ public final class Layers {
         }
     }
 
-    /** {@code value} cast to the type of {@code like} when they differ. */
+    /** {@code x} cast to {@code type} by an op named {@code name}, or {@code x} itself when it has that type already. */
     @SuppressWarnings("unchecked")
-    static <T extends TNumber> Operand<T> cast(Ops tf, Operand<TFloat32> value, Operand<T> like) {
-        if (like.type() == TFloat32.class) {
-            return (Operand<T>) value;
-        }
-        return tf.withName("Cast").dtypes.cast(value, like.type());
+    public static <T extends TNumber> Operand<T> cast(
+            Ops tf, Operand<? extends TNumber> x, Class<T> type, String name) {
+        return x.type() == type ? (Operand<T>) x : tf.withName(name).dtypes.cast(x, type);
     }
 
     private static List<Long> longs(long[] v) {

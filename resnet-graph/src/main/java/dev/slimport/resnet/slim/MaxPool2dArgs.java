@@ -13,7 +13,7 @@ public final class MaxPool2dArgs {
 
     /** {@code stride}, default 2. */
     public static final Option<Integer> STRIDE =
-            Option.of(LayerFn.MAX_POOL2D, "stride", Integer.class, 2, v -> v >= 1, "integers >= 1");
+            new Option<>(LayerFn.MAX_POOL2D, "stride", Integer.class, 2, v -> v >= 1, "integers >= 1");
     /** {@code padding}, default {@code 'VALID'} (resnet_arg_scope sets {@code 'SAME'}). */
     public static final Option<Padding> PADDING =
             Option.of(LayerFn.MAX_POOL2D, "padding", Padding.class, Padding.VALID);

@@ -8,11 +8,9 @@ import dev.slimport.resnet.init.Initializer;
 import dev.slimport.resnet.init.Regularizer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
@@ -26,7 +24,7 @@ import org.tensorflow.types.TFloat32;
 /**
  * The per-model counterpart of TF1's graph collections that slim fills while it builds a network: model variables
  * (GLOBAL/MODEL/TRAINABLE_VARIABLES), REGULARIZATION_LOSSES and UPDATE_OPS. One instance belongs to one model build;
- * it is the only mutable object a build shares, besides {@link EndPoints}.
+ * it is the only mutable object a build shares, besides its end points.
  *
  * <p>Variables are created by {@link #variable}: a {@code VariableV2} named {@code <variable scope>/<name>} exactly
  * as slim names it, initialized in the init scope from an {@link Initializer} seeded by the model seed and the
@@ -50,16 +48,6 @@ public final class ModelCollections {
         this.graph = graph;
         this.seed = seed;
         this.reuse = reuse;
-    }
-
-    /** The model seed. */
-    public long seed() {
-        return seed;
-    }
-
-    /** Whether variables are reused rather than created. */
-    public boolean reuse() {
-        return reuse;
     }
 
     /**
@@ -89,7 +77,7 @@ public final class ModelCollections {
         }
         GraphOperation existing = graph.operation(fullName);
         Ops vtf = tf.withSubScope(name);
-        ModelVariable v;
+        Variable<TFloat32> var;
         if (reuse) {
             if (existing == null || !existing.type().equals("VariableV2")) {
                 throw new IllegalArgumentException("Variable " + fullName
@@ -101,8 +89,7 @@ public final class ModelCollections {
                 throw new IllegalArgumentException("Trying to share variable " + fullName + ", but specified shape "
                         + shape + " and found shape " + existingShape);
             }
-            Variable<TFloat32> var = new Variable<>(existing);
-            v = new ModelVariable(fullName, var, vtf.withName("read").identity(var), shape, role, trainable);
+            var = new Variable<>(existing);
         } else {
             if (existing != null) {
                 throw new IllegalArgumentException("Variable " + fullName
@@ -112,15 +99,17 @@ public final class ModelCollections {
             Ops init = vtf.withInitScope();
             Operand<TFloat32> initialValue =
                     initializer.create(init.withSubScope("Initializer"), shape, seedFor(fullName));
-            Variable<TFloat32> var = new Variable<>(graph.opBuilder(Variable.OP_NAME, fullName, init.scope())
+            var = new Variable<>(graph.opBuilder(Variable.OP_NAME, fullName, init.scope())
                     .setAttr("shape", shape)
                     .setAttr("dtype", DataType.DT_FLOAT)
                     .build());
             init.withName("Assign").assign(var, initialValue);
-            v = new ModelVariable(fullName, var, vtf.withName("read").identity(var), shape, role, trainable);
-            Optional<Operand<TFloat32>> loss =
-                    regularizer.apply(tf.withSubScope("kernel").withSubScope("Regularizer"), v.value());
-            loss.ifPresent(regularizationLosses::add);
+        }
+        ModelVariable v = new ModelVariable(fullName, var, vtf.withName("read").identity(var), shape, role, trainable);
+        if (!reuse) {
+            regularizer
+                    .apply(tf.withSubScope("kernel").withSubScope("Regularizer"), v.value())
+                    .ifPresent(regularizationLosses::add);
         }
         variables.put(fullName, v);
         return v;
@@ -138,19 +127,19 @@ public final class ModelCollections {
 
     /** The regularization losses in creation order, one per regularized variable. */
     public List<Operand<TFloat32>> regularizationLosses() {
-        return Collections.unmodifiableList(new ArrayList<>(regularizationLosses));
+        return List.copyOf(regularizationLosses);
     }
 
     /** The batch-norm moving-average update ops in creation order. */
     public List<Op> updateOps() {
-        return Collections.unmodifiableList(new ArrayList<>(updateOps));
+        return List.copyOf(updateOps);
     }
 
     /**
      * The initializer seed of a variable: a hash of the model seed and the variable's full name (FNV-1a, then
      * SplitMix64's finalizer), so it does not depend on build order.
      */
-    public long seedFor(String fullName) {
+    private long seedFor(String fullName) {
         long h = 0xcbf29ce484222325L;
         for (byte b : fullName.getBytes(StandardCharsets.UTF_8)) {
             h ^= b & 0xff;

@@ -8,8 +8,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
@@ -20,8 +18,10 @@ import org.tensorflow.types.TFloat32;
  * Variable values held in Java, by slim name: what a session's variables hold at one moment, e.g. after a slim
  * checkpoint was restored. The optimization step ({@code dev.slimport.resnet.optimize.InferenceGraph}) builds a graph
  * from them and loads them into its variables.
+ *
+ * @param values the values by slim name, in insertion order
  */
-public final class ModelWeights {
+public record ModelWeights(Map<String, Value> values) {
 
     /**
      * One variable's value.
@@ -39,25 +39,24 @@ public final class ModelWeights {
         }
     }
 
-    private final Map<String, Value> values;
-
-    private ModelWeights(Map<String, Value> values) {
-        this.values = Collections.unmodifiableMap(values);
+    /** The weights; {@code values} is copied, keeping its order. */
+    public ModelWeights {
+        values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 
     /** Weights from a map of values by slim name. */
     public static ModelWeights of(Map<String, Value> values) {
-        return new ModelWeights(new LinkedHashMap<>(values));
+        return new ModelWeights(values);
     }
 
-    /** Reads the current values of {@code variables} from {@code session} (initializing it first if needed). */
+    /** Reads the current values of {@code variables} from {@code session}. */
     public static ModelWeights read(Session session, List<ModelVariable> variables) {
         Map<String, Value> out = new LinkedHashMap<>();
         int chunk = 64;
         for (int from = 0; from < variables.size(); from += chunk) {
             List<ModelVariable> part = variables.subList(from, Math.min(variables.size(), from + chunk));
             Session.Runner r = session.runner();
-            part.forEach(v -> r.fetch((Operand<TFloat32>) v.value()));
+            part.forEach(v -> r.fetch(v.value()));
             try (Result result = r.run()) {
                 for (int i = 0; i < part.size(); i++) {
                     TFloat32 t = (TFloat32) result.get(i);
@@ -92,10 +91,5 @@ public final class ModelWeights {
     /** Whether a value for {@code name} is held. */
     public boolean contains(String name) {
         return values.containsKey(name);
-    }
-
-    /** The variable names, in insertion order. */
-    public Set<String> names() {
-        return values.keySet();
     }
 }

@@ -15,6 +15,7 @@ import dev.slimport.resnet.net.ResNetUtils;
 import dev.slimport.resnet.testing.Graphs;
 import dev.slimport.resnet.testing.Nhwc;
 import dev.slimport.resnet.testing.Ref;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ class LayersTest {
     }
 
     static LayerContext context(Graph g, ArgScope args) {
-        return LayerContext.root(Ops.create(g), args, new ModelCollections(g, 0, false), new EndPoints());
+        return LayerContext.root(Ops.create(g), args, new ModelCollections(g, 0, false), new LinkedHashMap<>());
     }
 
     static Placeholder<TFloat32> input(Ops tf, long... shape) {
@@ -158,7 +159,7 @@ class LayersTest {
                     Ops.create(g),
                     ArgScope.empty().with(Conv2dArgs.WEIGHTS_REGULARIZER.of(new SlimL2Regularizer(1e-4))),
                     vars,
-                    new EndPoints());
+                    new LinkedHashMap<>());
             Placeholder<TFloat32> in = input(ctx.tf(), 2, 8, 8, 3);
             LayerContext net = ctx.withSubScope("net");
             Operand<TFloat32> a = Layers.conv2d(net, in, 4, 3, "plain");
@@ -185,7 +186,7 @@ class LayersTest {
             assertThat(vars.regularizationLosses().get(0).op().name())
                     .isEqualTo("net/plain/kernel/Regularizer/l2_regularizer");
             assertThat(b.shape().asArray()).containsExactly(2, 8, 8, 5);
-            assertThat(ctx.endPoints().orElseThrow().toMap()).containsOnlyKeys("net/plain", "net/normed");
+            assertThat(ctx.endPoints().orElseThrow()).containsOnlyKeys("net/plain", "net/normed");
         }
     }
 
