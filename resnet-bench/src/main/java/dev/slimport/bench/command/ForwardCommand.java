@@ -388,15 +388,15 @@ public final class ForwardCommand extends BenchCommand {
                 StepTrace trace,
                 BenchmarkResult.PrecisionCheck check,
                 boolean interrupted) {
-            BenchmarkResult.Config.Builder config = BenchmarkResult.Config.builder()
-                    .seed(modelOptions.seed.value)
-                    .warmup(loop.warmup)
-                    .numBatches(loop.numBatches)
-                    .deviceRequested(requested.toString())
-                    .deviceUsed(device.toString())
-                    .intraOpThreads(configs.intraOpThreads())
-                    .interOpThreads(configs.interOpThreads())
-                    .xla(configs.xla());
+            BenchmarkResult.Config.Builder config = new BenchmarkResult.Config.Builder();
+            config.seed = modelOptions.seed.value;
+            config.warmup = loop.warmup;
+            config.numBatches = loop.numBatches;
+            config.deviceRequested = requested.toString();
+            config.deviceUsed = device.toString();
+            config.intraOpThreads = configs.intraOpThreads();
+            config.interOpThreads = configs.interOpThreads();
+            config.xla = configs.xla();
             bench.describe(config);
             BenchmarkResult.ModelInfo model = bench.modelInfo();
             double first = warm.length > 0 ? warm[0] : timed.length > 0 ? timed[0] : Double.NaN;

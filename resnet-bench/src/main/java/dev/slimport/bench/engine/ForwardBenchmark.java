@@ -244,19 +244,19 @@ public final class ForwardBenchmark implements Workload {
     @Override
     public void describe(BenchmarkResult.Config.Builder c) {
         boolean train = target.mode() == StepMode.TRAIN;
-        c.model(spec.depth().scopeName())
-                .batchSize(spec.batchSize())
-                .height(spec.height())
-                .width(spec.width())
-                .numClasses(spec.numClasses())
-                .outputStride(spec.outputStride())
-                .dataFormat(spec.dataFormat().name())
-                .precision(spec.precision().label())
-                .optimized(spec.optimize())
-                .input(input.toString())
-                .mode(target.mode().label())
-                .learningRate(train ? target.learningRate() : null)
-                .momentum(train ? target.momentum() : null);
+        c.model = spec.depth().scopeName();
+        c.batchSize = spec.batchSize();
+        c.height = spec.height();
+        c.width = spec.width();
+        c.numClasses = spec.numClasses();
+        c.outputStride = spec.outputStride();
+        c.dataFormat = spec.dataFormat().name();
+        c.precision = spec.precision().label();
+        c.optimized = spec.optimize();
+        c.input = input.toString();
+        c.mode = target.mode();
+        c.learningRate = train ? target.learningRate() : null;
+        c.momentum = train ? target.momentum() : null;
     }
 
     @Override
