@@ -49,7 +49,6 @@ public final class InfoCommand extends BenchCommand {
 
     @Override
     protected int run() {
-        boolean json = format == OutputOptions.Format.JSON;
         if (intraOpThreads < 0 || interOpThreads < 0) {
             throw new IllegalArgumentException(
                     "--intra-op-threads/--inter-op-threads: must be >= 0 (0 lets TensorFlow choose), got "
@@ -58,17 +57,13 @@ public final class InfoCommand extends BenchCommand {
         EnvironmentInfo env = EnvironmentInfo.detect(Devices.list(SessionConfigs.defaults()
                 .withThreads(intraOpThreads, interOpThreads)
                 .toConfigProto()));
-        if (json) {
+        if (format == OutputOptions.Format.JSON) {
             out().print(ResultWriter.json(env));
         } else {
-            text(env, intraOpThreads, interOpThreads).forEach(out()::println);
+            text(env, NativeBuild.detect(), intraOpThreads, interOpThreads).forEach(out()::println);
         }
         out().flush();
         return 0;
-    }
-
-    static List<String> text(EnvironmentInfo e, int intra, int inter) {
-        return text(e, NativeBuild.detect(), intra, inter);
     }
 
     /** The text report of {@code e} with {@code build} as the native build in use (a parameter for tests). */
