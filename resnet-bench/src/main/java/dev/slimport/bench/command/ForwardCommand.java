@@ -167,7 +167,7 @@ public final class ForwardCommand extends BenchCommand {
         SessionConfigs configs = runtimeOptions.sessionConfigs();
         OutputOptions.Format format = outputOptions.format;
         Source source = fromSavedModel ? savedModelSource(configs) : graphSource(stepMode, requested, configs);
-        outputOptions.checkOutputWritable();
+        ResultWriter.checkWritable("--output", outputOptions.output);
         Charts.checkPlotFile("--plot", plot);
 
         boolean quiet = outputOptions.quiet;

@@ -4,7 +4,6 @@
  */
 package dev.slimport.bench.command;
 
-import dev.slimport.bench.result.ResultWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Option;
@@ -41,9 +40,4 @@ public final class OutputOptions {
             names = {"--quiet", "-q"},
             description = "Only the result: no progress line and no per-step lines.")
     boolean quiet;
-
-    /** Checks that {@code --output} can be written, before any work; a no-op without it. */
-    public void checkOutputWritable() {
-        ResultWriter.checkWritable("--output", output);
-    }
 }
