@@ -51,9 +51,9 @@ import picocli.CommandLine.Option;
         })
 public final class ExportCommand extends BenchCommand {
 
-    /** The library's argument names in its messages that are this command's options ({@code num_classes}...). */
-    private static final List<String> LIBRARY_ARGUMENTS =
-            List.of("out", "checkpoint", "exclude", "num_classes", "image_size", "version", "model");
+    /** The options the library's messages name by argument ({@code num_classes: ...} is {@code --num-classes}). */
+    private static final List<String> LIBRARY_OPTIONS =
+            List.of("--out", "--checkpoint", "--exclude", "--num-classes", "--image-size", "--version", "--model");
 
     /** How long Ctrl-C waits for the export to remove its temporary directory before removing it itself. */
     private static final Duration CTRL_C_WAIT = Duration.ofSeconds(60);
@@ -226,7 +226,10 @@ public final class ExportCommand extends BenchCommand {
     }
 
     private static IllegalArgumentException renamed(IllegalArgumentException e) {
-        return optionNamed(e, n -> LIBRARY_ARGUMENTS.contains(n) ? "--" + n.replace('_', '-') : null);
+        return optionNamed(e, name -> {
+            String option = "--" + name.replace('_', '-');
+            return LIBRARY_OPTIONS.contains(option) ? option : null;
+        });
     }
 
     static void print(PrintWriter w, ExportResult r, String name, ExportSpec spec, Path networkFile) {
