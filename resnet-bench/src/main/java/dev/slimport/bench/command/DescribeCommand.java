@@ -34,13 +34,8 @@ public final class DescribeCommand extends BenchCommand {
     @Mixin
     ModelOptions modelOptions = new ModelOptions();
 
-    @Option(
-            names = "--format",
-            defaultValue = "text",
-            converter = Converters.TextOrJson.class,
-            completionCandidates = Converters.TextOrJson.class,
-            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    OutputOptions.Format format;
+    @Mixin
+    OutputOptions.TextOrJson format = new OutputOptions.TextOrJson();
 
     @Option(
             names = {"--output", "-o"},
@@ -68,7 +63,7 @@ public final class DescribeCommand extends BenchCommand {
                             ResNetV2.imagesPlaceholder(tf, spec.batchSize(), spec.height(), spec.width()),
                             DeviceRequest.CPU)
                     .model());
-            String document = format == OutputOptions.Format.JSON
+            String document = format.json()
                     ? ResultWriter.json(summary)
                     : String.join(System.lineSeparator(), summary.toText()) + System.lineSeparator();
             if (output != null) {

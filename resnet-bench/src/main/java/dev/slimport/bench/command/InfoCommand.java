@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,13 +28,8 @@ import picocli.CommandLine.Option;
         description = "The TensorFlow runtime and machine this tool runs on.")
 public final class InfoCommand extends BenchCommand {
 
-    @Option(
-            names = "--format",
-            defaultValue = "text",
-            converter = Converters.TextOrJson.class,
-            completionCandidates = Converters.TextOrJson.class,
-            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    OutputOptions.Format format;
+    @Mixin
+    OutputOptions.TextOrJson format = new OutputOptions.TextOrJson();
 
     @Option(
             names = "--intra-op-threads",
@@ -57,7 +53,7 @@ public final class InfoCommand extends BenchCommand {
         EnvironmentInfo env = EnvironmentInfo.detect(Devices.list(SessionConfigs.defaults()
                 .withThreads(intraOpThreads, interOpThreads)
                 .toConfigProto()));
-        if (format == OutputOptions.Format.JSON) {
+        if (format.json()) {
             out().print(ResultWriter.json(env));
         } else {
             text(env, NativeBuild.detect(), intraOpThreads, interOpThreads).forEach(out()::println);

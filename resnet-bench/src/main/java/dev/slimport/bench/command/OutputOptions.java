@@ -23,6 +23,23 @@ public final class OutputOptions {
         }
     }
 
+    /** {@code --format text|json}: {@code describe}, {@code info} and {@code ceiling}, whose results have no CSV. */
+    public static final class TextOrJson {
+        @Option(
+                names = "--format",
+                paramLabel = "<format>",
+                defaultValue = "text",
+                converter = Converters.TextOrJson.class,
+                completionCandidates = Converters.TextOrJson.class,
+                description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+        Format value;
+
+        /** Whether {@code --format json} was given. */
+        boolean json() {
+            return value == Format.JSON;
+        }
+    }
+
     @Option(
             names = "--format",
             defaultValue = "text",
