@@ -14,13 +14,16 @@ import dev.slimport.bench.command.PlotCommand;
 import dev.slimport.bench.command.TrainDemoCommand;
 import dev.slimport.bench.command.VerifyCommand;
 import dev.slimport.bench.engine.RunFailure;
+import dev.slimport.bench.host.EnvironmentInfo;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.tensorflow.TensorFlow;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -39,7 +42,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "resnet-bench",
         mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
+        versionProvider = ResNetBenchCli.Version.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
         description = {
@@ -174,6 +177,19 @@ public final class ResNetBenchCli implements Callable<Integer> {
     }
 
     private static final Set<String> TOP_OPTIONS = Set.of("--verbose", "-h", "--help", "-V", "--version");
+
+    /** {@code --version}: this tool's version (jar manifest) and the TensorFlow runtime's. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {
+                "resnet-bench " + EnvironmentInfo.toolVersion(),
+                "TensorFlow " + TensorFlow.version() + " (TensorFlow Java " + EnvironmentInfo.tensorflowJavaVersion()
+                        + ")",
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"
+            };
+        }
+    }
 
     /** Runs the tool; the only {@code System.exit}. */
     public static void main(String[] args) {

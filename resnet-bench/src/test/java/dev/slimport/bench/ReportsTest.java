@@ -21,24 +21,24 @@ import org.junit.jupiter.api.Test;
 class ReportsTest {
 
     static BenchmarkResult result(List<Double> steps, int asked, boolean interrupted) {
+        BenchmarkResult.Config.Builder config = new BenchmarkResult.Config.Builder();
+        config.model = "resnet_v2_152";
+        config.batchSize = 32;
+        config.height = 224;
+        config.width = 224;
+        config.numClasses = 1000;
+        config.dataFormat = "NHWC";
+        config.precision = "fp32";
+        config.optimized = true;
+        config.input = "random";
+        config.warmup = 10;
+        config.numBatches = asked;
+        config.deviceRequested = "cpu";
+        config.deviceUsed = "cpu";
         return new BenchmarkResult(
                 1,
                 "2026-01-02T03:04:05",
-                BenchmarkResult.Config.builder()
-                        .model("resnet_v2_152")
-                        .batchSize(32)
-                        .height(224)
-                        .width(224)
-                        .numClasses(1000)
-                        .dataFormat("NHWC")
-                        .precision("fp32")
-                        .optimized(true)
-                        .input("random")
-                        .warmup(10)
-                        .numBatches(asked)
-                        .deviceRequested("cpu")
-                        .deviceUsed("cpu")
-                        .build(),
+                config.build(),
                 EnvironmentInfo.detect(List.of()),
                 new BenchmarkResult.ModelInfo("resnet_v2_152", 1, 1, 1_000_000_000L, 64.0),
                 new BenchmarkResult.Timings(1, 2, 3, List.of(), steps, interrupted),

@@ -9,7 +9,9 @@ import dev.slimport.bench.engine.UsageException;
 import dev.slimport.savedmodel.CheckpointMismatchException;
 import dev.slimport.savedmodel.ExportInterruptedException;
 import java.io.PrintWriter;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.tensorflow.exceptions.TFResourceExhaustedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -93,6 +95,17 @@ public abstract class BenchCommand implements Callable<Integer> {
             return e.getClass().getSimpleName();
         }
         return RunFailure.firstLine(message);
+    }
+
+    /**
+     * {@code e} with the library's argument name at the start of its message replaced by this command's option for it
+     * ({@code out: ...} becomes {@code --out: ...}); {@code e} itself when {@code option} has none (null).
+     */
+    protected static IllegalArgumentException optionNamed(IllegalArgumentException e, Function<String, String> option) {
+        String m = Objects.requireNonNullElse(e.getMessage(), "");
+        int colon = m.indexOf(": ");
+        String name = colon < 0 ? null : option.apply(m.substring(0, colon));
+        return name == null ? e : new IllegalArgumentException(name + m.substring(colon), e);
     }
 
     /** Whether the top command's {@code --verbose} (inherited by every subcommand) was given. */

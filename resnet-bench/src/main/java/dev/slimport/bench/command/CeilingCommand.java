@@ -55,13 +55,8 @@ public final class CeilingCommand extends BenchCommand {
     @Mixin
     SharedOptions.Seed seed = new SharedOptions.Seed();
 
-    @Option(
-            names = "--format",
-            defaultValue = "text",
-            converter = Converters.TextOrJson.class,
-            completionCandidates = Converters.TextOrJson.class,
-            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    OutputOptions.Format format;
+    @Mixin
+    OutputOptions.TextOrJson format = new OutputOptions.TextOrJson();
 
     @Option(
             names = {"--output", "-o"},
@@ -96,7 +91,7 @@ public final class CeilingCommand extends BenchCommand {
         Set<Precision> wanted = new LinkedHashSet<>(precisions);
         int batchSize = batch.checked();
         steps.check();
-        boolean json = format == OutputOptions.Format.JSON;
+        boolean json = format.json();
         ResultWriter.checkWritable("--output", output);
         SessionConfigs configs = runtimeOptions.sessionConfigs();
 

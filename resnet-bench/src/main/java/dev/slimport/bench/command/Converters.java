@@ -90,7 +90,7 @@ final class Converters {
     static final class Mode implements ITypeConverter<StepMode> {
         @Override
         public StepMode convert(String value) {
-            return Converters.convert(() -> StepMode.parse("--mode", value));
+            return named("--mode", "mode", value, StepMode.values());
         }
     }
 

@@ -5,10 +5,9 @@
 package dev.slimport.bench.command;
 
 import dev.slimport.bench.ModelSpec;
-import dev.slimport.bench.engine.TensorBoardGraph;
 import dev.slimport.bench.result.ModelSummary;
 import dev.slimport.bench.result.ResultWriter;
-import dev.slimport.resnet.net.ResNetModel;
+import dev.slimport.bench.result.TensorBoardGraph;
 import dev.slimport.resnet.net.ResNetV2;
 import dev.slimport.resnet.runtime.DeviceRequest;
 import java.nio.file.Files;
@@ -35,13 +34,8 @@ public final class DescribeCommand extends BenchCommand {
     @Mixin
     ModelOptions modelOptions = new ModelOptions();
 
-    @Option(
-            names = "--format",
-            defaultValue = "text",
-            converter = Converters.TextOrJson.class,
-            completionCandidates = Converters.TextOrJson.class,
-            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    OutputOptions.Format format;
+    @Mixin
+    OutputOptions.TextOrJson format = new OutputOptions.TextOrJson();
 
     @Option(
             names = {"--output", "-o"},
@@ -57,21 +51,19 @@ public final class DescribeCommand extends BenchCommand {
     @Override
     protected int run() throws Exception {
         ModelSpec spec = modelOptions.toSpec();
-        boolean json = format == OutputOptions.Format.JSON;
         ResultWriter.checkWritable("--output", output);
         if (tensorboard != null && Files.exists(tensorboard) && !Files.isDirectory(tensorboard)) {
             throw new IllegalArgumentException("--tensorboard: '" + tensorboard + "' is a file; give a directory");
         }
         try (Graph graph = new Graph()) {
             Ops tf = Ops.create(graph);
-            ResNetModel model = spec.unoptimized()
+            ModelSummary summary = ModelSummary.of(spec.unoptimized()
                     .build(
                             tf,
                             ResNetV2.imagesPlaceholder(tf, spec.batchSize(), spec.height(), spec.width()),
                             DeviceRequest.CPU)
-                    .model();
-            ModelSummary summary = ModelSummary.of(model, spec);
-            String document = json
+                    .model());
+            String document = format.json()
                     ? ResultWriter.json(summary)
                     : String.join(System.lineSeparator(), summary.toText()) + System.lineSeparator();
             if (output != null) {

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -52,22 +51,9 @@ import picocli.CommandLine.Option;
         })
 public final class ExportCommand extends BenchCommand {
 
-    /** The library's argument names in its messages, and the options they are here. */
-    static final Map<String, String> OPTION_NAMES = Map.of(
-            "out",
-            "--out",
-            "checkpoint",
-            "--checkpoint",
-            "exclude",
-            "--exclude",
-            "num-classes",
-            "--num-classes",
-            "image-size",
-            "--image-size",
-            "version",
-            "--version",
-            "model",
-            "--model");
+    /** The options the library's messages name by argument ({@code num_classes: ...} is {@code --num-classes}). */
+    private static final List<String> LIBRARY_OPTIONS =
+            List.of("--out", "--checkpoint", "--exclude", "--num-classes", "--image-size", "--version", "--model");
 
     /** How long Ctrl-C waits for the export to remove its temporary directory before removing it itself. */
     private static final Duration CTRL_C_WAIT = Duration.ofSeconds(60);
@@ -155,46 +141,36 @@ public final class ExportCommand extends BenchCommand {
         NetworkDescriptor descriptor = checkpoint == null
                 ? null
                 : NetworkDescriptor.readFor(checkpoint).orElse(null);
-        NetworkSpec network;
-        String name;
-        int numClasses = this.numClasses;
-        int imageSize = imageSizeOption.value;
+        String name = descriptor == null ? model.scopeName() : descriptor.describe();
+        int size = imageSizeOption.value;
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         if (descriptor != null) {
-            CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
             if (parsed.hasMatchedOption("--model")) {
                 throw new IllegalArgumentException("--model: not with this checkpoint: "
-                        + NetworkDescriptor.fileFor(checkpoint) + " names its network (" + descriptor.describe()
-                        + "); omit --model");
+                        + NetworkDescriptor.fileFor(checkpoint) + " names its network (" + name + "); omit --model");
             }
-            network = descriptor.network();
-            name = descriptor.describe();
-            if (!parsed.hasMatchedOption("--num-classes")) {
-                numClasses = descriptor.network().numClasses();
-            }
-            if (!parsed.hasMatchedOption("--image-size")) {
-                imageSize = descriptor.network().imageSize();
-            }
-        } else {
-            network = NetworkSpec.of(model);
-            name = network.scope();
+            size = parsed.hasMatchedOption("--image-size")
+                    ? size
+                    : descriptor.network().imageSize();
         }
-        if (numClasses < 0) {
-            throw new IllegalArgumentException("--num-classes: must be >= 0 (0 for features only), got " + numClasses);
-        }
-        if (imageSize < 32 || imageSize > 8192) {
+        if (size < 32 || size > 8192) {
             throw new IllegalArgumentException(
-                    "--image-size: must be in 32..8192 (" + name + "'s output stride is 32), got " + imageSize);
-        }
-        if (version < 0) {
-            throw new IllegalArgumentException(
-                    "--version: must be >= 0 (TF Serving versions are non-negative), got " + version);
+                    "--image-size: must be in 32..8192 (" + name + "'s output stride is 32), got " + size);
         }
         if (!excludes.isEmpty() && checkpoint == null) {
             throw new IllegalArgumentException("--exclude: only with --checkpoint (it names variables not to restore)");
         }
         ExportSpec request;
         try {
-            request = ExportSpec.builder(network.withNumClasses(numClasses).withImageSize(imageSize), out)
+            NetworkSpec network = descriptor == null ? NetworkSpec.of(model) : descriptor.network();
+            boolean ownClasses = descriptor == null || parsed.hasMatchedOption("--num-classes");
+            request = ExportSpec.builder(
+                            network.withNumClasses(
+                                            ownClasses
+                                                    ? numClasses
+                                                    : descriptor.network().numClasses())
+                                    .withImageSize(size),
+                            out)
                     .dynamicSize(dynamicSize)
                     .seed(seed.value)
                     .version(version)
@@ -204,7 +180,7 @@ public final class ExportCommand extends BenchCommand {
                     .optimize(optimize)
                     .build();
         } catch (IllegalArgumentException e) {
-            throw renamed(e, OPTION_NAMES);
+            throw renamed(e);
         }
         // Ctrl-C: the hook cancels the export, which stops at its next step and removes its temporary directory; the
         // hook waits for that, then keeps the JVM alive until the command has said so.
@@ -229,7 +205,7 @@ public final class ExportCommand extends BenchCommand {
                 progress.phase(phase);
                 r = SavedModels.export(request, cancellation);
             } catch (IllegalArgumentException e) {
-                throw renamed(e, OPTION_NAMES);
+                throw renamed(e);
             } catch (ExportInterruptedException e) {
                 return report(spec.commandLine(), e); // before the finally below lets the JVM exit
             }
@@ -254,18 +230,11 @@ public final class ExportCommand extends BenchCommand {
         }
     }
 
-    /** {@code e} with the library's argument name replaced by the option's ({@code out: ...} → {@code --out: ...}). */
-    public static IllegalArgumentException renamed(IllegalArgumentException e, Map<String, String> names) {
-        String m = e.getMessage();
-        if (m != null) {
-            for (var n : names.entrySet()) {
-                if (m.startsWith(n.getKey() + ": ")) {
-                    return new IllegalArgumentException(
-                            n.getValue() + m.substring(n.getKey().length()), e);
-                }
-            }
-        }
-        return e;
+    private static IllegalArgumentException renamed(IllegalArgumentException e) {
+        return optionNamed(e, name -> {
+            String option = "--" + name.replace('_', '-');
+            return LIBRARY_OPTIONS.contains(option) ? option : null;
+        });
     }
 
     static void print(PrintWriter w, ExportResult r, String name, ExportSpec spec, Path networkFile) {

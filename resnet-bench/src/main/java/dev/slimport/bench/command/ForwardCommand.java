@@ -170,7 +170,7 @@ public final class ForwardCommand extends BenchCommand {
         loop.check();
         SessionConfigs configs = runtimeOptions.sessionConfigs();
         Source source = fromSavedModel ? savedModelSource(configs) : graphSource(configs);
-        outputOptions.checkOutputWritable();
+        ResultWriter.checkWritable("--output", outputOptions.output);
         Charts.checkPlotFile("--plot", plot);
 
         boolean quiet = outputOptions.quiet;
@@ -187,15 +187,15 @@ public final class ForwardCommand extends BenchCommand {
                     })
                     .used();
             EnvironmentInfo env = EnvironmentInfo.detect(devices);
-            BenchmarkResult.Config.Builder config = BenchmarkResult.Config.builder()
-                    .seed(modelOptions.seed.value)
-                    .warmup(loop.warmup)
-                    .numBatches(loop.numBatches)
-                    .deviceRequested(runtimeOptions.device.toString())
-                    .deviceUsed(device.toString())
-                    .intraOpThreads(configs.intraOpThreads())
-                    .interOpThreads(configs.interOpThreads())
-                    .xla(configs.xla());
+            BenchmarkResult.Config.Builder config = new BenchmarkResult.Config.Builder();
+            config.seed = modelOptions.seed.value;
+            config.warmup = loop.warmup;
+            config.numBatches = loop.numBatches;
+            config.deviceRequested = runtimeOptions.device.toString();
+            config.deviceUsed = device.toString();
+            config.intraOpThreads = configs.intraOpThreads();
+            config.interOpThreads = configs.interOpThreads();
+            config.xla = configs.xla();
             try (Workload bench = source.open(device, progress)) {
                 checkMemory(bench, env);
                 progress.phase("initializing session");

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,13 +28,8 @@ import picocli.CommandLine.Option;
         description = "The TensorFlow runtime and machine this tool runs on.")
 public final class InfoCommand extends BenchCommand {
 
-    @Option(
-            names = "--format",
-            defaultValue = "text",
-            converter = Converters.TextOrJson.class,
-            completionCandidates = Converters.TextOrJson.class,
-            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    OutputOptions.Format format;
+    @Mixin
+    OutputOptions.TextOrJson format = new OutputOptions.TextOrJson();
 
     @Option(
             names = "--intra-op-threads",
@@ -49,7 +45,6 @@ public final class InfoCommand extends BenchCommand {
 
     @Override
     protected int run() {
-        boolean json = format == OutputOptions.Format.JSON;
         if (intraOpThreads < 0 || interOpThreads < 0) {
             throw new IllegalArgumentException(
                     "--intra-op-threads/--inter-op-threads: must be >= 0 (0 lets TensorFlow choose), got "
@@ -58,17 +53,13 @@ public final class InfoCommand extends BenchCommand {
         EnvironmentInfo env = EnvironmentInfo.detect(Devices.list(SessionConfigs.defaults()
                 .withThreads(intraOpThreads, interOpThreads)
                 .toConfigProto()));
-        if (json) {
+        if (format.json()) {
             out().print(ResultWriter.json(env));
         } else {
-            text(env, intraOpThreads, interOpThreads).forEach(out()::println);
+            text(env, NativeBuild.detect(), intraOpThreads, interOpThreads).forEach(out()::println);
         }
         out().flush();
         return 0;
-    }
-
-    static List<String> text(EnvironmentInfo e, int intra, int inter) {
-        return text(e, NativeBuild.detect(), intra, inter);
     }
 
     /** The text report of {@code e} with {@code build} as the native build in use (a parameter for tests). */

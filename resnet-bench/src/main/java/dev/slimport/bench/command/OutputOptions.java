@@ -4,7 +4,6 @@
  */
 package dev.slimport.bench.command;
 
-import dev.slimport.bench.result.ResultWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Option;
@@ -21,6 +20,23 @@ public final class OutputOptions {
         @Override
         public String toString() {
             return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** {@code --format text|json}: {@code describe}, {@code info} and {@code ceiling}, whose results have no CSV. */
+    public static final class TextOrJson {
+        @Option(
+                names = "--format",
+                paramLabel = "<format>",
+                defaultValue = "text",
+                converter = Converters.TextOrJson.class,
+                completionCandidates = Converters.TextOrJson.class,
+                description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+        Format value;
+
+        /** Whether {@code --format json} was given. */
+        boolean json() {
+            return value == Format.JSON;
         }
     }
 
@@ -41,9 +57,4 @@ public final class OutputOptions {
             names = {"--quiet", "-q"},
             description = "Only the result: no progress line and no per-step lines.")
     boolean quiet;
-
-    /** Checks that {@code --output} can be written, before any work; a no-op without it. */
-    public void checkOutputWritable() {
-        ResultWriter.checkWritable("--output", output);
-    }
 }

@@ -44,32 +44,34 @@ public final class PlotCommand extends BenchCommand {
         List<BenchmarkResult> loaded = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         for (Path p : results) {
-            if (!Files.isReadable(p)) {
-                throw new IllegalArgumentException("RESULT.json: cannot read '" + p + "'");
-            }
-            BenchmarkResult r;
-            try {
-                r = ResultWriter.readResult(p);
-            } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException("RESULT.json: '" + p + "' is not a forward --format json result ("
-                        + RunFailure.firstLine(e.getOriginalMessage()) + ")");
-            } catch (IOException e) {
-                throw new RunFailure("cannot read '" + p + "': " + e.getMessage(), e);
-            }
-            if (r.config() == null || r.timings() == null) {
-                throw new IllegalArgumentException("RESULT.json: '" + p + "' is not a forward --format json result");
-            }
+            BenchmarkResult r = read(p);
             loaded.add(r);
             String label = Charts.title(r);
             labels.add(labels.contains(label) ? label + " (" + p.getFileName() + ")" : label);
         }
-        if (loaded.size() == 1) {
-            Charts.save(Charts.stepChart(loaded.get(0)), output);
-        } else {
-            Charts.save(Charts.comparisonChart(loaded, labels), output);
-        }
+        Charts.save(
+                loaded.size() == 1 ? Charts.stepChart(loaded.get(0)) : Charts.comparisonChart(loaded, labels), output);
         err().println("chart written to " + output);
         err().flush();
         return 0;
+    }
+
+    private static BenchmarkResult read(Path p) {
+        if (!Files.isReadable(p)) {
+            throw new IllegalArgumentException("RESULT.json: cannot read '" + p + "'");
+        }
+        BenchmarkResult r;
+        try {
+            r = ResultWriter.readResult(p);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("RESULT.json: '" + p + "' is not a forward --format json result ("
+                    + RunFailure.firstLine(e.getOriginalMessage()) + ")");
+        } catch (IOException e) {
+            throw new RunFailure("cannot read '" + p + "': " + e.getMessage(), e);
+        }
+        if (r.config() == null || r.timings() == null) {
+            throw new IllegalArgumentException("RESULT.json: '" + p + "' is not a forward --format json result");
+        }
+        return r;
     }
 }

@@ -68,7 +68,7 @@ public final class VerifyCommand extends BenchCommand {
                 r = SavedModels.verify(request);
             }
         } catch (IllegalArgumentException e) {
-            throw ExportCommand.renamed(e, OPTION_NAMES);
+            throw optionNamed(e, OPTION_NAMES::get);
         }
         var w = out();
         w.printf(Locale.ROOT, "SavedModel %s, tags %s, loaded in %.2f s%n", r.dir(), r.tags(), r.loadMillis() / 1e3);

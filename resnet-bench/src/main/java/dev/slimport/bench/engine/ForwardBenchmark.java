@@ -178,19 +178,20 @@ public final class ForwardBenchmark extends Workload {
     @Override
     void describe(BenchmarkResult.Config.Builder c) {
         NetworkSpec network = spec.network();
-        c.model(network.scope())
-                .batchSize(spec.batchSize())
-                .height(spec.height())
-                .width(spec.width())
-                .numClasses(network.numClasses())
-                .outputStride(network.outputStride())
-                .dataFormat(network.dataFormat().name())
-                .precision(network.precision().label())
-                .optimized(spec.optimize())
-                .input(input.toString())
-                .mode(mode.label());
+        c.model = network.scope();
+        c.batchSize = spec.batchSize();
+        c.height = spec.height();
+        c.width = spec.width();
+        c.numClasses = network.numClasses();
+        c.outputStride = network.outputStride();
+        c.dataFormat = network.dataFormat().name();
+        c.precision = network.precision().label();
+        c.optimized = spec.optimize();
+        c.input = input.toString();
+        c.mode = mode;
         if (mode == StepMode.TRAIN) {
-            c.learningRate(training.defaultLearningRate()).momentum(training.momentum());
+            c.learningRate = training.defaultLearningRate();
+            c.momentum = training.momentum();
         }
     }
 

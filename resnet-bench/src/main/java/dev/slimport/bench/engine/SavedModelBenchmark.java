@@ -204,16 +204,16 @@ public final class SavedModelBenchmark extends Workload {
     void describe(BenchmarkResult.Config.Builder c) {
         Shape input = fed.values().iterator().next();
         boolean image = input.numDimensions() == 4;
-        c.model(facts.scope())
-                .batchSize(batchSize())
-                .height(image ? (int) input.get(1) : 0)
-                .width(image ? (int) input.get(2) : 0)
-                .numClasses(facts.numClasses())
-                .precision("fp32")
-                .optimized(facts.batchNormsFolded())
-                .input("fixed")
-                .savedModel(dir().toString())
-                .signature(key);
+        c.model = facts.scope();
+        c.batchSize = batchSize();
+        c.height = image ? (int) input.get(1) : 0;
+        c.width = image ? (int) input.get(2) : 0;
+        c.numClasses = facts.numClasses();
+        c.precision = "fp32";
+        c.optimized = facts.batchNormsFolded();
+        c.input = "fixed";
+        c.savedModel = dir().toString();
+        c.signature = key;
     }
 
     @Override

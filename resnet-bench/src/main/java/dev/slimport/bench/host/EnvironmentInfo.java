@@ -97,24 +97,19 @@ public record EnvironmentInfo(
 
     /** {@code MemTotal} and {@code MemAvailable} from {@code /proc/meminfo} in bytes; -1 when unknown. */
     static long[] memory() {
-        long[] out = {-1, -1};
-        Path meminfo = Path.of("/proc/meminfo");
-        if (!Files.isReadable(meminfo)) {
-            return out;
-        }
+        long[] bytes = {-1, -1};
         try {
-            for (String line : Files.readAllLines(meminfo)) {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
                 String[] f = line.split("\\s+");
-                if (f.length >= 2 && f[0].equals("MemTotal:")) {
-                    out[0] = Long.parseLong(f[1]) * 1024;
-                } else if (f.length >= 2 && f[0].equals("MemAvailable:")) {
-                    out[1] = Long.parseLong(f[1]) * 1024;
+                int i = f[0].equals("MemTotal:") ? 0 : f[0].equals("MemAvailable:") ? 1 : -1;
+                if (i >= 0) {
+                    bytes[i] = Long.parseLong(f[1]) * 1024;
                 }
             }
-        } catch (IOException | NumberFormatException e) {
+        } catch (IOException | RuntimeException e) {
             return new long[] {-1, -1};
         }
-        return out;
+        return bytes;
     }
 
     private static String hostName() {

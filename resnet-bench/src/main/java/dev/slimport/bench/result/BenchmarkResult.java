@@ -51,6 +51,7 @@ public record BenchmarkResult(
      * @param outputStride the output stride asked for, or null
      * @param dataFormat NHWC or NCHW
      * @param precision fp32, bf16 or fp16
+     * @param optimized whether the batch norms were folded into the convolutions
      * @param seed the seed
      * @param input random (in graph) or fixed (fed)
      * @param warmup burn-in steps
@@ -63,8 +64,8 @@ public record BenchmarkResult(
      * @param savedModel for {@code forward --saved-model}: the SavedModel directory that ran (then {@code model} is
      *     its variables' scope, {@code precision} its input's dtype and {@code dataFormat} null); null otherwise
      * @param signature for {@code forward --saved-model}: the signature key that ran; null otherwise
-     * @param mode what a step runs: {@code inference}, {@code forward-backward} or {@code train} ({@link StepMode});
-     *     null in results written before the modes existed (= inference)
+     * @param mode what a step runs; results written before the modes existed have none and read as {@link
+     *     StepMode#INFERENCE}
      * @param learningRate {@code --mode train}: the learning rate; null otherwise
      * @param momentum {@code --mode train}: the momentum; null otherwise
      */
@@ -89,180 +90,45 @@ public record BenchmarkResult(
             boolean xla,
             String savedModel,
             String signature,
-            String mode,
+            StepMode mode,
             Double learningRate,
             Double momentum) {
 
-        /** A builder: every component named, none by position; the mode is inference unless set. */
-        public static Builder builder() {
-            return new Builder();
+        /** The configuration; no mode is {@link StepMode#INFERENCE}. */
+        public Config {
+            mode = mode == null ? StepMode.INFERENCE : mode;
         }
 
-        /** Builds a {@link Config}, one named setter per component. */
+        /**
+         * The components by name, set where they are known (the workload sets the network's, the command the run's);
+         * unset ones are null, 0 or false. {@link #build()} makes the record.
+         */
         public static final class Builder {
-            private String model;
-            private int batchSize;
-            private int height;
-            private int width;
-            private int numClasses;
-            private Integer outputStride;
-            private String dataFormat;
-            private String precision;
-            private boolean optimized;
-            private long seed;
-            private String input;
-            private int warmup;
-            private int numBatches;
-            private String deviceRequested;
-            private String deviceUsed;
-            private int intraOpThreads;
-            private int interOpThreads;
-            private boolean xla;
-            private String savedModel;
-            private String signature;
-            private String mode = StepMode.INFERENCE.label();
-            private Double learningRate;
-            private Double momentum;
+            public String model;
+            public int batchSize;
+            public int height;
+            public int width;
+            public int numClasses;
+            public Integer outputStride;
+            public String dataFormat;
+            public String precision;
+            public boolean optimized;
+            public long seed;
+            public String input;
+            public int warmup;
+            public int numBatches;
+            public String deviceRequested;
+            public String deviceUsed;
+            public int intraOpThreads;
+            public int interOpThreads;
+            public boolean xla;
+            public String savedModel;
+            public String signature;
+            public StepMode mode;
+            public Double learningRate;
+            public Double momentum;
 
-            /** Sets {@code model}. */
-            public Builder model(String value) {
-                model = value;
-                return this;
-            }
-
-            /** Sets {@code batchSize}. */
-            public Builder batchSize(int value) {
-                batchSize = value;
-                return this;
-            }
-
-            /** Sets {@code height}. */
-            public Builder height(int value) {
-                height = value;
-                return this;
-            }
-
-            /** Sets {@code width}. */
-            public Builder width(int value) {
-                width = value;
-                return this;
-            }
-
-            /** Sets {@code numClasses}. */
-            public Builder numClasses(int value) {
-                numClasses = value;
-                return this;
-            }
-
-            /** Sets {@code outputStride}. */
-            public Builder outputStride(Integer value) {
-                outputStride = value;
-                return this;
-            }
-
-            /** Sets {@code dataFormat}. */
-            public Builder dataFormat(String value) {
-                dataFormat = value;
-                return this;
-            }
-
-            /** Sets {@code precision}. */
-            public Builder precision(String value) {
-                precision = value;
-                return this;
-            }
-
-            /** Sets {@code optimized}. */
-            public Builder optimized(boolean value) {
-                optimized = value;
-                return this;
-            }
-
-            /** Sets {@code seed}. */
-            public Builder seed(long value) {
-                seed = value;
-                return this;
-            }
-
-            /** Sets {@code input}. */
-            public Builder input(String value) {
-                input = value;
-                return this;
-            }
-
-            /** Sets {@code warmup}. */
-            public Builder warmup(int value) {
-                warmup = value;
-                return this;
-            }
-
-            /** Sets {@code numBatches}. */
-            public Builder numBatches(int value) {
-                numBatches = value;
-                return this;
-            }
-
-            /** Sets {@code deviceRequested}. */
-            public Builder deviceRequested(String value) {
-                deviceRequested = value;
-                return this;
-            }
-
-            /** Sets {@code deviceUsed}. */
-            public Builder deviceUsed(String value) {
-                deviceUsed = value;
-                return this;
-            }
-
-            /** Sets {@code intraOpThreads}. */
-            public Builder intraOpThreads(int value) {
-                intraOpThreads = value;
-                return this;
-            }
-
-            /** Sets {@code interOpThreads}. */
-            public Builder interOpThreads(int value) {
-                interOpThreads = value;
-                return this;
-            }
-
-            /** Sets {@code xla}. */
-            public Builder xla(boolean value) {
-                xla = value;
-                return this;
-            }
-
-            /** Sets {@code savedModel}. */
-            public Builder savedModel(String value) {
-                savedModel = value;
-                return this;
-            }
-
-            /** Sets {@code signature}. */
-            public Builder signature(String value) {
-                signature = value;
-                return this;
-            }
-
-            /** Sets {@code mode}. */
-            public Builder mode(String value) {
-                mode = value;
-                return this;
-            }
-
-            /** Sets {@code learningRate}. */
-            public Builder learningRate(Double value) {
-                learningRate = value;
-                return this;
-            }
-
-            /** Sets {@code momentum}. */
-            public Builder momentum(Double value) {
-                momentum = value;
-                return this;
-            }
-
-            /** The configuration. */
+            /** The {@link Config} of the components set. */
             public Config build() {
                 return new Config(
                         model,
@@ -289,11 +155,6 @@ public record BenchmarkResult(
                         learningRate,
                         momentum);
             }
-        }
-
-        /** The step mode; {@link StepMode#INFERENCE} when not recorded. */
-        public StepMode stepMode() {
-            return StepMode.ofLabel(mode);
         }
     }
 

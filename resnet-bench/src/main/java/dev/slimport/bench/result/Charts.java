@@ -56,7 +56,7 @@ public final class Charts {
             series.add(i, steps.get(i));
         }
         JFreeChart chart = ChartFactory.createXYLineChart(
-                title(r) + ": " + r.config().stepMode().across() + ", " + steps.size() + " steps",
+                title(r) + ": " + r.config().mode().across() + ", " + steps.size() + " steps",
                 "step",
                 "seconds / batch",
                 new XYSeriesCollection(series),
@@ -102,7 +102,7 @@ public final class Charts {
     /** A short label of a result: model, precision, batch, device, host. */
     public static String title(BenchmarkResult r) {
         BenchmarkResult.Config c = r.config();
-        String mode = c.mode() == null || c.mode().equals(StepMode.INFERENCE.label()) ? "" : c.mode() + " ";
+        String mode = c.mode() == StepMode.INFERENCE ? "" : c.mode() + " ";
         return (c.savedModel() == null ? "" : "SavedModel ") + c.model() + " " + mode + c.precision() + " batch "
                 + c.batchSize() + " " + c.height() + "x" + c.width() + " "
                 + c.deviceUsed()

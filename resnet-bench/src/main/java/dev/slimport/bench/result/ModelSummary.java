@@ -4,11 +4,11 @@
  */
 package dev.slimport.bench.result;
 
-import dev.slimport.bench.ModelSpec;
 import dev.slimport.resnet.net.GraphStats;
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.slim.ModelVariable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -84,67 +85,58 @@ public record ModelSummary(
      */
     public record Variable(String name, List<Long> shape, long size, String role, boolean trainable) {}
 
-    /** Summarizes {@code model} (built by {@code spec}). */
-    public static ModelSummary of(ResNetModel model, ModelSpec spec) {
-        Map<String, Operand<?>> rowOutputs = new LinkedHashMap<>(model.endPoints());
-        Map<String, List<ModelVariable>> owned = new HashMap<>();
-        for (ModelVariable v : model.variables()) {
-            String owner = owningScope(v.name());
-            owned.computeIfAbsent(owner, k -> new ArrayList<>()).add(v);
-            rowOutputs.putIfAbsent(owner, null);
-        }
+    /** Summarizes {@code model}. */
+    public static ModelSummary of(ResNetModel model) {
+        Map<String, List<ModelVariable>> owned = model.variables().stream()
+                .collect(Collectors.groupingBy(v -> owningScope(v.name()), LinkedHashMap::new, Collectors.toList()));
+        Map<String, Operand<?>> outputs = new LinkedHashMap<>(model.endPoints());
+        owned.keySet().forEach(scope -> outputs.putIfAbsent(scope, null));
+        // A row's op: its end point's output, or the last op under its scope; the rows follow graph order.
+        Map<String, GraphOperation> rowOps = new HashMap<>();
+        outputs.forEach((name, out) -> rowOps.put(name, out == null ? null : (GraphOperation) out.op()));
         Map<String, Integer> order = new HashMap<>();
-        Map<String, GraphOperation> lastOpUnder = new HashMap<>();
-        int index = 0;
         for (Iterator<GraphOperation> it = model.graph().operations(); it.hasNext(); ) {
             GraphOperation op = it.next();
-            order.put(op.name(), index++);
-            for (String prefix = parent(op.name()); prefix != null; prefix = parent(prefix)) {
-                if (rowOutputs.containsKey(prefix) && rowOutputs.get(prefix) == null) {
-                    lastOpUnder.put(prefix, op);
-                }
+            order.put(op.name(), order.size());
+            String row = enclosingRow(op.name(), outputs);
+            if (row != null && outputs.get(row) == null) {
+                rowOps.put(row, op);
             }
         }
         Map<String, Long> macs = new HashMap<>();
         for (GraphStats.ConvCost c : GraphStats.convolutions(model.output())) {
-            String row = enclosingRow(c.opName(), rowOutputs);
-            macs.merge(row, Math.max(0, c.multiplyAddsPerImage()), Long::sum);
+            macs.merge(enclosingRow(c.opName(), outputs), Math.max(0, c.multiplyAddsPerImage()), Long::sum);
         }
-        List<Row> rows = new ArrayList<>();
-        Map<Row, Integer> rowOrder = new HashMap<>();
-        for (Map.Entry<String, Operand<?>> e : rowOutputs.entrySet()) {
-            String name = e.getKey();
-            Operand<?> out = e.getValue();
-            GraphOperation op = out != null ? (GraphOperation) out.op() : lastOpUnder.get(name);
-            Shape shape = out != null ? out.shape() : op != null ? op.output(0).shape() : Shape.unknown();
-            List<ModelVariable> vars = owned.getOrDefault(name, List.of());
-            long params = vars.stream().mapToLong(ModelVariable::size).sum();
-            Row row = new Row(name, type(vars, op), dims(shape), params, macs.getOrDefault(name, 0L));
-            rows.add(row);
-            rowOrder.put(row, op == null ? Integer.MAX_VALUE : order.getOrDefault(op.name(), Integer.MAX_VALUE));
-        }
-        rows.sort(Comparator.comparing(rowOrder::get));
-        for (String row : macs.keySet()) {
-            if (!rowOutputs.containsKey(row)) {
-                rows.add(new Row(row, "conv2d", List.of(), 0, macs.get(row)));
-            }
-        }
+        List<Row> rows = outputs.keySet().stream()
+                .sorted(Comparator.comparing(name -> rowOps.get(name) == null
+                        ? Integer.MAX_VALUE
+                        : order.getOrDefault(rowOps.get(name).name(), Integer.MAX_VALUE)))
+                .map(name -> {
+                    GraphOperation op = rowOps.get(name);
+                    Operand<?> out = outputs.get(name);
+                    Shape shape = out != null
+                            ? out.shape()
+                            : op != null ? op.output(0).shape() : Shape.unknown();
+                    List<ModelVariable> vars = owned.getOrDefault(name, List.of());
+                    long params = vars.stream().mapToLong(ModelVariable::size).sum();
+                    return new Row(name, type(vars, op), dims(shape), params, macs.getOrDefault(name, 0L));
+                })
+                .toList();
         long total = model.parameterCount();
         long trainable = model.trainableParameterCount();
         long mac = model.multiplyAdds().orElse(-1);
-        List<Variable> variables = new ArrayList<>();
-        for (ModelVariable v : model.variables()) {
-            variables.add(new Variable(
-                    v.name(), dims(v.shape()), v.size(), v.role().name().toLowerCase(Locale.ROOT), v.trainable()));
-        }
+        List<Variable> variables = model.variables().stream()
+                .map(v -> new Variable(
+                        v.name(), dims(v.shape()), v.size(), v.role().name().toLowerCase(Locale.ROOT), v.trainable()))
+                .toList();
         return new ModelSummary(
                 model.scope(),
-                spec.network().precision().label(),
-                spec.network().dataFormat().name(),
+                model.spec().precision().label(),
+                model.spec().dataFormat().name(),
                 dims(model.images().shape()),
-                List.copyOf(rows),
+                rows,
                 new Totals(total, trainable, total - trainable, mac, mac < 0 ? Double.NaN : 2.0 * mac / 1e9, total * 4),
-                List.copyOf(variables));
+                variables);
     }
 
     /** The layer scope a variable belongs to: its name without the leaf and without a trailing {@code BatchNorm}. */
@@ -156,14 +148,14 @@ public record ModelSummary(
         return scope == null ? variableName : scope;
     }
 
+    /** The innermost row whose scope encloses {@code opName}, or null. */
     private static String enclosingRow(String opName, Map<String, ?> rows) {
         for (String prefix = parent(opName); prefix != null; prefix = parent(prefix)) {
             if (rows.containsKey(prefix)) {
                 return prefix;
             }
         }
-        String p = parent(opName);
-        return p == null ? opName : p;
+        return null;
     }
 
     private static String parent(String name) {
@@ -177,21 +169,13 @@ public record ModelSummary(
         if (weights) {
             return norm ? "conv2d+batch_norm" : "conv2d";
         }
-        if (norm) {
-            return "batch_norm";
-        }
-        return op == null ? "" : op.type();
+        return norm ? "batch_norm" : op == null ? "" : op.type();
     }
 
     private static List<Long> dims(Shape shape) {
-        if (shape.isUnknown()) {
-            return List.of();
-        }
-        List<Long> out = new ArrayList<>();
-        for (int i = 0; i < shape.numDimensions(); i++) {
-            out.add(shape.get(i));
-        }
-        return List.copyOf(out);
+        return shape.isUnknown()
+                ? List.of()
+                : Arrays.stream(shape.asArray()).boxed().toList();
     }
 
     /** The Keras-like table, totals and variable list. */

@@ -24,7 +24,7 @@ public final class Reports {
     public static List<String> forwardSummary(BenchmarkResult r, LocalDateTime now) {
         List<String> lines = new ArrayList<>();
         BenchmarkResult.Config c = r.config();
-        StepMode mode = c.stepMode();
+        StepMode mode = c.mode();
         LatencyStats s = r.summary();
         int asked = c.numBatches();
         if (s == null) {
@@ -195,7 +195,7 @@ public final class Reports {
     }
 
     private static String graphNote(BenchmarkResult.Config c) {
-        return switch (c.stepMode()) {
+        return switch (c.mode()) {
             case INFERENCE -> c.optimized() ? " (batch norms folded)" : " (slim's graph verbatim)";
             case FORWARD_BACKWARD -> " (training graph: forward-backward, all gradients)";
             case TRAIN -> " (training graph: momentum train step)";

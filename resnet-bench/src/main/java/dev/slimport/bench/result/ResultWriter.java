@@ -39,7 +39,7 @@ public final class ResultWriter {
     /** The configuration and environment columns, in order; a null value is an empty cell. */
     private static final List<Column> FIXED_COLUMNS = List.of(
             new Column("model", r -> r.config().model()),
-            new Column("mode", r -> r.config().stepMode().label()),
+            new Column("mode", r -> r.config().mode()),
             new Column("precision", r -> r.config().precision()),
             new Column("batch_size", r -> r.config().batchSize()),
             new Column("height", r -> r.config().height()),

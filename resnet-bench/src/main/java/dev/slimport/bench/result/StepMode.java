@@ -4,9 +4,7 @@
  */
 package dev.slimport.bench.result;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
  * What one timed step of {@code forward --mode} runs: the inference forward pass (the seed's), or, on slim's
@@ -31,6 +29,7 @@ public enum StepMode {
     }
 
     /** The value on the command line and in results: {@code inference}, {@code forward-backward}, {@code train}. */
+    @JsonValue
     public String label() {
         return label;
     }
@@ -49,22 +48,5 @@ public enum StepMode {
     /** Whether the step runs on the training-mode graph. */
     public boolean training() {
         return this != INFERENCE;
-    }
-
-    /** The mode recorded in a result; null (results written before modes existed) is inference. */
-    public static StepMode ofLabel(String label) {
-        return label == null ? INFERENCE : parse("mode", label);
-    }
-
-    /** Parses a {@code --mode} value (case-insensitive), naming {@code argument} and the allowed values on error. */
-    public static StepMode parse(String argument, String value) {
-        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
-        for (StepMode m : values()) {
-            if (m.label.equals(v)) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException(argument + ": unknown mode '" + value + "'; allowed: "
-                + Arrays.stream(values()).map(StepMode::label).collect(Collectors.joining(", ")));
     }
 }

@@ -2,14 +2,12 @@
  * Copyright 2026 The slimport Authors.
  * Licensed under the Apache License, Version 2.0; see the LICENSE file.
  */
-package dev.slimport.bench.engine;
+package dev.slimport.bench.result;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
@@ -28,11 +26,6 @@ import org.tensorflow.types.TString;
 public final class TensorBoardGraph {
     private TensorBoardGraph() {}
 
-    /** The start of the event file name suffix; a per-call counter keeps files written in the same second apart. */
-    static final String SUFFIX = ".slimport";
-
-    private static final AtomicLong COUNTER = new AtomicLong();
-
     /**
      * Writes {@code graph}'s GraphDef at step 0 into a new event file in {@code dir} (created if missing).
      *
@@ -40,7 +33,7 @@ public final class TensorBoardGraph {
      */
     public static Path write(Graph graph, Path dir) throws IOException {
         Files.createDirectories(dir);
-        Set<Path> before = eventFiles(dir);
+        String suffix = ".slimport." + UUID.randomUUID(); // the new file is the one that ends with it
         byte[] graphDef = graph.toGraphDef().toByteArray();
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g);
@@ -51,7 +44,7 @@ public final class TensorBoardGraph {
                     tf.constant(dir.toAbsolutePath().toString()),
                     tf.constant(10),
                     tf.constant(1000),
-                    tf.constant(SUFFIX + "." + ProcessHandle.current().pid() + "." + COUNTER.incrementAndGet()));
+                    tf.constant(suffix));
             var write = tf.summary.writeGraphSummary(writer, tf.constant(0L), bytes);
             var close = tf.summary.closeSummaryWriter(writer);
             try (Session s = new Session(g);
@@ -61,18 +54,10 @@ public final class TensorBoardGraph {
                 s.runner().addTarget(close).run().close();
             }
         }
-        Set<Path> after = eventFiles(dir);
-        after.removeAll(before);
-        if (after.size() != 1) {
-            throw new IOException("TensorBoard: expected one new event file in " + dir + ", found " + after.size());
-        }
-        return after.iterator().next();
-    }
-
-    private static Set<Path> eventFiles(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents."))
-                    .collect(Collectors.toSet());
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(suffix))
+                    .findFirst()
+                    .orElseThrow(() -> new IOException("TensorBoard: no event file *" + suffix + " in " + dir));
         }
     }
 }
