@@ -16,6 +16,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,19 +47,9 @@ class ExportInterruptTest {
     void an_interrupt_at_any_stage_stops_the_export_and_leaves_nothing(SavedModelExporter.Stage stage) {
         Path out = dir.resolve("new/models");
         List<Path> temps = new ArrayList<>();
-        SavedModelExporter exporter = new SavedModelExporter((s, temp) -> {
-            if (temp != null) {
-                temps.add(temp);
-            }
-            if (s == stage) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        assertThatThrownBy(() -> exporter.export(
-                        ExportSpec.builder(TestNets.tinyNet(10), out).seed(1).build()))
-                .isInstanceOf(ExportInterruptedException.class)
-                .hasMessageStartingWith("export to " + out.toAbsolutePath().resolve("1") + " interrupted ")
-                .hasMessageEndingWith("; nothing was installed and its temporary files were removed");
+        SavedModelExporter exporter =
+                recordingTemps(temps, stage, () -> Thread.currentThread().interrupt());
+        assertStoppedAtAStage(() -> exporter.export(spec(out)), out);
         assertThat(Thread.currentThread().isInterrupted())
                 .as("the interrupt status is kept")
                 .isTrue();
@@ -69,8 +61,7 @@ class ExportInterruptTest {
     void an_interrupted_thread_does_not_start_an_export() {
         Path out = dir.resolve("models");
         Thread.currentThread().interrupt();
-        assertThatThrownBy(() -> SavedModels.export(
-                        ExportSpec.builder(TestNets.tinyNet(10), out).seed(1).build()))
+        assertThatThrownBy(() -> SavedModels.export(spec(out)))
                 .isInstanceOf(ExportInterruptedException.class)
                 .hasMessageContaining("interrupted before it started");
         assertThat(out).doesNotExist();
@@ -97,15 +88,7 @@ class ExportInterruptTest {
                 }
             }
         });
-        Thread exporting = new Thread(() -> {
-            try {
-                outcome.set(exporter.export(
-                        ExportSpec.builder(TestNets.tinyNet(10), out).seed(1).build()));
-            } catch (RuntimeException e) {
-                outcome.set(e);
-            }
-        });
-        exporting.start();
+        Thread exporting = startExport(() -> exporter.export(spec(out)), outcome);
         assertThat(reached.await(DEADLINE.toSeconds(), TimeUnit.SECONDS))
                 .as("the export reached " + stage)
                 .isTrue();
@@ -122,19 +105,8 @@ class ExportInterruptTest {
         Path out = dir.resolve("new/models");
         ExportCancellation cancellation = new ExportCancellation();
         List<Path> temps = new ArrayList<>();
-        SavedModelExporter exporter = new SavedModelExporter((s, temp) -> {
-            if (temp != null) {
-                temps.add(temp);
-            }
-            if (s == stage) {
-                cancellation.cancel();
-            }
-        });
-        assertThatThrownBy(() -> exporter.export(
-                        ExportSpec.builder(TestNets.tinyNet(10), out).seed(1).build(), cancellation))
-                .isInstanceOf(ExportInterruptedException.class)
-                .hasMessageStartingWith("export to " + out.toAbsolutePath().resolve("1") + " interrupted ")
-                .hasMessageEndingWith("; nothing was installed and its temporary files were removed");
+        SavedModelExporter exporter = recordingTemps(temps, stage, cancellation::cancel);
+        assertStoppedAtAStage(() -> exporter.export(spec(out), cancellation), out);
         assertThat(cancellation.isCancelled()).isTrue();
         assertThat(Thread.currentThread().isInterrupted())
                 .as("a cancel does not interrupt the thread")
@@ -148,8 +120,7 @@ class ExportInterruptTest {
         Path out = dir.resolve("models");
         ExportCancellation cancellation = new ExportCancellation();
         cancellation.cancel();
-        assertThatThrownBy(() -> SavedModels.export(
-                        ExportSpec.builder(TestNets.tinyNet(10), out).seed(1).build(), cancellation))
+        assertThatThrownBy(() -> SavedModels.export(spec(out), cancellation))
                 .isInstanceOf(ExportInterruptedException.class)
                 .hasMessageContaining("interrupted before it started");
         assertThat(out).doesNotExist();
@@ -175,15 +146,7 @@ class ExportInterruptTest {
                 }
             }
         });
-        Thread exporting = new Thread(() -> {
-            try {
-                outcome.set(exporter.export(
-                        ExportSpec.builder(TestNets.tinyNet(10), out).seed(1).build(), cancellation));
-            } catch (RuntimeException e) {
-                outcome.set(e);
-            }
-        });
-        exporting.start();
+        Thread exporting = startExport(() -> exporter.export(spec(out), cancellation), outcome);
         assertThat(reached.await(DEADLINE.toSeconds(), TimeUnit.SECONDS))
                 .as("the export reached " + stage)
                 .isTrue();
@@ -214,15 +177,7 @@ class ExportInterruptTest {
                 release.await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
             }
         });
-        Thread exporting = new Thread(() -> {
-            try {
-                outcome.set(exporter.export(
-                        ExportSpec.builder(TestNets.tinyNet(10), out).seed(1).build(), cancellation));
-            } catch (RuntimeException e) {
-                outcome.set(e);
-            }
-        });
-        exporting.start();
+        Thread exporting = startExport(() -> exporter.export(spec(out), cancellation), outcome);
         assertThat(reached.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(written.get().resolve("saved_model.pb")).exists();
         assertThat(cancellation.cancelAndAwait(Duration.ofMillis(200))).isFalse();
@@ -233,5 +188,42 @@ class ExportInterruptTest {
         assertThat(exporting.isAlive()).isFalse();
         assertThat(outcome.get()).isInstanceOf(ExportInterruptedException.class);
         assertThat(dir.resolve("new")).doesNotExist();
+    }
+
+    private static ExportSpec spec(Path out) {
+        return ExportSpec.builder(TestNets.tinyNet(10), out).seed(1).build();
+    }
+
+    /** An exporter that collects the temporary directories it is shown into {@code temps} and runs {@code atStage}. */
+    private static SavedModelExporter recordingTemps(
+            List<Path> temps, SavedModelExporter.Stage stage, Runnable atStage) {
+        return new SavedModelExporter((s, temp) -> {
+            if (temp != null) {
+                temps.add(temp);
+            }
+            if (s == stage) {
+                atStage.run();
+            }
+        });
+    }
+
+    private static void assertStoppedAtAStage(ThrowingCallable export, Path out) {
+        assertThatThrownBy(export)
+                .isInstanceOf(ExportInterruptedException.class)
+                .hasMessageStartingWith("export to " + out.toAbsolutePath().resolve("1") + " interrupted ")
+                .hasMessageEndingWith("; nothing was installed and its temporary files were removed");
+    }
+
+    /** Runs {@code export} on a new, started thread; its result or exception goes to {@code outcome}. */
+    private static Thread startExport(Supplier<ExportResult> export, AtomicReference<Object> outcome) {
+        Thread exporting = new Thread(() -> {
+            try {
+                outcome.set(export.get());
+            } catch (RuntimeException e) {
+                outcome.set(e);
+            }
+        });
+        exporting.start();
+        return exporting;
     }
 }
