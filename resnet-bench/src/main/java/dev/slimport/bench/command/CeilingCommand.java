@@ -55,23 +55,11 @@ public final class CeilingCommand extends BenchCommand {
     @Mixin
     SharedOptions.Seed seed = new SharedOptions.Seed();
 
-    @Option(
-            names = "--format",
-            defaultValue = "text",
-            converter = Converters.TextOrJson.class,
-            completionCandidates = Converters.TextOrJson.class,
-            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    OutputOptions.Format format;
+    @Mixin
+    SharedOptions.TextOrJson format = new SharedOptions.TextOrJson();
 
-    @Option(
-            names = {"--output", "-o"},
-            description = "Write the result (in --format) to FILE, atomically.")
-    Path output;
-
-    @Option(
-            names = {"--quiet", "-q"},
-            description = "Only the result.")
-    boolean quiet;
+    @Mixin
+    SharedOptions.Destination destination = new SharedOptions.Destination();
 
     /**
      * The {@code ceiling} result.
@@ -96,7 +84,8 @@ public final class CeilingCommand extends BenchCommand {
         Set<Precision> wanted = new LinkedHashSet<>(precisions);
         int batchSize = batch.checked();
         steps.check();
-        boolean json = format == OutputOptions.Format.JSON;
+        boolean json = format.json();
+        Path output = destination.output;
         ResultWriter.checkWritable("--output", output);
         SessionConfigs configs = runtimeOptions.sessionConfigs();
 
@@ -136,7 +125,7 @@ public final class CeilingCommand extends BenchCommand {
             out().flush();
         }
         for (Precision p : wanted) {
-            if (!quiet && !textToStdout) {
+            if (!destination.quiet && !textToStdout) {
                 err().println("measuring " + p.label() + " ...");
                 err().flush();
             }
