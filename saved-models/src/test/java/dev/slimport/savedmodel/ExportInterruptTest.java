@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
@@ -79,23 +80,12 @@ class ExportInterruptTest {
         Path out = dir.resolve("models");
         CountDownLatch reached = new CountDownLatch(1);
         AtomicReference<Object> outcome = new AtomicReference<>();
-        SavedModelExporter exporter = new SavedModelExporter((s, temp) -> {
-            if (s == stage) {
-                reached.countDown();
-                long end = System.nanoTime() + DEADLINE.toNanos();
-                while (!Thread.currentThread().isInterrupted() && System.nanoTime() < end) {
-                    LockSupport.parkNanos(DEADLINE.toNanos());
-                }
-            }
-        });
+        SavedModelExporter exporter =
+                waitingAt(stage, reached, () -> Thread.currentThread().isInterrupted(), DEADLINE.toNanos());
         Thread exporting = startExport(() -> exporter.export(spec(out)), outcome);
-        assertThat(reached.await(DEADLINE.toSeconds(), TimeUnit.SECONDS))
-                .as("the export reached " + stage)
-                .isTrue();
+        assertReached(reached, stage);
         exporting.interrupt();
-        exporting.join(DEADLINE.toMillis());
-        assertThat(exporting.isAlive()).isFalse();
-        assertThat(outcome.get()).isInstanceOf(ExportInterruptedException.class);
+        assertInterrupted(exporting, outcome);
         assertThat(TestFiles.children(out)).isEmpty();
     }
 
@@ -137,24 +127,12 @@ class ExportInterruptTest {
         ExportCancellation cancellation = new ExportCancellation();
         CountDownLatch reached = new CountDownLatch(1);
         AtomicReference<Object> outcome = new AtomicReference<>();
-        SavedModelExporter exporter = new SavedModelExporter((s, temp) -> {
-            if (s == stage) {
-                reached.countDown();
-                long end = System.nanoTime() + DEADLINE.toNanos();
-                while (!cancellation.isCancelled() && System.nanoTime() < end) {
-                    LockSupport.parkNanos(1_000_000);
-                }
-            }
-        });
+        SavedModelExporter exporter = waitingAt(stage, reached, cancellation::isCancelled, 1_000_000);
         Thread exporting = startExport(() -> exporter.export(spec(out), cancellation), outcome);
-        assertThat(reached.await(DEADLINE.toSeconds(), TimeUnit.SECONDS))
-                .as("the export reached " + stage)
-                .isTrue();
+        assertReached(reached, stage);
         assertThat(cancellation.cancelAndAwait(DEADLINE)).isTrue();
         assertThat(TestFiles.children(out)).isEmpty();
-        exporting.join(DEADLINE.toMillis());
-        assertThat(exporting.isAlive()).isFalse();
-        assertThat(outcome.get()).isInstanceOf(ExportInterruptedException.class);
+        assertInterrupted(exporting, outcome);
     }
 
     /**
@@ -184,9 +162,7 @@ class ExportInterruptTest {
         assertThat(written.get()).doesNotExist();
         assertThat(dir.resolve("new")).doesNotExist();
         release.countDown();
-        exporting.join(DEADLINE.toMillis());
-        assertThat(exporting.isAlive()).isFalse();
-        assertThat(outcome.get()).isInstanceOf(ExportInterruptedException.class);
+        assertInterrupted(exporting, outcome);
         assertThat(dir.resolve("new")).doesNotExist();
     }
 
@@ -212,6 +188,38 @@ class ExportInterruptTest {
                 .isInstanceOf(ExportInterruptedException.class)
                 .hasMessageStartingWith("export to " + out.toAbsolutePath().resolve("1") + " interrupted ")
                 .hasMessageEndingWith("; nothing was installed and its temporary files were removed");
+    }
+
+    /**
+     * An exporter that, at {@code stage}, counts {@code reached} down and then waits (parking {@code parkNanos} at a
+     * time, at most {@link #DEADLINE}) until {@code released}.
+     */
+    private static SavedModelExporter waitingAt(
+            SavedModelExporter.Stage stage, CountDownLatch reached, BooleanSupplier released, long parkNanos) {
+        return new SavedModelExporter((s, temp) -> {
+            if (s == stage) {
+                reached.countDown();
+                long end = System.nanoTime() + DEADLINE.toNanos();
+                while (!released.getAsBoolean() && System.nanoTime() < end) {
+                    LockSupport.parkNanos(parkNanos);
+                }
+            }
+        });
+    }
+
+    private static void assertReached(CountDownLatch reached, SavedModelExporter.Stage stage)
+            throws InterruptedException {
+        assertThat(reached.await(DEADLINE.toSeconds(), TimeUnit.SECONDS))
+                .as("the export reached " + stage)
+                .isTrue();
+    }
+
+    /** The exporting thread ends, and its export stopped with an {@link ExportInterruptedException}. */
+    private static void assertInterrupted(Thread exporting, AtomicReference<Object> outcome)
+            throws InterruptedException {
+        exporting.join(DEADLINE.toMillis());
+        assertThat(exporting.isAlive()).isFalse();
+        assertThat(outcome.get()).isInstanceOf(ExportInterruptedException.class);
     }
 
     /** Runs {@code export} on a new, started thread; its result or exception goes to {@code outcome}. */
