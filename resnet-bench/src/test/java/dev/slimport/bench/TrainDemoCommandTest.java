@@ -164,32 +164,30 @@ class TrainDemoCommandTest {
     void a_broken_descriptor_is_a_usage_error_of_export() throws IOException {
         Path fake = dir.resolve("broken/model.ckpt");
         Files.createDirectories(fake.getParent());
-        Files.writeString(NetworkDescriptor.fileFor(fake), "{\"format\": \"other\"}");
-        CliRun run = CliRun.of(
-                "export",
-                "--checkpoint",
-                fake.toString(),
-                "--out",
-                dir.resolve("y").toString());
+        CliRun run = exportWithDescriptor(fake, "{\"format\": \"other\"}");
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
         assertThat(run.err())
                 .contains("--checkpoint: " + NetworkDescriptor.fileFor(fake)
                         + " is not a valid network descriptor (format: expected 'slimport-network-2', got 'other')");
 
-        Files.writeString(
-                NetworkDescriptor.fileFor(fake),
-                Files.readString(NetworkDescriptor.fileFor(prefix)).replace("bottleneck_v2", "bottleneck_v1"));
-        CliRun v1 = CliRun.of(
-                "export",
-                "--checkpoint",
-                fake.toString(),
-                "--out",
-                dir.resolve("y").toString());
+        CliRun v1 = exportWithDescriptor(
+                fake, Files.readString(NetworkDescriptor.fileFor(prefix)).replace("bottleneck_v2", "bottleneck_v1"));
         assertThat(v1.exitCode()).as(v1.toString()).isEqualTo(2);
         assertThat(v1.err())
                 .contains("--checkpoint: " + NetworkDescriptor.fileFor(fake)
                         + " is not a valid network descriptor (unit_fn: must be bottleneck_v2, got 'bottleneck_v1')");
         assertThat(dir.resolve("y")).doesNotExist();
+    }
+
+    /** {@code export --checkpoint fake --out DIR/y}, with {@code descriptor} as fake's network descriptor. */
+    private CliRun exportWithDescriptor(Path fake, String descriptor) throws IOException {
+        Files.writeString(NetworkDescriptor.fileFor(fake), descriptor);
+        return CliRun.of(
+                "export",
+                "--checkpoint",
+                fake.toString(),
+                "--out",
+                dir.resolve("y").toString());
     }
 
     static Stream<Arguments> badOptions() {

@@ -52,14 +52,10 @@ class CheckpointRestoreTest {
     @BeforeAll
     void saveModelA(@TempDir Path shared) throws Exception {
         dir = shared;
-        Files.createDirectories(dir.resolve("a"));
-        ckptA = dir.resolve("a/model.ckpt");
-        try (InferenceModel a = InferenceModel.build(TestNets.tinyNet(10), 1, false)) {
-            a.initialize();
-            a.save(ckptA);
+        ckptA = TestNets.saveCheckpoint(TestNets.tinyNet(10), 1, dir.resolve("a/model.ckpt"), a -> {
             varsA = a.variableValues();
             outA = a.run(IMAGES);
-        }
+        });
     }
 
     @Test
@@ -148,12 +144,8 @@ class CheckpointRestoreTest {
 
     @Test
     void missing_variables_are_listed_with_the_model_shapes() throws Exception {
-        Path featuresOnly = dir.resolve("features/model.ckpt");
-        Files.createDirectories(featuresOnly.getParent());
-        try (InferenceModel c = InferenceModel.build(TestNets.tinyNet(0), 1, false)) {
-            c.initialize();
-            c.save(featuresOnly);
-        }
+        Path featuresOnly =
+                TestNets.saveCheckpoint(TestNets.tinyNet(0), 1, dir.resolve("features/model.ckpt"), c -> {});
         try (InferenceModel b = InferenceModel.build(TestNets.tinyNet(10), 2, false)) {
             assertThatThrownBy(() -> b.restore(featuresOnly, List.of()))
                     .isInstanceOf(CheckpointMismatchException.class)

@@ -16,6 +16,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,19 +48,9 @@ class ExportInterruptTest {
     void an_interrupt_at_any_stage_stops_the_export_and_leaves_nothing(SavedModelExporter.Stage stage) {
         Path out = dir.resolve("new/models");
         List<Path> temps = new ArrayList<>();
-        SavedModelExporter exporter = new SavedModelExporter((s, temp) -> {
-            if (temp != null) {
-                temps.add(temp);
-            }
-            if (s == stage) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        assertThatThrownBy(() -> exporter.export(
-                        ExportSpec.builder(TestNets.tinyNet(10), out).seed(1).build()))
-                .isInstanceOf(ExportInterruptedException.class)
-                .hasMessageStartingWith("export to " + out.toAbsolutePath().resolve("1") + " interrupted ")
-                .hasMessageEndingWith("; nothing was installed and its temporary files were removed");
+        SavedModelExporter exporter =
+                recordingTemps(temps, stage, () -> Thread.currentThread().interrupt());
+        assertStoppedAtAStage(() -> exporter.export(spec(out)), out);
         assertThat(Thread.currentThread().isInterrupted())
                 .as("the interrupt status is kept")
                 .isTrue();
@@ -69,8 +62,7 @@ class ExportInterruptTest {
     void an_interrupted_thread_does_not_start_an_export() {
         Path out = dir.resolve("models");
         Thread.currentThread().interrupt();
-        assertThatThrownBy(() -> SavedModels.export(
-                        ExportSpec.builder(TestNets.tinyNet(10), out).seed(1).build()))
+        assertThatThrownBy(() -> SavedModels.export(spec(out)))
                 .isInstanceOf(ExportInterruptedException.class)
                 .hasMessageContaining("interrupted before it started");
         assertThat(out).doesNotExist();
@@ -88,31 +80,12 @@ class ExportInterruptTest {
         Path out = dir.resolve("models");
         CountDownLatch reached = new CountDownLatch(1);
         AtomicReference<Object> outcome = new AtomicReference<>();
-        SavedModelExporter exporter = new SavedModelExporter((s, temp) -> {
-            if (s == stage) {
-                reached.countDown();
-                long end = System.nanoTime() + DEADLINE.toNanos();
-                while (!Thread.currentThread().isInterrupted() && System.nanoTime() < end) {
-                    LockSupport.parkNanos(DEADLINE.toNanos());
-                }
-            }
-        });
-        Thread exporting = new Thread(() -> {
-            try {
-                outcome.set(exporter.export(
-                        ExportSpec.builder(TestNets.tinyNet(10), out).seed(1).build()));
-            } catch (RuntimeException e) {
-                outcome.set(e);
-            }
-        });
-        exporting.start();
-        assertThat(reached.await(DEADLINE.toSeconds(), TimeUnit.SECONDS))
-                .as("the export reached " + stage)
-                .isTrue();
+        SavedModelExporter exporter =
+                waitingAt(stage, reached, () -> Thread.currentThread().isInterrupted(), DEADLINE.toNanos());
+        Thread exporting = startExport(() -> exporter.export(spec(out)), outcome);
+        assertReached(reached, stage);
         exporting.interrupt();
-        exporting.join(DEADLINE.toMillis());
-        assertThat(exporting.isAlive()).isFalse();
-        assertThat(outcome.get()).isInstanceOf(ExportInterruptedException.class);
+        assertInterrupted(exporting, outcome);
         assertThat(TestFiles.children(out)).isEmpty();
     }
 
@@ -122,19 +95,8 @@ class ExportInterruptTest {
         Path out = dir.resolve("new/models");
         ExportCancellation cancellation = new ExportCancellation();
         List<Path> temps = new ArrayList<>();
-        SavedModelExporter exporter = new SavedModelExporter((s, temp) -> {
-            if (temp != null) {
-                temps.add(temp);
-            }
-            if (s == stage) {
-                cancellation.cancel();
-            }
-        });
-        assertThatThrownBy(() -> exporter.export(
-                        ExportSpec.builder(TestNets.tinyNet(10), out).seed(1).build(), cancellation))
-                .isInstanceOf(ExportInterruptedException.class)
-                .hasMessageStartingWith("export to " + out.toAbsolutePath().resolve("1") + " interrupted ")
-                .hasMessageEndingWith("; nothing was installed and its temporary files were removed");
+        SavedModelExporter exporter = recordingTemps(temps, stage, cancellation::cancel);
+        assertStoppedAtAStage(() -> exporter.export(spec(out), cancellation), out);
         assertThat(cancellation.isCancelled()).isTrue();
         assertThat(Thread.currentThread().isInterrupted())
                 .as("a cancel does not interrupt the thread")
@@ -148,8 +110,7 @@ class ExportInterruptTest {
         Path out = dir.resolve("models");
         ExportCancellation cancellation = new ExportCancellation();
         cancellation.cancel();
-        assertThatThrownBy(() -> SavedModels.export(
-                        ExportSpec.builder(TestNets.tinyNet(10), out).seed(1).build(), cancellation))
+        assertThatThrownBy(() -> SavedModels.export(spec(out), cancellation))
                 .isInstanceOf(ExportInterruptedException.class)
                 .hasMessageContaining("interrupted before it started");
         assertThat(out).doesNotExist();
@@ -166,32 +127,12 @@ class ExportInterruptTest {
         ExportCancellation cancellation = new ExportCancellation();
         CountDownLatch reached = new CountDownLatch(1);
         AtomicReference<Object> outcome = new AtomicReference<>();
-        SavedModelExporter exporter = new SavedModelExporter((s, temp) -> {
-            if (s == stage) {
-                reached.countDown();
-                long end = System.nanoTime() + DEADLINE.toNanos();
-                while (!cancellation.isCancelled() && System.nanoTime() < end) {
-                    LockSupport.parkNanos(1_000_000);
-                }
-            }
-        });
-        Thread exporting = new Thread(() -> {
-            try {
-                outcome.set(exporter.export(
-                        ExportSpec.builder(TestNets.tinyNet(10), out).seed(1).build(), cancellation));
-            } catch (RuntimeException e) {
-                outcome.set(e);
-            }
-        });
-        exporting.start();
-        assertThat(reached.await(DEADLINE.toSeconds(), TimeUnit.SECONDS))
-                .as("the export reached " + stage)
-                .isTrue();
+        SavedModelExporter exporter = waitingAt(stage, reached, cancellation::isCancelled, 1_000_000);
+        Thread exporting = startExport(() -> exporter.export(spec(out), cancellation), outcome);
+        assertReached(reached, stage);
         assertThat(cancellation.cancelAndAwait(DEADLINE)).isTrue();
         assertThat(TestFiles.children(out)).isEmpty();
-        exporting.join(DEADLINE.toMillis());
-        assertThat(exporting.isAlive()).isFalse();
-        assertThat(outcome.get()).isInstanceOf(ExportInterruptedException.class);
+        assertInterrupted(exporting, outcome);
     }
 
     /**
@@ -214,24 +155,83 @@ class ExportInterruptTest {
                 release.await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
             }
         });
-        Thread exporting = new Thread(() -> {
-            try {
-                outcome.set(exporter.export(
-                        ExportSpec.builder(TestNets.tinyNet(10), out).seed(1).build(), cancellation));
-            } catch (RuntimeException e) {
-                outcome.set(e);
-            }
-        });
-        exporting.start();
+        Thread exporting = startExport(() -> exporter.export(spec(out), cancellation), outcome);
         assertThat(reached.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(written.get().resolve("saved_model.pb")).exists();
         assertThat(cancellation.cancelAndAwait(Duration.ofMillis(200))).isFalse();
         assertThat(written.get()).doesNotExist();
         assertThat(dir.resolve("new")).doesNotExist();
         release.countDown();
+        assertInterrupted(exporting, outcome);
+        assertThat(dir.resolve("new")).doesNotExist();
+    }
+
+    private static ExportSpec spec(Path out) {
+        return ExportSpec.builder(TestNets.tinyNet(10), out).seed(1).build();
+    }
+
+    /** An exporter that collects the temporary directories it is shown into {@code temps} and runs {@code atStage}. */
+    private static SavedModelExporter recordingTemps(
+            List<Path> temps, SavedModelExporter.Stage stage, Runnable atStage) {
+        return new SavedModelExporter((s, temp) -> {
+            if (temp != null) {
+                temps.add(temp);
+            }
+            if (s == stage) {
+                atStage.run();
+            }
+        });
+    }
+
+    private static void assertStoppedAtAStage(ThrowingCallable export, Path out) {
+        assertThatThrownBy(export)
+                .isInstanceOf(ExportInterruptedException.class)
+                .hasMessageStartingWith("export to " + out.toAbsolutePath().resolve("1") + " interrupted ")
+                .hasMessageEndingWith("; nothing was installed and its temporary files were removed");
+    }
+
+    /**
+     * An exporter that, at {@code stage}, counts {@code reached} down and then waits (parking {@code parkNanos} at a
+     * time, at most {@link #DEADLINE}) until {@code released}.
+     */
+    private static SavedModelExporter waitingAt(
+            SavedModelExporter.Stage stage, CountDownLatch reached, BooleanSupplier released, long parkNanos) {
+        return new SavedModelExporter((s, temp) -> {
+            if (s == stage) {
+                reached.countDown();
+                long end = System.nanoTime() + DEADLINE.toNanos();
+                while (!released.getAsBoolean() && System.nanoTime() < end) {
+                    LockSupport.parkNanos(parkNanos);
+                }
+            }
+        });
+    }
+
+    private static void assertReached(CountDownLatch reached, SavedModelExporter.Stage stage)
+            throws InterruptedException {
+        assertThat(reached.await(DEADLINE.toSeconds(), TimeUnit.SECONDS))
+                .as("the export reached " + stage)
+                .isTrue();
+    }
+
+    /** The exporting thread ends, and its export stopped with an {@link ExportInterruptedException}. */
+    private static void assertInterrupted(Thread exporting, AtomicReference<Object> outcome)
+            throws InterruptedException {
         exporting.join(DEADLINE.toMillis());
         assertThat(exporting.isAlive()).isFalse();
         assertThat(outcome.get()).isInstanceOf(ExportInterruptedException.class);
-        assertThat(dir.resolve("new")).doesNotExist();
+    }
+
+    /** Runs {@code export} on a new, started thread; its result or exception goes to {@code outcome}. */
+    private static Thread startExport(Supplier<ExportResult> export, AtomicReference<Object> outcome) {
+        Thread exporting = new Thread(() -> {
+            try {
+                outcome.set(export.get());
+            } catch (RuntimeException e) {
+                outcome.set(e);
+            }
+        });
+        exporting.start();
+        return exporting;
     }
 }

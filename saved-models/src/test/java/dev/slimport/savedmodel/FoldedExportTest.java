@@ -41,13 +41,11 @@ class FoldedExportTest {
     @BeforeAll
     void exportFolded(@TempDir Path shared) throws Exception {
         dir = shared;
-        Files.createDirectories(dir.resolve("ckpt"));
-        ckpt = dir.resolve("ckpt/model.ckpt");
-        try (InferenceModel a = InferenceModel.build(TestNets.tinyNet(CLASSES), 1, false)) {
-            a.initialize();
-            BatchNorms.randomize(a.graph(), a.session(), a.model().variables(), 5, BatchNorms.WIDE);
-            a.save(ckpt);
-        }
+        ckpt = TestNets.saveCheckpoint(
+                TestNets.tinyNet(CLASSES),
+                1,
+                dir.resolve("ckpt/model.ckpt"),
+                a -> BatchNorms.randomize(a.graph(), a.session(), a.model().variables(), 5, BatchNorms.WIDE));
         exported = SavedModels.export(ExportSpec.builder(TestNets.tinyNet(CLASSES), dir.resolve("folded"))
                 .seed(2)
                 .checkpoint(ckpt)

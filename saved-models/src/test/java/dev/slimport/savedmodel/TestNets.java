@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.function.Consumer;
 import org.tensorflow.SavedModelBundle;
 
 /**
@@ -53,6 +54,21 @@ final class TestNets {
                     .export();
         }
         return dir;
+    }
+
+    /**
+     * Saves {@code spec}'s initialized model (seed {@code seed}), after {@code prepare} has seen it, as the checkpoint
+     * {@code prefix}, creating its folder.
+     */
+    static Path saveCheckpoint(NetworkSpec spec, long seed, Path prefix, Consumer<InferenceModel> prepare)
+            throws IOException {
+        Files.createDirectories(prefix.getParent());
+        try (InferenceModel m = InferenceModel.build(spec, seed, false)) {
+            m.initialize();
+            prepare.accept(m);
+            m.save(prefix);
+        }
+        return prefix;
     }
 
     /**

@@ -176,6 +176,11 @@ class SparkClusterTest {
                 all);
     }
 
+    /** {@code spark-infer} of {@link #images} with the model at {@code modelPath} into {@code out}, run to its end. */
+    private Run runCli(String name, String modelPath, Path out, String... extra) throws Exception {
+        return finish(name, startCli(name, inferArgs(modelPath, images, out, extra)));
+    }
+
     private Run finish(String name, Process p) throws Exception {
         if (!p.waitFor(RUN.toMillis(), TimeUnit.MILLISECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -274,7 +279,7 @@ class SparkClusterTest {
     void cliClientModeSharedPathMatchesSingleProcess() throws Exception {
         String name = name("cli-shared");
         Path out = tmp.resolve(name + ".parquet");
-        Run run = finish(name, startCli(name, inferArgs(model.toString(), images, out)));
+        Run run = runCli(name, model.toString(), out);
         assertSucceeded(run);
         assertThat(run.log())
                 .contains("spark-infer: shipping ")
@@ -296,11 +301,7 @@ class SparkClusterTest {
         TestFiles.copyTree(model, CLUSTER.resolve("driver-only-model"));
         String name = name("cli-add-file");
         Path out = tmp.resolve(name + ".parquet");
-        Run run = finish(
-                name,
-                startCli(
-                        name,
-                        inferArgs("/proc/self/cwd/driver-only-model", images, out, "--model-shipping", "add-file")));
+        Run run = runCli(name, "/proc/self/cwd/driver-only-model", out, "--model-shipping", "add-file");
         assertSucceeded(run);
         assertMatchesReference(out, images);
         assertOneLoadPerExecutor(run);
@@ -312,7 +313,7 @@ class SparkClusterTest {
         TestFiles.copyTree(model, CLUSTER.resolve("driver-only-model-2"));
         String name = name("cli-missing");
         Path out = tmp.resolve(name + ".parquet");
-        Run run = finish(name, startCli(name, inferArgs("/proc/self/cwd/driver-only-model-2", images, out)));
+        Run run = runCli(name, "/proc/self/cwd/driver-only-model-2", out);
         assertThat(run.exitCode()).as("exit code; log:\n%s", run.log()).isEqualTo(2);
         assertThat(run.log())
                 .contains("spark-infer: saved-model: /proc/self/cwd/driver-only-model-2/1 exists on the"

@@ -58,15 +58,8 @@ public final class CeilingCommand extends BenchCommand {
     @Mixin
     OutputOptions.TextOrJson format = new OutputOptions.TextOrJson();
 
-    @Option(
-            names = {"--output", "-o"},
-            description = "Write the result (in --format) to FILE, atomically.")
-    Path output;
-
-    @Option(
-            names = {"--quiet", "-q"},
-            description = "Only the result.")
-    boolean quiet;
+    @Mixin
+    SharedOptions.Destination destination = new SharedOptions.Destination();
 
     /**
      * The {@code ceiling} result.
@@ -92,6 +85,7 @@ public final class CeilingCommand extends BenchCommand {
         int batchSize = batch.checked();
         steps.check();
         boolean json = format.json();
+        Path output = destination.output;
         ResultWriter.checkWritable("--output", output);
         SessionConfigs configs = runtimeOptions.sessionConfigs();
 
@@ -131,7 +125,7 @@ public final class CeilingCommand extends BenchCommand {
             out().flush();
         }
         for (Precision p : wanted) {
-            if (!quiet && !textToStdout) {
+            if (!destination.quiet && !textToStdout) {
                 err().println("measuring " + p.label() + " ...");
                 err().flush();
             }

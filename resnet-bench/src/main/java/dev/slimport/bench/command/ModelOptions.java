@@ -5,7 +5,6 @@
 package dev.slimport.bench.command;
 
 import dev.slimport.bench.ModelSpec;
-import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.net.StridePlan;
@@ -16,13 +15,8 @@ import picocli.CommandLine.Option;
 /** The network options shared by {@code forward} and {@code describe}; {@link #toSpec()} validates them. */
 public final class ModelOptions {
 
-    @Option(
-            names = "--model",
-            defaultValue = "resnet_v2_152",
-            converter = Converters.Model.class,
-            completionCandidates = Converters.Model.class,
-            description = "${COMPLETION-CANDIDATES}, or the depth alone: 50 ... (default: ${DEFAULT-VALUE}).")
-    Depth model;
+    @Mixin
+    SharedOptions.Model model = new SharedOptions.Model();
 
     @Mixin
     SharedOptions.BatchSize batchSize = new SharedOptions.BatchSize(32);
@@ -92,7 +86,7 @@ public final class ModelOptions {
         if (numClasses < 0) {
             throw new IllegalArgumentException("--num-classes: must be >= 0 (0 for no logits), got " + numClasses);
         }
-        NetworkSpec network = NetworkSpec.of(model)
+        NetworkSpec network = NetworkSpec.of(model.value)
                 .withNumClasses(numClasses)
                 .withOutputStride(outputStride)
                 .withDataFormat(dataFormat)

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -42,17 +43,11 @@ public final class TrainDemoCommand extends BenchCommand {
             description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(
-            names = {"--batch-size", "-b"},
-            defaultValue = "16",
-            description = "Examples per step, >= 2 (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Mixin
+    SharedOptions.BatchSize batchSize = new SharedOptions.BatchSize(16);
 
-    @Option(
-            names = "--image-size",
-            defaultValue = "64",
-            description = "Height and width, >= 32; training-mode batch norm wants >= 64 (default: ${DEFAULT-VALUE}).")
-    int imageSize;
+    @Mixin
+    SharedOptions.ImageSize imageSize = new SharedOptions.ImageSize(64);
 
     @Option(
             names = "--checkpoint",
@@ -66,11 +61,8 @@ public final class TrainDemoCommand extends BenchCommand {
     @Option(names = "--force", description = "Replace an existing checkpoint at PREFIX.")
     boolean force;
 
-    @Option(
-            names = "--seed",
-            defaultValue = "0",
-            description = "Seeds the data set and the initial weights (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SharedOptions.Seed seed = new SharedOptions.Seed();
 
     @Option(
             names = "--train-examples",
@@ -129,8 +121,8 @@ public final class TrainDemoCommand extends BenchCommand {
     /** The options as {@link TrainDemo.Options}, validated with the options' names. */
     TrainDemo.Options options() {
         return new TrainDemo.Options(
-                imageSize,
-                batchSize,
+                imageSize.value,
+                batchSize.value,
                 epochs,
                 trainExamples,
                 evalExamples,
@@ -140,7 +132,7 @@ public final class TrainDemoCommand extends BenchCommand {
                 momentum,
                 batchNormDecay,
                 weightDecay,
-                seed,
+                seed.value,
                 checkpoint);
     }
 
@@ -156,11 +148,11 @@ public final class TrainDemoCommand extends BenchCommand {
                                 + " %d steps per epoch, %d epochs, learning rate %s, momentum %s%n",
                         descriptor.describe(),
                         trainExamples,
-                        imageSize,
-                        imageSize,
+                        imageSize.value,
+                        imageSize.value,
                         numClasses,
                         evalExamples,
-                        batchSize,
+                        batchSize.value,
                         options.stepsPerEpoch(),
                         epochs,
                         learningRate,
