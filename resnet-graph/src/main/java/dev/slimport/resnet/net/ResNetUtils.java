@@ -83,7 +83,11 @@ public final class ResNetUtils {
     public static <T extends TNumber> Operand<T> stackBlocksDense(
             LayerContext ctx, Operand<T> net, java.util.List<BlockSpec> blocks, Integer outputStride) {
         boolean storeNonStrided = ctx.args().get(StackBlocksDenseArgs.STORE_NON_STRIDED_ACTIVATIONS);
-        StridePlan plan = StridePlan.of(blocks, outputStride, storeNonStrided);
+        return stackBlocksDense(ctx, net, StridePlan.of(blocks, outputStride, storeNonStrided));
+    }
+
+    /** {@link #stackBlocksDense(LayerContext, Operand, java.util.List, Integer)} with its stride plan computed. */
+    static <T extends TNumber> Operand<T> stackBlocksDense(LayerContext ctx, Operand<T> net, StridePlan plan) {
         for (StridePlan.BlockPlan block : plan.blocks()) {
             LayerContext b = ctx.withSubScope(block.block().scope());
             for (int i = 0; i < block.units().size(); i++) {

@@ -277,7 +277,8 @@ public final class ResNetV2 {
                 throw new IllegalArgumentException("tf: ResNetV2 builds graphs; got an eager execution environment");
             }
             checkImages(images);
-            checkSqueeze(images.shape(), stridePlan());
+            StridePlan plan = stridePlan();
+            checkSqueeze(images.shape(), plan);
             ModelCollections collections = new ModelCollections(graph, seed, reuse);
             Map<String, Operand<?>> endPoints = new LinkedHashMap<>();
             ArgScope args = argScope.with(
@@ -287,12 +288,13 @@ public final class ResNetV2 {
                     BatchNormArgs.IS_TRAINING.of(isTraining));
             LayerContext sc =
                     LayerContext.root(tf, args, collections, endPoints).withSubScope(spec.scope());
-            return build(sc, images, spec.precision().type(), collections, endPoints);
+            return build(sc, images, plan, spec.precision().type(), collections, endPoints);
         }
 
         private <T extends TFloating> ResNetModel build(
                 LayerContext sc,
                 Operand<TFloat32> images,
+                StridePlan plan,
                 Class<T> computeType,
                 ModelCollections collections,
                 Map<String, Operand<?>> endPoints) {
@@ -308,11 +310,7 @@ public final class ResNetV2 {
                 net = ResNetUtils.conv2dSame(root, net, 64, 7, 2, 1, "conv1");
                 net = Layers.maxPool2d(sc, net, 3, "pool1", MaxPool2dArgs.STRIDE.of(2));
             }
-            Integer outputStride = spec.outputStride();
-            if (outputStride != null && includeRootBlock) {
-                outputStride /= 4;
-            }
-            net = ResNetUtils.stackBlocksDense(sc, net, spec.blocks(), outputStride);
+            net = ResNetUtils.stackBlocksDense(sc, net, plan);
             net = Layers.batchNorm(sc, net, "postnorm", BatchNormArgs.ACTIVATION.of(Activation.RELU));
             Operand<T> postnorm = net;
             Operand<T> pooled = null;

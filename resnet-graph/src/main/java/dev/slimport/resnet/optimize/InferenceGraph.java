@@ -9,7 +9,6 @@ import dev.slimport.resnet.init.Regularizer;
 import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.net.ResNetV2;
-import dev.slimport.resnet.slim.Arg;
 import dev.slimport.resnet.slim.ArgScope;
 import dev.slimport.resnet.slim.BatchNormArgs;
 import dev.slimport.resnet.slim.Conv2dArgs;
@@ -86,8 +85,8 @@ public final class InferenceGraph {
                     "network: folding batch norms needs isTraining(false) (moving statistics)");
         }
         ArgScope args = network.argScope();
-        List<Arg<?>> normalizerParams = args.get(Conv2dArgs.NORMALIZER).params();
-        double epsilon = Math.max(args.resolve(BatchNormArgs.EPSILON, normalizerParams), Layers.MIN_FUSED_EPSILON);
+        ArgScope bn = args.with(args.get(Conv2dArgs.NORMALIZER).params());
+        double epsilon = Math.max(bn.get(BatchNormArgs.EPSILON), Layers.MIN_FUSED_EPSILON);
         ResNetModel model = network.copy()
                 .argScope(inferenceArgs(args).with(Conv2dArgs.NORMALIZER.of(Normalizer.NONE)))
                 .build(tf, images);

@@ -42,18 +42,13 @@ public record DeviceRequest(DeviceSpec.DeviceType type, int index) {
             v = v.substring("/device:".length());
         }
         String[] parts = v.split(":", -1);
-        try {
-            if (parts.length == 1 || parts.length == 2) {
+        if (parts.length <= 2 && (parts[0].equals("cpu") || parts[0].equals("gpu"))) {
+            try {
                 int index = parts.length == 2 ? Integer.parseInt(parts[1]) : 0;
-                if (parts[0].equals("cpu") && index == 0) {
-                    return CPU;
-                }
-                if (parts[0].equals("gpu") && index >= 0) {
-                    return new DeviceRequest(DeviceSpec.DeviceType.GPU, index);
-                }
+                return new DeviceRequest(DeviceSpec.DeviceType.valueOf(parts[0].toUpperCase(Locale.ROOT)), index);
+            } catch (IllegalArgumentException e) {
+                // a bad index (NumberFormatException is one): the message below
             }
-        } catch (NumberFormatException e) {
-            // falls through to the message below
         }
         throw new IllegalArgumentException(
                 argument + ": unknown device '" + value + "'; allowed: cpu, gpu, gpu:N (N = 0, 1, ...)");

@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * ArgScope outer = ArgScope.empty().with(Conv2dArgs.PADDING.of(Padding.VALID));
  * ArgScope inner = outer.with(Conv2dArgs.ACTIVATION.of(Activation.NONE));   // outer is untouched
  * inner.get(Conv2dArgs.PADDING);                                              // VALID, from outer
- * inner.resolve(Conv2dArgs.ACTIVATION, List.of(Conv2dArgs.ACTIVATION.of(Activation.RELU6)));  // RELU6, explicit
+ * inner.call(LayerFn.CONV2D, Conv2dArgs.ACTIVATION.of(Activation.RELU6)).get(Conv2dArgs.ACTIVATION); // RELU6, explicit
  * }</pre>
  *
  * @see <a href="https://github.com/google-research/tf-slim/blob/master/tf_slim/ops/arg_scope.py">tf_slim arg_scope</a>
@@ -132,19 +132,6 @@ public final class ArgScope {
     /** Whether this scope holds a value for {@code option}. */
     public boolean has(Option<?> option) {
         return defaults.containsKey(option);
-    }
-
-    /**
-     * Resolves {@code option} for one call: the explicit argument, else this scope's value, else the built-in default.
-     */
-    public <T> T resolve(Option<T> option, List<? extends Arg<?>> explicit) {
-        T found = null;
-        for (Arg<?> a : explicit) {
-            if (a.option().equals(option)) {
-                found = option.type().cast(a.value());
-            }
-        }
-        return found != null ? found : get(option);
     }
 
     /**

@@ -7,7 +7,6 @@ package dev.slimport.resnet.slim;
 import dev.slimport.resnet.init.Initializer;
 import dev.slimport.resnet.init.Regularizer;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -45,11 +44,6 @@ public record LayerContext(
             throw new IllegalArgumentException("tf, args and collections must not be null");
         }
         return new LayerContext(IndexedScope.indexed(tf), "", args, collections, endPoints);
-    }
-
-    /** The end-point sink, if outputs are collected here. */
-    public Optional<Map<String, Operand<?>>> endPoints() {
-        return Optional.ofNullable(sink);
     }
 
     /** A child context: name scope and variable scope {@code name} below this one (slim's {@code variable_scope}). */

@@ -57,8 +57,6 @@ import org.tensorflow.types.family.TType;
  * Session.save/restore}: the saver only knows the variables that exist then. Build it with {@link #builder}; the
  * components are what the builder added to the graph.
  *
- * <p>Build it with {@link #builder}; the components are the ops it added.
- *
  * <pre>{@code
  * try (Graph g = new Graph(); Session s = new Session(g)) {
  *   Ops tf = Ops.create(g);

@@ -53,11 +53,11 @@ class ArgScopeTest {
         ArgScope inner = outer.with(Conv2dArgs.STRIDE.of(4));
         assertThat(inner.get(Conv2dArgs.STRIDE)).isEqualTo(4);
         assertThat(inner.get(Conv2dArgs.RATE)).isEqualTo(3);
-        assertThat(inner.resolve(Conv2dArgs.STRIDE, List.of(Conv2dArgs.STRIDE.of(5))))
+        assertThat(inner.call(LayerFn.CONV2D, Conv2dArgs.STRIDE.of(5)).get(Conv2dArgs.STRIDE))
                 .isEqualTo(5);
-        assertThat(inner.resolve(Conv2dArgs.RATE, List.of(Conv2dArgs.STRIDE.of(5))))
+        assertThat(inner.call(LayerFn.CONV2D, Conv2dArgs.STRIDE.of(5)).get(Conv2dArgs.RATE))
                 .isEqualTo(3);
-        assertThat(inner.resolve(Conv2dArgs.PADDING, List.of())).isEqualTo(Padding.SAME);
+        assertThat(inner.call(LayerFn.CONV2D).get(Conv2dArgs.PADDING)).isEqualTo(Padding.SAME);
     }
 
     @Test

@@ -186,7 +186,7 @@ class LayersTest {
             assertThat(vars.regularizationLosses().get(0).op().name())
                     .isEqualTo("net/plain/kernel/Regularizer/l2_regularizer");
             assertThat(b.shape().asArray()).containsExactly(2, 8, 8, 5);
-            assertThat(ctx.endPoints().orElseThrow()).containsOnlyKeys("net/plain", "net/normed");
+            assertThat(ctx.sink()).containsOnlyKeys("net/plain", "net/normed");
         }
     }
 
