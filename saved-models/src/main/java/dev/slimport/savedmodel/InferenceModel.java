@@ -25,7 +25,6 @@ import org.tensorflow.Tensor;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Squeeze;
-import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -45,7 +44,6 @@ import org.tensorflow.types.TFloat32;
  */
 public final class InferenceModel implements AutoCloseable {
     private final NetworkSpec network;
-    private final long seed;
     private final boolean dynamicSize;
     private final Graph graph;
     private final Session session;
@@ -56,7 +54,6 @@ public final class InferenceModel implements AutoCloseable {
 
     private InferenceModel(
             NetworkSpec network,
-            long seed,
             boolean dynamicSize,
             Graph graph,
             Session session,
@@ -65,7 +62,6 @@ public final class InferenceModel implements AutoCloseable {
             Placeholder<TFloat32> images,
             Map<String, Operand<TFloat32>> outputs) {
         this.network = network;
-        this.seed = seed;
         this.dynamicSize = dynamicSize;
         this.graph = graph;
         this.session = session;
@@ -82,17 +78,7 @@ public final class InferenceModel implements AutoCloseable {
      * @param dynamicSize leave height and width unknown in the graph (else {@code network.imageSize()})
      */
     public static InferenceModel build(NetworkSpec network, long seed, boolean dynamicSize) {
-        return build(network, seed, dynamicSize, null, null);
-    }
-
-    /**
-     * As {@link #build(NetworkSpec, long, boolean)}, the session opened with {@code config} (null for TensorFlow's
-     * defaults).
-     *
-     * @throws IllegalArgumentException for an invalid spec, before any native call
-     */
-    public static InferenceModel build(NetworkSpec network, long seed, boolean dynamicSize, ConfigProto config) {
-        return build(network, seed, dynamicSize, config, null);
+        return build(network, seed, dynamicSize, null);
     }
 
     /**
@@ -109,11 +95,10 @@ public final class InferenceModel implements AutoCloseable {
             throw new IllegalArgumentException(
                     "weights: the unfolded model's weights are required to fold batch norms");
         }
-        return build(network, 0, dynamicSize, null, weights);
+        return build(network, 0, dynamicSize, weights);
     }
 
-    private static InferenceModel build(
-            NetworkSpec network, long seed, boolean dynamicSize, ConfigProto config, ModelWeights foldFrom) {
+    private static InferenceModel build(NetworkSpec network, long seed, boolean dynamicSize, ModelWeights foldFrom) {
         if (network == null) {
             throw new IllegalArgumentException("network: must not be null");
         }
@@ -147,17 +132,9 @@ public final class InferenceModel implements AutoCloseable {
             outputs.put(
                     ServingSignature.FEATURES,
                     out.withName(ServingSignature.FEATURES).squeeze(pooled, Squeeze.axis(1L, 2L)));
-            Session session = config == null ? new Session(graph) : new Session(graph, config);
+            Session session = new Session(graph);
             return new InferenceModel(
-                    network,
-                    seed,
-                    dynamicSize,
-                    graph,
-                    session,
-                    model,
-                    folded,
-                    images,
-                    Collections.unmodifiableMap(outputs));
+                    network, dynamicSize, graph, session, model, folded, images, Collections.unmodifiableMap(outputs));
         } catch (RuntimeException | Error e) {
             graph.close();
             throw e;
@@ -167,16 +144,6 @@ public final class InferenceModel implements AutoCloseable {
     /** The network this model was built as. */
     public NetworkSpec network() {
         return network;
-    }
-
-    /** The model seed of its initializers. */
-    public long seed() {
-        return seed;
-    }
-
-    /** Whether height and width are left unknown in the graph. */
-    public boolean dynamicSize() {
-        return dynamicSize;
     }
 
     /** The graph (owned by this object). */
@@ -239,11 +206,6 @@ public final class InferenceModel implements AutoCloseable {
         }
     }
 
-    /** Whether this is the inference-optimized graph (batch norms folded). */
-    public boolean folded() {
-        return folded != null;
-    }
-
     /** The current values of all model variables by slim name: what {@link #buildFolded} folds. */
     public ModelWeights weights() {
         return ModelWeights.read(session, model.variables());
@@ -270,20 +232,6 @@ public final class InferenceModel implements AutoCloseable {
             throw new IllegalArgumentException("prefix: the parent directory of " + p + " does not exist");
         }
         session.save(p.toString());
-    }
-
-    /** The current values of all model variables by name, in model order. */
-    public Map<String, FloatValues> variableValues() {
-        Map<String, FloatValues> out = new LinkedHashMap<>();
-        var variables = model.variables();
-        Session.Runner runner = session.runner();
-        variables.forEach(v -> runner.fetch(v.value()));
-        try (Result r = runner.run()) {
-            for (int i = 0; i < variables.size(); i++) {
-                out.put(variables.get(i).name(), FloatValues.of((TFloat32) r.get(i)));
-            }
-        }
-        return out;
     }
 
     /**

@@ -4,6 +4,7 @@
  */
 package dev.slimport.savedmodel;
 
+import dev.slimport.resnet.net.NetworkSpec;
 import java.nio.file.Path;
 
 /**
@@ -17,18 +18,12 @@ import java.nio.file.Path;
  */
 public record VerifySpec(Path dir, String signatureKey, int batch, int imageSize, long seed) {
 
-    /** The default size for unknown spatial dimensions (slim's {@code resnet_v2.default_image_size}). */
-    public static final int DEFAULT_IMAGE_SIZE = 224;
-
     /**
      * The validated spec.
      *
      * @throws IllegalArgumentException naming the option and the allowed values
      */
     public VerifySpec {
-        if (dir == null || dir.toString().isEmpty()) {
-            throw new IllegalArgumentException("saved-model: a SavedModel directory is required");
-        }
         if (signatureKey != null && signatureKey.isBlank()) {
             throw new IllegalArgumentException("signature: must not be blank");
         }
@@ -42,6 +37,6 @@ public record VerifySpec(Path dir, String signatureKey, int batch, int imageSize
 
     /** {@code dir} with the default signature, batch 1, size 224 for unknown dimensions, seed 0. */
     public static VerifySpec of(Path dir) {
-        return new VerifySpec(dir, null, 1, DEFAULT_IMAGE_SIZE, 0);
+        return new VerifySpec(dir, null, 1, NetworkSpec.DEFAULT_IMAGE_SIZE, 0);
     }
 }
