@@ -24,6 +24,7 @@ import org.apache.spark.SparkFiles;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -97,18 +98,19 @@ record PartitionInference(
 
     /** The output table's schema: id, classes, probabilities, [features,] error. */
     static StructType outputSchema(boolean features) {
-        List<StructField> fields = new ArrayList<>();
-        fields.add(DataTypes.createStructField("id", DataTypes.StringType, true));
-        fields.add(
-                DataTypes.createStructField("classes", DataTypes.createArrayType(DataTypes.IntegerType, false), true));
-        fields.add(DataTypes.createStructField(
-                "probabilities", DataTypes.createArrayType(DataTypes.FloatType, false), true));
+        List<StructField> fields = new ArrayList<>(List.of(
+                DataTypes.createStructField("id", DataTypes.StringType, true),
+                array("classes", DataTypes.IntegerType),
+                array("probabilities", DataTypes.FloatType)));
         if (features) {
-            fields.add(DataTypes.createStructField(
-                    "features", DataTypes.createArrayType(DataTypes.FloatType, false), true));
+            fields.add(array("features", DataTypes.FloatType));
         }
         fields.add(DataTypes.createStructField("error", DataTypes.StringType, true));
         return DataTypes.createStructType(fields);
+    }
+
+    private static StructField array(String name, DataType element) {
+        return DataTypes.createStructField(name, DataTypes.createArrayType(element, false), true);
     }
 
     @Override
@@ -235,10 +237,7 @@ record PartitionInference(
                 return b;
             }
         } catch (IOException | RuntimeException e) {
-            throw new UnreadableImageException(
-                    "cannot read file: " + e.getClass().getSimpleName()
-                            + (e.getMessage() == null ? "" : ": " + e.getMessage()),
-                    e);
+            throw new UnreadableImageException("cannot read file", e);
         }
     }
 }

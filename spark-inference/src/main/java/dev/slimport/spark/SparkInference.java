@@ -219,24 +219,15 @@ public final class SparkInference {
     private static Dataset<Row> read(SparkSession spark, SparkInferenceOptions o) {
         try {
             if (o.inputFormat == InputFormat.IMAGES) {
-                Dataset<Row> files = spark.read()
+                return spark.read()
                         .format("binaryFile")
                         .option("recursiveFileLookup", "true")
-                        .load(o.input);
-                return files.select(col("path").as("id"), col("path"));
+                        .load(o.input)
+                        .select(col("path").as("id"), col("path"));
             }
             Dataset<Row> table = spark.read().parquet(o.input);
-            String columns = Arrays.stream(table.schema().fields())
-                    .map(f -> f.name() + " " + f.dataType().simpleString())
-                    .collect(Collectors.joining(", "));
-            if (!Arrays.asList(table.columns()).contains(o.idColumn)) {
-                throw new IllegalArgumentException(
-                        "id-column: '" + o.idColumn + "' is not a column of " + o.input + "; it has: " + columns);
-            }
-            if (!Arrays.asList(table.columns()).contains(o.imageColumn)) {
-                throw new IllegalArgumentException(
-                        "image-column: '" + o.imageColumn + "' is not a column of " + o.input + "; it has: " + columns);
-            }
+            requireColumn(table, "id-column", o.idColumn, o.input);
+            requireColumn(table, "image-column", o.imageColumn, o.input);
             StructField image = table.schema().apply(o.imageColumn);
             if (!image.dataType().equals(DataTypes.BinaryType)) {
                 throw new IllegalArgumentException("image-column: '" + o.imageColumn + "' must be binary (the encoded"
@@ -245,14 +236,24 @@ public final class SparkInference {
             return table.select(
                     col(o.idColumn).cast(DataTypes.StringType).as("id"),
                     col(o.imageColumn).as("image"));
-        } catch (RuntimeException e) {
-            throw e;
         } catch (Exception e) {
+            // AnalysisException is checked in Java's terms but undeclared: caught here, anything else rethrown as it
+            // was.
             if (e instanceof AnalysisException) {
                 throw new IllegalArgumentException(
                         "input: cannot read " + o.input + " as " + o.inputFormat + ": " + e.getMessage(), e);
             }
-            throw new IllegalStateException(e);
+            throw e;
+        }
+    }
+
+    private static void requireColumn(Dataset<Row> table, String option, String column, String input) {
+        if (!Arrays.asList(table.columns()).contains(column)) {
+            String columns = Arrays.stream(table.schema().fields())
+                    .map(f -> f.name() + " " + f.dataType().simpleString())
+                    .collect(Collectors.joining(", "));
+            throw new IllegalArgumentException(
+                    option + ": '" + column + "' is not a column of " + input + "; it has: " + columns);
         }
     }
 
@@ -261,8 +262,7 @@ public final class SparkInference {
             throw new IllegalArgumentException("input: " + Path.of(o.input).toAbsolutePath() + " does not exist");
         }
         if (isPlainPath(o.output) && !o.overwrite && Files.exists(Path.of(o.output))) {
-            throw new IllegalArgumentException("output: " + Path.of(o.output).toAbsolutePath()
-                    + " exists; choose another path or pass --overwrite");
+            throw outputExists(Path.of(o.output).toAbsolutePath());
         }
     }
 
@@ -271,12 +271,15 @@ public final class SparkInference {
         try {
             FileSystem fs = out.getFileSystem(hadoop);
             if (!o.overwrite && fs.exists(out)) {
-                throw new IllegalArgumentException(
-                        "output: " + fs.makeQualified(out) + " exists; choose another path or pass --overwrite");
+                throw outputExists(fs.makeQualified(out));
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("output: cannot check " + o.output + ": " + e.getMessage(), e);
         }
+    }
+
+    private static IllegalArgumentException outputExists(Object path) {
+        return new IllegalArgumentException("output: " + path + " exists; choose another path or pass --overwrite");
     }
 
     private static boolean isPlainPath(String s) {
