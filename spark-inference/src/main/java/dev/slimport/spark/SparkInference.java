@@ -80,9 +80,7 @@ public final class SparkInference {
         if (options.master != null) {
             builder.master(options.master);
         }
-        if (!options.sparkConf.containsKey("spark.log.level")) {
-            builder.config("spark.log.level", "WARN");
-        }
+        builder.config("spark.log.level", "WARN"); // --conf spark.log.level=... replaces it
         options.sparkConf.forEach(builder::config);
         Path packed = null;
         if (ExecutorJars.needed(options.master, options.sparkConf)) {
