@@ -102,8 +102,7 @@ public final class SparkInference {
         // add-file: the model's files go in spark.files, which every executor fetches when it starts. Files added with
         // SparkContext.addFile once the session runs were not fetched by the executors of a standalone cluster for this
         // job's tasks (seen with Spark 4.2.0; local mode fetches them), so addFile stays for sessions the caller owns.
-        boolean filesAtStart = options.modelShipping == ModelShipping.ADD_FILE;
-        if (filesAtStart) {
+        if (options.modelShipping == ModelShipping.ADD_FILE) {
             String files = ShippedModel.filesToShip(check.dir()).stream()
                     .map(Path::toString)
                     .collect(Collectors.joining(","));
@@ -113,7 +112,7 @@ public final class SparkInference {
         }
         SparkSession spark = builder.getOrCreate();
         try {
-            return run(spark, options, check, filesAtStart, log);
+            return run(spark, options, check, log);
         } finally {
             spark.stop();
             if (master.startsWith("local")) {
@@ -133,12 +132,17 @@ public final class SparkInference {
     public static SparkInferenceResult run(SparkSession spark, SparkInferenceOptions options, PrintStream log) {
         options.validate();
         checkLocalPaths(options);
-        return run(spark, options, null, false, log);
+        return run(spark, options, null, log);
     }
 
+    /**
+     * Runs the job. {@code check} is the model check done before this run started the session (which then ships
+     * add-file's files in {@code spark.files}), or null: the model is checked and its files are added here.
+     */
     private static SparkInferenceResult run(
-            SparkSession spark, SparkInferenceOptions o, ModelCheck check, boolean filesShipped, PrintStream log) {
+            SparkSession spark, SparkInferenceOptions o, ModelCheck check, PrintStream log) {
         SparkContext sc = spark.sparkContext();
+        boolean addFiles = check == null && o.modelShipping == ModelShipping.ADD_FILE;
         if (check == null) {
             check = ModelCheck.check(
                     o.modelShipping == ModelShipping.SPARK_FILES
@@ -148,7 +152,7 @@ public final class SparkInference {
         }
         Configuration hadoop = sc.hadoopConfiguration();
         checkOutput(o, hadoop);
-        if (o.modelShipping == ModelShipping.ADD_FILE && !filesShipped) {
+        if (addFiles) {
             for (Path f : ShippedModel.filesToShip(check.dir())) {
                 sc.addFile(f.toString());
             }
