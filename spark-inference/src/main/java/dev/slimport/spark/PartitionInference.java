@@ -10,13 +10,12 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
+import java.util.stream.Stream;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkContext;
@@ -115,28 +114,15 @@ record PartitionInference(
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-        return new Iterator<>() {
-            private final ArrayDeque<Row> ready = new ArrayDeque<>();
-
-            @Override
-            public boolean hasNext() {
-                while (ready.isEmpty() && rows.hasNext()) {
-                    runBatch(rows, ready);
-                }
-                return !ready.isEmpty();
-            }
-
-            @Override
-            public Row next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return ready.poll();
-            }
-        };
+        // Lazily, one batch at a time: a batch's rows are handed out before the next batch is read.
+        return Stream.iterate(rows, Iterator::hasNext, r -> r)
+                .flatMap(r -> runBatch(r).stream())
+                .iterator();
     }
 
-    private void runBatch(Iterator<Row> rows, ArrayDeque<Row> out) {
+    /** The results of the next (up to) {@code batchSize} rows, in order. */
+    private List<Row> runBatch(Iterator<Row> rows) {
+        List<Row> out = new ArrayList<>(batchSize);
         int per = preprocessing.floatsPerImage();
         List<String> ids = new ArrayList<>(batchSize);
         List<String> failures = new ArrayList<>(batchSize);
@@ -205,6 +191,7 @@ record PartitionInference(
         }
         counters.images().add(good);
         counters.errors().add(ids.size() - good);
+        return out;
     }
 
     private Path modelPath() {
