@@ -122,7 +122,6 @@ record PartitionInference(
 
     /** The results of the next (up to) {@code batchSize} rows, in order. */
     private List<Row> runBatch(Iterator<Row> rows) {
-        List<Row> out = new ArrayList<>(batchSize);
         int per = preprocessing.floatsPerImage();
         List<String> ids = new ArrayList<>(batchSize);
         List<String> failures = new ArrayList<>(batchSize);
@@ -142,10 +141,8 @@ record PartitionInference(
         }
         long t1 = System.nanoTime();
         counters.preprocessNanos().add(t1 - t0);
-        float[] probabilities = null;
-        float[] pooled = null;
-        int classes = 0;
-        int depth = 0;
+        FloatValues probabilities = null;
+        FloatValues pooled = null;
         if (good > 0) {
             FloatValues batch = new FloatValues(
                     Shape.of(good, preprocessing.height(), preprocessing.width(), 3),
@@ -156,17 +153,10 @@ record PartitionInference(
             }
             Map<String, FloatValues> result = prediction.outputs();
             counters.inferenceNanos().add(System.nanoTime() - t1);
-            if (topK > 0) {
-                FloatValues p = result.get(ServingSignature.PREDICTIONS);
-                probabilities = p.data();
-                classes = (int) p.shape().get(1);
-            }
-            if (features) {
-                FloatValues f = result.get(ServingSignature.FEATURES);
-                pooled = f.data();
-                depth = (int) f.shape().get(1);
-            }
+            probabilities = topK > 0 ? result.get(ServingSignature.PREDICTIONS) : null;
+            pooled = features ? result.get(ServingSignature.FEATURES) : null;
         }
+        List<Row> out = new ArrayList<>(ids.size());
         int k = 0;
         for (int i = 0; i < ids.size(); i++) {
             Object[] row = new Object[features ? 5 : 4];
@@ -174,16 +164,18 @@ record PartitionInference(
             row[row.length - 1] = failures.get(i);
             if (failures.get(i) == null) {
                 if (probabilities != null) {
-                    int[] top = TopK.indices(probabilities, k * classes, classes, topK);
+                    int classes = (int) probabilities.shape().get(1);
+                    int[] top = TopK.indices(probabilities.data(), k * classes, classes, topK);
                     float[] topP = new float[top.length];
                     for (int j = 0; j < top.length; j++) {
-                        topP[j] = probabilities[k * classes + top[j]];
+                        topP[j] = probabilities.data()[k * classes + top[j]];
                     }
                     row[1] = top;
                     row[2] = topP;
                 }
-                if (features) {
-                    row[3] = Arrays.copyOfRange(pooled, k * depth, (k + 1) * depth);
+                if (pooled != null) {
+                    int depth = (int) pooled.shape().get(1);
+                    row[3] = Arrays.copyOfRange(pooled.data(), k * depth, (k + 1) * depth);
                 }
                 k++;
             }
