@@ -77,8 +77,7 @@ public record ImagePreprocessing(int height, int width, double centralFraction) 
      *     #MAX_PIXELS} pixels
      */
     public void preprocess(byte[] encoded, float[] out, int offset) throws UnreadableImageException {
-        Rgb rgb = decode(encoded);
-        apply(rgb, out, offset);
+        apply(decode(encoded), out, offset);
     }
 
     /** Decodes and preprocesses one image into a new array; see {@link #preprocess(byte[], float[], int)}. */
@@ -171,10 +170,7 @@ public record ImagePreprocessing(int height, int width, double centralFraction) 
                 reader.dispose();
             }
         } catch (IOException | RuntimeException e) {
-            throw new UnreadableImageException(
-                    "cannot decode image: " + e.getClass().getSimpleName()
-                            + (e.getMessage() == null ? "" : ": " + e.getMessage()),
-                    e);
+            throw new UnreadableImageException("cannot decode image", e);
         }
         return toRgb(image);
     }
@@ -184,33 +180,27 @@ public record ImagePreprocessing(int height, int width, double centralFraction) 
         int h = image.getHeight();
         byte[] out = new byte[w * h * 3];
         Raster raster = image.getRaster();
-        boolean grey = image.getColorModel() instanceof ComponentColorModel
-                && image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY;
         int bits = raster.getSampleModel().getSampleSize(0);
-        if (grey && (bits == 8 || bits == 16)) {
-            // getRGB would convert linear grey to sRGB and brighten it; TensorFlow replicates the stored sample.
-            int[] row = new int[w];
-            for (int y = 0; y < h; y++) {
+        boolean grey = image.getColorModel() instanceof ComponentColorModel
+                && image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY
+                && (bits == 8 || bits == 16);
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            if (grey) {
+                // getRGB would convert linear grey to sRGB and brighten it; TensorFlow replicates the stored sample.
                 raster.getSamples(0, y, w, 1, 0, row);
-                for (int x = 0; x < w; x++) {
-                    int g = bits == 8 ? row[x] : (int) Math.round(row[x] * 255.0 / 65535.0);
-                    int o = (y * w + x) * 3;
-                    out[o] = (byte) g;
-                    out[o + 1] = (byte) g;
-                    out[o + 2] = (byte) g;
-                }
-            }
-        } else {
-            int[] row = new int[w];
-            for (int y = 0; y < h; y++) {
+            } else {
                 image.getRGB(0, y, w, 1, row, 0, w);
-                for (int x = 0; x < w; x++) {
-                    int argb = row[x];
-                    int o = (y * w + x) * 3;
-                    out[o] = (byte) (argb >> 16);
-                    out[o + 1] = (byte) (argb >> 8);
-                    out[o + 2] = (byte) argb;
+            }
+            for (int x = 0; x < w; x++) {
+                int rgb = row[x];
+                if (grey) {
+                    rgb = (bits == 8 ? rgb : (int) Math.round(rgb * 255.0 / 65535.0)) * 0x010101;
                 }
+                int o = (y * w + x) * 3;
+                out[o] = (byte) (rgb >> 16);
+                out[o + 1] = (byte) (rgb >> 8);
+                out[o + 2] = (byte) rgb;
             }
         }
         return new Rgb(h, w, out);

@@ -83,29 +83,25 @@ final class InferenceProgress extends SparkListener {
         long now = System.nanoTime();
         if (s[1] == s[0] || now - lastPrint >= 1_000_000_000L) {
             lastPrint = now;
-            print(event.stageId(), s);
+            double seconds = (now - start) / 1e9;
+            long errors = counters.errors().value();
+            long n = counters.images().value() + errors;
+            out.printf(
+                    Locale.ROOT,
+                    "spark-infer: stage %d: %d/%d tasks, %d images (%d errors), %.1f images/s, %.1f s%n",
+                    event.stageId(),
+                    s[1],
+                    s[0],
+                    n,
+                    errors,
+                    seconds > 0 ? n / seconds : 0.0,
+                    seconds);
+            out.flush();
         }
     }
 
     @Override
     public void onStageCompleted(SparkListenerStageCompleted event) {
         stages.remove(event.stageInfo().stageId());
-    }
-
-    private void print(int stage, int[] s) {
-        double seconds = (System.nanoTime() - start) / 1e9;
-        long errors = counters.errors().value();
-        long n = counters.images().value() + errors;
-        out.printf(
-                Locale.ROOT,
-                "spark-infer: stage %d: %d/%d tasks, %d images (%d errors), %.1f images/s, %.1f s%n",
-                stage,
-                s[1],
-                s[0],
-                n,
-                errors,
-                seconds > 0 ? n / seconds : 0.0,
-                seconds);
-        out.flush();
     }
 }

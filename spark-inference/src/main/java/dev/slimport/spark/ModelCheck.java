@@ -23,11 +23,9 @@ import org.tensorflow.proto.DataType;
  * @param dir the resolved SavedModel directory
  * @param height the input height to feed
  * @param width the input width to feed
- * @param numClasses the width of {@code predictions}, 0 if the model has none
- * @param featureDepth the width of {@code features}, 0 if the model has none
  * @param checkMillis how long loading and the one-image run took
  */
-public record ModelCheck(Path dir, int height, int width, int numClasses, int featureDepth, long checkMillis) {
+public record ModelCheck(Path dir, int height, int width, long checkMillis) {
 
     /**
      * Loads the model in {@code dir}, checks it against {@code options} and runs one image.
@@ -55,7 +53,6 @@ public record ModelCheck(Path dir, int height, int width, int numClasses, int fe
             }
             int[] size = size(images.shape(), options.imageSize);
             int classes = width(sig, ServingSignature.PREDICTIONS);
-            int features = width(sig, ServingSignature.FEATURES);
             if (options.topK > 0 && classes == 0) {
                 throw new IllegalArgumentException("top-k: the model in " + model.dir() + " has no '"
                         + ServingSignature.PREDICTIONS + "' output (a feature extractor); use --top-k 0 --features");
@@ -64,14 +61,13 @@ public record ModelCheck(Path dir, int height, int width, int numClasses, int fe
                 throw new IllegalArgumentException(
                         "top-k: must be <= the model's " + classes + " classes, got " + options.topK);
             }
-            if (options.features && features == 0) {
+            if (options.features && width(sig, ServingSignature.FEATURES) == 0) {
                 throw new IllegalArgumentException(
                         "features: the model in " + model.dir() + " has no '" + ServingSignature.FEATURES + "' output");
             }
             FloatValues one = new FloatValues(Shape.of(1, size[0], size[1], 3), new float[size[0] * size[1] * 3]);
             model.run(ServingSignature.KEY, Map.of(ServingSignature.IMAGES, one));
-            return new ModelCheck(
-                    model.dir(), size[0], size[1], classes, features, (System.nanoTime() - t0) / 1_000_000);
+            return new ModelCheck(model.dir(), size[0], size[1], (System.nanoTime() - t0) / 1_000_000);
         } catch (SavedModelException e) {
             throw new SavedModelException(
                     "saved-model: the model check on the driver failed, no task was started: " + e.getMessage(), e);

@@ -10,13 +10,12 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
+import java.util.stream.Stream;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkContext;
@@ -24,6 +23,7 @@ import org.apache.spark.SparkFiles;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -97,44 +97,31 @@ record PartitionInference(
 
     /** The output table's schema: id, classes, probabilities, [features,] error. */
     static StructType outputSchema(boolean features) {
-        List<StructField> fields = new ArrayList<>();
-        fields.add(DataTypes.createStructField("id", DataTypes.StringType, true));
-        fields.add(
-                DataTypes.createStructField("classes", DataTypes.createArrayType(DataTypes.IntegerType, false), true));
-        fields.add(DataTypes.createStructField(
-                "probabilities", DataTypes.createArrayType(DataTypes.FloatType, false), true));
+        List<StructField> fields = new ArrayList<>(List.of(
+                DataTypes.createStructField("id", DataTypes.StringType, true),
+                array("classes", DataTypes.IntegerType),
+                array("probabilities", DataTypes.FloatType)));
         if (features) {
-            fields.add(DataTypes.createStructField(
-                    "features", DataTypes.createArrayType(DataTypes.FloatType, false), true));
+            fields.add(array("features", DataTypes.FloatType));
         }
         fields.add(DataTypes.createStructField("error", DataTypes.StringType, true));
         return DataTypes.createStructType(fields);
     }
 
-    @Override
-    public Iterator<Row> call(Iterator<Row> rows) {
-        return new Iterator<>() {
-            private final ArrayDeque<Row> ready = new ArrayDeque<>();
-
-            @Override
-            public boolean hasNext() {
-                while (ready.isEmpty() && rows.hasNext()) {
-                    runBatch(rows, ready);
-                }
-                return !ready.isEmpty();
-            }
-
-            @Override
-            public Row next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return ready.poll();
-            }
-        };
+    private static StructField array(String name, DataType element) {
+        return DataTypes.createStructField(name, DataTypes.createArrayType(element, false), true);
     }
 
-    private void runBatch(Iterator<Row> rows, ArrayDeque<Row> out) {
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+        // Lazily, one batch at a time: a batch's rows are handed out before the next batch is read.
+        return Stream.iterate(rows, Iterator::hasNext, r -> r)
+                .flatMap(r -> runBatch(r).stream())
+                .iterator();
+    }
+
+    /** The results of the next (up to) {@code batchSize} rows, in order. */
+    private List<Row> runBatch(Iterator<Row> rows) {
         int per = preprocessing.floatsPerImage();
         List<String> ids = new ArrayList<>(batchSize);
         List<String> failures = new ArrayList<>(batchSize);
@@ -154,10 +141,8 @@ record PartitionInference(
         }
         long t1 = System.nanoTime();
         counters.preprocessNanos().add(t1 - t0);
-        float[] probabilities = null;
-        float[] pooled = null;
-        int classes = 0;
-        int depth = 0;
+        FloatValues probabilities = null;
+        FloatValues pooled = null;
         if (good > 0) {
             FloatValues batch = new FloatValues(
                     Shape.of(good, preprocessing.height(), preprocessing.width(), 3),
@@ -168,17 +153,10 @@ record PartitionInference(
             }
             Map<String, FloatValues> result = prediction.outputs();
             counters.inferenceNanos().add(System.nanoTime() - t1);
-            if (topK > 0) {
-                FloatValues p = result.get(ServingSignature.PREDICTIONS);
-                probabilities = p.data();
-                classes = (int) p.shape().get(1);
-            }
-            if (features) {
-                FloatValues f = result.get(ServingSignature.FEATURES);
-                pooled = f.data();
-                depth = (int) f.shape().get(1);
-            }
+            probabilities = topK > 0 ? result.get(ServingSignature.PREDICTIONS) : null;
+            pooled = features ? result.get(ServingSignature.FEATURES) : null;
         }
+        List<Row> out = new ArrayList<>(ids.size());
         int k = 0;
         for (int i = 0; i < ids.size(); i++) {
             Object[] row = new Object[features ? 5 : 4];
@@ -186,16 +164,18 @@ record PartitionInference(
             row[row.length - 1] = failures.get(i);
             if (failures.get(i) == null) {
                 if (probabilities != null) {
-                    int[] top = TopK.indices(probabilities, k * classes, classes, topK);
+                    int classes = (int) probabilities.shape().get(1);
+                    int[] top = TopK.indices(probabilities.data(), k * classes, classes, topK);
                     float[] topP = new float[top.length];
                     for (int j = 0; j < top.length; j++) {
-                        topP[j] = probabilities[k * classes + top[j]];
+                        topP[j] = probabilities.data()[k * classes + top[j]];
                     }
                     row[1] = top;
                     row[2] = topP;
                 }
-                if (features) {
-                    row[3] = Arrays.copyOfRange(pooled, k * depth, (k + 1) * depth);
+                if (pooled != null) {
+                    int depth = (int) pooled.shape().get(1);
+                    row[3] = Arrays.copyOfRange(pooled.data(), k * depth, (k + 1) * depth);
                 }
                 k++;
             }
@@ -203,6 +183,7 @@ record PartitionInference(
         }
         counters.images().add(good);
         counters.errors().add(ids.size() - good);
+        return out;
     }
 
     private Path modelPath() {
@@ -235,10 +216,7 @@ record PartitionInference(
                 return b;
             }
         } catch (IOException | RuntimeException e) {
-            throw new UnreadableImageException(
-                    "cannot read file: " + e.getClass().getSimpleName()
-                            + (e.getMessage() == null ? "" : ": " + e.getMessage()),
-                    e);
+            throw new UnreadableImageException("cannot read file", e);
         }
     }
 }

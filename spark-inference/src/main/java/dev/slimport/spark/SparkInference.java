@@ -80,9 +80,7 @@ public final class SparkInference {
         if (options.master != null) {
             builder.master(options.master);
         }
-        if (!options.sparkConf.containsKey("spark.log.level")) {
-            builder.config("spark.log.level", "WARN");
-        }
+        builder.config("spark.log.level", "WARN"); // --conf spark.log.level=... replaces it
         options.sparkConf.forEach(builder::config);
         Path packed = null;
         if (ExecutorJars.needed(options.master, options.sparkConf)) {
@@ -104,8 +102,7 @@ public final class SparkInference {
         // add-file: the model's files go in spark.files, which every executor fetches when it starts. Files added with
         // SparkContext.addFile once the session runs were not fetched by the executors of a standalone cluster for this
         // job's tasks (seen with Spark 4.2.0; local mode fetches them), so addFile stays for sessions the caller owns.
-        boolean filesAtStart = options.modelShipping == ModelShipping.ADD_FILE;
-        if (filesAtStart) {
+        if (options.modelShipping == ModelShipping.ADD_FILE) {
             String files = ShippedModel.filesToShip(check.dir()).stream()
                     .map(Path::toString)
                     .collect(Collectors.joining(","));
@@ -115,7 +112,7 @@ public final class SparkInference {
         }
         SparkSession spark = builder.getOrCreate();
         try {
-            return run(spark, options, check, filesAtStart, log);
+            return run(spark, options, check, log);
         } finally {
             spark.stop();
             if (master.startsWith("local")) {
@@ -135,12 +132,17 @@ public final class SparkInference {
     public static SparkInferenceResult run(SparkSession spark, SparkInferenceOptions options, PrintStream log) {
         options.validate();
         checkLocalPaths(options);
-        return run(spark, options, null, false, log);
+        return run(spark, options, null, log);
     }
 
+    /**
+     * Runs the job. {@code check} is the model check done before this run started the session (which then ships
+     * add-file's files in {@code spark.files}), or null: the model is checked and its files are added here.
+     */
     private static SparkInferenceResult run(
-            SparkSession spark, SparkInferenceOptions o, ModelCheck check, boolean filesShipped, PrintStream log) {
+            SparkSession spark, SparkInferenceOptions o, ModelCheck check, PrintStream log) {
         SparkContext sc = spark.sparkContext();
+        boolean addFiles = check == null && o.modelShipping == ModelShipping.ADD_FILE;
         if (check == null) {
             check = ModelCheck.check(
                     o.modelShipping == ModelShipping.SPARK_FILES
@@ -150,7 +152,7 @@ public final class SparkInference {
         }
         Configuration hadoop = sc.hadoopConfiguration();
         checkOutput(o, hadoop);
-        if (o.modelShipping == ModelShipping.ADD_FILE && !filesShipped) {
+        if (addFiles) {
             for (Path f : ShippedModel.filesToShip(check.dir())) {
                 sc.addFile(f.toString());
             }
@@ -219,24 +221,15 @@ public final class SparkInference {
     private static Dataset<Row> read(SparkSession spark, SparkInferenceOptions o) {
         try {
             if (o.inputFormat == InputFormat.IMAGES) {
-                Dataset<Row> files = spark.read()
+                return spark.read()
                         .format("binaryFile")
                         .option("recursiveFileLookup", "true")
-                        .load(o.input);
-                return files.select(col("path").as("id"), col("path"));
+                        .load(o.input)
+                        .select(col("path").as("id"), col("path"));
             }
             Dataset<Row> table = spark.read().parquet(o.input);
-            String columns = Arrays.stream(table.schema().fields())
-                    .map(f -> f.name() + " " + f.dataType().simpleString())
-                    .collect(Collectors.joining(", "));
-            if (!Arrays.asList(table.columns()).contains(o.idColumn)) {
-                throw new IllegalArgumentException(
-                        "id-column: '" + o.idColumn + "' is not a column of " + o.input + "; it has: " + columns);
-            }
-            if (!Arrays.asList(table.columns()).contains(o.imageColumn)) {
-                throw new IllegalArgumentException(
-                        "image-column: '" + o.imageColumn + "' is not a column of " + o.input + "; it has: " + columns);
-            }
+            requireColumn(table, "id-column", o.idColumn, o.input);
+            requireColumn(table, "image-column", o.imageColumn, o.input);
             StructField image = table.schema().apply(o.imageColumn);
             if (!image.dataType().equals(DataTypes.BinaryType)) {
                 throw new IllegalArgumentException("image-column: '" + o.imageColumn + "' must be binary (the encoded"
@@ -245,14 +238,24 @@ public final class SparkInference {
             return table.select(
                     col(o.idColumn).cast(DataTypes.StringType).as("id"),
                     col(o.imageColumn).as("image"));
-        } catch (RuntimeException e) {
-            throw e;
         } catch (Exception e) {
+            // AnalysisException is checked in Java's terms but undeclared: caught here, anything else rethrown as it
+            // was.
             if (e instanceof AnalysisException) {
                 throw new IllegalArgumentException(
                         "input: cannot read " + o.input + " as " + o.inputFormat + ": " + e.getMessage(), e);
             }
-            throw new IllegalStateException(e);
+            throw e;
+        }
+    }
+
+    private static void requireColumn(Dataset<Row> table, String option, String column, String input) {
+        if (!Arrays.asList(table.columns()).contains(column)) {
+            String columns = Arrays.stream(table.schema().fields())
+                    .map(f -> f.name() + " " + f.dataType().simpleString())
+                    .collect(Collectors.joining(", "));
+            throw new IllegalArgumentException(
+                    option + ": '" + column + "' is not a column of " + input + "; it has: " + columns);
         }
     }
 
@@ -261,8 +264,7 @@ public final class SparkInference {
             throw new IllegalArgumentException("input: " + Path.of(o.input).toAbsolutePath() + " does not exist");
         }
         if (isPlainPath(o.output) && !o.overwrite && Files.exists(Path.of(o.output))) {
-            throw new IllegalArgumentException("output: " + Path.of(o.output).toAbsolutePath()
-                    + " exists; choose another path or pass --overwrite");
+            throw outputExists(Path.of(o.output).toAbsolutePath());
         }
     }
 
@@ -271,12 +273,15 @@ public final class SparkInference {
         try {
             FileSystem fs = out.getFileSystem(hadoop);
             if (!o.overwrite && fs.exists(out)) {
-                throw new IllegalArgumentException(
-                        "output: " + fs.makeQualified(out) + " exists; choose another path or pass --overwrite");
+                throw outputExists(fs.makeQualified(out));
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("output: cannot check " + o.output + ": " + e.getMessage(), e);
         }
+    }
+
+    private static IllegalArgumentException outputExists(Object path) {
+        return new IllegalArgumentException("output: " + path + " exists; choose another path or pass --overwrite");
     }
 
     private static boolean isPlainPath(String s) {

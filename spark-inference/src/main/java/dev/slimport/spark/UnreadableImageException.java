@@ -16,8 +16,11 @@ public class UnreadableImageException extends Exception {
         super(message);
     }
 
-    /** An input described by {@code message}, caused by {@code cause}. */
-    public UnreadableImageException(String message, Throwable cause) {
-        super(message, cause);
+    /** An input that failed in {@code what} (e.g. "cannot read file"), with the cause's type and message. */
+    public UnreadableImageException(String what, Exception cause) {
+        super(
+                what + ": " + cause.getClass().getSimpleName()
+                        + (cause.getMessage() == null ? "" : ": " + cause.getMessage()),
+                cause);
     }
 }
