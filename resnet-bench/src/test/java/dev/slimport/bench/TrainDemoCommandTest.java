@@ -6,6 +6,7 @@ package dev.slimport.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slimport.bench.train.NetworkDescriptor;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.testing.ReferenceCounts;

@@ -4,7 +4,7 @@
  */
 package dev.slimport.bench.command;
 
-import dev.slimport.bench.ModelSpec;
+import dev.slimport.bench.engine.ModelSpec;
 import dev.slimport.bench.result.ModelSummary;
 import dev.slimport.bench.result.ResultWriter;
 import dev.slimport.bench.result.TensorBoardGraph;

@@ -4,8 +4,8 @@
  */
 package dev.slimport.bench.command;
 
-import dev.slimport.bench.NetworkDescriptor;
 import dev.slimport.bench.engine.Progress;
+import dev.slimport.bench.train.NetworkDescriptor;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.savedmodel.ExportCancellation;

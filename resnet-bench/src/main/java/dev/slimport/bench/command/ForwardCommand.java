@@ -4,10 +4,10 @@
  */
 package dev.slimport.bench.command;
 
-import dev.slimport.bench.ModelSpec;
 import dev.slimport.bench.engine.ConvCeiling;
 import dev.slimport.bench.engine.ForwardBenchmark;
 import dev.slimport.bench.engine.MemoryEstimate;
+import dev.slimport.bench.engine.ModelSpec;
 import dev.slimport.bench.engine.Progress;
 import dev.slimport.bench.engine.RunFailure;
 import dev.slimport.bench.engine.SavedModelBenchmark;

@@ -4,7 +4,7 @@
  */
 package dev.slimport.bench.command;
 
-import dev.slimport.bench.ModelSpec;
+import dev.slimport.bench.engine.ModelSpec;
 import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.net.StridePlan;

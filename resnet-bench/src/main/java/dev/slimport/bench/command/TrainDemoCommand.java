@@ -4,9 +4,9 @@
  */
 package dev.slimport.bench.command;
 
-import dev.slimport.bench.NetworkDescriptor;
 import dev.slimport.bench.engine.Progress;
 import dev.slimport.bench.train.EpochProgress;
+import dev.slimport.bench.train.NetworkDescriptor;
 import dev.slimport.bench.train.TrainDemo;
 import java.nio.file.Files;
 import java.nio.file.Path;

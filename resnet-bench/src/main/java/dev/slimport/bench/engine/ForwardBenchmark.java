@@ -4,7 +4,6 @@
  */
 package dev.slimport.bench.engine;
 
-import dev.slimport.bench.ModelSpec;
 import dev.slimport.bench.result.BenchmarkResult;
 import dev.slimport.bench.result.StepMode;
 import dev.slimport.resnet.net.GraphStats;

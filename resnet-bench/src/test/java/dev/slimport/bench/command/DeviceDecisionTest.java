@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slimport.bench.Host;
-import dev.slimport.bench.ModelSpec;
+import dev.slimport.bench.engine.ModelSpec;
 import dev.slimport.bench.engine.UsageException;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.NetworkSpec;

@@ -2,7 +2,7 @@
  * Copyright 2026 The slimport Authors.
  * Licensed under the Apache License, Version 2.0; see the LICENSE file.
  */
-package dev.slimport.bench;
+package dev.slimport.bench.engine;
 
 import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.net.Precision;
