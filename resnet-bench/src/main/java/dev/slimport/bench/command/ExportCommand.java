@@ -6,7 +6,6 @@ package dev.slimport.bench.command;
 
 import dev.slimport.bench.engine.Progress;
 import dev.slimport.bench.train.NetworkDescriptor;
-import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.savedmodel.ExportCancellation;
 import dev.slimport.savedmodel.ExportInterruptedException;
@@ -65,13 +64,8 @@ public final class ExportCommand extends BenchCommand {
             description = "Show this help message and exit.")
     boolean help;
 
-    @Option(
-            names = "--model",
-            defaultValue = "resnet_v2_152",
-            converter = Converters.Model.class,
-            completionCandidates = Converters.Model.class,
-            description = "${COMPLETION-CANDIDATES}, or the depth alone: 50 ... (default: ${DEFAULT-VALUE}).")
-    Depth model;
+    @Mixin
+    SharedOptions.Model model = new SharedOptions.Model();
 
     @Option(
             names = "--num-classes",
@@ -141,7 +135,7 @@ public final class ExportCommand extends BenchCommand {
         NetworkDescriptor descriptor = checkpoint == null
                 ? null
                 : NetworkDescriptor.readFor(checkpoint).orElse(null);
-        String name = descriptor == null ? model.scopeName() : descriptor.describe();
+        String name = descriptor == null ? model.value.scopeName() : descriptor.describe();
         int size = imageSizeOption.value;
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         if (descriptor != null) {
@@ -162,7 +156,7 @@ public final class ExportCommand extends BenchCommand {
         }
         ExportSpec request;
         try {
-            NetworkSpec network = descriptor == null ? NetworkSpec.of(model) : descriptor.network();
+            NetworkSpec network = descriptor == null ? NetworkSpec.of(model.value) : descriptor.network();
             boolean ownClasses = descriptor == null || parsed.hasMatchedOption("--num-classes");
             request = ExportSpec.builder(
                             network.withNumClasses(

@@ -170,12 +170,14 @@ public final class ForwardCommand extends BenchCommand {
         loop.check();
         SessionConfigs configs = runtimeOptions.sessionConfigs();
         Source source = fromSavedModel ? savedModelSource(configs) : graphSource(configs);
-        ResultWriter.checkWritable("--output", outputOptions.output);
+        ResultWriter.checkWritable("--output", outputOptions.destination.output);
         Charts.checkPlotFile("--plot", plot);
 
-        boolean quiet = outputOptions.quiet;
+        boolean quiet = outputOptions.destination.quiet;
         PrintWriter report =
-                outputOptions.format == OutputOptions.Format.TEXT || outputOptions.output != null ? out() : err();
+                outputOptions.format == OutputOptions.Format.TEXT || outputOptions.destination.output != null
+                        ? out()
+                        : err();
         LocalDateTime startedAt = LocalDateTime.now();
         try (Progress progress = Progress.create(err(), !quiet && Progress.interactive())) {
             progress.phase("listing devices");
@@ -405,8 +407,8 @@ public final class ForwardCommand extends BenchCommand {
             case CSV -> ResultWriter.csv(result);
             case TEXT -> String.join(System.lineSeparator(), text) + System.lineSeparator();
         };
-        if (outputOptions.output != null) {
-            ResultWriter.writeAtomically(outputOptions.output, document);
+        if (outputOptions.destination.output != null) {
+            ResultWriter.writeAtomically(outputOptions.destination.output, document);
         } else if (format != OutputOptions.Format.TEXT) {
             out().print(document);
             out().flush();
@@ -446,7 +448,7 @@ public final class ForwardCommand extends BenchCommand {
                         + " set before the JVM starts (bin/resnet-bench does it); running without XLA");
             }
         }
-        if (!warnings.isEmpty() && !outputOptions.quiet) {
+        if (!warnings.isEmpty() && !outputOptions.destination.quiet) {
             progress.clear();
             warnings.forEach(this::warn);
         }

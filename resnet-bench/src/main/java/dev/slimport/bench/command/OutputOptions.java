@@ -4,8 +4,8 @@
  */
 package dev.slimport.bench.command;
 
-import java.nio.file.Path;
 import java.util.Locale;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Result format and destination, shared by the commands that produce results. */
@@ -48,13 +48,6 @@ public final class OutputOptions {
                     + " the environment and every step.")
     Format format;
 
-    @Option(
-            names = {"--output", "-o"},
-            description = "Write the result (in --format) to FILE, atomically; stdout keeps the text report.")
-    Path output;
-
-    @Option(
-            names = {"--quiet", "-q"},
-            description = "Only the result: no progress line and no per-step lines.")
-    boolean quiet;
+    @Mixin
+    SharedOptions.Destination destination = new SharedOptions.Destination();
 }

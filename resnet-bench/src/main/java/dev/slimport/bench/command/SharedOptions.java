@@ -73,7 +73,7 @@ public final class SharedOptions {
         Depth value;
     }
 
-    /** {@code --output}/{@code -o} and {@code --quiet}/{@code -q}: {@code ceiling}. */
+    /** {@code --output}/{@code -o} and {@code --quiet}/{@code -q}: {@code forward} (in {@link OutputOptions}), {@code ceiling}. */
     public static final class Destination {
         @Option(
                 names = {"--output", "-o"},
@@ -82,7 +82,7 @@ public final class SharedOptions {
 
         @Option(
                 names = {"--quiet", "-q"},
-                description = "Only the result: no progress lines.")
+                description = "Only the result: no progress line and no per-step lines.")
         boolean quiet;
     }
 }
