@@ -38,6 +38,11 @@ class DevicePlacementTest {
      * Layers with a reduction on the small net's deepest path: root conv1, 11 units of conv1/conv2/conv3 (the
      * shortcut runs beside them), and logits.
      */
+    private static final DeviceSpec GPU0 = DeviceSpec.newBuilder()
+            .deviceType(DeviceSpec.DeviceType.GPU)
+            .deviceIndex(0)
+            .build();
+
     static final int SMALL_NET_LAYERS = 1 + 11 * 3 + 1;
 
     /** The fan-ins summed along that path, with 4 classes ({@link RoundOff#fanInsOnTheDeepestPath}). */
@@ -45,10 +50,7 @@ class DevicePlacementTest {
 
     @Test
     void everyModelOpIsPlacedOnTheChosenDeviceAndSoftPlacementFallsBackToTheCpu() {
-        DeviceSpec gpu = DeviceSpec.newBuilder()
-                .deviceType(DeviceSpec.DeviceType.GPU)
-                .deviceIndex(0)
-                .build();
+        DeviceSpec gpu = GPU0;
         Nhwc images = Nhwc.uniform(1, -1, 1, 2, 32, 32, 3);
         Nhwc[] logits = new Nhwc[2];
         for (int i = 0; i < 2; i++) {
@@ -94,10 +96,7 @@ class DevicePlacementTest {
      */
     @Test
     void float16NchwGpuGraphBuildsAndFailsCleanlyWithoutAGpu() {
-        DeviceSpec gpu = DeviceSpec.newBuilder()
-                .deviceType(DeviceSpec.DeviceType.GPU)
-                .deviceIndex(0)
-                .build();
+        DeviceSpec gpu = GPU0;
         Nhwc images = Nhwc.uniform(3, -1, 1, 2, 32, 32, 3);
         ConfigProto soft = ConfigProto.newBuilder().setAllowSoftPlacement(true).build();
         Nhwc[] logits = new Nhwc[2];

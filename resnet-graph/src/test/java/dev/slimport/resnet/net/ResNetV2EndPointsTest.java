@@ -35,6 +35,11 @@ class ResNetV2EndPointsTest {
         return ResNetV2.builder(SmallNets.small()).scope("resnet").isTraining(false);
     }
 
+    /** The small net with 10 classes and dense (unpooled, unsqueezed) logits. */
+    private static ResNetV2.Builder denseLogits() {
+        return smallBuilder().numClasses(10).globalPool(false).spatialSqueeze(false);
+    }
+
     private static long[] shape(ResNetModel m, String key) {
         assertThat(m.endPoints()).containsKey(key);
         return m.endPoints().get(key).shape().asArray();
@@ -85,40 +90,11 @@ class ResNetV2EndPointsTest {
         try (Graph g = new Graph()) {
             ResNetModel m = small(g, 2, 224, 224, smallBuilder().numClasses(10).scope("a"));
             assertBlocks(m, "a", new long[][] {{2, 28, 28, 4}, {2, 14, 14, 8}, {2, 7, 7, 16}, {2, 7, 7, 32}});
-            m = small(
-                    g,
-                    2,
-                    321,
-                    321,
-                    smallBuilder()
-                            .numClasses(10)
-                            .globalPool(false)
-                            .spatialSqueeze(false)
-                            .scope("b"));
+            m = small(g, 2, 321, 321, denseLogits().scope("b"));
             assertBlocks(m, "b", new long[][] {{2, 41, 41, 4}, {2, 21, 21, 8}, {2, 11, 11, 16}, {2, 11, 11, 32}});
-            m = small(
-                    g,
-                    2,
-                    128,
-                    128,
-                    smallBuilder()
-                            .numClasses(10)
-                            .globalPool(false)
-                            .spatialSqueeze(false)
-                            .includeRootBlock(false)
-                            .scope("c"));
+            m = small(g, 2, 128, 128, denseLogits().includeRootBlock(false).scope("c"));
             assertBlocks(m, "c", new long[][] {{2, 64, 64, 4}, {2, 32, 32, 8}, {2, 16, 16, 16}, {2, 16, 16, 32}});
-            m = small(
-                    g,
-                    2,
-                    321,
-                    321,
-                    smallBuilder()
-                            .numClasses(10)
-                            .globalPool(false)
-                            .spatialSqueeze(false)
-                            .outputStride(8)
-                            .scope("d"));
+            m = small(g, 2, 321, 321, denseLogits().outputStride(8).scope("d"));
             assertBlocks(m, "d", new long[][] {{2, 41, 41, 4}, {2, 41, 41, 8}, {2, 41, 41, 16}, {2, 41, 41, 32}});
         }
     }

@@ -39,10 +39,7 @@ class LossTest {
         try (Graph g = new Graph();
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
-            ResNetModel m = ResNetV2.builder(TrainingGraphTest.smallBlocks())
-                    .numClasses(3)
-                    .isTraining(true)
-                    .build(tf, ResNetV2.imagesPlaceholder(tf, BATCH, SIZE, SIZE));
+            ResNetModel m = TrainingGraphTest.smallTrainingNet(tf, BATCH, SIZE);
             TrainingGraph t = TrainingGraph.builder(m).build(tf);
             s.initialize();
 

@@ -50,6 +50,14 @@ class TrainingGraphTest {
                 .build(tf, ResNetV2.imagesPlaceholder(tf, BATCH, SIZE, SIZE));
     }
 
+    /** The small net with 3 classes in training mode (seed 0) on a {@code [batch, size, size, 3]} placeholder. */
+    static ResNetModel smallTrainingNet(Ops tf, int batch, int size) {
+        return ResNetV2.builder(smallBlocks())
+                .numClasses(3)
+                .isTraining(true)
+                .build(tf, ResNetV2.imagesPlaceholder(tf, batch, size, size));
+    }
+
     static TFloat32 randomImages(long seed) {
         return Tensors.tensor(
                 Shape.of(BATCH, SIZE, SIZE, 3),

@@ -49,10 +49,7 @@ class UpdateOpsTest {
         try (Graph g = new Graph();
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
-            ResNetModel m = ResNetV2.builder(TrainingGraphTest.smallBlocks())
-                    .numClasses(3)
-                    .isTraining(true)
-                    .build(tf, ResNetV2.imagesPlaceholder(tf, BATCH, SIZE, SIZE));
+            ResNetModel m = TrainingGraphTest.smallTrainingNet(tf, BATCH, SIZE);
             TrainingGraph t = TrainingGraph.builder(m).learningRate(0.05).build(tf);
             Map<String, GraphOperation> batchNorms = new LinkedHashMap<>();
             for (Iterator<GraphOperation> it = g.operations(); it.hasNext(); ) {
