@@ -12,14 +12,10 @@ import dev.slimport.resnet.slim.DataFormat;
 import dev.slimport.resnet.slim.LayerContext;
 import dev.slimport.resnet.slim.Layers;
 import dev.slimport.resnet.slim.MaxPool2dArgs;
-import dev.slimport.resnet.slim.ModelCollections;
 import dev.slimport.resnet.slim.Normalizer;
 import dev.slimport.resnet.slim.StackBlocksDenseArgs;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.tensorflow.Graph;
@@ -273,31 +269,23 @@ public final class ResNetV2 {
             if (tf == null) {
                 throw new IllegalArgumentException("tf: must not be null");
             }
-            if (!(tf.scope().env() instanceof Graph graph)) {
+            if (!(tf.scope().env() instanceof Graph)) {
                 throw new IllegalArgumentException("tf: ResNetV2 builds graphs; got an eager execution environment");
             }
             checkImages(images);
             StridePlan plan = stridePlan();
             checkSqueeze(images.shape(), plan);
-            ModelCollections collections = new ModelCollections(graph, seed, reuse);
-            Map<String, Operand<?>> endPoints = new LinkedHashMap<>();
             ArgScope args = argScope.with(
                     Conv2dArgs.DATA_FORMAT.of(spec.dataFormat()),
                     BatchNormArgs.DATA_FORMAT.of(spec.dataFormat()),
                     MaxPool2dArgs.DATA_FORMAT.of(spec.dataFormat()),
                     BatchNormArgs.IS_TRAINING.of(isTraining));
-            LayerContext sc =
-                    LayerContext.root(tf, args, collections, endPoints).withSubScope(spec.scope());
-            return build(sc, images, plan, spec.precision().type(), collections, endPoints);
+            LayerContext sc = LayerContext.root(tf, args, seed, reuse).withSubScope(spec.scope());
+            return build(sc, images, plan, spec.precision().type());
         }
 
         private <T extends TFloating> ResNetModel build(
-                LayerContext sc,
-                Operand<TFloat32> images,
-                StridePlan plan,
-                Class<T> computeType,
-                ModelCollections collections,
-                Map<String, Operand<?>> endPoints) {
+                LayerContext sc, Operand<TFloat32> images, StridePlan plan, Class<T> computeType) {
             Ops tf = sc.tf();
             DataFormat format = spec.dataFormat();
             Operand<T> net = Layers.cast(tf, images, computeType, "ToComputeType");
@@ -349,10 +337,10 @@ public final class ResNetV2 {
                     Optional.ofNullable(pooled),
                     Optional.ofNullable(logits),
                     Optional.ofNullable(predictions),
-                    Collections.unmodifiableMap(endPoints),
-                    collections.variables(),
-                    collections.updateOps(),
-                    collections.regularizationLosses());
+                    sc.collections().endPoints(),
+                    sc.collections().variables(),
+                    sc.collections().updateOps(),
+                    sc.collections().regularizationLosses());
         }
 
         private static void checkImages(Operand<TFloat32> images) {

@@ -165,12 +165,7 @@ class ResNetV2NumericsTest {
     private record LayerContextHolder(Ops tf) {
         @SuppressWarnings("unchecked")
         Operand<TFloat32> subsample(Operand<?> x, int factor) {
-            var ctx = dev.slimport.resnet.slim.LayerContext.root(
-                    tf,
-                    ResNetArgScope.resnetArgScope(),
-                    new dev.slimport.resnet.slim.ModelCollections(
-                            (Graph) tf.scope().env(), 0, false),
-                    null);
+            var ctx = dev.slimport.resnet.slim.LayerContext.root(tf, ResNetArgScope.resnetArgScope(), 0, false);
             return ResNetUtils.subsample(ctx, (Operand<TFloat32>) x, factor, "subsample_" + factor);
         }
     }
