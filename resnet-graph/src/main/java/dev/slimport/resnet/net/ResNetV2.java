@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -35,12 +36,14 @@ import org.tensorflow.types.family.TFloating;
  * try (Graph g = new Graph(); Session s = new Session(g)) {
  *   Ops tf = Ops.create(g);
  *   Placeholder<TFloat32> images = ResNetV2.imagesPlaceholder(tf, -1, 224, 224);
- *   ResNetModel m = ResNetV2.builder(Depth.D152).numClasses(1000).isTraining(false).build(tf, images);
+ *   NetworkSpec network = NetworkSpec.of(Depth.D152).withNumClasses(1000);
+ *   ResNetModel m = ResNetV2.builder(network).isTraining(false).build(tf, images);
  *   ...
  * }
  * }</pre>
  *
- * <p>Defaults are slim's: {@code is_training=True}, {@code global_pool=True}, no {@code output_stride}, the root
+ * <p>Which network ({@code num_classes}, {@code output_stride}, {@code scope}, layout and precision included) is a
+ * {@link NetworkSpec}; the builder adds how to build it. Defaults are slim's: {@code is_training=True}, {@code global_pool=True}, no {@code output_stride}, the root
  * block, {@code spatial_squeeze=True}, no classes, and the model built inside {@link
  * ResNetArgScope#resnetArgScope()} (slim users must remember that scope; here it is the default, and {@link
  * Builder#argScope} replaces it). To place the model on a device, build it with {@code tf.withDevice(...)} (and soft
@@ -53,7 +56,10 @@ public final class ResNetV2 {
     /** The built-in default scope name of {@code resnet_v2} with custom blocks. */
     public static final String DEFAULT_SCOPE = "resnet_v2";
 
-    /** A builder for {@code resnet_v2_<N>}: the official block table and scope {@code resnet_v2_<N>}. */
+    /**
+     * A builder for {@code resnet_v2_50/101/152/200} ({@code depth}): the official block table and scope {@code
+     * resnet_v2_<N>}.
+     */
     public static Builder builder(Depth depth) {
         return builder(NetworkSpec.of(depth));
     }
@@ -65,30 +71,7 @@ public final class ResNetV2 {
 
     /** A builder for the network {@code spec} describes, with slim's defaults for everything else. */
     public static Builder builder(NetworkSpec spec) {
-        if (spec == null) {
-            throw new IllegalArgumentException("spec: must not be null");
-        }
         return new Builder(spec);
-    }
-
-    /** {@code resnet_v2_50}. */
-    public static Builder resnetV2_50() {
-        return builder(Depth.D50);
-    }
-
-    /** {@code resnet_v2_101}. */
-    public static Builder resnetV2_101() {
-        return builder(Depth.D101);
-    }
-
-    /** {@code resnet_v2_152}. */
-    public static Builder resnetV2_152() {
-        return builder(Depth.D152);
-    }
-
-    /** {@code resnet_v2_200}. */
-    public static Builder resnetV2_200() {
-        return builder(Depth.D200);
     }
 
     /**
@@ -117,13 +100,7 @@ public final class ResNetV2 {
         private boolean reuse = false;
 
         private Builder(NetworkSpec spec) {
-            this.spec = spec;
-        }
-
-        /** {@code num_classes}: the logits' width; 0 builds no logits (slim's {@code None}). */
-        public Builder numClasses(int n) {
-            this.spec = spec.withNumClasses(n);
-            return this;
+            spec(s -> spec);
         }
 
         /** {@code is_training} (slim's default true): batch statistics and update ops, or moving statistics. */
@@ -135,15 +112,6 @@ public final class ResNetV2 {
         /** {@code global_pool} (default true): {@code pool5} = mean over height and width, kept as 1×1. */
         public Builder globalPool(boolean pool) {
             this.globalPool = pool;
-            return this;
-        }
-
-        /**
-         * {@code output_stride}: the ratio of input to output resolution, reached with atrous convolution; null for
-         * none. With the root block it must be a multiple of 4.
-         */
-        public Builder outputStride(Integer stride) {
-            this.spec = spec.withOutputStride(stride);
             return this;
         }
 
@@ -159,12 +127,6 @@ public final class ResNetV2 {
             return this;
         }
 
-        /** {@code scope}: the variable scope name (default {@code resnet_v2_<N>} or {@code resnet_v2}). */
-        public Builder scope(String name) {
-            this.spec = spec.withScope(name);
-            return this;
-        }
-
         /** The arg scope the network is built in (default {@link ResNetArgScope#resnetArgScope()}). */
         public Builder argScope(ArgScope args) {
             if (args == null) {
@@ -172,21 +134,6 @@ public final class ResNetV2 {
                         "argScope: must not be null (use ArgScope.empty() for slim's defaults)");
             }
             this.argScope = args;
-            return this;
-        }
-
-        /** The internal layout: NHWC (slim's) or NCHW (GPUs); images are fed NHWC either way. */
-        public Builder dataFormat(DataFormat format) {
-            this.spec = spec.withDataFormat(format);
-            return this;
-        }
-
-        /**
-         * The compute precision: {@code FP32} (default), {@code BF16} (CPUs with AVX512-BF16/AMX) or {@code FP16}
-         * (GPUs). Variables stay float32; logits and predictions are returned as float32.
-         */
-        public Builder precision(Precision p) {
-            this.spec = spec.withPrecision(p);
             return this;
         }
 
@@ -199,6 +146,19 @@ public final class ResNetV2 {
         /** Reuse the variables of an earlier build of the same scope in this graph (slim's {@code reuse=True}). */
         public Builder reuse(boolean r) {
             this.reuse = r;
+            return this;
+        }
+
+        /**
+         * Changes the network to build (its depth or blocks, classes, output stride, layout, precision and scope), e.g.
+         * {@code spec(n -> n.withNumClasses(10))}.
+         */
+        public Builder spec(UnaryOperator<NetworkSpec> change) {
+            NetworkSpec changed = change.apply(spec);
+            if (changed == null) {
+                throw new IllegalArgumentException("spec: must not be null");
+            }
+            this.spec = changed;
             return this;
         }
 

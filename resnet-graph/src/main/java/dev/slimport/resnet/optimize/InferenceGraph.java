@@ -117,8 +117,7 @@ public final class InferenceGraph {
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
             ResNetModel m = network.copy()
-                    .dataFormat(DataFormat.NHWC)
-                    .precision(Precision.FP32)
+                    .spec(n -> n.withDataFormat(DataFormat.NHWC).withPrecision(Precision.FP32))
                     .build(tf, ResNetV2.imagesPlaceholder(tf, 1, height, width));
             s.initialize();
             return ModelWeights.read(s, m.variables());

@@ -60,7 +60,7 @@ import org.tensorflow.types.family.TType;
  * <pre>{@code
  * try (Graph g = new Graph(); Session s = new Session(g)) {
  *   Ops tf = Ops.create(g);
- *   ResNetModel m = ResNetV2.builder(Depth.D50).numClasses(10).isTraining(true)
+ *   ResNetModel m = ResNetV2.builder(NetworkSpec.of(Depth.D50).withNumClasses(10)).isTraining(true)
  *       .build(tf, ResNetV2.imagesPlaceholder(tf, 32, 224, 224));
  *   TrainingGraph t = TrainingGraph.builder(m).learningRate(0.01).build(tf);
  *   s.initialize();
