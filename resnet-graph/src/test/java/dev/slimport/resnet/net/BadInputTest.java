@@ -122,7 +122,7 @@ class BadInputTest {
                 .hasMessage(
                         "--model: unknown model 'resnet_v2_34'; allowed: resnet_v2_50, resnet_v2_101, resnet_v2_152,"
                                 + " resnet_v2_200");
-        assertThatThrownBy(() -> Depth.of(18)).hasMessageContaining("unknown model '18'");
+        assertThatThrownBy(() -> Depth.parse("depth", "18")).hasMessageContaining("unknown model '18'");
     }
 
     @Test

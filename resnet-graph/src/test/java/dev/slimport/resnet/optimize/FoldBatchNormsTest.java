@@ -134,7 +134,7 @@ class FoldBatchNormsTest {
                             ResNetV2.builder(SmallNets.small()).isTraining(false), null, tf, images))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("weights");
-            ModelWeights none = ModelWeights.of(new LinkedHashMap<>());
+            ModelWeights none = new ModelWeights(new LinkedHashMap<>());
             assertThatThrownBy(
                             () -> InferenceGraph.foldBatchNorms(ResNetV2.builder(SmallNets.small()), none, tf, images))
                     .isInstanceOf(IllegalArgumentException.class)

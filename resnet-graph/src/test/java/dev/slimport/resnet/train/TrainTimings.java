@@ -125,7 +125,7 @@ public final class TrainTimings {
                         () -> s.runner().feed(t.images(), x).feed(t.labels(), y).fetch(t.totalLoss()));
                 modes.put("forward-backward", () -> {
                     Session.Runner r = s.runner().feed(t.images(), x).feed(t.labels(), y);
-                    t.forwardBackwardFetches().forEach(r::fetch);
+                    t.gradients().forEach(r::fetch);
                     return r;
                 });
                 modes.put(

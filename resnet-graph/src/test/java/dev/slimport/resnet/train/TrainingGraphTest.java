@@ -213,7 +213,7 @@ class TrainingGraphTest {
             assertThat(step.type()).isEqualTo("VariableV2");
             assertThat(step.attributes().getAttrType("dtype")).isEqualTo(DataType.DT_INT64);
             assertThat(g.operation("train/train_op")).isNotNull();
-            assertThat(t.forwardBackwardFetches()).hasSize(trainable.size());
+            assertThat(t.gradients()).hasSize(trainable.size());
         }
     }
 
