@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
-import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -226,12 +225,6 @@ public final class ResNetV2 {
          * @throws IllegalArgumentException for a bad input or configuration, before any op is added
          */
         public ResNetModel build(Ops tf, Operand<TFloat32> images) {
-            if (tf == null) {
-                throw new IllegalArgumentException("tf: must not be null");
-            }
-            if (!(tf.scope().env() instanceof Graph)) {
-                throw new IllegalArgumentException("tf: ResNetV2 builds graphs; got an eager execution environment");
-            }
             checkImages(images);
             StridePlan plan = stridePlan();
             checkSqueeze(images.shape(), plan);

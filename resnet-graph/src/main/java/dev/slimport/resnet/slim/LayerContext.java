@@ -42,7 +42,8 @@ public record LayerContext(Ops tf, String scopeName, ArgScope args, ModelCollect
      */
     public static LayerContext root(Ops tf, ArgScope args, long seed, boolean reuse) {
         if (tf == null || !(tf.scope().env() instanceof Graph graph)) {
-            throw new IllegalArgumentException("tf: must be the ops of a graph, got " + tf);
+            throw new IllegalArgumentException(
+                    "tf: layers build graphs; got " + (tf == null ? "null" : "an eager execution environment"));
         }
         if (args == null) {
             throw new IllegalArgumentException("args: must not be null (use ArgScope.empty() for slim's defaults)");
