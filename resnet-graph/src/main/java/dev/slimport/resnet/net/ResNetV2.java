@@ -42,8 +42,9 @@ import org.tensorflow.types.family.TFloating;
  * }</pre>
  *
  * <p>Which network ({@code num_classes}, {@code output_stride}, {@code scope}, layout and precision included) is a
- * {@link NetworkSpec}; the builder adds how to build it. Defaults are slim's: {@code is_training=True}, {@code global_pool=True}, no {@code output_stride}, the root
- * block, {@code spatial_squeeze=True}, no classes, and the model built inside {@link
+ * {@link NetworkSpec}; the builder adds how to build it. Defaults are slim's: {@code is_training=True}, {@code
+ * global_pool=True}, no {@code output_stride}, the root block, {@code spatial_squeeze=True}, no classes, and the model
+ * built inside {@link
  * ResNetArgScope#resnetArgScope()} (slim users must remember that scope; here it is the default, and {@link
  * Builder#argScope} replaces it). To place the model on a device, build it with {@code tf.withDevice(...)} (and soft
  * placement in the session config for GPU graphs). Inference optimizations such as folding batch norms are a separate
@@ -149,8 +150,8 @@ public final class ResNetV2 {
         }
 
         /**
-         * Changes the network to build (its depth or blocks, classes, output stride, layout, precision and scope), e.g.
-         * {@code spec(n -> n.withNumClasses(10))}.
+         * Changes the network to build (its depth or blocks, classes, output stride, layout, precision and scope),
+         * e.g. {@code spec(n -> n.withNumClasses(10))}.
          */
         public Builder spec(UnaryOperator<NetworkSpec> change) {
             NetworkSpec changed = change.apply(spec);

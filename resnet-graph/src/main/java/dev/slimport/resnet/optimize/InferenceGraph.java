@@ -170,9 +170,9 @@ public final class InferenceGraph {
     private record Affine(float[] scale, float[] offset) {}
 
     /**
-     * The value of every variable of the folded network, shape-checked, computed in double: for {@code <conv>/weights} and {@code
-     * <conv>/biases} of a convolution whose batch norm {@code <conv>/BatchNorm} is in {@code source}, the folded kernel
-     * and bias; for every other variable its value in {@code source} as is.
+     * The value of every variable of the folded network, shape-checked, computed in double: for {@code <conv>/weights}
+     * and {@code <conv>/biases} of a convolution whose batch norm {@code <conv>/BatchNorm} is in {@code source}, the
+     * folded kernel and bias; for every other variable its value in {@code source} as is.
      *
      * @param epsilon the batch norms' epsilon (as the fused kernel uses it)
      */
@@ -200,7 +200,7 @@ public final class InferenceGraph {
         return values;
     }
 
-    /** The affine form of the batch norm in variable scope {@code bnScope} (gamma 1 without scale, beta 0 without center). */
+    /** The affine form of the batch norm in scope {@code bnScope} (gamma 1 without scale, beta 0 without center). */
     private static Affine affine(ModelWeights weights, String bnScope, long depth, double epsilon) {
         Shape shape = Shape.of(depth);
         float[] gamma = weights.contains(bnScope + "/gamma")

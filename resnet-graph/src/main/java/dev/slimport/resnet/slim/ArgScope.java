@@ -16,8 +16,9 @@ import java.util.Map;
  * {@code with arg_scope(...)}); this scope is never changed. A layer function resolves each option as: the explicit
  * call argument, else the value in the scope it was given (the innermost one, since it already holds the merged
  * outer defaults), else slim's built-in default ({@link Option#builtInDefault()}). Defaults are typed {@link Option}
- * constants ({@link Conv2dArgs}, {@link BatchNormArgs}, {@link MaxPool2dArgs}, {@link StackBlocksDenseArgs}), so only
- * the functions slim decorates with {@code @add_arg_scope} take them ({@code conv2d_same} and {@code subsample} do not).
+ * constants ({@link Conv2dArgs}, {@link BatchNormArgs}, {@link MaxPool2dArgs}, {@link StackBlocksDenseArgs}), so
+ * only functions slim decorates with {@code @add_arg_scope} take them ({@code conv2d_same} and {@code subsample} do
+ * not).
  *
  * <pre>{@code
  * ArgScope outer = ArgScope.empty().with(Conv2dArgs.PADDING.of(Padding.VALID));
