@@ -61,8 +61,10 @@ public final class ConvProfile {
                 Session s = new Session(g, oneAtATime)) {
             Ops tf = Ops.create(g);
             Placeholder<TFloat32> images = ResNetV2.imagesPlaceholder(tf, batch, 224, 224);
-            ResNetModel model =
-                    ResNetV2.builder(depth).numClasses(1000).isTraining(false).build(tf, images);
+            ResNetModel model = ResNetV2.builder(depth)
+                    .spec(n -> n.withNumClasses(1000))
+                    .isTraining(false)
+                    .build(tf, images);
             s.initialize();
             Map<String, GraphStats.ConvCost> byScope = new HashMap<>();
             for (GraphStats.ConvCost c : GraphStats.convolutions(model.output())) {

@@ -198,7 +198,9 @@ class ReliabilityMatrixTest {
                                 "output_stride 6",
                                 IAE,
                                 "The output_stride needs to be a multiple of 4.",
-                                f -> build(tf -> ResNetV2.imagesPlaceholder(tf, 1, 64, 64), b -> b.outputStride(6)))
+                                f -> build(
+                                        tf -> ResNetV2.imagesPlaceholder(tf, 1, 64, 64),
+                                        b -> b.spec(n -> n.withOutputStride(6))))
                         .see("resnet-graph net.BadInputTest#badOutputStride"),
                 api(
                                 "depth",
@@ -561,7 +563,7 @@ class ReliabilityMatrixTest {
                             try (Graph g = new Graph()) {
                                 Ops tf = Ops.create(g);
                                 ResNetModel m = ResNetV2.builder(SmallNets.tiny())
-                                        .numClasses(10)
+                                        .spec(n -> n.withNumClasses(10))
                                         .isTraining(false)
                                         .build(tf, ResNetV2.imagesPlaceholder(tf, 1, 32, 32));
                                 Session s = new Session(g);
@@ -587,7 +589,7 @@ class ReliabilityMatrixTest {
                                     Session s = new Session(g)) {
                                 Ops tf = Ops.create(g);
                                 ResNetModel m = ResNetV2.builder(SmallNets.tiny())
-                                        .numClasses(10)
+                                        .spec(n -> n.withNumClasses(10))
                                         .isTraining(false)
                                         .build(tf, ResNetV2.imagesPlaceholder(tf, 1, 32, 32));
                                 s.initialize();
@@ -613,7 +615,9 @@ class ReliabilityMatrixTest {
             Ops tf = Ops.create(g);
             Operand input = images.apply(tf);
             configure
-                    .apply(ResNetV2.builder(SmallNets.tiny()).numClasses(10).isTraining(false))
+                    .apply(ResNetV2.builder(SmallNets.tiny())
+                            .spec(n -> n.withNumClasses(10))
+                            .isTraining(false))
                     .build(tf, input);
         }
     }
@@ -741,7 +745,7 @@ class ReliabilityMatrixTest {
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
             ResNetModel m = ResNetV2.builder(SmallNets.tiny())
-                    .numClasses(10)
+                    .spec(n -> n.withNumClasses(10))
                     .isTraining(false)
                     .build(tf, ResNetV2.imagesPlaceholder(tf, 2, 8, 8));
             s.initialize();

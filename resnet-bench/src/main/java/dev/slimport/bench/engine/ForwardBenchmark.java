@@ -274,7 +274,7 @@ public final class ForwardBenchmark extends Workload {
     Session.Runner prepared(Session.Runner r) {
         switch (mode) {
             case INFERENCE -> r.fetch(output);
-            case FORWARD_BACKWARD -> training.forwardBackwardFetches().forEach(r::fetch);
+            case FORWARD_BACKWARD -> training.gradients().forEach(r::fetch);
             case TRAIN -> r.fetch(training.trainOp());
         }
         if (hostInput != null) {

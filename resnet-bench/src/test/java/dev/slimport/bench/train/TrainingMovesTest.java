@@ -37,7 +37,7 @@ class TrainingMovesTest {
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
             ResNetModel m = ResNetV2.builder(smallBlocks())
-                    .numClasses(2)
+                    .spec(n -> n.withNumClasses(2))
                     .isTraining(true)
                     .build(tf, ResNetV2.imagesPlaceholder(tf, BATCH, SIZE, SIZE));
             TrainingGraph t = TrainingGraph.builder(m).learningRate(0.05).build(tf);
@@ -65,8 +65,7 @@ class TrainingMovesTest {
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
             ResNetModel m = ResNetV2.builder(smallBlocks())
-                    .numClasses(2)
-                    .precision(Precision.BF16)
+                    .spec(n -> n.withNumClasses(2).withPrecision(Precision.BF16))
                     .build(tf, ResNetV2.imagesPlaceholder(tf, BATCH, SIZE, SIZE));
             TrainingGraph t = TrainingGraph.builder(m).learningRate(0.05).build(tf);
             assertThat(t.gradients())

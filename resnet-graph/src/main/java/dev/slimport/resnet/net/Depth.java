@@ -73,9 +73,4 @@ public enum Depth {
         throw new IllegalArgumentException(argument + ": unknown model '" + value + "'; allowed: "
                 + Arrays.stream(values()).map(Depth::scopeName).collect(Collectors.joining(", ")));
     }
-
-    /** The depth with {@code layers} layers (50, 101, 152, 200). */
-    public static Depth of(int layers) {
-        return parse("depth", String.valueOf(layers));
-    }
 }

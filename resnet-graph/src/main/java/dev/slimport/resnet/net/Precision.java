@@ -22,7 +22,7 @@ public enum Precision {
         this.type = type;
     }
 
-    /** The TF type, for {@link ResNetV2.Builder#precision}. */
+    /** The TF type the network computes in ({@link NetworkSpec#precision()}). */
     public Class<? extends TFloating> type() {
         return type;
     }

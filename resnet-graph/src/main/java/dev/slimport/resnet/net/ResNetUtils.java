@@ -10,7 +10,6 @@ import dev.slimport.resnet.slim.LayerContext;
 import dev.slimport.resnet.slim.Layers;
 import dev.slimport.resnet.slim.MaxPool2dArgs;
 import dev.slimport.resnet.slim.Padding;
-import dev.slimport.resnet.slim.StackBlocksDenseArgs;
 import org.tensorflow.Operand;
 import org.tensorflow.types.family.TNumber;
 
@@ -74,20 +73,10 @@ public final class ResNetUtils {
 
     /**
      * Slim's {@code stack_blocks_dense}: the blocks in {@code block<i>/unit_<j>} scopes, each block's output collected
-     * under its scope name, with strides and atrous rates from {@link StridePlan} for {@code outputStride}. {@code
-     * store_non_strided_activations} comes from the {@code stack_blocks_dense} arg scope.
-     *
-     * @param outputStride the target stride of the stack, or null
-     * @throws IllegalArgumentException when the output stride cannot be reached, before any op is built
+     * under its scope name, with the strides and atrous rates of {@code plan} ({@link StridePlan#of}, which computes
+     * them for an {@code output_stride} and {@code store_non_strided_activations} before any op is built).
      */
-    public static <T extends TNumber> Operand<T> stackBlocksDense(
-            LayerContext ctx, Operand<T> net, java.util.List<BlockSpec> blocks, Integer outputStride) {
-        boolean storeNonStrided = ctx.args().get(StackBlocksDenseArgs.STORE_NON_STRIDED_ACTIVATIONS);
-        return stackBlocksDense(ctx, net, StridePlan.of(blocks, outputStride, storeNonStrided));
-    }
-
-    /** {@link #stackBlocksDense(LayerContext, Operand, java.util.List, Integer)} with its stride plan computed. */
-    static <T extends TNumber> Operand<T> stackBlocksDense(LayerContext ctx, Operand<T> net, StridePlan plan) {
+    public static <T extends TNumber> Operand<T> stackBlocksDense(LayerContext ctx, Operand<T> net, StridePlan plan) {
         for (StridePlan.BlockPlan block : plan.blocks()) {
             LayerContext b = ctx.withSubScope(block.block().scope());
             for (int i = 0; i < block.units().size(); i++) {

@@ -12,17 +12,13 @@ import dev.slimport.resnet.slim.DataFormat;
 import dev.slimport.resnet.slim.LayerContext;
 import dev.slimport.resnet.slim.Layers;
 import dev.slimport.resnet.slim.MaxPool2dArgs;
-import dev.slimport.resnet.slim.ModelCollections;
 import dev.slimport.resnet.slim.Normalizer;
 import dev.slimport.resnet.slim.StackBlocksDenseArgs;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.tensorflow.Graph;
+import java.util.function.UnaryOperator;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -39,13 +35,16 @@ import org.tensorflow.types.family.TFloating;
  * try (Graph g = new Graph(); Session s = new Session(g)) {
  *   Ops tf = Ops.create(g);
  *   Placeholder<TFloat32> images = ResNetV2.imagesPlaceholder(tf, -1, 224, 224);
- *   ResNetModel m = ResNetV2.builder(Depth.D152).numClasses(1000).isTraining(false).build(tf, images);
+ *   NetworkSpec network = NetworkSpec.of(Depth.D152).withNumClasses(1000);
+ *   ResNetModel m = ResNetV2.builder(network).isTraining(false).build(tf, images);
  *   ...
  * }
  * }</pre>
  *
- * <p>Defaults are slim's: {@code is_training=True}, {@code global_pool=True}, no {@code output_stride}, the root
- * block, {@code spatial_squeeze=True}, no classes, and the model built inside {@link
+ * <p>Which network ({@code num_classes}, {@code output_stride}, {@code scope}, layout and precision included) is a
+ * {@link NetworkSpec}; the builder adds how to build it. Defaults are slim's: {@code is_training=True}, {@code
+ * global_pool=True}, no {@code output_stride}, the root block, {@code spatial_squeeze=True}, no classes, and the model
+ * built inside {@link
  * ResNetArgScope#resnetArgScope()} (slim users must remember that scope; here it is the default, and {@link
  * Builder#argScope} replaces it). To place the model on a device, build it with {@code tf.withDevice(...)} (and soft
  * placement in the session config for GPU graphs). Inference optimizations such as folding batch norms are a separate
@@ -57,7 +56,10 @@ public final class ResNetV2 {
     /** The built-in default scope name of {@code resnet_v2} with custom blocks. */
     public static final String DEFAULT_SCOPE = "resnet_v2";
 
-    /** A builder for {@code resnet_v2_<N>}: the official block table and scope {@code resnet_v2_<N>}. */
+    /**
+     * A builder for {@code resnet_v2_50/101/152/200} ({@code depth}): the official block table and scope {@code
+     * resnet_v2_<N>}.
+     */
     public static Builder builder(Depth depth) {
         return builder(NetworkSpec.of(depth));
     }
@@ -69,30 +71,7 @@ public final class ResNetV2 {
 
     /** A builder for the network {@code spec} describes, with slim's defaults for everything else. */
     public static Builder builder(NetworkSpec spec) {
-        if (spec == null) {
-            throw new IllegalArgumentException("spec: must not be null");
-        }
         return new Builder(spec);
-    }
-
-    /** {@code resnet_v2_50}. */
-    public static Builder resnetV2_50() {
-        return builder(Depth.D50);
-    }
-
-    /** {@code resnet_v2_101}. */
-    public static Builder resnetV2_101() {
-        return builder(Depth.D101);
-    }
-
-    /** {@code resnet_v2_152}. */
-    public static Builder resnetV2_152() {
-        return builder(Depth.D152);
-    }
-
-    /** {@code resnet_v2_200}. */
-    public static Builder resnetV2_200() {
-        return builder(Depth.D200);
     }
 
     /**
@@ -121,13 +100,7 @@ public final class ResNetV2 {
         private boolean reuse = false;
 
         private Builder(NetworkSpec spec) {
-            this.spec = spec;
-        }
-
-        /** {@code num_classes}: the logits' width; 0 builds no logits (slim's {@code None}). */
-        public Builder numClasses(int n) {
-            this.spec = spec.withNumClasses(n);
-            return this;
+            spec(s -> spec);
         }
 
         /** {@code is_training} (slim's default true): batch statistics and update ops, or moving statistics. */
@@ -139,15 +112,6 @@ public final class ResNetV2 {
         /** {@code global_pool} (default true): {@code pool5} = mean over height and width, kept as 1×1. */
         public Builder globalPool(boolean pool) {
             this.globalPool = pool;
-            return this;
-        }
-
-        /**
-         * {@code output_stride}: the ratio of input to output resolution, reached with atrous convolution; null for
-         * none. With the root block it must be a multiple of 4.
-         */
-        public Builder outputStride(Integer stride) {
-            this.spec = spec.withOutputStride(stride);
             return this;
         }
 
@@ -163,12 +127,6 @@ public final class ResNetV2 {
             return this;
         }
 
-        /** {@code scope}: the variable scope name (default {@code resnet_v2_<N>} or {@code resnet_v2}). */
-        public Builder scope(String name) {
-            this.spec = spec.withScope(name);
-            return this;
-        }
-
         /** The arg scope the network is built in (default {@link ResNetArgScope#resnetArgScope()}). */
         public Builder argScope(ArgScope args) {
             if (args == null) {
@@ -176,21 +134,6 @@ public final class ResNetV2 {
                         "argScope: must not be null (use ArgScope.empty() for slim's defaults)");
             }
             this.argScope = args;
-            return this;
-        }
-
-        /** The internal layout: NHWC (slim's) or NCHW (GPUs); images are fed NHWC either way. */
-        public Builder dataFormat(DataFormat format) {
-            this.spec = spec.withDataFormat(format);
-            return this;
-        }
-
-        /**
-         * The compute precision: {@code FP32} (default), {@code BF16} (CPUs with AVX512-BF16/AMX) or {@code FP16}
-         * (GPUs). Variables stay float32; logits and predictions are returned as float32.
-         */
-        public Builder precision(Precision p) {
-            this.spec = spec.withPrecision(p);
             return this;
         }
 
@@ -203,6 +146,19 @@ public final class ResNetV2 {
         /** Reuse the variables of an earlier build of the same scope in this graph (slim's {@code reuse=True}). */
         public Builder reuse(boolean r) {
             this.reuse = r;
+            return this;
+        }
+
+        /**
+         * Changes the network to build (its depth or blocks, classes, output stride, layout, precision and scope),
+         * e.g. {@code spec(n -> n.withNumClasses(10))}.
+         */
+        public Builder spec(UnaryOperator<NetworkSpec> change) {
+            NetworkSpec changed = change.apply(spec);
+            if (changed == null) {
+                throw new IllegalArgumentException("spec: must not be null");
+            }
+            this.spec = changed;
             return this;
         }
 
@@ -270,34 +226,20 @@ public final class ResNetV2 {
          * @throws IllegalArgumentException for a bad input or configuration, before any op is added
          */
         public ResNetModel build(Ops tf, Operand<TFloat32> images) {
-            if (tf == null) {
-                throw new IllegalArgumentException("tf: must not be null");
-            }
-            if (!(tf.scope().env() instanceof Graph graph)) {
-                throw new IllegalArgumentException("tf: ResNetV2 builds graphs; got an eager execution environment");
-            }
             checkImages(images);
             StridePlan plan = stridePlan();
             checkSqueeze(images.shape(), plan);
-            ModelCollections collections = new ModelCollections(graph, seed, reuse);
-            Map<String, Operand<?>> endPoints = new LinkedHashMap<>();
             ArgScope args = argScope.with(
                     Conv2dArgs.DATA_FORMAT.of(spec.dataFormat()),
                     BatchNormArgs.DATA_FORMAT.of(spec.dataFormat()),
                     MaxPool2dArgs.DATA_FORMAT.of(spec.dataFormat()),
                     BatchNormArgs.IS_TRAINING.of(isTraining));
-            LayerContext sc =
-                    LayerContext.root(tf, args, collections, endPoints).withSubScope(spec.scope());
-            return build(sc, images, plan, spec.precision().type(), collections, endPoints);
+            LayerContext sc = LayerContext.root(tf, args, seed, reuse).withSubScope(spec.scope());
+            return build(sc, images, plan, spec.precision().type());
         }
 
         private <T extends TFloating> ResNetModel build(
-                LayerContext sc,
-                Operand<TFloat32> images,
-                StridePlan plan,
-                Class<T> computeType,
-                ModelCollections collections,
-                Map<String, Operand<?>> endPoints) {
+                LayerContext sc, Operand<TFloat32> images, StridePlan plan, Class<T> computeType) {
             Ops tf = sc.tf();
             DataFormat format = spec.dataFormat();
             Operand<T> net = Layers.cast(tf, images, computeType, "ToComputeType");
@@ -349,10 +291,10 @@ public final class ResNetV2 {
                     Optional.ofNullable(pooled),
                     Optional.ofNullable(logits),
                     Optional.ofNullable(predictions),
-                    Collections.unmodifiableMap(endPoints),
-                    collections.variables(),
-                    collections.updateOps(),
-                    collections.regularizationLosses());
+                    sc.collections().endPoints(),
+                    sc.collections().variables(),
+                    sc.collections().updateOps(),
+                    sc.collections().regularizationLosses());
         }
 
         private static void checkImages(Operand<TFloat32> images) {

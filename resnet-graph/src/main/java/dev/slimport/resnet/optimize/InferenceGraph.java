@@ -18,12 +18,14 @@ import dev.slimport.resnet.slim.ModelVariable;
 import dev.slimport.resnet.slim.ModelWeights;
 import dev.slimport.resnet.slim.Normalizer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -90,7 +92,7 @@ public final class InferenceGraph {
         ResNetModel model = network.copy()
                 .argScope(inferenceArgs(args).with(Conv2dArgs.NORMALIZER.of(Normalizer.NONE)))
                 .build(tf, images);
-        return new InferenceGraph(tf, model, Folding.values(weights, model.variables(), epsilon));
+        return new InferenceGraph(tf, model, foldedValues(weights, model.variables(), epsilon));
     }
 
     /**
@@ -117,8 +119,7 @@ public final class InferenceGraph {
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
             ResNetModel m = network.copy()
-                    .dataFormat(DataFormat.NHWC)
-                    .precision(Precision.FP32)
+                    .spec(n -> n.withDataFormat(DataFormat.NHWC).withPrecision(Precision.FP32))
                     .build(tf, ResNetV2.imagesPlaceholder(tf, 1, height, width));
             s.initialize();
             return ModelWeights.read(s, m.variables());
@@ -158,6 +159,79 @@ public final class InferenceGraph {
         }
         loads.clear();
         loaded = true;
+    }
+
+    /**
+     * The per-channel scale and offset.
+     *
+     * @param scale {@code s}
+     * @param offset {@code o}
+     */
+    private record Affine(float[] scale, float[] offset) {}
+
+    /**
+     * The value of every variable of the folded network, shape-checked, computed in double: for {@code <conv>/weights}
+     * and {@code <conv>/biases} of a convolution whose batch norm {@code <conv>/BatchNorm} is in {@code source}, the
+     * folded kernel and bias; for every other variable its value in {@code source} as is.
+     *
+     * @param epsilon the batch norms' epsilon (as the fused kernel uses it)
+     */
+    private static Map<ModelVariable, ModelWeights.Value> foldedValues(
+            ModelWeights source, List<ModelVariable> variables, double epsilon) {
+        Map<String, Affine> affines = new HashMap<>();
+        Map<ModelVariable, ModelWeights.Value> values = new LinkedHashMap<>();
+        for (ModelVariable v : variables) {
+            int slash = v.name().lastIndexOf('/');
+            String conv = v.name().substring(0, Math.max(0, slash));
+            String leaf = v.name().substring(slash + 1);
+            String bn = conv + "/BatchNorm";
+            if (!(leaf.equals("weights") || leaf.equals("biases")) || !source.contains(bn + "/moving_mean")) {
+                values.put(v, source.get(v.name(), v.shape()));
+                continue;
+            }
+            long depth = v.shape().get(v.shape().numDimensions() - 1);
+            Affine a = affines.computeIfAbsent(conv, c -> affine(source, bn, depth, epsilon));
+            values.put(
+                    v,
+                    leaf.equals("weights")
+                            ? scaleKernel(source.get(v.name(), v.shape()), a.scale())
+                            : new ModelWeights.Value(v.shape(), a.offset()));
+        }
+        return values;
+    }
+
+    /** The affine form of the batch norm in scope {@code bnScope} (gamma 1 without scale, beta 0 without center). */
+    private static Affine affine(ModelWeights weights, String bnScope, long depth, double epsilon) {
+        Shape shape = Shape.of(depth);
+        float[] gamma = weights.contains(bnScope + "/gamma")
+                ? weights.get(bnScope + "/gamma", shape).data()
+                : null;
+        float[] beta = weights.contains(bnScope + "/beta")
+                ? weights.get(bnScope + "/beta", shape).data()
+                : null;
+        float[] mean = weights.get(bnScope + "/moving_mean", shape).data();
+        float[] variance = weights.get(bnScope + "/moving_variance", shape).data();
+        float[] s = new float[(int) depth];
+        float[] o = new float[(int) depth];
+        for (int c = 0; c < depth; c++) {
+            double g = gamma == null ? 1.0 : gamma[c];
+            double b = beta == null ? 0.0 : beta[c];
+            double sc = g / Math.sqrt((double) variance[c] + epsilon);
+            s[c] = (float) sc;
+            o[c] = (float) (b - mean[c] * sc);
+        }
+        return new Affine(s, o);
+    }
+
+    /** The kernel {@code [kh, kw, in, out]} with output channel {@code c} scaled by {@code scale[c]}. */
+    private static ModelWeights.Value scaleKernel(ModelWeights.Value kernel, float[] scale) {
+        float[] w = kernel.data();
+        float[] out = new float[w.length];
+        int channels = scale.length;
+        for (int i = 0; i < w.length; i++) {
+            out[i] = (float) ((double) w[i] * scale[i % channels]);
+        }
+        return new ModelWeights.Value(kernel.shape(), out);
     }
 
     private static ArgScope inferenceArgs(ArgScope args) {

@@ -4,13 +4,10 @@
  */
 package dev.slimport.resnet.slim;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Slim's {@code arg_scope} as an immutable value: for each arg-scope function, a set of default keyword arguments.
@@ -18,7 +15,10 @@ import java.util.stream.Collectors;
  * <p>{@code with(...)} returns a new scope in which the given defaults replace those of this one (slim's nested
  * {@code with arg_scope(...)}); this scope is never changed. A layer function resolves each option as: the explicit
  * call argument, else the value in the scope it was given (the innermost one, since it already holds the merged
- * outer defaults), else slim's built-in default ({@link Option#builtInDefault()}).
+ * outer defaults), else slim's built-in default ({@link Option#builtInDefault()}). Defaults are typed {@link Option}
+ * constants ({@link Conv2dArgs}, {@link BatchNormArgs}, {@link MaxPool2dArgs}, {@link StackBlocksDenseArgs}), so
+ * only functions slim decorates with {@code @add_arg_scope} take them ({@code conv2d_same} and {@code subsample} do
+ * not).
  *
  * <pre>{@code
  * ArgScope outer = ArgScope.empty().with(Conv2dArgs.PADDING.of(Padding.VALID));
@@ -30,29 +30,6 @@ import java.util.stream.Collectors;
  * @see <a href="https://github.com/google-research/tf-slim/blob/master/tf_slim/ops/arg_scope.py">tf_slim arg_scope</a>
  */
 public final class ArgScope {
-    private static final List<Option<?>> OPTIONS = List.of(
-            Conv2dArgs.PADDING,
-            Conv2dArgs.STRIDE,
-            Conv2dArgs.RATE,
-            Conv2dArgs.DATA_FORMAT,
-            Conv2dArgs.ACTIVATION,
-            Conv2dArgs.NORMALIZER,
-            Conv2dArgs.WEIGHTS_INITIALIZER,
-            Conv2dArgs.WEIGHTS_REGULARIZER,
-            Conv2dArgs.BIASES_INITIALIZER,
-            Conv2dArgs.TRAINABLE,
-            BatchNormArgs.DECAY,
-            BatchNormArgs.CENTER,
-            BatchNormArgs.SCALE,
-            BatchNormArgs.EPSILON,
-            BatchNormArgs.ACTIVATION,
-            BatchNormArgs.IS_TRAINING,
-            BatchNormArgs.DATA_FORMAT,
-            BatchNormArgs.TRAINABLE,
-            MaxPool2dArgs.STRIDE,
-            MaxPool2dArgs.PADDING,
-            MaxPool2dArgs.DATA_FORMAT,
-            StackBlocksDenseArgs.STORE_NON_STRIDED_ACTIVATIONS);
     private static final ArgScope EMPTY = new ArgScope(Map.of());
 
     private final Map<Option<?>, Object> defaults;
@@ -83,39 +60,6 @@ public final class ArgScope {
         return with(new ArgScope(added));
     }
 
-    /**
-     * Slim's {@code arg_scope([fn], **kwargs)} with keyword names: a new scope with these defaults for {@code fn}.
-     *
-     * @throws IllegalArgumentException if {@code fn} takes no scoped defaults in slim, if it has no option of one of
-     *     the names, or if a value has the wrong type or is out of range
-     */
-    public ArgScope with(LayerFn fn, Map<String, ?> kwargs) {
-        String scoped = Arrays.stream(LayerFn.values())
-                .filter(LayerFn::takesScopedDefaults)
-                .map(LayerFn::toString)
-                .collect(Collectors.joining(", "));
-        if (fn == null) {
-            throw new IllegalArgumentException("fn: must be one of " + scoped);
-        }
-        if (!fn.takesScopedDefaults()) {
-            throw new IllegalArgumentException("fn: " + fn
-                    + " is not decorated with @add_arg_scope in slim and takes no scoped defaults; functions that"
-                    + " do: " + scoped);
-        }
-        Map<String, Option<?>> known = new LinkedHashMap<>();
-        OPTIONS.stream().filter(o -> o.fn() == fn).forEach(o -> known.put(o.name(), o));
-        List<Arg<?>> args = new ArrayList<>();
-        kwargs.forEach((name, value) -> {
-            Option<?> option = known.get(name);
-            if (option == null) {
-                throw new IllegalArgumentException(fn + " has no scoped option '" + name + "'; its options are: "
-                        + (known.isEmpty() ? "(none)" : String.join(", ", known.keySet())));
-            }
-            args.add(bind(option, value));
-        });
-        return with(args);
-    }
-
     /** A new scope with {@code inner}'s defaults layered over this scope's (slim's nested scopes). */
     public ArgScope with(ArgScope inner) {
         Map<Option<?>, Object> merged = new LinkedHashMap<>(defaults);
@@ -141,17 +85,6 @@ public final class ArgScope {
      * @throws IllegalArgumentException naming an argument that is not an option of {@code fn}
      */
     public ArgScope call(LayerFn fn, Arg<?>... explicit) {
-        List<Arg<?>> args = Arrays.asList(explicit);
-        checkArgs(fn, args);
-        return with(args);
-    }
-
-    /**
-     * Checks that every explicit argument belongs to {@code fn}.
-     *
-     * @throws IllegalArgumentException naming the first foreign option
-     */
-    public static void checkArgs(LayerFn fn, List<? extends Arg<?>> explicit) {
         for (Arg<?> a : explicit) {
             if (a == null) {
                 throw new IllegalArgumentException(fn + ": arguments must not be null");
@@ -162,17 +95,7 @@ public final class ArgScope {
                                 + a.option().fn() + ")");
             }
         }
-    }
-
-    /** The defaults this scope holds for {@code fn}, by slim keyword name, in insertion order. */
-    public Map<String, Object> defaults(LayerFn fn) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        defaults.forEach((o, v) -> {
-            if (o.fn() == fn) {
-                out.put(o.name(), v);
-            }
-        });
-        return Collections.unmodifiableMap(out);
+        return with(explicit);
     }
 
     @Override
@@ -188,9 +111,5 @@ public final class ArgScope {
     @Override
     public String toString() {
         return "ArgScope" + defaults;
-    }
-
-    private static <T> Arg<T> bind(Option<T> option, Object value) {
-        return new Arg<>(option, option.checked(value));
     }
 }

@@ -7,41 +7,19 @@ package dev.slimport.resnet.slim;
 import java.util.Locale;
 
 /**
- * The slim functions this port provides, by their slim names.
- *
- * <p>Only functions that slim decorates with {@code @add_arg_scope} accept scoped defaults: {@code conv2d},
- * {@code batch_norm}, {@code max_pool2d}, {@code softmax} and, from {@code resnet_utils.py}, {@code
- * stack_blocks_dense} and {@code bottleneck}. {@code conv2d_same} and {@code subsample} are plain functions in
- * slim, so an {@link ArgScope} refuses defaults for them.
+ * The slim functions whose keyword arguments an {@link ArgScope} holds, by their slim names: the ones slim decorates
+ * with {@code @add_arg_scope} and ResNet v2 sets through a scope ({@code conv2d}, {@code batch_norm}, {@code
+ * max_pool2d}, and {@code stack_blocks_dense} from {@code resnet_utils.py}).
  */
 public enum LayerFn {
     /** {@code tf_slim.layers.conv2d}. */
-    CONV2D(true),
+    CONV2D,
     /** {@code tf_slim.layers.batch_norm}. */
-    BATCH_NORM(true),
+    BATCH_NORM,
     /** {@code tf_slim.layers.max_pool2d}. */
-    MAX_POOL2D(true),
-    /** {@code tf_slim.layers.softmax}. */
-    SOFTMAX(true),
+    MAX_POOL2D,
     /** {@code resnet_utils.stack_blocks_dense}. */
-    STACK_BLOCKS_DENSE(true),
-    /** {@code resnet_v2.bottleneck}. */
-    BOTTLENECK(true),
-    /** {@code resnet_utils.conv2d_same}: not an arg-scope function in slim. */
-    CONV2D_SAME(false),
-    /** {@code resnet_utils.subsample}: not an arg-scope function in slim. */
-    SUBSAMPLE(false);
-
-    private final boolean takesScopedDefaults;
-
-    LayerFn(boolean takesScopedDefaults) {
-        this.takesScopedDefaults = takesScopedDefaults;
-    }
-
-    /** Whether slim decorates this function with {@code @add_arg_scope}. */
-    public boolean takesScopedDefaults() {
-        return takesScopedDefaults;
-    }
+    STACK_BLOCKS_DENSE;
 
     /** The slim name, e.g. {@code conv2d} or {@code stack_blocks_dense}. */
     @Override

@@ -160,10 +160,10 @@ public final class Layers {
         if (training) {
             double decay = a.get(BatchNormArgs.DECAY);
             Operand<TFloat32> oneMinusDecay = tf.withName("decay").constant((float) (1.0 - decay));
-            ModelCollections vars = c.collections();
-            vars.addUpdateOp(
+            List<Op> updateOps = c.collections().updateOps;
+            updateOps.add(
                     movingAverageUpdate(tf.withSubScope("AssignMovingAvg"), mean, fused.batchMean(), oneMinusDecay));
-            vars.addUpdateOp(movingAverageUpdate(
+            updateOps.add(movingAverageUpdate(
                     tf.withSubScope("AssignMovingAvg_1"), variance, fused.batchVariance(), oneMinusDecay));
         }
         return a.get(BatchNormArgs.ACTIVATION).apply(tf, fused.y());

@@ -44,11 +44,6 @@ public record ModelWeights(Map<String, Value> values) {
         values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 
-    /** Weights from a map of values by slim name. */
-    public static ModelWeights of(Map<String, Value> values) {
-        return new ModelWeights(values);
-    }
-
     /** Reads the current values of {@code variables} from {@code session}. */
     public static ModelWeights read(Session session, List<ModelVariable> variables) {
         Map<String, Value> out = new LinkedHashMap<>();

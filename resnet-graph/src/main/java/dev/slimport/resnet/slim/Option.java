@@ -27,32 +27,13 @@ public record Option<T>(
 
     /** Binds a value to this option, as an explicit call argument or a scoped default. */
     public Arg<T> of(T value) {
-        return new Arg<>(this, checked(value));
-    }
-
-    /** {@code value} as this option's type (a whole number widened or narrowed to it), or an error naming the option. */
-    T checked(Object value) {
         if (value == null) {
             throw new IllegalArgumentException(fn + "(" + name + "=...): the value must not be null");
         }
-        if (type == Double.class && value instanceof Number n) {
-            value = n.doubleValue();
-        } else if (type == Integer.class
-                && (value instanceof Long || value instanceof Short || value instanceof Byte)) {
-            long l = ((Number) value).longValue();
-            if (l == (int) l) {
-                value = (int) l;
-            }
-        }
-        if (!type.isInstance(value)) {
-            throw new IllegalArgumentException(fn + "(" + name + "=" + value + "): expected a " + type.getSimpleName()
-                    + ", got a " + value.getClass().getSimpleName());
-        }
-        T typed = type.cast(value);
-        if (!valid.test(typed)) {
+        if (!valid.test(value)) {
             throw new IllegalArgumentException(fn + "(" + name + "=" + value + "): allowed values are " + allowed);
         }
-        return typed;
+        return new Arg<>(this, value);
     }
 
     @Override

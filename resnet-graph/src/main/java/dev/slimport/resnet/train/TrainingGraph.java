@@ -50,7 +50,7 @@ import org.tensorflow.types.family.TType;
  * <p>The model is normally built with {@code isTraining(true)}. A model built with {@code isTraining(false)} trains
  * with frozen batch-norm statistics (no update ops), as slim users do when fine-tuning small batches.
  *
- * <p>Targets: fetch {@link #forwardBackwardFetches()} to compute all gradients (the forward-backward pass, nothing
+ * <p>Targets: fetch {@link #gradients()} to compute all gradients (the forward-backward pass, nothing
  * updated); fetch {@link #trainOp()} for a full optimizer step. {@link #trainStep}, {@link #forwardBackward} and
  * {@link #evaluate} run them on a caller-owned {@link Session} and close what they fetch. A {@code TrainingGraph}
  * owns nothing native; the graph and sessions belong to the caller. Build it before the first {@code
@@ -60,7 +60,7 @@ import org.tensorflow.types.family.TType;
  * <pre>{@code
  * try (Graph g = new Graph(); Session s = new Session(g)) {
  *   Ops tf = Ops.create(g);
- *   ResNetModel m = ResNetV2.builder(Depth.D50).numClasses(10).isTraining(true)
+ *   ResNetModel m = ResNetV2.builder(NetworkSpec.of(Depth.D50).withNumClasses(10)).isTraining(true)
  *       .build(tf, ResNetV2.imagesPlaceholder(tf, 32, 224, 224));
  *   TrainingGraph t = TrainingGraph.builder(m).learningRate(0.01).build(tf);
  *   s.initialize();
@@ -137,17 +137,13 @@ public record TrainingGraph(
         return model.images();
     }
 
-    /** The gradients of {@link #totalLoss()} for the trainable variables, in {@link #updates()} order. */
+    /**
+     * The gradients of {@link #totalLoss()} for the trainable variables, in {@link #updates()} order: what to fetch for
+     * one forward-backward pass. Fetching them is what makes TensorFlow run the backward pass (a no-op that merely
+     * depends on them lets it prune the work); nothing is updated.
+     */
     public List<Operand<TFloat32>> gradients() {
         return updates.stream().map(VariableUpdate::gradient).toList();
-    }
-
-    /**
-     * What to fetch for one forward-backward pass: every gradient. Fetching them is what makes TensorFlow run the
-     * backward pass (a no-op that merely depends on them lets it prune the work); nothing is updated.
-     */
-    public List<Operand<TFloat32>> forwardBackwardFetches() {
-        return gradients();
     }
 
     /** The momentum accumulators {@code <var>/Momentum}, in {@link #updates()} order. */
@@ -177,7 +173,7 @@ public record TrainingGraph(
     /** One forward-backward pass: computes every gradient and discards them; no variable changes. */
     public void forwardBackward(Session session, TFloat32 images, TInt32 labels) {
         Session.Runner r = feedBatch(session, images, labels);
-        forwardBackwardFetches().forEach(r::fetch);
+        gradients().forEach(r::fetch);
         r.run().close();
     }
 

@@ -33,6 +33,8 @@ class ReadmeExampleTest {
 
     /** The imports the README's example leaves out. */
     private static final List<String> IMPORTS = List.of(
+            "dev.slimport.resnet.net.Depth",
+            "dev.slimport.resnet.net.NetworkSpec",
             "dev.slimport.resnet.net.ResNetModel",
             "dev.slimport.resnet.net.ResNetV2",
             "org.tensorflow.Graph",

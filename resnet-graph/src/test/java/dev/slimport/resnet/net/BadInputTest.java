@@ -49,44 +49,62 @@ class BadInputTest {
     @Test
     void wrongRankOrChannelCount() {
         assertRejected(
-                "images: must have rank 4", (tf, g) -> ResNetV2.resnetV2_50().build(tf, p(g, "rank3")));
+                "images: must have rank 4",
+                (tf, g) -> ResNetV2.builder(Depth.D50).build(tf, p(g, "rank3")));
         assertRejected(
-                "images: must have rank 4", (tf, g) -> ResNetV2.resnetV2_50().build(tf, p(g, "unknown")));
-        assertRejected("must have 3 channels", (tf, g) -> ResNetV2.resnetV2_50().build(tf, p(g, "rgba")));
-        assertRejected("must have 3 channels", (tf, g) -> ResNetV2.resnetV2_50().build(tf, p(g, "nchw")));
+                "images: must have rank 4",
+                (tf, g) -> ResNetV2.builder(Depth.D50).build(tf, p(g, "unknown")));
         assertRejected(
-                "images: must not be null", (tf, g) -> ResNetV2.resnetV2_50().build(tf, null));
+                "must have 3 channels", (tf, g) -> ResNetV2.builder(Depth.D50).build(tf, p(g, "rgba")));
+        assertRejected(
+                "must have 3 channels", (tf, g) -> ResNetV2.builder(Depth.D50).build(tf, p(g, "nchw")));
+        assertRejected(
+                "images: must not be null",
+                (tf, g) -> ResNetV2.builder(Depth.D50).build(tf, null));
     }
 
     @Test
     void badOutputStride() {
         assertRejected(
                 "The output_stride needs to be a multiple of 4.",
-                (tf, g) -> ResNetV2.resnetV2_50().outputStride(6).build(tf, p(g, "good")));
+                (tf, g) -> ResNetV2.builder(Depth.D50)
+                        .spec(n -> n.withOutputStride(6))
+                        .build(tf, p(g, "good")));
         assertRejected(
                 "The target output_stride cannot be reached.",
-                (tf, g) -> ResNetV2.resnetV2_50().outputStride(12).build(tf, p(g, "good")));
+                (tf, g) -> ResNetV2.builder(Depth.D50)
+                        .spec(n -> n.withOutputStride(12))
+                        .build(tf, p(g, "good")));
         assertRejected(
                 "The target output_stride cannot be reached.",
-                (tf, g) -> ResNetV2.resnetV2_50().outputStride(64).build(tf, p(g, "good")));
+                (tf, g) -> ResNetV2.builder(Depth.D50)
+                        .spec(n -> n.withOutputStride(64))
+                        .build(tf, p(g, "good")));
     }
 
     @Test
     void squeezingLogitsThatAreNotOneByOne() {
         assertRejected(
                 "spatial_squeeze",
-                (tf, g) ->
-                        ResNetV2.resnetV2_50().numClasses(10).globalPool(false).build(tf, p(g, "good")));
+                (tf, g) -> ResNetV2.builder(Depth.D50)
+                        .spec(n -> n.withNumClasses(10))
+                        .globalPool(false)
+                        .build(tf, p(g, "good")));
     }
 
     @Test
     void badNamesAndSettings() {
-        assertThatThrownBy(() -> ResNetV2.resnetV2_50().scope(null)).hasMessageContaining("scope");
-        assertThatThrownBy(() -> ResNetV2.resnetV2_50().scope("a b")).hasMessageContaining("scope");
-        assertThatThrownBy(() -> ResNetV2.resnetV2_50().numClasses(-1)).hasMessageContaining("num_classes");
-        assertThatThrownBy(() -> ResNetV2.resnetV2_50().dataFormat(null)).hasMessageContaining("NHWC or NCHW");
-        assertThatThrownBy(() -> ResNetV2.resnetV2_50().argScope(null)).hasMessageContaining("argScope");
-        assertThatThrownBy(() -> ResNetV2.resnetV2_50().precision(null)).hasMessageContaining("precision");
+        assertThatThrownBy(() -> ResNetV2.builder(Depth.D50).spec(n -> n.withScope(null)))
+                .hasMessageContaining("scope");
+        assertThatThrownBy(() -> ResNetV2.builder(Depth.D50).spec(n -> n.withScope("a b")))
+                .hasMessageContaining("scope");
+        assertThatThrownBy(() -> ResNetV2.builder(Depth.D50).spec(n -> n.withNumClasses(-1)))
+                .hasMessageContaining("num_classes");
+        assertThatThrownBy(() -> ResNetV2.builder(Depth.D50).spec(n -> n.withDataFormat(null)))
+                .hasMessageContaining("NHWC or NCHW");
+        assertThatThrownBy(() -> ResNetV2.builder(Depth.D50).argScope(null)).hasMessageContaining("argScope");
+        assertThatThrownBy(() -> ResNetV2.builder(Depth.D50).spec(n -> n.withPrecision(null)))
+                .hasMessageContaining("precision");
         assertThatThrownBy(() -> ResNetV2.builder((Depth) null)).hasMessageContaining("depth");
         assertThatThrownBy(() -> ResNetV2.builder(java.util.List.of())).hasMessageContaining("blocks");
         assertThatThrownBy(() -> BlockSpec.resnetV2Block("b", 0, 3, 2)).hasMessageContaining("base_depth");
@@ -104,7 +122,7 @@ class BadInputTest {
                 .hasMessage(
                         "--model: unknown model 'resnet_v2_34'; allowed: resnet_v2_50, resnet_v2_101, resnet_v2_152,"
                                 + " resnet_v2_200");
-        assertThatThrownBy(() -> Depth.of(18)).hasMessageContaining("unknown model '18'");
+        assertThatThrownBy(() -> Depth.parse("depth", "18")).hasMessageContaining("unknown model '18'");
     }
 
     @Test
@@ -127,7 +145,7 @@ class BadInputTest {
     void eagerSessionsAreRejected() {
         try (EagerSession eager = EagerSession.create()) {
             Ops tf = Ops.create(eager);
-            assertThatThrownBy(() -> ResNetV2.resnetV2_50()
+            assertThatThrownBy(() -> ResNetV2.builder(Depth.D50)
                             .build(tf, tf.zeros(tf.constant(new long[] {1, 8, 8, 3}), TFloat32.class)))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("eager");

@@ -56,11 +56,11 @@ class DevicePlacementTest {
         for (int i = 0; i < 2; i++) {
             try (Graph g = new Graph()) {
                 Ops tf = Ops.create(g);
+                DataFormat format = i == 0 ? DataFormat.NHWC : DataFormat.NCHW;
                 ResNetV2.Builder b = ResNetV2.builder(SmallNets.small())
                         .isTraining(false)
-                        .numClasses(4)
-                        .seed(2)
-                        .dataFormat(i == 0 ? DataFormat.NHWC : DataFormat.NCHW);
+                        .spec(n -> n.withNumClasses(4).withDataFormat(format))
+                        .seed(2);
                 ResNetModel m = b.build(i == 0 ? tf : tf.withDevice(gpu), ResNetV2.imagesPlaceholder(tf, 2, 32, 32));
                 if (i == 1) {
                     long placed = 0;
@@ -105,10 +105,10 @@ class DevicePlacementTest {
                 Ops tf = Ops.create(g);
                 ResNetV2.Builder b = ResNetV2.builder(SmallNets.small())
                         .isTraining(false)
-                        .numClasses(4)
+                        .spec(n -> n.withNumClasses(4))
                         .seed(5);
                 if (i == 1) {
-                    b.precision(Precision.FP16);
+                    b.spec(n -> n.withPrecision(Precision.FP16));
                 }
                 ResNetModel m = b.build(tf, ResNetV2.imagesPlaceholder(tf, 2, 32, 32));
                 try (Session s = new Session(g, soft)) {
@@ -123,10 +123,9 @@ class DevicePlacementTest {
             Ops tf = Ops.create(g);
             ResNetModel m = ResNetV2.builder(SmallNets.small())
                     .isTraining(false)
-                    .numClasses(4)
+                    .spec(n -> n.withNumClasses(4))
                     .seed(5)
-                    .dataFormat(DataFormat.NCHW)
-                    .precision(Precision.FP16)
+                    .spec(n -> n.withDataFormat(DataFormat.NCHW).withPrecision(Precision.FP16))
                     .build(tf.withDevice(gpu), ResNetV2.imagesPlaceholder(tf, 2, 32, 32));
             GraphOperation conv = g.operation("resnet_v2/block1/unit_1/bottleneck_v2/conv2/Conv2D");
             assertThat(conv.attributes().getAttrType("T")).isEqualTo(DataType.DT_HALF);

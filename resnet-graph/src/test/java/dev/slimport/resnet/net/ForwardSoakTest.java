@@ -100,7 +100,7 @@ class ForwardSoakTest {
         public static void main(String[] args) {
             ResNetV2.Builder builder = args[0].equals("small")
                     ? ResNetV2.builder(SmallNets.small())
-                    : ResNetV2.resnetV2_50().numClasses(1000);
+                    : ResNetV2.builder(Depth.D50).spec(n -> n.withNumClasses(1000));
             int warmup = Integer.parseInt(args[1]);
             int calls = Integer.parseInt(args[2]);
             boolean leak = Boolean.parseBoolean(args[3]);

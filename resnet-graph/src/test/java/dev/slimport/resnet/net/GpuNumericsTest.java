@@ -66,10 +66,9 @@ class GpuNumericsTest {
             Ops tf = Ops.create(g);
             ResNetV2.Builder b = ResNetV2.builder(SmallNets.small())
                     .isTraining(false)
-                    .numClasses(4)
+                    .spec(n -> n.withNumClasses(4))
                     .seed(5)
-                    .dataFormat(format)
-                    .precision(type);
+                    .spec(n -> n.withDataFormat(format).withPrecision(type));
             Ops placed = device == null ? tf : tf.withDevice(device.toDeviceSpec());
             ResNetModel m = b.build(placed, ResNetV2.imagesPlaceholder(tf, 4, 64, 48));
             try (Session s = new Session(

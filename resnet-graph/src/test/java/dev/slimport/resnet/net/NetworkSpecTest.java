@@ -19,7 +19,7 @@ class NetworkSpecTest {
         assertThat(d152)
                 .isEqualTo(new NetworkSpec(
                         "resnet_v2_152", Depth.D152.blocks(), 0, 224, null, DataFormat.NHWC, Precision.FP32));
-        assertThat(ResNetV2.resnetV2_152().spec()).isEqualTo(d152);
+        assertThat(ResNetV2.builder(Depth.D152).spec()).isEqualTo(d152);
         assertThat(ResNetV2.builder(Depth.D50.blocks(4)).spec().scope()).isEqualTo(ResNetV2.DEFAULT_SCOPE);
         NetworkSpec s = d152.withNumClasses(10)
                 .withImageSize(64)
@@ -29,9 +29,10 @@ class NetworkSpecTest {
                 .withScope("net");
         assertThat(s)
                 .isEqualTo(new NetworkSpec("net", Depth.D152.blocks(), 10, 64, 16, DataFormat.NCHW, Precision.BF16));
-        ResNetV2.Builder b = s.builder().numClasses(3);
+        ResNetV2.Builder b = s.builder().spec(n -> n.withNumClasses(3));
         assertThat(b.spec()).isEqualTo(s.withNumClasses(3));
-        assertThat(b.copy().precision(Precision.FP16).spec().precision()).isEqualTo(Precision.FP16);
+        assertThat(b.copy().spec(n -> n.withPrecision(Precision.FP16)).spec().precision())
+                .isEqualTo(Precision.FP16);
         assertThat(b.spec().precision()).isEqualTo(Precision.BF16);
     }
 

@@ -32,12 +32,14 @@ class ResNetV2EndPointsTest {
     }
 
     private static ResNetV2.Builder smallBuilder() {
-        return ResNetV2.builder(SmallNets.small()).scope("resnet").isTraining(false);
+        return ResNetV2.builder(SmallNets.small())
+                .spec(n -> n.withScope("resnet"))
+                .isTraining(false);
     }
 
     /** The small net with 10 classes and dense (unpooled, unsqueezed) logits. */
     private static ResNetV2.Builder denseLogits() {
-        return smallBuilder().numClasses(10).globalPool(false).spatialSqueeze(false);
+        return smallBuilder().spec(n -> n.withNumClasses(10)).globalPool(false).spatialSqueeze(false);
     }
 
     private static long[] shape(ResNetModel m, String key) {
@@ -65,7 +67,7 @@ class ResNetV2EndPointsTest {
         }
         expected.addAll(List.of("global_pool", "resnet/logits", "resnet/spatial_squeeze", "predictions"));
         try (Graph g = new Graph()) {
-            ResNetModel m = small(g, 2, 32, 32, smallBuilder().numClasses(10));
+            ResNetModel m = small(g, 2, 32, 32, smallBuilder().spec(n -> n.withNumClasses(10)));
             assertThat(m.endPoints().keySet()).containsExactlyElementsOf(expected);
         }
     }
@@ -74,7 +76,12 @@ class ResNetV2EndPointsTest {
     @Test
     void classificationEndPoints() {
         try (Graph g = new Graph()) {
-            ResNetModel m = small(g, 2, 224, 224, smallBuilder().numClasses(10).spatialSqueeze(false));
+            ResNetModel m = small(
+                    g,
+                    2,
+                    224,
+                    224,
+                    smallBuilder().spec(n -> n.withNumClasses(10)).spatialSqueeze(false));
             assertThat(m.output().op().name()).startsWith("resnet/logits");
             assertThat(m.output().shape().asArray()).containsExactly(2, 1, 1, 10);
             assertThat(shape(m, "predictions")).containsExactly(2, 1, 1, 10);
@@ -88,13 +95,23 @@ class ResNetV2EndPointsTest {
     @Test
     void blockShapesOfTheSlimTests() {
         try (Graph g = new Graph()) {
-            ResNetModel m = small(g, 2, 224, 224, smallBuilder().numClasses(10).scope("a"));
+            ResNetModel m = small(
+                    g,
+                    2,
+                    224,
+                    224,
+                    smallBuilder().spec(n -> n.withNumClasses(10).withScope("a")));
             assertBlocks(m, "a", new long[][] {{2, 28, 28, 4}, {2, 14, 14, 8}, {2, 7, 7, 16}, {2, 7, 7, 32}});
-            m = small(g, 2, 321, 321, denseLogits().scope("b"));
+            m = small(g, 2, 321, 321, denseLogits().spec(n -> n.withScope("b")));
             assertBlocks(m, "b", new long[][] {{2, 41, 41, 4}, {2, 21, 21, 8}, {2, 11, 11, 16}, {2, 11, 11, 32}});
-            m = small(g, 2, 128, 128, denseLogits().includeRootBlock(false).scope("c"));
+            m = small(g, 2, 128, 128, denseLogits().includeRootBlock(false).spec(n -> n.withScope("c")));
             assertBlocks(m, "c", new long[][] {{2, 64, 64, 4}, {2, 32, 32, 8}, {2, 16, 16, 16}, {2, 16, 16, 32}});
-            m = small(g, 2, 321, 321, denseLogits().outputStride(8).scope("d"));
+            m = small(
+                    g,
+                    2,
+                    321,
+                    321,
+                    denseLogits().spec(n -> n.withOutputStride(8).withScope("d")));
             assertBlocks(m, "d", new long[][] {{2, 41, 41, 4}, {2, 41, 41, 8}, {2, 41, 41, 16}, {2, 41, 41, 32}});
         }
     }
@@ -117,16 +134,21 @@ class ResNetV2EndPointsTest {
                     -1,
                     32,
                     32,
-                    smallBuilder().numClasses(10).spatialSqueeze(false).scope("a"));
+                    smallBuilder()
+                            .spec(n -> n.withNumClasses(10))
+                            .spatialSqueeze(false)
+                            .spec(n -> n.withScope("a")));
             assertThat(a.output().shape().asArray()).containsExactly(-1, 1, 1, 10);
-            ResNetModel b = small(g, 2, -1, -1, smallBuilder().globalPool(false).scope("b"));
+            ResNetModel b = small(g, 2, -1, -1, smallBuilder().globalPool(false).spec(n -> n.withScope("b")));
             assertThat(b.output().shape().asArray()).containsExactly(2, -1, -1, 32);
             ResNetModel c = small(
                     g,
                     2,
                     -1,
                     -1,
-                    smallBuilder().globalPool(false).outputStride(8).scope("c"));
+                    smallBuilder()
+                            .globalPool(false)
+                            .spec(n -> n.withOutputStride(8).withScope("c")));
             assertThat(c.output().shape().asArray()).containsExactly(2, -1, -1, 32);
             s.initialize();
             assertThat(Graphs.run(s, Map.of(a.images(), SmallNets.slimTestInput(2, 32, 32, 3)), a.output())
@@ -143,7 +165,7 @@ class ResNetV2EndPointsTest {
     @Test
     void withoutClassesTheOutputIsThePooledOrUnpooledFeatures() {
         try (Graph g = new Graph()) {
-            ResNetModel pooled = small(g, 2, 64, 64, smallBuilder().scope("a"));
+            ResNetModel pooled = small(g, 2, 64, 64, smallBuilder().spec(n -> n.withScope("a")));
             assertThat(pooled.logits()).isEmpty();
             assertThat(pooled.predictions()).isEmpty();
             assertThat(pooled.output()).isSameAs(pooled.globalPool().orElseThrow());
@@ -151,7 +173,7 @@ class ResNetV2EndPointsTest {
                     .doesNotContainKeys("predictions", "a/logits")
                     .containsKey("global_pool");
             ResNetModel unpooled =
-                    small(g, 2, 64, 64, smallBuilder().globalPool(false).scope("b"));
+                    small(g, 2, 64, 64, smallBuilder().globalPool(false).spec(n -> n.withScope("b")));
             assertThat(unpooled.output()).isSameAs(unpooled.postnorm());
             assertThat(unpooled.output().op().name()).isEqualTo("b/postnorm/Relu");
             assertThat(unpooled.endPoints()).doesNotContainKey("global_pool");
@@ -184,8 +206,10 @@ class ResNetV2EndPointsTest {
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g);
             Placeholder<TFloat32> images = ResNetV2.imagesPlaceholder(tf, 2, 224, 224);
-            ResNetModel m =
-                    ResNetV2.builder(depth).numClasses(1001).isTraining(false).build(tf, images);
+            ResNetModel m = ResNetV2.builder(depth)
+                    .spec(n -> n.withNumClasses(1001))
+                    .isTraining(false)
+                    .build(tf, images);
             assertThat(m.endPoints().keySet()).containsExactlyElementsOf(withClasses);
             assertThat(shape(m, scope + "/block1")).containsExactly(2, 28, 28, 256);
             assertThat(shape(m, scope + "/block2")).containsExactly(2, 14, 14, 512);
@@ -200,26 +224,25 @@ class ResNetV2EndPointsTest {
                     .containsExactly(2, 28, 28, 64);
             if (depth == Depth.D50) {
                 assertThat(m.endPoints()).hasSize(77);
-                ResNetModel noClasses =
-                        ResNetV2.builder(depth).scope("nc").isTraining(false).build(tf, images);
+                ResNetModel noClasses = ResNetV2.builder(depth)
+                        .spec(n -> n.withScope("nc"))
+                        .isTraining(false)
+                        .build(tf, images);
                 assertThat(noClasses.endPoints()).hasSize(74);
                 ResNetModel noSqueeze = ResNetV2.builder(depth)
-                        .scope("ns")
-                        .numClasses(5)
+                        .spec(n -> n.withScope("ns").withNumClasses(5))
                         .spatialSqueeze(false)
                         .isTraining(false)
                         .build(tf, images);
                 assertThat(noSqueeze.endPoints()).hasSize(76);
                 ResNetModel os16 = ResNetV2.builder(depth)
-                        .scope("os16")
-                        .outputStride(16)
+                        .spec(n -> n.withScope("os16").withOutputStride(16))
                         .isTraining(false)
                         .build(tf, images);
                 assertThat(shape(os16, "os16/block3")).containsExactly(2, 14, 14, 1024);
                 assertThat(shape(os16, "os16/block4")).containsExactly(2, 14, 14, 2048);
                 ResNetModel os8 = ResNetV2.builder(depth)
-                        .scope("os8")
-                        .outputStride(8)
+                        .spec(n -> n.withScope("os8").withOutputStride(8))
                         .isTraining(false)
                         .build(tf, images);
                 for (int b = 1; b <= 4; b++) {

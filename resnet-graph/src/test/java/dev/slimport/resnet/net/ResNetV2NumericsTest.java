@@ -51,12 +51,12 @@ class ResNetV2NumericsTest {
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
             ResNetModel m = ResNetV2.builder(SmallNets.small())
-                    .scope("small")
+                    .spec(n -> n.withScope("small"))
                     .isTraining(false)
-                    .numClasses(classes)
+                    .spec(n -> n.withNumClasses(classes))
                     .globalPool(globalPool)
                     .spatialSqueeze(false)
-                    .outputStride(os)
+                    .spec(n -> n.withOutputStride(os))
                     .includeRootBlock(root)
                     .build(tf, ResNetV2.imagesPlaceholder(tf, 2, h, w));
             s.initialize();
@@ -87,11 +87,11 @@ class ResNetV2NumericsTest {
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
             ResNetModel m = ResNetV2.builder(SmallNets.small())
-                    .scope("small")
+                    .spec(n -> n.withScope("small"))
                     .isTraining(false)
-                    .numClasses(5)
+                    .spec(n -> n.withNumClasses(5))
                     .spatialSqueeze(false)
-                    .outputStride(os)
+                    .spec(n -> n.withOutputStride(os))
                     .argScope(args)
                     .build(tf, ResNetV2.imagesPlaceholder(tf, 2, h, w));
             s.initialize();
@@ -150,7 +150,7 @@ class ResNetV2NumericsTest {
                 ResNetModel atrous = ResNetV2.builder(SmallNets.small())
                         .isTraining(false)
                         .globalPool(false)
-                        .outputStride(os)
+                        .spec(n -> n.withOutputStride(os))
                         .reuse(true)
                         .build(tf, in);
                 LayerContextHolder sub = new LayerContextHolder(tf);
@@ -165,12 +165,7 @@ class ResNetV2NumericsTest {
     private record LayerContextHolder(Ops tf) {
         @SuppressWarnings("unchecked")
         Operand<TFloat32> subsample(Operand<?> x, int factor) {
-            var ctx = dev.slimport.resnet.slim.LayerContext.root(
-                    tf,
-                    ResNetArgScope.resnetArgScope(),
-                    new dev.slimport.resnet.slim.ModelCollections(
-                            (Graph) tf.scope().env(), 0, false),
-                    null);
+            var ctx = dev.slimport.resnet.slim.LayerContext.root(tf, ResNetArgScope.resnetArgScope(), 0, false);
             return ResNetUtils.subsample(ctx, (Operand<TFloat32>) x, factor, "subsample_" + factor);
         }
     }
@@ -185,9 +180,7 @@ class ResNetV2NumericsTest {
                 Ops tf = Ops.create(g);
                 ResNetModel m = ResNetV2.builder(SmallNets.small())
                         .isTraining(false)
-                        .numClasses(7)
-                        .outputStride(16)
-                        .dataFormat(format)
+                        .spec(n -> n.withNumClasses(7).withOutputStride(16).withDataFormat(format))
                         .seed(3)
                         .build(tf, ResNetV2.imagesPlaceholder(tf, 2, 48, 40));
                 s.initialize();
@@ -217,8 +210,8 @@ class ResNetV2NumericsTest {
         try (Graph g = new Graph();
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
-            ResNetModel m = ResNetV2.resnetV2_50()
-                    .numClasses(1001)
+            ResNetModel m = ResNetV2.builder(Depth.D50)
+                    .spec(n -> n.withNumClasses(1001))
                     .isTraining(false)
                     .build(tf, ResNetV2.imagesPlaceholder(tf, -1, 64, 64));
             s.initialize();
@@ -264,8 +257,7 @@ class ResNetV2NumericsTest {
                 Ops tf = Ops.create(g);
                 ResNetModel m = ResNetV2.builder(Depth.D50.blocks(8))
                         .isTraining(false)
-                        .numClasses(10)
-                        .precision(type)
+                        .spec(n -> n.withNumClasses(10).withPrecision(type))
                         .seed(1)
                         .build(tf, ResNetV2.imagesPlaceholder(tf, 2, 64, 64));
                 s.initialize();

@@ -94,7 +94,7 @@ class ResNetV2VariablesTest {
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g);
             ResNetModel m = ResNetV2.builder(depth)
-                    .numClasses(1001)
+                    .spec(n -> n.withNumClasses(1001))
                     .isTraining(false)
                     .build(tf, ResNetV2.imagesPlaceholder(tf, -1, 224, 224));
             assertThat(m.variables().stream()
@@ -131,7 +131,7 @@ class ResNetV2VariablesTest {
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g);
             ResNetModel m = ResNetV2.builder(Depth.D50)
-                    .numClasses(1000)
+                    .spec(n -> n.withNumClasses(1000))
                     .isTraining(false)
                     .build(tf, ResNetV2.imagesPlaceholder(tf, 1, 224, 224));
             assertThat(m.parameterCount()).isEqualTo(25_613_800L);
@@ -150,9 +150,9 @@ class ResNetV2VariablesTest {
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g);
             ResNetModel m = ResNetV2.builder(depth)
-                    .numClasses(1001)
+                    .spec(n -> n.withNumClasses(1001))
                     .isTraining(false)
-                    .outputStride(outputStride)
+                    .spec(n -> n.withOutputStride(outputStride))
                     .build(tf, ResNetV2.imagesPlaceholder(tf, 1, 224, 224));
             if (outputStride < 32) {
                 assertThat(g.operations()).toIterable().anyMatch(op -> op.type().equals("SpaceToBatchND"));
@@ -178,7 +178,7 @@ class ResNetV2VariablesTest {
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
             ResNetModel m = ResNetV2.builder(Depth.D50.blocks(1))
-                    .numClasses(3)
+                    .spec(n -> n.withNumClasses(3))
                     .build(tf, ResNetV2.imagesPlaceholder(tf, 1, 32, 32));
             s.initialize();
             double expected = 0;
@@ -224,7 +224,7 @@ class ResNetV2VariablesTest {
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
             ResNetModel m = ResNetV2.builder(Depth.D50.blocks(1))
-                    .numClasses(3)
+                    .spec(n -> n.withNumClasses(3))
                     .seed(seed)
                     .build(tf, ResNetV2.imagesPlaceholder(tf, 1, 32, 32));
             s.initialize();
@@ -237,7 +237,7 @@ class ResNetV2VariablesTest {
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g);
             ResNetModel m = ResNetV2.builder(Depth.D50.blocks(1))
-                    .numClasses(3)
+                    .spec(n -> n.withNumClasses(3))
                     .isTraining(true)
                     .build(tf, ResNetV2.imagesPlaceholder(tf, 4, 64, 64));
             // 16 units with 3 batch norms each (preact, conv1, conv2) + postnorm = 49, each with a mean and a variance

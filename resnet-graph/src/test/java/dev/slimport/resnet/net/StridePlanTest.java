@@ -27,7 +27,8 @@ class StridePlanTest {
     @Test
     void resnetV2_50AtOutputStride8() {
         // with the root block the stack's target is 8 / 4 = 2
-        StridePlan plan = ResNetV2.builder(Depth.D50).outputStride(8).stridePlan();
+        StridePlan plan =
+                ResNetV2.builder(Depth.D50).spec(n -> n.withOutputStride(8)).stridePlan();
         assertThat(rates(plan))
                 .containsExactly(
                         "[1@1, 1@1, 2@1]", "[1@1, 1@1, 1@1, 1@1]", "[1@2, 1@2, 1@2, 1@2, 1@2, 1@2]", "[1@4, 1@4, 1@4]");
@@ -36,11 +37,13 @@ class StridePlanTest {
 
     @Test
     void unitThatDropsItsStrideKeepsTheOldRate() {
-        StridePlan plan = ResNetV2.builder(Depth.D50).outputStride(8).stridePlan();
+        StridePlan plan =
+                ResNetV2.builder(Depth.D50).spec(n -> n.withOutputStride(8)).stridePlan();
         // block2/unit_4 drops its stride 2 but runs at the old rate 1; only the units after it use rate 2
         assertThat(plan.blocks().get(1).units().get(3).rate()).isEqualTo(1);
         assertThat(plan.blocks().get(2).units().get(0).rate()).isEqualTo(2);
-        StridePlan os16 = ResNetV2.builder(Depth.D50).outputStride(16).stridePlan();
+        StridePlan os16 =
+                ResNetV2.builder(Depth.D50).spec(n -> n.withOutputStride(16)).stridePlan();
         assertThat(rates(os16))
                 .containsExactly(
                         "[1@1, 1@1, 2@1]", "[1@1, 1@1, 1@1, 2@1]", "[1@1, 1@1, 1@1, 1@1, 1@1, 1@1]", "[1@2, 1@2, 1@2]");
@@ -53,14 +56,19 @@ class StridePlanTest {
                 .containsExactly(
                         "[1@1, 1@1, 2@1]", "[1@1, 1@1, 1@1, 2@1]", "[1@1, 1@1, 1@1, 1@1, 1@1, 2@1]", "[1@1, 1@1, 1@1]");
         assertThat(plan.outputStride()).isEqualTo(8);
-        assertThat(ResNetV2.builder(Depth.D50).outputStride(32).stridePlan().blocks())
+        assertThat(ResNetV2.builder(Depth.D50)
+                        .spec(n -> n.withOutputStride(32))
+                        .stridePlan()
+                        .blocks())
                 .isEqualTo(plan.blocks());
     }
 
     @ParameterizedTest
     @ValueSource(ints = {2, 6, 10})
     void outputStrideMustBeAMultipleOf4WithTheRootBlock(int os) {
-        assertThatThrownBy(() -> ResNetV2.builder(Depth.D50).outputStride(os).stridePlan())
+        assertThatThrownBy(() -> ResNetV2.builder(Depth.D50)
+                        .spec(n -> n.withOutputStride(os))
+                        .stridePlan())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("output_stride=" + os + ": The output_stride needs to be a multiple of 4.");
     }
@@ -68,7 +76,9 @@ class StridePlanTest {
     @ParameterizedTest
     @ValueSource(ints = {12, 64, 0, -4})
     void unreachableOutputStridesGiveSlimsMessage(int os) {
-        assertThatThrownBy(() -> ResNetV2.builder(Depth.D50).outputStride(os).stridePlan())
+        assertThatThrownBy(() -> ResNetV2.builder(Depth.D50)
+                        .spec(n -> n.withOutputStride(os))
+                        .stridePlan())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("output_stride=" + os + ": The target output_stride cannot be reached. These blocks after"
                         + " the root block (stride 4) reach the output strides [4, 8, 16, 32]");
@@ -78,7 +88,7 @@ class StridePlanTest {
     void withoutTheRootBlockTheMessageNamesTheBlocksOwnStrides() {
         assertThatThrownBy(() -> ResNetV2.builder(Depth.D50)
                         .includeRootBlock(false)
-                        .outputStride(3)
+                        .spec(n -> n.withOutputStride(3))
                         .stridePlan())
                 .hasMessage("output_stride=3: The target output_stride cannot be reached. These blocks reach the"
                         + " output strides [1, 2, 4, 8]");

@@ -54,17 +54,14 @@ class FoldBatchNormsTest {
         Source src = source(
                 ResNetV2.builder(SmallNets.small())
                         .isTraining(false)
-                        .numClasses(6)
-                        .outputStride(os),
+                        .spec(n -> n.withNumClasses(6).withOutputStride(os)),
                 images);
         try (Graph g = new Graph();
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
             ResNetV2.Builder network = ResNetV2.builder(SmallNets.small())
                     .isTraining(false)
-                    .numClasses(6)
-                    .outputStride(os)
-                    .dataFormat(format);
+                    .spec(n -> n.withNumClasses(6).withOutputStride(os).withDataFormat(format));
             InferenceGraph inference = InferenceGraph.foldBatchNorms(
                     network, src.weights(), tf, ResNetV2.imagesPlaceholder(tf, -1, 40, 40));
             ResNetModel folded = inference.model();
@@ -103,14 +100,14 @@ class FoldBatchNormsTest {
     void weightsWithoutFoldingReproduceTheSourceWithinRoundOff() {
         Nhwc images = Nhwc.uniform(3, -1, 1, 1, 33, 33, 3);
         Source src =
-                source(ResNetV2.builder(SmallNets.small()).isTraining(false).numClasses(3), images);
+                source(ResNetV2.builder(SmallNets.small()).isTraining(false).spec(n -> n.withNumClasses(3)), images);
         try (Graph g = new Graph();
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
             InferenceGraph inference = InferenceGraph.withWeights(
                     ResNetV2.builder(SmallNets.small())
                             .isTraining(false)
-                            .numClasses(3)
+                            .spec(n -> n.withNumClasses(3))
                             .seed(99),
                     src.weights(),
                     tf,
@@ -137,7 +134,7 @@ class FoldBatchNormsTest {
                             ResNetV2.builder(SmallNets.small()).isTraining(false), null, tf, images))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("weights");
-            ModelWeights none = ModelWeights.of(new LinkedHashMap<>());
+            ModelWeights none = new ModelWeights(new LinkedHashMap<>());
             assertThatThrownBy(
                             () -> InferenceGraph.foldBatchNorms(ResNetV2.builder(SmallNets.small()), none, tf, images))
                     .isInstanceOf(IllegalArgumentException.class)
@@ -145,7 +142,7 @@ class FoldBatchNormsTest {
             assertThatThrownBy(() -> InferenceGraph.withWeights(
                             ResNetV2.builder(SmallNets.small())
                                     .isTraining(false)
-                                    .scope("x"),
+                                    .spec(n -> n.withScope("x")),
                             none,
                             tf,
                             images))
@@ -154,7 +151,7 @@ class FoldBatchNormsTest {
             assertThatThrownBy(() -> InferenceGraph.foldBatchNorms(
                             ResNetV2.builder(SmallNets.small())
                                     .isTraining(false)
-                                    .scope("y"),
+                                    .spec(n -> n.withScope("y")),
                             none,
                             tf,
                             images))

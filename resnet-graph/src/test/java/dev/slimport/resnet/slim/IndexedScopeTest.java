@@ -17,7 +17,7 @@ class IndexedScopeTest {
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g).withSubScope("outer");
             tf.withName("taken").constant(1);
-            LayerContext root = LayerContext.root(tf, ArgScope.empty(), new ModelCollections(g, 0, false), null);
+            LayerContext root = LayerContext.root(tf, ArgScope.empty(), 0, false);
             assertThat(root.tf().scope()).isInstanceOf(IndexedScope.class);
             assertThat(root.tf().scope().env()).isSameAs(g);
             assertThat(root.tf().withName("taken").constant(2).op().name()).isEqualTo("outer/taken_1");

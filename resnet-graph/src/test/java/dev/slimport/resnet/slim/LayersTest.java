@@ -15,7 +15,6 @@ import dev.slimport.resnet.net.ResNetUtils;
 import dev.slimport.resnet.testing.Graphs;
 import dev.slimport.resnet.testing.Nhwc;
 import dev.slimport.resnet.testing.Ref;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -43,7 +42,7 @@ class LayersTest {
     }
 
     static LayerContext context(Graph g, ArgScope args) {
-        return LayerContext.root(Ops.create(g), args, new ModelCollections(g, 0, false), new LinkedHashMap<>());
+        return LayerContext.root(Ops.create(g), args, 0, false);
     }
 
     static Placeholder<TFloat32> input(Ops tf, long... shape) {
@@ -154,12 +153,12 @@ class LayersTest {
     @Test
     void conv2dCreatesSlimsVariablesAndBiasesOnlyWithoutNormalizer() {
         try (Graph g = new Graph()) {
-            ModelCollections vars = new ModelCollections(g, 0, false);
             LayerContext ctx = LayerContext.root(
                     Ops.create(g),
                     ArgScope.empty().with(Conv2dArgs.WEIGHTS_REGULARIZER.of(new SlimL2Regularizer(1e-4))),
-                    vars,
-                    new LinkedHashMap<>());
+                    0,
+                    false);
+            ModelCollections vars = ctx.collections();
             Placeholder<TFloat32> in = input(ctx.tf(), 2, 8, 8, 3);
             LayerContext net = ctx.withSubScope("net");
             Operand<TFloat32> a = Layers.conv2d(net, in, 4, 3, "plain");
@@ -186,7 +185,7 @@ class LayersTest {
             assertThat(vars.regularizationLosses().get(0).op().name())
                     .isEqualTo("net/plain/kernel/Regularizer/l2_regularizer");
             assertThat(b.shape().asArray()).containsExactly(2, 8, 8, 5);
-            assertThat(ctx.sink()).containsOnlyKeys("net/plain", "net/normed");
+            assertThat(vars.endPoints()).containsOnlyKeys("net/plain", "net/normed");
         }
     }
 
@@ -195,8 +194,8 @@ class LayersTest {
         Nhwc x = Nhwc.uniform(1, -2, 3, 2, 5, 6, 4);
         try (Graph g = new Graph();
                 Session s = new Session(g)) {
-            ModelCollections vars = new ModelCollections(g, 0, false);
-            LayerContext ctx = LayerContext.root(Ops.create(g), ArgScope.empty(), vars, null);
+            LayerContext ctx = LayerContext.root(Ops.create(g), ArgScope.empty(), 0, false);
+            ModelCollections vars = ctx.collections();
             Placeholder<TFloat32> in = input(ctx.tf(), 2, 5, 6, 4);
             Operand<TFloat32> y = Layers.batchNorm(
                     ctx,
@@ -227,8 +226,8 @@ class LayersTest {
         double decay = 0.9;
         try (Graph g = new Graph();
                 Session s = new Session(g)) {
-            ModelCollections vars = new ModelCollections(g, 0, false);
-            LayerContext ctx = LayerContext.root(Ops.create(g), ArgScope.empty(), vars, null);
+            LayerContext ctx = LayerContext.root(Ops.create(g), ArgScope.empty(), 0, false);
+            ModelCollections vars = ctx.collections();
             Placeholder<TFloat32> in = input(ctx.tf(), 3, 4, 5, 2);
             Operand<TFloat32> y =
                     Layers.batchNorm(ctx, in, "bn", BatchNormArgs.IS_TRAINING.of(true), BatchNormArgs.DECAY.of(decay));
@@ -321,14 +320,14 @@ class LayersTest {
         for (DataFormat format : DataFormat.values()) {
             try (Graph g = new Graph();
                     Session s = new Session(g)) {
-                ModelCollections vars = new ModelCollections(g, 5, false);
                 ArgScope args = dev.slimport.resnet.net.ResNetArgScope.resnetArgScope()
                         .with(
                                 Conv2dArgs.DATA_FORMAT.of(format),
                                 BatchNormArgs.DATA_FORMAT.of(format),
                                 MaxPool2dArgs.DATA_FORMAT.of(format),
                                 BatchNormArgs.IS_TRAINING.of(false));
-                LayerContext ctx = LayerContext.root(Ops.create(g), args, vars, null);
+                LayerContext ctx = LayerContext.root(Ops.create(g), args, 5, false);
+                ModelCollections vars = ctx.collections();
                 Placeholder<TFloat32> in =
                         format == DataFormat.NHWC ? input(ctx.tf(), 2, 10, 9, 3) : input(ctx.tf(), 2, 3, 10, 9);
                 Operand<TFloat32> y = ResNetUtils.conv2dSame(ctx, in, 8, 3, 2, 1, "a");

@@ -75,7 +75,7 @@ class GradientCheckTest {
     @Test
     void atrousUnitThroughSpaceToBatch() {
         Summary s = check(
-                b -> b.includeRootBlock(false).isTraining(false).outputStride(1),
+                b -> b.includeRootBlock(false).isTraining(false).spec(n -> n.withOutputStride(1)),
                 List.of(BlockSpec.resnetV2Block("block1", 1, 1, 2), BlockSpec.resnetV2Block("block2", 1, 1, 1)),
                 INFERENCE_STEPS,
                 12);
@@ -133,7 +133,7 @@ class GradientCheckTest {
         try (Graph g = new Graph();
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
-            ResNetModel m = config.apply(ResNetV2.builder(blocks).numClasses(CLASSES))
+            ResNetModel m = config.apply(ResNetV2.builder(blocks).spec(n -> n.withNumClasses(CLASSES)))
                     .build(tf, ResNetV2.imagesPlaceholder(tf, BATCH, SIZE, SIZE));
             TrainingGraph t = TrainingGraph.builder(m).build(tf);
             s.initialize();

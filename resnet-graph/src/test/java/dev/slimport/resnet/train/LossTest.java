@@ -123,7 +123,7 @@ class LossTest {
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
             ResNetModel m = ResNetV2.builder(TrainingGraphTest.smallBlocks())
-                    .numClasses(3)
+                    .spec(n -> n.withNumClasses(3))
                     .argScope(ResNetArgScope.resnetArgScope(0, 0.997, 1e-5, true, Activation.RELU, true))
                     .build(tf, ResNetV2.imagesPlaceholder(tf, BATCH, SIZE, SIZE));
             TrainingGraph t = TrainingGraph.builder(m).build(tf);

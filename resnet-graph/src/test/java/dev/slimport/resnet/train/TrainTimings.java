@@ -81,18 +81,18 @@ public final class TrainTimings {
             Ops tf = Ops.create(g);
             long t0 = System.nanoTime();
             ResNetModel train = ResNetV2.builder(depth)
-                    .numClasses(classes)
+                    .spec(n -> n.withNumClasses(classes))
                     .isTraining(true)
-                    .precision(compute)
+                    .spec(n -> n.withPrecision(compute))
                     .build(tf, ResNetV2.imagesPlaceholder(tf, batch, size, size));
             TrainingGraph t = TrainingGraph.builder(train).learningRate(0.01).build(tf);
             Placeholder<TFloat32> evalImages = tf.withName("eval_images")
                     .placeholder(TFloat32.class, Placeholder.shape(Shape.of(batch, size, size, 3)));
             ResNetModel inference = ResNetV2.builder(depth)
-                    .numClasses(classes)
+                    .spec(n -> n.withNumClasses(classes))
                     .isTraining(false)
                     .reuse(true)
-                    .precision(compute)
+                    .spec(n -> n.withPrecision(compute))
                     .build(tf, evalImages);
             System.out.printf(
                     Locale.ROOT,
@@ -125,7 +125,7 @@ public final class TrainTimings {
                         () -> s.runner().feed(t.images(), x).feed(t.labels(), y).fetch(t.totalLoss()));
                 modes.put("forward-backward", () -> {
                     Session.Runner r = s.runner().feed(t.images(), x).feed(t.labels(), y);
-                    t.forwardBackwardFetches().forEach(r::fetch);
+                    t.gradients().forEach(r::fetch);
                     return r;
                 });
                 modes.put(

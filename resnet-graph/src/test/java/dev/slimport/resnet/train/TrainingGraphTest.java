@@ -44,7 +44,7 @@ class TrainingGraphTest {
 
     static ResNetModel smallModel(Ops tf, boolean training) {
         return ResNetV2.builder(smallBlocks())
-                .numClasses(3)
+                .spec(n -> n.withNumClasses(3))
                 .isTraining(training)
                 .seed(7)
                 .build(tf, ResNetV2.imagesPlaceholder(tf, BATCH, SIZE, SIZE));
@@ -53,7 +53,7 @@ class TrainingGraphTest {
     /** The small net with 3 classes in training mode (seed 0) on a {@code [batch, size, size, 3]} placeholder. */
     static ResNetModel smallTrainingNet(Ops tf, int batch, int size) {
         return ResNetV2.builder(smallBlocks())
-                .numClasses(3)
+                .spec(n -> n.withNumClasses(3))
                 .isTraining(true)
                 .build(tf, ResNetV2.imagesPlaceholder(tf, batch, size, size));
     }
@@ -213,7 +213,7 @@ class TrainingGraphTest {
             assertThat(step.type()).isEqualTo("VariableV2");
             assertThat(step.attributes().getAttrType("dtype")).isEqualTo(DataType.DT_INT64);
             assertThat(g.operation("train/train_op")).isNotNull();
-            assertThat(t.forwardBackwardFetches()).hasSize(trainable.size());
+            assertThat(t.gradients()).hasSize(trainable.size());
         }
     }
 
@@ -242,7 +242,7 @@ class TrainingGraphTest {
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
             ResNetModel otherSeed = ResNetV2.builder(smallBlocks())
-                    .numClasses(3)
+                    .spec(n -> n.withNumClasses(3))
                     .seed(99)
                     .build(tf, ResNetV2.imagesPlaceholder(tf, BATCH, SIZE, SIZE));
             TrainingGraph t = TrainingGraph.builder(otherSeed).build(tf);
@@ -264,14 +264,14 @@ class TrainingGraphTest {
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g);
             ResNetModel noLogits = ResNetV2.builder(smallBlocks())
-                    .scope("features")
+                    .spec(n -> n.withScope("features"))
                     .build(tf, ResNetV2.imagesPlaceholder(tf, BATCH, SIZE, SIZE));
             assertThatThrownBy(() -> TrainingGraph.builder(noLogits).build(tf))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("numClasses");
             ResNetModel m = smallModel(tf, true);
             ResNetModel reused = ResNetV2.builder(smallBlocks())
-                    .numClasses(3)
+                    .spec(n -> n.withNumClasses(3))
                     .reuse(true)
                     .build(tf, ResNetV2.imagesPlaceholder(tf, BATCH, SIZE, SIZE));
             assertThatThrownBy(() -> TrainingGraph.builder(reused).build(tf))

@@ -130,7 +130,7 @@ class UpdateOpsTest {
                                 TFloat32.class,
                                 org.tensorflow.op.core.Placeholder.shape(Shape.of(BATCH, SIZE, SIZE, 3)));
                 ResNetModel inference = ResNetV2.builder(TrainingGraphTest.smallBlocks())
-                        .numClasses(3)
+                        .spec(n -> n.withNumClasses(3))
                         .isTraining(false)
                         .reuse(true)
                         .build(tf, images2);
