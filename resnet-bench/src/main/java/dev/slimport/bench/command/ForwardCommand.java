@@ -12,7 +12,6 @@ import dev.slimport.bench.engine.Progress;
 import dev.slimport.bench.engine.RunFailure;
 import dev.slimport.bench.engine.SavedModelBenchmark;
 import dev.slimport.bench.engine.TimedSteps;
-import dev.slimport.bench.engine.UsageException;
 import dev.slimport.bench.engine.Workload;
 import dev.slimport.bench.host.CpuInfo;
 import dev.slimport.bench.host.EnvironmentInfo;
@@ -425,7 +424,7 @@ public final class ForwardCommand extends BenchCommand {
      */
     static void checkDataFormat(ModelSpec spec, boolean onGpu) {
         if (spec.network().dataFormat() == DataFormat.NCHW && !onGpu) {
-            throw new UsageException(
+            throw new IllegalArgumentException(
                     "--data-format NCHW: not on a CPU (NHWC-only CPU kernels; through oneDNN NCHW measured 15x slower);"
                             + " allowed on a CPU: NHWC; NCHW is for --device gpu");
         }
