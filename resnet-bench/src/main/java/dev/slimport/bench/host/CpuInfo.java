@@ -56,17 +56,13 @@ public record CpuInfo(String model, int logicalCores, List<String> features) {
         return features.contains("avx512_fp16") || features.contains("amx_fp16");
     }
 
-    /** Reads {@code /proc/cpuinfo} when present. */
+    /** Reads {@code /proc/cpuinfo} when present (else as {@link #parse} of no lines). */
     public static CpuInfo detect() {
         int cores = Runtime.getRuntime().availableProcessors();
-        Path cpuinfo = Path.of("/proc/cpuinfo");
-        if (!Files.isReadable(cpuinfo)) {
-            return new CpuInfo(System.getProperty("os.arch"), cores, List.of());
-        }
         try {
-            return parse(Files.readAllLines(cpuinfo), cores);
-        } catch (IOException e) {
-            return new CpuInfo(System.getProperty("os.arch"), cores, List.of());
+            return parse(Files.readAllLines(Path.of("/proc/cpuinfo")), cores);
+        } catch (IOException | SecurityException e) {
+            return parse(List.of(), cores);
         }
     }
 
