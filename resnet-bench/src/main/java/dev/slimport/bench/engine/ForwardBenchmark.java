@@ -90,8 +90,8 @@ public final class ForwardBenchmark extends Workload {
         this.mode = mode;
         this.input = input;
         this.config = config;
-        long t0 = System.nanoTime();
         graph = new Graph();
+        long t0 = System.nanoTime();
         try {
             Ops tf = Ops.create(graph).withDevice(device.toDeviceSpec());
             Shape shape = Shape.of(spec.batchSize(), spec.height(), spec.width(), 3);
