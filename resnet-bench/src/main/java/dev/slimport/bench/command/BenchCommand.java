@@ -5,7 +5,6 @@
 package dev.slimport.bench.command;
 
 import dev.slimport.bench.engine.RunFailure;
-import dev.slimport.bench.engine.UsageException;
 import dev.slimport.savedmodel.CheckpointMismatchException;
 import dev.slimport.savedmodel.ExportInterruptedException;
 import java.io.PrintWriter;
@@ -21,7 +20,7 @@ import picocli.CommandLine.Spec;
 /**
  * Base of the subcommands. A command throws what fails; {@link #report}, the tool's one way of reporting a failure
  * (called by its execution exception handler), prints it as one line and maps it to the exit code — 2 for a usage error (an {@link
- * IllegalArgumentException} raised while validating options, before any native work), 1 for a runtime failure — with
+ * IllegalArgumentException} naming an option, not raised by TensorFlow), 1 for a runtime failure — with
  * no stack trace unless {@code --verbose}.
  */
 public abstract class BenchCommand implements Callable<Integer> {
@@ -55,8 +54,8 @@ public abstract class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Prints {@code e} on the command's stderr and returns its exit code: 2 for usage errors ({@link UsageException},
-     * picocli's parameter errors, an {@link IllegalArgumentException} not raised by TensorFlow), 130 for an interrupted
+     * Prints {@code e} on the command's stderr and returns its exit code: 2 for usage errors (picocli's parameter
+     * errors, an {@link IllegalArgumentException} not raised by TensorFlow), 130 for an interrupted
      * export, 1 otherwise. One line, except a checkpoint mismatch, which lists every offending name with both shapes.
      */
     public static int report(CommandLine cmd, Throwable e) {
@@ -76,7 +75,7 @@ public abstract class BenchCommand implements Callable<Integer> {
     }
 
     private static boolean isUsage(Throwable e) {
-        if (e instanceof UsageException || e instanceof CommandLine.ParameterException) {
+        if (e instanceof CommandLine.ParameterException) {
             return true;
         }
         return e instanceof IllegalArgumentException && !e.getClass().getName().startsWith("org.tensorflow.");

@@ -12,9 +12,7 @@ import dev.slimport.bench.engine.Progress;
 import dev.slimport.bench.engine.RunFailure;
 import dev.slimport.bench.engine.SavedModelBenchmark;
 import dev.slimport.bench.engine.TimedSteps;
-import dev.slimport.bench.engine.UsageException;
 import dev.slimport.bench.engine.Workload;
-import dev.slimport.bench.host.CpuInfo;
 import dev.slimport.bench.host.EnvironmentInfo;
 import dev.slimport.bench.result.BenchmarkResult;
 import dev.slimport.bench.result.Charts;
@@ -139,7 +137,7 @@ public final class ForwardCommand extends BenchCommand {
 
     /** Opens the workload once the device is known: builds the graph or loads the SavedModel. */
     private interface Source {
-        Workload open(DeviceRequest device, Progress progress);
+        Workload open(DeviceRequest device, EnvironmentInfo env, Progress progress);
     }
 
     /** The state of one run: everything the summary needs, shared with the Ctrl-C hook. */
@@ -198,7 +196,7 @@ public final class ForwardCommand extends BenchCommand {
             config.intraOpThreads = configs.intraOpThreads();
             config.interOpThreads = configs.interOpThreads();
             config.xla = configs.xla();
-            try (Workload bench = source.open(device, progress)) {
+            try (Workload bench = source.open(device, env, progress)) {
                 checkMemory(bench, env);
                 progress.phase("initializing session");
                 bench.prepare();
@@ -268,9 +266,9 @@ public final class ForwardCommand extends BenchCommand {
         }
         ModelSpec spec = stepMode.training() ? asked.unoptimized() : asked;
         ForwardBenchmark.InputMode inputMode = input;
-        return (device, progress) -> {
+        return (device, env, progress) -> {
             checkDataFormat(spec, device.isGpu());
-            warnAboutSpeed(spec, device, configs, progress);
+            warnAboutSpeed(spec, device, env, configs, progress);
             progress.phase("building " + spec.network().scope() + (stepMode.training() ? " training" : "") + " graph");
             return new ForwardBenchmark(spec, inputMode, device, stepMode, lr, m, configs.toConfigProto());
         };
@@ -321,7 +319,7 @@ public final class ForwardCommand extends BenchCommand {
                 width,
                 parsed.hasMatchedOption("--batch-size"),
                 sizeGiven);
-        return (device, progress) -> {
+        return (device, env, progress) -> {
             ConfigProto config = SavedModelBenchmark.sessionConfig(configs, device);
             progress.phase("loading SavedModel " + dir);
             return new SavedModelBenchmark(dir, config, key, fed, m.seed.value);
@@ -425,16 +423,16 @@ public final class ForwardCommand extends BenchCommand {
      */
     static void checkDataFormat(ModelSpec spec, boolean onGpu) {
         if (spec.network().dataFormat() == DataFormat.NCHW && !onGpu) {
-            throw new UsageException(
+            throw new IllegalArgumentException(
                     "--data-format NCHW: not on a CPU (NHWC-only CPU kernels; through oneDNN NCHW measured 15x slower);"
                             + " allowed on a CPU: NHWC; NCHW is for --device gpu");
         }
     }
 
-    private void warnAboutSpeed(ModelSpec spec, DeviceRequest device, SessionConfigs configs, Progress progress) {
+    private void warnAboutSpeed(
+            ModelSpec spec, DeviceRequest device, EnvironmentInfo cpu, SessionConfigs configs, Progress progress) {
         List<String> warnings = new ArrayList<>();
         if (!device.isGpu()) {
-            CpuInfo cpu = CpuInfo.detect();
             if (spec.network().precision() == Precision.BF16 && !cpu.hasNativeBf16()) {
                 warnings.add("--precision bf16: this CPU has no AVX512-BF16/AMX-BF16, so bfloat16 is emulated and"
                         + " usually slower than fp32");

@@ -4,7 +4,6 @@
  */
 package dev.slimport.bench.command;
 
-import dev.slimport.bench.host.CpuInfo;
 import dev.slimport.bench.host.EnvironmentInfo;
 import dev.slimport.bench.result.ResultWriter;
 import dev.slimport.resnet.runtime.Devices;
@@ -64,7 +63,6 @@ public final class InfoCommand extends BenchCommand {
 
     /** The text report of {@code e} with {@code build} as the native build in use (a parameter for tests). */
     static List<String> text(EnvironmentInfo e, NativeBuild build, int intra, int inter) {
-        CpuInfo cpu = CpuInfo.detect();
         List<String> lines = new ArrayList<>();
         lines.add("resnet-bench      " + e.tool());
         lines.add("TensorFlow        " + e.tfVersion() + " (TensorFlow Java " + e.tfJavaVersion() + ")");
@@ -75,7 +73,7 @@ public final class InfoCommand extends BenchCommand {
         lines.add("CPU               " + e.cpuModel() + ", " + e.logicalCores() + " logical cores");
         lines.add("CPU features      " + (e.cpuFeatures().isEmpty() ? "(unknown)" : String.join(" ", e.cpuFeatures())));
         lines.add("bfloat16          "
-                + (cpu.hasNativeBf16()
+                + (e.hasNativeBf16()
                         ? "native (AVX512-BF16/AMX)"
                         : "emulated by oneDNN (no"
                                 + " AVX512-BF16/AMX): --precision bf16 is usually slower than fp32 here"));

@@ -4,7 +4,6 @@
  */
 package dev.slimport.bench.command;
 
-import dev.slimport.bench.engine.UsageException;
 import dev.slimport.resnet.runtime.DeviceRequest;
 import dev.slimport.resnet.runtime.Devices;
 import dev.slimport.resnet.runtime.SessionConfigs;
@@ -53,7 +52,7 @@ public final class RuntimeOptions {
         Devices.Resolution resolution = Devices.resolve(requested, devices);
         if (resolution.fellBack()) {
             if (strictDevice) {
-                throw new UsageException("--device " + requested + ": " + resolution.fallbackReason()
+                throw new IllegalArgumentException("--device " + requested + ": " + resolution.fallbackReason()
                         + "; without --strict-device the run falls back to the CPU");
             }
             warn.accept(

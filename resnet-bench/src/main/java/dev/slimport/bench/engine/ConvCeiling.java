@@ -140,12 +140,12 @@ public final class ConvCeiling {
 
         /** One step of the convolution; its wall time in seconds. */
         public double step() {
-            return Runs.seconds(runner);
+            return Workload.seconds(runner);
         }
 
         /** The op type that ran the convolution, from a traced step. */
         public String tracedKernel() {
-            StepTrace trace = Runs.traced(session.runner().addTarget(conv.op()));
+            StepTrace trace = Workload.traced(session.runner().addTarget(conv.op()));
             return trace.opTypes().isEmpty() ? "" : trace.opTypes().get(0).type();
         }
 

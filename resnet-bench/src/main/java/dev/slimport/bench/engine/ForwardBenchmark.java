@@ -13,6 +13,7 @@ import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.optimize.InferenceGraph;
 import dev.slimport.resnet.runtime.DeviceRequest;
 import dev.slimport.resnet.train.TrainingGraph;
+import dev.slimport.savedmodel.FloatValues;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -20,7 +21,6 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
@@ -66,17 +66,13 @@ public final class ForwardBenchmark extends Workload {
     private final StepMode mode;
     private final InputMode input;
     private final ConfigProto config;
-    private final Graph graph = new Graph();
     private final Operand<TFloat32> images;
     private final ResNetModel model;
     private final InferenceGraph inference;
     private final TrainingGraph training;
     private final Operand<?> output;
-    private final double buildSeconds;
     private TFloat32 hostInput;
     private TInt32 hostLabels;
-    private double initSeconds;
-    private Session session;
 
     /**
      * Builds the graph for {@code mode} (timed; the training modes with a momentum step of {@code learningRate} and
@@ -94,6 +90,7 @@ public final class ForwardBenchmark extends Workload {
         this.mode = mode;
         this.input = input;
         this.config = config;
+        graph = new Graph();
         long t0 = System.nanoTime();
         try {
             Ops tf = Ops.create(graph).withDevice(device.toDeviceSpec());
@@ -165,11 +162,6 @@ public final class ForwardBenchmark extends Workload {
     }
 
     @Override
-    public MemoryEstimate memory() {
-        return MemoryEstimate.of(graph);
-    }
-
-    @Override
     public int batchSize() {
         return spec.batchSize();
     }
@@ -232,26 +224,6 @@ public final class ForwardBenchmark extends Workload {
         return training == null ? -1 : training.globalStepValue(session);
     }
 
-    @Override
-    double buildSeconds() {
-        return buildSeconds;
-    }
-
-    @Override
-    double initSeconds() {
-        return initSeconds;
-    }
-
-    @Override
-    Graph graph() {
-        return graph;
-    }
-
-    @Override
-    Session session() {
-        return session;
-    }
-
     /** Creates the host images and labels, the session and runs the variables' initializers (timed). */
     @Override
     void open() {
@@ -292,13 +264,11 @@ public final class ForwardBenchmark extends Workload {
      */
     public float[] outputs(TFloat32 input) {
         try (Result r = session.runner().feed(images, input).fetch(output).run()) {
-            Tensor t = r.get(0);
-            if (!(t instanceof TFloat32 f)) {
-                throw new IllegalStateException("outputs: expected float32, got " + t.dataType());
+            if (!(r.get(0) instanceof TFloat32 f)) {
+                throw new IllegalStateException(
+                        "outputs: expected float32, got " + r.get(0).dataType());
             }
-            float[] out = new float[Math.toIntExact(f.size())];
-            f.copyTo(DataBuffers.of(out, false, false));
-            return out;
+            return FloatValues.of(f).data();
         }
     }
 

@@ -53,7 +53,6 @@ public final class SavedModelBenchmark extends Workload {
     private final String key;
     private final SignatureInfo signature;
     private final Map<String, Shape> fed;
-    private final double loadSeconds;
     private final long seed;
     private final GraphFacts facts;
     private final Map<String, TFloat32> inputs = new LinkedHashMap<>();
@@ -68,7 +67,9 @@ public final class SavedModelBenchmark extends Workload {
     public SavedModelBenchmark(Path dir, ConfigProto config, String key, Map<String, Shape> fed, long seed) {
         long t0 = System.nanoTime();
         this.model = LoadedSavedModel.load(dir, config, ServingSignature.TAG);
-        this.loadSeconds = (System.nanoTime() - t0) / 1e9;
+        this.initSeconds = (System.nanoTime() - t0) / 1e9;
+        this.graph = model.bundle().graph();
+        this.session = model.bundle().session();
         this.key = key;
         this.fed = fed;
         this.seed = seed;
@@ -116,7 +117,7 @@ public final class SavedModelBenchmark extends Workload {
             return config.toBuilder().putDeviceCount("GPU", 0).build();
         }
         if (device.index() != 0) {
-            throw new UsageException(
+            throw new IllegalArgumentException(
                     "--device " + device + ": a SavedModel's graph is placed by TensorFlow, on the first"
                             + " GPU; allowed with --saved-model: cpu, gpu, gpu:0");
         }
@@ -181,16 +182,6 @@ public final class SavedModelBenchmark extends Workload {
     }
 
     @Override
-    Graph graph() {
-        return model.bundle().graph();
-    }
-
-    @Override
-    Session session() {
-        return model.bundle().session();
-    }
-
-    @Override
     public MemoryEstimate memory() {
         return facts.memory();
     }
@@ -224,11 +215,6 @@ public final class SavedModelBenchmark extends Workload {
     }
 
     @Override
-    double buildSeconds() {
-        return 0;
-    }
-
-    @Override
     Session.Runner prepared(Session.Runner r) {
         inputs.forEach((name, tensor) -> r.feed(signature.inputs().get(name).tensorName(), tensor));
         signature.outputs().values().forEach(o -> r.fetch(o.tensorName()));
@@ -238,12 +224,6 @@ public final class SavedModelBenchmark extends Workload {
     /** The resolved SavedModel directory. */
     public Path dir() {
         return model.dir();
-    }
-
-    /** The load time (graph import, session, variable restore), seconds. */
-    @Override
-    double initSeconds() {
-        return loadSeconds;
     }
 
     /**

@@ -14,16 +14,20 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.Graph;
+import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.op.Ops;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
 
 /**
  * One source of the step {@code forward} times: a graph built here ({@link ForwardBenchmark}, every {@code --mode})
  * or an exported SavedModel's signature ({@link SavedModelBenchmark}), with the step, trace and host-tensor handling
  * they share. Opened without host tensors so that {@link #memory()} can refuse a batch that cannot fit before
  * anything big is allocated; {@link #prepare()} then creates the session state and host inputs. A step is {@code
- * Runner.run()} on a runner prepared once and closing its result — nothing else happens in Java per step.
+ * Runner.run()} on a runner prepared once and closing its result — nothing else happens in Java per step (the
+ * {@code --with-ceiling} convolution is run and traced the same way, {@link #seconds}, {@link #traced}).
  */
 public abstract sealed class Workload implements AutoCloseable permits ForwardBenchmark, SavedModelBenchmark {
 
@@ -33,8 +37,22 @@ public abstract sealed class Workload implements AutoCloseable permits ForwardBe
     private final List<Tensor> hostTensors = new ArrayList<>();
     private Session.Runner runner;
 
-    /** The memory one step needs, from the graph's static shapes. */
-    public abstract MemoryEstimate memory();
+    /** The graph the steps run, set by the constructor. */
+    Graph graph;
+
+    /** The session the steps run in, set by the constructor or {@link #open()}. */
+    Session session;
+
+    /** Graph build seconds (0 for a loaded SavedModel). */
+    double buildSeconds;
+
+    /** Session init seconds, or a SavedModel's load seconds. */
+    double initSeconds;
+
+    /** The memory one step needs, from the static shapes of {@link #graph}. */
+    public MemoryEstimate memory() {
+        return MemoryEstimate.of(graph);
+    }
 
     /** Images per step. */
     public abstract int batchSize();
@@ -44,18 +62,6 @@ public abstract sealed class Workload implements AutoCloseable permits ForwardBe
 
     /** The network's size; {@code gflopPerBatch} counts what one step runs (the backward pass too in training). */
     abstract BenchmarkResult.ModelInfo modelInfo();
-
-    /** Graph build seconds (0 for a loaded SavedModel). */
-    abstract double buildSeconds();
-
-    /** Session init seconds, or a SavedModel's load seconds. */
-    abstract double initSeconds();
-
-    /** The graph the steps run. */
-    abstract Graph graph();
-
-    /** The session the steps run in, once {@link #open()} has run. */
-    abstract Session session();
 
     /** Creates the session state and the host inputs (each {@link #own owned}). */
     abstract void open();
@@ -78,12 +84,12 @@ public abstract sealed class Workload implements AutoCloseable permits ForwardBe
             throw new IllegalStateException("prepare: already prepared");
         }
         open();
-        runner = prepared(session().runner());
+        runner = prepared(session.runner());
     }
 
     /** One step; its wall time in seconds. */
     public final double step() {
-        return Runs.seconds(runner);
+        return seconds(runner);
     }
 
     /**
@@ -92,14 +98,13 @@ public abstract sealed class Workload implements AutoCloseable permits ForwardBe
      * purpose (it changes nothing a step runs).
      */
     public final StepTrace trace() {
-        Runs.traced(prepared(session().runner()));
-        StepTrace trace = Runs.traced(prepared(session().runner()));
-        Session.Runner noop = session()
-                .runner()
-                .fetch(Ops.create(graph()).withName("resnet_bench_noop_probe").constant(0));
+        traced(prepared(session.runner()));
+        StepTrace trace = traced(prepared(session.runner()));
+        Session.Runner noop = session.runner()
+                .fetch(Ops.create(graph).withName("resnet_bench_noop_probe").constant(0));
         double[] noopSeconds = new double[NOOP_RUNS];
         for (int i = 0; i < noopSeconds.length; i++) {
-            noopSeconds[i] = Runs.seconds(noop);
+            noopSeconds[i] = seconds(noop);
         }
         return trace.withNoopRun(LatencyStats.of(noopSeconds).median());
     }
@@ -132,8 +137,8 @@ public abstract sealed class Workload implements AutoCloseable permits ForwardBe
                 env,
                 model,
                 new BenchmarkResult.Timings(
-                        buildSeconds(),
-                        initSeconds(),
+                        buildSeconds,
+                        initSeconds,
                         warm.length > 0 ? warm[0] : timed.length > 0 ? timed[0] : Double.NaN,
                         Arrays.stream(warm).boxed().toList(),
                         Arrays.stream(timed).boxed().toList(),
@@ -152,6 +157,26 @@ public abstract sealed class Workload implements AutoCloseable permits ForwardBe
                                 timed,
                                 steps.pairedSeconds(),
                                 timed.length));
+    }
+
+    /** One run of {@code runner}, its {@link Result} closed; the wall time in seconds. */
+    static double seconds(Session.Runner runner) {
+        long t0 = System.nanoTime();
+        try (Result r = runner.run()) {
+            return (System.nanoTime() - t0) / 1e9;
+        }
+    }
+
+    /** One run of {@code runner} with {@code FULL_TRACE} step stats. */
+    static StepTrace traced(Session.Runner runner) {
+        runner.setOptions(RunOptions.newBuilder()
+                .setTraceLevel(RunOptions.TraceLevel.FULL_TRACE)
+                .build());
+        long t0 = System.nanoTime();
+        try (Result r = runner.runAndFetchMetadata()) {
+            double wall = (System.nanoTime() - t0) / 1e9;
+            return StepTrace.of(r.getMetadata().orElse(RunMetadata.getDefaultInstance()), wall);
+        }
     }
 
     /** Closes the host tensors, then the session and graph. */

@@ -12,13 +12,21 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.tensorflow.TensorFlow;
 
 /**
  * Where a run happened, so results from different machines can be compared: versions, native build, CPU, memory,
- * the devices TensorFlow sees and the switches that change its kernels.
+ * the devices TensorFlow sees and the switches that change its kernels. The CPU is as TensorFlow's CPU kernels see
+ * it: model name and the instruction-set features TensorFlow and oneDNN dispatch on (TensorFlow's {@code
+ * port::CPUFeature} list: SSE4.2 ... AVX-512, VNNI, BF16, AMX), read with the memory from Linux's {@code /proc};
+ * elsewhere only the core count is known.
  *
  * @param tool this tool's version
  * @param tfVersion {@code TensorFlow.version()}
@@ -28,8 +36,9 @@ import org.tensorflow.TensorFlow;
  * @param javaVm {@code java.vm.name} and version
  * @param os {@code os.name os.version (os.arch)}
  * @param host the host name
- * @param cpuModel the CPU model
- * @param cpuFeatures the instruction-set features TensorFlow/oneDNN dispatch on
+ * @param cpuModel the CPU model name, or {@code os.arch} when unknown
+ * @param cpuFeatures the instruction-set features TensorFlow/oneDNN dispatch on, in TensorFlow's order, with Linux's
+ *     flag names
  * @param logicalCores the cores available to the JVM
  * @param memoryTotalBytes physical memory, -1 if unknown
  * @param memoryAvailableBytes memory available to new allocations, -1 if unknown
@@ -55,10 +64,52 @@ public record EnvironmentInfo(
         boolean xlaCpuJit,
         List<Devices.Device> devices) {
 
+    /** The Linux flag names of the CPU features TensorFlow and oneDNN use, in increasing order of capability. */
+    private static final List<String> CPU_FEATURES = List.of(
+            "sse4_1",
+            "sse4_2",
+            "avx",
+            "avx2",
+            "fma",
+            "f16c",
+            "avx512f",
+            "avx512cd",
+            "avx512bw",
+            "avx512dq",
+            "avx512vl",
+            "avx512_vnni",
+            "avx512_bf16",
+            "avx512_fp16",
+            "avx_vnni",
+            "amx_tile",
+            "amx_bf16",
+            "amx_fp16",
+            "amx_int8");
+
+    /** Whether the CPU computes bfloat16 natively (AVX512-BF16 or AMX-BF16); without it oneDNN emulates it. */
+    public boolean hasNativeBf16() {
+        return cpuFeatures.contains("avx512_bf16") || cpuFeatures.contains("amx_bf16");
+    }
+
+    /** Whether the CPU computes float16 natively (AVX512-FP16 or AMX-FP16). */
+    public boolean hasNativeFp16() {
+        return cpuFeatures.contains("avx512_fp16") || cpuFeatures.contains("amx_fp16");
+    }
+
     /** Gathers the environment with an already listed set of devices. */
     public static EnvironmentInfo detect(List<Devices.Device> devices) {
-        CpuInfo cpu = CpuInfo.detect();
-        long[] mem = memory();
+        return detect(devices, lines("/proc/cpuinfo"), lines("/proc/meminfo"));
+    }
+
+    /**
+     * The environment with the lines of {@code /proc/cpuinfo} and {@code /proc/meminfo} (empty when unknown); of the
+     * CPU, the first processor's entries are used.
+     */
+    static EnvironmentInfo detect(List<Devices.Device> devices, List<String> cpuinfo, List<String> meminfo) {
+        Map<String, String> cpu = fields(cpuinfo);
+        Set<String> flags =
+                new HashSet<>(Arrays.asList(cpu.getOrDefault("flags", "").split("\\s+")));
+        Map<String, String> memory = fields(meminfo);
         return new EnvironmentInfo(
                 toolVersion(),
                 TensorFlow.version(),
@@ -69,11 +120,11 @@ public record EnvironmentInfo(
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " ("
                         + System.getProperty("os.arch") + ")",
                 hostName(),
-                cpu.model(),
-                cpu.features(),
-                cpu.logicalCores(),
-                mem[0],
-                mem[1],
+                cpu.getOrDefault("model name", System.getProperty("os.arch")),
+                CPU_FEATURES.stream().filter(flags::contains).toList(),
+                Runtime.getRuntime().availableProcessors(),
+                bytes(memory.get("MemTotal")),
+                bytes(memory.get("MemAvailable")),
                 NativeBuild.oneDnnEnabled(),
                 SessionConfigs.xlaCpuJitEnabled(),
                 List.copyOf(devices));
@@ -95,21 +146,36 @@ public record EnvironmentInfo(
         return v == null ? "unknown" : v;
     }
 
-    /** {@code MemTotal} and {@code MemAvailable} from {@code /proc/meminfo} in bytes; -1 when unknown. */
-    static long[] memory() {
-        long[] bytes = {-1, -1};
+    /** The lines of {@code file}, or none when it cannot be read. */
+    private static List<String> lines(String file) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                String[] f = line.split("\\s+");
-                int i = f[0].equals("MemTotal:") ? 0 : f[0].equals("MemAvailable:") ? 1 : -1;
-                if (i >= 0) {
-                    bytes[i] = Long.parseLong(f[1]) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return new long[] {-1, -1};
+            return Files.readAllLines(Path.of(file));
+        } catch (IOException | SecurityException e) {
+            return List.of();
         }
-        return bytes;
+    }
+
+    /** The {@code key: value} lines of a {@code /proc} file by key, the first value of each. */
+    private static Map<String, String> fields(List<String> lines) {
+        Map<String, String> fields = new HashMap<>();
+        for (String line : lines) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                fields.putIfAbsent(
+                        line.substring(0, colon).trim(),
+                        line.substring(colon + 1).trim());
+            }
+        }
+        return fields;
+    }
+
+    /** A {@code /proc/meminfo} value ({@code 16318540 kB}) in bytes; -1 when unknown. */
+    private static long bytes(String kib) {
+        try {
+            return kib == null ? -1 : Long.parseLong(kib.split("\\s+")[0]) * 1024;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static String hostName() {

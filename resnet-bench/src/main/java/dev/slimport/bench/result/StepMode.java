@@ -14,18 +14,16 @@ import com.fasterxml.jackson.annotation.JsonValue;
  */
 public enum StepMode {
     /** The forward pass of the inference graph (logits). */
-    INFERENCE("inference", "forward"),
+    INFERENCE("inference"),
     /** Forward and backward on the training-mode graph: every gradient of the loss is fetched, nothing updated. */
-    FORWARD_BACKWARD("forward-backward", "forward-backward"),
+    FORWARD_BACKWARD("forward-backward"),
     /** One momentum step: forward, backward, every update, the global step and the batch-norm update ops. */
-    TRAIN("train", "train");
+    TRAIN("train");
 
     private final String label;
-    private final String across;
 
-    StepMode(String label, String across) {
+    StepMode(String label) {
         this.label = label;
-        this.across = across;
     }
 
     /** The value on the command line and in results: {@code inference}, {@code forward-backward}, {@code train}. */
@@ -34,9 +32,9 @@ public enum StepMode {
         return label;
     }
 
-    /** The word of the seed's closing line: {@code <word> across N steps, ...}. */
+    /** The word of the seed's closing line, {@code <word> across N steps, ...}: the seed's {@code forward}, else the label. */
     public String across() {
-        return across;
+        return this == INFERENCE ? "forward" : label;
     }
 
     /** The {@link #label()}: what {@code --help} lists. */

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slimport.bench.Host;
 import dev.slimport.bench.engine.ModelSpec;
-import dev.slimport.bench.engine.UsageException;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.runtime.DeviceRequest;
@@ -57,7 +56,7 @@ class DeviceDecisionTest {
                 .containsExactly("--device gpu:1 is not available, running on the CPU: TensorFlow sees 1"
                         + " GPU(s), so gpu:1 does not exist");
         assertThatThrownBy(() -> options("gpu:1", true).resolve(ONE_GPU, warnings::add))
-                .isInstanceOf(UsageException.class)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
                         "--device gpu:1: TensorFlow sees 1 GPU(s), so gpu:1 does not exist; without --strict-device the"
                                 + " run falls back to the CPU");
@@ -82,7 +81,7 @@ class DeviceDecisionTest {
         ModelSpec nchw = new ModelSpec(NetworkSpec.of(Depth.D50).withDataFormat(DataFormat.NCHW), 1, 64, 64, 0, true);
         ForwardCommand.checkDataFormat(nchw, true);
         assertThatThrownBy(() -> ForwardCommand.checkDataFormat(nchw, false))
-                .isInstanceOf(UsageException.class)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("--data-format NCHW: not on a CPU");
         ModelSpec nhwc = new ModelSpec(NetworkSpec.of(Depth.D50), 1, 64, 64, 0, true);
         ForwardCommand.checkDataFormat(nhwc, false);

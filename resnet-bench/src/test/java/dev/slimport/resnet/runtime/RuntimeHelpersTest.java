@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slimport.bench.Host;
-import dev.slimport.bench.host.CpuInfo;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.DeviceSpec;
@@ -77,21 +76,5 @@ class RuntimeHelpersTest {
         assertThat(SessionConfigs.defaults().toConfigProto().hasGraphOptions()).isFalse();
         assertThatThrownBy(() -> SessionConfigs.defaults().withThreads(-1, 0))
                 .hasMessageContaining("intraOpThreads: must be >= 0");
-    }
-
-    @Test
-    void cpu_features_come_from_the_first_processor_in_tensorflow_order() {
-        CpuInfo cpu = CpuInfo.parse(
-                List.of(
-                        "processor\t: 0",
-                        "model name\t: Test CPU @ 1GHz",
-                        "flags\t\t: fpu avx2 sse4_2 avx512f avx512_bf16 amx_tile",
-                        "processor\t: 1",
-                        "flags\t\t: fpu"),
-                2);
-        assertThat(cpu.model()).isEqualTo("Test CPU @ 1GHz");
-        assertThat(cpu.features()).containsExactly("sse4_2", "avx2", "avx512f", "avx512_bf16", "amx_tile");
-        assertThat(cpu.hasNativeBf16()).isTrue();
-        assertThat(cpu.hasNativeFp16()).isFalse();
     }
 }
