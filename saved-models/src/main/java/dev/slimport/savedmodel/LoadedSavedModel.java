@@ -11,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
-import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Tensor;
@@ -29,7 +27,16 @@ import org.tensorflow.types.TFloat32;
  * <p>{@link #run} may be called from several threads at once (TensorFlow's {@code TF_SessionRun} is thread-safe). It
  * counts the runs in flight: {@link #close()} refuses new runs at once, waits for those in flight, and only then
  * closes the session and graph, so memory is never freed under a running call. After {@code close} every method
- * that needs the session throws {@link IllegalStateException}. {@link SavedModelPredictor} is this on one signature.
+ * that needs the session throws {@link ClosedException}. It is what to share between threads (a server's request
+ * threads, Spark's tasks): N threads cost one copy of the weights.
+ *
+ * <pre>{@code
+ * try (LoadedSavedModel m = LoadedSavedModel.load(Path.of("models/resnet_v2_50"))) {
+ *   // from any number of threads:
+ *   Map<String, FloatValues> out = m.predict(FloatValues.uniform(Shape.of(8, 224, 224, 3), 0, -1, 1));
+ *   FloatValues probabilities = out.get("predictions");
+ * }
+ * }</pre>
  */
 public final class LoadedSavedModel implements AutoCloseable {
     private final SavedModelInfo info;
@@ -38,7 +45,13 @@ public final class LoadedSavedModel implements AutoCloseable {
     private int inFlight;
     private boolean closing;
     private volatile boolean closed;
-    private SavedModelPredictor.CallHook hook = () -> {};
+    private CallHook hook = () -> {};
+
+    /** Called inside each run's in-flight window, after the run and before the outputs are returned (tests). */
+    @FunctionalInterface
+    interface CallHook {
+        void inFlight() throws InterruptedException;
+    }
 
     private LoadedSavedModel(SavedModelInfo info, SavedModelInfo.MetaGraph metaGraph, SavedModelBundle bundle) {
         this.info = info;
@@ -64,9 +77,7 @@ public final class LoadedSavedModel implements AutoCloseable {
             throw new IllegalArgumentException("tags: at least one non-blank tag is required, e.g. serve");
         }
         SavedModelInfo info = SavedModelInfo.read(dir);
-        SavedModelInfo.MetaGraph mg = info.metaGraph(List.of(tags))
-                .orElseThrow(() -> new SavedModelException("SavedModel " + info.dir() + " has no MetaGraph tagged "
-                        + new java.util.TreeSet<>(List.of(tags)) + "; its tag sets are: " + info.tagSets()));
+        SavedModelInfo.MetaGraph mg = info.metaGraph(List.of(tags));
         if (mg.hasVariables()
                 && !java.nio.file.Files.isRegularFile(info.dir().resolve(SavedModelInfo.VARIABLES_PREFIX + ".index"))) {
             // TensorFlow's loader skips the restore when the index is missing and the first run then fails with
@@ -99,42 +110,18 @@ public final class LoadedSavedModel implements AutoCloseable {
     }
 
     /**
-     * The key {@link #run} uses by default: {@code serving_default} if present, else the only signature.
+     * The signature {@code key}; with a null key the default one, {@code serving_default} or else the only one.
      *
-     * @throws SavedModelException if there is neither
-     */
-    public String defaultSignatureKey() {
-        List<SignatureInfo> sigs = signatures();
-        if (sigs.stream().anyMatch(s -> s.key().equals(ServingSignature.KEY))) {
-            return ServingSignature.KEY;
-        }
-        if (sigs.size() == 1) {
-            return sigs.get(0).key();
-        }
-        throw new SavedModelException("SavedModel " + dir() + " has no '" + ServingSignature.KEY + "' signature and "
-                + (sigs.isEmpty() ? "no other" : "several others: " + keys()) + "; name one");
-    }
-
-    /**
-     * The signature {@code key}.
-     *
-     * @throws IllegalArgumentException naming the available keys if there is none
+     * @throws IllegalArgumentException naming the available keys if there is no such signature
      */
     public SignatureInfo signature(String key) {
-        return metaGraph
-                .signature(key)
-                .orElseThrow(() -> new IllegalArgumentException(
-                        "signature: '" + key + "' is not in SavedModel " + dir() + "; available: " + keys()));
-    }
-
-    private String keys() {
-        return signatures().stream().map(SignatureInfo::key).collect(Collectors.joining(", "));
+        return info.signature(metaGraph, "signature", key);
     }
 
     /** The underlying bundle (owned by this object). */
     public SavedModelBundle bundle() {
         if (closed) {
-            throw new IllegalStateException("SavedModel " + dir() + " is closed; load it again to run it");
+            throw new ClosedException(dir());
         }
         return bundle;
     }
@@ -145,7 +132,7 @@ public final class LoadedSavedModel implements AutoCloseable {
     }
 
     /** Whether {@link #close()} was called: new runs are refused, those in flight may still be finishing. */
-    synchronized boolean closing() {
+    public synchronized boolean isClosing() {
         return closing;
     }
 
@@ -155,8 +142,27 @@ public final class LoadedSavedModel implements AutoCloseable {
     }
 
     /** Sets the hook called inside each run's in-flight window, after the run (tests). */
-    void hook(SavedModelPredictor.CallHook hook) {
+    void hook(CallHook hook) {
         this.hook = hook;
+    }
+
+    /**
+     * Runs the default signature (see {@link #signature}) on its only input, e.g. {@code images} of the exported
+     * ResNets, and copies every output to the heap. Thread-safe.
+     *
+     * @return the outputs by name
+     * @throws IllegalArgumentException if there is no default signature, it has several inputs, or {@code input} does
+     *     not fit the declared shape (see {@link #run(String, Map)})
+     * @throws ClosedException if {@link #close()} has been called
+     * @throws SavedModelException if TensorFlow fails to run it
+     */
+    public Map<String, FloatValues> predict(FloatValues input) {
+        SignatureInfo sig = signature(null);
+        if (sig.inputs().size() != 1) {
+            throw new IllegalArgumentException(
+                    "input: signature '" + sig.key() + "' takes " + sig.inputs().keySet() + "; use run(key, inputs)");
+        }
+        return run(sig.key(), Map.of(sig.inputs().keySet().iterator().next(), input));
     }
 
     /**
@@ -166,34 +172,21 @@ public final class LoadedSavedModel implements AutoCloseable {
      * @return the outputs by name, sorted
      * @throws IllegalArgumentException if an input is missing, unknown, not declared float32, or its shape does not
      *     fit the declared one (rank, fixed dimensions) or has a zero dimension; checked before anything is fed
-     * @throws IllegalStateException if this model is closed
+     * @throws ClosedException if {@link #close()} has been called
      * @throws SavedModelException if an output is not float32 or the run fails
      */
     public Map<String, FloatValues> run(String key, Map<String, FloatValues> inputs) {
-        return run(
-                key,
-                inputs,
-                LoadedSavedModel::copyFloat32,
-                () -> new IllegalStateException("SavedModel " + dir() + " is closed; load it again to run it"));
+        return run(key, inputs, (name, t) -> {
+            if (!(t instanceof TFloat32 f)) {
+                throw new SavedModelException(
+                        "output '" + name + "' is " + Dtypes.name(t.dataType()) + "; only float32 outputs are copied");
+            }
+            return FloatValues.of(f);
+        });
     }
 
-    static FloatValues copyFloat32(String name, Tensor t) {
-        if (!(t instanceof TFloat32 f)) {
-            throw new SavedModelException(
-                    "output '" + name + "' is " + Dtypes.name(t.dataType()) + "; only float32 outputs are copied");
-        }
-        return FloatValues.of(f);
-    }
-
-    /**
-     * {@link #run(String, Map)} with each output, by name, turned into a {@code T} while its tensor is open, and
-     * {@code whenClosed} thrown once {@link #close()} was called.
-     */
-    <T> Map<String, T> run(
-            String key,
-            Map<String, FloatValues> inputs,
-            BiFunction<String, Tensor, T> copy,
-            Supplier<? extends IllegalStateException> whenClosed) {
+    /** {@link #run(String, Map)} with each output, by name, turned into a {@code T} while its tensor is open. */
+    <T> Map<String, T> run(String key, Map<String, FloatValues> inputs, BiFunction<String, Tensor, T> copy) {
         SignatureInfo sig = signature(key);
         if (inputs == null || !sig.inputs().keySet().equals(inputs.keySet())) {
             throw new IllegalArgumentException("inputs: signature '" + key + "' takes "
@@ -208,7 +201,7 @@ public final class LoadedSavedModel implements AutoCloseable {
         });
         synchronized (this) {
             if (closing) {
-                throw whenClosed.get();
+                throw new ClosedException(dir());
             }
             inFlight++;
         }
@@ -314,6 +307,15 @@ public final class LoadedSavedModel implements AutoCloseable {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** A run, or a use of the session, after {@link #close()}. */
+    public static final class ClosedException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        ClosedException(Path dir) {
+            super("SavedModel " + dir + " is closed; load it again to run it");
         }
     }
 }
