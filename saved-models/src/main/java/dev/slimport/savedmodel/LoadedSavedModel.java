@@ -166,7 +166,8 @@ public final class LoadedSavedModel implements AutoCloseable {
     }
 
     /**
-     * Runs signature {@code key} on float32 inputs and copies its float32 outputs to the heap.
+     * Runs signature {@code key} (null: the default one, see {@link #signature}) on float32 inputs and copies its
+     * float32 outputs to the heap.
      *
      * @param inputs one value per signature input, by input name
      * @return the outputs by name, sorted
@@ -189,7 +190,7 @@ public final class LoadedSavedModel implements AutoCloseable {
     <T> Map<String, T> run(String key, Map<String, FloatValues> inputs, BiFunction<String, Tensor, T> copy) {
         SignatureInfo sig = signature(key);
         if (inputs == null || !sig.inputs().keySet().equals(inputs.keySet())) {
-            throw new IllegalArgumentException("inputs: signature '" + key + "' takes "
+            throw new IllegalArgumentException("inputs: signature '" + sig.key() + "' takes "
                     + sig.inputs().keySet() + ", got " + (inputs == null ? "null" : inputs.keySet()));
         }
         sig.inputs().forEach((name, spec) -> {
@@ -208,9 +209,9 @@ public final class LoadedSavedModel implements AutoCloseable {
         Map<String, Tensor> args = new LinkedHashMap<>();
         try {
             inputs.forEach((name, v) -> args.put(name, v.toTensor()));
-            Map<String, T> out =
-                    SavedModelException.tensorFlow("running signature '" + key + "' of " + dir() + " failed", () -> {
-                        try (Result r = bundle.function(key).call(args)) {
+            Map<String, T> out = SavedModelException.tensorFlow(
+                    "running signature '" + sig.key() + "' of " + dir() + " failed", () -> {
+                        try (Result r = bundle.function(sig.key()).call(args)) {
                             Map<String, T> values = new LinkedHashMap<>();
                             for (String name : sig.outputs().keySet()) {
                                 Tensor t = r.get(name)
