@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiFunction;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
@@ -42,8 +44,10 @@ public final class LoadedSavedModel implements AutoCloseable {
     private final SavedModelInfo info;
     private final SavedModelInfo.MetaGraph metaGraph;
     private final SavedModelBundle bundle;
-    private int inFlight;
-    private boolean closing;
+    /** Held shared by each run and exclusively by {@link #close}, so a close waits for the runs in flight. */
+    private final ReentrantReadWriteLock runs = new ReentrantReadWriteLock();
+
+    private volatile boolean closing;
     private volatile boolean closed;
     private CallHook hook = () -> {};
 
@@ -132,13 +136,13 @@ public final class LoadedSavedModel implements AutoCloseable {
     }
 
     /** Whether {@link #close()} was called: new runs are refused, those in flight may still be finishing. */
-    public synchronized boolean isClosing() {
+    public boolean isClosing() {
         return closing;
     }
 
     /** The number of runs in flight now. */
-    public synchronized int inFlight() {
-        return inFlight;
+    public int inFlight() {
+        return runs.getReadLockCount();
     }
 
     /** Sets the hook called inside each run's in-flight window, after the run (tests). */
@@ -200,14 +204,15 @@ public final class LoadedSavedModel implements AutoCloseable {
             }
             checkShape(name, spec, inputs.get(name));
         });
-        synchronized (this) {
+        if (closing) {
+            throw new ClosedException(dir());
+        }
+        runs.readLock().lock();
+        Map<String, Tensor> args = new LinkedHashMap<>();
+        try {
             if (closing) {
                 throw new ClosedException(dir());
             }
-            inFlight++;
-        }
-        Map<String, Tensor> args = new LinkedHashMap<>();
-        try {
             inputs.forEach((name, v) -> args.put(name, v.toTensor()));
             Map<String, T> out = SavedModelException.tensorFlow(
                     "running signature '" + sig.key() + "' of " + dir() + " failed", () -> {
@@ -229,11 +234,7 @@ public final class LoadedSavedModel implements AutoCloseable {
             throw new SavedModelException("interrupted in the call hook", e);
         } finally {
             args.values().forEach(Tensor::close);
-            synchronized (this) {
-                if (--inFlight == 0) {
-                    notifyAll();
-                }
-            }
+            runs.readLock().unlock();
         }
     }
 
@@ -280,34 +281,26 @@ public final class LoadedSavedModel implements AutoCloseable {
      * @return true if closed; false (timed out or interrupted) leaves it open under the running calls: call {@link
      *     #close()} later, or let the process exit
      */
-    public synchronized boolean close(Duration timeout) {
+    public boolean close(Duration timeout) {
         closing = true;
-        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
-        boolean interrupted = false;
         try {
-            while (inFlight > 0) {
-                long left = deadline - System.nanoTime();
-                if (timeout != null && left <= 0) {
-                    return false;
-                }
-                try {
-                    wait(timeout == null ? 0 : Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                    if (timeout != null) {
-                        return false;
-                    }
-                }
+            if (timeout == null) {
+                runs.writeLock().lock();
+            } else if (!runs.writeLock().tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                return false;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        try {
             if (!closed) {
                 closed = true;
                 bundle.close();
             }
             return true;
         } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            runs.writeLock().unlock();
         }
     }
 
