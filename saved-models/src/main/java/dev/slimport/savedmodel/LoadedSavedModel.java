@@ -4,12 +4,14 @@
  */
 package dev.slimport.savedmodel;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiFunction;
@@ -82,8 +84,7 @@ public final class LoadedSavedModel implements AutoCloseable {
         }
         SavedModelInfo info = SavedModelInfo.read(dir);
         SavedModelInfo.MetaGraph mg = info.metaGraph(List.of(tags));
-        if (mg.hasVariables()
-                && !java.nio.file.Files.isRegularFile(info.dir().resolve(SavedModelInfo.VARIABLES_PREFIX + ".index"))) {
+        if (mg.hasVariables() && !Files.isRegularFile(info.dir().resolve(SavedModelInfo.VARIABLES_PREFIX + ".index"))) {
             // TensorFlow's loader skips the restore when the index is missing and the first run then fails with
             // "uninitialized value": say what is wrong instead.
             throw new SavedModelException("SavedModel " + info.dir() + " has variables, but "
@@ -104,7 +105,7 @@ public final class LoadedSavedModel implements AutoCloseable {
     }
 
     /** The MetaGraph's tag set. */
-    public java.util.Set<String> tags() {
+    public Set<String> tags() {
         return metaGraph.tags();
     }
 

@@ -14,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -56,7 +58,7 @@ public record SavedModelInfo(Path dir, List<MetaGraph> metaGraphs) {
     public record MetaGraph(Set<String> tags, List<SignatureInfo> signatures, boolean hasVariables) {
         /** The value with unmodifiable copies. */
         public MetaGraph {
-            tags = java.util.Collections.unmodifiableSet(new TreeSet<>(tags));
+            tags = Collections.unmodifiableSet(new TreeSet<>(tags));
             signatures = List.copyOf(signatures);
         }
     }
@@ -151,7 +153,7 @@ public record SavedModelInfo(Path dir, List<MetaGraph> metaGraphs) {
             List<SignatureInfo> sigs = new ArrayList<>();
             mg.getSignatureDefMap().entrySet().stream()
                     .filter(e -> !e.getKey().equals(INIT_OP_SIGNATURE_KEY))
-                    .sorted(java.util.Map.Entry.comparingByKey())
+                    .sorted(Map.Entry.comparingByKey())
                     .forEach(e -> sigs.add(SignatureInfo.of(e.getKey(), e.getValue())));
             boolean hasVariables =
                     mg.getGraphDef().getNodeList().stream().anyMatch(n -> VARIABLE_OPS.contains(n.getOp()));
