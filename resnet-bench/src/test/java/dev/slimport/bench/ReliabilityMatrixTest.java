@@ -22,7 +22,6 @@ import dev.slimport.savedmodel.FloatValues;
 import dev.slimport.savedmodel.InferenceModel;
 import dev.slimport.savedmodel.LoadedSavedModel;
 import dev.slimport.savedmodel.SavedModelException;
-import dev.slimport.savedmodel.SavedModelPredictor;
 import dev.slimport.savedmodel.SavedModels;
 import dev.slimport.savedmodel.ServingSignature;
 import java.io.IOException;
@@ -531,15 +530,15 @@ class ReliabilityMatrixTest {
                 api(
                                 "closed-predictor",
                                 "predict after the predictor was closed",
-                                SavedModelPredictor.PredictorClosedException.class,
+                                LoadedSavedModel.ClosedException.class,
                                 "is closed; load it again",
                                 f -> {
-                                    SavedModelPredictor p = SavedModelPredictor.load(f.path("good"));
+                                    LoadedSavedModel p = LoadedSavedModel.load(f.path("good"));
                                     p.close();
                                     p.predict(FloatValues.uniform(Shape.of(1, 32, 32, 3), 0, -1, 1));
                                 })
                         .see(
-                                "saved-models SavedModelPredictorTest#close_waits_for_the_calls_in_flight_and_refuses_new_ones"),
+                                "saved-models LoadedSavedModelTest#close_waits_for_the_calls_in_flight_and_refuses_new_ones"),
                 api(
                         "closed-saved-model",
                         "run a LoadedSavedModel after close",
@@ -630,7 +629,7 @@ class ReliabilityMatrixTest {
     static final class Fixtures {
         final Path root;
         final Path fixtures;
-        SavedModelPredictor predictor;
+        LoadedSavedModel predictor;
 
         Fixtures(Path root) {
             this.root = root;
@@ -691,7 +690,7 @@ class ReliabilityMatrixTest {
         TestFiles.copyTree(f.path("ckpt-10"), f.path("ckpt-corrupt"));
         Path ckptData = f.path("ckpt-corrupt").resolve("model.ckpt.data-00000-of-00001");
         Files.write(ckptData, flipped(Files.readAllBytes(ckptData), 0, 1009));
-        f.predictor = SavedModelPredictor.load(good);
+        f.predictor = LoadedSavedModel.load(good);
     }
 
     @AfterAll

@@ -60,7 +60,8 @@ public record FloatValues(Shape shape, float[] data) {
         SplittableRandom random = new SplittableRandom(seed);
         float[] values = new float[(int) shape.size()];
         for (int i = 0; i < values.length; i++) {
-            values[i] = (float) (low + (high - low) * random.nextDouble());
+            float v = (float) (low + (high - low) * random.nextDouble());
+            values[i] = v < high ? v : Math.nextDown(high); // rounding to float can reach high
         }
         return new FloatValues(shape, values);
     }

@@ -4,15 +4,17 @@
  */
 package dev.slimport.savedmodel;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiFunction;
-import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Tensor;
@@ -29,16 +31,33 @@ import org.tensorflow.types.TFloat32;
  * <p>{@link #run} may be called from several threads at once (TensorFlow's {@code TF_SessionRun} is thread-safe). It
  * counts the runs in flight: {@link #close()} refuses new runs at once, waits for those in flight, and only then
  * closes the session and graph, so memory is never freed under a running call. After {@code close} every method
- * that needs the session throws {@link IllegalStateException}. {@link SavedModelPredictor} is this on one signature.
+ * that needs the session throws {@link ClosedException}. It is what to share between threads (a server's request
+ * threads, Spark's tasks): N threads cost one copy of the weights.
+ *
+ * <pre>{@code
+ * try (LoadedSavedModel m = LoadedSavedModel.load(Path.of("models/resnet_v2_50"))) {
+ *   // from any number of threads:
+ *   Map<String, FloatValues> out = m.predict(FloatValues.uniform(Shape.of(8, 224, 224, 3), 0, -1, 1));
+ *   FloatValues probabilities = out.get("predictions");
+ * }
+ * }</pre>
  */
 public final class LoadedSavedModel implements AutoCloseable {
     private final SavedModelInfo info;
     private final SavedModelInfo.MetaGraph metaGraph;
     private final SavedModelBundle bundle;
-    private int inFlight;
-    private boolean closing;
+    /** Held shared by each run and exclusively by {@link #close}, so a close waits for the runs in flight. */
+    private final ReentrantReadWriteLock runs = new ReentrantReadWriteLock();
+
+    private volatile boolean closing;
     private volatile boolean closed;
-    private SavedModelPredictor.CallHook hook = () -> {};
+    private CallHook hook = () -> {};
+
+    /** Called inside each run's in-flight window, after the run and before the outputs are returned (tests). */
+    @FunctionalInterface
+    interface CallHook {
+        void inFlight() throws InterruptedException;
+    }
 
     private LoadedSavedModel(SavedModelInfo info, SavedModelInfo.MetaGraph metaGraph, SavedModelBundle bundle) {
         this.info = info;
@@ -64,11 +83,8 @@ public final class LoadedSavedModel implements AutoCloseable {
             throw new IllegalArgumentException("tags: at least one non-blank tag is required, e.g. serve");
         }
         SavedModelInfo info = SavedModelInfo.read(dir);
-        SavedModelInfo.MetaGraph mg = info.metaGraph(List.of(tags))
-                .orElseThrow(() -> new SavedModelException("SavedModel " + info.dir() + " has no MetaGraph tagged "
-                        + new java.util.TreeSet<>(List.of(tags)) + "; its tag sets are: " + info.tagSets()));
-        if (mg.hasVariables()
-                && !java.nio.file.Files.isRegularFile(info.dir().resolve(SavedModelInfo.VARIABLES_PREFIX + ".index"))) {
+        SavedModelInfo.MetaGraph mg = info.metaGraph(List.of(tags));
+        if (mg.hasVariables() && !Files.isRegularFile(info.dir().resolve(SavedModelInfo.VARIABLES_PREFIX + ".index"))) {
             // TensorFlow's loader skips the restore when the index is missing and the first run then fails with
             // "uninitialized value": say what is wrong instead.
             throw new SavedModelException("SavedModel " + info.dir() + " has variables, but "
@@ -89,7 +105,7 @@ public final class LoadedSavedModel implements AutoCloseable {
     }
 
     /** The MetaGraph's tag set. */
-    public java.util.Set<String> tags() {
+    public Set<String> tags() {
         return metaGraph.tags();
     }
 
@@ -99,42 +115,18 @@ public final class LoadedSavedModel implements AutoCloseable {
     }
 
     /**
-     * The key {@link #run} uses by default: {@code serving_default} if present, else the only signature.
+     * The signature {@code key}; with a null key the default one, {@code serving_default} or else the only one.
      *
-     * @throws SavedModelException if there is neither
-     */
-    public String defaultSignatureKey() {
-        List<SignatureInfo> sigs = signatures();
-        if (sigs.stream().anyMatch(s -> s.key().equals(ServingSignature.KEY))) {
-            return ServingSignature.KEY;
-        }
-        if (sigs.size() == 1) {
-            return sigs.get(0).key();
-        }
-        throw new SavedModelException("SavedModel " + dir() + " has no '" + ServingSignature.KEY + "' signature and "
-                + (sigs.isEmpty() ? "no other" : "several others: " + keys()) + "; name one");
-    }
-
-    /**
-     * The signature {@code key}.
-     *
-     * @throws IllegalArgumentException naming the available keys if there is none
+     * @throws IllegalArgumentException naming the available keys if there is no such signature
      */
     public SignatureInfo signature(String key) {
-        return metaGraph
-                .signature(key)
-                .orElseThrow(() -> new IllegalArgumentException(
-                        "signature: '" + key + "' is not in SavedModel " + dir() + "; available: " + keys()));
-    }
-
-    private String keys() {
-        return signatures().stream().map(SignatureInfo::key).collect(Collectors.joining(", "));
+        return info.signature(metaGraph, "signature", key);
     }
 
     /** The underlying bundle (owned by this object). */
     public SavedModelBundle bundle() {
         if (closed) {
-            throw new IllegalStateException("SavedModel " + dir() + " is closed; load it again to run it");
+            throw new ClosedException(dir());
         }
         return bundle;
     }
@@ -145,58 +137,65 @@ public final class LoadedSavedModel implements AutoCloseable {
     }
 
     /** Whether {@link #close()} was called: new runs are refused, those in flight may still be finishing. */
-    synchronized boolean closing() {
+    public boolean isClosing() {
         return closing;
     }
 
     /** The number of runs in flight now. */
-    public synchronized int inFlight() {
-        return inFlight;
+    public int inFlight() {
+        return runs.getReadLockCount();
     }
 
     /** Sets the hook called inside each run's in-flight window, after the run (tests). */
-    void hook(SavedModelPredictor.CallHook hook) {
+    void hook(CallHook hook) {
         this.hook = hook;
     }
 
     /**
-     * Runs signature {@code key} on float32 inputs and copies its float32 outputs to the heap.
+     * Runs the default signature (see {@link #signature}) on its only input, e.g. {@code images} of the exported
+     * ResNets, and copies every output to the heap. Thread-safe.
+     *
+     * @return the outputs by name
+     * @throws IllegalArgumentException if there is no default signature, it has several inputs, or {@code input} does
+     *     not fit the declared shape (see {@link #run(String, Map)})
+     * @throws ClosedException if {@link #close()} has been called
+     * @throws SavedModelException if TensorFlow fails to run it
+     */
+    public Map<String, FloatValues> predict(FloatValues input) {
+        SignatureInfo sig = signature(null);
+        if (sig.inputs().size() != 1) {
+            throw new IllegalArgumentException(
+                    "input: signature '" + sig.key() + "' takes " + sig.inputs().keySet() + "; use run(key, inputs)");
+        }
+        return run(sig.key(), Map.of(sig.inputs().keySet().iterator().next(), input));
+    }
+
+    /**
+     * Runs signature {@code key} (null: the default one, see {@link #signature}) on float32 inputs and copies its
+     * float32 outputs to the heap.
      *
      * @param inputs one value per signature input, by input name
      * @return the outputs by name, sorted
      * @throws IllegalArgumentException if an input is missing, unknown, not declared float32, or its shape does not
      *     fit the declared one (rank, fixed dimensions) or has a zero dimension; checked before anything is fed
-     * @throws IllegalStateException if this model is closed
+     * @throws ClosedException if {@link #close()} has been called
      * @throws SavedModelException if an output is not float32 or the run fails
      */
     public Map<String, FloatValues> run(String key, Map<String, FloatValues> inputs) {
-        return run(
-                key,
-                inputs,
-                LoadedSavedModel::copyFloat32,
-                () -> new IllegalStateException("SavedModel " + dir() + " is closed; load it again to run it"));
+        return run(key, inputs, (name, t) -> {
+            if (!(t instanceof TFloat32 f)) {
+                throw new SavedModelException(
+                        "output '" + name + "' is " + Dtypes.name(t.dataType()) + "; only float32 outputs are copied");
+            }
+            return FloatValues.of(f);
+        });
     }
 
-    static FloatValues copyFloat32(String name, Tensor t) {
-        if (!(t instanceof TFloat32 f)) {
-            throw new SavedModelException(
-                    "output '" + name + "' is " + Dtypes.name(t.dataType()) + "; only float32 outputs are copied");
-        }
-        return FloatValues.of(f);
-    }
-
-    /**
-     * {@link #run(String, Map)} with each output, by name, turned into a {@code T} while its tensor is open, and
-     * {@code whenClosed} thrown once {@link #close()} was called.
-     */
-    <T> Map<String, T> run(
-            String key,
-            Map<String, FloatValues> inputs,
-            BiFunction<String, Tensor, T> copy,
-            Supplier<? extends IllegalStateException> whenClosed) {
+    /** {@link #run(String, Map)} with each output, by name, turned into a {@code T} while its tensor is open. */
+    <T> Map<String, T> run(String key, Map<String, FloatValues> inputs, BiFunction<String, Tensor, T> copy) {
         SignatureInfo sig = signature(key);
         if (inputs == null || !sig.inputs().keySet().equals(inputs.keySet())) {
-            throw new IllegalArgumentException("inputs: signature '" + key + "' takes "
+            throw new IllegalArgumentException("inputs: signature '" + sig.key() + "' takes "
                     + sig.inputs().keySet() + ", got " + (inputs == null ? "null" : inputs.keySet()));
         }
         sig.inputs().forEach((name, spec) -> {
@@ -206,18 +205,19 @@ public final class LoadedSavedModel implements AutoCloseable {
             }
             checkShape(name, spec, inputs.get(name));
         });
-        synchronized (this) {
-            if (closing) {
-                throw whenClosed.get();
-            }
-            inFlight++;
+        if (closing) {
+            throw new ClosedException(dir());
         }
+        runs.readLock().lock();
         Map<String, Tensor> args = new LinkedHashMap<>();
         try {
+            if (closing) {
+                throw new ClosedException(dir());
+            }
             inputs.forEach((name, v) -> args.put(name, v.toTensor()));
-            Map<String, T> out =
-                    SavedModelException.tensorFlow("running signature '" + key + "' of " + dir() + " failed", () -> {
-                        try (Result r = bundle.function(key).call(args)) {
+            Map<String, T> out = SavedModelException.tensorFlow(
+                    "running signature '" + sig.key() + "' of " + dir() + " failed", () -> {
+                        try (Result r = bundle.function(sig.key()).call(args)) {
                             Map<String, T> values = new LinkedHashMap<>();
                             for (String name : sig.outputs().keySet()) {
                                 Tensor t = r.get(name)
@@ -235,11 +235,7 @@ public final class LoadedSavedModel implements AutoCloseable {
             throw new SavedModelException("interrupted in the call hook", e);
         } finally {
             args.values().forEach(Tensor::close);
-            synchronized (this) {
-                if (--inFlight == 0) {
-                    notifyAll();
-                }
-            }
+            runs.readLock().unlock();
         }
     }
 
@@ -286,34 +282,35 @@ public final class LoadedSavedModel implements AutoCloseable {
      * @return true if closed; false (timed out or interrupted) leaves it open under the running calls: call {@link
      *     #close()} later, or let the process exit
      */
-    public synchronized boolean close(Duration timeout) {
+    public boolean close(Duration timeout) {
         closing = true;
-        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
-        boolean interrupted = false;
         try {
-            while (inFlight > 0) {
-                long left = deadline - System.nanoTime();
-                if (timeout != null && left <= 0) {
-                    return false;
-                }
-                try {
-                    wait(timeout == null ? 0 : Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                    if (timeout != null) {
-                        return false;
-                    }
-                }
+            if (timeout == null) {
+                runs.writeLock().lock();
+            } else if (!runs.writeLock().tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                return false;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        try {
             if (!closed) {
                 closed = true;
                 bundle.close();
             }
             return true;
         } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            runs.writeLock().unlock();
+        }
+    }
+
+    /** A run, or a use of the session, after {@link #close()}. */
+    public static final class ClosedException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        ClosedException(Path dir) {
+            super("SavedModel " + dir + " is closed; load it again to run it");
         }
     }
 }

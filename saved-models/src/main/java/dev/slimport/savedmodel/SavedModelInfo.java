@@ -14,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -56,13 +58,8 @@ public record SavedModelInfo(Path dir, List<MetaGraph> metaGraphs) {
     public record MetaGraph(Set<String> tags, List<SignatureInfo> signatures, boolean hasVariables) {
         /** The value with unmodifiable copies. */
         public MetaGraph {
-            tags = java.util.Collections.unmodifiableSet(new TreeSet<>(tags));
+            tags = Collections.unmodifiableSet(new TreeSet<>(tags));
             signatures = List.copyOf(signatures);
-        }
-
-        /** The signature {@code key}, if present. */
-        public Optional<SignatureInfo> signature(String key) {
-            return signatures.stream().filter(s -> s.key().equals(key)).findFirst();
         }
     }
 
@@ -156,7 +153,7 @@ public record SavedModelInfo(Path dir, List<MetaGraph> metaGraphs) {
             List<SignatureInfo> sigs = new ArrayList<>();
             mg.getSignatureDefMap().entrySet().stream()
                     .filter(e -> !e.getKey().equals(INIT_OP_SIGNATURE_KEY))
-                    .sorted(java.util.Map.Entry.comparingByKey())
+                    .sorted(Map.Entry.comparingByKey())
                     .forEach(e -> sigs.add(SignatureInfo.of(e.getKey(), e.getValue())));
             boolean hasVariables =
                     mg.getGraphDef().getNodeList().stream().anyMatch(n -> VARIABLE_OPS.contains(n.getOp()));
@@ -165,14 +162,41 @@ public record SavedModelInfo(Path dir, List<MetaGraph> metaGraphs) {
         return new SavedModelInfo(d, graphs);
     }
 
-    /** The MetaGraph whose tag set is exactly {@code tags} (TensorFlow's loader matches sets exactly). */
-    public Optional<MetaGraph> metaGraph(Collection<String> tags) {
+    /**
+     * The MetaGraph whose tag set is exactly {@code tags} (TensorFlow's loader matches sets exactly).
+     *
+     * @throws SavedModelException listing the tag sets there are if there is none
+     */
+    public MetaGraph metaGraph(Collection<String> tags) {
         Set<String> wanted = new TreeSet<>(tags);
-        return metaGraphs.stream().filter(m -> m.tags().equals(wanted)).findFirst();
+        return metaGraphs.stream()
+                .filter(m -> m.tags().equals(wanted))
+                .findFirst()
+                .orElseThrow(() -> new SavedModelException("SavedModel " + dir + " has no MetaGraph tagged " + wanted
+                        + "; its tag sets are: "
+                        + metaGraphs.stream().map(m -> m.tags().toString()).collect(Collectors.joining(", "))));
     }
 
-    /** The tag sets, e.g. {@code [serve], [serve, gpu]}. */
-    public String tagSets() {
-        return metaGraphs.stream().map(m -> m.tags().toString()).collect(Collectors.joining(", "));
+    /**
+     * The signature {@code key} of {@code metaGraph}; with a null key its default: {@code serving_default} if present,
+     * else the only signature.
+     *
+     * @param argument the argument name for messages, e.g. {@code signature}
+     * @throws IllegalArgumentException naming {@code argument} and the available keys if there is no such signature
+     */
+    public SignatureInfo signature(MetaGraph metaGraph, String argument, String key) {
+        List<SignatureInfo> sigs = metaGraph.signatures();
+        String wanted = key != null ? key : sigs.size() == 1 ? sigs.get(0).key() : ServingSignature.KEY;
+        for (SignatureInfo s : sigs) {
+            if (s.key().equals(wanted)) {
+                return s;
+            }
+        }
+        String keys = sigs.stream().map(SignatureInfo::key).collect(Collectors.joining(", "));
+        throw new IllegalArgumentException(argument + ": "
+                + (key != null
+                        ? "'" + key + "' is not in SavedModel " + dir + "; available: " + keys
+                        : "SavedModel " + dir + " has no '" + ServingSignature.KEY + "' signature and "
+                                + (sigs.isEmpty() ? "no other" : "several others: " + keys) + "; name one"));
     }
 }

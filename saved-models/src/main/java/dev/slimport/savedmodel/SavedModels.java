@@ -5,6 +5,7 @@
 package dev.slimport.savedmodel;
 
 import java.nio.file.Path;
+import java.util.DoubleSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,7 @@ public final class SavedModels {
      * synthetic float32 input: unknown first dimensions become {@code batch}, other unknown dimensions {@code
      * imageSize}; values are uniform in [-1, 1] from {@code seed}.
      *
-     * @throws IllegalArgumentException if there is no SavedModel at the directory or the signature does not exist
+     * @throws IllegalArgumentException if there is no SavedModel at the directory, or no such signature (no default one)
      * @throws SavedModelException if it is corrupt, lacks the {@code serve} tag, has a non-float32 or unknown-rank
      *     input, or the run fails
      */
@@ -58,45 +59,27 @@ public final class SavedModels {
         long t0 = System.nanoTime();
         try (LoadedSavedModel model = LoadedSavedModel.load(spec.dir())) {
             long tLoaded = System.nanoTime();
-            String key = spec.signatureKey() != null ? spec.signatureKey() : model.defaultSignatureKey();
+            SignatureInfo sig = model.signature(spec.signatureKey());
+            int size = spec.imageSize();
+            Map<String, Shape> fed = sig.feedShapes(spec.batch(), size, size, size);
             Map<String, FloatValues> inputs = new LinkedHashMap<>();
             long seed = spec.seed();
-            for (var e : model.signature(key).inputs().entrySet()) {
-                inputs.put(e.getKey(), FloatValues.uniform(feedShape(e.getKey(), e.getValue(), spec), seed++, -1f, 1f));
+            for (var e : fed.entrySet()) {
+                inputs.put(e.getKey(), FloatValues.uniform(e.getValue(), seed++, -1f, 1f));
             }
             long tRun = System.nanoTime();
-            Map<String, VerifyResult.OutputSummary> outputs =
-                    model.run(key, inputs, SavedModels::summarize, IllegalStateException::new);
+            Map<String, VerifyResult.OutputSummary> outputs = model.run(sig.key(), inputs, SavedModels::summarize);
             long tDone = System.nanoTime();
-            Map<String, Shape> fed = new LinkedHashMap<>();
-            inputs.forEach((name, v) -> fed.put(name, v.shape()));
             return new VerifyResult(
                     model.dir(),
                     model.tags(),
                     model.signatures(),
-                    key,
+                    sig.key(),
                     fed,
                     List.copyOf(outputs.values()),
                     (tLoaded - t0) / 1_000_000,
                     (tDone - tRun) / 1_000_000);
         }
-    }
-
-    private static Shape feedShape(String name, TensorSpec spec, VerifySpec options) {
-        if (spec.dtype() != DataType.DT_FLOAT) {
-            throw new SavedModelException("input '" + name + "' is " + Dtypes.name(spec.dtype())
-                    + "; verify can only synthesize float32 inputs");
-        }
-        if (spec.shape().isUnknown()) {
-            throw new SavedModelException("input '" + name + "' has an unknown rank; verify cannot synthesize it");
-        }
-        long[] dims = spec.shape().asArray();
-        for (int i = 0; i < dims.length; i++) {
-            if (dims[i] < 0) {
-                dims[i] = i == 0 ? options.batch() : options.imageSize();
-            }
-        }
-        return Shape.of(dims);
     }
 
     private static VerifyResult.OutputSummary summarize(String name, Tensor t) {
@@ -105,18 +88,13 @@ public final class SavedModels {
                     name, t.dataType(), t.shape(), Double.NaN, Double.NaN, Double.NaN, 0, -1);
         }
         FloatValues v = FloatValues.of(f);
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        double sum = 0;
-        long finite = 0;
+        DoubleSummaryStatistics finite = new DoubleSummaryStatistics();
         for (float x : v.data()) {
             if (Float.isFinite(x)) {
-                min = Math.min(min, x);
-                max = Math.max(max, x);
-                sum += x;
-                finite++;
+                finite.accept(x);
             }
         }
+        boolean none = finite.getCount() == 0;
         int argmax = -1;
         if (v.shape().numDimensions() == 2 && v.shape().get(0) > 0 && v.shape().get(1) > 0) {
             int cols = (int) v.shape().get(1);
@@ -131,10 +109,10 @@ public final class SavedModels {
                 name,
                 DataType.DT_FLOAT,
                 v.shape(),
-                finite == 0 ? Double.NaN : min,
-                finite == 0 ? Double.NaN : max,
-                finite == 0 ? Double.NaN : sum / finite,
-                v.data().length - finite,
+                none ? Double.NaN : finite.getMin(),
+                none ? Double.NaN : finite.getMax(),
+                none ? Double.NaN : finite.getAverage(),
+                v.data().length - finite.getCount(),
                 argmax);
     }
 }

@@ -8,6 +8,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.SignatureDef;
 
 /**
@@ -35,6 +37,40 @@ public record SignatureInfo(
         Map<String, TensorSpec> out = new TreeMap<>();
         def.getOutputsMap().forEach((name, info) -> out.put(name, TensorSpec.of(info)));
         return new SignatureInfo(key, def.getMethodName(), in, out);
+    }
+
+    /**
+     * The fully known shape to feed each input, by name: its declared shape with an unknown first dimension set to
+     * {@code batch}, unknown dimensions 1 and 2 of a rank-4 input ({@code [B,H,W,C]}) set to {@code height} and {@code
+     * width}, and any other unknown dimension set to {@code other}. A declared dimension is kept.
+     *
+     * @param other the size of any other unknown dimension, or -1 to refuse one
+     * @throws SavedModelException for an input that is not float32, has an unknown rank, or has an unknown dimension
+     *     that {@code other} = -1 refuses
+     */
+    public Map<String, Shape> feedShapes(long batch, long height, long width, long other) {
+        Map<String, Shape> fed = new LinkedHashMap<>();
+        inputs.forEach((name, spec) -> {
+            if (spec.dtype() != DataType.DT_FLOAT || spec.shape().isUnknown()) {
+                throw new SavedModelException("signature '" + key + "' input '" + name + "' is " + spec
+                        + "; only float32 inputs of known rank can be fed synthetic values");
+            }
+            long[] dims = spec.shape().asArray();
+            for (int i = 0; i < dims.length; i++) {
+                boolean image = dims.length == 4 && (i == 1 || i == 2);
+                long size = i == 0 ? batch : image ? (i == 1 ? height : width) : other;
+                if (dims[i] < 0 && size < 0) {
+                    throw new SavedModelException("signature '" + key + "' input '" + name + "' " + spec
+                            + ": dimension " + i + " is unknown and nothing sets it (the batch size sets"
+                            + " dimension 0, the height and width dimensions 1 and 2 of a rank-4 input)");
+                }
+                if (dims[i] < 0) {
+                    dims[i] = size;
+                }
+            }
+            fed.put(name, Shape.of(dims));
+        });
+        return fed;
     }
 
     /**

@@ -5,6 +5,8 @@
 package dev.slimport.savedmodel;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +38,7 @@ public record VerifyResult(
     /** The value with unmodifiable copies. */
     public VerifyResult {
         signatures = List.copyOf(signatures);
-        fed = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fed));
+        fed = Collections.unmodifiableMap(new LinkedHashMap<>(fed));
         outputs = List.copyOf(outputs);
     }
 

@@ -29,7 +29,7 @@ import org.tensorflow.types.TFloat32;
  * Repeated calls through a loaded SavedModel do not leak: in a fresh child JVM, after a warm-up, the least-squares
  * slope of resident memory over the call index ({@link MemorySeries#bytesPerCall}, the larger of VmRSS's and
  * JavaCPP's physical bytes) stays below {@link #BOUND_BYTES_PER_CALL}. Each call feeds distinct values through
- * {@link SavedModelPredictor#predict} (input tensor created and closed, outputs copied to the heap, {@code Result}
+ * {@link LoadedSavedModel#predict} (input tensor created and closed, outputs copied to the heap, {@code Result}
  * closed). The decision does not depend on the machine: an allocator that is still warming up adds a few steps and
  * levels off, which tilts the fitted slope of several hundred calls by a few hundred bytes per call, while a leak of
  * L bytes per call gives a slope of L however fast or loaded the machine is. The leaking control, run by the same
@@ -137,7 +137,7 @@ class SavedModelSoakTest {
             for (int k = 0; k < INPUTS; k++) {
                 inputs.add(FloatValues.uniform(Shape.of(batch, size, size, 3), k, -1f, 1f));
             }
-            try (SavedModelPredictor p = SavedModelPredictor.load(dir)) {
+            try (LoadedSavedModel p = LoadedSavedModel.load(dir)) {
                 for (int i = 0; i < warmup + calls; i++) {
                     FloatValues images = inputs.get(i % INPUTS);
                     if (leak) {

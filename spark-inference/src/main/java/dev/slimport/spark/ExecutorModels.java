@@ -5,7 +5,8 @@
 package dev.slimport.spark;
 
 import dev.slimport.savedmodel.FloatValues;
-import dev.slimport.savedmodel.SavedModelPredictor;
+import dev.slimport.savedmodel.LoadedSavedModel;
+import dev.slimport.savedmodel.ServingSignature;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,17 +19,17 @@ import org.tensorflow.proto.ConfigProto;
 
 /**
  * The JVM-wide holder of loaded SavedModels, keyed by the model's directory: each executor JVM loads a model once,
- * on the first task that needs it, and every later task of that JVM shares the same {@link SavedModelPredictor}
+ * on the first task that needs it, and every later task of that JVM shares the same {@link LoadedSavedModel}
  * (one {@code SavedModelBundle} and Session; TensorFlow sessions run concurrently). The first caller loads it inside
  * the map's {@code computeIfAbsent}, so concurrent callers wait for that one load.
  *
- * <p>The predictor counts the calls in flight, so a model is closed only when no task is running it: by {@link
+ * <p>The model counts the calls in flight, so a model is closed only when no task is running it: by {@link
  * #closeAll} (which waits for running calls; a task that comes later loads the model again) or at JVM shutdown, by
  * a hook that waits a bounded time and leaves a still-running model to the exiting process rather than close it
  * under a task.
  */
 public final class ExecutorModels {
-    private static final Map<String, SavedModelPredictor> MODELS = new ConcurrentHashMap<>();
+    private static final Map<String, LoadedSavedModel> MODELS = new ConcurrentHashMap<>();
     private static final Map<String, AtomicLong> LOADS = new ConcurrentHashMap<>();
     private static final AtomicBoolean HOOK = new AtomicBoolean();
 
@@ -58,21 +59,21 @@ public final class ExecutorModels {
         String key = key(dir);
         while (true) {
             boolean[] loaded = {false};
-            SavedModelPredictor p = MODELS.computeIfAbsent(key, k -> {
+            LoadedSavedModel p = MODELS.computeIfAbsent(key, k -> {
                 loaded[0] = true;
                 return load(dir, intraOpThreads);
             });
             try {
                 return new Prediction(p.predict(images), loaded[0]);
-            } catch (SavedModelPredictor.PredictorClosedException e) {
+            } catch (LoadedSavedModel.ClosedException e) {
                 MODELS.remove(key, p); // closeAll closed it between the lookup and the call: load it again
             }
         }
     }
 
-    private static SavedModelPredictor load(Path dir, int intraOpThreads) {
+    private static LoadedSavedModel load(Path dir, int intraOpThreads) {
         long t0 = System.nanoTime();
-        SavedModelPredictor p = SavedModelPredictor.load(dir, config(intraOpThreads));
+        LoadedSavedModel p = LoadedSavedModel.load(dir, config(intraOpThreads), ServingSignature.TAG);
         long n = LOADS.computeIfAbsent(key(dir), k -> new AtomicLong()).incrementAndGet();
         logLoad(dir, (System.nanoTime() - t0) / 1_000_000, n);
         if (HOOK.compareAndSet(false, true)) {
@@ -101,7 +102,7 @@ public final class ExecutorModels {
     public static boolean closeAll(Duration wait) {
         boolean all = true;
         for (String key : MODELS.keySet()) {
-            SavedModelPredictor p = MODELS.remove(key);
+            LoadedSavedModel p = MODELS.remove(key);
             all &= p == null || p.close(wait);
         }
         return all;

@@ -27,6 +27,8 @@ import dev.slimport.resnet.runtime.SessionConfigs;
 import dev.slimport.resnet.slim.DataFormat;
 import dev.slimport.resnet.train.TrainingGraph;
 import dev.slimport.savedmodel.SavedModelInfo;
+import dev.slimport.savedmodel.ServingSignature;
+import dev.slimport.savedmodel.SignatureInfo;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -305,24 +307,16 @@ public final class ForwardCommand extends BenchCommand {
         }
         Path dir = SavedModelInfo.resolve("--saved-model", savedModel);
         SavedModelInfo info = SavedModelInfo.read(dir);
-        SavedModelInfo.MetaGraph serve = info.metaGraph(List.of("serve"))
-                .orElseThrow(() -> new RunFailure("--saved-model: " + dir
-                        + " has no MetaGraph tagged [serve]; its tag sets are: " + info.tagSets()));
-        String key = SavedModelBenchmark.signatureKey(serve, dir, signature);
+        SignatureInfo sig = info.signature(info.metaGraph(List.of(ServingSignature.TAG)), "--signature", signature);
         boolean sizeGiven = parsed.hasMatchedOption("--image-size")
                 || parsed.hasMatchedOption("--height")
                 || parsed.hasMatchedOption("--width");
         Map<String, Shape> fed = SavedModelBenchmark.feedShapes(
-                serve.signature(key).orElseThrow(),
-                m.batchSize.checked(),
-                height,
-                width,
-                parsed.hasMatchedOption("--batch-size"),
-                sizeGiven);
+                sig, m.batchSize.checked(), height, width, parsed.hasMatchedOption("--batch-size"), sizeGiven);
         return (device, env, progress) -> {
             ConfigProto config = SavedModelBenchmark.sessionConfig(configs, device);
             progress.phase("loading SavedModel " + dir);
-            return new SavedModelBenchmark(dir, config, key, fed, m.seed.value);
+            return new SavedModelBenchmark(dir, config, sig.key(), fed, m.seed.value);
         };
     }
 

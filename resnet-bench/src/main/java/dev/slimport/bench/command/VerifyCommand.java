@@ -6,16 +6,15 @@ package dev.slimport.bench.command;
 
 import dev.slimport.bench.engine.Progress;
 import dev.slimport.bench.engine.RunFailure;
+import dev.slimport.savedmodel.Dtypes;
 import dev.slimport.savedmodel.SavedModels;
 import dev.slimport.savedmodel.SignatureInfo;
 import dev.slimport.savedmodel.VerifyResult;
 import dev.slimport.savedmodel.VerifySpec;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.tensorflow.ndarray.Shape;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -81,7 +80,7 @@ public final class VerifyCommand extends BenchCommand {
                 r.signatureKey(),
                 r.runMillis() / 1e3,
                 r.fed().entrySet().stream()
-                        .map(e -> e.getKey() + " float32 " + shape(e.getValue()))
+                        .map(e -> e.getKey() + " float32 " + Dtypes.shape(e.getValue()))
                         .collect(Collectors.joining(", ")),
                 seed.value);
         r.outputs().forEach(o -> w.println("  " + o));
@@ -95,9 +94,5 @@ public final class VerifyCommand extends BenchCommand {
                                     .collect(Collectors.joining(", ")));
         }
         return 0;
-    }
-
-    private static String shape(Shape s) {
-        return Arrays.stream(s.asArray()).mapToObj(Long::toString).collect(Collectors.joining(",", "[", "]"));
     }
 }

@@ -32,12 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.ndarray.Shape;
 
 /**
- * Many threads, one model: concurrent calls on one {@link SavedModelPredictor} give exactly the outputs of
+ * Many threads, one model: concurrent calls on one {@link LoadedSavedModel} give exactly the outputs of
  * sequential calls, and closing while calls are in flight waits for them and refuses new ones. The reference is
  * the same SavedModel run one call at a time, before any concurrency.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SavedModelPredictorTest {
+class LoadedSavedModelTest {
     private static final int THREADS = 8;
     private static final int CALLS = 200;
     private static final int SIZE = 32;
@@ -89,9 +89,9 @@ class SavedModelPredictorTest {
         AtomicBoolean rendezvous = new AtomicBoolean();
         CountDownLatch allInside = new CountDownLatch(THREADS);
         Set<Thread> met = ConcurrentHashMap.newKeySet();
-        AtomicReference<SavedModelPredictor> self = new AtomicReference<>();
+        AtomicReference<LoadedSavedModel> self = new AtomicReference<>();
         AtomicInteger inFlightAtRendezvous = new AtomicInteger();
-        SavedModelPredictor.CallHook hook = () -> {
+        LoadedSavedModel.CallHook hook = () -> {
             if (rendezvous.get() && met.add(Thread.currentThread())) {
                 allInside.countDown();
                 if (allInside.getCount() == 0) {
@@ -103,7 +103,8 @@ class SavedModelPredictorTest {
                 }
             }
         };
-        try (SavedModelPredictor p = SavedModelPredictor.of(LoadedSavedModel.load(model), ServingSignature.KEY, hook)) {
+        try (LoadedSavedModel p = LoadedSavedModel.load(model)) {
+            p.hook(hook);
             self.set(p);
             List<List<Map<String, FloatValues>>> expected = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
@@ -147,32 +148,32 @@ class SavedModelPredictorTest {
     @Test
     void close_waits_for_the_calls_in_flight_and_refuses_new_ones() throws Exception {
         Map<String, FloatValues> want;
-        try (SavedModelPredictor reference = SavedModelPredictor.load(model)) {
+        try (LoadedSavedModel reference = LoadedSavedModel.load(model)) {
             want = reference.predict(input(0, 0));
         }
         CountDownLatch inside = new CountDownLatch(3);
         CountDownLatch release = new CountDownLatch(1);
         LoadedSavedModel loaded = LoadedSavedModel.load(model);
-        SavedModelPredictor p = SavedModelPredictor.of(loaded, ServingSignature.KEY, () -> {
+        loaded.hook(() -> {
             inside.countDown();
             release.await();
         });
         List<Future<Map<String, FloatValues>>> calls = new ArrayList<>();
         for (int k = 0; k < 3; k++) {
-            calls.add(pool.submit(() -> p.predict(input(0, 0))));
+            calls.add(pool.submit(() -> loaded.predict(input(0, 0))));
         }
         assertThat(inside.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        assertThat(p.inFlight()).isEqualTo(3);
+        assertThat(loaded.inFlight()).isEqualTo(3);
 
-        Thread closer = new Thread(p::close, "closer");
+        Thread closer = new Thread(loaded::close, "closer");
         closer.start();
         // close() has refused new calls and parked in its wait for the 3 calls (a returned close would be TERMINATED)
         await(
                 "close() waiting for the calls in flight",
-                () -> p.isClosed() && closer.getState() == Thread.State.WAITING);
-        assertThatThrownBy(() -> p.predict(input(0, 0)))
+                () -> loaded.isClosing() && closer.getState() == Thread.State.WAITING);
+        assertThatThrownBy(() -> loaded.predict(input(0, 0)))
                 .isInstanceOf(IllegalStateException.class)
-                .isInstanceOf(SavedModelPredictor.PredictorClosedException.class)
+                .isInstanceOf(LoadedSavedModel.ClosedException.class)
                 .hasMessageContaining("is closed; load it again");
         assertThat(closer.isAlive())
                 .as("close() returned while 3 calls were running")
@@ -180,7 +181,7 @@ class SavedModelPredictorTest {
         assertThat(loaded.isClosed())
                 .as("the model was closed under 3 running calls")
                 .isFalse();
-        assertThat(p.inFlight()).isEqualTo(3);
+        assertThat(loaded.inFlight()).isEqualTo(3);
 
         release.countDown();
         closer.join(DEADLINE.toMillis());
@@ -189,10 +190,9 @@ class SavedModelPredictorTest {
         for (Future<Map<String, FloatValues>> c : calls) {
             assertThat(c.get()).isEqualTo(want);
         }
-        assertThat(p.inFlight()).isZero();
-        assertThatThrownBy(() -> p.predict(input(0, 0)))
-                .isInstanceOf(SavedModelPredictor.PredictorClosedException.class);
-        p.close();
+        assertThat(loaded.inFlight()).isZero();
+        assertThatThrownBy(() -> loaded.predict(input(0, 0))).isInstanceOf(LoadedSavedModel.ClosedException.class);
+        loaded.close();
     }
 
     @Test
@@ -200,28 +200,28 @@ class SavedModelPredictorTest {
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         LoadedSavedModel loaded = LoadedSavedModel.load(model);
-        SavedModelPredictor p = SavedModelPredictor.of(loaded, ServingSignature.KEY, () -> {
+        loaded.hook(() -> {
             inside.countDown();
             release.await();
         });
-        Future<Map<String, FloatValues>> call = pool.submit(() -> p.predict(input(1, 1)));
+        Future<Map<String, FloatValues>> call = pool.submit(() -> loaded.predict(input(1, 1)));
         assertThat(inside.await(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.close(Duration.ofMillis(100))).isFalse();
+        assertThat(loaded.close(Duration.ofMillis(100))).isFalse();
         assertThat(loaded.isClosed()).isFalse();
         release.countDown();
         assertThat(call.get(60, TimeUnit.SECONDS)).containsKey("logits");
-        assertThat(p.close(Duration.ofSeconds(60))).isTrue();
+        assertThat(loaded.close(Duration.ofSeconds(60))).isTrue();
         assertThat(loaded.isClosed()).isTrue();
     }
 
     @Test
     void closing_at_any_moment_of_a_busy_run_gives_only_correct_outputs_or_a_clean_refusal() throws Exception {
         Map<String, FloatValues> want;
-        try (SavedModelPredictor reference = SavedModelPredictor.load(model)) {
+        try (LoadedSavedModel reference = LoadedSavedModel.load(model)) {
             want = reference.predict(input(2, 0));
         }
         for (int round = 0; round < 3; round++) {
-            SavedModelPredictor p = SavedModelPredictor.load(model);
+            LoadedSavedModel p = LoadedSavedModel.load(model);
             ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
             AtomicInteger served = new AtomicInteger();
             AtomicInteger refused = new AtomicInteger();
@@ -236,7 +236,7 @@ class SavedModelPredictorTest {
                                 unexpected.add(new AssertionError("wrong outputs"));
                             }
                             served.incrementAndGet();
-                        } catch (SavedModelPredictor.PredictorClosedException e) {
+                        } catch (LoadedSavedModel.ClosedException e) {
                             refused.incrementAndGet();
                             return;
                         } catch (Throwable e) {
@@ -268,7 +268,7 @@ class SavedModelPredictorTest {
         assertThatThrownBy(() -> loaded.run(ServingSignature.KEY, Map.of(ServingSignature.IMAGES, input(0, 0))))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("SavedModel " + model.toAbsolutePath() + " is closed; load it again to run it");
-        assertThatThrownBy(() -> SavedModelPredictor.of(loaded, ServingSignature.KEY))
-                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> loaded.predict(input(0, 0))).isInstanceOf(IllegalStateException.class);
+        assertThat(loaded.isClosing()).isTrue();
     }
 }
