@@ -39,32 +39,26 @@ public final class ExecutorModels {
     private ExecutorModels() {}
 
     /**
-     * The outputs of one call.
-     *
-     * @param outputs the signature's outputs by name, on the heap
-     * @param loadedModel whether this call loaded the model (the JVM's first use)
-     */
-    public record Prediction(Map<String, FloatValues> outputs, boolean loadedModel) {}
-
-    /**
      * Runs the default signature ({@code serving_default}, which the driver's model check requires) of the model in
-     * {@code dir} on {@code images}, loading the model first if this JVM has not (the caller's thread loads;
-     * concurrent callers wait for that one load).
+     * {@code dir} on {@code images}, loading the model first if this JVM has not (the caller's thread loads and then
+     * runs {@code onLoad}; concurrent callers wait for that one load).
      *
      * @param dir the resolved SavedModel directory on this machine
      * @param intraOpThreads TensorFlow intra-op threads for the session if this call loads, 0 for the default
+     * @param onLoad run once if this call loads the model (the JVM's first use)
+     * @return the signature's outputs by name, on the heap
      * @throws dev.slimport.savedmodel.SavedModelException if loading or running fails
      */
-    public static Prediction predict(Path dir, int intraOpThreads, FloatValues images) {
+    public static Map<String, FloatValues> predict(Path dir, int intraOpThreads, FloatValues images, Runnable onLoad) {
         String key = key(dir);
         while (true) {
-            boolean[] loaded = {false};
             LoadedSavedModel p = MODELS.computeIfAbsent(key, k -> {
-                loaded[0] = true;
-                return load(dir, intraOpThreads);
+                LoadedSavedModel loaded = load(dir, intraOpThreads);
+                onLoad.run();
+                return loaded;
             });
             try {
-                return new Prediction(p.predict(images), loaded[0]);
+                return p.predict(images);
             } catch (LoadedSavedModel.ClosedException e) {
                 MODELS.remove(key, p); // closeAll closed it between the lookup and the call: load it again
             }

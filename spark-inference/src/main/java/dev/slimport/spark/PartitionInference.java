@@ -8,8 +8,6 @@ import dev.slimport.savedmodel.FloatValues;
 import dev.slimport.savedmodel.ServingSignature;
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -19,7 +17,6 @@ import java.util.stream.Stream;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkContext;
-import org.apache.spark.SparkFiles;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -147,11 +144,11 @@ record PartitionInference(
             FloatValues batch = new FloatValues(
                     Shape.of(good, preprocessing.height(), preprocessing.width(), 3),
                     good == batchSize ? pixels : Arrays.copyOf(pixels, good * per));
-            ExecutorModels.Prediction prediction = ExecutorModels.predict(modelPath(), intraOpThreads, batch);
-            if (prediction.loadedModel()) {
-                counters.loads().add(1);
-            }
-            Map<String, FloatValues> result = prediction.outputs();
+            Map<String, FloatValues> result = ExecutorModels.predict(
+                    shipping.modelOnExecutor(modelDir),
+                    intraOpThreads,
+                    batch,
+                    () -> counters.loads().add(1));
             counters.inferenceNanos().add(System.nanoTime() - t1);
             probabilities = topK > 0 ? result.get(ServingSignature.PREDICTIONS) : null;
             pooled = features ? result.get(ServingSignature.FEATURES) : null;
@@ -184,17 +181,6 @@ record PartitionInference(
         counters.images().add(good);
         counters.errors().add(ids.size() - good);
         return out;
-    }
-
-    private Path modelPath() {
-        if (shipping != ModelShipping.SHARED) {
-            return ShippedModel.assemble(Path.of(SparkFiles.getRootDirectory()));
-        }
-        Path dir = Path.of(modelDir);
-        if (!Files.isDirectory(dir)) {
-            throw new ModelNotOnExecutorException(dir);
-        }
-        return dir;
     }
 
     private byte[] bytes(Row row) throws UnreadableImageException {

@@ -103,7 +103,7 @@ public final class SparkInference {
         // SparkContext.addFile once the session runs were not fetched by the executors of a standalone cluster for this
         // job's tasks (seen with Spark 4.2.0; local mode fetches them), so addFile stays for sessions the caller owns.
         if (options.modelShipping == ModelShipping.ADD_FILE) {
-            String files = ShippedModel.filesToShip(check.dir()).stream()
+            String files = ModelShipping.filesToShip(check.dir()).stream()
                     .map(Path::toString)
                     .collect(Collectors.joining(","));
             // The user's files (--conf, or spark-submit --files, which arrives as a system property) are kept.
@@ -119,7 +119,7 @@ public final class SparkInference {
                 ExecutorModels.closeAll(LOCAL_CLOSE_WAIT);
             }
             if (packed != null) {
-                ShippedModel.deleteTreeQuietly(packed);
+                ModelShipping.deleteTreeQuietly(packed);
             }
         }
     }
@@ -146,14 +146,14 @@ public final class SparkInference {
         if (check == null) {
             check = ModelCheck.check(
                     o.modelShipping == ModelShipping.SPARK_FILES
-                            ? ShippedModel.assemble(Path.of(SparkFiles.getRootDirectory()))
+                            ? ModelShipping.assemble(Path.of(SparkFiles.getRootDirectory()))
                             : o.savedModel,
                     o);
         }
         Configuration hadoop = sc.hadoopConfiguration();
         checkOutput(o, hadoop);
         if (addFiles) {
-            for (Path f : ShippedModel.filesToShip(check.dir())) {
+            for (Path f : ModelShipping.filesToShip(check.dir())) {
                 sc.addFile(f.toString());
             }
         }
@@ -186,7 +186,7 @@ public final class SparkInference {
                     .parquet(o.output);
         } catch (Exception e) {
             // Spark's SparkException is checked in Java's terms but undeclared: caught here, rethrown as it was.
-            String missing = ModelNotOnExecutorException.messageIn(e);
+            String missing = ModelShipping.notOnExecutorMessageIn(e);
             if (missing != null) {
                 throw new IllegalArgumentException(missing, e);
             }

@@ -289,7 +289,7 @@ class SparkInferenceTest {
                 spark, tableOptions("shipped.parquet", "png", "--model-shipping", "add-file"), quiet);
         assertThat(r.rows()).isEqualTo(IMAGES);
         output(r).forEach(row -> assertMatchesReference(row, false));
-        Path assembled = Path.of(SparkFiles.getRootDirectory()).resolve(ShippedModel.ASSEMBLED_DIR);
+        Path assembled = Path.of(SparkFiles.getRootDirectory()).resolve(ModelShipping.ASSEMBLED_DIR);
         assertThat(assembled.resolve("saved_model.pb")).isRegularFile();
         assertThat(assembled.resolve("variables/variables.index")).isRegularFile();
         assertThat(ExecutorModels.loads(assembled)).isEqualTo(1);

@@ -8,10 +8,8 @@ import dev.slimport.bench.engine.Progress;
 import dev.slimport.bench.train.EpochProgress;
 import dev.slimport.bench.train.NetworkDescriptor;
 import dev.slimport.bench.train.TrainDemo;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,131 +35,25 @@ import picocli.CommandLine.Option;
         })
 public final class TrainDemoCommand extends BenchCommand {
 
-    @Option(
-            names = "--epochs",
-            defaultValue = "5",
-            description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
-    int epochs;
-
     @Mixin
-    SharedOptions.BatchSize batchSize = new SharedOptions.BatchSize(16);
-
-    @Mixin
-    SharedOptions.ImageSize imageSize = new SharedOptions.ImageSize(64);
-
-    @Option(
-            names = "--checkpoint",
-            paramLabel = "PREFIX",
-            defaultValue = "train-demo/model.ckpt",
-            description =
-                    "Where to save: PREFIX.index, PREFIX.data-00000-of-00001 and PREFIX.network.json; its folder is"
-                            + " created (default: ${DEFAULT-VALUE}).")
-    Path checkpoint;
-
-    @Option(names = "--force", description = "Replace an existing checkpoint at PREFIX.")
-    boolean force;
-
-    @Mixin
-    SharedOptions.Seed seed = new SharedOptions.Seed();
-
-    @Option(
-            names = "--train-examples",
-            defaultValue = "512",
-            description = "Training examples; a last partial batch is dropped (default: ${DEFAULT-VALUE}).")
-    int trainExamples;
-
-    @Option(
-            names = "--eval-examples",
-            defaultValue = "128",
-            description = "Held-out examples (default: ${DEFAULT-VALUE}).")
-    int evalExamples;
-
-    @Option(
-            names = "--num-classes",
-            defaultValue = "4",
-            description = "Grating orientations = classes (default: ${DEFAULT-VALUE}).")
-    int numClasses;
-
-    @Option(
-            names = "--base-depth",
-            defaultValue = "4",
-            description = "The first block's bottleneck depth (resnet_v2_50 uses 64) (default: ${DEFAULT-VALUE}).")
-    int baseDepth;
-
-    @Option(
-            names = "--learning-rate",
-            defaultValue = "0.05",
-            description = "The momentum optimizer's learning rate (default: ${DEFAULT-VALUE}).")
-    double learningRate;
-
-    @Option(
-            names = "--momentum",
-            defaultValue = "0.9",
-            description = "The momentum, in [0, 1) (default: slim's ${DEFAULT-VALUE}).")
-    double momentum;
-
-    @Option(
-            names = "--batch-norm-decay",
-            defaultValue = "0.9",
-            description =
-                    "Moving-average decay; slim's 0.997 needs far more steps to settle (default: ${DEFAULT-VALUE}).")
-    double batchNormDecay;
-
-    @Option(
-            names = "--weight-decay",
-            defaultValue = "0.0001",
-            description = "L2 weight decay (default: slim's ${DEFAULT-VALUE}).")
-    double weightDecay;
+    TrainDemo.Options options = new TrainDemo.Options();
 
     @Option(
             names = {"--quiet", "-q"},
             description = "Only the epoch lines and the result: no progress on stderr.")
     boolean quiet;
 
-    /** The options as {@link TrainDemo.Options}, validated with the options' names. */
-    TrainDemo.Options options() {
-        return new TrainDemo.Options(
-                imageSize.value,
-                batchSize.value,
-                epochs,
-                trainExamples,
-                evalExamples,
-                numClasses,
-                baseDepth,
-                learningRate,
-                momentum,
-                batchNormDecay,
-                weightDecay,
-                seed.value,
-                checkpoint);
-    }
-
     @Override
     protected int run() throws Exception {
-        TrainDemo.Options options = options();
-        checkCheckpoint(checkpoint, force);
+        options.validate();
+        Path checkpoint = options.checkpoint();
         NetworkDescriptor descriptor = NetworkDescriptor.of(TrainDemo.network(options), "resnet-bench train-demo");
-
-        out().printf(
-                        Locale.ROOT,
-                        "training %s on %d synthetic %dx%d gratings (%d classes, %d held out), batch %d,"
-                                + " %d steps per epoch, %d epochs, learning rate %s, momentum %s%n",
-                        descriptor.describe(),
-                        trainExamples,
-                        imageSize.value,
-                        imageSize.value,
-                        numClasses,
-                        evalExamples,
-                        batchSize.value,
-                        options.stepsPerEpoch(),
-                        epochs,
-                        learningRate,
-                        momentum);
+        out().println(options.plan(descriptor.describe()));
         out().flush();
         EpochProgress.Style style = quiet
                 ? EpochProgress.Style.NONE
                 : Progress.interactive() ? EpochProgress.Style.BAR : EpochProgress.Style.LINES;
-        EpochProgress progress = new EpochProgress(out(), err(), style, epochs);
+        EpochProgress progress = new EpochProgress(out(), err(), style, options.epochs());
         progress.starting("building the training and evaluation graphs, initializing");
         List<TrainDemo.EpochResult> epochs;
         try {
@@ -179,33 +71,5 @@ public final class TrainDemoCommand extends BenchCommand {
         out().println("export it: resnet-bench export --checkpoint " + checkpoint + " --out DIR");
         out().flush();
         return 0;
-    }
-
-    /**
-     * Checks, before training, that the checkpoint can be saved: the prefix names a file in a folder that exists or
-     * can be created, and holds no checkpoint unless {@code force}.
-     */
-    static void checkCheckpoint(Path prefix, boolean force) {
-        Path abs = prefix.toAbsolutePath();
-        if (prefix.getFileName() == null || Files.isDirectory(abs)) {
-            throw new IllegalArgumentException("--checkpoint: '" + prefix + "' is a directory; give a prefix such as "
-                    + prefix.resolve("model.ckpt"));
-        }
-        Path index = Path.of(abs + ".index");
-        if (Files.exists(index) && !force) {
-            throw new IllegalArgumentException(
-                    "--checkpoint: a checkpoint exists at " + prefix + " (" + index + "); use --force to replace it");
-        }
-        Path dir = abs.getParent();
-        while (dir != null && !Files.exists(dir)) {
-            dir = dir.getParent();
-        }
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("--checkpoint: cannot create the folder of '" + prefix + "' ("
-                    + (dir == null ? "no existing parent" : dir + " is not a folder") + ")");
-        }
-        if (!Files.isWritable(dir)) {
-            throw new IllegalArgumentException("--checkpoint: cannot write in '" + dir + "'");
-        }
     }
 }

@@ -13,6 +13,7 @@ import dev.slimport.resnet.slim.Activation;
 import dev.slimport.resnet.train.Checkpoints;
 import dev.slimport.resnet.train.StepMetrics;
 import dev.slimport.resnet.train.TrainingGraph;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,6 +26,8 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
 
 /**
  * Trains a small ResNet v2 on {@link SyntheticDataset} gratings it generates itself, the way slim's {@code
@@ -44,40 +47,123 @@ public final class TrainDemo {
     private TrainDemo() {}
 
     /**
-     * What to train and how: {@code train-demo}'s options, named by them in the validation errors (the defaults are
-     * the command's).
-     *
-     * @param imageSize height and width of the images, ≥ 32
-     * @param batchSize examples per step, ≥ 2 (batch statistics)
-     * @param epochs passes over the training examples, ≥ 1
-     * @param trainExamples training examples, ≥ batchSize (a last partial batch is dropped)
-     * @param evalExamples held-out examples, ≥ 1
-     * @param numClasses grating orientations, ≥ 2
-     * @param baseDepth the first block's bottleneck depth (resnet_v2_50 uses 64), ≥ 1
-     * @param learningRate the momentum optimizer's learning rate, &gt; 0
-     * @param momentum the momentum, in [0, 1)
-     * @param batchNormDecay the moving-average decay, in (0, 1)
-     * @param weightDecay the L2 weight decay (slim's 1e-4), ≥ 0
-     * @param seed seeds the data and the initial weights
-     * @param checkpoint the checkpoint prefix to save to at the end, or null for none
+     * What to train and how: {@code train-demo}'s options, declared once. Each field is a picocli option (name,
+     * default, help) of {@code TrainDemoCommand}, which mixes them in; a program gives the same words to {@link
+     * #parse}. {@link #validate} names the options in its errors.
      */
-    public record Options(
-            int imageSize,
-            int batchSize,
-            int epochs,
-            int trainExamples,
-            int evalExamples,
-            int numClasses,
-            int baseDepth,
-            double learningRate,
-            double momentum,
-            double batchNormDecay,
-            double weightDecay,
-            long seed,
-            Path checkpoint) {
+    public static final class Options {
+        @Option(
+                names = "--epochs",
+                defaultValue = "5",
+                description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
+        int epochs;
 
-        /** The validated options. */
-        public Options {
+        @Option(
+                names = {"--batch-size", "-b"},
+                paramLabel = "N",
+                defaultValue = "16",
+                description = "Examples per step, >= 2: batch statistics (default: ${DEFAULT-VALUE}).")
+        int batchSize;
+
+        @Option(
+                names = "--image-size",
+                paramLabel = "SIZE",
+                defaultValue = "64",
+                description = "Height and width of the images (default: ${DEFAULT-VALUE}).")
+        int imageSize;
+
+        @Option(
+                names = "--checkpoint",
+                paramLabel = "PREFIX",
+                defaultValue = "train-demo/model.ckpt",
+                description =
+                        "Where to save: PREFIX.index, PREFIX.data-00000-of-00001 and PREFIX.network.json; its folder is"
+                                + " created (default: ${DEFAULT-VALUE}).")
+        Path checkpoint;
+
+        @Option(names = "--force", description = "Replace an existing checkpoint at PREFIX.")
+        boolean force;
+
+        @Option(
+                names = "--seed",
+                paramLabel = "SEED",
+                defaultValue = "0",
+                description = "Seeds the data set and the initial weights (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(
+                names = "--train-examples",
+                defaultValue = "512",
+                description = "Training examples; a last partial batch is dropped (default: ${DEFAULT-VALUE}).")
+        int trainExamples;
+
+        @Option(
+                names = "--eval-examples",
+                defaultValue = "128",
+                description = "Held-out examples (default: ${DEFAULT-VALUE}).")
+        int evalExamples;
+
+        @Option(
+                names = "--num-classes",
+                defaultValue = "4",
+                description = "Grating orientations = classes (default: ${DEFAULT-VALUE}).")
+        int numClasses;
+
+        @Option(
+                names = "--base-depth",
+                defaultValue = "4",
+                description = "The first block's bottleneck depth (resnet_v2_50 uses 64) (default: ${DEFAULT-VALUE}).")
+        int baseDepth;
+
+        @Option(
+                names = "--learning-rate",
+                defaultValue = "0.05",
+                description = "The momentum optimizer's learning rate (default: ${DEFAULT-VALUE}).")
+        double learningRate;
+
+        @Option(
+                names = "--momentum",
+                defaultValue = "0.9",
+                description = "The momentum, in [0, 1) (default: slim's ${DEFAULT-VALUE}).")
+        double momentum;
+
+        @Option(
+                names = "--batch-norm-decay",
+                defaultValue = "0.9",
+                description =
+                        "Moving-average decay; slim's 0.997 needs far more steps to settle (default: ${DEFAULT-VALUE}).")
+        double batchNormDecay;
+
+        @Option(
+                names = "--weight-decay",
+                defaultValue = "0.0001",
+                description = "L2 weight decay (default: slim's ${DEFAULT-VALUE}).")
+        double weightDecay;
+
+        /**
+         * The options of a {@code train-demo} command line (the defaults for none), parsed as the command parses them
+         * and validated.
+         *
+         * @throws IllegalArgumentException naming the option and the allowed values
+         */
+        public static Options parse(String... args) {
+            Options o = new Options();
+            try {
+                new CommandLine(o).setOverwrittenOptionsAllowed(true).parseArgs(args);
+            } catch (CommandLine.ParameterException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            return o.validate();
+        }
+
+        /**
+         * Checks the ranges, then that the checkpoint can be saved: the prefix names a file in a folder that exists or
+         * can be created, and holds no checkpoint unless {@code --force}.
+         *
+         * @return this
+         * @throws IllegalArgumentException naming the option and the allowed values
+         */
+        public Options validate() {
             require(epochs >= 1, "--epochs", ">= 1", epochs);
             require(batchSize >= 2 && batchSize <= 1024, "--batch-size", "in [2, 1024]", batchSize);
             require(imageSize >= 32 && imageSize <= 1024, "--image-size", "in [32, 1024]", imageSize);
@@ -101,6 +187,48 @@ public final class TrainDemo {
                     "--weight-decay",
                     "a finite number >= 0",
                     weightDecay);
+            checkCheckpoint();
+            return this;
+        }
+
+        private void checkCheckpoint() {
+            Path abs = checkpoint.toAbsolutePath();
+            if (checkpoint.getFileName() == null || Files.isDirectory(abs)) {
+                throw new IllegalArgumentException("--checkpoint: '" + checkpoint + "' is a directory; give a prefix"
+                        + " such as " + checkpoint.resolve("model.ckpt"));
+            }
+            Path index = Path.of(abs + ".index");
+            if (Files.exists(index) && !force) {
+                throw new IllegalArgumentException("--checkpoint: a checkpoint exists at " + checkpoint + " (" + index
+                        + "); use --force to replace it");
+            }
+            Path dir = abs.getParent();
+            while (dir != null && !Files.exists(dir)) {
+                dir = dir.getParent();
+            }
+            if (dir == null || !Files.isDirectory(dir)) {
+                throw new IllegalArgumentException("--checkpoint: cannot create the folder of '" + checkpoint + "' ("
+                        + (dir == null ? "no existing parent" : dir + " is not a folder") + ")");
+            }
+            if (!Files.isWritable(dir)) {
+                throw new IllegalArgumentException("--checkpoint: cannot write in '" + dir + "'");
+            }
+        }
+
+        private static void require(boolean ok, String name, String allowed, Object value) {
+            if (!ok) {
+                throw new IllegalArgumentException(name + ": must be " + allowed + ", got " + value);
+            }
+        }
+
+        /** The checkpoint prefix the demo saves to. */
+        public Path checkpoint() {
+            return checkpoint;
+        }
+
+        /** Passes over the training examples. */
+        public int epochs() {
+            return epochs;
         }
 
         /** Training steps per epoch. */
@@ -108,10 +236,26 @@ public final class TrainDemo {
             return trainExamples / batchSize;
         }
 
-        private static void require(boolean ok, String name, String allowed, Object value) {
-            if (!ok) {
-                throw new IllegalArgumentException(name + ": must be " + allowed + ", got " + value);
-            }
+        /**
+         * {@code training <network> on 512 synthetic 64x64 gratings (4 classes, 128 held out), batch 16, 32 steps per
+         * epoch, 5 epochs, learning rate 0.05, momentum 0.9}.
+         */
+        public String plan(String network) {
+            return String.format(
+                    Locale.ROOT,
+                    "training %s on %d synthetic %dx%d gratings (%d classes, %d held out), batch %d,"
+                            + " %d steps per epoch, %d epochs, learning rate %s, momentum %s",
+                    network,
+                    trainExamples,
+                    imageSize,
+                    imageSize,
+                    numClasses,
+                    evalExamples,
+                    batchSize,
+                    stepsPerEpoch(),
+                    epochs,
+                    learningRate,
+                    momentum);
         }
     }
 
@@ -161,9 +305,9 @@ public final class TrainDemo {
 
     /** The demo's network: resnet_v2_50's blocks at base depth {@code baseDepth} in scope {@code resnet_v2}. */
     public static NetworkSpec network(Options o) {
-        return NetworkSpec.custom(ResNetV2.DEFAULT_SCOPE, Depth.D50.blocks(o.baseDepth()))
-                .withNumClasses(o.numClasses())
-                .withImageSize(o.imageSize());
+        return NetworkSpec.custom(ResNetV2.DEFAULT_SCOPE, Depth.D50.blocks(o.baseDepth))
+                .withNumClasses(o.numClasses)
+                .withImageSize(o.imageSize);
     }
 
     /**
@@ -174,13 +318,13 @@ public final class TrainDemo {
         return network(o)
                 .builder()
                 .argScope(ResNetArgScope.resnetArgScope(
-                        o.weightDecay(),
-                        o.batchNormDecay(),
+                        o.weightDecay,
+                        o.batchNormDecay,
                         ResNetArgScope.BATCH_NORM_EPSILON,
                         true,
                         Activation.RELU,
                         true))
-                .seed(o.seed());
+                .seed(o.seed);
     }
 
     /**
@@ -193,46 +337,45 @@ public final class TrainDemo {
         if (o == null || listener == null) {
             throw new IllegalArgumentException("options and listener: must not be null");
         }
-        SyntheticDataset train =
-                new SyntheticDataset(o.trainExamples(), o.imageSize(), o.imageSize(), o.numClasses(), o.seed());
-        SyntheticDataset heldOut = new SyntheticDataset(
-                o.evalExamples(), o.imageSize(), o.imageSize(), o.numClasses(), o.seed() ^ 0x5EEDL);
+        SyntheticDataset train = new SyntheticDataset(o.trainExamples, o.imageSize, o.imageSize, o.numClasses, o.seed);
+        SyntheticDataset heldOut =
+                new SyntheticDataset(o.evalExamples, o.imageSize, o.imageSize, o.numClasses, o.seed ^ 0x5EEDL);
         try (Graph g = new Graph();
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
             ResNetModel model = modelBuilder(o)
                     .isTraining(true)
-                    .build(tf, ResNetV2.imagesPlaceholder(tf, o.batchSize(), o.imageSize(), o.imageSize()));
+                    .build(tf, ResNetV2.imagesPlaceholder(tf, o.batchSize, o.imageSize, o.imageSize));
             TrainingGraph training = TrainingGraph.builder(model)
-                    .learningRate(o.learningRate())
-                    .momentum(o.momentum())
+                    .learningRate(o.learningRate)
+                    .momentum(o.momentum)
                     .build(tf);
             Placeholder<TFloat32> evalImages = tf.withName("eval_images")
-                    .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, o.imageSize(), o.imageSize(), 3)));
+                    .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, o.imageSize, o.imageSize, 3)));
             ResNetModel inference =
                     modelBuilder(o).isTraining(false).reuse(true).build(tf, evalImages);
             s.initialize();
 
             List<EpochResult> epochs = new ArrayList<>();
             int steps = o.stepsPerEpoch();
-            for (int epoch = 1; epoch <= o.epochs(); epoch++) {
+            for (int epoch = 1; epoch <= o.epochs; epoch++) {
                 long start = System.nanoTime();
                 int[] order = train.shuffled(epoch);
                 double loss = 0;
                 double accuracy = 0;
                 for (int step = 1; step <= steps; step++) {
                     try (SyntheticDataset.Batch b =
-                            train.batch(Arrays.copyOfRange(order, (step - 1) * o.batchSize(), step * o.batchSize()))) {
+                            train.batch(Arrays.copyOfRange(order, (step - 1) * o.batchSize, step * o.batchSize))) {
                         StepMetrics m = training.trainStep(s, b.images(), b.labels());
                         loss += m.loss();
                         accuracy += m.accuracy();
                     }
                     listener.onStep(epoch, step, steps, new StepMetrics((float) loss / step, (float) accuracy / step));
                 }
-                double evalAccuracy = accuracy(s, inference, heldOut, o.batchSize());
+                double evalAccuracy = accuracy(s, inference, heldOut, o.batchSize);
                 EpochResult r = new EpochResult(
                         epoch,
-                        o.epochs(),
+                        o.epochs,
                         loss / steps,
                         accuracy / steps,
                         evalAccuracy,
@@ -241,8 +384,8 @@ public final class TrainDemo {
                 epochs.add(r);
                 listener.onEpoch(r);
             }
-            if (o.checkpoint() != null) {
-                Checkpoints.save(s, o.checkpoint());
+            if (o.checkpoint != null) {
+                Checkpoints.save(s, o.checkpoint);
             }
             return List.copyOf(epochs);
         }

@@ -11,15 +11,14 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** {@code train-demo}'s defaults are the demo's options: 64×64, batch 16, 5 epochs of 512 examples, 4 classes. */
+/** {@code train-demo}'s options are the demo's ({@link TrainDemo.Options}, mixed in): what it parses is what it runs. */
 class TrainDemoOptionsTest {
     @Test
-    void theCommandsDefaultsAreTheDemosOptions() {
+    void theCommandParsesTheDemosOptions() {
         TrainDemoCommand command = new TrainDemoCommand();
-        new CommandLine(command).parseArgs();
-        assertThat(command.options())
-                .isEqualTo(new TrainDemo.Options(
-                        64, 16, 5, 512, 128, 4, 4, 0.05, 0.9, 0.9, 1e-4, 0, Path.of("train-demo/model.ckpt")));
-        assertThat(command.options().stepsPerEpoch()).isEqualTo(32);
+        new CommandLine(command).parseArgs("-b", "8", "--train-examples", "40", "--checkpoint", "x/m.ckpt", "-q");
+        assertThat(command.options.stepsPerEpoch()).isEqualTo(5);
+        assertThat(command.options.checkpoint()).isEqualTo(Path.of("x/m.ckpt"));
+        assertThat(command.quiet).isTrue();
     }
 }

@@ -69,8 +69,8 @@ class TrainDemoTest {
         assertThat(Files.exists(dir.resolve("ckpt/model.ckpt.data-00000-of-00001")))
                 .isTrue();
 
-        SyntheticDataset heldOut = new SyntheticDataset(
-                o.evalExamples(), o.imageSize(), o.imageSize(), o.numClasses(), o.seed() ^ 0x5EEDL);
+        SyntheticDataset heldOut =
+                new SyntheticDataset(o.evalExamples, o.imageSize, o.imageSize, o.numClasses, o.seed ^ 0x5EEDL);
         try (Graph g = new Graph();
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
@@ -81,9 +81,9 @@ class TrainDemoTest {
                             tf.withName("images")
                                     .placeholder(
                                             TFloat32.class,
-                                            Placeholder.shape(Shape.of(-1, o.imageSize(), o.imageSize(), 3))));
-            Checkpoints.restore(s, o.checkpoint());
-            assertThat(TrainDemo.accuracy(s, inference, heldOut, o.batchSize()))
+                                            Placeholder.shape(Shape.of(-1, o.imageSize, o.imageSize, 3))));
+            Checkpoints.restore(s, o.checkpoint);
+            assertThat(TrainDemo.accuracy(s, inference, heldOut, o.batchSize))
                     .isEqualTo(epochs.get(1).evalAccuracy());
         }
     }
@@ -112,7 +112,34 @@ class TrainDemoTest {
     /** The demo's options: 12 held-out examples, 4 classes, base depth 1, the command's other defaults. */
     private static TrainDemo.Options options(
             int imageSize, int batchSize, int epochs, int trainExamples, double learningRate, Path checkpoint) {
-        return new TrainDemo.Options(
-                imageSize, batchSize, epochs, trainExamples, 12, 4, 1, learningRate, 0.9, 0.9, 1e-4, 0, checkpoint);
+        List<String> args = new ArrayList<>(List.of(
+                "--image-size", "" + imageSize,
+                "--batch-size", "" + batchSize,
+                "--epochs", "" + epochs,
+                "--train-examples", "" + trainExamples,
+                "--learning-rate", "" + learningRate,
+                "--eval-examples", "12",
+                "--base-depth", "1"));
+        if (checkpoint != null) {
+            args.addAll(List.of("--checkpoint", checkpoint.toString()));
+        }
+        TrainDemo.Options o = TrainDemo.Options.parse(args.toArray(String[]::new));
+        o.checkpoint = checkpoint;
+        return o;
+    }
+
+    /** {@code train-demo}'s defaults: 64×64, batch 16, 5 epochs of 512 examples, 4 classes. */
+    @Test
+    void theCommandsDefaults() {
+        TrainDemo.Options o = TrainDemo.Options.parse();
+        assertThat(List.of(o.imageSize, o.batchSize, o.epochs, o.trainExamples, o.evalExamples, o.numClasses))
+                .containsExactly(64, 16, 5, 512, 128, 4);
+        assertThat(o.baseDepth).isEqualTo(4);
+        assertThat(List.of(o.learningRate, o.momentum, o.batchNormDecay, o.weightDecay))
+                .containsExactly(0.05, 0.9, 0.9, 1e-4);
+        assertThat(o.seed).isZero();
+        assertThat(o.checkpoint).isEqualTo(Path.of("train-demo/model.ckpt"));
+        assertThat(o.force).isFalse();
+        assertThat(o.stepsPerEpoch()).isEqualTo(32);
     }
 }

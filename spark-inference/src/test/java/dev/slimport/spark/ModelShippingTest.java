@@ -27,7 +27,7 @@ import org.tensorflow.ndarray.Shape;
  * The file-by-file shipping without Spark: what the driver ships, and the layout executors rebuild from the flat
  * SparkFiles directory (the {@code add-file} and {@code spark-files} modes share it).
  */
-class ShippedModelTest {
+class ModelShippingTest {
     @TempDir
     static Path tmp;
 
@@ -53,7 +53,7 @@ class ShippedModelTest {
 
     @Test
     void shipsTheGraphAndEveryVariablesFileAndTheRebuiltModelGivesTheSameOutputs() throws Exception {
-        List<Path> files = ShippedModel.filesToShip(version);
+        List<Path> files = ModelShipping.filesToShip(version);
         assertThat(files)
                 .extracting(p -> version.relativize(p).toString())
                 .containsExactly(
@@ -64,8 +64,8 @@ class ShippedModelTest {
             Files.copy(f, root.resolve(f.getFileName()));
         }
         Files.writeString(root.resolve("unrelated.txt"), "another shipped file");
-        Path assembled = ShippedModel.assemble(root);
-        assertThat(assembled).isEqualTo(root.resolve(ShippedModel.ASSEMBLED_DIR));
+        Path assembled = ModelShipping.assemble(root);
+        assertThat(assembled).isEqualTo(root.resolve(ModelShipping.ASSEMBLED_DIR));
         assertThat(assembled.resolve("saved_model.pb")).hasSameBinaryContentAs(version.resolve("saved_model.pb"));
         for (Path f : files) {
             String name = version.relativize(f).toString();
@@ -78,7 +78,7 @@ class ShippedModelTest {
         FloatValues shipped = run(version);
         assertThat(rebuilt.shape()).isEqualTo(shipped.shape());
         assertThat(rebuilt.maxAbsDiff(shipped)).isLessThanOrEqualTo(16 * Math.ulp(1f));
-        assertThat(ShippedModel.assemble(root)).as("a second call reuses it").isEqualTo(assembled);
+        assertThat(ModelShipping.assemble(root)).as("a second call reuses it").isEqualTo(assembled);
         try (var s = Files.list(root)) {
             assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("."));
         }
@@ -88,7 +88,7 @@ class ShippedModelTest {
     void noShippedGraphIsAUsageErrorListingWhatArrived() throws Exception {
         Path root = Files.createDirectories(tmp.resolve("empty-sparkfiles"));
         Files.writeString(root.resolve("labels.txt"), "x");
-        assertThatThrownBy(() -> ShippedModel.assemble(root))
+        assertThatThrownBy(() -> ModelShipping.assemble(root))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("saved-model: no saved_model.pb among the shipped files")
                 .hasMessageContaining("it has labels.txt")
@@ -100,7 +100,7 @@ class ShippedModelTest {
         Path copy = Files.createDirectories(tmp.resolve("odd/variables"));
         Files.copy(version.resolve("saved_model.pb"), copy.getParent().resolve("saved_model.pb"));
         Files.writeString(copy.resolve("notes.txt"), "x");
-        assertThatThrownBy(() -> ShippedModel.filesToShip(copy.getParent()))
+        assertThatThrownBy(() -> ModelShipping.filesToShip(copy.getParent()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("saved-model:")
                 .hasMessageContaining("notes.txt")
