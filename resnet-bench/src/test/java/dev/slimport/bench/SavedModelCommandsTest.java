@@ -61,7 +61,7 @@ class SavedModelCommandsTest {
         try (InferenceModel m = InferenceModel.build(
                 NetworkSpec.of(Depth.D50).withNumClasses(CLASSES).withImageSize(32), 1, false)) {
             m.initialize();
-            BatchNorms.randomize(m.graph(), m.session(), m.model().variables(), 17, BatchNorms.NARROW);
+            BatchNorms.randomize(m.model().graph(), m.session(), m.model().variables(), 17, BatchNorms.NARROW);
             m.save(ckpt);
         }
         out = dir.resolve("models");

@@ -45,7 +45,8 @@ class FoldedExportTest {
                 TestNets.tinyNet(CLASSES),
                 1,
                 dir.resolve("ckpt/model.ckpt"),
-                a -> BatchNorms.randomize(a.graph(), a.session(), a.model().variables(), 5, BatchNorms.WIDE));
+                a -> BatchNorms.randomize(
+                        a.model().graph(), a.session(), a.model().variables(), 5, BatchNorms.WIDE));
         exported = SavedModels.export(ExportSpec.builder(TestNets.tinyNet(CLASSES), dir.resolve("folded"))
                 .seed(2)
                 .checkpoint(ckpt)
