@@ -72,7 +72,6 @@ public final class AssignFromCheckpoint {
             throw new IllegalArgumentException("variables: at least one variable is required");
         }
         List<String> exclusions = checkExcludes(variables, excludes);
-        Path p = CheckpointReader.checkPrefix("checkpoint", prefix);
 
         List<ModelVariable> toRestore = new ArrayList<>();
         List<GraphOperation> assigns = new ArrayList<>();
@@ -86,7 +85,7 @@ public final class AssignFromCheckpoint {
             }
         }
 
-        try (CheckpointReader reader = CheckpointReader.open(p)) {
+        try (CheckpointReader reader = CheckpointReader.open(prefix)) {
             checkCompatible(reader, toRestore, excludes == null || excludes.isEmpty());
             session.initialize();
             assignFromCheckpoint(session, reader, toRestore, assigns);
@@ -94,7 +93,10 @@ public final class AssignFromCheckpoint {
             reader.entries().forEach(e -> unused.add(e.name()));
             toRestore.forEach(v -> unused.remove(v.name()));
             return new RestoreResult(
-                    p, toRestore.stream().map(ModelVariable::name).toList(), excluded, new ArrayList<>(unused));
+                    reader.prefix(),
+                    toRestore.stream().map(ModelVariable::name).toList(),
+                    excluded,
+                    new ArrayList<>(unused));
         }
     }
 

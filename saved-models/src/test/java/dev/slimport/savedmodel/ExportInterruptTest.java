@@ -172,10 +172,7 @@ class ExportInterruptTest {
 
     /** The spec of a test at {@code step}: optimized for {@link SavedModelExporter.Step#FOLD}, so that it runs. */
     private static ExportSpec spec(Path out, SavedModelExporter.Step step) {
-        return ExportSpec.builder(TestNets.tinyNet(10), out)
-                .seed(1)
-                .optimize(step == SavedModelExporter.Step.FOLD)
-                .build();
+        return ExportSpec.of(TestNets.tinyNet(10), out).withSeed(1).withOptimize(step == SavedModelExporter.Step.FOLD);
     }
 
     /** An exporter that collects the temporary directories it is shown into {@code temps} and runs {@code atStage}. */

@@ -24,8 +24,8 @@ class ExportSafetyTest {
     @TempDir
     Path dir;
 
-    private static ExportSpec.Builder tinySpec(Path out, long seed) {
-        return ExportSpec.builder(TestNets.tinyNet(10), out).seed(seed);
+    private static ExportSpec tinySpec(Path out, long seed) {
+        return ExportSpec.of(TestNets.tinyNet(10), out).withSeed(seed);
     }
 
     @ParameterizedTest
@@ -44,9 +44,7 @@ class ExportSafetyTest {
                 throw new IllegalStateException("injected at " + s);
             }
         });
-        assertThatThrownBy(() -> exporter.export(tinySpec(out, 1)
-                        .optimize(stage == SavedModelExporter.Step.FOLD)
-                        .build()))
+        assertThatThrownBy(() -> exporter.export(tinySpec(out, 1).withOptimize(stage == SavedModelExporter.Step.FOLD)))
                 .hasMessageContaining("injected at " + stage);
         assertThat(TestFiles.children(out)).containsExactly("7");
         assertThat(out.resolve("7/keep.txt")).hasContent("keep");
@@ -68,7 +66,7 @@ class ExportSafetyTest {
                 throw new java.io.IOException("disk full (injected)");
             }
         });
-        assertThatThrownBy(() -> exporter.export(tinySpec(out, 1).build()))
+        assertThatThrownBy(() -> exporter.export(tinySpec(out, 1)))
                 .isInstanceOf(SavedModelException.class)
                 .hasMessageContaining("disk full (injected)");
         assertThat(dir.resolve("new")).doesNotExist();
@@ -84,7 +82,7 @@ class ExportSafetyTest {
         Path out = dir.resolve("models");
         // Swap in another seed's variables after writing.
         SavedModelExporter exporter = TestNets.swappingVariables(other);
-        assertThatThrownBy(() -> exporter.export(tinySpec(out, 1).build()))
+        assertThatThrownBy(() -> exporter.export(tinySpec(out, 1)))
                 .isInstanceOf(SavedModelException.class)
                 .hasMessageContaining("does not reproduce the exporting session")
                 .hasMessageContaining("logits max |Δ|");
@@ -104,7 +102,7 @@ class ExportSafetyTest {
                 Files.write(data, bytes);
             }
         });
-        assertThatThrownBy(() -> exporter.export(tinySpec(out, 1).build())).isInstanceOf(SavedModelException.class);
+        assertThatThrownBy(() -> exporter.export(tinySpec(out, 1))).isInstanceOf(SavedModelException.class);
         assertThat(TestFiles.children(out)).isEmpty();
     }
 
@@ -113,7 +111,7 @@ class ExportSafetyTest {
         Path out = dir.resolve("models");
         Files.createDirectories(out.resolve("1"));
         Files.writeString(out.resolve("1/marker.txt"), "old export");
-        assertThatThrownBy(() -> SavedModels.export(tinySpec(out, 1).build()))
+        assertThatThrownBy(() -> SavedModels.export(tinySpec(out, 1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(out.toAbsolutePath().resolve("1") + " already exists")
                 .hasMessageContaining("--force");
@@ -121,7 +119,7 @@ class ExportSafetyTest {
         assertThat(TestFiles.children(out.resolve("1"))).containsExactly("marker.txt");
         assertThat(out.resolve("1/marker.txt")).hasContent("old export");
 
-        ExportResult r = SavedModels.export(tinySpec(out, 1).force(true).build());
+        ExportResult r = SavedModels.export(tinySpec(out, 1).withForce(true));
         assertThat(r.replacedExisting()).isTrue();
         assertThat(TestFiles.children(out)).containsExactly("1");
         assertThat(TestFiles.children(out.resolve("1"))).containsExactly("saved_model.pb", "variables");
@@ -130,8 +128,7 @@ class ExportSafetyTest {
     @Test
     void an_output_path_through_a_file_is_refused_before_anything_is_written() throws Exception {
         Files.writeString(dir.resolve("afile"), "x");
-        assertThatThrownBy(() -> SavedModels.export(
-                        tinySpec(dir.resolve("afile/models"), 1).build()))
+        assertThatThrownBy(() -> SavedModels.export(tinySpec(dir.resolve("afile/models"), 1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("out: " + dir.resolve("afile").toAbsolutePath() + " is not a directory");
         assertThat(TestFiles.children(dir)).containsExactly("afile");
@@ -144,8 +141,7 @@ class ExportSafetyTest {
         Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));
         try {
             assumeFalse(Files.isWritable(ro), "running as root: permissions do not restrict writes here");
-            assertThatThrownBy(() ->
-                            SavedModels.export(tinySpec(ro.resolve("models"), 1).build()))
+            assertThatThrownBy(() -> SavedModels.export(tinySpec(ro.resolve("models"), 1)))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("is not writable");
             assertThat(TestFiles.children(ro)).isEmpty();
