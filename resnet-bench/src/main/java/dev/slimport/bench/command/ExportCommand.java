@@ -50,10 +50,6 @@ import picocli.CommandLine.Option;
         })
 public final class ExportCommand extends BenchCommand {
 
-    /** The options the library's messages name by argument ({@code num_classes: ...} is {@code --num-classes}). */
-    private static final List<String> LIBRARY_OPTIONS =
-            List.of("--out", "--checkpoint", "--exclude", "--num-classes", "--image-size", "--version", "--model");
-
     /** How long Ctrl-C waits for the export to remove its temporary directory before removing it itself. */
     private static final Duration CTRL_C_WAIT = Duration.ofSeconds(60);
 
@@ -216,10 +212,11 @@ public final class ExportCommand extends BenchCommand {
         }
     }
 
-    private static IllegalArgumentException renamed(IllegalArgumentException e) {
+    /** {@code e} with the library's argument name as this command's option ({@code num_classes} is {@code --num-classes}). */
+    private IllegalArgumentException renamed(IllegalArgumentException e) {
         return optionNamed(e, name -> {
             String option = "--" + name.replace('_', '-');
-            return LIBRARY_OPTIONS.contains(option) ? option : null;
+            return spec.findOption(option) != null ? option : null;
         });
     }
 
