@@ -39,7 +39,8 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>{@link #buildFolded} builds the inference-optimized variant of the same network from another model's {@link
  * #weights()}: slim's graph with every batch norm that follows a convolution folded into it,
- * same inputs and outputs; see {@link InferenceGraph#foldBatchNorms}.
+ * same inputs and outputs; see {@link InferenceGraph#foldBatchNorms}. Either way the network is an {@link
+ * InferenceGraph} (verbatim or folded), built as the benchmark builds it; {@link #initialize()} loads its weights.
  */
 public final class InferenceModel implements AutoCloseable {
     private final Graph graph;
