@@ -463,9 +463,8 @@ class ReliabilityMatrixTest {
                         IAE,
                         "already exists",
                         f -> SavedModels.export(
-                                ExportSpec.builder(TINY.withNumClasses(10).withImageSize(32), f.path("models"))
-                                        .seed(1)
-                                        .build())),
+                                ExportSpec.of(TINY.withNumClasses(10).withImageSize(32), f.path("models"))
+                                        .withSeed(1))),
                 cli(
                                 "export-through-file",
                                 "export --out below a regular file",

@@ -61,7 +61,7 @@ class SavedModelCommandsTest {
         try (InferenceModel m = InferenceModel.build(
                 NetworkSpec.of(Depth.D50).withNumClasses(CLASSES).withImageSize(32), 1, false)) {
             m.initialize();
-            BatchNorms.randomize(m.graph(), m.session(), m.model().variables(), 17, BatchNorms.NARROW);
+            BatchNorms.randomize(m.model().graph(), m.session(), m.model().variables(), 17, BatchNorms.NARROW);
             m.save(ckpt);
         }
         out = dir.resolve("models");
@@ -313,7 +313,7 @@ class SavedModelCommandsTest {
                 .contains("--model: unknown model 'resnet_v2_18'");
         assertThat(CliRun.of("export", "--model", "resnet_v2_50", "--out", target.toString(), "--exclude", "x")
                         .err())
-                .contains("--exclude: only with --checkpoint");
+                .contains("--exclude: only meaningful with a checkpoint (--checkpoint)");
         CliRun noOut = CliRun.of("export", "--model", "resnet_v2_50");
         assertThat(noOut.exitCode()).isEqualTo(2);
         assertThat(noOut.err()).contains("Missing required option: '--out=DIR'");

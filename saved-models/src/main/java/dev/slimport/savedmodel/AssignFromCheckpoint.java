@@ -8,13 +8,15 @@ import dev.slimport.resnet.slim.ModelVariable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
-import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.proto.DataType;
@@ -72,29 +74,30 @@ public final class AssignFromCheckpoint {
             throw new IllegalArgumentException("variables: at least one variable is required");
         }
         List<String> exclusions = checkExcludes(variables, excludes);
-        Path p = CheckpointReader.checkPrefix("checkpoint", prefix);
 
-        List<ModelVariable> toRestore = new ArrayList<>();
-        List<GraphOperation> assigns = new ArrayList<>();
+        Map<ModelVariable, GraphOperation> assigns = new LinkedHashMap<>();
         List<String> excluded = new ArrayList<>();
         for (ModelVariable v : variables) {
             if (exclusions.stream().anyMatch(e -> excludes(e, v.name()))) {
                 excluded.add(v.name());
             } else {
-                toRestore.add(v);
-                assigns.add(initializerAssign(session.graph(), v));
+                assigns.put(v, initializerAssign(session.graph(), v));
             }
         }
+        List<ModelVariable> toRestore = List.copyOf(assigns.keySet());
 
-        try (CheckpointReader reader = CheckpointReader.open(p)) {
-            checkCompatible(reader, toRestore, excludes == null || excludes.isEmpty());
+        try (CheckpointReader reader = CheckpointReader.open(prefix)) {
+            checkCompatible(reader, toRestore, exclusions.isEmpty());
             session.initialize();
-            assignFromCheckpoint(session, reader, toRestore, assigns);
+            assignFromCheckpoint(session, reader, assigns);
             Set<String> unused = new TreeSet<>();
             reader.entries().forEach(e -> unused.add(e.name()));
             toRestore.forEach(v -> unused.remove(v.name()));
             return new RestoreResult(
-                    p, toRestore.stream().map(ModelVariable::name).toList(), excluded, new ArrayList<>(unused));
+                    reader.prefix(),
+                    toRestore.stream().map(ModelVariable::name).toList(),
+                    excluded,
+                    new ArrayList<>(unused));
         }
     }
 
@@ -140,8 +143,7 @@ public final class AssignFromCheckpoint {
         for (ModelVariable v : toRestore) {
             CheckpointEntry e = reader.entry(v.name()).orElse(null);
             if (e == null || e.dtype() != DataType.DT_FLOAT || !e.shape().equals(v.shape())) {
-                offending.add(new CheckpointMismatchException.Mismatch(
-                        v.name(), v.shape(), e == null ? null : e.dtype(), e == null ? null : e.shape()));
+                offending.add(new CheckpointMismatchException.Mismatch(v.name(), v.shape(), e));
             }
         }
         if (offending.isEmpty()) {
@@ -150,7 +152,7 @@ public final class AssignFromCheckpoint {
         Set<String> scopes = new TreeSet<>();
         offending.forEach(m -> scopes.add(parentScope(m.name())));
         String hint = "to keep their initial values instead, exclude their scope(s): " + String.join(", ", scopes);
-        if (offending.stream().filter(m -> m.checkpointShape() == null).count() == toRestore.size()) {
+        if (offending.stream().filter(m -> m.checkpoint() == null).count() == toRestore.size()) {
             hint = "no model variable is in the checkpoint: is it another network, or built with another scope name?"
                     + " Its keys start with: " + keyScopes(reader);
         } else if (!noExcludes) {
@@ -170,23 +172,22 @@ public final class AssignFromCheckpoint {
         return String.join(", ", roots);
     }
 
+    /** Feeds each checkpoint value to its variable's initializer {@code Assign}, in runs of {@link #FEED_CHUNK_BYTES}. */
     private static void assignFromCheckpoint(
-            Session session, CheckpointReader reader, List<ModelVariable> toRestore, List<GraphOperation> assigns) {
-        int i = 0;
-        while (i < toRestore.size()) {
+            Session session, CheckpointReader reader, Map<ModelVariable, GraphOperation> assigns) {
+        Iterator<Map.Entry<ModelVariable, GraphOperation>> next =
+                assigns.entrySet().iterator();
+        while (next.hasNext()) {
             List<TFloat32> fed = new ArrayList<>();
             try {
                 Session.Runner runner = session.runner();
                 long bytes = 0;
-                while (i < toRestore.size() && (fed.isEmpty() || bytes < FEED_CHUNK_BYTES)) {
-                    ModelVariable v = toRestore.get(i);
-                    GraphOperation assign = assigns.get(i);
-                    TFloat32 value = reader.readFloat32(v.name());
+                while (next.hasNext() && bytes < FEED_CHUNK_BYTES) {
+                    Map.Entry<ModelVariable, GraphOperation> e = next.next();
+                    TFloat32 value = reader.readFloat32(e.getKey().name());
                     fed.add(value);
                     bytes += value.numBytes();
-                    Operand<?> initialValue = assign.input(1);
-                    runner.feed(initialValue, value).addTarget(assign);
-                    i++;
+                    runner.feed(e.getValue().input(1), value).addTarget(e.getValue());
                 }
                 runner.run().close();
             } finally {

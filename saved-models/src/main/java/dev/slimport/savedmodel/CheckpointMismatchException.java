@@ -7,7 +7,6 @@ package dev.slimport.savedmodel;
 import java.util.Comparator;
 import java.util.List;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.proto.DataType;
 
 /**
  * A checkpoint that cannot initialize every selected model variable: some are missing from it, some have another
@@ -21,10 +20,9 @@ public final class CheckpointMismatchException extends SavedModelException {
      *
      * @param name the variable name
      * @param modelShape its float32 shape in the model
-     * @param checkpointDtype the checkpoint tensor's dtype, null if the checkpoint lacks it
-     * @param checkpointShape the checkpoint tensor's shape, null if the checkpoint lacks it
+     * @param checkpoint the checkpoint's tensor of that name (its dtype and shape), null if the checkpoint lacks it
      */
-    public record Mismatch(String name, Shape modelShape, DataType checkpointDtype, Shape checkpointShape) {}
+    public record Mismatch(String name, Shape modelShape, CheckpointEntry checkpoint) {}
 
     private final transient List<Mismatch> missing;
     private final transient List<Mismatch> mismatched;
@@ -32,10 +30,8 @@ public final class CheckpointMismatchException extends SavedModelException {
     /** {@code offending}: the variables in model order, those the checkpoint lacks with null checkpoint fields. */
     CheckpointMismatchException(String checkpoint, List<Mismatch> offending, String hint) {
         super(message(checkpoint, offending, hint));
-        this.missing =
-                offending.stream().filter(m -> m.checkpointShape() == null).toList();
-        this.mismatched =
-                offending.stream().filter(m -> m.checkpointShape() != null).toList();
+        this.missing = offending.stream().filter(m -> m.checkpoint() == null).toList();
+        this.mismatched = offending.stream().filter(m -> m.checkpoint() != null).toList();
     }
 
     /** The variables the checkpoint lacks, in model order. */
@@ -49,19 +45,19 @@ public final class CheckpointMismatchException extends SavedModelException {
     }
 
     private static String message(String checkpoint, List<Mismatch> offending, String hint) {
-        long missing =
-                offending.stream().filter(m -> m.checkpointShape() == null).count();
+        long missing = offending.stream().filter(m -> m.checkpoint() == null).count();
         StringBuilder sb = new StringBuilder("checkpoint ").append(checkpoint).append(" does not match the model: ");
         sb.append(missing + " variable(s) missing, " + (offending.size() - missing))
                 .append(" with another shape or dtype; nothing was restored");
         offending.stream()
-                .sorted(Comparator.comparing(m -> m.checkpointShape() != null))
+                .sorted(Comparator.comparing(m -> m.checkpoint() != null))
                 .forEach(m -> sb.append(
-                        m.checkpointShape() == null
+                        m.checkpoint() == null
                                 ? "\n  missing:  " + m.name() + " (model float32 " + Dtypes.shape(m.modelShape()) + ")"
                                 : "\n  mismatch: " + m.name() + " model float32 " + Dtypes.shape(m.modelShape())
-                                        + ", checkpoint " + Dtypes.name(m.checkpointDtype()) + " "
-                                        + Dtypes.shape(m.checkpointShape())));
+                                        + ", checkpoint "
+                                        + Dtypes.name(m.checkpoint().dtype()) + " "
+                                        + Dtypes.shape(m.checkpoint().shape())));
         if (hint != null && !hint.isEmpty()) {
             sb.append("\n").append(hint);
         }

@@ -7,13 +7,11 @@ package dev.slimport.savedmodel;
 import java.nio.file.Path;
 
 /**
- * An export stopped by an interrupt of its thread or by a JVM shutdown (Ctrl-C): its temporary directory was
+ * An export stopped by a cancel of its {@link ExportCancellation} (a CLI's Ctrl-C) or an interrupt of its thread: its temporary directory was
  * removed and nothing was installed at the target. A CLI maps it to exit status 130, like an interrupted benchmark.
  */
 public final class ExportInterruptedException extends SavedModelException {
     private static final long serialVersionUID = 1L;
-
-    private final Path target;
 
     /**
      * An interrupted export of {@code target}.
@@ -26,11 +24,5 @@ public final class ExportInterruptedException extends SavedModelException {
                 "export to " + target + " interrupted " + when + "; nothing was installed and its temporary files were"
                         + " removed",
                 cause);
-        this.target = target;
-    }
-
-    /** The directory that was not written. */
-    public Path target() {
-        return target;
     }
 }

@@ -21,7 +21,7 @@ import java.util.Optional;
  * @param variableCount the number of variables of the exported model
  * @param parameterCount the number of scalars in them
  * @param restore the checkpoint restore, if the weights came from one
- * @param folding what folding the batch norms changed, for an optimized export
+ * @param folding what folding the batch norms changed, present exactly for an optimized export
  * @param maxAbsDiff per output, the largest |reference - reloaded model| on the check batch; the reference is the
  *     exporting session, or for an optimized export the unfolded model
  * @param tolerance per output, the bound {@code maxAbsDiff} was checked against: {@link
@@ -47,11 +47,6 @@ public record ExportResult(
     public ExportResult {
         maxAbsDiff = Collections.unmodifiableMap(new LinkedHashMap<>(maxAbsDiff));
         tolerance = Collections.unmodifiableMap(new LinkedHashMap<>(tolerance));
-    }
-
-    /** Whether the exported graph is the inference-optimized one (batch norms folded). */
-    public boolean optimized() {
-        return folding.isPresent();
     }
 
     /**

@@ -6,8 +6,6 @@ package dev.slimport.savedmodel;
 
 import dev.slimport.resnet.net.NetworkSpec;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 
 /**
@@ -49,7 +47,7 @@ public record ExportSpec(
     public static final int DEFAULT_VERIFY_BATCH = 2;
 
     /**
-     * The validated spec; {@code excludes} is copied.
+     * The validated spec; {@code excludes} is copied. {@link #of} gives the defaults, the withers change one option.
      *
      * @throws IllegalArgumentException naming the option and the allowed values
      */
@@ -73,9 +71,10 @@ public record ExportSpec(
         }
     }
 
-    /** A builder: static size, seed 0, version 1, no checkpoint, no force, verification batch 2, not optimized. */
-    public static Builder builder(NetworkSpec network, Path out) {
-        return new Builder(network, out);
+    /** The spec with static size, seed 0, version 1, no checkpoint, no force, verification batch 2, not optimized. */
+    public static ExportSpec of(NetworkSpec network, Path out) {
+        return new ExportSpec(
+                network, false, 0, out, DEFAULT_VERSION, null, List.of(), false, DEFAULT_VERIFY_BATCH, false);
     }
 
     /** {@code out/<version>}, absolute. */
@@ -83,76 +82,43 @@ public record ExportSpec(
         return out.toAbsolutePath().normalize().resolve(Long.toString(version));
     }
 
-    /** Builds an {@link ExportSpec}; {@link #build} validates. */
-    public static final class Builder {
-        private final NetworkSpec network;
-        private final Path out;
-        private boolean dynamicSize;
-        private long seed;
-        private long version = DEFAULT_VERSION;
-        private Path checkpoint;
-        private List<String> excludes = List.of();
-        private boolean force;
-        private int verifyBatch = DEFAULT_VERIFY_BATCH;
-        private boolean optimize;
+    /** {@code --dynamic-size}: leave height and width unknown in the graph. */
+    public ExportSpec withDynamicSize(boolean dynamic) {
+        return new ExportSpec(network, dynamic, seed, out, version, checkpoint, excludes, force, verifyBatch, optimize);
+    }
 
-        private Builder(NetworkSpec network, Path out) {
-            this.network = network;
-            this.out = out;
-        }
+    /** {@code --seed}: the model seed of the initializers. */
+    public ExportSpec withSeed(long s) {
+        return new ExportSpec(
+                network, dynamicSize, s, out, version, checkpoint, excludes, force, verifyBatch, optimize);
+    }
 
-        /** {@code --dynamic-size}: leave height and width unknown in the graph. */
-        public Builder dynamicSize(boolean dynamic) {
-            this.dynamicSize = dynamic;
-            return this;
-        }
+    /** {@code --version}. */
+    public ExportSpec withVersion(long v) {
+        return new ExportSpec(network, dynamicSize, seed, out, v, checkpoint, excludes, force, verifyBatch, optimize);
+    }
 
-        /** {@code --seed}: the model seed of the initializers. */
-        public Builder seed(long s) {
-            this.seed = s;
-            return this;
-        }
+    /**
+     * {@code --checkpoint PREFIX [--exclude SCOPE ...]}: restore from {@code prefix} (null: seeded initialization),
+     * except the variables under {@code excludeScopes}, which keep their initializers.
+     */
+    public ExportSpec withCheckpoint(Path prefix, List<String> excludeScopes) {
+        return new ExportSpec(
+                network, dynamicSize, seed, out, version, prefix, excludeScopes, force, verifyBatch, optimize);
+    }
 
-        /** {@code --version}. */
-        public Builder version(long v) {
-            this.version = v;
-            return this;
-        }
+    /** {@code --force}: replace an existing target. */
+    public ExportSpec withForce(boolean f) {
+        return new ExportSpec(network, dynamicSize, seed, out, version, checkpoint, excludes, f, verifyBatch, optimize);
+    }
 
-        /** {@code --checkpoint}: restore from this prefix (null: seeded initialization). */
-        public Builder checkpoint(Path prefix) {
-            this.checkpoint = prefix;
-            return this;
-        }
+    /** The batch size of the reload check (default 2). */
+    public ExportSpec withVerifyBatch(int b) {
+        return new ExportSpec(network, dynamicSize, seed, out, version, checkpoint, excludes, force, b, optimize);
+    }
 
-        /** {@code --exclude}: scopes that keep their initializers. */
-        public Builder excludes(Collection<String> scopes) {
-            this.excludes = scopes == null ? List.of() : new ArrayList<>(scopes);
-            return this;
-        }
-
-        /** {@code --force}: replace an existing target. */
-        public Builder force(boolean f) {
-            this.force = f;
-            return this;
-        }
-
-        /** The batch size of the reload check (default 2). */
-        public Builder verifyBatch(int b) {
-            this.verifyBatch = b;
-            return this;
-        }
-
-        /** {@code --optimize}: export the graph with batch norms folded (default: slim's graph verbatim). */
-        public Builder optimize(boolean o) {
-            this.optimize = o;
-            return this;
-        }
-
-        /** The validated spec. */
-        public ExportSpec build() {
-            return new ExportSpec(
-                    network, dynamicSize, seed, out, version, checkpoint, excludes, force, verifyBatch, optimize);
-        }
+    /** {@code --optimize}: export the graph with batch norms folded (default: slim's graph verbatim). */
+    public ExportSpec withOptimize(boolean o) {
+        return new ExportSpec(network, dynamicSize, seed, out, version, checkpoint, excludes, force, verifyBatch, o);
     }
 }

@@ -14,14 +14,13 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
-import org.tensorflow.Tensor;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Squeeze;
@@ -40,34 +39,20 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>{@link #buildFolded} builds the inference-optimized variant of the same network from another model's {@link
  * #weights()}: slim's graph with every batch norm that follows a convolution folded into it,
- * same inputs and outputs; see {@link InferenceGraph#foldBatchNorms}.
+ * same inputs and outputs; see {@link InferenceGraph#foldBatchNorms}. Either way the network is an {@link
+ * InferenceGraph} (verbatim or folded), built as the benchmark builds it; {@link #initialize()} loads its weights.
  */
 public final class InferenceModel implements AutoCloseable {
-    private final NetworkSpec network;
-    private final boolean dynamicSize;
     private final Graph graph;
     private final Session session;
-    private final ResNetModel model;
-    private final InferenceGraph folded;
-    private final Placeholder<TFloat32> images;
+    private final InferenceGraph inference;
     private final Map<String, Operand<TFloat32>> outputs;
 
     private InferenceModel(
-            NetworkSpec network,
-            boolean dynamicSize,
-            Graph graph,
-            Session session,
-            ResNetModel model,
-            InferenceGraph folded,
-            Placeholder<TFloat32> images,
-            Map<String, Operand<TFloat32>> outputs) {
-        this.network = network;
-        this.dynamicSize = dynamicSize;
+            Graph graph, Session session, InferenceGraph inference, Map<String, Operand<TFloat32>> outputs) {
         this.graph = graph;
         this.session = session;
-        this.model = model;
-        this.folded = folded;
-        this.images = images;
+        this.inference = inference;
         this.outputs = outputs;
     }
 
@@ -78,7 +63,7 @@ public final class InferenceModel implements AutoCloseable {
      * @param dynamicSize leave height and width unknown in the graph (else {@code network.imageSize()})
      */
     public static InferenceModel build(NetworkSpec network, long seed, boolean dynamicSize) {
-        return build(network, seed, dynamicSize, null);
+        return build(network, seed, dynamicSize, false, null);
     }
 
     /**
@@ -87,18 +72,16 @@ public final class InferenceModel implements AutoCloseable {
      * network). {@link #initialize()} assigns the folded values. Its outputs equal the unfolded model's up to float
      * rounding.
      *
-     * @throws IllegalArgumentException for an invalid spec, or weights that lack a variable of the network or hold it
-     *     with another shape
+     * @throws IllegalArgumentException for an invalid spec, missing weights, or weights that lack a variable of the
+     *     network or hold it with another shape
      */
     public static InferenceModel buildFolded(NetworkSpec network, boolean dynamicSize, ModelWeights weights) {
-        if (weights == null) {
-            throw new IllegalArgumentException(
-                    "weights: the unfolded model's weights are required to fold batch norms");
-        }
-        return build(network, 0, dynamicSize, weights);
+        return build(network, 0, dynamicSize, true, weights);
     }
 
-    private static InferenceModel build(NetworkSpec network, long seed, boolean dynamicSize, ModelWeights foldFrom) {
+    /** Slim's graph verbatim ({@link InferenceGraph#verbatim}), or folded with {@code weights}. */
+    private static InferenceModel build(
+            NetworkSpec network, long seed, boolean dynamicSize, boolean fold, ModelWeights weights) {
         if (network == null) {
             throw new IllegalArgumentException("network: must not be null");
         }
@@ -112,9 +95,10 @@ public final class InferenceModel implements AutoCloseable {
         try {
             Ops tf = Ops.create(graph);
             Placeholder<TFloat32> images = ResNetV2.imagesPlaceholder(tf, -1, size, size);
-            InferenceGraph folded =
-                    foldFrom == null ? null : InferenceGraph.foldBatchNorms(builder, foldFrom, tf, images);
-            ResNetModel model = folded == null ? builder.build(tf, images) : folded.model();
+            InferenceGraph inference = fold
+                    ? InferenceGraph.foldBatchNorms(builder, weights, tf, images)
+                    : InferenceGraph.verbatim(builder.build(tf, images));
+            ResNetModel model = inference.model();
             Ops out = tf.withSubScope(ServingSignature.OUTPUT_SCOPE);
             Map<String, Operand<TFloat32>> outputs = new LinkedHashMap<>();
             if (network.numClasses() > 0) {
@@ -132,62 +116,45 @@ public final class InferenceModel implements AutoCloseable {
             outputs.put(
                     ServingSignature.FEATURES,
                     out.withName(ServingSignature.FEATURES).squeeze(pooled, Squeeze.axis(1L, 2L)));
-            Session session = new Session(graph);
-            return new InferenceModel(
-                    network, dynamicSize, graph, session, model, folded, images, Collections.unmodifiableMap(outputs));
+            return new InferenceModel(graph, new Session(graph), inference, Collections.unmodifiableMap(outputs));
         } catch (RuntimeException | Error e) {
             graph.close();
             throw e;
         }
     }
 
-    /** The network this model was built as. */
-    public NetworkSpec network() {
-        return network;
-    }
-
-    /** The graph (owned by this object). */
-    public Graph graph() {
-        return graph;
-    }
-
-    /** The session (owned by this object). */
+    /** The session (owned by this object); its graph is {@code model().graph()}. */
     public Session session() {
         return session;
     }
 
-    /** The built network: variables, end points, configuration. */
+    /** The built network: images, variables, end points, configuration. */
     public ResNetModel model() {
-        return model;
+        return inference.model();
     }
 
-    /** The {@code images} placeholder. */
-    public Placeholder<TFloat32> images() {
-        return images;
-    }
-
-    /** The signature outputs by name, in order {@code logits, predictions, features} (only features with 0 classes). */
-    public Map<String, Operand<TFloat32>> outputs() {
-        return outputs;
-    }
-
-    /** The {@code serving_default} signature over {@link #images()} and {@link #outputs()}. */
+    /**
+     * The {@code serving_default} signature over the {@code images} placeholder and the outputs, in order {@code
+     * logits, predictions, features} (only features with 0 classes).
+     */
     public Signature signature() {
         Signature.Builder b = Signature.builder()
                 .key(ServingSignature.KEY)
                 .methodName(ServingSignature.METHOD_NAME)
-                .input(ServingSignature.IMAGES, images);
+                .input(ServingSignature.IMAGES, model().images());
         outputs.forEach(b::output);
         return b.build();
     }
 
     /** The {@code serving_default} signature as a SavedModel declares it (tensor names, dtypes, static shapes). */
     public SignatureInfo signatureInfo() {
-        Map<String, TensorSpec> in = new LinkedHashMap<>();
-        in.put(ServingSignature.IMAGES, spec(images));
-        Map<String, TensorSpec> out = new java.util.TreeMap<>();
+        Map<String, TensorSpec> out = new TreeMap<>();
         outputs.forEach((name, operand) -> out.put(name, spec(operand)));
-        return new SignatureInfo(ServingSignature.KEY, ServingSignature.METHOD_NAME, in, out);
+        return new SignatureInfo(
+                ServingSignature.KEY,
+                ServingSignature.METHOD_NAME,
+                Map.of(ServingSignature.IMAGES, spec(model().images())),
+                out);
     }
 
     private static TensorSpec spec(Operand<TFloat32> operand) {
@@ -201,14 +168,12 @@ public final class InferenceModel implements AutoCloseable {
      */
     public void initialize() {
         session.initialize();
-        if (folded != null) {
-            folded.loadWeights(session);
-        }
+        inference.loadWeights(session);
     }
 
     /** The current values of all model variables by slim name: what {@link #buildFolded} folds. */
     public ModelWeights weights() {
-        return ModelWeights.read(session, model.variables());
+        return ModelWeights.read(session, model().variables());
     }
 
     /**
@@ -216,7 +181,7 @@ public final class InferenceModel implements AutoCloseable {
      * AssignFromCheckpoint#restore}.
      */
     public RestoreResult restore(Path prefix, Collection<String> excludes) {
-        return AssignFromCheckpoint.restore(session, model.variables(), prefix, excludes);
+        return AssignFromCheckpoint.restore(session, model().variables(), prefix, excludes);
     }
 
     /**
@@ -237,36 +202,19 @@ public final class InferenceModel implements AutoCloseable {
     /**
      * Runs one batch and copies the outputs to the heap.
      *
-     * @param batch images {@code [B, H, W, 3]}; H and W must equal the image size unless the size is dynamic
-     * @return the outputs by name, in {@link #outputs()} order
+     * @param batch images {@code [B, H, W, 3]}, checked like a SavedModel's input ({@link LoadedSavedModel#run}): H
+     *     and W must equal the image size unless the size is dynamic
+     * @return the outputs by name, in {@link #signature()} order
      */
     public Map<String, FloatValues> run(FloatValues batch) {
-        checkBatch(batch);
-        List<String> names = List.copyOf(outputs.keySet());
-        try (TFloat32 in = batch.toTensor()) {
-            Session.Runner runner = session.runner().feed(images, in);
-            names.forEach(n -> runner.fetch(outputs.get(n)));
-            try (Result r = runner.run()) {
-                Map<String, FloatValues> out = new LinkedHashMap<>();
-                for (int i = 0; i < names.size(); i++) {
-                    Tensor t = r.get(i);
-                    out.put(names.get(i), FloatValues.of((TFloat32) t));
-                }
-                return out;
-            }
-        }
-    }
-
-    private void checkBatch(FloatValues batch) {
-        if (batch == null) {
-            throw new IllegalArgumentException("batch: must not be null");
-        }
-        var s = batch.shape();
-        int size = network.imageSize();
-        boolean sizeOk = dynamicSize || (s.numDimensions() == 4 && s.get(1) == size && s.get(2) == size);
-        if (s.numDimensions() != 4 || s.get(3) != 3 || s.get(0) < 1 || !sizeOk) {
-            throw new IllegalArgumentException("batch: must be [B," + (dynamicSize ? "H,W" : size + "," + size)
-                    + ",3] with B >= 1, got " + Dtypes.shape(s));
+        LoadedSavedModel.checkShape(ServingSignature.IMAGES, spec(model().images()), batch);
+        try (TFloat32 in = batch.toTensor();
+                Result r = session.run(signature(), Map.of(ServingSignature.IMAGES, in))) {
+            Map<String, FloatValues> out = new LinkedHashMap<>();
+            outputs.keySet()
+                    .forEach(name ->
+                            out.put(name, FloatValues.of((TFloat32) r.get(name).orElseThrow())));
+            return out;
         }
     }
 

@@ -66,47 +66,40 @@ public final class SavedModelExporter {
     /** The seed of the check batch (uniform in [-1, 1], the range of Inception preprocessing). */
     public static final long CHECK_BATCH_SEED = 20170414L;
 
-    /** The points a test hook is called at, in order; it can fail (or interrupt) at any of them. */
-    enum Stage {
-        VARIABLES_READY,
-        TEMP_CREATED,
-        WRITTEN,
-        VERIFIED
-    }
-
-    /** Called at each stage with the temporary directory (null before it exists); may throw to simulate a crash. */
-    @FunctionalInterface
-    interface StageHook {
-        void reached(Stage stage, Path tempDir) throws Exception;
-    }
-
     /** The steps of an export, in order, with what messages say of them; each is timed and ends with a check. */
-    private enum Step {
-        BUILD("building the graph", null),
-        VARIABLES("preparing the variables", Stage.VARIABLES_READY),
-        CHECK_BATCH("the check batch", null),
-        FOLD("folding the batch norms", null),
-        WRITE("writing", Stage.WRITTEN),
-        RELOAD_CHECK("the reload check", Stage.VERIFIED),
-        INSTALL("installing", null);
+    enum Step {
+        BUILD("building the graph"),
+        VARIABLES("preparing the variables"),
+        CHECK_BATCH("the check batch"),
+        FOLD("folding the batch norms"),
+        WRITE("writing"),
+        RELOAD_CHECK("the reload check"),
+        INSTALL("installing");
 
         final String what;
-        final Stage stage;
 
-        Step(String what, Stage stage) {
+        Step(String what) {
             this.what = what;
-            this.stage = stage;
         }
     }
 
-    private final StageHook hook;
+    /**
+     * Called after each step but {@link Step#INSTALL} with the temporary directory (null before it exists), before the
+     * cancellation check: tests fail or interrupt the export there.
+     */
+    @FunctionalInterface
+    interface StepHook {
+        void after(Step step, Path tempDir) throws Exception;
+    }
+
+    private final StepHook hook;
 
     /** An exporter. */
     public SavedModelExporter() {
-        this((stage, dir) -> {});
+        this((step, dir) -> {});
     }
 
-    SavedModelExporter(StageHook hook) {
+    SavedModelExporter(StepHook hook) {
         this.hook = hook;
     }
 
@@ -165,6 +158,8 @@ public final class SavedModelExporter {
         private InferenceModel model;
         private Path temp;
         private Path createdRoot;
+        private final Map<String, Double> maxAbsDiff = new LinkedHashMap<>();
+        private final Map<String, Double> tolerance = new LinkedHashMap<>();
 
         Run(ExportSpec spec, ExportCancellation cancellation) {
             this.spec = spec;
@@ -185,14 +180,14 @@ public final class SavedModelExporter {
                 Optional<ExportResult.Folding> folding =
                         spec.optimize() ? Optional.of(step(Step.FOLD, this::fold)) : Optional.empty();
                 step(Step.WRITE, this::write);
-                ReloadCheck reloaded = step(Step.RELOAD_CHECK, () -> reloadCheck(batch, expected));
+                SignatureInfo signature = step(Step.RELOAD_CHECK, () -> reloadCheck(batch, expected));
                 long pbBytes = Files.size(temp.resolve(SavedModelInfo.SAVED_MODEL_PB));
                 long varBytes = treeSize(temp.resolve("variables"));
                 step = Step.INSTALL;
                 boolean replaced = install();
                 return new ExportResult(
                         target,
-                        reloaded.signature(),
+                        signature,
                         replaced,
                         pbBytes,
                         varBytes,
@@ -200,8 +195,8 @@ public final class SavedModelExporter {
                         model.model().parameterCount(),
                         restore,
                         folding,
-                        reloaded.maxAbsDiff(),
-                        reloaded.tolerance(),
+                        maxAbsDiff,
+                        tolerance,
                         new ExportResult.Timings(
                                 millis.get(Step.BUILD),
                                 millis.get(Step.VARIABLES),
@@ -227,14 +222,12 @@ public final class SavedModelExporter {
             }
         }
 
-        /** Runs step {@code s}, then its stage hook and the cancellation check; records its time. */
+        /** Runs step {@code s}, then the hook and the cancellation check; records its time. */
         private <T> T step(Step s, Callable<T> body) throws Exception {
             step = s;
             long t0 = System.nanoTime();
             T value = body.call();
-            if (s.stage != null) {
-                hook.reached(s.stage, temp);
-            }
+            hook.after(s, temp);
             cancellation.check(target, "after " + s.what);
             millis.put(s, ms(t0));
             return value;
@@ -257,13 +250,13 @@ public final class SavedModelExporter {
             ExportResult.Folding folding = new ExportResult.Folding(
                     model.model().variables().size(),
                     model.model().parameterCount(),
-                    GraphStats.batchNormsAfterConvolution(model.graph()));
+                    GraphStats.batchNormsAfterConvolution(model.model().graph()));
             ModelWeights weights = model.weights();
             model.close();
             model = null;
             model = InferenceModel.buildFolded(spec.network(), spec.dynamicSize(), weights);
             model.initialize();
-            int left = GraphStats.batchNormsAfterConvolution(model.graph());
+            int left = GraphStats.batchNormsAfterConvolution(model.model().graph());
             if (left != 0) {
                 throw new SavedModelException(
                         "the optimized graph still holds " + left + " batch norm(s) after a convolution");
@@ -280,8 +273,6 @@ public final class SavedModelExporter {
             // Serving process of another user; createDirectory follows the umask like the rest of the export.
             temp = Files.createDirectory(outDir.resolve("." + spec.version() + ".tmp-" + UUID.randomUUID()));
             cancellation.files(temp, createdRoot);
-            hook.reached(Stage.TEMP_CREATED, temp);
-            cancellation.check(target, "before writing");
             SavedModelBundle.exporter(temp.toString())
                     .withTags(ServingSignature.TAG)
                     .withSession(model.session())
@@ -293,9 +284,9 @@ public final class SavedModelExporter {
         /**
          * Reloads the written SavedModel, checks its signature, and compares its outputs on the check batch with
          * {@code expected}: each output's max |Δ| must be at most {@link #TOLERANCE}, or for a folded export {@link
-         * #FOLDED_RELATIVE_TOLERANCE} · max(1, max |expected|).
+         * #FOLDED_RELATIVE_TOLERANCE} · max(1, max |expected|); records both per output. Returns the reloaded signature.
          */
-        private ReloadCheck reloadCheck(FloatValues batch, Map<String, FloatValues> expected) {
+        private SignatureInfo reloadCheck(FloatValues batch, Map<String, FloatValues> expected) {
             Map<String, FloatValues> actual;
             SignatureInfo signature;
             try (LoadedSavedModel loaded = LoadedSavedModel.load(temp)) {
@@ -307,8 +298,6 @@ public final class SavedModelExporter {
                 }
                 actual = loaded.run(ServingSignature.KEY, Map.of(ServingSignature.IMAGES, batch));
             }
-            Map<String, Double> diffs = new LinkedHashMap<>();
-            Map<String, Double> bounds = new LinkedHashMap<>();
             StringBuilder bad = new StringBuilder();
             expected.forEach((name, want) -> {
                 FloatValues got = actual.get(name);
@@ -323,8 +312,8 @@ public final class SavedModelExporter {
                 }
                 double bound = spec.optimize() ? FOLDED_RELATIVE_TOLERANCE * scale : TOLERANCE;
                 double d = want.maxAbsDiff(got);
-                diffs.put(name, d);
-                bounds.put(name, bound);
+                maxAbsDiff.put(name, d);
+                tolerance.put(name, bound);
                 if (!(d <= bound)) {
                     bad.append(String.format(" %s max |Δ| = %.3g > %.3g;", name, d, bound));
                 }
@@ -337,7 +326,7 @@ public final class SavedModelExporter {
                                 : "the reloaded SavedModel does not reproduce the exporting session (tolerance "
                                         + TOLERANCE + "):" + bad);
             }
-            return new ReloadCheck(signature, diffs, bounds);
+            return signature;
         }
 
         /** Moves {@code temp} to {@code target} atomically; with force, swaps out an existing target. */
@@ -389,10 +378,6 @@ public final class SavedModelExporter {
                     "export to " + target + " failed during " + step.what + " (" + what + "): " + e.getMessage(), e);
         }
     }
-
-    /** What the reload check found: the reloaded signature, and per output max |Δ| and its bound. */
-    private record ReloadCheck(
-            SignatureInfo signature, Map<String, Double> maxAbsDiff, Map<String, Double> tolerance) {}
 
     /**
      * Fails early, before anything is written, if the deepest existing component of {@code outDir} is not a

@@ -133,20 +133,16 @@ class BadInputTest {
         NetworkSpec tiny = TestNets.tinyNet(10);
         assertThatThrownBy(() -> tiny.withNumClasses(-1)).hasMessageStartingWith("num_classes:");
         assertThatThrownBy(() -> tiny.withImageSize(0)).hasMessageStartingWith("image_size:");
-        assertThatThrownBy(() -> ExportSpec.builder(tiny, dir).version(-1).build())
-                .hasMessageStartingWith("version:");
-        assertThatThrownBy(() -> ExportSpec.builder(tiny, dir)
-                        .excludes(List.of("resnet_v2/logits"))
-                        .build())
+        assertThatThrownBy(() -> ExportSpec.of(tiny, dir).withVersion(-1)).hasMessageStartingWith("version:");
+        assertThatThrownBy(() -> ExportSpec.of(tiny, dir).withCheckpoint(null, List.of("resnet_v2/logits")))
                 .hasMessageStartingWith("exclude: only meaningful with a checkpoint");
-        assertThatThrownBy(() -> ExportSpec.builder(tiny, null).build()).hasMessageStartingWith("out:");
+        assertThatThrownBy(() -> ExportSpec.of(tiny, null)).hasMessageStartingWith("out:");
         assertThatThrownBy(() -> new VerifySpec(good, null, 0, 224, 0)).hasMessageStartingWith("batch:");
         assertThatThrownBy(() -> Depth.parse("model", "resnet_v2_51"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("resnet_v2_50, resnet_v2_101, resnet_v2_152, resnet_v2_200");
-        assertThatThrownBy(() -> SavedModels.export(ExportSpec.builder(tiny, dir.resolve("x"))
-                        .checkpoint(dir.resolve("no/model.ckpt"))
-                        .build()))
+        assertThatThrownBy(() -> SavedModels.export(
+                        ExportSpec.of(tiny, dir.resolve("x")).withCheckpoint(dir.resolve("no/model.ckpt"), List.of())))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("checkpoint: no checkpoint at prefix");
         assertThat(dir.resolve("x")).doesNotExist();

@@ -226,10 +226,9 @@ class CheckpointRestoreTest {
 
     @Test
     void an_export_from_the_checkpoint_serves_model_a() {
-        ExportResult r = SavedModels.export(ExportSpec.builder(TestNets.tinyNet(10), dir.resolve("export"))
-                .seed(2)
-                .checkpoint(ckptA)
-                .build());
+        ExportResult r = SavedModels.export(ExportSpec.of(TestNets.tinyNet(10), dir.resolve("export"))
+                .withSeed(2)
+                .withCheckpoint(ckptA, List.of()));
         assertThat(r.restore())
                 .hasValueSatisfying(res -> assertThat(res.restored()).hasSize(varsA.size()));
         Map<String, Nhwc> ckpt = JavaReference.read(ckptA);

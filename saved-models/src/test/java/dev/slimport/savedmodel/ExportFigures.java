@@ -21,10 +21,9 @@ final class ExportFigures {
         NetworkSpec net = NetworkSpec.of(Depth.parse("model", args.length > 1 ? args[1] : "resnet_v2_152"));
         int size = args.length > 2 ? Integer.parseInt(args[2]) : 224;
         int classes = args.length > 3 ? Integer.parseInt(args[3]) : NetworkSpec.IMAGENET_CLASSES;
-        ExportResult r = SavedModels.export(
-                ExportSpec.builder(net.withNumClasses(classes).withImageSize(size), out)
-                        .force(true)
-                        .build());
+        ExportResult r =
+                SavedModels.export(ExportSpec.of(net.withNumClasses(classes).withImageSize(size), out)
+                        .withForce(true));
         System.out.printf("export %s %dx%d classes %d -> %s%n", net.scope(), size, size, classes, r.target());
         System.out.printf("  variables %d, parameters %d%n", r.variableCount(), r.parameterCount());
         System.out.printf(

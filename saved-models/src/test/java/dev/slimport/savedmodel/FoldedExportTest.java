@@ -45,12 +45,12 @@ class FoldedExportTest {
                 TestNets.tinyNet(CLASSES),
                 1,
                 dir.resolve("ckpt/model.ckpt"),
-                a -> BatchNorms.randomize(a.graph(), a.session(), a.model().variables(), 5, BatchNorms.WIDE));
-        exported = SavedModels.export(ExportSpec.builder(TestNets.tinyNet(CLASSES), dir.resolve("folded"))
-                .seed(2)
-                .checkpoint(ckpt)
-                .optimize(true)
-                .build());
+                a -> BatchNorms.randomize(
+                        a.model().graph(), a.session(), a.model().variables(), 5, BatchNorms.WIDE));
+        exported = SavedModels.export(ExportSpec.of(TestNets.tinyNet(CLASSES), dir.resolve("folded"))
+                .withSeed(2)
+                .withCheckpoint(ckpt, List.of())
+                .withOptimize(true));
         ckptValues = JavaReference.read(ckpt);
     }
 
@@ -80,7 +80,7 @@ class FoldedExportTest {
                 assertThat(got.get(name).maxAbsDiff(want.get(name))).as(name).isLessThanOrEqualTo(bound);
             }
         }
-        assertThat(exported.optimized()).isTrue();
+        assertThat(exported.folding()).isPresent();
         assertThat(exported.maxAbsDiff()).containsOnlyKeys("logits", "predictions", "features");
     }
 
@@ -141,11 +141,10 @@ class FoldedExportTest {
         Path out = dir.resolve("swapped");
         // Swap in another seed's variables after writing.
         SavedModelExporter exporter = TestNets.swappingVariables(other);
-        assertThatThrownBy(() -> exporter.export(ExportSpec.builder(TestNets.tinyNet(CLASSES), out)
-                        .seed(2)
-                        .checkpoint(ckpt)
-                        .optimize(true)
-                        .build()))
+        assertThatThrownBy(() -> exporter.export(ExportSpec.of(TestNets.tinyNet(CLASSES), out)
+                        .withSeed(2)
+                        .withCheckpoint(ckpt, List.of())
+                        .withOptimize(true)))
                 .isInstanceOf(SavedModelException.class)
                 .hasMessageContaining("does not reproduce the unfolded model")
                 .hasMessageContaining("logits max |Δ|");

@@ -23,7 +23,7 @@ class ResNet50RoundTripTest {
     void export_and_reload_reproduce_a_fresh_model_at_batch_1_and_3(@TempDir Path dir) throws Exception {
         NetworkSpec spec = NetworkSpec.of(Depth.D50).withNumClasses(1001).withImageSize(64);
         ExportResult r = SavedModels.export(
-                ExportSpec.builder(spec, dir.resolve("resnet_v2_50")).seed(3).build());
+                ExportSpec.of(spec, dir.resolve("resnet_v2_50")).withSeed(3));
 
         SignatureInfo sig = r.signature();
         assertThat(sig.key()).isEqualTo("serving_default");

@@ -78,7 +78,7 @@ final class TestNets {
      */
     static SavedModelExporter swappingVariables(Path other) {
         return new SavedModelExporter((s, temp) -> {
-            if (s == SavedModelExporter.Stage.WRITTEN) {
+            if (s == SavedModelExporter.Step.WRITE) {
                 for (String f : List.of("variables.index", "variables.data-00000-of-00001")) {
                     Files.copy(
                             other.resolve(f),

@@ -52,9 +52,8 @@ class TinyRoundTripTest {
     @BeforeAll
     void export(@TempDir Path shared) {
         dir = shared;
-        exported = SavedModels.export(ExportSpec.builder(TestNets.tinyNet(CLASSES, SIZE), dir.resolve("models"))
-                .seed(SEED)
-                .build());
+        exported = SavedModels.export(ExportSpec.of(TestNets.tinyNet(CLASSES, SIZE), dir.resolve("models"))
+                .withSeed(SEED));
         vars = JavaReference.readSavedModel(exported.target());
     }
 
@@ -90,7 +89,7 @@ class TinyRoundTripTest {
         assertThat(TestFiles.children(out.resolve("1/variables")))
                 .containsExactly("variables.data-00000-of-00001", "variables.index");
         assertThat(exported.savedModelBytes()).isEqualTo(Files.size(out.resolve("1/saved_model.pb")));
-        assertThat(exported.optimized()).isFalse();
+        assertThat(exported.folding()).isEmpty();
         assertThat(exported.tolerance()).containsOnlyKeys("logits", "predictions", "features");
         assertThat(exported.tolerance().values()).containsOnly(SavedModelExporter.TOLERANCE);
         // The reload check runs in the exporting process, on the same GraphDef with the same variable values and the
@@ -317,10 +316,9 @@ class TinyRoundTripTest {
 
     @Test
     void dynamic_size_accepts_any_height_and_width_and_batch() {
-        ExportResult r = SavedModels.export(ExportSpec.builder(TestNets.tinyNet(CLASSES, SIZE), dir.resolve("dynamic"))
-                .seed(SEED)
-                .dynamicSize(true)
-                .build());
+        ExportResult r = SavedModels.export(ExportSpec.of(TestNets.tinyNet(CLASSES, SIZE), dir.resolve("dynamic"))
+                .withSeed(SEED)
+                .withDynamicSize(true));
         assertThat(Dtypes.shape(r.signature().inputs().get("images").shape())).isEqualTo("[-1,-1,-1,3]");
         assertThat(Dtypes.shape(r.signature().outputs().get("logits").shape())).isEqualTo("[-1," + CLASSES + "]");
         // the same seed: the same variables as the static export, so the same reference
@@ -339,13 +337,11 @@ class TinyRoundTripTest {
     @Test
     void same_seed_gives_byte_identical_variables_and_another_seed_does_not() throws Exception {
         Path a = exported.target();
-        Path b = SavedModels.export(ExportSpec.builder(TestNets.tinyNet(CLASSES, SIZE), dir.resolve("seedB"))
-                        .seed(SEED)
-                        .build())
+        Path b = SavedModels.export(ExportSpec.of(TestNets.tinyNet(CLASSES, SIZE), dir.resolve("seedB"))
+                        .withSeed(SEED))
                 .target();
-        Path c = SavedModels.export(ExportSpec.builder(TestNets.tinyNet(CLASSES, SIZE), dir.resolve("seedC"))
-                        .seed(SEED + 1)
-                        .build())
+        Path c = SavedModels.export(ExportSpec.of(TestNets.tinyNet(CLASSES, SIZE), dir.resolve("seedC"))
+                        .withSeed(SEED + 1))
                 .target();
         String data = "variables/variables.data-00000-of-00001";
         String index = "variables/variables.index";
@@ -356,9 +352,8 @@ class TinyRoundTripTest {
 
     @Test
     void features_only_model_without_classes() {
-        ExportResult r = SavedModels.export(ExportSpec.builder(TestNets.tinyNet(0), dir.resolve("features"))
-                .seed(SEED)
-                .build());
+        ExportResult r = SavedModels.export(
+                ExportSpec.of(TestNets.tinyNet(0), dir.resolve("features")).withSeed(SEED));
         assertThat(r.signature().outputs()).containsOnlyKeys("features");
         assertThat(Dtypes.shape(r.signature().outputs().get("features").shape()))
                 .isEqualTo("[-1,32]");

@@ -36,9 +36,8 @@ class ModelShippingTest {
     @BeforeAll
     static void export() {
         NetworkSpec tiny = NetworkSpec.custom("resnet_v2", SmallNets.tiny());
-        SavedModels.export(ExportSpec.builder(tiny.withNumClasses(4).withImageSize(16), tmp.resolve("model"))
-                .seed(5)
-                .build());
+        SavedModels.export(ExportSpec.of(tiny.withNumClasses(4).withImageSize(16), tmp.resolve("model"))
+                .withSeed(5));
         version = tmp.resolve("model/1");
     }
 

@@ -86,9 +86,8 @@ class SparkClusterTest {
         cluster = StandaloneCluster.start(CLUSTER, 2, START);
         model = tmp.resolve("model");
         NetworkSpec tiny = NetworkSpec.custom("resnet_v2", Depth.D50.blocks(1));
-        SavedModels.export(ExportSpec.builder(tiny.withNumClasses(CLASSES).withImageSize(SIZE), model)
-                .seed(11)
-                .build());
+        SavedModels.export(ExportSpec.of(tiny.withNumClasses(CLASSES).withImageSize(SIZE), model)
+                .withSeed(11));
         images = Files.createDirectories(tmp.resolve("images"));
         killImages = Files.createDirectories(tmp.resolve("kill-images"));
         SplittableRandom random = new SplittableRandom(2017);

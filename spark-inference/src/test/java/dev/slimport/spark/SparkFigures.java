@@ -45,12 +45,11 @@ public final class SparkFigures {
 
         Path model = work.resolve(modelName + "-" + size);
         if (!Files.exists(model)) {
-            SavedModels.export(ExportSpec.builder(
-                            network(modelName)
-                                    .withNumClasses(NetworkSpec.IMAGENET_CLASSES)
-                                    .withImageSize(size),
-                            model)
-                    .build());
+            SavedModels.export(ExportSpec.of(
+                    network(modelName)
+                            .withNumClasses(NetworkSpec.IMAGENET_CLASSES)
+                            .withImageSize(size),
+                    model));
         }
         Path images = work.resolve("images-" + n);
         if (!Files.exists(images)) {

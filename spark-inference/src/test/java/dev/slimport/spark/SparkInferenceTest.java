@@ -73,9 +73,8 @@ class SparkInferenceTest {
     void setUp() throws Exception {
         model = tmp.resolve("model");
         NetworkSpec tiny = NetworkSpec.custom("resnet_v2", SmallNets.tiny());
-        SavedModels.export(ExportSpec.builder(tiny.withNumClasses(CLASSES).withImageSize(SIZE), model)
-                .seed(11)
-                .build());
+        SavedModels.export(ExportSpec.of(tiny.withNumClasses(CLASSES).withImageSize(SIZE), model)
+                .withSeed(11));
         modelVersion = model.resolve("1");
 
         images = Files.createDirectories(tmp.resolve("images"));

@@ -50,10 +50,6 @@ import picocli.CommandLine.Option;
         })
 public final class ExportCommand extends BenchCommand {
 
-    /** The options the library's messages name by argument ({@code num_classes: ...} is {@code --num-classes}). */
-    private static final List<String> LIBRARY_OPTIONS =
-            List.of("--out", "--checkpoint", "--exclude", "--num-classes", "--image-size", "--version", "--model");
-
     /** How long Ctrl-C waits for the export to remove its temporary directory before removing it itself. */
     private static final Duration CTRL_C_WAIT = Duration.ofSeconds(60);
 
@@ -151,28 +147,20 @@ public final class ExportCommand extends BenchCommand {
             throw new IllegalArgumentException(
                     "--image-size: must be in 32..8192 (" + name + "'s output stride is 32), got " + size);
         }
-        if (!excludes.isEmpty() && checkpoint == null) {
-            throw new IllegalArgumentException("--exclude: only with --checkpoint (it names variables not to restore)");
-        }
+        NetworkSpec network = descriptor == null ? NetworkSpec.of(model.value) : descriptor.network();
+        boolean ownClasses = descriptor == null || parsed.hasMatchedOption("--num-classes");
         ExportSpec request;
         try {
-            NetworkSpec network = descriptor == null ? NetworkSpec.of(model.value) : descriptor.network();
-            boolean ownClasses = descriptor == null || parsed.hasMatchedOption("--num-classes");
-            request = ExportSpec.builder(
-                            network.withNumClasses(
-                                            ownClasses
-                                                    ? numClasses
-                                                    : descriptor.network().numClasses())
+            request = ExportSpec.of(
+                            network.withNumClasses(ownClasses ? numClasses : network.numClasses())
                                     .withImageSize(size),
                             out)
-                    .dynamicSize(dynamicSize)
-                    .seed(seed.value)
-                    .version(version)
-                    .checkpoint(checkpoint)
-                    .excludes(excludes)
-                    .force(force)
-                    .optimize(optimize)
-                    .build();
+                    .withDynamicSize(dynamicSize)
+                    .withSeed(seed.value)
+                    .withVersion(version)
+                    .withCheckpoint(checkpoint, excludes)
+                    .withForce(force)
+                    .withOptimize(optimize);
         } catch (IllegalArgumentException e) {
             throw renamed(e);
         }
@@ -224,10 +212,11 @@ public final class ExportCommand extends BenchCommand {
         }
     }
 
-    private static IllegalArgumentException renamed(IllegalArgumentException e) {
+    /** {@code e} with the library's argument name as this command's option ({@code num_classes} is {@code --num-classes}). */
+    private IllegalArgumentException renamed(IllegalArgumentException e) {
         return optionNamed(e, name -> {
             String option = "--" + name.replace('_', '-');
-            return LIBRARY_OPTIONS.contains(option) ? option : null;
+            return spec.findOption(option) != null ? option : null;
         });
     }
 
@@ -275,7 +264,7 @@ public final class ExportCommand extends BenchCommand {
             w.println("  " + line);
         }
         w.println("  reload check   max |Δ| "
-                + (r.optimized() ? "vs the unfolded model: " : "vs the exporting session: ")
+                + (r.folding().isPresent() ? "vs the unfolded model: " : "vs the exporting session: ")
                 + r.maxAbsDiff().entrySet().stream()
                         .map(e -> e.getKey() + " " + number(e.getValue()) + " (bound "
                                 + number(r.tolerance().get(e.getKey())) + ")")
@@ -289,7 +278,7 @@ public final class ExportCommand extends BenchCommand {
                 r.restore().isPresent() ? "restore" : "initialize",
                 t.variables() / 1e3,
                 t.reference() / 1e3,
-                r.optimized() ? String.format(Locale.ROOT, " fold %.1f s,", t.optimize() / 1e3) : "",
+                r.folding().isPresent() ? String.format(Locale.ROOT, " fold %.1f s,", t.optimize() / 1e3) : "",
                 t.write() / 1e3,
                 t.verify() / 1e3,
                 t.total() / 1e3);
