@@ -6,6 +6,7 @@ package dev.slimport.bench;
 
 import dev.slimport.bench.command.BenchCommand;
 import dev.slimport.bench.command.CeilingCommand;
+import dev.slimport.bench.command.Converters;
 import dev.slimport.bench.command.DescribeCommand;
 import dev.slimport.bench.command.ExportCommand;
 import dev.slimport.bench.command.ForwardCommand;
@@ -89,6 +90,7 @@ public final class ResNetBenchCli implements Callable<Integer> {
                 return super.execute(withDefaultCommand(getSubcommands().keySet(), args));
             }
         };
+        Converters.register(cl);
         addSparkInfer(cl);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOverwrittenOptionsAllowed(true);

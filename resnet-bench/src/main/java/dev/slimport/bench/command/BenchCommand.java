@@ -6,9 +6,11 @@ package dev.slimport.bench.command;
 
 import dev.slimport.bench.engine.RunFailure;
 import dev.slimport.bench.engine.UsageException;
+import dev.slimport.bench.host.EnvironmentInfo;
 import dev.slimport.savedmodel.CheckpointMismatchException;
 import dev.slimport.savedmodel.ExportInterruptedException;
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -106,6 +108,25 @@ public abstract class BenchCommand implements Callable<Integer> {
         int colon = m.indexOf(": ");
         String name = colon < 0 ? null : option.apply(m.substring(0, colon));
         return name == null ? e : new IllegalArgumentException(name + m.substring(colon), e);
+    }
+
+    /**
+     * Refuses (exit 1) a {@code --batch-size} whose {@code what} needs {@code needed} bytes when less memory is
+     * available (no check when that is unknown), before anything big is allocated; {@code detail} follows the bytes
+     * needed, {@code smaller} names the options to make smaller.
+     */
+    static void checkMemory(
+            EnvironmentInfo env, int batchSize, String what, long needed, String detail, String smaller) {
+        long available = env.memoryAvailableBytes();
+        if (available > 0 && needed > available) {
+            throw new RunFailure("--batch-size " + batchSize + ": " + what + " needs at least " + toGib(needed) + detail
+                    + " but " + toGib(available) + " of memory is available; use a smaller " + smaller);
+        }
+    }
+
+    /** {@code bytes} in GiB with one decimal: {@code 1.5 GiB}. */
+    static String toGib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f GiB", bytes / 1073741824.0);
     }
 
     /** Whether the top command's {@code --verbose} (inherited by every subcommand) was given. */
