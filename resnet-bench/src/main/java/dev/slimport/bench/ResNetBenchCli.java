@@ -14,7 +14,6 @@ import dev.slimport.bench.command.InfoCommand;
 import dev.slimport.bench.command.PlotCommand;
 import dev.slimport.bench.command.TrainDemoCommand;
 import dev.slimport.bench.command.VerifyCommand;
-import dev.slimport.bench.engine.RunFailure;
 import dev.slimport.bench.host.EnvironmentInfo;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -94,25 +93,8 @@ public final class ResNetBenchCli implements Callable<Integer> {
         addSparkInfer(cl);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOverwrittenOptionsAllowed(true);
-        cl.setParameterExceptionHandler((ex, args) -> {
-            CommandLine c = ex.getCommandLine();
-            PrintWriter err = c.getErr();
-            String message = RunFailure.firstLine(ex.getMessage())
-                    .replaceFirst("^Invalid value for option '([^']+)'( \\([^)]*\\))?: (?=\\1)", "");
-            if (c.getCommand() instanceof ResNetBenchCli
-                    && ex instanceof CommandLine.UnmatchedArgumentException u
-                    && !u.getUnmatched().isEmpty()
-                    && !u.getUnmatched().get(0).startsWith("-")) {
-                message = "unknown command '" + u.getUnmatched().get(0) + "'; allowed: "
-                        + String.join(", ", c.getSubcommands().keySet());
-            }
-            err.println(c.getCommandSpec().qualifiedName() + ": " + message + " (see --help)");
-            if (BenchCommand.verbose(c) || List.of(args).contains("--verbose")) {
-                ex.printStackTrace(err);
-            }
-            err.flush();
-            return CommandLine.ExitCode.USAGE;
-        });
+        cl.setParameterExceptionHandler((ex, args) ->
+                BenchCommand.report(ex.getCommandLine(), ex, List.of(args).contains("--verbose")));
         cl.setExecutionExceptionHandler((ex, c, parseResult) -> BenchCommand.report(c, ex));
         return cl;
     }

@@ -59,22 +59,47 @@ public abstract class BenchCommand implements Callable<Integer> {
     /**
      * Prints {@code e} on the command's stderr and returns its exit code: 2 for usage errors ({@link UsageException},
      * picocli's parameter errors, an {@link IllegalArgumentException} not raised by TensorFlow), 130 for an interrupted
-     * export, 1 otherwise. One line, except a checkpoint mismatch, which lists every offending name with both shapes.
+     * export, 1 otherwise. One line, except a checkpoint mismatch, which lists every offending name with both shapes;
+     * the stack trace too with {@code --verbose} ({@code verboseArgument}: it was given, for a parameter error found
+     * before picocli set it).
      */
-    public static int report(CommandLine cmd, Throwable e) {
-        boolean verbose = verbose(cmd);
+    public static int report(CommandLine cmd, Throwable e, boolean verboseArgument) {
         boolean usage = isUsage(e);
         boolean interrupted = e instanceof ExportInterruptedException;
-        String message = interrupted || e instanceof CheckpointMismatchException ? e.getMessage() : describe(e);
+        String message = e instanceof CommandLine.ParameterException p
+                ? parameterMessage(p) + " (see --help)"
+                : interrupted || e instanceof CheckpointMismatchException ? e.getMessage() : describe(e);
         PrintWriter err = cmd.getErr();
         err.println(cmd.getCommandSpec().qualifiedName() + ": " + (usage || interrupted ? "" : "error: ") + message);
-        if (verbose) {
+        if (verboseArgument || verbose(cmd)) {
             e.printStackTrace(err);
         }
         err.flush();
         return interrupted
                 ? ForwardCommand.EXIT_INTERRUPTED
                 : usage ? CommandLine.ExitCode.USAGE : CommandLine.ExitCode.SOFTWARE;
+    }
+
+    /** {@link #report(CommandLine, Throwable, boolean)} of an error raised while the command runs. */
+    public static int report(CommandLine cmd, Throwable e) {
+        return report(cmd, e, false);
+    }
+
+    /**
+     * picocli's message without its "Invalid value for option" prefix when the converter's message names the option
+     * already; an unknown command at the top lists the commands.
+     */
+    private static String parameterMessage(CommandLine.ParameterException e) {
+        CommandLine c = e.getCommandLine();
+        if (c.getParent() == null
+                && e instanceof CommandLine.UnmatchedArgumentException u
+                && !u.getUnmatched().isEmpty()
+                && !u.getUnmatched().get(0).startsWith("-")) {
+            return "unknown command '" + u.getUnmatched().get(0) + "'; allowed: "
+                    + String.join(", ", c.getSubcommands().keySet());
+        }
+        return RunFailure.firstLine(e.getMessage())
+                .replaceFirst("^Invalid value for option '([^']+)'( \\([^)]*\\))?: (?=\\1)", "");
     }
 
     private static boolean isUsage(Throwable e) {
