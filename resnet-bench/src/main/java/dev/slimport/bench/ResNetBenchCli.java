@@ -14,8 +14,8 @@ import dev.slimport.bench.command.InfoCommand;
 import dev.slimport.bench.command.PlotCommand;
 import dev.slimport.bench.command.TrainDemoCommand;
 import dev.slimport.bench.command.VerifyCommand;
+import dev.slimport.bench.engine.UsageException;
 import dev.slimport.bench.host.EnvironmentInfo;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -104,7 +104,7 @@ public final class ResNetBenchCli implements Callable<Integer> {
 
     /**
      * Registers {@code spark-infer} when the Spark build is on the class path ({@code -Pspark}); otherwise a command of
-     * that name that explains how to get it (exit 2). Spark stays out of the default CLI distribution.
+     * that name whose usage error explains how to get it (exit 2). Spark stays out of the default CLI distribution.
      */
     static void addSparkInfer(CommandLine cl) {
         Object command;
@@ -131,16 +131,10 @@ public final class ResNetBenchCli implements Callable<Integer> {
         @CommandLine.Unmatched
         List<String> ignored;
 
-        @Spec
-        CommandSpec spec;
-
         @Override
         public Integer call() {
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("resnet-bench spark-infer: this build has no Spark; build the CLI with"
+            throw new UsageException("this build has no Spark; build the CLI with"
                     + " './mvnw -B -q -Pspark -pl resnet-bench -am package -DskipTests' (see docs/spark.md)");
-            err.flush();
-            return CommandLine.ExitCode.USAGE;
         }
     }
 
