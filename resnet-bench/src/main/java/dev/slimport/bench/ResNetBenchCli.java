@@ -6,6 +6,7 @@ package dev.slimport.bench;
 
 import dev.slimport.bench.command.BenchCommand;
 import dev.slimport.bench.command.CeilingCommand;
+import dev.slimport.bench.command.Converters;
 import dev.slimport.bench.command.DescribeCommand;
 import dev.slimport.bench.command.ExportCommand;
 import dev.slimport.bench.command.ForwardCommand;
@@ -13,9 +14,7 @@ import dev.slimport.bench.command.InfoCommand;
 import dev.slimport.bench.command.PlotCommand;
 import dev.slimport.bench.command.TrainDemoCommand;
 import dev.slimport.bench.command.VerifyCommand;
-import dev.slimport.bench.engine.RunFailure;
 import dev.slimport.bench.host.EnvironmentInfo;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -89,28 +88,12 @@ public final class ResNetBenchCli implements Callable<Integer> {
                 return super.execute(withDefaultCommand(getSubcommands().keySet(), args));
             }
         };
+        Converters.register(cl);
         addSparkInfer(cl);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOverwrittenOptionsAllowed(true);
-        cl.setParameterExceptionHandler((ex, args) -> {
-            CommandLine c = ex.getCommandLine();
-            PrintWriter err = c.getErr();
-            String message = RunFailure.firstLine(ex.getMessage())
-                    .replaceFirst("^Invalid value for option '([^']+)'( \\([^)]*\\))?: (?=\\1)", "");
-            if (c.getCommand() instanceof ResNetBenchCli
-                    && ex instanceof CommandLine.UnmatchedArgumentException u
-                    && !u.getUnmatched().isEmpty()
-                    && !u.getUnmatched().get(0).startsWith("-")) {
-                message = "unknown command '" + u.getUnmatched().get(0) + "'; allowed: "
-                        + String.join(", ", c.getSubcommands().keySet());
-            }
-            err.println(c.getCommandSpec().qualifiedName() + ": " + message + " (see --help)");
-            if (BenchCommand.verbose(c) || List.of(args).contains("--verbose")) {
-                ex.printStackTrace(err);
-            }
-            err.flush();
-            return CommandLine.ExitCode.USAGE;
-        });
+        cl.setParameterExceptionHandler((ex, args) ->
+                BenchCommand.report(ex.getCommandLine(), ex, List.of(args).contains("--verbose")));
         cl.setExecutionExceptionHandler((ex, c, parseResult) -> BenchCommand.report(c, ex));
         return cl;
     }
@@ -120,7 +103,7 @@ public final class ResNetBenchCli implements Callable<Integer> {
 
     /**
      * Registers {@code spark-infer} when the Spark build is on the class path ({@code -Pspark}); otherwise a command of
-     * that name that explains how to get it (exit 2). Spark stays out of the default CLI distribution.
+     * that name whose usage error explains how to get it (exit 2). Spark stays out of the default CLI distribution.
      */
     static void addSparkInfer(CommandLine cl) {
         Object command;
@@ -147,16 +130,10 @@ public final class ResNetBenchCli implements Callable<Integer> {
         @CommandLine.Unmatched
         List<String> ignored;
 
-        @Spec
-        CommandSpec spec;
-
         @Override
         public Integer call() {
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("resnet-bench spark-infer: this build has no Spark; build the CLI with"
+            throw new IllegalArgumentException("this build has no Spark; build the CLI with"
                     + " './mvnw -B -q -Pspark -pl resnet-bench -am package -DskipTests' (see docs/spark.md)");
-            err.flush();
-            return CommandLine.ExitCode.USAGE;
         }
     }
 

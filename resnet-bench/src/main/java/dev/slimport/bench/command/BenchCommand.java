@@ -5,9 +5,11 @@
 package dev.slimport.bench.command;
 
 import dev.slimport.bench.engine.RunFailure;
+import dev.slimport.bench.host.EnvironmentInfo;
 import dev.slimport.savedmodel.CheckpointMismatchException;
 import dev.slimport.savedmodel.ExportInterruptedException;
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -54,24 +56,48 @@ public abstract class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Prints {@code e} on the command's stderr and returns its exit code: 2 for usage errors (picocli's parameter
-     * errors, an {@link IllegalArgumentException} not raised by TensorFlow), 130 for an interrupted
-     * export, 1 otherwise. One line, except a checkpoint mismatch, which lists every offending name with both shapes.
+     * Prints {@code e} on the command's stderr and returns its exit code: 2 for usage errors (picocli's parameter errors, an {@link IllegalArgumentException} not raised by TensorFlow), 130 for an interrupted
+     * export, 1 otherwise. One line, except a checkpoint mismatch, which lists every offending name with both shapes;
+     * the stack trace too with {@code --verbose} ({@code verboseArgument}: it was given, for a parameter error found
+     * before picocli set it).
      */
-    public static int report(CommandLine cmd, Throwable e) {
-        boolean verbose = verbose(cmd);
+    public static int report(CommandLine cmd, Throwable e, boolean verboseArgument) {
         boolean usage = isUsage(e);
         boolean interrupted = e instanceof ExportInterruptedException;
-        String message = interrupted || e instanceof CheckpointMismatchException ? e.getMessage() : describe(e);
+        String message = e instanceof CommandLine.ParameterException p
+                ? parameterMessage(p) + " (see --help)"
+                : interrupted || e instanceof CheckpointMismatchException ? e.getMessage() : describe(e);
         PrintWriter err = cmd.getErr();
         err.println(cmd.getCommandSpec().qualifiedName() + ": " + (usage || interrupted ? "" : "error: ") + message);
-        if (verbose) {
+        if (verboseArgument || verbose(cmd)) {
             e.printStackTrace(err);
         }
         err.flush();
         return interrupted
                 ? ForwardCommand.EXIT_INTERRUPTED
                 : usage ? CommandLine.ExitCode.USAGE : CommandLine.ExitCode.SOFTWARE;
+    }
+
+    /** {@link #report(CommandLine, Throwable, boolean)} of an error raised while the command runs. */
+    public static int report(CommandLine cmd, Throwable e) {
+        return report(cmd, e, false);
+    }
+
+    /**
+     * picocli's message without its "Invalid value for option" prefix when the converter's message names the option
+     * already; an unknown command at the top lists the commands.
+     */
+    private static String parameterMessage(CommandLine.ParameterException e) {
+        CommandLine c = e.getCommandLine();
+        if (c.getParent() == null
+                && e instanceof CommandLine.UnmatchedArgumentException u
+                && !u.getUnmatched().isEmpty()
+                && !u.getUnmatched().get(0).startsWith("-")) {
+            return "unknown command '" + u.getUnmatched().get(0) + "'; allowed: "
+                    + String.join(", ", c.getSubcommands().keySet());
+        }
+        return RunFailure.firstLine(e.getMessage())
+                .replaceFirst("^Invalid value for option '([^']+)'( \\([^)]*\\))?: (?=\\1)", "");
     }
 
     private static boolean isUsage(Throwable e) {
@@ -105,6 +131,25 @@ public abstract class BenchCommand implements Callable<Integer> {
         int colon = m.indexOf(": ");
         String name = colon < 0 ? null : option.apply(m.substring(0, colon));
         return name == null ? e : new IllegalArgumentException(name + m.substring(colon), e);
+    }
+
+    /**
+     * Refuses (exit 1) a {@code --batch-size} whose {@code what} needs {@code needed} bytes when less memory is
+     * available (no check when that is unknown), before anything big is allocated; {@code detail} follows the bytes
+     * needed, {@code smaller} names the options to make smaller.
+     */
+    static void checkMemory(
+            EnvironmentInfo env, int batchSize, String what, long needed, String detail, String smaller) {
+        long available = env.memoryAvailableBytes();
+        if (available > 0 && needed > available) {
+            throw new RunFailure("--batch-size " + batchSize + ": " + what + " needs at least " + toGib(needed) + detail
+                    + " but " + toGib(available) + " of memory is available; use a smaller " + smaller);
+        }
+    }
+
+    /** {@code bytes} in GiB with one decimal: {@code 1.5 GiB}. */
+    static String toGib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f GiB", bytes / 1073741824.0);
     }
 
     /** Whether the top command's {@code --verbose} (inherited by every subcommand) was given. */

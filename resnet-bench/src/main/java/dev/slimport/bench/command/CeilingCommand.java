@@ -5,7 +5,6 @@
 package dev.slimport.bench.command;
 
 import dev.slimport.bench.engine.ConvCeiling;
-import dev.slimport.bench.engine.RunFailure;
 import dev.slimport.bench.host.EnvironmentInfo;
 import dev.slimport.bench.result.ResultWriter;
 import dev.slimport.resnet.net.Precision;
@@ -17,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,14 +34,13 @@ import picocli.CommandLine.Option;
 public final class CeilingCommand extends BenchCommand {
 
     @Mixin
-    RuntimeOptions runtimeOptions = new RuntimeOptions();
+    SharedOptions.Session runtimeOptions = new SharedOptions.Session();
 
     @Option(
             names = "--precision",
             split = ",",
             defaultValue = "fp32,bf16",
-            converter = Converters.PrecisionLabel.class,
-            completionCandidates = Converters.PrecisionLabel.class,
+            completionCandidates = Converters.PrecisionLabels.class,
             description =
                     "Precisions to measure, comma-separated: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     List<Precision> precisions;
@@ -50,13 +49,13 @@ public final class CeilingCommand extends BenchCommand {
     SharedOptions.BatchSize batch = new SharedOptions.BatchSize(32);
 
     @Mixin
-    StepOptions steps = new StepOptions(3, 10);
+    SharedOptions.Steps steps = new SharedOptions.Steps(3, 10);
 
     @Mixin
     SharedOptions.Seed seed = new SharedOptions.Seed();
 
     @Mixin
-    OutputOptions.TextOrJson format = new OutputOptions.TextOrJson();
+    SharedOptions.TextOrJson format = new SharedOptions.TextOrJson();
 
     @Mixin
     SharedOptions.Destination destination = new SharedOptions.Destination();
@@ -92,19 +91,18 @@ public final class CeilingCommand extends BenchCommand {
         List<Devices.Device> devices = Devices.list(configs.toConfigProto());
         Devices.Resolution resolution = runtimeOptions.resolve(devices, this::warn);
         EnvironmentInfo env = EnvironmentInfo.detect(devices);
-        long needed = ConvCeiling.bytesNeeded(batchSize);
-        if (env.memoryAvailableBytes() > 0 && needed > env.memoryAvailableBytes()) {
-            throw new RunFailure(String.format(
-                    Locale.ROOT,
-                    "--batch-size %d: the convolution needs at least %.1f GiB but %.1f GiB of memory is available; use a"
-                            + " smaller --batch-size",
-                    batchSize,
-                    needed / 1073741824.0,
-                    env.memoryAvailableBytes() / 1073741824.0));
-        }
+        checkMemory(env, batchSize, "the convolution", ConvCeiling.bytesNeeded(batchSize), "", "--batch-size");
         List<ConvCeiling.Measurement> results = new ArrayList<>();
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(
+        boolean textToStdout = !json || output != null;
+        Consumer<String> print = line -> {
+            lines.add(line);
+            if (textToStdout) {
+                out().println(line);
+                out().flush();
+            }
+        };
+        print.accept(String.format(
                 Locale.ROOT,
                 "Conv2D ceiling: %dx%d kernel, %d->%d channels, %dx%d, batch %d, NHWC,"
                         + " SAME, on %s (%.1f GFLOP per step; %d warm-up + %d timed steps)",
@@ -119,11 +117,6 @@ public final class CeilingCommand extends BenchCommand {
                 ConvCeiling.flopPerStep(batchSize) / 1e9,
                 steps.warmup,
                 steps.numBatches));
-        boolean textToStdout = !json || output != null;
-        if (textToStdout) {
-            out().println(lines.get(0));
-            out().flush();
-        }
         for (Precision p : wanted) {
             if (!destination.quiet && !textToStdout) {
                 err().println("measuring " + p.label() + " ...");
@@ -138,7 +131,7 @@ public final class CeilingCommand extends BenchCommand {
                     resolution.used(),
                     configs.toConfigProto());
             results.add(m);
-            String line = String.format(
+            print.accept(String.format(
                     Locale.ROOT,
                     "  %-5s %8.1f GFLOP/s (best step %.1f)   mean %.4f +/- %.4f s, median %.4f s  (%s)",
                     p.label(),
@@ -147,12 +140,7 @@ public final class CeilingCommand extends BenchCommand {
                     m.summary().mean(),
                     m.summary().stddev(),
                     m.summary().median(),
-                    m.kernel());
-            lines.add(line);
-            if (textToStdout) {
-                out().println(line);
-                out().flush();
-            }
+                    m.kernel()));
         }
         CeilingResult result = new CeilingResult(
                 1,

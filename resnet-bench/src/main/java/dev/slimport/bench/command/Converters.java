@@ -12,25 +12,44 @@ import dev.slimport.resnet.runtime.DeviceRequest;
 import dev.slimport.resnet.slim.DataFormat;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import java.util.stream.Collectors;
+import picocli.CommandLine;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * picocli's conversions of the typed options. A bad value is a usage error (exit 2) whose message names the option
- * and the allowed values; the converters that are also {@code Iterable} give the values {@code --help} lists.
+ * picocli's conversions of the typed options, one per type (each type is one option's). A bad value is a usage error
+ * (exit 2) whose message names the option and the allowed values; the {@code Iterable} classes give the values {@code
+ * --help} lists where a type's constants do not print as its values.
  */
-final class Converters {
+public final class Converters {
     private Converters() {}
 
-    /** The value {@code parse} returns, its {@link IllegalArgumentException} turned into picocli's conversion error. */
-    static <T> T convert(Supplier<T> parse) {
-        try {
-            return parse.get();
-        } catch (IllegalArgumentException e) {
-            throw new TypeConversionException(e.getMessage());
-        }
+    /** Registers the conversion of every typed option on {@code cl} and the subcommands it has now. */
+    public static void register(CommandLine cl) {
+        cl.registerConverter(Depth.class, parsed(value -> Depth.parse("--model", value)))
+                .registerConverter(Precision.class, parsed(value -> Precision.parse("--precision", value)))
+                .registerConverter(DataFormat.class, parsed(value -> DataFormat.parse("--data-format", value)))
+                .registerConverter(DeviceRequest.class, parsed(value -> DeviceRequest.parse("--device", value)))
+                .registerConverter(StepMode.class, value -> named("--mode", "mode", value, StepMode.values()))
+                .registerConverter(
+                        ForwardBenchmark.InputMode.class,
+                        value -> named("--input", "input", value, ForwardBenchmark.InputMode.values()))
+                .registerConverter(
+                        SharedOptions.Format.class,
+                        value -> named("--format", "format", value, SharedOptions.Format.values()));
+    }
+
+    /** {@code parse}, its {@link IllegalArgumentException} turned into picocli's conversion error. */
+    private static <T> ITypeConverter<T> parsed(Function<String, T> parse) {
+        return value -> {
+            try {
+                return parse.apply(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        };
     }
 
     /** The constant of {@code allowed} whose {@code toString()} is {@code value} (case-insensitive). */
@@ -44,78 +63,28 @@ final class Converters {
                 + Arrays.stream(allowed).map(Object::toString).collect(Collectors.joining(", ")));
     }
 
-    /** {@code --model}: {@code resnet_v2_50} or {@code 50}, and so on ({@link Depth#parse}). */
-    static final class Model implements ITypeConverter<Depth>, Iterable<String> {
-        @Override
-        public Depth convert(String value) {
-            return Converters.convert(() -> Depth.parse("--model", value));
-        }
-
+    /** The {@code --model} values {@code --help} lists: resnet_v2_50, ... */
+    static final class ModelNames implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
             return Arrays.stream(Depth.values()).map(Depth::scopeName).iterator();
         }
     }
 
-    /** {@code --precision}: fp32, bf16 or fp16 ({@link Precision#parse}). */
-    static final class PrecisionLabel implements ITypeConverter<Precision>, Iterable<String> {
-        @Override
-        public Precision convert(String value) {
-            return Converters.convert(() -> Precision.parse("--precision", value));
-        }
-
+    /** The {@code --precision} values {@code --help} lists: fp32, bf16, fp16. */
+    static final class PrecisionLabels implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
             return Arrays.stream(Precision.values()).map(Precision::label).iterator();
         }
     }
 
-    /** {@code --data-format}: NHWC or NCHW ({@link DataFormat#parse}). */
-    static final class Layout implements ITypeConverter<DataFormat> {
-        @Override
-        public DataFormat convert(String value) {
-            return Converters.convert(() -> DataFormat.parse("--data-format", value));
-        }
-    }
-
-    /** {@code --device}: cpu, gpu or gpu:N ({@link DeviceRequest#parse}). */
-    static final class Device implements ITypeConverter<DeviceRequest> {
-        @Override
-        public DeviceRequest convert(String value) {
-            return Converters.convert(() -> DeviceRequest.parse("--device", value));
-        }
-    }
-
-    /** {@code --mode}: inference, forward-backward or train. */
-    static final class Mode implements ITypeConverter<StepMode> {
-        @Override
-        public StepMode convert(String value) {
-            return named("--mode", "mode", value, StepMode.values());
-        }
-    }
-
-    /** {@code --input}: random or fixed. */
-    static final class Input implements ITypeConverter<ForwardBenchmark.InputMode> {
-        @Override
-        public ForwardBenchmark.InputMode convert(String value) {
-            return named("--input", "input", value, ForwardBenchmark.InputMode.values());
-        }
-    }
-
-    /** {@code --format} of {@code forward}: text, json or csv. */
-    static final class Format implements ITypeConverter<OutputOptions.Format> {
-        @Override
-        public OutputOptions.Format convert(String value) {
-            return named("--format", "format", value, OutputOptions.Format.values());
-        }
-    }
-
     /** {@code --format} of the commands without CSV: text or json. */
-    static final class TextOrJson implements ITypeConverter<OutputOptions.Format>, Iterable<String> {
-        private static final OutputOptions.Format[] ALLOWED = {OutputOptions.Format.TEXT, OutputOptions.Format.JSON};
+    static final class TextOrJson implements ITypeConverter<SharedOptions.Format>, Iterable<String> {
+        private static final SharedOptions.Format[] ALLOWED = {SharedOptions.Format.TEXT, SharedOptions.Format.JSON};
 
         @Override
-        public OutputOptions.Format convert(String value) {
+        public SharedOptions.Format convert(String value) {
             return named("--format", "format", value, ALLOWED);
         }
 

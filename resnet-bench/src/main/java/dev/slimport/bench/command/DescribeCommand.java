@@ -32,10 +32,10 @@ import picocli.CommandLine.Option;
 public final class DescribeCommand extends BenchCommand {
 
     @Mixin
-    ModelOptions modelOptions = new ModelOptions();
+    SharedOptions.Network modelOptions = new SharedOptions.Network();
 
     @Mixin
-    OutputOptions.TextOrJson format = new OutputOptions.TextOrJson();
+    SharedOptions.TextOrJson format = new SharedOptions.TextOrJson();
 
     @Option(
             names = {"--output", "-o"},

@@ -9,7 +9,6 @@ import dev.slimport.bench.engine.ForwardBenchmark;
 import dev.slimport.bench.engine.MemoryEstimate;
 import dev.slimport.bench.engine.ModelSpec;
 import dev.slimport.bench.engine.Progress;
-import dev.slimport.bench.engine.RunFailure;
 import dev.slimport.bench.engine.SavedModelBenchmark;
 import dev.slimport.bench.engine.TimedSteps;
 import dev.slimport.bench.engine.Workload;
@@ -35,7 +34,6 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.tensorflow.ndarray.Shape;
@@ -70,18 +68,17 @@ public final class ForwardCommand extends BenchCommand {
     public static final int EXIT_INTERRUPTED = 130;
 
     @Mixin
-    ModelOptions modelOptions = new ModelOptions();
+    SharedOptions.Network modelOptions = new SharedOptions.Network();
 
     @Mixin
-    RuntimeOptions runtimeOptions = new RuntimeOptions();
+    SharedOptions.Session runtimeOptions = new SharedOptions.Session();
 
     @Mixin
-    OutputOptions outputOptions = new OutputOptions();
+    SharedOptions.Output outputOptions = new SharedOptions.Output();
 
     @Option(
             names = "--mode",
             defaultValue = "inference",
-            converter = Converters.Mode.class,
             description =
                     "${COMPLETION-CANDIDATES}. inference: the inference graph's forward pass (the seed's); forward-backward: every gradient of"
                             + " the loss (softmax cross-entropy + L2) on slim's training-mode graph, nothing updated; train: one"
@@ -95,12 +92,11 @@ public final class ForwardCommand extends BenchCommand {
     Double momentum;
 
     @Mixin
-    StepOptions loop = new StepOptions(10, 100);
+    SharedOptions.Steps loop = new SharedOptions.Steps(10, 100);
 
     @Option(
             names = "--input",
             defaultValue = "random",
-            converter = Converters.Input.class,
             description =
                     "${COMPLETION-CANDIDATES}. random: random_uniform generated in the graph each step (the seed's); fixed: one host tensor"
                             + " fed each step (default: ${DEFAULT-VALUE}).")
@@ -142,44 +138,31 @@ public final class ForwardCommand extends BenchCommand {
         Workload open(DeviceRequest device, EnvironmentInfo env, Progress progress);
     }
 
-    /** The state of one run: everything the summary needs, shared with the Ctrl-C hook. */
-    private record Run(
-            BenchmarkResult.Config.Builder config,
-            EnvironmentInfo env,
-            Workload bench,
-            LocalDateTime startedAt,
-            PrintWriter report,
-            TimedSteps steps,
-            Precision ceiling,
-            AtomicBoolean reported) {}
+    // The run, set as it starts: everything the summary needs, also when the Ctrl-C hook prints it.
+    private final BenchmarkResult.Config.Builder config = new BenchmarkResult.Config.Builder();
+    private final AtomicBoolean reported = new AtomicBoolean();
+    private EnvironmentInfo env;
+    private Workload bench;
+    private LocalDateTime startedAt;
+    private PrintWriter report;
+    private TimedSteps steps;
+    private Precision ceiling;
 
     @Override
     protected int run() throws Exception {
-        checkTrainOptions(mode);
         boolean fromSavedModel = savedModel != null || signature != null;
-        if (fromSavedModel && mode.training()) {
-            throw new IllegalArgumentException("--mode " + mode.label() + ": not with --saved-model (an exported"
-                    + " SavedModel is an inference graph, without labels, loss or gradients); allowed with --saved-model:"
-                    + " inference");
-        }
-        if (fromSavedModel && withCeiling) {
-            throw new IllegalArgumentException(
-                    "--with-ceiling: not with --saved-model (a SavedModel's multiply-adds are"
-                            + " not known for every input size); run it on the built graph: --model M");
-        }
+        checkModeOptions(fromSavedModel);
         loop.check();
         SessionConfigs configs = runtimeOptions.sessionConfigs();
         Source source = fromSavedModel ? savedModelSource(configs) : graphSource(configs);
         ResultWriter.checkWritable("--output", outputOptions.destination.output);
         Charts.checkPlotFile("--plot", plot);
 
-        boolean quiet = outputOptions.destination.quiet;
-        PrintWriter report =
-                outputOptions.format == OutputOptions.Format.TEXT || outputOptions.destination.output != null
-                        ? out()
-                        : err();
-        LocalDateTime startedAt = LocalDateTime.now();
-        try (Progress progress = Progress.create(err(), !quiet && Progress.interactive())) {
+        report = outputOptions.format == SharedOptions.Format.TEXT || outputOptions.destination.output != null
+                ? out()
+                : err();
+        startedAt = LocalDateTime.now();
+        try (Progress progress = Progress.create(err(), !outputOptions.destination.quiet && Progress.interactive())) {
             progress.phase("listing devices");
             List<Devices.Device> devices = Devices.list(configs.toConfigProto());
             DeviceRequest device = runtimeOptions
@@ -188,8 +171,7 @@ public final class ForwardCommand extends BenchCommand {
                         warn(message);
                     })
                     .used();
-            EnvironmentInfo env = EnvironmentInfo.detect(devices);
-            BenchmarkResult.Config.Builder config = new BenchmarkResult.Config.Builder();
+            env = EnvironmentInfo.detect(devices);
             config.seed = modelOptions.seed.value;
             config.warmup = loop.warmup;
             config.numBatches = loop.numBatches;
@@ -198,46 +180,22 @@ public final class ForwardCommand extends BenchCommand {
             config.intraOpThreads = configs.intraOpThreads();
             config.interOpThreads = configs.interOpThreads();
             config.xla = configs.xla();
-            try (Workload bench = source.open(device, env, progress)) {
-                checkMemory(bench, env);
+            try (Workload opened = source.open(device, env, progress)) {
+                bench = opened;
+                MemoryEstimate memory = bench.memory();
+                checkMemory(
+                        env,
+                        bench.batchSize(),
+                        "one step",
+                        memory.estimateBytes(),
+                        " (largest activation " + toGib(memory.largestTensorBytes()) + ")",
+                        "--batch-size or --image-size");
                 progress.phase("initializing session");
                 bench.prepare();
                 ForwardBenchmark built = bench instanceof ForwardBenchmark b ? b : null;
-                Run run = new Run(
-                        config,
-                        env,
-                        bench,
-                        startedAt,
-                        report,
-                        new TimedSteps(loop.warmup, loop.numBatches),
-                        withCeiling ? built.precision() : null,
-                        new AtomicBoolean());
-                Thread hook = new Thread(() -> finish(run, null, null, -1, true), "resnet-bench-interrupt");
-                Runtime.getRuntime().addShutdownHook(hook);
-                boolean shuttingDown = false;
-                ConvCeiling.Probe probe = null;
-                try {
-                    if (withCeiling) {
-                        progress.phase("building the Conv2D ceiling");
-                        probe = ConvCeiling.Probe.open(
-                                run.ceiling,
-                                ConvCeiling.BATCH,
-                                modelOptions.seed.value,
-                                device,
-                                configs.toConfigProto());
-                    }
-                    run.steps.run(bench::step, probe == null ? null : probe::step, progress, report, quiet);
-                } finally {
-                    if (probe != null) {
-                        probe.close();
-                    }
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(hook);
-                    } catch (IllegalStateException e) {
-                        shuttingDown = true;
-                    }
-                }
-                if (shuttingDown) {
+                steps = new TimedSteps(loop.warmup, loop.numBatches);
+                ceiling = withCeiling ? built.precision() : null;
+                if (!timeSteps(device, configs, progress)) {
                     return EXIT_INTERRUPTED;
                 }
                 StepTrace trace = null;
@@ -252,27 +210,52 @@ public final class ForwardCommand extends BenchCommand {
                 }
                 long globalStep = built == null ? -1 : built.globalStep();
                 progress.clear();
-                return finish(run, trace, check, globalStep, false);
+                return finish(trace, check, globalStep, false);
             }
         }
     }
 
+    /**
+     * Runs the warm-up and timed steps, each followed by a step of the {@code --with-ceiling} convolution, with a
+     * Ctrl-C hook that prints the summary of the steps done; false when the JVM is shutting down (after Ctrl-C).
+     */
+    private boolean timeSteps(DeviceRequest device, SessionConfigs configs, Progress progress) {
+        Thread hook = new Thread(() -> finish(null, null, -1, true), "resnet-bench-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        boolean shuttingDown = false;
+        if (ceiling != null) {
+            progress.phase("building the Conv2D ceiling");
+        }
+        try (ConvCeiling.Probe probe = ceiling == null
+                ? null
+                : ConvCeiling.Probe.open(
+                        ceiling, ConvCeiling.BATCH, modelOptions.seed.value, device, configs.toConfigProto())) {
+            steps.run(
+                    bench::step, probe == null ? null : probe::step, progress, report, outputOptions.destination.quiet);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                shuttingDown = true;
+            }
+        }
+        return !shuttingDown;
+    }
+
     /** The built graph of {@code resnet_v2_<N>} for {@code --mode}, its options validated. */
     private Source graphSource(SessionConfigs configs) {
-        StepMode stepMode = mode;
         ModelSpec asked = modelOptions.toSpec();
         double lr = learningRate == null ? TrainingGraph.DEFAULT_LEARNING_RATE : learningRate;
         double m = momentum == null ? TrainingGraph.DEFAULT_MOMENTUM : momentum;
-        if (stepMode.training()) {
-            checkTraining(stepMode, asked, lr, m);
+        if (mode.training()) {
+            checkTraining(asked, lr, m);
         }
-        ModelSpec spec = stepMode.training() ? asked.unoptimized() : asked;
-        ForwardBenchmark.InputMode inputMode = input;
+        ModelSpec built = mode.training() ? asked.unoptimized() : asked;
         return (device, env, progress) -> {
-            checkDataFormat(spec, device.isGpu());
-            warnAboutSpeed(spec, device, env, configs, progress);
-            progress.phase("building " + spec.network().scope() + (stepMode.training() ? " training" : "") + " graph");
-            return new ForwardBenchmark(spec, inputMode, device, stepMode, lr, m, configs.toConfigProto());
+            checkDataFormat(built, device.isGpu());
+            warnAboutSpeed(built, device, env, configs, progress);
+            progress.phase("building " + built.network().scope() + (mode.training() ? " training" : "") + " graph");
+            return new ForwardBenchmark(built, input, device, mode, lr, m, configs.toConfigProto());
         };
     }
 
@@ -298,9 +281,8 @@ public final class ForwardCommand extends BenchCommand {
             throw new IllegalArgumentException("--input " + input
                     + ": with --saved-model the signature's input is a fed host tensor; allowed: fixed");
         }
-        ModelOptions m = modelOptions;
-        int height = m.height();
-        int width = m.width();
+        int height = modelOptions.height();
+        int width = modelOptions.width();
         if (height < 1 || width < 1) {
             throw new IllegalArgumentException(
                     "--image-size/--height/--width: must be >= 1, got " + height + "x" + width);
@@ -312,11 +294,16 @@ public final class ForwardCommand extends BenchCommand {
                 || parsed.hasMatchedOption("--height")
                 || parsed.hasMatchedOption("--width");
         Map<String, Shape> fed = SavedModelBenchmark.feedShapes(
-                sig, m.batchSize.checked(), height, width, parsed.hasMatchedOption("--batch-size"), sizeGiven);
+                sig,
+                modelOptions.batchSize.checked(),
+                height,
+                width,
+                parsed.hasMatchedOption("--batch-size"),
+                sizeGiven);
         return (device, env, progress) -> {
-            ConfigProto config = SavedModelBenchmark.sessionConfig(configs, device);
+            ConfigProto session = SavedModelBenchmark.sessionConfig(configs, device);
             progress.phase("loading SavedModel " + dir);
-            return new SavedModelBenchmark(dir, config, sig.key(), fed, m.seed.value);
+            return new SavedModelBenchmark(dir, session, sig.key(), fed, modelOptions.seed.value);
         };
     }
 
@@ -324,23 +311,22 @@ public final class ForwardCommand extends BenchCommand {
      * Prints and writes the result once (the main thread or the Ctrl-C hook, whichever comes first); returns the exit
      * code: 0, {@link #EXIT_INTERRUPTED}, or 1 when a file could not be written.
      */
-    private int finish(
-            Run run, StepTrace trace, BenchmarkResult.PrecisionCheck check, long globalStep, boolean interrupted) {
-        if (!run.reported.compareAndSet(false, true)) {
+    private int finish(StepTrace trace, BenchmarkResult.PrecisionCheck check, long globalStep, boolean interrupted) {
+        if (!reported.compareAndSet(false, true)) {
             return EXIT_INTERRUPTED;
         }
-        Workload bench = run.bench;
-        BenchmarkResult result =
-                bench.result(run.config, run.env, run.startedAt, run.steps, trace, check, run.ceiling, interrupted);
-        List<Double> warm = result.timings().warmupSeconds();
-        List<Double> timed = result.timings().stepSeconds();
+        BenchmarkResult result = bench.result(config, env, startedAt, steps, trace, check, ceiling, interrupted);
         List<String> summary = new ArrayList<>(Reports.forwardSummary(result, LocalDateTime.now()));
         if (bench instanceof ForwardBenchmark built) {
-            summary.addAll(built.modeLines(globalStep, warm.size(), timed.size(), noTrace ? 0 : 2));
+            summary.addAll(built.modeLines(
+                    globalStep,
+                    result.timings().warmupSeconds().size(),
+                    result.timings().stepSeconds().size(),
+                    noTrace ? 0 : 2));
         }
-        summary.forEach(run.report::println);
-        run.report.flush();
-        List<String> text = new ArrayList<>(run.steps.stepLines());
+        summary.forEach(report::println);
+        report.flush();
+        List<String> text = new ArrayList<>(steps.stepLines());
         text.addAll(summary);
         try {
             writeDocuments(result, text);
@@ -352,36 +338,45 @@ public final class ForwardCommand extends BenchCommand {
         return interrupted ? EXIT_INTERRUPTED : 0;
     }
 
-    /** {@code --learning-rate} and {@code --momentum} belong to {@code --mode train}. */
-    private void checkTrainOptions(StepMode stepMode) {
-        if (stepMode != StepMode.TRAIN) {
-            if (learningRate != null) {
-                throw new IllegalArgumentException(
-                        "--learning-rate: only with --mode train (it sets the momentum step's"
-                                + " learning rate), got --mode " + stepMode.label());
-            }
-            if (momentum != null) {
-                throw new IllegalArgumentException("--momentum: only with --mode train (it sets the momentum step's"
-                        + " coefficient), got --mode " + stepMode.label());
-            }
+    /**
+     * {@code --learning-rate} and {@code --momentum} belong to {@code --mode train}; a SavedModel runs neither a
+     * training mode nor {@code --with-ceiling}.
+     */
+    private void checkModeOptions(boolean fromSavedModel) {
+        if (mode != StepMode.TRAIN && learningRate != null) {
+            throw new IllegalArgumentException("--learning-rate: only with --mode train (it sets the momentum step's"
+                    + " learning rate), got --mode " + mode.label());
+        }
+        if (mode != StepMode.TRAIN && momentum != null) {
+            throw new IllegalArgumentException("--momentum: only with --mode train (it sets the momentum step's"
+                    + " coefficient), got --mode " + mode.label());
+        }
+        if (fromSavedModel && mode.training()) {
+            throw new IllegalArgumentException("--mode " + mode.label() + ": not with --saved-model (an exported"
+                    + " SavedModel is an inference graph, without labels, loss or gradients); allowed with --saved-model:"
+                    + " inference");
+        }
+        if (fromSavedModel && withCeiling) {
+            throw new IllegalArgumentException(
+                    "--with-ceiling: not with --saved-model (a SavedModel's multiply-adds are"
+                            + " not known for every input size); run it on the built graph: --model M");
         }
     }
 
     /**
-     * Refuses what makes no sense with a training {@code stepMode}: {@code --optimize} given explicitly (folding needs
+     * Refuses what makes no sense with a training {@code --mode}: {@code --optimize} given explicitly (folding needs
      * fixed statistics; a training graph normalizes with the batch's), no logits, a learning rate {@code lr} or
      * momentum {@code m} out of range.
      */
-    private void checkTraining(StepMode stepMode, ModelSpec asked, double lr, double m) {
+    private void checkTraining(ModelSpec asked, double lr, double m) {
         if (modelOptions.optimize && spec.commandLine().getParseResult().hasMatchedOption("--optimize")) {
-            throw new IllegalArgumentException(
-                    "--optimize: not with --mode " + stepMode.label() + " (folding batch norms"
-                            + " needs fixed statistics, and slim's training graph normalizes with the batch's); the training modes"
-                            + " always run slim's graph verbatim");
+            throw new IllegalArgumentException("--optimize: not with --mode " + mode.label() + " (folding batch norms"
+                    + " needs fixed statistics, and slim's training graph normalizes with the batch's); the training modes"
+                    + " always run slim's graph verbatim");
         }
         int classes = asked.network().numClasses();
         if (classes < 1) {
-            throw new IllegalArgumentException("--num-classes " + classes + ": --mode " + stepMode.label()
+            throw new IllegalArgumentException("--num-classes " + classes + ": --mode " + mode.label()
                     + " needs logits for its loss (softmax cross-entropy); allowed: >= 1");
         }
         if (!(lr >= 0) || Double.isInfinite(lr)) {
@@ -392,8 +387,8 @@ public final class ForwardCommand extends BenchCommand {
         }
     }
 
-    void writeDocuments(BenchmarkResult result, List<String> text) throws IOException {
-        OutputOptions.Format format = outputOptions.format;
+    private void writeDocuments(BenchmarkResult result, List<String> text) throws IOException {
+        SharedOptions.Format format = outputOptions.format;
         String document = switch (format) {
             case JSON -> ResultWriter.json(result);
             case CSV -> ResultWriter.csv(result);
@@ -401,7 +396,7 @@ public final class ForwardCommand extends BenchCommand {
         };
         if (outputOptions.destination.output != null) {
             ResultWriter.writeAtomically(outputOptions.destination.output, document);
-        } else if (format != OutputOptions.Format.TEXT) {
+        } else if (format != SharedOptions.Format.TEXT) {
             out().print(document);
             out().flush();
         }
@@ -443,22 +438,6 @@ public final class ForwardCommand extends BenchCommand {
         if (!warnings.isEmpty() && !outputOptions.destination.quiet) {
             progress.clear();
             warnings.forEach(this::warn);
-        }
-    }
-
-    /** Refuses a batch whose step needs more memory than is available, before any host tensor is allocated. */
-    private static void checkMemory(Workload bench, EnvironmentInfo env) {
-        MemoryEstimate m = bench.memory();
-        long available = env.memoryAvailableBytes();
-        if (available > 0 && m.estimateBytes() > available) {
-            throw new RunFailure(String.format(
-                    Locale.ROOT,
-                    "--batch-size %d: one step needs at least %.1f GiB (largest activation %.1f GiB) but %.1f GiB of memory"
-                            + " is available; use a smaller --batch-size or --image-size",
-                    bench.batchSize(),
-                    m.estimateBytes() / 1073741824.0,
-                    m.largestTensorBytes() / 1073741824.0,
-                    available / 1073741824.0));
         }
     }
 }

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 public final class InfoCommand extends BenchCommand {
 
     @Mixin
-    OutputOptions.TextOrJson format = new OutputOptions.TextOrJson();
+    SharedOptions.TextOrJson format = new SharedOptions.TextOrJson();
 
     @Option(
             names = "--intra-op-threads",

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.tensorflow.DeviceSpec;
 
 /**
- * The CLI's device decisions ({@link RuntimeOptions#resolve}, {@link ForwardCommand#checkDataFormat}) on fake device
+ * The CLI's device decisions ({@link SharedOptions.Session#resolve}, {@link ForwardCommand#checkDataFormat}) on fake device
  * lists: the GPU branches run on a machine without a GPU. (Which native build is in use is not faked here: the
  * reason given for a machine without any GPU is the real build's, see {@link Host#missingGpuReason}.)
  */
@@ -30,8 +30,8 @@ class DeviceDecisionTest {
 
     private final List<String> warnings = new ArrayList<>();
 
-    private static RuntimeOptions options(String device, boolean strict) {
-        RuntimeOptions o = new RuntimeOptions();
+    private static SharedOptions.Session options(String device, boolean strict) {
+        SharedOptions.Session o = new SharedOptions.Session();
         o.device = DeviceRequest.parse("--device", device);
         o.strictDevice = strict;
         return o;
