@@ -143,7 +143,8 @@ public final class ForwardBenchmark extends Workload {
     }
 
     /**
-     * A host tensor of {@code shape}, uniform in [0, 1) from a Java RNG seeded with {@code seed}.
+     * A host tensor of {@code shape}, uniform in [0, 1): {@link FloatValues#uniform} with {@code seed}, the values
+     * {@code verify} and the export's check batch draw the same way.
      *
      * @throws RunFailure naming {@code --batch-size} when it holds more values than a Java array
      */
@@ -153,12 +154,7 @@ public final class ForwardBenchmark extends Workload {
                     "--batch-size: an input of shape " + shape + " holds more than 2^31-1 values, more than"
                             + " one host tensor is built from here; use a smaller --batch-size or --image-size");
         }
-        float[] values = new float[(int) shape.size()];
-        Random rng = new Random(seed);
-        for (int i = 0; i < values.length; i++) {
-            values[i] = rng.nextFloat();
-        }
-        return TFloat32.tensorOf(shape, DataBuffers.of(values, true, false));
+        return FloatValues.uniform(shape, seed, 0f, 1f).toTensor();
     }
 
     @Override
