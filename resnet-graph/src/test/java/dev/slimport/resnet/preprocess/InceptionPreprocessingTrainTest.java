@@ -209,6 +209,7 @@ class InceptionPreprocessingTrainTest {
 
     @Test
     void fastColourDistortionStaysInZeroToOne() {
+        // All four fast-mode orderings (slim before 2018 selected among them; now fast mode uses ordering 0).
         // Extremes and mid values: brightness (±32/255) pushes past 0 and 1, saturation changes colours; clipped.
         float[][][] im = new float[4][6][3];
         Random r = new Random(7);
@@ -220,8 +221,7 @@ class InceptionPreprocessingTrainTest {
                 }
             }
         }
-        List<float[]> out = runs(
-                tf -> List.of(InceptionPreprocessing.applyWithRandomSelector(tf, tf.constant(im), new Seeds(9))), 60);
+        List<float[]> out = runs(tf -> List.of(allOrderings(tf, tf.constant(im), new Seeds(9))), 60);
         int changed = 0;
         float[] flat = flatten(im);
         for (float[] run : out) {
@@ -246,8 +246,7 @@ class InceptionPreprocessingTrainTest {
             }
         }
         float[] flat = flatten(im);
-        List<float[]> out = runs(
-                tf -> List.of(InceptionPreprocessing.applyWithRandomSelector(tf, tf.constant(im), new Seeds(13))), 40);
+        List<float[]> out = runs(tf -> List.of(allOrderings(tf, tf.constant(im), new Seeds(13))), 40);
         double maxDelta = 0;
         for (float[] run : out) {
             float delta = run[0] - flat[0];
@@ -258,6 +257,59 @@ class InceptionPreprocessingTrainTest {
             maxDelta = Math.max(maxDelta, Math.abs(delta));
         }
         assertThat(maxDelta).as("the deltas spread toward 32/255").isGreaterThan(0.08);
+    }
+
+    /** {@code apply_with_random_selector} over the four fast-mode {@code distort_color} orderings. */
+    private static Operand<TFloat32> allOrderings(Ops tf, Operand<TFloat32> image, Seeds seeds) {
+        return InceptionPreprocessing.applyWithRandomSelector(
+                tf,
+                image,
+                InceptionPreprocessing.COLOR_ORDERINGS,
+                (x, c) -> InceptionPreprocessing.distortColorFast(tf, x, c, seeds),
+                seeds);
+    }
+
+    @Test
+    void selectorRunsExactlyOneCaseChosenUniformly() {
+        float[][][] im = {{{0.25f, 0.5f, 0.75f}}};
+        List<float[]> out = runs(
+                tf -> List.of(InceptionPreprocessing.applyWithRandomSelector(
+                        tf, tf.constant(im), 4, (x, c) -> tf.math.add(x, tf.constant(10f * c)), new Seeds(21))),
+                200);
+        int[] seen = new int[4];
+        for (float[] run : out) {
+            int c = Math.round((run[0] - 0.25f) / 10f);
+            assertThat(run).containsExactly(0.25f + 10f * c, 0.5f + 10f * c, 0.75f + 10f * c);
+            seen[c]++;
+        }
+        for (int c = 0; c < 4; c++) {
+            assertThat(seen[c]).as("case %d of 200 runs", c).isBetween(25, 80);
+        }
+        List<float[]> one = runs(
+                tf -> List.of(InceptionPreprocessing.applyWithRandomSelector(
+                        tf, tf.constant(im), 1, (x, c) -> tf.math.add(x, tf.constant(10f * c + 1)), new Seeds(0))),
+                10);
+        for (float[] run : one) {
+            assertThat(run).containsExactly(1.25f, 1.5f, 1.75f);
+        }
+    }
+
+    @Test
+    void fastModeUsesOrderingZeroOnly() {
+        // slim's num_distort_cases = 1 if fast_mode else 4: forTrain builds one Switch (one case, ordering 0).
+        try (Graph g = new Graph()) {
+            Ops tf = Ops.create(g);
+            InceptionPreprocessing.forTrain(tf, tf.constant(image(10, 10, 1)), 8, 8, true, 1);
+            int switches = 0;
+            int merges = 0;
+            for (java.util.Iterator<org.tensorflow.GraphOperation> it = g.operations(); it.hasNext(); ) {
+                String type = it.next().type();
+                switches += type.equals("Switch") ? 1 : 0;
+                merges += type.equals("Merge") ? 1 : 0;
+            }
+            assertThat(switches).isEqualTo(InceptionPreprocessing.FAST_MODE_COLOR_CASES);
+            assertThat(merges).isEqualTo(1);
+        }
     }
 
     @Test
