@@ -76,7 +76,7 @@ public final class InceptionPreprocessing {
 
     /**
      * {@code preprocess_for_train}'s {@code num_distort_cases} in fast mode: 1, so the selector always picks ordering 0
-     * (brightness, then saturation). Before 2018 slim selected among all 4 orderings in fast mode too.
+     * (brightness, then saturation). Earlier versions of slim selected among all 4 orderings in fast mode too.
      */
     public static final int FAST_MODE_COLOR_CASES = 1;
 

@@ -209,7 +209,7 @@ class InceptionPreprocessingTrainTest {
 
     @Test
     void fastColourDistortionStaysInZeroToOne() {
-        // All four fast-mode orderings (slim before 2018 selected among them; now fast mode uses ordering 0).
+        // All four fast-mode orderings (earlier slim selected among them; now fast mode uses ordering 0).
         // Extremes and mid values: brightness (±32/255) pushes past 0 and 1, saturation changes colours; clipped.
         float[][][] im = new float[4][6][3];
         Random r = new Random(7);
