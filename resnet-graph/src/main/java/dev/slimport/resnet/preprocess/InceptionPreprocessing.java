@@ -231,9 +231,11 @@ public final class InceptionPreprocessing {
      *   <li>{@code (x - 0.5) * 2}.
      * </ol>
      *
-     * <p>Randomness: with {@code seed != 0} every random op gets the op seeds {@code (seed, k)} for its own {@code k},
-     * so one graph built twice with the same seed draws the same sequence; {@code seed == 0} leaves them unseeded
-     * (TensorFlow then seeds each op nondeterministically). Each run of the output draws new values.
+     * <p>Randomness: with {@code seed != 0} every random op gets the op seeds {@code (seed, k)}, {@code k} unique to
+     * the op within the graph (derived from this call's name scope and the op's place in it), so a graph built again
+     * in the same order draws the same sequence, and several calls in one graph (one per image of a batch) draw
+     * independently; {@code seed == 0} leaves the ops unseeded (TensorFlow then seeds each nondeterministically).
+     * Each run of the output draws new values.
      *
      * @param tf where to build the ops
      * @param image {@code [h, w, 3]} uint8, e.g. from {@link #decode}
@@ -248,7 +250,7 @@ public final class InceptionPreprocessing {
             Ops tf, Operand<TUint8> image, int height, int width, boolean distortColor, long seed) {
         checkSize(height, width);
         Ops train = tf.withSubScope("distort_image");
-        Seeds seeds = new Seeds(seed);
+        Seeds seeds = new Seeds(seed, train.scope().makeOpName("seeds"));
         SampleDistortedBoundingBox<TInt32> box = distortedBoundingBox(train, image, seeds);
         Operand<TUint8> cropped = train.slice(image, box.begin(), box.sizeOutput());
         Operand<TFloat32> resized = resizeBilinear(train, toFloat(train, cropped), height, width);
@@ -389,17 +391,28 @@ public final class InceptionPreprocessing {
         }
     }
 
-    /** The op seeds of one {@link #forTrain} graph: {@code (seed, 1)}, {@code (seed, 2)}, ... or all zero. */
+    /**
+     * The op seeds of one {@link #forTrain} call: {@code (seed, base + 1)}, {@code (seed, base + 2)}, ... where {@code
+     * base} comes from the call's unique name scope ({@code distort_image}, {@code distort_image_1}, ...), so two
+     * calls in one graph draw differently and a graph rebuilt in the same order draws the same; all zero when {@code
+     * seed} is 0.
+     */
     static final class Seeds {
         private final long seed;
+        private final long base;
         private long next;
 
         Seeds(long seed) {
+            this(seed, "");
+        }
+
+        Seeds(long seed, String scopeName) {
             this.seed = seed;
+            this.base = (scopeName.hashCode() & 0x7fffffffL) << 8;
         }
 
         long next() {
-            return seed == 0 ? 0 : ++next;
+            return seed == 0 ? 0 : base + ++next;
         }
     }
 }

@@ -113,6 +113,27 @@ class InceptionPreprocessingTrainTest {
     }
 
     @Test
+    void twoCallsInOneGraphDrawIndependently() {
+        byte[][][] im = image(40, 40, 3);
+        List<float[]> out = runs(
+                tf -> List.of(
+                        InceptionPreprocessing.forTrain(tf, tf.constant(im), H, W, true, 42),
+                        InceptionPreprocessing.forTrain(tf, tf.constant(im), H, W, true, 42)),
+                3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(out.get(2 * i)).as("run %d", i).isNotEqualTo(out.get(2 * i + 1));
+        }
+        List<float[]> again = runs(
+                tf -> List.of(
+                        InceptionPreprocessing.forTrain(tf, tf.constant(im), H, W, true, 42),
+                        InceptionPreprocessing.forTrain(tf, tf.constant(im), H, W, true, 42)),
+                3);
+        for (int i = 0; i < out.size(); i++) {
+            assertThat(again.get(i)).containsExactly(out.get(i));
+        }
+    }
+
+    @Test
     void sampledBoxRespectsSlimsArguments() {
         int h = 120;
         int w = 200;
