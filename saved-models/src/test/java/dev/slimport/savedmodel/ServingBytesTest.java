@@ -215,6 +215,31 @@ class ServingBytesTest {
     }
 
     @Test
+    void concurrent_calls_each_get_their_own_images_results() throws Exception {
+        try (LoadedSavedModel m = LoadedSavedModel.load(plain.target())) {
+            List<FloatValues> want = FILES.stream()
+                    .map(f -> m.runEncoded(null, List.of(f)).get("logits"))
+                    .toList();
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<Boolean>> calls = new java.util.ArrayList<>();
+                for (int t = 0; t < 12; t++) {
+                    int i = t % FILES.size();
+                    calls.add(pool.submit(() -> m.runEncoded(null, List.of(FILES.get(i)))
+                                    .get("logits")
+                                    .maxAbsDiff(want.get(i))
+                            <= 1e-6));
+                }
+                for (var c : calls) {
+                    assertThat(c.get()).isTrue();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void verify_feeds_encoded_images_to_serving_bytes() {
         VerifyResult v = SavedModels.verify(new VerifySpec(plain.target(), "serving_bytes", 3, SIZE, 5));
         assertThat(v.signatureKey()).isEqualTo("serving_bytes");
