@@ -117,6 +117,9 @@ class SavedModelCommandsTest {
                 .containsPattern("output +logits +float32 \\[-1,10\\] +serving_default/logits:0")
                 .containsPattern("output +predictions +float32 \\[-1,10\\]")
                 .containsPattern("output +features +float32 \\[-1,2048\\]")
+                .contains("signature 'serving_bytes' (method tensorflow/serving/predict)")
+                .containsPattern("input +image_bytes +string \\[-1\\] +image_bytes:0")
+                .contains("serving_bytes/logits 0 (bound 1.00e-05)")
                 .contains("reload check   max |Δ| vs the exporting session: ")
                 .contains("(bound 1.00e-05)")
                 .contains("timings        build ");
@@ -180,6 +183,14 @@ class SavedModelCommandsTest {
                 .contains("on images float32 [3,48,48,3] (uniform in [-1, 1], seed 0)")
                 .containsPattern("\n  logits float32 \\[3,10\\] min \\S+ max \\S+ mean \\S+ top1\\[0\\]=\\d\n")
                 .containsPattern("\n  features float32 \\[3,2048\\] min ")
+                .doesNotContain("NON-FINITE");
+        CliRun bytes = CliRun.of(
+                "verify", out.toString(), "--signature", "serving_bytes", "--batch-size", "2", "--image-size", "40");
+        assertThat(bytes.exitCode()).as(bytes.toString()).isZero();
+        assertThat(bytes.out())
+                .contains("ran 'serving_bytes' once in ")
+                .contains("on image_bytes: 2 generated PNG/JPEG files of about 40×40 pixels, seed 0")
+                .containsPattern("\n  logits float32 \\[2,10\\] min \\S+ max \\S+ mean \\S+ top1\\[0\\]=\\d\n")
                 .doesNotContain("NON-FINITE");
     }
 
@@ -387,7 +398,7 @@ class SavedModelCommandsTest {
         assertThat(signature.exitCode()).isEqualTo(2);
         assertThat(signature.err())
                 .contains("--signature: 'predict' is not in SavedModel")
-                .contains("available: serving_default");
+                .contains("available: serving_bytes, serving_default");
         assertThat(CliRun.of("forward", "--signature", "serving_default").err())
                 .contains("--signature: only with --saved-model DIR");
         assertThat(CliRun.of("forward", "--saved-model", v1, "--input", "random")
