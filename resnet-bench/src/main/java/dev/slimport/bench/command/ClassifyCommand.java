@@ -10,6 +10,7 @@ import dev.slimport.bench.result.ResultWriter;
 import dev.slimport.classify.Classification;
 import dev.slimport.classify.ImageClassifier;
 import dev.slimport.classify.Prediction;
+import dev.slimport.savedmodel.ServingSignature;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -136,7 +137,8 @@ public final class ClassifyCommand extends BenchCommand {
             if (format.json()) {
                 ObjectNode head = ResultWriter.MAPPER.createObjectNode();
                 head.put("model", classifier.describe());
-                head.put("signature", classifier.usesServingBytes() ? ImageClassifier.BYTES_KEY : "serving_default");
+                head.put(
+                        "signature", classifier.usesServingBytes() ? ServingSignature.BYTES_KEY : ServingSignature.KEY);
                 head.put("labels", classifier.labels().source());
                 head.put("num_classes", classifier.numClasses());
                 head.put("top_k", k);
