@@ -133,7 +133,9 @@ class ClassifyCommandTest {
                 "json");
         assertThat(json.exitCode()).as(json.toString()).isZero();
         JsonNode root = ResultWriter.MAPPER.readTree(json.out());
-        assertThat(root.get("signature").asText()).as("export writes serving_bytes").isEqualTo("serving_bytes");
+        assertThat(root.get("signature").asText())
+                .as("export writes serving_bytes")
+                .isEqualTo("serving_bytes");
         assertThat(root.get("num_classes").asInt()).isEqualTo(4);
         assertThat(root.get("top_k").asInt()).isEqualTo(4);
         assertThat(root.get("classified").asInt()).isEqualTo(2);
