@@ -104,6 +104,7 @@ class ClassifyCommandTest {
                 .contains(photos.resolve("text.jpg") + ": error: ")
                 .doesNotContain("readme.txt");
         assertThat(r.err())
+                .contains("5 image(s) in ")
                 .contains("1 file(s) in the given directories skipped")
                 .contains("2 of 5 image(s) could not be classified");
     }

@@ -295,6 +295,11 @@ public final class ImageClassifier implements AutoCloseable {
         return description;
     }
 
+    /** The SavedModel signature images go through ({@code serving_bytes} or {@code serving_default}); empty for a checkpoint. */
+    public Optional<String> signature() {
+        return network instanceof SavedModelNetwork s ? Optional.of(s.key) : Optional.empty();
+    }
+
     /** Whether images are fed encoded to the SavedModel's {@code serving_bytes} signature. */
     public boolean usesServingBytes() {
         return preprocessor == null;
