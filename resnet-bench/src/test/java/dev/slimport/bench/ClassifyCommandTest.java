@@ -133,6 +133,17 @@ class ClassifyCommandTest {
                 "--format",
                 "json");
         assertThat(json.exitCode()).as(json.toString()).isZero();
+        CliRun sized = CliRun.of(
+                "classify",
+                good.resolve("a.jpg").toString(),
+                "--saved-model",
+                saved.toString(),
+                "--labels",
+                labels.toString(),
+                "--image-size",
+                "64");
+        assertThat(sized.exitCode()).as(sized.toString()).isZero();
+        assertThat(sized.err()).contains("warning: --image-size 64 ignored: the SavedModel's serving_bytes signature");
         JsonNode root = ResultWriter.MAPPER.readTree(json.out());
         assertThat(root.get("signature").asText())
                 .as("export writes serving_bytes")

@@ -12,6 +12,7 @@ import dev.slimport.resnet.net.NetworkSpec;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Option;
 
@@ -117,6 +118,26 @@ public final class ClassifierOptions {
         } catch (IllegalArgumentException e) {
             throw BenchCommand.optionNamed(e, OPTION_NAMES::get);
         }
+    }
+
+    /**
+     * What these options asked for that {@code classifier} does not do: {@code --image-size} with a SavedModel whose
+     * input size is fixed, or whose {@code serving_bytes} graph preprocesses to its own size. Empty otherwise.
+     */
+    public Optional<String> ignoredImageSize(ImageClassifier classifier) {
+        if (savedModel == null || imageSize == null) {
+            return Optional.empty();
+        }
+        Optional<int[]> size = classifier.preprocessingSize();
+        if (size.isEmpty()) {
+            return Optional.of("--image-size " + imageSize + " ignored: the SavedModel's serving_bytes"
+                    + " signature preprocesses to its own size");
+        }
+        int[] hw = size.get();
+        return hw[0] == imageSize && hw[1] == imageSize
+                ? Optional.empty()
+                : Optional.of(
+                        "--image-size " + imageSize + " ignored: the SavedModel's input is " + hw[0] + "x" + hw[1]);
     }
 
     /** The checkpoint's network: its descriptor's, or {@code --model}'s with {@code --num-classes}, {@code --image-size}. */

@@ -92,6 +92,7 @@ public final class ClassifyCommand extends BenchCommand {
         long t0 = System.nanoTime();
         try (ImageClassifier classifier = model.open()) {
             long tLoaded = System.nanoTime();
+            model.ignoredImageSize(classifier).ifPresent(this::warn);
             int k = Math.min(topK, classifier.numClasses());
             ObjectNode json = ResultWriter.MAPPER.createObjectNode();
             ArrayNode images = json.putArray("images");
