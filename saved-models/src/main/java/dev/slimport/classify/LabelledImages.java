@@ -52,7 +52,9 @@ import org.tensorflow.proto.Feature;
  *   <li>otherwise the sorted position of the folder: 0-based when the model has as many classes as there are
  *       folders, 1-based when it has one more — slim's background offset: index 0 is the background class, which has
  *       no folder (the layout of a model trained with slim's {@code labels_offset} 0 on a data set with a background
- *       class). Any other class count is an error that asks for {@code labels}.
+ *       class);
+ *   <li>otherwise, with {@code defaultLabels} (the model's own, such as slim's ImageNet labels), by name as in 1;
+ *       failing that, an error that asks for {@code labels}.
  * </ol>
  *
  * <p><b>TFRecord files</b> as slim's {@code download_and_convert_*} scripts and {@code build_imagenet_data.py} write
@@ -134,6 +136,7 @@ public final class LabelledImages {
     public static final class Builder {
         private final int numClasses;
         private List<String> labels;
+        private List<String> defaultLabels;
         private int labelsOffset;
 
         private Builder(int numClasses) {
@@ -150,6 +153,16 @@ public final class LabelledImages {
                         + " classes; the labels file needs one line per class");
             }
             labels = value == null ? null : List.copyOf(value);
+            return this;
+        }
+
+        /**
+         * The model's own labels when none were given (for example slim's ImageNet labels for a 1001-class model):
+         * they name the classes, and map image folders by name only when neither synset ids nor the sorted order
+         * fit the model's class count.
+         */
+        public Builder defaultLabels(List<String> value) {
+            defaultLabels = value == null || value.size() != numClasses ? null : List.copyOf(value);
             return this;
         }
 
@@ -286,61 +299,15 @@ public final class LabelledImages {
                 synsetIndex.put(synsets.get(i), i);
             }
             if (labels != null) {
-                Map<String, List<Integer>> byName = new HashMap<>();
-                for (int i = 0; i < labels.size(); i++) {
-                    String full = normalize(labels.get(i));
-                    byName.computeIfAbsent(full, x -> new ArrayList<>()).add(i);
-                    int comma = full.indexOf(',');
-                    if (comma > 0) {
-                        String first = full.substring(0, comma).trim();
-                        if (!first.equals(full)) {
-                            byName.computeIfAbsent(first, x -> new ArrayList<>())
-                                    .add(i);
-                        }
-                    }
-                }
-                int synsetOffset = labels.size() - synsets.size();
-                List<String> unmatched = new ArrayList<>();
-                int bySynset = 0;
-                for (String f : folders) {
-                    List<Integer> hits = byName.getOrDefault(normalize(f), List.of());
-                    hits = hits.stream().distinct().toList();
-                    if (hits.size() > 1) {
-                        throw new IllegalArgumentException("labels: class folder '" + f + "' matches "
-                                + hits.size() + " labels (indices " + hits + "); rename the folder to one label's"
-                                + " full text");
-                    }
-                    if (hits.size() == 1) {
-                        out.put(f, hits.get(0));
-                    } else if (synsetIndex.containsKey(f) && (synsetOffset == 0 || synsetOffset == 1)) {
-                        out.put(f, synsetIndex.get(f) + synsetOffset);
-                        bySynset++;
-                    } else {
-                        unmatched.add(f);
-                    }
-                }
-                if (!unmatched.isEmpty()) {
-                    throw new IllegalArgumentException("labels: " + unmatched.size() + " of " + k
-                            + " class folders match no label: " + String.join(", ", first(unmatched))
-                            + " (a folder is named by a label's text, its first comma-separated name, or an"
-                            + " ImageNet synset id)");
-                }
-                checkDistinct(out);
-                for (Map.Entry<String, Integer> e : out.entrySet()) {
-                    names[e.getValue()] = labels.get(e.getValue());
-                }
-                return k + " class folders mapped by name through the labels"
-                        + (bySynset > 0
-                                ? " (" + bySynset + " by ImageNet synset id, slim's sorted order"
-                                        + (synsetOffset == 1 ? " after background 0" : "") + ")"
-                                : "");
+                return mapByLabels(folders, labels, out, names, synsetIndex, synsets);
             }
             boolean allSynsets = folders.stream().allMatch(synsetIndex::containsKey);
             if (allSynsets && (numClasses == 1000 || numClasses == 1001)) {
                 int offset = numClasses - 1000;
                 for (String f : folders) {
                     out.put(f, synsetIndex.get(f) + offset);
-                    names[synsetIndex.get(f) + offset] = f;
+                    int index = synsetIndex.get(f) + offset;
+                    names[index] = defaultLabels != null ? defaultLabels.get(index) : f;
                 }
                 return k + " synset folders mapped to slim's ImageNet indices (sorted synsets"
                         + (offset == 1 ? ", 1..1000; 0 is the background class)" : ", 0..999)");
@@ -350,6 +317,15 @@ public final class LabelledImages {
                 offset = 0;
             } else if (numClasses == k + 1) {
                 offset = 1;
+            } else if (defaultLabels != null) {
+                try {
+                    return mapByLabels(folders, defaultLabels, out, names, synsetIndex, synsets)
+                            .replace("through the labels", "through the model's labels");
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("data: " + dir + " has " + k + " class folders but the model"
+                            + " has " + numClasses + " classes, and the folder names are not its labels ("
+                            + e.getMessage().replaceFirst("^labels: ", "") + "); map the folders with labels");
+                }
             } else {
                 throw new IllegalArgumentException("data: " + dir + " has " + k + " class folders but the model has "
                         + numClasses + " classes (sorted folders need " + k + ", or " + (k + 1)
@@ -364,6 +340,64 @@ public final class LabelledImages {
             }
             return k + " class folders in sorted order -> labels " + offset + ".." + (k - 1 + offset)
                     + (offset == 1 ? " (label 0 is slim's background class, which has no folder)" : "");
+        }
+
+        /** Maps {@code folders} by name through {@code labels} (see the class comment). */
+        private String mapByLabels(
+                List<String> folders,
+                List<String> labels,
+                Map<String, Integer> out,
+                String[] names,
+                Map<String, Integer> synsetIndex,
+                List<String> synsets) {
+            int k = folders.size();
+            Map<String, List<Integer>> byName = new HashMap<>();
+            for (int i = 0; i < labels.size(); i++) {
+                String full = normalize(labels.get(i));
+                byName.computeIfAbsent(full, x -> new ArrayList<>()).add(i);
+                int comma = full.indexOf(',');
+                if (comma > 0) {
+                    String first = full.substring(0, comma).trim();
+                    if (!first.equals(full)) {
+                        byName.computeIfAbsent(first, x -> new ArrayList<>()).add(i);
+                    }
+                }
+            }
+            int synsetOffset = labels.size() - synsets.size();
+            List<String> unmatched = new ArrayList<>();
+            int bySynset = 0;
+            for (String f : folders) {
+                List<Integer> hits = byName.getOrDefault(normalize(f), List.of());
+                hits = hits.stream().distinct().toList();
+                if (hits.size() > 1) {
+                    throw new IllegalArgumentException("labels: class folder '" + f + "' matches "
+                            + hits.size() + " labels (indices " + hits + "); rename the folder to one label's"
+                            + " full text");
+                }
+                if (hits.size() == 1) {
+                    out.put(f, hits.get(0));
+                } else if (synsetIndex.containsKey(f) && (synsetOffset == 0 || synsetOffset == 1)) {
+                    out.put(f, synsetIndex.get(f) + synsetOffset);
+                    bySynset++;
+                } else {
+                    unmatched.add(f);
+                }
+            }
+            if (!unmatched.isEmpty()) {
+                throw new IllegalArgumentException("labels: " + unmatched.size() + " of " + k
+                        + " class folders match no label: " + String.join(", ", first(unmatched))
+                        + " (a folder is named by a label's text, its first comma-separated name, or an"
+                        + " ImageNet synset id)");
+            }
+            checkDistinct(out);
+            for (Map.Entry<String, Integer> e : out.entrySet()) {
+                names[e.getValue()] = labels.get(e.getValue());
+            }
+            return k + " class folders mapped by name through the labels"
+                    + (bySynset > 0
+                            ? " (" + bySynset + " by ImageNet synset id, slim's sorted order"
+                                    + (synsetOffset == 1 ? " after background 0" : "") + ")"
+                            : "");
         }
 
         private LabelledImages tfRecords(List<Path> data) throws IOException {
@@ -383,8 +417,8 @@ public final class LabelledImages {
                         + (firstProblem == null ? "" : " (" + firstProblem + ")"));
             }
             String[] names = new String[numClasses];
-            if (labels != null) {
-                labels.toArray(names);
+            if (labels != null || defaultLabels != null) {
+                (labels != null ? labels : defaultLabels).toArray(names);
             }
             return new LabelledImages(
                     Kind.TFRECORDS,

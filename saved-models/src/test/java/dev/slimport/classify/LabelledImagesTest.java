@@ -193,6 +193,33 @@ class LabelledImagesTest {
                 .hasMessageStartingWith("labels: 1001 labels for a model with 1000 classes");
     }
 
+    @Test
+    void foldersNamedByTheModelsOwnLabelsMapWhenTheCountsDoNotFitSortedOrder() throws IOException {
+        Path d = tmp.resolve("data");
+        file(d, "goldfish", "1.jpg");
+        file(d, "tench", "1.jpg");
+        List<String> imagenetLike = new ArrayList<>(List.of("background", "tench", "goldfish"));
+        for (int i = 3; i < 1001; i++) {
+            imagenetLike.add("class " + i);
+        }
+        LabelledImages set =
+                LabelledImages.builder(1001).defaultLabels(imagenetLike).build(List.of(d));
+        assertThat(set.classFolders()).containsExactly(Map.entry("goldfish", 2), Map.entry("tench", 1));
+        assertThat(set.mapping()).contains("through the model's labels");
+        // counts that fit sorted order win over the defaults: a 3-class model trained on sorted folders
+        assertThat(LabelledImages.builder(3)
+                        .defaultLabels(List.of("background", "tench", "goldfish"))
+                        .build(List.of(d))
+                        .classFolders())
+                .containsExactly(Map.entry("goldfish", 1), Map.entry("tench", 2));
+        file(d, "unknown thing", "1.jpg");
+        assertThatThrownBy(() ->
+                        LabelledImages.builder(1001).defaultLabels(imagenetLike).build(List.of(d)))
+                .hasMessageStartingWith("data: ")
+                .hasMessageContaining(
+                        "the folder names are not its labels (1 of 3 class folders match no label:" + " unknown thing");
+    }
+
     private byte[] jpegLike(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
