@@ -6,6 +6,7 @@ package dev.slimport.bench;
 
 import dev.slimport.bench.command.BenchCommand;
 import dev.slimport.bench.command.CeilingCommand;
+import dev.slimport.bench.command.ClassifyCommand;
 import dev.slimport.bench.command.DescribeCommand;
 import dev.slimport.bench.command.ExportCommand;
 import dev.slimport.bench.command.ForwardCommand;
@@ -59,6 +60,7 @@ import picocli.CommandLine.Spec;
             ExportCommand.class,
             VerifyCommand.class,
             TrainDemoCommand.class,
+            ClassifyCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class ResNetBenchCli implements Callable<Integer> {
