@@ -5,6 +5,7 @@
 package dev.slimport.classify;
 
 import dev.slimport.resnet.net.NetworkSpec;
+import dev.slimport.resnet.preprocess.ImageFormatException;
 import dev.slimport.resnet.preprocess.ImageHeader;
 import dev.slimport.resnet.preprocess.InceptionPreprocessing;
 import dev.slimport.savedmodel.CheckpointReader;
@@ -86,9 +87,12 @@ public final class ImageClassifier implements AutoCloseable {
     public static final long MAX_FILE_BYTES = 256L << 20;
 
     /** How the classifier is set up. */
-    public record Options(Labels labels, int imageSize, int batchSize) {
-        /** Labels for the model's class count ({@link Labels#imagenetFor}), the model's size, 16 images per run. */
-        public static final Options DEFAULTS = new Options(null, 0, 16);
+    public record Options(Labels labels, int imageSize, int batchSize, long maxPixels) {
+        /**
+         * Labels for the model's class count ({@link Labels#imagenetFor}), the model's size, 16 images per run, at
+         * most {@link ImageHeader#DEFAULT_MAX_PIXELS} pixels per image.
+         */
+        public static final Options DEFAULTS = new Options(null, 0, 16, ImageHeader.DEFAULT_MAX_PIXELS);
 
         /**
          * The validated options.
@@ -97,6 +101,7 @@ public final class ImageClassifier implements AutoCloseable {
          * @param imageSize for a SavedModel with a dynamic input size, the size images are preprocessed to; 0 for
          *     {@link NetworkSpec#DEFAULT_IMAGE_SIZE}. Ignored when the model fixes its size
          * @param batchSize images per network run, at least 1
+         * @param maxPixels the largest image decoded (width × height from its header); larger ones fail alone
          */
         public Options {
             if (imageSize < 0 || imageSize > InceptionPreprocessing.MAX_SIZE) {
@@ -106,21 +111,29 @@ public final class ImageClassifier implements AutoCloseable {
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batch_size: must be >= 1, got " + batchSize);
             }
+            if (maxPixels < 1) {
+                throw new IllegalArgumentException("max_pixels: must be >= 1, got " + maxPixels);
+            }
         }
 
         /** A copy with {@code l} as the labels (null: ImageNet's). */
         public Options withLabels(Labels l) {
-            return new Options(l, imageSize, batchSize);
+            return new Options(l, imageSize, batchSize, maxPixels);
         }
 
         /** A copy with preprocessing size {@code size} for dynamic-size SavedModels. */
         public Options withImageSize(int size) {
-            return new Options(labels, size, batchSize);
+            return new Options(labels, size, batchSize, maxPixels);
         }
 
         /** A copy with {@code n} images per run. */
         public Options withBatchSize(int n) {
-            return new Options(labels, imageSize, n);
+            return new Options(labels, imageSize, n, maxPixels);
+        }
+
+        /** A copy that decodes images of at most {@code n} pixels. */
+        public Options withMaxPixels(long n) {
+            return new Options(labels, imageSize, batchSize, n);
         }
     }
 
@@ -137,16 +150,18 @@ public final class ImageClassifier implements AutoCloseable {
     private final Labels labels;
     private final int numClasses;
     private final int batchSize;
+    private final long maxPixels;
     private final String description;
     private boolean closed;
 
     private ImageClassifier(
-            Network network, Preprocessor preprocessor, Labels labels, int numClasses, int batchSize, String what) {
+            Network network, Preprocessor preprocessor, Labels labels, int numClasses, Options options, String what) {
         this.network = network;
         this.preprocessor = preprocessor;
         this.labels = labels;
         this.numClasses = numClasses;
-        this.batchSize = batchSize;
+        this.batchSize = options.batchSize();
+        this.maxPixels = options.maxPixels();
         this.description = what;
     }
 
@@ -213,7 +228,7 @@ public final class ImageClassifier implements AutoCloseable {
                         + " by InceptionPreprocessing";
             }
             Network net = new SavedModelNetwork(model, sig.key(), bytes, output);
-            return new ImageClassifier(net, pre, labels, classes, o.batchSize(), what);
+            return new ImageClassifier(net, pre, labels, classes, o, what);
         } catch (RuntimeException | Error e) {
             if (pre != null) {
                 pre.close();
@@ -257,8 +272,7 @@ public final class ImageClassifier implements AutoCloseable {
             pre = new Preprocessor(network.imageSize(), network.imageSize());
             String what = "checkpoint " + prefix + ", " + network.scope() + ", " + network.numClasses() + " classes, "
                     + network.imageSize() + "x" + network.imageSize() + " by InceptionPreprocessing";
-            return new ImageClassifier(
-                    new CheckpointNetwork(model), pre, labels, network.numClasses(), o.batchSize(), what);
+            return new ImageClassifier(new CheckpointNetwork(model), pre, labels, network.numClasses(), o, what);
         } catch (RuntimeException | Error e) {
             if (pre != null) {
                 pre.close();
@@ -498,12 +512,12 @@ public final class ImageClassifier implements AutoCloseable {
         }
     }
 
-    /** Why {@code bytes} are refused before decoding ({@link ImageHeader}), or null. */
-    private static String headerError(byte[] bytes) {
+    /** Why {@code bytes} are refused before decoding ({@link ImageHeader}: no image, or too many pixels), or null. */
+    private String headerError(byte[] bytes) {
         try {
-            ImageHeader.read(bytes);
+            ImageHeader.read(bytes).requirePixelsAtMost(maxPixels);
             return null;
-        } catch (IllegalArgumentException e) {
+        } catch (ImageFormatException e) {
             return e.getMessage();
         }
     }

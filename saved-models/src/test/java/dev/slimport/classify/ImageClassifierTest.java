@@ -153,7 +153,8 @@ class ImageClassifierTest {
         Path text = Files.writeString(dir.resolve("notes.jpg"), "hello, not an image\n", StandardCharsets.UTF_8);
         Path missing = dir.resolve("missing.jpg");
         Path empty = Files.write(dir.resolve("empty.png"), new byte[0]);
-        List<Path> files = List.of(good, truncated, text, png, missing, empty);
+        Path huge = Files.write(dir.resolve("huge.png"), pngHeader(20000, 20000));
+        List<Path> files = List.of(good, truncated, text, png, missing, empty, huge);
         try (ImageClassifier c =
                 ImageClassifier.fromCheckpoint(checkpoint, TINY, ImageClassifier.Options.DEFAULTS.withLabels(LABELS))) {
             List<Classification> r = c.classifyFiles(files, 2);
@@ -161,11 +162,12 @@ class ImageClassifierTest {
                     .extracting(Classification::image)
                     .containsExactlyElementsOf(
                             files.stream().map(Path::toString).toList());
-            assertThat(r).extracting(Classification::ok).containsExactly(true, false, false, true, false, false);
+            assertThat(r).extracting(Classification::ok).containsExactly(true, false, false, true, false, false, false);
             assertThat(r.get(1).error()).startsWith("cannot decode: ");
-            assertThat(r.get(2).error()).isNotBlank();
+            assertThat(r.get(2).error()).startsWith("unknown image format");
             assertThat(r.get(4).error()).isEqualTo("unreadable: no such file");
-            assertThat(r.get(5).error()).isNotBlank();
+            assertThat(r.get(5).error()).startsWith("empty file");
+            assertThat(r.get(6).error()).contains("20000x20000").contains("not decoded");
             List<Classification> alone = c.classify(List.of(images.get(0), images.get(1)), 2);
             assertThat(r.get(0).top()).isEqualTo(alone.get(0).top());
             assertThat(r.get(3).top()).isEqualTo(alone.get(1).top());
@@ -203,6 +205,19 @@ class ImageClassifierTest {
                 .as("ties across the boundary are in, as tf.nn.in_top_k")
                 .isTrue();
         assertThat(ImageScores.failed("x").inTopK(1, 5)).isFalse();
+    }
+
+    /** A PNG signature and a valid IHDR chunk of {@code w}×{@code h} RGB, 8 bits, then nothing: a header only. */
+    static byte[] pngHeader(int w, int h) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 25);
+        b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+        b.putInt(13);
+        int chunk = b.position();
+        b.put(new byte[] {'I', 'H', 'D', 'R'}).putInt(w).putInt(h).put(new byte[] {8, 2, 0, 0, 0});
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(b.array(), chunk, 17);
+        b.putInt((int) crc.getValue());
+        return b.array();
     }
 
     /** The tiny model's logits for each image: this test's own preprocessing graph, then the restored network. */
