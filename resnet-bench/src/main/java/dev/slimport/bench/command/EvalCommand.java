@@ -11,6 +11,11 @@ import dev.slimport.classify.Evaluation;
 import dev.slimport.classify.ImageClassifier;
 import dev.slimport.classify.ImageScores;
 import dev.slimport.classify.LabelledImages;
+import dev.slimport.classify.Labels;
+import dev.slimport.savedmodel.SavedModelInfo;
+import dev.slimport.savedmodel.ServingSignature;
+import dev.slimport.savedmodel.SignatureInfo;
+import dev.slimport.savedmodel.TensorSpec;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -87,8 +92,18 @@ public final class EvalCommand extends BenchCommand {
     protected int run() throws Exception {
         ResultWriter.checkWritable("--output", destination.output);
         ResultWriter.checkWritable("--predictions", predictions);
-        try (ImageClassifier classifier = model.open()) {
-            LabelledImages set = labelledImages(classifier);
+        // A model of other than ImageNet's 1000/1001 classes needs labels; without --labels they are the data's
+        // class names (sorted folders), so the set is indexed before the model is opened.
+        int classes = model.labels == null ? classesBeforeOpening() : -1;
+        LabelledImages early = classes > 0 && classes != 1000 && classes != Labels.IMAGENET_SIZE
+                ? labelledImages(classes, null)
+                : null;
+        try (ImageClassifier classifier = model.open(early == null ? null : namesOf(early))) {
+            LabelledImages set = early != null && early.numClasses() == classifier.numClasses()
+                    ? early
+                    : labelledImages(
+                            classifier.numClasses(),
+                            model.labels != null ? null : classifier.labels().names());
             for (String w : set.warnings()) {
                 warn(w);
             }
@@ -145,20 +160,71 @@ public final class EvalCommand extends BenchCommand {
         }
     }
 
-    private LabelledImages labelledImages(ImageClassifier classifier) throws IOException {
+    /**
+     * The set for a model of {@code classes} classes: mapped through {@code --labels} when given, else through the
+     * model's own {@code defaults} (null: none) where folder names are needed.
+     */
+    private LabelledImages labelledImages(int classes, List<String> defaults) throws IOException {
         try {
-            LabelledImages.Builder b =
-                    LabelledImages.builder(classifier.numClasses()).labelsOffset(labelsOffset);
-            List<String> names = classifier.labels().names();
+            LabelledImages.Builder b = LabelledImages.builder(classes).labelsOffset(labelsOffset);
             if (model.labels != null) {
-                b.labels(names);
+                b.labels(Labels.read(model.labels).checkCount(classes).names());
             } else {
-                b.defaultLabels(names);
+                b.defaultLabels(defaults);
             }
             return b.build(data);
         } catch (IllegalArgumentException e) {
             throw optionNamed(e, OPTION_NAMES::get);
         }
+    }
+
+    /** The set's class names as labels ({@code class N} where it has none). */
+    private Labels namesOf(LabelledImages set) {
+        List<String> names = new ArrayList<>(set.numClasses());
+        for (int i = 0; i < set.numClasses(); i++) {
+            String n = set.className(i);
+            names.add(n == null || n.isBlank() ? "class " + i : n.strip());
+        }
+        return Labels.of(names, "the class folders of " + data.get(0));
+    }
+
+    /**
+     * The model's class count read before it is opened — the checkpoint's network, or the width of the SavedModel's
+     * {@code predictions} (else {@code logits}) in {@code serving_bytes} (else {@code serving_default}) — or -1 when
+     * it cannot be told here (opening the model then reports why).
+     */
+    private int classesBeforeOpening() {
+        try {
+            if (model.checkpoint != null && model.savedModel == null) {
+                return model.network().numClasses();
+            }
+            if (model.savedModel != null && model.checkpoint == null) {
+                for (SavedModelInfo.MetaGraph g :
+                        SavedModelInfo.read(model.savedModel).metaGraphs()) {
+                    if (!g.tags().contains(ServingSignature.TAG)) {
+                        continue;
+                    }
+                    for (String key : List.of(ImageClassifier.BYTES_KEY, ServingSignature.KEY)) {
+                        for (SignatureInfo sig : g.signatures()) {
+                            if (!sig.key().equals(key)) {
+                                continue;
+                            }
+                            for (String out : List.of(ServingSignature.PREDICTIONS, ServingSignature.LOGITS)) {
+                                TensorSpec t = sig.outputs().get(out);
+                                if (t != null
+                                        && t.shape().numDimensions() == 2
+                                        && t.shape().get(1) > 0) {
+                                    return (int) t.shape().get(1);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            // opening the model reports it
+        }
+        return -1;
     }
 
     private static List<Evaluation.Scored> scores(ImageClassifier classifier, List<byte[]> images) {
