@@ -83,6 +83,9 @@ public final class ImageClassifier implements AutoCloseable {
     /** The input of {@link #BYTES_KEY}: encoded images, string {@code [-1]}. */
     public static final String BYTES_INPUT = "image_bytes";
 
+    /** {@link #classifyFiles} holds at most a batch of files or this many encoded bytes (plus one file) at once. */
+    private static final long CHUNK_BYTES = 64L << 20;
+
     /** Files larger than this are refused before they are read. */
     public static final long MAX_FILE_BYTES = 256L << 20;
 
@@ -311,7 +314,8 @@ public final class ImageClassifier implements AutoCloseable {
 
     /**
      * Reads and classifies image files; a file that cannot be read is a failed {@link Classification} like an
-     * image that cannot be decoded. Files are read one batch at a time.
+     * image that cannot be decoded. Files are read one batch at a time (at most {@link Options#batchSize()} files
+     * or about 64 MB of them).
      *
      * @param topK how many classes per image, at least 1 (more than the classes: all of them)
      * @return one classification per file, in order, named by {@code Path.toString()}
@@ -319,26 +323,35 @@ public final class ImageClassifier implements AutoCloseable {
     public synchronized List<Classification> classifyFiles(List<Path> files, int topK) {
         checkTopK(topK);
         List<Classification> out = new ArrayList<>(files.size());
-        for (int from = 0; from < files.size(); from += batchSize) {
-            List<Path> chunk = files.subList(from, Math.min(files.size(), from + batchSize));
-            List<byte[]> bytes = new ArrayList<>(chunk.size());
-            String[] readErrors = new String[chunk.size()];
-            for (int i = 0; i < chunk.size(); i++) {
-                byte[] b = null;
-                try {
-                    b = read(chunk.get(i));
-                } catch (UnreadableException e) {
-                    readErrors[i] = e.getMessage();
-                }
-                bytes.add(b);
+        List<Path> chunk = new ArrayList<>();
+        List<byte[]> bytes = new ArrayList<>();
+        List<String> readErrors = new ArrayList<>();
+        long held = 0;
+        for (int f = 0; f < files.size(); f++) {
+            byte[] b = null;
+            String error = null;
+            try {
+                b = read(files.get(f));
+                held += b.length;
+            } catch (UnreadableException e) {
+                error = e.getMessage();
             }
-            ImageScores[] scores = score(bytes);
-            for (int i = 0; i < chunk.size(); i++) {
-                String name = chunk.get(i).toString();
-                out.add(
-                        readErrors[i] != null
-                                ? Classification.failed(name, readErrors[i])
-                                : toClassification(name, scores[i], topK));
+            chunk.add(files.get(f));
+            bytes.add(b);
+            readErrors.add(error);
+            if (chunk.size() == batchSize || held >= CHUNK_BYTES || f == files.size() - 1) {
+                ImageScores[] scores = score(bytes);
+                for (int i = 0; i < chunk.size(); i++) {
+                    String name = chunk.get(i).toString();
+                    out.add(
+                            readErrors.get(i) != null
+                                    ? Classification.failed(name, readErrors.get(i))
+                                    : toClassification(name, scores[i], topK));
+                }
+                chunk.clear();
+                bytes.clear();
+                readErrors.clear();
+                held = 0;
             }
         }
         return out;

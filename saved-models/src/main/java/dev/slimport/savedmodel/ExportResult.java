@@ -15,6 +15,7 @@ import java.util.Optional;
  *
  * @param target the SavedModel directory, {@code out/<version>}
  * @param signature the {@code serving_default} signature as reloaded
+ * @param bytesSignature the {@code serving_bytes} signature as reloaded (encoded images in, same outputs)
  * @param replacedExisting whether an existing target was replaced ({@code force})
  * @param savedModelBytes the size of {@code saved_model.pb}
  * @param variablesBytes the size of {@code variables/}
@@ -23,7 +24,11 @@ import java.util.Optional;
  * @param restore the checkpoint restore, if the weights came from one
  * @param folding what folding the batch norms changed, present exactly for an optimized export
  * @param maxAbsDiff per output, the largest |reference - reloaded model| on the check batch; the reference is the
- *     exporting session, or for an optimized export the unfolded model
+ *     exporting session, or for an optimized export the unfolded model. Keys: {@code <output>} for {@code
+ *     serving_default} on the float check batch, {@code serving_bytes/<output>} for {@code serving_bytes} on the
+ *     encoded check images (PNG and JPEG of different sizes), {@code serving_bytes=serving_default/<output>} for the
+ *     reloaded {@code serving_default} fed the batch {@code serving_bytes} preprocessed against the reloaded {@code
+ *     serving_bytes}
  * @param tolerance per output, the bound {@code maxAbsDiff} was checked against: {@link
  *     SavedModelExporter#TOLERANCE}, or for an optimized export {@link SavedModelExporter#FOLDED_RELATIVE_TOLERANCE}
  *     · max(1, max |reference|)
@@ -32,6 +37,7 @@ import java.util.Optional;
 public record ExportResult(
         Path target,
         SignatureInfo signature,
+        SignatureInfo bytesSignature,
         boolean replacedExisting,
         long savedModelBytes,
         long variablesBytes,

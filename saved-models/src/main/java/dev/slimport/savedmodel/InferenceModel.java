@@ -8,12 +8,14 @@ import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.net.ResNetV2;
 import dev.slimport.resnet.optimize.InferenceGraph;
+import dev.slimport.resnet.preprocess.EncodedImages;
 import dev.slimport.resnet.slim.ModelWeights;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.tensorflow.Graph;
@@ -21,10 +23,12 @@ import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TString;
 
 /**
  * The inference graph of one ResNet v2 and the session that holds its variables: what gets exported. It owns its
@@ -37,6 +41,12 @@ import org.tensorflow.types.TFloat32;
  * of slim's) and {@code serving_default/features} (the {@code global_pool} end point squeezed to {@code [B, F]});
  * see {@link ServingSignature}. Variables are initialized from the model seed on first use, or restored from a checkpoint.
  *
+ * <p>{@code images} is a {@code PlaceholderWithDefault} whose default is the string placeholder {@code image_bytes}
+ * (encoded images {@code [-1]}) through {@link EncodedImages#evalBatch} at the network's image size (ops under {@code
+ * serving_bytes/}): feeding {@code images} runs the network alone ({@link #signature()}, {@link #run}), feeding
+ * {@code image_bytes} runs slim's eval preprocessing first ({@link #bytesSignature()}, {@link #runEncoded}). One
+ * network, one set of variables, two signatures.
+ *
  * <p>{@link #buildFolded} builds the inference-optimized variant of the same network from another model's {@link
  * #weights()}: slim's graph with every batch norm that follows a convolution folded into it,
  * same inputs and outputs; see {@link InferenceGraph#foldBatchNorms}. Either way the network is an {@link
@@ -46,13 +56,22 @@ public final class InferenceModel implements AutoCloseable {
     private final Graph graph;
     private final Session session;
     private final InferenceGraph inference;
+    private final Placeholder<TString> imageBytes;
+    private final Operand<TFloat32> preprocessed;
     private final Map<String, Operand<TFloat32>> outputs;
 
     private InferenceModel(
-            Graph graph, Session session, InferenceGraph inference, Map<String, Operand<TFloat32>> outputs) {
+            Graph graph,
+            Session session,
+            InferenceGraph inference,
+            Placeholder<TString> imageBytes,
+            Operand<TFloat32> preprocessed,
+            Map<String, Operand<TFloat32>> outputs) {
         this.graph = graph;
         this.session = session;
         this.inference = inference;
+        this.imageBytes = imageBytes;
+        this.preprocessed = preprocessed;
         this.outputs = outputs;
     }
 
@@ -94,7 +113,16 @@ public final class InferenceModel implements AutoCloseable {
         Graph graph = new Graph();
         try {
             Ops tf = Ops.create(graph);
-            Placeholder<TFloat32> images = ResNetV2.imagesPlaceholder(tf, -1, size, size);
+            // serving_bytes: encoded images -> slim's eval preprocessing at the image size, in the graph. The network
+            // reads `images`, a PlaceholderWithDefault over the preprocessed batch: serving_default feeds it (the
+            // preprocessing is then pruned from the run), serving_bytes feeds image_bytes and leaves it to its default.
+            Placeholder<TString> imageBytes = tf.withName(ServingSignature.IMAGE_BYTES)
+                    .placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
+            int preprocessSize = network.imageSize();
+            Operand<TFloat32> preprocessed = EncodedImages.evalBatch(
+                    tf.withSubScope(ServingSignature.BYTES_KEY), imageBytes, preprocessSize, preprocessSize);
+            Operand<TFloat32> images = tf.withName(ServingSignature.IMAGES)
+                    .placeholderWithDefault(preprocessed, Shape.of(-1, size, size, 3));
             InferenceGraph inference = fold
                     ? InferenceGraph.foldBatchNorms(builder, weights, tf, images)
                     : InferenceGraph.verbatim(builder.build(tf, images));
@@ -116,7 +144,13 @@ public final class InferenceModel implements AutoCloseable {
             outputs.put(
                     ServingSignature.FEATURES,
                     out.withName(ServingSignature.FEATURES).squeeze(pooled, Squeeze.axis(1L, 2L)));
-            return new InferenceModel(graph, new Session(graph), inference, Collections.unmodifiableMap(outputs));
+            return new InferenceModel(
+                    graph,
+                    new Session(graph),
+                    inference,
+                    imageBytes,
+                    preprocessed,
+                    Collections.unmodifiableMap(outputs));
         } catch (RuntimeException | Error e) {
             graph.close();
             throw e;
@@ -146,18 +180,37 @@ public final class InferenceModel implements AutoCloseable {
         return b.build();
     }
 
-    /** The {@code serving_default} signature as a SavedModel declares it (tensor names, dtypes, static shapes). */
-    public SignatureInfo signatureInfo() {
-        Map<String, TensorSpec> out = new TreeMap<>();
-        outputs.forEach((name, operand) -> out.put(name, spec(operand)));
-        return new SignatureInfo(
-                ServingSignature.KEY,
-                ServingSignature.METHOD_NAME,
-                Map.of(ServingSignature.IMAGES, spec(model().images())),
-                out);
+    /**
+     * The {@code serving_bytes} signature: input {@code image_bytes} (string {@code [-1]}, encoded images), the same
+     * outputs as {@link #signature()}; the images go through {@link EncodedImages#evalBatch} at the network's image
+     * size.
+     */
+    public Signature bytesSignature() {
+        Signature.Builder b = Signature.builder()
+                .key(ServingSignature.BYTES_KEY)
+                .methodName(ServingSignature.METHOD_NAME)
+                .input(ServingSignature.IMAGE_BYTES, imageBytes);
+        outputs.forEach(b::output);
+        return b.build();
     }
 
-    private static TensorSpec spec(Operand<TFloat32> operand) {
+    /** The {@code serving_default} signature as a SavedModel declares it (tensor names, dtypes, static shapes). */
+    public SignatureInfo signatureInfo() {
+        return info(ServingSignature.KEY, ServingSignature.IMAGES, model().images());
+    }
+
+    /** The {@code serving_bytes} signature as a SavedModel declares it. */
+    public SignatureInfo bytesSignatureInfo() {
+        return info(ServingSignature.BYTES_KEY, ServingSignature.IMAGE_BYTES, imageBytes);
+    }
+
+    private SignatureInfo info(String key, String inputName, Operand<?> input) {
+        Map<String, TensorSpec> out = new TreeMap<>();
+        outputs.forEach((name, operand) -> out.put(name, spec(operand)));
+        return new SignatureInfo(key, ServingSignature.METHOD_NAME, Map.of(inputName, spec(input)), out);
+    }
+
+    private static TensorSpec spec(Operand<?> operand) {
         var o = operand.asOutput();
         return new TensorSpec(o.op().name() + ":" + o.index(), o.dataType(), o.shape());
     }
@@ -217,6 +270,35 @@ public final class InferenceModel implements AutoCloseable {
             return out;
         }
     }
+
+    /**
+     * Runs the {@code serving_bytes} path on encoded images and copies the outputs to the heap, plus the preprocessed
+     * batch under the key {@link #PREPROCESSED}.
+     *
+     * @param encoded the files' bytes, at least one
+     * @return the outputs by name in {@link #signature()} order, then {@link #PREPROCESSED} {@code [N, S, S, 3]} (S =
+     *     the network's image size)
+     * @throws IllegalArgumentException if {@code encoded} is null or empty
+     */
+    public Map<String, FloatValues> runEncoded(List<byte[]> encoded) {
+        try (TString in = LoadedSavedModel.encodedTensor(ServingSignature.IMAGE_BYTES, encoded)) {
+            Session.Runner runner = session.runner().feed(imageBytes, in);
+            outputs.values().forEach(runner::fetch);
+            runner.fetch(preprocessed);
+            try (Result r = runner.run()) {
+                Map<String, FloatValues> out = new LinkedHashMap<>();
+                int i = 0;
+                for (String name : outputs.keySet()) {
+                    out.put(name, FloatValues.of((TFloat32) r.get(i++)));
+                }
+                out.put(PREPROCESSED, FloatValues.of((TFloat32) r.get(i)));
+                return out;
+            }
+        }
+    }
+
+    /** The key of the preprocessed batch in {@link #runEncoded}'s result (not a signature output). */
+    public static final String PREPROCESSED = "preprocessed";
 
     /** Closes the session, then the graph. */
     @Override

@@ -15,13 +15,16 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TString;
 
 /**
  * A SavedModel loaded for inference ({@code SavedModelBundle.loader(dir).withTags(tags).load()}), with the
@@ -201,10 +204,87 @@ public final class LoadedSavedModel implements AutoCloseable {
         sig.inputs().forEach((name, spec) -> {
             if (spec.dtype() != DataType.DT_FLOAT) {
                 throw new IllegalArgumentException("inputs: '" + name + "' is " + Dtypes.name(spec.dtype())
-                        + "; only float32 inputs can be fed here");
+                        + (spec.dtype() == DataType.DT_STRING
+                                ? "; feed encoded images with runEncoded(key, images)"
+                                : "; only float32 inputs can be fed here"));
             }
             checkShape(name, spec, inputs.get(name));
         });
+        Map<String, Supplier<Tensor>> args = new LinkedHashMap<>();
+        inputs.forEach((name, v) -> args.put(name, v::toTensor));
+        return call(sig, args, copy);
+    }
+
+    /**
+     * Runs signature {@code key} (null: {@code serving_bytes}), whose only input is a string vector {@code [-1]}, on
+     * encoded image files and copies its float32 outputs to the heap. Thread-safe. The whole batch fails if one image
+     * cannot be decoded (TensorFlow's decoder message, e.g. {@code Unknown image file format}); run one image per
+     * call to get per-image errors.
+     *
+     * @param images the files' bytes (JPEG, PNG, GIF or BMP), at least one
+     * @return the outputs by name, sorted
+     * @throws IllegalArgumentException if there is no such signature, it does not take one string vector, or {@code
+     *     images} is null, empty or holds a null
+     * @throws ClosedException if {@link #close()} has been called
+     * @throws SavedModelException if TensorFlow fails to run it (a corrupt image among them)
+     */
+    public Map<String, FloatValues> runEncoded(String key, List<byte[]> images) {
+        return runEncoded(key, images, (name, t) -> {
+            if (!(t instanceof TFloat32 f)) {
+                throw new SavedModelException(
+                        "output '" + name + "' is " + Dtypes.name(t.dataType()) + "; only float32 outputs are copied");
+            }
+            return FloatValues.of(f);
+        });
+    }
+
+    /** {@link #runEncoded(String, List)} with each output turned into a {@code T} while its tensor is open. */
+    <T> Map<String, T> runEncoded(String key, List<byte[]> images, BiFunction<String, Tensor, T> copy) {
+        SignatureInfo sig = signature(key == null ? ServingSignature.BYTES_KEY : key);
+        String name = encodedInput(sig);
+        encodedTensor(name, images).close(); // validates before anything runs
+        return call(sig, Map.of(name, () -> encodedTensor(name, images)), copy);
+    }
+
+    /**
+     * The name of {@code sig}'s only input if it is a string vector ({@code [-1]} or {@code [N]}).
+     *
+     * @throws IllegalArgumentException otherwise
+     */
+    static String encodedInput(SignatureInfo sig) {
+        if (sig.inputs().size() == 1) {
+            var e = sig.inputs().entrySet().iterator().next();
+            TensorSpec spec = e.getValue();
+            if (spec.dtype() == DataType.DT_STRING
+                    && !spec.shape().isUnknown()
+                    && spec.shape().numDimensions() == 1) {
+                return e.getKey();
+            }
+        }
+        throw new IllegalArgumentException("signature: '" + sig.key() + "' takes " + sig.inputs()
+                + "; encoded images need a signature with one string [-1] input, e.g. " + ServingSignature.BYTES_KEY);
+    }
+
+    /**
+     * A string vector of the files' bytes; close it.
+     *
+     * @throws IllegalArgumentException naming {@code name} if {@code images} is null, empty or holds a null
+     */
+    static TString encodedTensor(String name, List<byte[]> images) {
+        if (images == null || images.isEmpty()) {
+            throw new IllegalArgumentException(name + ": at least one encoded image is needed");
+        }
+        for (int i = 0; i < images.size(); i++) {
+            if (images.get(i) == null) {
+                throw new IllegalArgumentException(name + ": image " + i + " is null");
+            }
+        }
+        return TString.tensorOfBytes(NdArrays.vectorOfObjects(images.toArray(new byte[0][])));
+    }
+
+    /** Runs {@code sig} on the tensors the suppliers create (closed afterwards), counted as a run in flight. */
+    private <T> Map<String, T> call(
+            SignatureInfo sig, Map<String, Supplier<Tensor>> inputs, BiFunction<String, Tensor, T> copy) {
         if (closing) {
             throw new ClosedException(dir());
         }
@@ -214,7 +294,7 @@ public final class LoadedSavedModel implements AutoCloseable {
             if (closing) {
                 throw new ClosedException(dir());
             }
-            inputs.forEach((name, v) -> args.put(name, v.toTensor()));
+            inputs.forEach((name, v) -> args.put(name, v.get()));
             Map<String, T> out = SavedModelException.tensorFlow(
                     "running signature '" + sig.key() + "' of " + dir() + " failed", () -> {
                         try (Result r = bundle.function(sig.key()).call(args)) {

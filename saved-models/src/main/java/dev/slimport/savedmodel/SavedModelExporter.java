@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -176,18 +177,27 @@ public final class SavedModelExporter {
                 int size = spec.network().imageSize();
                 FloatValues batch =
                         FloatValues.uniform(Shape.of(spec.verifyBatch(), size, size, 3), CHECK_BATCH_SEED, -1f, 1f);
-                Map<String, FloatValues> expected = step(Step.CHECK_BATCH, () -> model.run(batch));
+                List<byte[]> images = CheckImages.of(spec.verifyBatch(), size, CHECK_BATCH_SEED);
+                Map<String, FloatValues> expected = new LinkedHashMap<>();
+                Map<String, FloatValues> expectedBytes = new LinkedHashMap<>();
+                step(Step.CHECK_BATCH, () -> {
+                    expected.putAll(model.run(batch));
+                    expectedBytes.putAll(model.runEncoded(images));
+                    return null;
+                });
                 Optional<ExportResult.Folding> folding =
                         spec.optimize() ? Optional.of(step(Step.FOLD, this::fold)) : Optional.empty();
                 step(Step.WRITE, this::write);
-                SignatureInfo signature = step(Step.RELOAD_CHECK, () -> reloadCheck(batch, expected));
+                SignatureInfo[] signatures =
+                        step(Step.RELOAD_CHECK, () -> reloadCheck(batch, expected, images, expectedBytes));
                 long pbBytes = Files.size(temp.resolve(SavedModelInfo.SAVED_MODEL_PB));
                 long varBytes = treeSize(temp.resolve("variables"));
                 step = Step.INSTALL;
                 boolean replaced = install();
                 return new ExportResult(
                         target,
-                        signature,
+                        signatures[0],
+                        signatures[1],
                         replaced,
                         pbBytes,
                         varBytes,
@@ -277,56 +287,102 @@ public final class SavedModelExporter {
                     .withTags(ServingSignature.TAG)
                     .withSession(model.session())
                     .withSignature(model.signature())
+                    .withSignature(model.bytesSignature())
                     .export();
             return temp;
         }
 
         /**
-         * Reloads the written SavedModel, checks its signature, and compares its outputs on the check batch with
-         * {@code expected}: each output's max |Δ| must be at most {@link #TOLERANCE}, or for a folded export {@link
-         * #FOLDED_RELATIVE_TOLERANCE} · max(1, max |expected|); records both per output. Returns the reloaded signature.
+         * Reloads the written SavedModel, checks both signatures, and compares its outputs with the exporting
+         * session's: {@code serving_default} on the float check batch with {@code expected}, {@code serving_bytes} on
+         * the encoded check images with {@code expectedBytes} (keys {@code serving_bytes/<output>}). Each output's max
+         * |Δ| must be at most {@link #TOLERANCE}, or for a folded export {@link #FOLDED_RELATIVE_TOLERANCE} · max(1, max
+         * |expected|). Then {@code serving_default} of the reloaded model fed the batch that {@code serving_bytes}
+         * preprocessed must give {@code serving_bytes}' outputs within {@link #TOLERANCE} (keys {@code
+         * serving_bytes=serving_default/<output>}): both signatures run the same network. Records every max |Δ| and
+         * bound; returns the reloaded {@code serving_default} and {@code serving_bytes} signatures.
          */
-        private SignatureInfo reloadCheck(FloatValues batch, Map<String, FloatValues> expected) {
+        private SignatureInfo[] reloadCheck(
+                FloatValues batch,
+                Map<String, FloatValues> expected,
+                List<byte[]> images,
+                Map<String, FloatValues> expectedBytes) {
             Map<String, FloatValues> actual;
+            Map<String, FloatValues> actualBytes;
+            Map<String, FloatValues> defaultOnPreprocessed;
             SignatureInfo signature;
+            SignatureInfo bytesSignature;
             try (LoadedSavedModel loaded = LoadedSavedModel.load(temp)) {
-                signature = loaded.signature(ServingSignature.KEY);
-                SignatureInfo want = model.signatureInfo();
-                if (!signature.equals(want)) {
-                    throw new SavedModelException("the reloaded signature differs from the exported one:\n"
-                            + signature.describe() + "expected:\n" + want.describe());
-                }
+                signature = checkSignature(loaded, model.signatureInfo());
+                bytesSignature = checkSignature(loaded, model.bytesSignatureInfo());
                 actual = loaded.run(ServingSignature.KEY, Map.of(ServingSignature.IMAGES, batch));
+                actualBytes = loaded.runEncoded(ServingSignature.BYTES_KEY, images);
+                defaultOnPreprocessed = loaded.run(
+                        ServingSignature.KEY,
+                        Map.of(ServingSignature.IMAGES, expectedBytes.get(InferenceModel.PREPROCESSED)));
             }
             StringBuilder bad = new StringBuilder();
-            expected.forEach((name, want) -> {
-                FloatValues got = actual.get(name);
-                if (got == null || !got.shape().equals(want.shape())) {
-                    throw new SavedModelException("the reloaded model's output '" + name + "' has shape "
-                            + (got == null ? "<missing>" : Dtypes.shape(got.shape())) + ", the exporting session's "
-                            + Dtypes.shape(want.shape()));
-                }
-                double scale = 1;
-                for (float v : want.data()) {
-                    scale = Math.max(scale, Math.abs(v));
-                }
-                double bound = spec.optimize() ? FOLDED_RELATIVE_TOLERANCE * scale : TOLERANCE;
-                double d = want.maxAbsDiff(got);
-                maxAbsDiff.put(name, d);
-                tolerance.put(name, bound);
-                if (!(d <= bound)) {
-                    bad.append(String.format(" %s max |Δ| = %.3g > %.3g;", name, d, bound));
-                }
-            });
+            boolean folded = spec.optimize();
+            compare("", expected, actual, folded, bad);
+            Map<String, FloatValues> bytesExpected = new LinkedHashMap<>(expectedBytes);
+            bytesExpected.remove(InferenceModel.PREPROCESSED);
+            compare(ServingSignature.BYTES_KEY + "/", bytesExpected, actualBytes, folded, bad);
+            compare(
+                    ServingSignature.BYTES_KEY + "=" + ServingSignature.KEY + "/",
+                    actualBytes,
+                    defaultOnPreprocessed,
+                    false,
+                    bad);
             if (bad.length() > 0) {
                 throw new SavedModelException(
-                        spec.optimize()
+                        folded
                                 ? "the reloaded optimized SavedModel does not reproduce the unfolded model (relative"
                                         + " tolerance " + FOLDED_RELATIVE_TOLERANCE + "):" + bad
                                 : "the reloaded SavedModel does not reproduce the exporting session (tolerance "
                                         + TOLERANCE + "):" + bad);
             }
-            return signature;
+            return new SignatureInfo[] {signature, bytesSignature};
+        }
+
+        /** The reloaded signature {@code want.key()}, which must equal {@code want}. */
+        private SignatureInfo checkSignature(LoadedSavedModel loaded, SignatureInfo want) {
+            SignatureInfo got = loaded.signature(want.key());
+            if (!got.equals(want)) {
+                throw new SavedModelException("the reloaded signature differs from the exported one:\n" + got.describe()
+                        + "expected:\n" + want.describe());
+            }
+            return got;
+        }
+
+        /**
+         * Compares each output of {@code want} with {@code got}'s, records max |Δ| and its bound under {@code prefix +
+         * name}, and appends the failures to {@code bad}; {@code relative}: the folded bound.
+         */
+        private void compare(
+                String prefix,
+                Map<String, FloatValues> want,
+                Map<String, FloatValues> got,
+                boolean relative,
+                StringBuilder bad) {
+            want.forEach((name, w) -> {
+                FloatValues g = got.get(name);
+                if (g == null || !g.shape().equals(w.shape())) {
+                    throw new SavedModelException("the reloaded model's output '" + prefix + name + "' has shape "
+                            + (g == null ? "<missing>" : Dtypes.shape(g.shape())) + ", expected "
+                            + Dtypes.shape(w.shape()));
+                }
+                double scale = 1;
+                for (float v : w.data()) {
+                    scale = Math.max(scale, Math.abs(v));
+                }
+                double bound = relative ? FOLDED_RELATIVE_TOLERANCE * scale : TOLERANCE;
+                double d = w.maxAbsDiff(g);
+                maxAbsDiff.put(prefix + name, d);
+                tolerance.put(prefix + name, bound);
+                if (!(d <= bound)) {
+                    bad.append(String.format(" %s max |Δ| = %.3g > %.3g;", prefix + name, d, bound));
+                }
+            });
         }
 
         /** Moves {@code temp} to {@code target} atomically; with force, swaps out an existing target. */

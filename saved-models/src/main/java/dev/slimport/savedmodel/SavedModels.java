@@ -44,13 +44,15 @@ public final class SavedModels {
     }
 
     /**
-     * Loads any SavedModel (tag {@code serve}), lists its signatures and runs one batch of the chosen signature on
-     * synthetic float32 input: unknown first dimensions become {@code batch}, other unknown dimensions {@code
-     * imageSize}; values are uniform in [-1, 1] from {@code seed}.
+     * Loads any SavedModel (tag {@code serve}), lists its signatures and runs one batch of the chosen signature
+     * (default: {@code serving_default}, or the only one) on synthetic input. Float32 inputs: unknown first dimensions
+     * become {@code batch}, other unknown dimensions {@code imageSize}; values are uniform in [-1, 1] from {@code
+     * seed}. A signature whose only input is a string vector, such as {@code serving_bytes}, is fed {@code batch}
+     * encoded images (PNG and JPEG, alternating) of about {@code imageSize}, different sizes, pixels from {@code seed}.
      *
      * @throws IllegalArgumentException if there is no SavedModel at the directory, or no such signature (no default one)
-     * @throws SavedModelException if it is corrupt, lacks the {@code serve} tag, has a non-float32 or unknown-rank
-     *     input, or the run fails
+     * @throws SavedModelException if it is corrupt, lacks the {@code serve} tag, has an input that is neither float32
+     *     of known rank nor the only, string vector, input, or the run fails
      */
     public static VerifyResult verify(VerifySpec spec) {
         if (spec == null) {
@@ -61,14 +63,25 @@ public final class SavedModels {
             long tLoaded = System.nanoTime();
             SignatureInfo sig = model.signature(spec.signatureKey());
             int size = spec.imageSize();
-            Map<String, Shape> fed = sig.feedShapes(spec.batch(), size, size, size);
-            Map<String, FloatValues> inputs = new LinkedHashMap<>();
-            long seed = spec.seed();
-            for (var e : fed.entrySet()) {
-                inputs.put(e.getKey(), FloatValues.uniform(e.getValue(), seed++, -1f, 1f));
+            Map<String, Shape> fed;
+            long tRun;
+            Map<String, VerifyResult.OutputSummary> outputs;
+            if (takesEncodedImages(sig)) {
+                String name = LoadedSavedModel.encodedInput(sig);
+                List<byte[]> images = CheckImages.of(spec.batch(), size, spec.seed());
+                fed = Map.of(name, Shape.of(spec.batch()));
+                tRun = System.nanoTime();
+                outputs = model.runEncoded(sig.key(), images, SavedModels::summarize);
+            } else {
+                fed = sig.feedShapes(spec.batch(), size, size, size);
+                Map<String, FloatValues> inputs = new LinkedHashMap<>();
+                long seed = spec.seed();
+                for (var e : fed.entrySet()) {
+                    inputs.put(e.getKey(), FloatValues.uniform(e.getValue(), seed++, -1f, 1f));
+                }
+                tRun = System.nanoTime();
+                outputs = model.run(sig.key(), inputs, SavedModels::summarize);
             }
-            long tRun = System.nanoTime();
-            Map<String, VerifyResult.OutputSummary> outputs = model.run(sig.key(), inputs, SavedModels::summarize);
             long tDone = System.nanoTime();
             return new VerifyResult(
                     model.dir(),
@@ -80,6 +93,11 @@ public final class SavedModels {
                     (tLoaded - t0) / 1_000_000,
                     (tDone - tRun) / 1_000_000);
         }
+    }
+
+    private static boolean takesEncodedImages(SignatureInfo sig) {
+        return sig.inputs().size() == 1
+                && sig.inputs().values().iterator().next().dtype() == DataType.DT_STRING;
     }
 
     private static VerifyResult.OutputSummary summarize(String name, Tensor t) {

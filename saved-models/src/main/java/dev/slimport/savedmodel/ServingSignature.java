@@ -23,6 +23,23 @@ package dev.slimport.savedmodel;
  * </table>
  *
  * <p>A model with 0 classes has only {@code features}.
+ *
+ * <p>Beside it, signature {@code serving_bytes} (same method) takes encoded image files and has the same outputs
+ * (the same tensors):
+ *
+ * <table>
+ *   <caption>serving_bytes</caption>
+ *   <tr><th>name</th><th>dtype</th><th>shape</th><th>what</th></tr>
+ *   <tr><td>image_bytes</td><td>string</td><td>[-1]</td><td>one JPEG, PNG, GIF or BMP file per element, any sizes;
+ *       slim's eval preprocessing ({@code inception_preprocessing.preprocess_for_eval}: central crop 0.875,
+ *       bilinear resize to the model's image size S×S, {@code (x - 0.5) * 2}) runs in the graph, see {@link
+ *       dev.slimport.resnet.preprocess.EncodedImages#evalBatch}</td></tr>
+ *   <tr><td>logits, predictions, features</td><td>float32</td><td>as above</td><td>as above</td></tr>
+ * </table>
+ *
+ * <p>The network reads {@code images}, a {@code PlaceholderWithDefault} whose default is the preprocessed {@code
+ * image_bytes}: {@code serving_default} feeds {@code images} (the preprocessing does not run), {@code serving_bytes}
+ * feeds {@code image_bytes}. A dynamic-size export preprocesses to its {@code --image-size} (default 224).
  */
 public final class ServingSignature {
     private ServingSignature() {}
@@ -47,6 +64,12 @@ public final class ServingSignature {
 
     /** The output: globally pooled features {@code [B, channels]}. */
     public static final String FEATURES = "features";
+
+    /** The signature key of the encoded-images signature. */
+    public static final String BYTES_KEY = "serving_bytes";
+
+    /** The input of {@link #BYTES_KEY}: string {@code [-1]}, one encoded image file per element. */
+    public static final String IMAGE_BYTES = "image_bytes";
 
     /** The graph name scope of the output identities, so {@code logits} is op {@code serving_default/logits}. */
     public static final String OUTPUT_SCOPE = "serving_default";

@@ -44,6 +44,19 @@ class TinyRoundTripTest {
     /** 64 / 32 (the net's output stride) = 2: the postnorm map is 2×2. */
     private static final int MAP = 2;
 
+    /** The reload check's keys: both signatures, and serving_default on serving_bytes' preprocessed batch. */
+    static final String[] CHECKED = {
+        "logits",
+        "predictions",
+        "features",
+        "serving_bytes/logits",
+        "serving_bytes/predictions",
+        "serving_bytes/features",
+        "serving_bytes=serving_default/logits",
+        "serving_bytes=serving_default/predictions",
+        "serving_bytes=serving_default/features"
+    };
+
     private Path dir;
     private ExportResult exported;
     /** The exported variables, read back from {@code variables/variables}. */
@@ -90,12 +103,13 @@ class TinyRoundTripTest {
                 .containsExactly("variables.data-00000-of-00001", "variables.index");
         assertThat(exported.savedModelBytes()).isEqualTo(Files.size(out.resolve("1/saved_model.pb")));
         assertThat(exported.folding()).isEmpty();
-        assertThat(exported.tolerance()).containsOnlyKeys("logits", "predictions", "features");
+        assertThat(exported.tolerance()).containsOnlyKeys(CHECKED);
         assertThat(exported.tolerance().values()).containsOnly(SavedModelExporter.TOLERANCE);
         // The reload check runs in the exporting process, on the same GraphDef with the same variable values and the
         // same kernels and thread pools: it reproduces the exporting session bit for bit (tf-java-facts.md §4), so the
-        // reported differences are exactly 0. The tolerance is for reloads elsewhere (another CPU's kernels).
-        assertThat(exported.maxAbsDiff()).containsOnlyKeys("logits", "predictions", "features");
+        // reported differences are exactly 0. The tolerance is for reloads elsewhere (another CPU's kernels). The same
+        // holds for serving_bytes, and for serving_default fed the batch serving_bytes preprocessed.
+        assertThat(exported.maxAbsDiff()).containsOnlyKeys(CHECKED);
         assertThat(exported.maxAbsDiff().values()).containsOnly(0.0);
         // What the reload check ran on: the documented check batch, independently reproduced here.
         try (LoadedSavedModel loaded = LoadedSavedModel.load(exported.target())) {
@@ -123,8 +137,8 @@ class TinyRoundTripTest {
         assertThat(info.metaGraphs()).hasSize(1);
         SavedModelInfo.MetaGraph mg = info.metaGraphs().get(0);
         assertThat(mg.tags()).containsExactly("serve");
-        assertThat(mg.signatures()).extracting(SignatureInfo::key).containsExactly("serving_default");
-        SignatureInfo sig = mg.signatures().get(0);
+        assertThat(mg.signatures()).extracting(SignatureInfo::key).containsExactly("serving_bytes", "serving_default");
+        SignatureInfo sig = mg.signatures().get(1);
         assertThat(sig.methodName()).isEqualTo("tensorflow/serving/predict");
         assertThat(sig.inputs()).containsOnlyKeys("images");
         assertThat(sig.outputs()).containsOnlyKeys("logits", "predictions", "features");
@@ -368,7 +382,7 @@ class TinyRoundTripTest {
         VerifyResult v = SavedModels.verify(new VerifySpec(out, null, 3, 224, 0));
         assertThat(v.dir()).isEqualTo(out.toAbsolutePath().resolve("10"));
         assertThat(v.tags()).containsExactly("serve");
-        assertThat(v.signatures()).extracting(SignatureInfo::key).containsExactly("serving_default");
+        assertThat(v.signatures()).extracting(SignatureInfo::key).containsExactly("serving_bytes", "serving_default");
         assertThat(v.signatureKey()).isEqualTo("serving_default");
         assertThat(v.fed().get("images").asArray()).containsExactly(3, SIZE, SIZE, 3);
         assertThat(v.outputs())

@@ -260,7 +260,7 @@ public final class ExportCommand extends BenchCommand {
                 r.variablesBytes(),
                 r.variablesBytes() / 1e6,
                 r.totalBytes() / 1e6);
-        for (String line : r.signature().describe().split("\n")) {
+        for (String line : (r.signature().describe() + r.bytesSignature().describe()).split("\n")) {
             w.println("  " + line);
         }
         w.println("  reload check   max |Δ| "
