@@ -249,6 +249,27 @@ public final class Evaluation {
     }
 
     /**
+     * {@link #run(LabelledImages, Scorer, int, Listener)} with {@code classifier}'s {@link
+     * ImageClassifier#probabilities} as the scorer: an image it cannot decode is counted unreadable.
+     */
+    public static Result run(LabelledImages data, ImageClassifier classifier, int batchSize, Listener listener)
+            throws Exception {
+        if (data.numClasses() != classifier.numClasses()) {
+            throw new IllegalArgumentException(
+                    "data: labelled for " + data.numClasses() + " classes, the model has " + classifier.numClasses());
+        }
+        return run(data, images -> scores(classifier.probabilities(images)), batchSize, listener);
+    }
+
+    private static List<Scored> scores(List<ImageScores> scores) {
+        List<Scored> out = new ArrayList<>(scores.size());
+        for (ImageScores s : scores) {
+            out.add(s.ok() ? Scored.of(s.probabilities()) : Scored.failed(s.error()));
+        }
+        return out;
+    }
+
+    /**
      * slim's evaluation loop over {@code data}: reads {@code batchSize} examples at a time, scores the readable ones
      * with {@code scorer}, and adds each to a new evaluation; unreadable examples and images the scorer fails are
      * counted and reported to {@code listener}. The wall time covers reading, decoding and the network.

@@ -9,7 +9,6 @@ import dev.slimport.bench.engine.RunFailure;
 import dev.slimport.bench.result.ResultWriter;
 import dev.slimport.classify.Evaluation;
 import dev.slimport.classify.ImageClassifier;
-import dev.slimport.classify.ImageScores;
 import dev.slimport.classify.LabelledImages;
 import dev.slimport.classify.Labels;
 import dev.slimport.savedmodel.SavedModelInfo;
@@ -123,7 +122,7 @@ public final class EvalCommand extends BenchCommand {
                 }
                 progress.phase("eval: loading " + set.size() + " images");
                 Listener listener = new Listener(progress, csv);
-                result = Evaluation.run(set, images -> scores(classifier, images), model.batchSize, listener);
+                result = Evaluation.run(set, classifier, model.batchSize, listener);
                 if (listener.failure != null) {
                     throw listener.failure;
                 }
@@ -225,15 +224,6 @@ public final class EvalCommand extends BenchCommand {
             // opening the model reports it
         }
         return -1;
-    }
-
-    private static List<Evaluation.Scored> scores(ImageClassifier classifier, List<byte[]> images) {
-        List<ImageScores> s = classifier.probabilities(images);
-        List<Evaluation.Scored> out = new ArrayList<>(s.size());
-        for (ImageScores x : s) {
-            out.add(x.ok() ? Evaluation.Scored.of(x.probabilities()) : Evaluation.Scored.failed(x.error()));
-        }
-        return out;
     }
 
     /** Progress bar, unreadable images on stderr, the predictions file. */
