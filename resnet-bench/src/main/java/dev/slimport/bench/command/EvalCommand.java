@@ -241,7 +241,7 @@ public final class EvalCommand extends BenchCommand {
         @Override
         public void batch(long done, long total, Evaluation sofar) {
             double s = (System.nanoTime() - start) / 1e9;
-            progress.phase(String.format(
+            progress.update(String.format(
                     Locale.ROOT,
                     "eval %s %d/%d images, %.1f images/s, top-1 %.4f",
                     bar(done, total),
