@@ -104,6 +104,7 @@ class ClassifyCommandTest {
                 .contains(photos.resolve("text.jpg") + ": error: ")
                 .doesNotContain("readme.txt");
         assertThat(r.err())
+                .contains("5 image(s) in ")
                 .contains("1 file(s) in the given directories skipped")
                 .contains("2 of 5 image(s) could not be classified");
     }
@@ -133,6 +134,9 @@ class ClassifyCommandTest {
                 "json");
         assertThat(json.exitCode()).as(json.toString()).isZero();
         JsonNode root = ResultWriter.MAPPER.readTree(json.out());
+        assertThat(root.get("signature").asText())
+                .as("export writes serving_bytes")
+                .isEqualTo("serving_bytes");
         assertThat(root.get("num_classes").asInt()).isEqualTo(4);
         assertThat(root.get("top_k").asInt()).isEqualTo(4);
         assertThat(root.get("classified").asInt()).isEqualTo(2);

@@ -33,7 +33,6 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -76,12 +75,6 @@ import org.tensorflow.types.TString;
  * }</pre>
  */
 public final class ImageClassifier implements AutoCloseable {
-
-    /** The signature with the preprocessing inside the graph ({@code export} writes it beside {@code serving_default}). */
-    public static final String BYTES_KEY = "serving_bytes";
-
-    /** The input of {@link #BYTES_KEY}: encoded images, string {@code [-1]}. */
-    public static final String BYTES_INPUT = "image_bytes";
 
     /** {@link #classifyFiles} holds at most a batch of files or this many encoded bytes (plus one file) at once. */
     private static final long CHUNK_BYTES = 64L << 20;
@@ -191,26 +184,28 @@ public final class ImageClassifier implements AutoCloseable {
             List<String> keys =
                     model.signatures().stream().map(SignatureInfo::key).toList();
             SignatureInfo sig;
-            boolean bytes = keys.contains(BYTES_KEY);
+            boolean bytes = keys.contains(ServingSignature.BYTES_KEY);
             if (bytes) {
-                sig = model.signature(BYTES_KEY);
-                TensorSpec in = sig.inputs().get(BYTES_INPUT);
+                sig = model.signature(ServingSignature.BYTES_KEY);
+                TensorSpec in = sig.inputs().get(ServingSignature.IMAGE_BYTES);
                 if (in == null || in.dtype() != DataType.DT_STRING) {
-                    throw new IllegalArgumentException("saved-model: " + model.dir() + " has a signature '" + BYTES_KEY
-                            + "' but no string input '" + BYTES_INPUT + "'; inputs: " + sig.inputs());
+                    throw new IllegalArgumentException("saved-model: " + model.dir() + " has a signature '"
+                            + ServingSignature.BYTES_KEY + "' but no string input '" + ServingSignature.IMAGE_BYTES
+                            + "'; inputs: " + sig.inputs());
                 }
             } else if (keys.contains(ServingSignature.KEY)) {
                 sig = model.signature(ServingSignature.KEY);
             } else {
-                throw new IllegalArgumentException("saved-model: " + model.dir() + " has neither '" + BYTES_KEY
-                        + "' nor '" + ServingSignature.KEY + "'; its signatures: " + keys);
+                throw new IllegalArgumentException("saved-model: " + model.dir() + " has neither '"
+                        + ServingSignature.BYTES_KEY + "' nor '" + ServingSignature.KEY + "'; its signatures: " + keys);
             }
             String output = probabilitiesOutput(model.dir(), sig);
             int classes = (int) sig.outputs().get(output).shape().get(1);
             Labels labels = labelsFor(o.labels(), classes);
             String what;
             if (bytes) {
-                what = "SavedModel " + model.dir() + ", signature " + BYTES_KEY + " (preprocessing in the graph)";
+                what = "SavedModel " + model.dir() + ", signature " + ServingSignature.BYTES_KEY
+                        + " (preprocessing in the graph)";
             } else {
                 TensorSpec in = sig.inputs().get(ServingSignature.IMAGES);
                 if (sig.inputs().size() != 1 || in == null || in.dtype() != DataType.DT_FLOAT) {
@@ -298,6 +293,11 @@ public final class ImageClassifier implements AutoCloseable {
     /** Where the model comes from and how images reach it, for reports. */
     public String describe() {
         return description;
+    }
+
+    /** The SavedModel signature images go through ({@code serving_bytes} or {@code serving_default}); empty for a checkpoint. */
+    public Optional<String> signature() {
+        return network instanceof SavedModelNetwork s ? Optional.of(s.key) : Optional.empty();
     }
 
     /** Whether images are fed encoded to the SavedModel's {@code serving_bytes} signature. */
@@ -695,21 +695,10 @@ public final class ImageClassifier implements AutoCloseable {
         @Override
         public float[][] run(List<byte[]> encoded, FloatValues preprocessed) {
             FloatValues v = bytes
-                    ? runBytes(encoded)
+                    ? model.runEncoded(key, encoded).get(output)
                     : model.run(key, Map.of(ServingSignature.IMAGES, preprocessed))
                             .get(output);
             return output.equals(ServingSignature.LOGITS) ? softmax(v) : rows(v);
-        }
-
-        private FloatValues runBytes(List<byte[]> encoded) {
-            try (TString in = TString.tensorOfBytes(NdArrays.vectorOfObjects(encoded.toArray(byte[][]::new)));
-                    Result r = model.bundle().function(key).call(Map.<String, Tensor>of(BYTES_INPUT, in))) {
-                Tensor t = r.get(output).orElseThrow(() -> new SavedModelException("output " + output + " missing"));
-                if (!(t instanceof TFloat32 f)) {
-                    throw new SavedModelException("output '" + output + "' of '" + key + "' is not float32");
-                }
-                return FloatValues.of(f);
-            }
         }
 
         @Override

@@ -11,8 +11,10 @@ import static org.assertj.core.api.Assertions.within;
 import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.preprocess.InceptionPreprocessing;
 import dev.slimport.resnet.testing.SmallNets;
+import dev.slimport.savedmodel.ExportSpec;
 import dev.slimport.savedmodel.FloatValues;
 import dev.slimport.savedmodel.InferenceModel;
+import dev.slimport.savedmodel.SavedModels;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -57,6 +59,7 @@ class ImageClassifierTest {
 
     private Path checkpoint;
     private Path savedModel;
+    private Path exported;
     private List<byte[]> images;
 
     @BeforeAll
@@ -72,6 +75,8 @@ class ImageClassifierTest {
                     .withSignature(m.signature())
                     .export();
         }
+        exported = dir.resolve("exported");
+        SavedModels.export(ExportSpec.of(TINY, exported).withCheckpoint(checkpoint, List.of()));
         images = List.of(
                 encode(noise(40, 52, 1), "jpg"),
                 encode(noise(64, 48, 2), "png"),
@@ -119,6 +124,28 @@ class ImageClassifierTest {
     }
 
     @Test
+    void serving_bytes_path_agrees_with_the_checkpoint_path() {
+        try (ImageClassifier fromCkpt = ImageClassifier.fromCheckpoint(
+                        checkpoint, TINY, ImageClassifier.Options.DEFAULTS.withLabels(LABELS));
+                ImageClassifier bytes = ImageClassifier.open(
+                        exported,
+                        ImageClassifier.Options.DEFAULTS.withLabels(LABELS).withBatchSize(3))) {
+            assertThat(bytes.usesServingBytes()).isTrue();
+            assertThat(bytes.preprocessingSize()).isEmpty();
+            assertThat(bytes.describe()).contains("serving_bytes");
+            List<ImageScores> a = fromCkpt.probabilities(images);
+            List<ImageScores> b = bytes.probabilities(images);
+            for (int i = 0; i < images.size(); i++) {
+                float[] p = a.get(i).probabilities();
+                float[] q = b.get(i).probabilities();
+                for (int j = 0; j < CLASSES; j++) {
+                    assertThat(q[j]).as("image %d class %d", i, j).isCloseTo(p[j], within(1e-5f));
+                }
+            }
+        }
+    }
+
+    @Test
     void saved_model_path_agrees_with_the_checkpoint_path() {
         try (ImageClassifier fromCkpt = ImageClassifier.fromCheckpoint(
                         checkpoint, TINY, ImageClassifier.Options.DEFAULTS.withLabels(LABELS));
@@ -155,22 +182,38 @@ class ImageClassifierTest {
         Path empty = Files.write(dir.resolve("empty.png"), new byte[0]);
         Path huge = Files.write(dir.resolve("huge.png"), pngHeader(20000, 20000));
         List<Path> files = List.of(good, truncated, text, png, missing, empty, huge);
-        try (ImageClassifier c =
-                ImageClassifier.fromCheckpoint(checkpoint, TINY, ImageClassifier.Options.DEFAULTS.withLabels(LABELS))) {
-            List<Classification> r = c.classifyFiles(files, 2);
-            assertThat(r)
-                    .extracting(Classification::image)
-                    .containsExactlyElementsOf(
-                            files.stream().map(Path::toString).toList());
-            assertThat(r).extracting(Classification::ok).containsExactly(true, false, false, true, false, false, false);
-            assertThat(r.get(1).error()).startsWith("cannot decode: ");
-            assertThat(r.get(2).error()).startsWith("unknown image format");
-            assertThat(r.get(4).error()).isEqualTo("unreadable: no such file");
-            assertThat(r.get(5).error()).startsWith("empty file");
-            assertThat(r.get(6).error()).contains("20000x20000").contains("not decoded");
-            List<Classification> alone = c.classify(List.of(images.get(0), images.get(1)), 2);
-            assertThat(r.get(0).top()).isEqualTo(alone.get(0).top());
-            assertThat(r.get(3).top()).isEqualTo(alone.get(1).top());
+        ImageClassifier.Options options = ImageClassifier.Options.DEFAULTS.withLabels(LABELS);
+        try (ImageClassifier ckpt = ImageClassifier.fromCheckpoint(checkpoint, TINY, options);
+                ImageClassifier bytes = ImageClassifier.open(exported, options)) {
+            for (ImageClassifier c : List.of(ckpt, bytes)) {
+                List<Classification> r = c.classifyFiles(files, 2);
+                assertThat(r)
+                        .extracting(Classification::image)
+                        .containsExactlyElementsOf(
+                                files.stream().map(Path::toString).toList());
+                assertThat(r)
+                        .as(c.describe())
+                        .extracting(Classification::ok)
+                        .containsExactly(true, false, false, true, false, false, false);
+                assertThat(r.get(1).error()).startsWith("cannot decode: ");
+                assertThat(r.get(2).error()).startsWith("unknown image format");
+                assertThat(r.get(4).error()).isEqualTo("unreadable: no such file");
+                assertThat(r.get(5).error()).startsWith("empty file");
+                assertThat(r.get(6).error()).contains("20000x20000").contains("not decoded");
+                List<Classification> alone = c.classify(List.of(images.get(0), images.get(1)), 2);
+                // serving_bytes ran the good images one by one after the batch failed: equal up to float rounding
+                for (int[] pair : new int[][] {{0, 0}, {3, 1}}) {
+                    List<Prediction> got = r.get(pair[0]).top();
+                    List<Prediction> want = alone.get(pair[1]).top();
+                    assertThat(got)
+                            .extracting(Prediction::index)
+                            .isEqualTo(want.stream().map(Prediction::index).toList());
+                    for (int k = 0; k < got.size(); k++) {
+                        assertThat(got.get(k).probability())
+                                .isCloseTo(want.get(k).probability(), within(1e-6f));
+                    }
+                }
+            }
         }
     }
 

@@ -89,7 +89,9 @@ public final class ClassifyCommand extends BenchCommand {
         int failed = expanded.problems().size();
         int classified = 0;
         PrintWriter out = out();
+        long t0 = System.nanoTime();
         try (ImageClassifier classifier = model.open()) {
+            long tLoaded = System.nanoTime();
             int k = Math.min(topK, classifier.numClasses());
             ObjectNode json = ResultWriter.MAPPER.createObjectNode();
             ArrayNode images = json.putArray("images");
@@ -136,14 +138,24 @@ public final class ClassifyCommand extends BenchCommand {
             if (format.json()) {
                 ObjectNode head = ResultWriter.MAPPER.createObjectNode();
                 head.put("model", classifier.describe());
-                head.put("signature", classifier.usesServingBytes() ? ImageClassifier.BYTES_KEY : "serving_default");
+                head.put("signature", classifier.signature().orElse(null));
                 head.put("labels", classifier.labels().source());
                 head.put("num_classes", classifier.numClasses());
                 head.put("top_k", k);
                 head.put("classified", classified);
                 head.put("failed", failed);
+                head.put("load_seconds", seconds(tLoaded - t0));
+                head.put("classify_seconds", seconds(System.nanoTime() - tLoaded));
                 head.setAll(json);
                 out.print(ResultWriter.MAPPER.writeValueAsString(head) + System.lineSeparator());
+            } else {
+                err().printf(
+                                Locale.ROOT,
+                                "%s: %d image(s) in %.1f s after %.1f s loading the model%n",
+                                spec.qualifiedName(),
+                                classified + failed - expanded.problems().size(),
+                                seconds(System.nanoTime() - tLoaded),
+                                seconds(tLoaded - t0));
             }
         }
         out.flush();
@@ -158,6 +170,10 @@ public final class ClassifyCommand extends BenchCommand {
             return 1;
         }
         return 0;
+    }
+
+    private static double seconds(long nanos) {
+        return Math.round(nanos / 1e6) / 1e3;
     }
 
     /** The text lines of one image: its name, then one line per class (rank, probability, index, label). */
