@@ -6,6 +6,7 @@ package dev.slimport.resnet.preprocess;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Merge;
@@ -70,8 +71,14 @@ public final class InceptionPreprocessing {
     /** {@code distort_color}'s {@code random_saturation} {@code upper}. */
     public static final float SATURATION_UPPER = 1.5f;
 
-    /** The number of colour orderings {@code preprocess_for_train} selects from ({@code num_cases=4}). */
+    /** The number of colour orderings {@code distort_color} has (valid {@code color_ordering}: 0 to 3). */
     public static final int COLOR_ORDERINGS = 4;
+
+    /**
+     * {@code preprocess_for_train}'s {@code num_distort_cases} in fast mode: 1, so the selector always picks ordering 0
+     * (brightness, then saturation). Earlier versions of slim selected among all 4 orderings in fast mode too.
+     */
+    public static final int FAST_MODE_COLOR_CASES = 1;
 
     /** The largest output side accepted by {@link #forEval} and {@link #forTrain}. */
     public static final int MAX_SIZE = 8192;
@@ -204,7 +211,8 @@ public final class InceptionPreprocessing {
 
     /**
      * slim's {@code inception_preprocessing.preprocess_for_train(image, height, width, bbox=None, fast_mode=True)},
-     * what {@code train_image_classifier.py} applies to each training image:
+     * what {@code train_image_classifier.py} applies to each training image ({@code random_crop=True}; the image
+     * summaries that {@code add_image_summaries} adds, {@code draw_bounding_boxes} included, are not built):
      *
      * <ol>
      *   <li>{@code distorted_bounding_box_crop}: {@code tf.image.sample_distorted_bounding_box(shape(image),
@@ -215,17 +223,19 @@ public final class InceptionPreprocessing {
      *   <li>{@code tf.image.resize_images(x, [height, width], BILINEAR)}: in fast mode {@code
      *       apply_with_random_selector} has one case, so always TF1's bilinear resize ({@code align_corners=False});
      *   <li>{@code tf.image.random_flip_left_right}: mirrored when a uniform draw in [0, 1) is below 0.5;
-     *   <li>if {@code distortColor}: {@code apply_with_random_selector(image, distort_color(x, ordering,
-     *       fast_mode=True), num_cases=4)}: ordering 0 is {@code random_brightness(max_delta=32/255)} then {@code
-     *       random_saturation(0.5, 1.5)}, orderings 1 to 3 the reverse order, then {@code clip_by_value(0, 1)}; the
-     *       selector is a uniform int32 in [0, 4) and the image is routed with {@code Switch}/{@code Merge} as slim
-     *       does, so only the selected branch runs;
+     *   <li>if {@code distortColor}: {@code apply_with_random_selector(image, lambda x, ordering: distort_color(x,
+     *       ordering, fast_mode=True), num_cases=num_distort_cases)} with {@code num_distort_cases = 1 if fast_mode
+     *       else 4}, so in fast mode always ordering 0: {@code random_brightness(max_delta=32/255)}, then {@code
+     *       random_saturation(0.5, 1.5)}, then {@code clip_by_value(0, 1)}; the image is routed through {@code
+     *       Switch}/{@code Merge} as slim does;
      *   <li>{@code (x - 0.5) * 2}.
      * </ol>
      *
-     * <p>Randomness: with {@code seed != 0} every random op gets the op seeds {@code (seed, k)} for its own {@code k},
-     * so one graph built twice with the same seed draws the same sequence; {@code seed == 0} leaves them unseeded
-     * (TensorFlow then seeds each op nondeterministically). Each run of the output draws new values.
+     * <p>Randomness: with {@code seed != 0} every random op gets the op seeds {@code (seed, k)}, {@code k} unique to
+     * the op within the graph (derived from this call's name scope and the op's place in it), so a graph built again
+     * in the same order draws the same sequence, and several calls in one graph (one per image of a batch) draw
+     * independently; {@code seed == 0} leaves the ops unseeded (TensorFlow then seeds each nondeterministically).
+     * Each run of the output draws new values.
      *
      * @param tf where to build the ops
      * @param image {@code [h, w, 3]} uint8, e.g. from {@link #decode}
@@ -240,12 +250,15 @@ public final class InceptionPreprocessing {
             Ops tf, Operand<TUint8> image, int height, int width, boolean distortColor, long seed) {
         checkSize(height, width);
         Ops train = tf.withSubScope("distort_image");
-        Seeds seeds = new Seeds(seed);
+        Seeds seeds = new Seeds(seed, train.scope().makeOpName("seeds"));
         SampleDistortedBoundingBox<TInt32> box = distortedBoundingBox(train, image, seeds);
         Operand<TUint8> cropped = train.slice(image, box.begin(), box.sizeOutput());
         Operand<TFloat32> resized = resizeBilinear(train, toFloat(train, cropped), height, width);
         Operand<TFloat32> flipped = randomFlipLeftRight(train, resized, seeds);
-        Operand<TFloat32> distorted = distortColor ? applyWithRandomSelector(train, flipped, seeds) : flipped;
+        Operand<TFloat32> distorted = distortColor
+                ? applyWithRandomSelector(
+                        train, flipped, FAST_MODE_COLOR_CASES, (x, c) -> distortColorFast(train, x, c, seeds), seeds)
+                : flipped;
         return scale(train, distorted);
     }
 
@@ -280,22 +293,34 @@ public final class InceptionPreprocessing {
     }
 
     /**
-     * slim's {@code apply_with_random_selector(x, lambda x, ordering: distort_color(x, ordering, fast_mode=True),
-     * num_cases=4)}: {@code sel = random_uniform([], maxval=4, dtype=int32)}, the image passed through {@code
-     * Switch(x, sel == case)} to each case's branch and the branches' outputs joined by {@code Merge}.
+     * slim's {@code apply_with_random_selector(x, func, num_cases)}: {@code sel = random_uniform([],
+     * maxval=num_cases, dtype=int32)}; for each {@code case} the image passes through {@code Switch(x, sel == case)}
+     * to {@code func(x, case)}, and {@code Merge} joins the branches, so only the selected branch receives the image
+     * and runs.
+     *
+     * @param func builds one case's branch from the switched image and the case number
+     * @throws IllegalArgumentException naming {@code num_cases} when below 1
      */
-    static Operand<TFloat32> applyWithRandomSelector(Ops tf, Operand<TFloat32> image, Seeds seeds) {
+    static Operand<TFloat32> applyWithRandomSelector(
+            Ops tf,
+            Operand<TFloat32> image,
+            int numCases,
+            BiFunction<Operand<TFloat32>, Integer, Operand<TFloat32>> func,
+            Seeds seeds) {
+        if (numCases < 1) {
+            throw new IllegalArgumentException("num_cases: must be at least 1, got " + numCases);
+        }
         Ops sel = tf.withSubScope("apply_with_random_selector");
         Operand<TInt32> selector = sel.random.randomUniformInt(
                 sel.constant(new int[0]),
                 sel.constant(0),
-                sel.constant(COLOR_ORDERINGS),
+                sel.constant(numCases),
                 RandomUniformInt.seed(seeds.seed),
                 RandomUniformInt.seed2(seeds.next()));
         List<Operand<TFloat32>> branches = new ArrayList<>();
-        for (int ordering = 0; ordering < COLOR_ORDERINGS; ordering++) {
-            SwitchCond<TFloat32> sw = sel.switchCond(image, sel.math.equal(selector, sel.constant(ordering)));
-            branches.add(distortColorFast(sel, sw.outputTrue(), ordering, seeds));
+        for (int c = 0; c < numCases; c++) {
+            SwitchCond<TFloat32> sw = sel.switchCond(image, sel.math.equal(selector, sel.constant(c)));
+            branches.add(func.apply(sw.outputTrue(), c));
         }
         Merge<TFloat32> merged = sel.merge(branches);
         return merged.output();
@@ -366,17 +391,28 @@ public final class InceptionPreprocessing {
         }
     }
 
-    /** The op seeds of one {@link #forTrain} graph: {@code (seed, 1)}, {@code (seed, 2)}, ... or all zero. */
+    /**
+     * The op seeds of one {@link #forTrain} call: {@code (seed, base + 1)}, {@code (seed, base + 2)}, ... where {@code
+     * base} comes from the call's unique name scope ({@code distort_image}, {@code distort_image_1}, ...), so two
+     * calls in one graph draw differently and a graph rebuilt in the same order draws the same; all zero when {@code
+     * seed} is 0.
+     */
     static final class Seeds {
         private final long seed;
+        private final long base;
         private long next;
 
         Seeds(long seed) {
+            this(seed, "");
+        }
+
+        Seeds(long seed, String scopeName) {
             this.seed = seed;
+            this.base = (scopeName.hashCode() & 0x7fffffffL) << 8;
         }
 
         long next() {
-            return seed == 0 ? 0 : ++next;
+            return seed == 0 ? 0 : base + ++next;
         }
     }
 }

@@ -113,6 +113,27 @@ class InceptionPreprocessingTrainTest {
     }
 
     @Test
+    void twoCallsInOneGraphDrawIndependently() {
+        byte[][][] im = image(40, 40, 3);
+        List<float[]> out = runs(
+                tf -> List.of(
+                        InceptionPreprocessing.forTrain(tf, tf.constant(im), H, W, true, 42),
+                        InceptionPreprocessing.forTrain(tf, tf.constant(im), H, W, true, 42)),
+                3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(out.get(2 * i)).as("run %d", i).isNotEqualTo(out.get(2 * i + 1));
+        }
+        List<float[]> again = runs(
+                tf -> List.of(
+                        InceptionPreprocessing.forTrain(tf, tf.constant(im), H, W, true, 42),
+                        InceptionPreprocessing.forTrain(tf, tf.constant(im), H, W, true, 42)),
+                3);
+        for (int i = 0; i < out.size(); i++) {
+            assertThat(again.get(i)).containsExactly(out.get(i));
+        }
+    }
+
+    @Test
     void sampledBoxRespectsSlimsArguments() {
         int h = 120;
         int w = 200;
@@ -209,6 +230,7 @@ class InceptionPreprocessingTrainTest {
 
     @Test
     void fastColourDistortionStaysInZeroToOne() {
+        // All four fast-mode orderings (earlier slim selected among them; now fast mode uses ordering 0).
         // Extremes and mid values: brightness (±32/255) pushes past 0 and 1, saturation changes colours; clipped.
         float[][][] im = new float[4][6][3];
         Random r = new Random(7);
@@ -220,8 +242,7 @@ class InceptionPreprocessingTrainTest {
                 }
             }
         }
-        List<float[]> out = runs(
-                tf -> List.of(InceptionPreprocessing.applyWithRandomSelector(tf, tf.constant(im), new Seeds(9))), 60);
+        List<float[]> out = runs(tf -> List.of(allOrderings(tf, tf.constant(im), new Seeds(9))), 60);
         int changed = 0;
         float[] flat = flatten(im);
         for (float[] run : out) {
@@ -246,8 +267,7 @@ class InceptionPreprocessingTrainTest {
             }
         }
         float[] flat = flatten(im);
-        List<float[]> out = runs(
-                tf -> List.of(InceptionPreprocessing.applyWithRandomSelector(tf, tf.constant(im), new Seeds(13))), 40);
+        List<float[]> out = runs(tf -> List.of(allOrderings(tf, tf.constant(im), new Seeds(13))), 40);
         double maxDelta = 0;
         for (float[] run : out) {
             float delta = run[0] - flat[0];
@@ -258,6 +278,59 @@ class InceptionPreprocessingTrainTest {
             maxDelta = Math.max(maxDelta, Math.abs(delta));
         }
         assertThat(maxDelta).as("the deltas spread toward 32/255").isGreaterThan(0.08);
+    }
+
+    /** {@code apply_with_random_selector} over the four fast-mode {@code distort_color} orderings. */
+    private static Operand<TFloat32> allOrderings(Ops tf, Operand<TFloat32> image, Seeds seeds) {
+        return InceptionPreprocessing.applyWithRandomSelector(
+                tf,
+                image,
+                InceptionPreprocessing.COLOR_ORDERINGS,
+                (x, c) -> InceptionPreprocessing.distortColorFast(tf, x, c, seeds),
+                seeds);
+    }
+
+    @Test
+    void selectorRunsExactlyOneCaseChosenUniformly() {
+        float[][][] im = {{{0.25f, 0.5f, 0.75f}}};
+        List<float[]> out = runs(
+                tf -> List.of(InceptionPreprocessing.applyWithRandomSelector(
+                        tf, tf.constant(im), 4, (x, c) -> tf.math.add(x, tf.constant(10f * c)), new Seeds(21))),
+                200);
+        int[] seen = new int[4];
+        for (float[] run : out) {
+            int c = Math.round((run[0] - 0.25f) / 10f);
+            assertThat(run).containsExactly(0.25f + 10f * c, 0.5f + 10f * c, 0.75f + 10f * c);
+            seen[c]++;
+        }
+        for (int c = 0; c < 4; c++) {
+            assertThat(seen[c]).as("case %d of 200 runs", c).isBetween(25, 80);
+        }
+        List<float[]> one = runs(
+                tf -> List.of(InceptionPreprocessing.applyWithRandomSelector(
+                        tf, tf.constant(im), 1, (x, c) -> tf.math.add(x, tf.constant(10f * c + 1)), new Seeds(0))),
+                10);
+        for (float[] run : one) {
+            assertThat(run).containsExactly(1.25f, 1.5f, 1.75f);
+        }
+    }
+
+    @Test
+    void fastModeUsesOrderingZeroOnly() {
+        // slim's num_distort_cases = 1 if fast_mode else 4: forTrain builds one Switch (one case, ordering 0).
+        try (Graph g = new Graph()) {
+            Ops tf = Ops.create(g);
+            InceptionPreprocessing.forTrain(tf, tf.constant(image(10, 10, 1)), 8, 8, true, 1);
+            int switches = 0;
+            int merges = 0;
+            for (java.util.Iterator<org.tensorflow.GraphOperation> it = g.operations(); it.hasNext(); ) {
+                String type = it.next().type();
+                switches += type.equals("Switch") ? 1 : 0;
+                merges += type.equals("Merge") ? 1 : 0;
+            }
+            assertThat(switches).isEqualTo(InceptionPreprocessing.FAST_MODE_COLOR_CASES);
+            assertThat(merges).isEqualTo(1);
+        }
     }
 
     @Test
