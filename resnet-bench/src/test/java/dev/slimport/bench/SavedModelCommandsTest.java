@@ -387,7 +387,7 @@ class SavedModelCommandsTest {
         assertThat(signature.exitCode()).isEqualTo(2);
         assertThat(signature.err())
                 .contains("--signature: 'predict' is not in SavedModel")
-                .contains("available: serving_default");
+                .contains("available: serving_bytes, serving_default");
         assertThat(CliRun.of("forward", "--signature", "serving_default").err())
                 .contains("--signature: only with --saved-model DIR");
         assertThat(CliRun.of("forward", "--saved-model", v1, "--input", "random")

@@ -42,6 +42,17 @@ public record VerifyResult(
         outputs = List.copyOf(outputs);
     }
 
+    /**
+     * Whether the run was fed generated encoded image files (a signature whose only input is a string vector, such as
+     * {@code serving_bytes}) rather than uniform float32 values; {@link #fed()} then holds {@code [number of files]}.
+     */
+    public boolean fedEncodedImages() {
+        return signatures.stream()
+                .filter(s -> s.key().equals(signatureKey))
+                .anyMatch(s -> s.inputs().size() == 1
+                        && s.inputs().values().iterator().next().dtype() == DataType.DT_STRING);
+    }
+
     /** Whether every float output is finite. */
     public boolean allFinite() {
         return outputs.stream().allMatch(o -> o.nonFinite() == 0);

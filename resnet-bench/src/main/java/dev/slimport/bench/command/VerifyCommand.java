@@ -76,12 +76,18 @@ public final class VerifyCommand extends BenchCommand {
         }
         w.printf(
                 Locale.ROOT,
-                "ran '%s' once in %.2f s on %s (uniform in [-1, 1], seed %d)%n",
+                r.fedEncodedImages()
+                        ? "ran '%s' once in %.2f s on %s generated PNG/JPEG files of about %d×%<d pixels, seed %d%n"
+                        : "ran '%s' once in %.2f s on %s (uniform in [-1, 1], seed %d)%n",
                 r.signatureKey(),
                 r.runMillis() / 1e3,
                 r.fed().entrySet().stream()
-                        .map(e -> e.getKey() + " float32 " + Dtypes.shape(e.getValue()))
+                        .map(e -> e.getKey()
+                                + (r.fedEncodedImages()
+                                        ? ": " + e.getValue().get(0)
+                                        : " float32 " + Dtypes.shape(e.getValue())))
                         .collect(Collectors.joining(", ")),
+                r.fedEncodedImages() ? imageSize.value : seed.value,
                 seed.value);
         r.outputs().forEach(o -> w.println("  " + o));
         w.flush();
