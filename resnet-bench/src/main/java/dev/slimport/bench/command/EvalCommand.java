@@ -203,7 +203,7 @@ public final class EvalCommand extends BenchCommand {
                     if (!g.tags().contains(ServingSignature.TAG)) {
                         continue;
                     }
-                    for (String key : List.of(ImageClassifier.BYTES_KEY, ServingSignature.KEY)) {
+                    for (String key : List.of(ServingSignature.BYTES_KEY, ServingSignature.KEY)) {
                         for (SignatureInfo sig : g.signatures()) {
                             if (!sig.key().equals(key)) {
                                 continue;
@@ -338,7 +338,7 @@ public final class EvalCommand extends BenchCommand {
     private Map<String, Object> document(ImageClassifier classifier, LabelledImages set, Evaluation.Result r) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("model", classifier.describe());
-        d.put("signature", classifier.usesServingBytes() ? ImageClassifier.BYTES_KEY : "serving_default");
+        d.put("signature", classifier.signature().orElse(null));
         d.put("num_classes", r.numClasses());
         d.put("labels", classifier.labels().source());
         d.put("data", data.stream().map(Path::toString).toList());
