@@ -112,6 +112,9 @@ public final class EvalCommand extends BenchCommand {
                     ? null
                     : Files.createTempFile(
                             predictions.toAbsolutePath().getParent(), "." + predictions.getFileName(), ".tmp");
+            if (predictionsTemp != null) {
+                predictionsTemp.toFile().deleteOnExit(); // Ctrl-C leaves no partial file behind
+            }
             Evaluation.Result result;
             try (Progress progress = Progress.create(err(), Progress.interactive() && !destination.quiet);
                     BufferedWriter csv = predictionsTemp == null
