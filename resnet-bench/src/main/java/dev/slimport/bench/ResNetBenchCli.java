@@ -9,6 +9,7 @@ import dev.slimport.bench.command.CeilingCommand;
 import dev.slimport.bench.command.ClassifyCommand;
 import dev.slimport.bench.command.Converters;
 import dev.slimport.bench.command.DescribeCommand;
+import dev.slimport.bench.command.EvalCommand;
 import dev.slimport.bench.command.ExportCommand;
 import dev.slimport.bench.command.ForwardCommand;
 import dev.slimport.bench.command.InfoCommand;
@@ -60,6 +61,7 @@ import picocli.CommandLine.Spec;
             VerifyCommand.class,
             TrainDemoCommand.class,
             ClassifyCommand.class,
+            EvalCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class ResNetBenchCli implements Callable<Integer> {

@@ -93,6 +93,14 @@ public final class ClassifierOptions {
      *     a missing model or checkpoint, or labels that do not match the model's classes
      */
     public ImageClassifier open() {
+        return open(null);
+    }
+
+    /**
+     * {@link #open()} with {@code fallback} as the labels when {@code --labels} is not given (null: slim's ImageNet
+     * labels for the class count); {@code eval} passes its class folders' names.
+     */
+    ImageClassifier open(Labels fallback) {
         if ((savedModel == null) == (checkpoint == null)) {
             throw new IllegalArgumentException(
                     savedModel == null
@@ -102,7 +110,7 @@ public final class ClassifierOptions {
         try {
             ImageClassifier.Options options = ImageClassifier.Options.DEFAULTS
                     .withBatchSize(batchSize)
-                    .withLabels(labels == null ? null : Labels.read(labels));
+                    .withLabels(labels == null ? fallback : Labels.read(labels));
             if (savedModel != null) {
                 for (var o : Map.of("--model", model != null, "--num-classes", numClasses != null)
                         .entrySet()) {

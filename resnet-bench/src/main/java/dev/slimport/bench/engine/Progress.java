@@ -62,6 +62,12 @@ public final class Progress implements AutoCloseable {
         redraw();
     }
 
+    /** Changes the text of the current phase, keeping its start: the elapsed time shown goes on counting. */
+    public void update(String newText) {
+        text = newText;
+        redraw();
+    }
+
     /** Clears the line. */
     public synchronized void clear() {
         if (enabled && shown) {
