@@ -80,7 +80,11 @@ public final class ExecutorModels {
     public static void preprocess(Preprocessing spec, byte[] bytes, float[] out, int offset)
             throws UnreadableImageException {
         while (true) {
-            ImagePreprocessor p = PREPROCESSORS.computeIfAbsent(spec, ImagePreprocessor::new);
+            ImagePreprocessor p = PREPROCESSORS.computeIfAbsent(spec, s -> {
+                ImagePreprocessor created = new ImagePreprocessor(s);
+                addShutdownHook();
+                return created;
+            });
             try {
                 p.preprocess(bytes, out, offset);
                 return;
@@ -95,10 +99,15 @@ public final class ExecutorModels {
         LoadedSavedModel p = LoadedSavedModel.load(dir, config(intraOpThreads), ServingSignature.TAG);
         long n = LOADS.computeIfAbsent(key(dir), k -> new AtomicLong()).incrementAndGet();
         logLoad(dir, (System.nanoTime() - t0) / 1_000_000, n);
+        addShutdownHook();
+        return p;
+    }
+
+    /** Once per JVM: a shutdown hook that closes the models and preprocessors ({@link #closeAll}, bounded). */
+    private static void addShutdownHook() {
         if (HOOK.compareAndSet(false, true)) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> closeAll(SHUTDOWN_WAIT), "slimport-model-close"));
         }
-        return p;
     }
 
     /** How many times this JVM has loaded the model in {@code dir}. */
