@@ -27,10 +27,15 @@ import org.tensorflow.proto.ConfigProto;
  * #closeAll} (which waits for running calls; a task that comes later loads the model again) or at JVM shutdown, by
  * a hook that waits a bounded time and leaves a still-running model to the exiting process rather than close it
  * under a task.
+ *
+ * <p>Next to the models it holds one {@link ImagePreprocessor} per {@link Preprocessing} (the library's graph
+ * preprocessing, a graph and session of its own), created by the first task that preprocesses an image and shared by
+ * the JVM's tasks the same way, and closed by {@link #closeAll} with the models.
  */
 public final class ExecutorModels {
     private static final Map<String, LoadedSavedModel> MODELS = new ConcurrentHashMap<>();
     private static final Map<String, AtomicLong> LOADS = new ConcurrentHashMap<>();
+    private static final Map<Preprocessing, ImagePreprocessor> PREPROCESSORS = new ConcurrentHashMap<>();
     private static final AtomicBoolean HOOK = new AtomicBoolean();
 
     /** How long the shutdown hook waits for running tasks before leaving the models to the exiting process. */
@@ -65,15 +70,44 @@ public final class ExecutorModels {
         }
     }
 
+    /**
+     * Preprocesses one encoded image with this JVM's {@link ImagePreprocessor} for {@code spec}, creating it first if
+     * this JVM has none (concurrent callers wait for that one).
+     *
+     * @throws UnreadableImageException if the bytes are not an image the preprocessing decodes (see {@link
+     *     ImagePreprocessor#preprocess})
+     */
+    public static void preprocess(Preprocessing spec, byte[] bytes, float[] out, int offset)
+            throws UnreadableImageException {
+        while (true) {
+            ImagePreprocessor p = PREPROCESSORS.computeIfAbsent(spec, s -> {
+                ImagePreprocessor created = new ImagePreprocessor(s);
+                addShutdownHook();
+                return created;
+            });
+            try {
+                p.preprocess(bytes, out, offset);
+                return;
+            } catch (ImagePreprocessor.ClosedException e) {
+                PREPROCESSORS.remove(spec, p); // closeAll closed it between the lookup and the call: create it again
+            }
+        }
+    }
+
     private static LoadedSavedModel load(Path dir, int intraOpThreads) {
         long t0 = System.nanoTime();
         LoadedSavedModel p = LoadedSavedModel.load(dir, config(intraOpThreads), ServingSignature.TAG);
         long n = LOADS.computeIfAbsent(key(dir), k -> new AtomicLong()).incrementAndGet();
         logLoad(dir, (System.nanoTime() - t0) / 1_000_000, n);
+        addShutdownHook();
+        return p;
+    }
+
+    /** Once per JVM: a shutdown hook that closes the models and preprocessors ({@link #closeAll}, bounded). */
+    private static void addShutdownHook() {
         if (HOOK.compareAndSet(false, true)) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> closeAll(SHUTDOWN_WAIT), "slimport-model-close"));
         }
-        return p;
     }
 
     /** How many times this JVM has loaded the model in {@code dir}. */
@@ -88,8 +122,8 @@ public final class ExecutorModels {
     }
 
     /**
-     * Closes every loaded model once no task runs it, waiting at most {@code wait} per model; later {@link #predict}
-     * calls load again. Call it where no more tasks will run (after the job in local mode, or at shutdown).
+     * Closes every loaded model and image preprocessor once no task runs it, waiting at most {@code wait} for each;
+     * later {@link #predict} and {@link #preprocess} calls load and create them again. Call it where no more tasks will run (after the job in local mode, or at shutdown).
      *
      * @return whether every model was closed (false if a call was still running after {@code wait})
      */
@@ -97,6 +131,10 @@ public final class ExecutorModels {
         boolean all = true;
         for (String key : MODELS.keySet()) {
             LoadedSavedModel p = MODELS.remove(key);
+            all &= p == null || p.close(wait);
+        }
+        for (Preprocessing spec : PREPROCESSORS.keySet()) {
+            ImagePreprocessor p = PREPROCESSORS.remove(spec);
             all &= p == null || p.close(wait);
         }
         return all;

@@ -29,8 +29,9 @@ import org.apache.spark.util.SerializableConfiguration;
 import org.tensorflow.ndarray.Shape;
 
 /**
- * The work of one partition: rows are taken {@code batchSize} at a time, decoded and preprocessed ({@link
- * ImagePreprocessing}); the readable ones run as one {@code [n,H,W,3]} batch through the executor JVM's shared model
+ * The work of one partition: rows are taken {@code batchSize} at a time, each decoded and preprocessed on its own by
+ * the executor JVM's graph preprocessing ({@link ExecutorModels#preprocess}, {@link ImagePreprocessor}); the readable
+ * ones run as one {@code [n,H,W,3]} batch through the executor JVM's shared model
  * ({@link ExecutorModels}); every input row gives one output row, in input order. An input that is not a readable
  * image gives a row with its message in {@code error} and null results. The batch's native tensors are closed
  * before the next batch is read, so a partition's memory does not grow with its size.
@@ -42,7 +43,7 @@ import org.tensorflow.ndarray.Shape;
  * @param shipping how this executor finds the model
  * @param modelDir the model directory the driver checked (used with {@link ModelShipping#SHARED})
  * @param intraOpThreads TensorFlow intra-op threads if this JVM loads the model, 0 for the default
- * @param preprocessing the preprocessing to the model's size
+ * @param preprocessing the preprocessing to the model's size (run by the executor's {@link ImagePreprocessor})
  * @param topK classes kept per image, 0 for none
  * @param features whether to write the pooled features
  * @param batchSize rows per model run
@@ -53,7 +54,7 @@ record PartitionInference(
         ModelShipping shipping,
         String modelDir,
         int intraOpThreads,
-        ImagePreprocessing preprocessing,
+        Preprocessing preprocessing,
         int topK,
         boolean features,
         int batchSize,
@@ -129,7 +130,7 @@ record PartitionInference(
             Row row = rows.next();
             ids.add(row.isNullAt(0) ? null : row.getString(0));
             try {
-                preprocessing.preprocess(bytes(row), pixels, good * per);
+                ExecutorModels.preprocess(preprocessing, bytes(row), pixels, good * per);
                 good++;
                 failures.add(null);
             } catch (UnreadableImageException e) {

@@ -167,7 +167,7 @@ public final class SparkInference {
                 o.modelShipping,
                 check.dir().toString(),
                 o.intraOpThreads,
-                new ImagePreprocessing(check.height(), check.width(), o.centralFraction),
+                new Preprocessing(check.height(), check.width(), o.centralFraction),
                 o.topK,
                 o.features,
                 o.batchSize,

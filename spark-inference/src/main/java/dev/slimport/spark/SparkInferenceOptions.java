@@ -84,7 +84,7 @@ public final class SparkInferenceOptions {
             names = "--central-crop",
             paramLabel = "<centralCrop>",
             description = "Inception central crop fraction, 1 = none. Default: ${DEFAULT-VALUE}.")
-    double centralFraction = ImagePreprocessing.DEFAULT_CENTRAL_FRACTION;
+    double centralFraction = dev.slimport.resnet.preprocess.InceptionPreprocessing.CENTRAL_FRACTION;
 
     @Option(names = "--partitions", description = "Repartition the input first; 0 keeps Spark's partitioning.")
     int partitions;

@@ -69,7 +69,7 @@ public final class SparkFigures {
             }
         }
 
-        ImagePreprocessing prep = ImagePreprocessing.inception(size);
+        Preprocessing prep = Preprocessing.inception(size);
         List<Path> files;
         try (Stream<Path> st = Files.list(images)) {
             files = st.sorted().toList();
@@ -129,8 +129,7 @@ public final class SparkFigures {
 
     /** Load, one warm-up batch, then read + decode + preprocess + run every image; returns the timed seconds. */
     private static double singleProcess(
-            Path model, ImagePreprocessing prep, List<Path> files, int batch, int threads, String label)
-            throws Exception {
+            Path model, Preprocessing prep, List<Path> files, int batch, int threads, String label) throws Exception {
         int n = files.size();
         long t0 = System.nanoTime();
         try (LoadedSavedModel m = LoadedSavedModel.load(model, ExecutorModels.config(threads), ServingSignature.TAG)) {
@@ -160,14 +159,14 @@ public final class SparkFigures {
                 : NetworkSpec.of(dev.slimport.resnet.net.Depth.parse("model", name));
     }
 
-    private static void runBatches(LoadedSavedModel m, ImagePreprocessing prep, List<Path> files, int batch)
+    private static void runBatches(LoadedSavedModel m, Preprocessing prep, List<Path> files, int batch)
             throws Exception {
         int per = prep.floatsPerImage();
         for (int start = 0; start < files.size(); start += batch) {
             List<Path> b = files.subList(start, Math.min(files.size(), start + batch));
             float[] pixels = new float[b.size() * per];
             for (int i = 0; i < b.size(); i++) {
-                prep.preprocess(Files.readAllBytes(b.get(i)), pixels, i * per);
+                ExecutorModels.preprocess(prep, Files.readAllBytes(b.get(i)), pixels, i * per);
             }
             Map<String, FloatValues> out = m.run(
                     ServingSignature.KEY,

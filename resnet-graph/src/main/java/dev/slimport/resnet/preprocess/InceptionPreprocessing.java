@@ -137,9 +137,29 @@ public final class InceptionPreprocessing {
      * @throws IllegalArgumentException naming {@code height} or {@code width} when not in 1..{@value #MAX_SIZE}
      */
     public static Operand<TFloat32> forEval(Ops tf, Operand<TUint8> image, int height, int width) {
+        return forEval(tf, image, height, width, CENTRAL_FRACTION);
+    }
+
+    /**
+     * {@code preprocess_for_eval(image, height, width, central_fraction)} with slim's {@code central_fraction}
+     * argument: as {@link #forEval(Ops, Operand, int, int)}, cropping {@code centralFraction} of each side ({@code
+     * tf.image.central_crop}; slim skips the crop when {@code central_fraction} is false-y, here {@code 1} keeps the
+     * whole image).
+     *
+     * @param tf where to build the ops
+     * @param image {@code [h, w, 3]} uint8, e.g. from {@link #decode}
+     * @param height the output height
+     * @param width the output width
+     * @param centralFraction the fraction of each side kept, in (0, 1]; {@value #CENTRAL_FRACTION} is slim's default
+     * @return {@code [height, width, 3]} float32 in [-1, 1]
+     * @throws IllegalArgumentException naming {@code height}, {@code width} or {@code central_fraction} when out of
+     *     range
+     */
+    public static Operand<TFloat32> forEval(
+            Ops tf, Operand<TUint8> image, int height, int width, double centralFraction) {
         checkSize(height, width);
         Ops eval = tf.withSubScope("eval_image");
-        Operand<TUint8> cropped = centralCrop(eval, image, CENTRAL_FRACTION);
+        Operand<TUint8> cropped = centralCrop(eval, image, centralFraction);
         Operand<TFloat32> resized = resizeBilinear(eval, toFloat(eval, cropped), height, width);
         return scale(eval, resized);
     }

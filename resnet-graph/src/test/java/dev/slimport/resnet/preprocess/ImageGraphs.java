@@ -181,8 +181,13 @@ final class ImageGraphs {
      * horizontally interpolated rows), then {@code (x - 0.5) * 2}.
      */
     static float[] referenceEval(Pixels p, int outH, int outW) {
-        int top = cropStart(p.height(), 0.875);
-        int left = cropStart(p.width(), 0.875);
+        return referenceEval(p, outH, outW, 0.875);
+    }
+
+    /** {@link #referenceEval(Pixels, int, int)} with {@code central_fraction} {@code fraction}. */
+    static float[] referenceEval(Pixels p, int outH, int outW, double fraction) {
+        int top = cropStart(p.height(), fraction);
+        int left = cropStart(p.width(), fraction);
         int cropH = p.height() - 2 * top;
         int cropW = p.width() - 2 * left;
         float scale = (float) (1.0 / 255);

@@ -43,6 +43,20 @@ class InceptionPreprocessingTest {
         assertClose(eval.data(), ImageGraphs.referenceEval(expected, 17, 23));
     }
 
+    @ParameterizedTest
+    @CsvSource({"1.0", "0.5", "0.875", "0.3"})
+    void otherCentralFractionsMatchTheReference(double fraction) {
+        // slim's preprocess_for_eval(central_fraction=...) argument; 1 keeps the whole image.
+        BufferedImage im = ImageGraphs.randomRgb(41, 30, 3);
+        byte[] png = ImageGraphs.encode(im, "png");
+        Floats eval = ImageGraphs.runFloat(
+                png,
+                (tf, in) ->
+                        InceptionPreprocessing.forEval(tf, InceptionPreprocessing.decode(tf, in), 13, 19, fraction));
+        assertThat(eval.shape()).containsExactly(13, 19, 3);
+        assertClose(eval.data(), ImageGraphs.referenceEval(ImageGraphs.rgbOf(im), 13, 19, fraction));
+    }
+
     @Test
     void upscalingMatchesTheReference() {
         // Output larger than the crop: source coordinates fall between pixels and the last ones clamp at the edge.
@@ -245,6 +259,9 @@ class InceptionPreprocessingTest {
             assertThatThrownBy(() -> InceptionPreprocessing.forTrain(tf, image, -1, 10, true, 1))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("height");
+            assertThatThrownBy(() -> InceptionPreprocessing.forEval(tf, image, 10, 10, 0))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("central_fraction");
             assertThatThrownBy(() -> InceptionPreprocessing.centralCrop(tf, image, 1.5))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("central_fraction");
