@@ -234,6 +234,8 @@ public record TrainingGraph(
         private double momentum = DEFAULT_MOMENTUM;
         private Operand<TInt32> labels;
         private String scope = DEFAULT_SCOPE;
+        private List<String> trainableScopes = List.of();
+        private double labelSmoothing;
 
         private Builder(ResNetModel model) {
             if (model == null) {
@@ -268,6 +270,36 @@ public record TrainingGraph(
             return this;
         }
 
+        /**
+         * Trains only the trainable variables whose name starts with one of {@code scopes} (slim's {@code
+         * --trainable_scopes}, {@code train_image_classifier.py _get_variables_to_train}: {@code
+         * tf.get_collection(TRAINABLE_VARIABLES, scope)}, a name-prefix match); empty (the default) trains all. The
+         * loss keeps every regularization loss, as slim's does.
+         *
+         * @throws IllegalArgumentException naming {@code trainableScopes} for a null or blank scope
+         */
+        public Builder trainableScopes(List<String> scopes) {
+            if (scopes == null || scopes.stream().anyMatch(x -> x == null || x.isBlank())) {
+                throw new IllegalArgumentException("trainableScopes: scopes must be non-blank, got " + scopes);
+            }
+            this.trainableScopes = scopes.stream().map(String::strip).toList();
+            return this;
+        }
+
+        /**
+         * slim's {@code --label_smoothing} ({@code tf.losses.softmax_cross_entropy(label_smoothing=ls)}): the one-hot
+         * labels become {@code onehot·(1 − ls) + ls / num_classes}. Default 0.
+         *
+         * @throws IllegalArgumentException naming {@code labelSmoothing} when not in [0, 1]
+         */
+        public Builder labelSmoothing(double ls) {
+            if (!(ls >= 0 && ls <= 1)) {
+                throw new IllegalArgumentException("labelSmoothing: must be in [0, 1], got " + ls);
+            }
+            this.labelSmoothing = ls;
+            return this;
+        }
+
         /** The name scope of the training ops (default {@value #DEFAULT_SCOPE}). */
         public Builder scope(String name) {
             LayerContext.checkName("scope", name);
@@ -285,6 +317,7 @@ public record TrainingGraph(
          */
         public TrainingGraph build(Ops root) {
             Operand<TFloat32> logits = checkedLogits(root);
+            List<ModelVariable> trainable = variablesToTrain();
             Ops tf = root.withSubScope(scope);
             Operand<TInt32> y = labels != null
                     ? labels
@@ -296,8 +329,11 @@ public record TrainingGraph(
             Operand<TFloat32> rate = tf.withName("learning_rate")
                     .placeholderWithDefault(tf.constant((float) learningRate), Shape.scalar());
 
-            Operand<TFloat32> oneHot = tf.withName("one_hot")
-                    .oneHot(y, tf.constant((int) logits.shape().get(1)), tf.constant(1f), tf.constant(0f));
+            int classes = (int) logits.shape().get(1);
+            float off = (float) (labelSmoothing / classes);
+            float on = (float) (1 - labelSmoothing) + off;
+            Operand<TFloat32> oneHot =
+                    tf.withName("one_hot").oneHot(y, tf.constant(classes), tf.constant(on), tf.constant(off));
             Operand<TFloat32> perExample = tf.withName("xentropy")
                     .nn
                     .softmaxCrossEntropyWithLogits(logits, oneHot)
@@ -315,7 +351,6 @@ public record TrainingGraph(
                     .math
                     .mean(acc.dtypes.cast(acc.math.equal(predicted, y), TFloat32.class), acc.constant(0));
 
-            List<ModelVariable> trainable = model.trainableVariables();
             Output<?>[] dys = model.graph()
                     .addGradients(
                             scope + "/gradients",
@@ -382,6 +417,24 @@ public record TrainingGraph(
                     updates,
                     globalStep,
                     trainOp);
+        }
+
+        /** The trainable variables under {@link #trainableScopes} (all when none), in creation order. */
+        private List<ModelVariable> variablesToTrain() {
+            List<ModelVariable> all = model.trainableVariables();
+            if (trainableScopes.isEmpty()) {
+                return all;
+            }
+            for (String s : trainableScopes) {
+                if (all.stream().noneMatch(v -> v.name().startsWith(s))) {
+                    throw new IllegalArgumentException("trainableScopes: '" + s + "' matches no trainable variable"
+                            + " (names start with " + all.get(0).name().split("/")[0] + "/, e.g. "
+                            + all.get(all.size() - 1).name() + ")");
+                }
+            }
+            return all.stream()
+                    .filter(v -> trainableScopes.stream().anyMatch(s -> v.name().startsWith(s)))
+                    .toList();
         }
 
         /** The model's {@code [batch, classes]} logits, once the model and graph are known to be trainable here. */
