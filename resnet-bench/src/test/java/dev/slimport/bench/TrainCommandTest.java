@@ -202,5 +202,15 @@ class TrainCommandTest {
                 "resnet_v2_50/logits");
         assertThat(exclude.exitCode()).isEqualTo(2);
         assertThat(exclude.err()).contains("--exclude: must be used with --checkpoint");
+        CliRun sgd = CliRun.of(
+                "train",
+                "--data",
+                tmp.resolve("train").toString(),
+                "--out",
+                tmp.resolve("m.ckpt").toString(),
+                "--optimizer",
+                "sgd");
+        assertThat(sgd.exitCode()).isEqualTo(2);
+        assertThat(sgd.err()).contains("--optimizer: must be one of momentum, rmsprop, adam, got 'sgd'");
     }
 }

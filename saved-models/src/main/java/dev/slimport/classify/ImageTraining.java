@@ -11,6 +11,7 @@ import dev.slimport.resnet.preprocess.ImageHeader;
 import dev.slimport.resnet.preprocess.InceptionPreprocessing;
 import dev.slimport.resnet.slim.Activation;
 import dev.slimport.resnet.train.Checkpoints;
+import dev.slimport.resnet.train.Optimizer;
 import dev.slimport.resnet.train.TrainingGraph;
 import dev.slimport.savedmodel.AssignFromCheckpoint;
 import dev.slimport.savedmodel.RestoreResult;
@@ -46,7 +47,8 @@ import org.tensorflow.types.family.TType;
 /**
  * slim's {@code train_image_classifier.py} on an image-folder tree ({@link LabelledImages}, {@code DIR/<class>/<image>}):
  * an input pipeline in the graph, slim's training step ({@link TrainingGraph}: softmax cross-entropy plus the L2
- * regularization losses, momentum, the batch-norm update ops), the network optionally started from a checkpoint with
+ * regularization losses, slim's {@code --optimizer} momentum, rmsprop or adam ({@link Optimizer}), the batch-norm update
+ * ops), the network optionally started from a checkpoint with
  * slim's {@code --checkpoint_exclude_scopes} and {@code --trainable_scopes}, and a checkpoint of every variable saved
  * every {@link Options#saveEverySteps} steps and at the end.
  *
@@ -100,6 +102,43 @@ public final class ImageTraining {
         long seed;
         long saveEverySteps = 500;
         boolean resume;
+        Optimizer optimizer = Optimizer.MOMENTUM;
+        double rmspropMomentum = Optimizer.RMSPROP_MOMENTUM;
+        double rmspropDecay = Optimizer.RMSPROP_DECAY;
+        double epsilon = Optimizer.OPT_EPSILON;
+        double adamBeta1 = Optimizer.ADAM_BETA1;
+        double adamBeta2 = Optimizer.ADAM_BETA2;
+
+        /** slim's {@code --optimizer} (default momentum). */
+        public Options optimizer(Optimizer o) {
+            this.optimizer = o;
+            return this;
+        }
+
+        /** The optimizer chosen. */
+        public Optimizer optimizer() {
+            return optimizer;
+        }
+
+        /** slim's {@code --rmsprop_momentum} (0.9) and {@code --rmsprop_decay} (0.9). */
+        public Options rmsprop(double momentum, double decay) {
+            this.rmspropMomentum = momentum;
+            this.rmspropDecay = decay;
+            return this;
+        }
+
+        /** slim's {@code --opt_epsilon} (1.0), for rmsprop and adam. */
+        public Options epsilon(double e) {
+            this.epsilon = e;
+            return this;
+        }
+
+        /** slim's {@code --adam_beta1} (0.9) and {@code --adam_beta2} (0.999). */
+        public Options adamBetas(double b1, double b2) {
+            this.adamBeta1 = b1;
+            this.adamBeta2 = b2;
+            return this;
+        }
 
         /** The network to train (its classes and image size): required. */
         public Options network(NetworkSpec n) {
@@ -240,6 +279,12 @@ public final class ImageTraining {
                     learningRateDecayFactor);
             require(epochsPerDecay > 0 && Double.isFinite(epochsPerDecay), "--epochs-per-decay", "> 0", epochsPerDecay);
             require(labelSmoothing >= 0 && labelSmoothing < 1, "--label-smoothing", "in [0, 1)", labelSmoothing);
+            require(optimizer != null, "--optimizer", "momentum, rmsprop or adam", optimizer);
+            require(rmspropMomentum >= 0 && rmspropMomentum < 1, "--rmsprop-momentum", "in [0, 1)", rmspropMomentum);
+            require(rmspropDecay > 0 && rmspropDecay <= 1, "--rmsprop-decay", "in (0, 1]", rmspropDecay);
+            require(epsilon > 0 && Double.isFinite(epsilon), "--opt-epsilon", "> 0", epsilon);
+            require(adamBeta1 >= 0 && adamBeta1 < 1, "--adam-beta1", "in [0, 1)", adamBeta1);
+            require(adamBeta2 >= 0 && adamBeta2 < 1, "--adam-beta2", "in [0, 1)", adamBeta2);
             require(saveEverySteps >= 1, "--save-every", ">= 1", saveEverySteps);
             return this;
         }
@@ -371,7 +416,11 @@ public final class ImageTraining {
             TrainingGraph training = TrainingGraph.builder(model)
                     .labels(input.labels)
                     .learningRate(o.learningRate)
-                    .momentum(o.momentum)
+                    .momentum(o.optimizer == Optimizer.RMSPROP ? o.rmspropMomentum : o.momentum)
+                    .optimizer(o.optimizer)
+                    .rmspropDecay(o.rmspropDecay)
+                    .epsilon(o.epsilon)
+                    .adamBetas(o.adamBeta1, o.adamBeta2)
                     .labelSmoothing(o.labelSmoothing)
                     .trainableScopes(o.trainableScopes)
                     .build(tf);

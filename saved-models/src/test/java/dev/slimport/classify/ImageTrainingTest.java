@@ -176,6 +176,44 @@ class ImageTrainingTest {
     }
 
     @Test
+    void adamRunStopsWhenAskedAndSavesALastCheckpoint(@TempDir Path tmp) throws Exception {
+        writeTree(tmp.resolve("train"), 4, 1);
+        LabelledImages train = LabelledImages.builder(4).build(List.of(tmp.resolve("train")));
+        Path out = tmp.resolve("m.ckpt");
+        List<Long> saved = new ArrayList<>();
+        int[] steps = new int[1];
+        ImageTraining.Result r = ImageTraining.run(
+                train,
+                new ImageTraining.Options()
+                        .network(tiny(4))
+                        .batchSize(4)
+                        .steps(100)
+                        .optimizer(dev.slimport.resnet.train.Optimizer.ADAM)
+                        .saveEverySteps(50)
+                        .out(out),
+                new ImageTraining.Listener() {
+                    @Override
+                    public void onStep(ImageTraining.Step step) {
+                        steps[0]++;
+                    }
+
+                    @Override
+                    public void onCheckpoint(Path prefix, long step) {
+                        saved.add(step);
+                    }
+                },
+                () -> steps[0] >= 3);
+        assertThat(r.stopped()).isTrue();
+        assertThat(r.globalStep()).isEqualTo(3);
+        assertThat(saved).containsExactly(3L);
+        try (dev.slimport.savedmodel.CheckpointReader reader = dev.slimport.savedmodel.CheckpointReader.open(out)) {
+            assertThat(reader.entries())
+                    .extracting(e -> e.name())
+                    .contains("beta1_power", "global_step", "resnet_v2/logits/biases/Adam_1");
+        }
+    }
+
+    @Test
     void refusesBadOptionsNamingThem(@TempDir Path tmp) throws Exception {
         writeTree(tmp.resolve("train"), 1, 1);
         LabelledImages train = LabelledImages.builder(4).build(List.of(tmp.resolve("train")));

@@ -11,6 +11,7 @@ import dev.slimport.classify.LabelledImages;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.net.ResNetV2;
+import dev.slimport.resnet.train.Optimizer;
 import dev.slimport.savedmodel.RestoreResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -144,6 +145,43 @@ public final class TrainCommand extends BenchCommand {
             description = "Epochs between decays (slim's default: ${DEFAULT-VALUE}).")
     double epochsPerDecay;
 
+    @Option(
+            names = "--optimizer",
+            defaultValue = "momentum",
+            description = "momentum, rmsprop or adam (slim's --optimizer; default here: ${DEFAULT-VALUE}, slim's"
+                    + " is rmsprop).")
+    String optimizer;
+
+    @Option(
+            names = "--rmsprop-momentum",
+            defaultValue = "0.9",
+            description = "RMSProp's momentum (slim's default: ${DEFAULT-VALUE}).")
+    double rmspropMomentum;
+
+    @Option(
+            names = "--rmsprop-decay",
+            defaultValue = "0.9",
+            description = "RMSProp's decay (slim's default: ${DEFAULT-VALUE}).")
+    double rmspropDecay;
+
+    @Option(
+            names = "--opt-epsilon",
+            defaultValue = "1.0",
+            description = "RMSProp's and Adam's epsilon (slim's default: ${DEFAULT-VALUE}).")
+    double optEpsilon;
+
+    @Option(
+            names = "--adam-beta1",
+            defaultValue = "0.9",
+            description = "Adam's beta1 (slim's default: ${DEFAULT-VALUE}).")
+    double adamBeta1;
+
+    @Option(
+            names = "--adam-beta2",
+            defaultValue = "0.999",
+            description = "Adam's beta2 (slim's default: ${DEFAULT-VALUE}).")
+    double adamBeta2;
+
     @Option(names = "--momentum", defaultValue = "0.9", description = "Momentum (slim's default: ${DEFAULT-VALUE}).")
     double momentum;
 
@@ -237,6 +275,10 @@ public final class TrainCommand extends BenchCommand {
                 .learningRateDecayFactor(decayFactor)
                 .epochsPerDecay(epochsPerDecay)
                 .momentum(momentum)
+                .optimizer(Optimizer.parse("--optimizer", optimizer))
+                .rmsprop(rmspropMomentum, rmspropDecay)
+                .epsilon(optEpsilon)
+                .adamBetas(adamBeta1, adamBeta2)
                 .labelSmoothing(labelSmoothing)
                 .distortColor(!noColorDistortion)
                 .seed(seed)
@@ -250,7 +292,7 @@ public final class TrainCommand extends BenchCommand {
         NetworkDescriptor descriptor = NetworkDescriptor.of(network, "resnet-bench train");
         out().printf(
                         Locale.ROOT,
-                        "training %s (%d classes, %dx%d) on %d images of %s, batch %d, %d steps, learning rate %s%n",
+                        "training %s (%d classes, %dx%d) on %d images of %s, batch %d, %d steps, %s, learning rate %s%n",
                         descriptor.describe(),
                         network.numClasses(),
                         imageSize,
@@ -259,6 +301,7 @@ public final class TrainCommand extends BenchCommand {
                         data,
                         batchSize,
                         total,
+                        options.optimizer().flagName(),
                         learningRate);
         out().flush();
 
