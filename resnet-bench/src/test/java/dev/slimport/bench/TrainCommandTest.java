@@ -5,10 +5,12 @@
 package dev.slimport.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slimport.bench.result.ResultWriter;
 import dev.slimport.bench.train.NetworkDescriptor;
+import dev.slimport.classify.TFRecordReader;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,9 +19,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.proto.Event;
+import org.tensorflow.proto.Summary;
 
 /**
  * Issue 14's end-to-end check: {@code train} from a checkpoint of another class count (3, from {@code train-demo})
@@ -108,8 +114,35 @@ class TrainCommandTest {
                 "40",
                 "--seed",
                 "3",
+                "--tensorboard",
+                tmp.resolve("tb").toString(),
                 "-q");
         assertThat(train.exitCode()).as(train.toString()).isZero();
+        // the TensorBoard scalars are the printed means, step by step
+        Map<Long, Map<String, Float>> scalars = new HashMap<>();
+        try (var files = Files.list(tmp.resolve("tb"))) {
+            Path events = files.findFirst().orElseThrow();
+            assertThat(events.getFileName().toString()).startsWith("events.out.tfevents.");
+            try (TFRecordReader reader = TFRecordReader.open(events)) {
+                for (byte[] record = reader.next(); record != null; record = reader.next()) {
+                    Event e = Event.parseFrom(record);
+                    for (Summary.Value v : e.getSummary().getValueList()) {
+                        scalars.computeIfAbsent(e.getStep(), k -> new HashMap<>())
+                                .put(v.getTag(), v.getSimpleValue());
+                    }
+                }
+            }
+        }
+        assertThat(scalars.keySet()).containsExactlyInAnyOrder(40L, 80L, 120L);
+        Matcher logged = Pattern.compile("step 80/120  loss ([0-9.]+)  accuracy ([0-9.]+)%  learning rate ([0-9.e-]+)")
+                .matcher(train.out());
+        assertThat(logged.find()).as(train.out()).isTrue();
+        assertThat((double) scalars.get(80L).get("total_loss"))
+                .isCloseTo(Double.parseDouble(logged.group(1)), within(1e-4));
+        assertThat((double) scalars.get(80L).get("accuracy"))
+                .isCloseTo(Double.parseDouble(logged.group(2)) / 100, within(1e-3));
+        // slim's decay: 256 images, 2 epochs per decay, batch 16 -> decay_steps 32; step 80 ran at global step 79
+        assertThat((double) scalars.get(80L).get("learning_rate")).isCloseTo(0.05 * 0.94 * 0.94, within(1e-8));
         assertThat(train.out())
                 .contains("excluded [resnet_v2/logits/weights, resnet_v2/logits/biases]")
                 .contains("step 40/120  loss ")

@@ -6,6 +6,7 @@ package dev.slimport.bench.command;
 
 import dev.slimport.bench.engine.Progress;
 import dev.slimport.bench.train.NetworkDescriptor;
+import dev.slimport.bench.train.TensorBoardScalars;
 import dev.slimport.classify.ImageTraining;
 import dev.slimport.classify.LabelledImages;
 import dev.slimport.resnet.net.Depth;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
@@ -43,6 +45,9 @@ import picocli.CommandLine.Option;
                     + " PREFIX.network.json, so 'export --checkpoint PREFIX' and 'eval --checkpoint PREFIX' work."
         })
 public final class TrainCommand extends BenchCommand {
+
+    /** The TensorBoard scalar tags, slim's {@code total_loss} and {@code learning_rate} among them. */
+    static final List<String> TAGS = List.of("total_loss", "accuracy", "learning_rate", "images_per_second");
 
     @Option(
             names = "--data",
@@ -233,6 +238,14 @@ public final class TrainCommand extends BenchCommand {
     long seed;
 
     @Option(
+            names = "--tensorboard",
+            paramLabel = "DIR",
+            description =
+                    "Also write TensorBoard scalars (total_loss, accuracy, learning_rate, images_per_second) every"
+                            + " --log-every steps into an event file in DIR.")
+    Path tensorboard;
+
+    @Option(
             names = {"--quiet", "-q"},
             description = "No progress bar on stderr.")
     boolean quiet;
@@ -317,9 +330,13 @@ public final class TrainCommand extends BenchCommand {
         });
         Runtime.getRuntime().addShutdownHook(hook);
         ImageTraining.Result result;
-        try (Progress progress = Progress.create(err(), Progress.interactive() && !quiet)) {
+        try (TensorBoardScalars board = tensorboard == null ? null : new TensorBoardScalars(tensorboard, TAGS);
+                Progress progress = Progress.create(err(), Progress.interactive() && !quiet)) {
+            if (board != null) {
+                out().println("TensorBoard scalars: " + board.file());
+            }
             progress.phase("building the graph, initializing");
-            result = ImageTraining.run(set, options, new Listener(progress, descriptor, total), stop::get);
+            result = ImageTraining.run(set, options, new Listener(progress, descriptor, total, board), stop::get);
         } finally {
             done.countDown();
             try {
@@ -389,12 +406,14 @@ public final class TrainCommand extends BenchCommand {
         private final Progress progress;
         private final NetworkDescriptor descriptor;
         private final long total;
+        private final TensorBoardScalars board;
         private double loss;
         private double accuracy;
         private double imagesPerSecond;
         private int n;
 
-        Listener(Progress progress, NetworkDescriptor descriptor, long total) {
+        Listener(Progress progress, NetworkDescriptor descriptor, long total, TensorBoardScalars board) {
+            this.board = board;
             this.progress = progress;
             this.descriptor = descriptor;
             this.total = total;
@@ -434,6 +453,15 @@ public final class TrainCommand extends BenchCommand {
                                 s.learningRate(),
                                 imagesPerSecond / n);
                 out().flush();
+                if (board != null) {
+                    board.write(
+                            s.step(),
+                            Map.of(
+                                    "total_loss", loss / n,
+                                    "accuracy", accuracy / n,
+                                    "learning_rate", s.learningRate(),
+                                    "images_per_second", imagesPerSecond / n));
+                }
                 loss = 0;
                 accuracy = 0;
                 imagesPerSecond = 0;
