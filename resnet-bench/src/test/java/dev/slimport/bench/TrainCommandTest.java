@@ -11,10 +11,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.slimport.bench.result.ResultWriter;
 import dev.slimport.bench.train.NetworkDescriptor;
 import dev.slimport.classify.TFRecordReader;
+import dev.slimport.resnet.testing.ChildJvm;
+import dev.slimport.savedmodel.CheckpointEntry;
+import dev.slimport.savedmodel.CheckpointReader;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -199,6 +203,44 @@ class TrainCommandTest {
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",");
             assertThat(served.get(Path.of(f[0]).toAbsolutePath())).as(f[0]).isEqualTo(Integer.parseInt(f[2]));
+        }
+    }
+
+    /** Ctrl-C (SIGINT) in a child JVM, sent once it has printed a step line: the step finishes, a checkpoint is saved. */
+    @Test
+    void ctrl_c_saves_a_last_checkpoint(@TempDir Path tmp) throws Exception {
+        writeTree(tmp.resolve("train"), 4, 1);
+        Path out = tmp.resolve("run/model.ckpt");
+        List<String> args = List.of(
+                "train",
+                "--data",
+                tmp.resolve("train").toString(),
+                "--out",
+                out.toString(),
+                "--base-depth",
+                "4",
+                "--image-size",
+                "64",
+                "--batch-size",
+                "4",
+                "--steps",
+                "100000",
+                "--save-every",
+                "100000",
+                "--log-every",
+                "2",
+                "-q");
+        try (ChildJvm child =
+                ChildJvm.start(Files.createDirectories(tmp.resolve("work")), ResNetBenchCli.class, args)) {
+            child.awaitStdout("step 2/100000", Duration.ofSeconds(120));
+            child.interrupt();
+            ChildJvm.Finished f = child.finish(Duration.ofSeconds(120));
+            assertThat(f.exitCode()).as(f.toString()).isEqualTo(130);
+            assertThat(f.stdout()).as(f.toString()).contains("stopped; saved checkpoint " + out + " at global step ");
+            assertThat(NetworkDescriptor.readFor(out)).isPresent();
+            try (CheckpointReader reader = CheckpointReader.open(out)) {
+                assertThat(reader.entries()).extracting(CheckpointEntry::name).contains("global_step");
+            }
         }
     }
 

@@ -329,32 +329,34 @@ public final class TrainCommand extends BenchCommand {
             }
         });
         Runtime.getRuntime().addShutdownHook(hook);
-        ImageTraining.Result result;
         try (TensorBoardScalars board = tensorboard == null ? null : new TensorBoardScalars(tensorboard, TAGS);
                 Progress progress = Progress.create(err(), Progress.interactive() && !quiet)) {
             if (board != null) {
                 out().println("TensorBoard scalars: " + board.file());
             }
             progress.phase("building the graph, initializing");
-            result = ImageTraining.run(set, options, new Listener(progress, descriptor, total, board), stop::get);
+            ImageTraining.Result result =
+                    ImageTraining.run(set, options, new Listener(progress, descriptor, total, board), stop::get);
+            progress.clear();
+            out().printf(
+                            Locale.ROOT,
+                            "%s checkpoint %s at global step %d (%.1f s, %.1f images/s)%n",
+                            result.stopped() ? "stopped; saved" : "saved",
+                            out,
+                            result.globalStep(),
+                            result.seconds(),
+                            result.imagesPerSecond());
+            out().println("export it: resnet-bench export --checkpoint " + out + " --out DIR");
+            out().flush();
         } finally {
+            // on Ctrl-C the hook waits for this: the last checkpoint and its lines are written before the JVM exits
             done.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
-                // the JVM is exiting (Ctrl-C): the hook waits for the checkpoint above
+                // the JVM is already exiting (Ctrl-C)
             }
         }
-        out().printf(
-                        Locale.ROOT,
-                        "%s checkpoint %s at global step %d (%.1f s, %.1f images/s)%n",
-                        result.stopped() ? "stopped; saved" : "saved",
-                        out,
-                        result.globalStep(),
-                        result.seconds(),
-                        result.imagesPerSecond());
-        out().println("export it: resnet-bench export --checkpoint " + out + " --out DIR");
-        out().flush();
         return 0;
     }
 
