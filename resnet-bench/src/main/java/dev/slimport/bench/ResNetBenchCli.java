@@ -14,6 +14,7 @@ import dev.slimport.bench.command.ExportCommand;
 import dev.slimport.bench.command.ForwardCommand;
 import dev.slimport.bench.command.InfoCommand;
 import dev.slimport.bench.command.PlotCommand;
+import dev.slimport.bench.command.TrainCommand;
 import dev.slimport.bench.command.TrainDemoCommand;
 import dev.slimport.bench.command.VerifyCommand;
 import dev.slimport.bench.host.EnvironmentInfo;
@@ -62,6 +63,7 @@ import picocli.CommandLine.Spec;
             TrainDemoCommand.class,
             ClassifyCommand.class,
             EvalCommand.class,
+            TrainCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class ResNetBenchCli implements Callable<Integer> {

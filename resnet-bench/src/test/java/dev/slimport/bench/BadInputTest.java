@@ -166,7 +166,7 @@ class BadInputTest {
         assertThat(typo.exitCode()).isEqualTo(2);
         assertThat(typo.err().strip())
                 .startsWith("resnet-bench: unknown command 'forwrd'; allowed: forward, describe, info, ceiling, plot,"
-                        + " export, verify, train-demo, classify, eval, help")
+                        + " export, verify, train-demo, classify, eval, train, help")
                 .contains("spark-infer")
                 .endsWith(" (see --help)");
     }

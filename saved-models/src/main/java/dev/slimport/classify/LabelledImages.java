@@ -539,6 +539,19 @@ public final class LabelledImages {
         return label >= 0 && label < classNames.length ? classNames[label] : null;
     }
 
+    /**
+     * An image-folder tree's image files, in the order of {@link #reader()} (empty for TFRecords); {@link
+     * #imageLabels()} gives their labels. What an in-graph input pipeline reads ({@link ImageTraining}).
+     */
+    public List<Path> imageFiles() {
+        return kind == Kind.IMAGE_FOLDERS ? List.copyOf(files) : List.of();
+    }
+
+    /** The labels of {@link #imageFiles()}, index by index (a copy). */
+    public int[] imageLabels() {
+        return kind == Kind.IMAGE_FOLDERS ? fileLabels.clone() : new int[0];
+    }
+
     /** A new pass over the examples, in order (folders: sorted; TFRecords: file by file, record by record). */
     public Reader reader() {
         return kind == Kind.IMAGE_FOLDERS ? new FolderReader() : new RecordReader();

@@ -84,6 +84,8 @@ import org.tensorflow.types.family.TType;
  * @param trainOp the train target (slim's {@code train_op}): fetching it runs one full step — forward, backward, every
  *     momentum update, the global step increment and the batch-norm update ops — and yields the total loss of the
  *     batch before the update
+ * @param optimizer the optimizer ({@link Optimizer#MOMENTUM} unless {@link Builder#optimizer} chose another);
+ *     {@code momentum} is RMSProp's momentum for {@link Optimizer#RMSPROP}
  */
 public record TrainingGraph(
         ResNetModel model,
@@ -98,7 +100,8 @@ public record TrainingGraph(
         Operand<TFloat32> accuracy,
         List<VariableUpdate> updates,
         Variable<TInt64> globalStep,
-        Operand<TFloat32> trainOp) {
+        Operand<TFloat32> trainOp,
+        Optimizer optimizer) {
 
     /** slim's {@code --learning_rate} default. */
     public static final double DEFAULT_LEARNING_RATE = 0.01;
@@ -116,11 +119,23 @@ public record TrainingGraph(
      *
      * @param variable the model variable
      * @param gradient d(total loss)/d(variable), float32, the variable's shape
-     * @param accumulator the momentum accumulator {@code <variable>/Momentum}
-     * @param update the {@code ApplyMomentum} op
+     * @param accumulator the optimizer's first slot: {@code <variable>/Momentum}, {@code <variable>/RMSProp} (the
+     *     mean square) or {@code <variable>/Adam} (the first moment)
+     * @param update the {@code ApplyMomentum}, {@code ApplyRMSProp} or {@code ApplyAdam} op
+     * @param slots every slot of the variable, {@code accumulator} first ({@code /RMSProp_1}: RMSProp's momentum,
+     *     {@code /Adam_1}: Adam's second moment)
      */
     public record VariableUpdate(
-            ModelVariable variable, Operand<TFloat32> gradient, Variable<TFloat32> accumulator, Op update) {}
+            ModelVariable variable,
+            Operand<TFloat32> gradient,
+            Variable<TFloat32> accumulator,
+            Op update,
+            List<Variable<TFloat32>> slots) {
+        /** The update; {@code slots} is copied. */
+        public VariableUpdate {
+            slots = List.copyOf(slots);
+        }
+    }
 
     /** The training graph; {@code updates} is copied. */
     public TrainingGraph {
@@ -234,6 +249,13 @@ public record TrainingGraph(
         private double momentum = DEFAULT_MOMENTUM;
         private Operand<TInt32> labels;
         private String scope = DEFAULT_SCOPE;
+        private List<String> trainableScopes = List.of();
+        private Optimizer optimizer = Optimizer.MOMENTUM;
+        private double rmspropDecay = Optimizer.RMSPROP_DECAY;
+        private double epsilon = Optimizer.OPT_EPSILON;
+        private double beta1 = Optimizer.ADAM_BETA1;
+        private double beta2 = Optimizer.ADAM_BETA2;
+        private double labelSmoothing;
 
         private Builder(ResNetModel model) {
             if (model == null) {
@@ -258,6 +280,46 @@ public record TrainingGraph(
             return this;
         }
 
+        /**
+         * The optimizer (slim's {@code --optimizer}; default {@link Optimizer#MOMENTUM}). For {@link
+         * Optimizer#RMSPROP}, {@link #momentum} is {@code --rmsprop_momentum} (default 0.9).
+         */
+        public Builder optimizer(Optimizer o) {
+            if (o == null) {
+                throw new IllegalArgumentException("optimizer: must not be null");
+            }
+            this.optimizer = o;
+            return this;
+        }
+
+        /** RMSProp's decay (slim's {@code --rmsprop_decay}, default 0.9), in (0, 1]. */
+        public Builder rmspropDecay(double d) {
+            if (!(d > 0 && d <= 1)) {
+                throw new IllegalArgumentException("rmspropDecay: must be in (0, 1], got " + d);
+            }
+            this.rmspropDecay = d;
+            return this;
+        }
+
+        /** RMSProp's and Adam's epsilon (slim's {@code --opt_epsilon}, default 1.0), > 0. */
+        public Builder epsilon(double e) {
+            if (!(e > 0) || Double.isInfinite(e)) {
+                throw new IllegalArgumentException("epsilon: must be a finite number > 0, got " + e);
+            }
+            this.epsilon = e;
+            return this;
+        }
+
+        /** Adam's β1 and β2 (slim's {@code --adam_beta1/2}, defaults 0.9, 0.999), each in [0, 1). */
+        public Builder adamBetas(double b1, double b2) {
+            if (!(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1)) {
+                throw new IllegalArgumentException("adamBetas: must be in [0, 1), got " + b1 + ", " + b2);
+            }
+            this.beta1 = b1;
+            this.beta2 = b2;
+            return this;
+        }
+
         /** int32 labels {@code [batch]} to train on (default: a placeholder {@code <scope>/labels}). */
         public Builder labels(Operand<TInt32> l) {
             if (l == null || l.shape().numDimensions() != 1) {
@@ -265,6 +327,36 @@ public record TrainingGraph(
                         "labels: must be an int32 operand of rank 1 [batch], got " + (l == null ? null : l.shape()));
             }
             this.labels = l;
+            return this;
+        }
+
+        /**
+         * Trains only the trainable variables whose name starts with one of {@code scopes} (slim's {@code
+         * --trainable_scopes}, {@code train_image_classifier.py _get_variables_to_train}: {@code
+         * tf.get_collection(TRAINABLE_VARIABLES, scope)}, a name-prefix match); empty (the default) trains all. The
+         * loss keeps every regularization loss, as slim's does.
+         *
+         * @throws IllegalArgumentException naming {@code trainableScopes} for a null or blank scope
+         */
+        public Builder trainableScopes(List<String> scopes) {
+            if (scopes == null || scopes.stream().anyMatch(x -> x == null || x.isBlank())) {
+                throw new IllegalArgumentException("trainableScopes: scopes must be non-blank, got " + scopes);
+            }
+            this.trainableScopes = scopes.stream().map(String::strip).toList();
+            return this;
+        }
+
+        /**
+         * slim's {@code --label_smoothing} ({@code tf.losses.softmax_cross_entropy(label_smoothing=ls)}): the one-hot
+         * labels become {@code onehot·(1 − ls) + ls / num_classes}. Default 0.
+         *
+         * @throws IllegalArgumentException naming {@code labelSmoothing} when not in [0, 1]
+         */
+        public Builder labelSmoothing(double ls) {
+            if (!(ls >= 0 && ls <= 1)) {
+                throw new IllegalArgumentException("labelSmoothing: must be in [0, 1], got " + ls);
+            }
+            this.labelSmoothing = ls;
             return this;
         }
 
@@ -285,6 +377,7 @@ public record TrainingGraph(
          */
         public TrainingGraph build(Ops root) {
             Operand<TFloat32> logits = checkedLogits(root);
+            List<ModelVariable> trainable = variablesToTrain();
             Ops tf = root.withSubScope(scope);
             Operand<TInt32> y = labels != null
                     ? labels
@@ -296,8 +389,11 @@ public record TrainingGraph(
             Operand<TFloat32> rate = tf.withName("learning_rate")
                     .placeholderWithDefault(tf.constant((float) learningRate), Shape.scalar());
 
-            Operand<TFloat32> oneHot = tf.withName("one_hot")
-                    .oneHot(y, tf.constant((int) logits.shape().get(1)), tf.constant(1f), tf.constant(0f));
+            int classes = (int) logits.shape().get(1);
+            float off = (float) (labelSmoothing / classes);
+            float on = (float) (1 - labelSmoothing) + off;
+            Operand<TFloat32> oneHot =
+                    tf.withName("one_hot").oneHot(y, tf.constant(classes), tf.constant(on), tf.constant(off));
             Operand<TFloat32> perExample = tf.withName("xentropy")
                     .nn
                     .softmaxCrossEntropyWithLogits(logits, oneHot)
@@ -315,7 +411,6 @@ public record TrainingGraph(
                     .math
                     .mean(acc.dtypes.cast(acc.math.equal(predicted, y), TFloat32.class), acc.constant(0));
 
-            List<ModelVariable> trainable = model.trainableVariables();
             Output<?>[] dys = model.graph()
                     .addGradients(
                             scope + "/gradients",
@@ -339,29 +434,91 @@ public record TrainingGraph(
 
             // Slots and global_step keep TF1's exact names (checkpoint keys); their initializers live in the train
             // scope. Names come from withName, not per-variable sub-scopes, which would rescan the graph each time.
-            Ops slots = tf.withSubScope(SLOT_NAME);
+            Ops slots = tf.withSubScope(optimizer.slotName());
             Ops slotInit = slots.withInitScope();
             Ops gated = slots.withControlDependencies(List.of(gate));
             Operand<TFloat32> zero = slotInit.withName("zero").constant(0f);
+            Operand<TFloat32> one = slotInit.withName("one").constant(1f);
             Operand<TFloat32> momentumValue = slots.withName("momentum").constant((float) momentum);
+            Operand<TFloat32> epsilonValue = slots.withName("epsilon").constant((float) epsilon);
+            Operand<TFloat32> decayValue = slots.withName("decay").constant((float) rmspropDecay);
+            Operand<TFloat32> beta1Value = slots.withName("beta1").constant((float) beta1);
+            Operand<TFloat32> beta2Value = slots.withName("beta2").constant((float) beta2);
+            Variable<TFloat32> beta1Power = null;
+            Variable<TFloat32> beta2Power = null;
+            if (optimizer == Optimizer.ADAM) {
+                beta1Power = variable(
+                        slotInit, "beta1_power", slotInit.withName("beta1_init").constant((float) beta1));
+                beta2Power = variable(
+                        slotInit, "beta2_power", slotInit.withName("beta2_init").constant((float) beta2));
+            }
+            String name = optimizer.slotName();
             List<VariableUpdate> updates = new ArrayList<>();
             for (int i = 0; i < trainable.size(); i++) {
                 ModelVariable v = trainable.get(i);
-                Variable<TFloat32> slot = variable(
+                Operand<TFloat32> g = grads.get(i);
+                Operand<TInt64> shape = slotInit.constant(v.shape());
+                Variable<TFloat32> first = variable(
                         slotInit,
-                        v.name() + "/" + SLOT_NAME,
-                        slotInit.withName("zeros").fill(slotInit.constant(v.shape()), zero));
-                Op apply = gated.withName("update")
-                        .train
-                        .applyMomentum(v.variable(), slot, rate, grads.get(i), momentumValue);
-                updates.add(new VariableUpdate(v, grads.get(i), slot, apply));
+                        v.name() + "/" + name,
+                        slotInit.withName("init").fill(shape, optimizer == Optimizer.RMSPROP ? one : zero));
+                List<Variable<TFloat32>> slotList = new ArrayList<>(List.of(first));
+                Op apply;
+                switch (optimizer) {
+                    case MOMENTUM ->
+                        apply = gated.withName("update")
+                                .train
+                                .applyMomentum(v.variable(), first, rate, g, momentumValue);
+                    case RMSPROP -> {
+                        Variable<TFloat32> mom = variable(
+                                slotInit,
+                                v.name() + "/" + name + "_1",
+                                slotInit.withName("init").fill(shape, zero));
+                        slotList.add(mom);
+                        apply = gated.withName("update")
+                                .train
+                                .applyRmsProp(
+                                        v.variable(), first, mom, rate, decayValue, momentumValue, epsilonValue, g);
+                    }
+                    case ADAM -> {
+                        Variable<TFloat32> second = variable(
+                                slotInit,
+                                v.name() + "/" + name + "_1",
+                                slotInit.withName("init").fill(shape, zero));
+                        slotList.add(second);
+                        apply = gated.withName("update")
+                                .train
+                                .applyAdam(
+                                        v.variable(),
+                                        first,
+                                        second,
+                                        beta1Power,
+                                        beta2Power,
+                                        rate,
+                                        beta1Value,
+                                        beta2Value,
+                                        epsilonValue,
+                                        g);
+                    }
+                    default -> throw new IllegalStateException("optimizer " + optimizer);
+                }
+                updates.add(new VariableUpdate(v, g, first, apply, slotList));
+            }
+            List<Op> applied =
+                    new ArrayList<>(updates.stream().map(VariableUpdate::update).toList());
+            if (optimizer == Optimizer.ADAM) {
+                // TF1 AdamOptimizer._finish: beta powers advance after every variable's update
+                Ops after = tf.withControlDependencies(List.copyOf(applied));
+                Op b1 = after.withName("update_beta1_power").assign(beta1Power, after.math.mul(beta1Power, beta1Value));
+                Op b2 = after.withName("update_beta2_power").assign(beta2Power, after.math.mul(beta2Power, beta2Value));
+                applied.add(b1);
+                applied.add(b2);
             }
 
             Ops init = tf.withInitScope();
             Variable<TInt64> globalStep = variable(
                     init, GLOBAL_STEP, init.withName("global_step_zero").constant(0L));
-            Op increment = tf.withControlDependencies(
-                            updates.stream().map(VariableUpdate::update).toList())
+            Op increment = tf.withControlDependencies(applied)
                     .withName("increment_global_step")
                     .assignAdd(globalStep, tf.constant(1L));
             List<Op> finish = new ArrayList<>(List.of(increment));
@@ -381,7 +538,26 @@ public record TrainingGraph(
                     accuracy,
                     updates,
                     globalStep,
-                    trainOp);
+                    trainOp,
+                    optimizer);
+        }
+
+        /** The trainable variables under {@link #trainableScopes} (all when none), in creation order. */
+        private List<ModelVariable> variablesToTrain() {
+            List<ModelVariable> all = model.trainableVariables();
+            if (trainableScopes.isEmpty()) {
+                return all;
+            }
+            for (String s : trainableScopes) {
+                if (all.stream().noneMatch(v -> v.name().startsWith(s))) {
+                    throw new IllegalArgumentException("trainableScopes: '" + s + "' matches no trainable variable"
+                            + " (names start with " + all.get(0).name().split("/")[0] + "/, e.g. "
+                            + all.get(all.size() - 1).name() + ")");
+                }
+            }
+            return all.stream()
+                    .filter(v -> trainableScopes.stream().anyMatch(s -> v.name().startsWith(s)))
+                    .toList();
         }
 
         /** The model's {@code [batch, classes]} logits, once the model and graph are known to be trainable here. */

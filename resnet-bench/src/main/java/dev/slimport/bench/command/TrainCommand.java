@@ -1,0 +1,490 @@
+/*
+ * Copyright 2026 The slimport Authors.
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file.
+ */
+package dev.slimport.bench.command;
+
+import dev.slimport.bench.engine.Progress;
+import dev.slimport.bench.train.NetworkDescriptor;
+import dev.slimport.bench.train.TensorBoardScalars;
+import dev.slimport.classify.ImageTraining;
+import dev.slimport.classify.LabelledImages;
+import dev.slimport.resnet.net.Depth;
+import dev.slimport.resnet.net.NetworkSpec;
+import dev.slimport.resnet.net.ResNetV2;
+import dev.slimport.resnet.train.Optimizer;
+import dev.slimport.savedmodel.RestoreResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code resnet-bench train --data DIR --out PREFIX}: slim's {@code train_image_classifier.py} on an image-folder
+ * tree, through {@link ImageTraining#run}. Writes {@code PREFIX.index}/{@code .data-*} every {@code --save-every}
+ * steps and at the end, with {@code PREFIX.network.json} ({@link NetworkDescriptor}) beside them, so {@code export
+ * --checkpoint PREFIX}, {@code eval --checkpoint PREFIX} and {@code classify --checkpoint PREFIX} need no network
+ * options. Ctrl-C stops after the running step and saves a last checkpoint.
+ */
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Train or fine-tune a ResNet v2 on labelled images (DIR/<class>/<image>), as slim's"
+                    + " train_image_classifier.py: inception preprocessing for training in the graph, softmax"
+                    + " cross-entropy + weight decay, momentum, exponentially decayed learning rate.",
+            "Saves PREFIX.index/.data-* every --save-every steps and at the end (also on Ctrl-C), and"
+                    + " PREFIX.network.json, so 'export --checkpoint PREFIX' and 'eval --checkpoint PREFIX' work."
+        })
+public final class TrainCommand extends BenchCommand {
+
+    /** The TensorBoard scalar tags, slim's {@code total_loss} and {@code learning_rate} among them. */
+    static final List<String> TAGS = List.of("total_loss", "accuracy", "learning_rate", "images_per_second");
+
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "DIR",
+            description = "An image-folder tree: DIR/<class>/<image> (JPEG, PNG, GIF, BMP); sorted class folders"
+                    + " are the labels 0..N-1.")
+    Path data;
+
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "PREFIX",
+            description = "The checkpoint prefix to write (slim's --train_dir/model.ckpt); its folder is created.")
+    Path out;
+
+    @Option(
+            names = "--model",
+            completionCandidates = Converters.ModelNames.class,
+            description = "${COMPLETION-CANDIDATES} (default: the --checkpoint's network.json network, else"
+                    + " resnet_v2_50).")
+    Depth model;
+
+    @Option(
+            names = "--base-depth",
+            paramLabel = "N",
+            description = "A narrow net: --model's blocks at this first-block bottleneck depth (resnet_v2_50: 64),"
+                    + " scope resnet_v2, as train-demo builds.")
+    Integer baseDepth;
+
+    @Option(
+            names = "--num-classes",
+            paramLabel = "N",
+            description = "The logits' width (default: the number of class folders).")
+    Integer numClasses;
+
+    @Option(
+            names = "--image-size",
+            paramLabel = "SIZE",
+            defaultValue = "224",
+            description = "Training image height and width (default: ${DEFAULT-VALUE}).")
+    int imageSize;
+
+    @Option(
+            names = "--checkpoint",
+            paramLabel = "PREFIX",
+            description = "Start from this checkpoint (slim's --checkpoint_path), restored by variable name.")
+    Path checkpoint;
+
+    @Option(
+            names = "--exclude",
+            split = ",",
+            paramLabel = "SCOPE",
+            description = "Variables not restored from --checkpoint (slim's --checkpoint_exclude_scopes), e.g."
+                    + " resnet_v2_50/logits.")
+    List<String> exclude = List.of();
+
+    @Option(
+            names = "--trainable-scopes",
+            split = ",",
+            paramLabel = "SCOPE",
+            description = "Train only these variables (slim's --trainable_scopes; default: all).")
+    List<String> trainableScopes = List.of();
+
+    @Option(
+            names = "--steps",
+            paramLabel = "N",
+            description = "The global step to stop at (slim's --max_number_of_steps).")
+    Long steps;
+
+    @Option(
+            names = "--epochs",
+            paramLabel = "E",
+            description = "Or: passes over the data (steps = ceil(E * images / batch)); default 1 when --steps is"
+                    + " not given.")
+    Double epochs;
+
+    @Option(
+            names = {"--batch-size", "-b"},
+            paramLabel = "N",
+            defaultValue = "32",
+            description = "Images per step (slim's default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(
+            names = "--learning-rate",
+            defaultValue = "0.01",
+            description = "Initial learning rate (slim's default: ${DEFAULT-VALUE}).")
+    double learningRate;
+
+    @Option(
+            names = "--learning-rate-decay-factor",
+            defaultValue = "0.94",
+            description = "Exponential decay factor, staircase (slim's default: ${DEFAULT-VALUE}).")
+    double decayFactor;
+
+    @Option(
+            names = "--epochs-per-decay",
+            defaultValue = "2.0",
+            description = "Epochs between decays (slim's default: ${DEFAULT-VALUE}).")
+    double epochsPerDecay;
+
+    @Option(
+            names = "--optimizer",
+            defaultValue = "momentum",
+            description = "momentum, rmsprop or adam (slim's --optimizer; default here: ${DEFAULT-VALUE}, slim's"
+                    + " is rmsprop).")
+    String optimizer;
+
+    @Option(
+            names = "--rmsprop-momentum",
+            defaultValue = "0.9",
+            description = "RMSProp's momentum (slim's default: ${DEFAULT-VALUE}).")
+    double rmspropMomentum;
+
+    @Option(
+            names = "--rmsprop-decay",
+            defaultValue = "0.9",
+            description = "RMSProp's decay (slim's default: ${DEFAULT-VALUE}).")
+    double rmspropDecay;
+
+    @Option(
+            names = "--opt-epsilon",
+            defaultValue = "1.0",
+            description = "RMSProp's and Adam's epsilon (slim's default: ${DEFAULT-VALUE}).")
+    double optEpsilon;
+
+    @Option(
+            names = "--adam-beta1",
+            defaultValue = "0.9",
+            description = "Adam's beta1 (slim's default: ${DEFAULT-VALUE}).")
+    double adamBeta1;
+
+    @Option(
+            names = "--adam-beta2",
+            defaultValue = "0.999",
+            description = "Adam's beta2 (slim's default: ${DEFAULT-VALUE}).")
+    double adamBeta2;
+
+    @Option(names = "--momentum", defaultValue = "0.9", description = "Momentum (slim's default: ${DEFAULT-VALUE}).")
+    double momentum;
+
+    @Option(
+            names = "--weight-decay",
+            defaultValue = "0.00004",
+            description = "L2 weight decay (slim's train_image_classifier.py default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(
+            names = "--batch-norm-decay",
+            defaultValue = "0.997",
+            description = "Batch-norm moving-average decay (resnet_arg_scope's default: ${DEFAULT-VALUE}).")
+    double batchNormDecay;
+
+    @Option(
+            names = "--label-smoothing",
+            defaultValue = "0",
+            description = "slim's --label_smoothing (default: ${DEFAULT-VALUE}).")
+    double labelSmoothing;
+
+    @Option(names = "--no-color-distortion", description = "Skip preprocess_for_train's colour distortion.")
+    boolean noColorDistortion;
+
+    @Option(
+            names = "--save-every",
+            paramLabel = "N",
+            defaultValue = "500",
+            description = "Save a checkpoint every N steps (default: ${DEFAULT-VALUE}) and at the end.")
+    long saveEvery;
+
+    @Option(
+            names = "--log-every",
+            paramLabel = "N",
+            defaultValue = "10",
+            description = "Print a loss line every N steps (default: ${DEFAULT-VALUE}).")
+    long logEvery;
+
+    @Option(names = "--resume", description = "Continue from PREFIX (its global step, weights and momentum).")
+    boolean resume;
+
+    @Option(names = "--force", description = "Replace an existing checkpoint at PREFIX (without --resume).")
+    boolean force;
+
+    @Option(
+            names = "--seed",
+            defaultValue = "0",
+            description = "Graph seed: initializers, shuffling, distortions (0: random; default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+            names = "--tensorboard",
+            paramLabel = "DIR",
+            description =
+                    "Also write TensorBoard scalars (total_loss, accuracy, learning_rate, images_per_second) every"
+                            + " --log-every steps into an event file in DIR.")
+    Path tensorboard;
+
+    @Option(
+            names = {"--quiet", "-q"},
+            description = "No progress bar on stderr.")
+    boolean quiet;
+
+    @Override
+    protected int run() throws Exception {
+        if (steps != null && epochs != null) {
+            throw new IllegalArgumentException("--steps: give --steps or --epochs, not both");
+        }
+        if (logEvery < 1) {
+            throw new IllegalArgumentException("--log-every: must be >= 1, got " + logEvery);
+        }
+        if (!Files.isDirectory(data)) {
+            throw new IllegalArgumentException("--data: not a folder: " + data);
+        }
+        if (Files.exists(Path.of(out + ".index")) && !resume && !force) {
+            throw new IllegalArgumentException(
+                    "--out: a checkpoint exists at " + out + "; use --resume to continue or --force to replace it");
+        }
+        NetworkSpec network = network();
+        LabelledImages set = labelledImages(network.numClasses());
+        for (String w : set.warnings()) {
+            warn(w);
+        }
+        long total = steps != null ? steps : (long) Math.ceil((epochs == null ? 1.0 : epochs) * set.size() / batchSize);
+        if (epochs != null && !(epochs > 0)) {
+            throw new IllegalArgumentException("--epochs: must be > 0, got " + epochs);
+        }
+        ImageTraining.Options options = new ImageTraining.Options()
+                .network(network)
+                .batchSize(batchSize)
+                .steps(total)
+                .out(out)
+                .checkpoint(checkpoint)
+                .excludes(exclude)
+                .trainableScopes(trainableScopes)
+                .weightDecay(weightDecay)
+                .batchNormDecay(batchNormDecay)
+                .learningRate(learningRate)
+                .learningRateDecayFactor(decayFactor)
+                .epochsPerDecay(epochsPerDecay)
+                .momentum(momentum)
+                .optimizer(Optimizer.parse("--optimizer", optimizer))
+                .rmsprop(rmspropMomentum, rmspropDecay)
+                .epsilon(optEpsilon)
+                .adamBetas(adamBeta1, adamBeta2)
+                .labelSmoothing(labelSmoothing)
+                .distortColor(!noColorDistortion)
+                .seed(seed)
+                .saveEverySteps(saveEvery)
+                .resume(resume)
+                .validate();
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        NetworkDescriptor descriptor = NetworkDescriptor.of(network, "resnet-bench train");
+        out().printf(
+                        Locale.ROOT,
+                        "training %s (%d classes, %dx%d) on %d images of %s, batch %d, %d steps, %s, learning rate %s%n",
+                        descriptor.describe(),
+                        network.numClasses(),
+                        imageSize,
+                        imageSize,
+                        set.size(),
+                        data,
+                        batchSize,
+                        total,
+                        options.optimizer().flagName(),
+                        learningRate);
+        out().flush();
+
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (TensorBoardScalars board = tensorboard == null ? null : new TensorBoardScalars(tensorboard, TAGS);
+                Progress progress = Progress.create(err(), Progress.interactive() && !quiet)) {
+            if (board != null) {
+                out().println("TensorBoard scalars: " + board.file());
+            }
+            progress.phase("building the graph, initializing");
+            ImageTraining.Result result =
+                    ImageTraining.run(set, options, new Listener(progress, descriptor, total, board), stop::get);
+            progress.clear();
+            out().printf(
+                            Locale.ROOT,
+                            "%s checkpoint %s at global step %d (%.1f s, %.1f images/s)%n",
+                            result.stopped() ? "stopped; saved" : "saved",
+                            out,
+                            result.globalStep(),
+                            result.seconds(),
+                            result.imagesPerSecond());
+            out().println("export it: resnet-bench export --checkpoint " + out + " --out DIR");
+            out().flush();
+        } finally {
+            // on Ctrl-C the hook waits for this: the last checkpoint and its lines are written before the JVM exits
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already exiting (Ctrl-C)
+            }
+        }
+        return 0;
+    }
+
+    /** --model / --base-depth, or the --checkpoint's descriptor, with --num-classes and --image-size. */
+    private NetworkSpec network() throws IOException {
+        NetworkSpec n;
+        NetworkDescriptor d = checkpoint == null
+                ? null
+                : NetworkDescriptor.readFor(checkpoint).orElse(null);
+        if (model == null && baseDepth == null && d != null) {
+            n = d.network();
+        } else {
+            Depth depth = model == null ? Depth.D50 : model;
+            if (baseDepth != null) {
+                if (baseDepth < 1 || baseDepth > 64) {
+                    throw new IllegalArgumentException("--base-depth: must be in 1..64, got " + baseDepth);
+                }
+                n = NetworkSpec.custom(ResNetV2.DEFAULT_SCOPE, depth.blocks(baseDepth));
+            } else {
+                n = NetworkSpec.of(depth);
+            }
+        }
+        if (imageSize < 32 || imageSize > 8192) {
+            throw new IllegalArgumentException("--image-size: must be in 32..8192, got " + imageSize);
+        }
+        int classes = numClasses != null ? numClasses : classFolders();
+        if (classes < 2) {
+            throw new IllegalArgumentException("--num-classes: must be >= 2, got " + classes);
+        }
+        return n.withNumClasses(classes).withImageSize(imageSize);
+    }
+
+    private int classFolders() throws IOException {
+        try (var s = Files.list(data)) {
+            return (int) s.filter(Files::isDirectory).count();
+        }
+    }
+
+    private LabelledImages labelledImages(int classes) throws IOException {
+        try {
+            return LabelledImages.builder(classes).build(List.of(data));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--data: " + e.getMessage(), e);
+        }
+    }
+
+    /** Loss lines, the progress bar, the descriptor beside every checkpoint. */
+    private final class Listener implements ImageTraining.Listener {
+        private final Progress progress;
+        private final NetworkDescriptor descriptor;
+        private final long total;
+        private final TensorBoardScalars board;
+        private double loss;
+        private double accuracy;
+        private double imagesPerSecond;
+        private int n;
+
+        Listener(Progress progress, NetworkDescriptor descriptor, long total, TensorBoardScalars board) {
+            this.board = board;
+            this.progress = progress;
+            this.descriptor = descriptor;
+            this.total = total;
+        }
+
+        @Override
+        public void onStart(long firstStep, RestoreResult restored, List<String> skipped) {
+            progress.clear();
+            if (restored != null) {
+                out().println("restored " + restored.restored().size() + " variables from " + restored.checkpoint()
+                        + (restored.excluded().isEmpty() ? "" : ", excluded " + restored.excluded()));
+            }
+            if (firstStep > 0) {
+                out().println("resuming at global step " + firstStep);
+            }
+            for (String s : skipped) {
+                warn("skipped " + s);
+            }
+            out().flush();
+        }
+
+        @Override
+        public void onStep(ImageTraining.Step s) {
+            loss += s.loss();
+            accuracy += s.accuracy();
+            imagesPerSecond += s.imagesPerSecond();
+            n++;
+            if (s.step() % logEvery == 0 || s.step() == total) {
+                progress.clear();
+                out().printf(
+                                Locale.ROOT,
+                                "step %d/%d  loss %.4f  accuracy %.1f%%  learning rate %.6g  %.1f images/s%n",
+                                s.step(),
+                                total,
+                                loss / n,
+                                100 * accuracy / n,
+                                s.learningRate(),
+                                imagesPerSecond / n);
+                out().flush();
+                if (board != null) {
+                    board.write(
+                            s.step(),
+                            Map.of(
+                                    "total_loss", loss / n,
+                                    "accuracy", accuracy / n,
+                                    "learning_rate", s.learningRate(),
+                                    "images_per_second", imagesPerSecond / n));
+                }
+                loss = 0;
+                accuracy = 0;
+                imagesPerSecond = 0;
+                n = 0;
+            }
+            progress.update(String.format(
+                    Locale.ROOT,
+                    "step %d/%d  loss %.4f  %.1f images/s",
+                    s.step(),
+                    total,
+                    s.loss(),
+                    s.imagesPerSecond()));
+        }
+
+        @Override
+        public void onCheckpoint(Path prefix, long step) {
+            try {
+                descriptor.writeFor(prefix);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + NetworkDescriptor.fileFor(prefix), e);
+            }
+        }
+    }
+}

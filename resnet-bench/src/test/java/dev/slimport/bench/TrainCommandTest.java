@@ -1,0 +1,291 @@
+/*
+ * Copyright 2026 The slimport Authors.
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file.
+ */
+package dev.slimport.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.slimport.bench.result.ResultWriter;
+import dev.slimport.bench.train.NetworkDescriptor;
+import dev.slimport.classify.TFRecordReader;
+import dev.slimport.resnet.testing.ChildJvm;
+import dev.slimport.savedmodel.CheckpointEntry;
+import dev.slimport.savedmodel.CheckpointReader;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.proto.Event;
+import org.tensorflow.proto.Summary;
+
+/**
+ * Issue 14's end-to-end check: {@code train} from a checkpoint of another class count (3, from {@code train-demo})
+ * with the logits excluded on a generated image-folder tree (4 hue families, 64 images each, JPEG and PNG of varying
+ * sizes), then {@code eval} on a held-out folder (top-1 ≥ 0.9, chance 0.25), then {@code export --checkpoint} and
+ * {@code classify} through {@code serving_bytes}, which must agree with {@code eval --predictions} image by image.
+ */
+class TrainCommandTest {
+
+    private static final String[] CLASSES = {"a_red", "b_green", "c_blue", "d_yellow"};
+    private static final int[][] HUES = {{200, 40, 40}, {40, 190, 40}, {40, 40, 210}, {210, 200, 40}};
+
+    static void writeTree(Path dir, int perClass, long seed) throws IOException {
+        Random r = new Random(seed);
+        for (int c = 0; c < HUES.length; c++) {
+            Path folder = Files.createDirectories(dir.resolve(CLASSES[c]));
+            for (int i = 0; i < perClass; i++) {
+                int w = 40 + r.nextInt(40);
+                int h = 40 + r.nextInt(40);
+                BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        int rgb = 0;
+                        for (int k = 0; k < 3; k++) {
+                            rgb = (rgb << 8) | Math.max(0, Math.min(255, HUES[c][k] + r.nextInt(61) - 30));
+                        }
+                        img.setRGB(x, y, rgb);
+                    }
+                }
+                String format = i % 2 == 0 ? "jpg" : "png";
+                assertThat(ImageIO.write(
+                                img, format, folder.resolve(i + "." + format).toFile()))
+                        .isTrue();
+            }
+        }
+    }
+
+    @Test
+    void train_from_another_class_count_then_eval_export_and_classify_agree(@TempDir Path tmp) throws Exception {
+        writeTree(tmp.resolve("train"), 64, 1);
+        writeTree(tmp.resolve("val"), 16, 2);
+        Path init = tmp.resolve("init/model.ckpt");
+        CliRun demo = CliRun.of(
+                "train-demo",
+                "--num-classes",
+                "3",
+                "--epochs",
+                "1",
+                "--train-examples",
+                "32",
+                "--eval-examples",
+                "8",
+                "--image-size",
+                "64",
+                "--checkpoint",
+                init.toString(),
+                "-q");
+        assertThat(demo.exitCode()).as(demo.toString()).isZero();
+
+        Path out = tmp.resolve("run/model.ckpt");
+        CliRun train = CliRun.of(
+                "train",
+                "--data",
+                tmp.resolve("train").toString(),
+                "--out",
+                out.toString(),
+                "--checkpoint",
+                init.toString(),
+                "--exclude",
+                "resnet_v2/logits",
+                "--num-classes",
+                "4",
+                "--image-size",
+                "64",
+                "--steps",
+                "120",
+                "--batch-size",
+                "16",
+                "--learning-rate",
+                "0.05",
+                "--batch-norm-decay",
+                "0.9",
+                "--save-every",
+                "50",
+                "--log-every",
+                "40",
+                "--seed",
+                "3",
+                "--tensorboard",
+                tmp.resolve("tb").toString(),
+                "-q");
+        assertThat(train.exitCode()).as(train.toString()).isZero();
+        // the TensorBoard scalars are the printed means, step by step
+        Map<Long, Map<String, Float>> scalars = new HashMap<>();
+        try (var files = Files.list(tmp.resolve("tb"))) {
+            Path events = files.findFirst().orElseThrow();
+            assertThat(events.getFileName().toString()).startsWith("events.out.tfevents.");
+            try (TFRecordReader reader = TFRecordReader.open(events)) {
+                for (byte[] record = reader.next(); record != null; record = reader.next()) {
+                    Event e = Event.parseFrom(record);
+                    for (Summary.Value v : e.getSummary().getValueList()) {
+                        scalars.computeIfAbsent(e.getStep(), k -> new HashMap<>())
+                                .put(v.getTag(), v.getSimpleValue());
+                    }
+                }
+            }
+        }
+        assertThat(scalars.keySet()).containsExactlyInAnyOrder(40L, 80L, 120L);
+        Matcher logged = Pattern.compile("step 80/120  loss ([0-9.]+)  accuracy ([0-9.]+)%  learning rate ([0-9.e-]+)")
+                .matcher(train.out());
+        assertThat(logged.find()).as(train.out()).isTrue();
+        assertThat((double) scalars.get(80L).get("total_loss"))
+                .isCloseTo(Double.parseDouble(logged.group(1)), within(1e-4));
+        assertThat((double) scalars.get(80L).get("accuracy"))
+                .isCloseTo(Double.parseDouble(logged.group(2)) / 100, within(1e-3));
+        // slim's decay: 256 images, 2 epochs per decay, batch 16 -> decay_steps 32; step 80 ran at global step 79
+        assertThat((double) scalars.get(80L).get("learning_rate")).isCloseTo(0.05 * 0.94 * 0.94, within(1e-8));
+        assertThat(train.out())
+                .contains("excluded [resnet_v2/logits/weights, resnet_v2/logits/biases]")
+                .contains("step 40/120  loss ")
+                .contains("step 120/120  loss ")
+                .contains("images/s")
+                .contains("saved checkpoint " + out + " at global step 120");
+        assertThat(NetworkDescriptor.readFor(out).orElseThrow().network().numClasses())
+                .isEqualTo(4);
+
+        Path predictions = tmp.resolve("predictions.csv");
+        CliRun eval = CliRun.of(
+                "eval",
+                "--data",
+                tmp.resolve("val").toString(),
+                "--checkpoint",
+                out.toString(),
+                "--format",
+                "json",
+                "--predictions",
+                predictions.toString(),
+                "-q");
+        assertThat(eval.exitCode()).as(eval.toString()).isZero();
+        JsonNode doc = ResultWriter.MAPPER.readTree(eval.out());
+        assertThat(doc.get("images").asInt()).isEqualTo(64);
+        assertThat(doc.get("top1").asDouble()).as(eval.out()).isGreaterThanOrEqualTo(0.9);
+
+        Path models = tmp.resolve("models/m");
+        CliRun export = CliRun.of("export", "--checkpoint", out.toString(), "--out", models.toString());
+        assertThat(export.exitCode()).as(export.toString()).isZero();
+
+        Path labels = Files.writeString(tmp.resolve("labels.txt"), String.join("\n", CLASSES) + "\n");
+        CliRun classify = CliRun.of(
+                "classify",
+                tmp.resolve("val").toString(),
+                "--saved-model",
+                models.toString(),
+                "--labels",
+                labels.toString(),
+                "--top-k",
+                "1",
+                "--format",
+                "json");
+        assertThat(classify.exitCode()).as(classify.toString()).isZero();
+        JsonNode c = ResultWriter.MAPPER.readTree(classify.out());
+        assertThat(c.get("signature").asText()).isEqualTo("serving_bytes");
+        Map<Path, Integer> served = new HashMap<>();
+        for (JsonNode image : c.get("images")) {
+            served.put(
+                    Path.of(image.get("image").asText()).toAbsolutePath(),
+                    image.get("top").get(0).get("index").asInt());
+        }
+        List<String> lines = Files.readAllLines(predictions);
+        assertThat(lines).hasSize(65);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            assertThat(served.get(Path.of(f[0]).toAbsolutePath())).as(f[0]).isEqualTo(Integer.parseInt(f[2]));
+        }
+    }
+
+    /** Ctrl-C (SIGINT) in a child JVM, sent once it has printed a step line: the step finishes, a checkpoint is saved. */
+    @Test
+    void ctrl_c_saves_a_last_checkpoint(@TempDir Path tmp) throws Exception {
+        writeTree(tmp.resolve("train"), 4, 1);
+        Path out = tmp.resolve("run/model.ckpt");
+        List<String> args = List.of(
+                "train",
+                "--data",
+                tmp.resolve("train").toString(),
+                "--out",
+                out.toString(),
+                "--base-depth",
+                "4",
+                "--image-size",
+                "64",
+                "--batch-size",
+                "4",
+                "--steps",
+                "100000",
+                "--save-every",
+                "100000",
+                "--log-every",
+                "2",
+                "-q");
+        try (ChildJvm child =
+                ChildJvm.start(Files.createDirectories(tmp.resolve("work")), ResNetBenchCli.class, args)) {
+            child.awaitStdout("step 2/100000", Duration.ofSeconds(120));
+            child.interrupt();
+            ChildJvm.Finished f = child.finish(Duration.ofSeconds(120));
+            assertThat(f.exitCode()).as(f.toString()).isEqualTo(130);
+            assertThat(f.stdout()).as(f.toString()).contains("stopped; saved checkpoint " + out + " at global step ");
+            assertThat(NetworkDescriptor.readFor(out)).isPresent();
+            try (CheckpointReader reader = CheckpointReader.open(out)) {
+                assertThat(reader.entries()).extracting(CheckpointEntry::name).contains("global_step");
+            }
+        }
+    }
+
+    @Test
+    void refuses_bad_options_naming_them(@TempDir Path tmp) throws Exception {
+        writeTree(tmp.resolve("train"), 1, 1);
+        CliRun both = CliRun.of(
+                "train",
+                "--data",
+                tmp.resolve("train").toString(),
+                "--out",
+                tmp.resolve("m.ckpt").toString(),
+                "--steps",
+                "3",
+                "--epochs",
+                "1");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("--steps: give --steps or --epochs, not both");
+        CliRun noDir = CliRun.of(
+                "train",
+                "--data",
+                tmp.resolve("nope").toString(),
+                "--out",
+                tmp.resolve("m.ckpt").toString());
+        assertThat(noDir.exitCode()).isEqualTo(2);
+        assertThat(noDir.err()).contains("--data: not a folder");
+        CliRun exclude = CliRun.of(
+                "train",
+                "--data",
+                tmp.resolve("train").toString(),
+                "--out",
+                tmp.resolve("m.ckpt").toString(),
+                "--exclude",
+                "resnet_v2_50/logits");
+        assertThat(exclude.exitCode()).isEqualTo(2);
+        assertThat(exclude.err()).contains("--exclude: must be used with --checkpoint");
+        CliRun sgd = CliRun.of(
+                "train",
+                "--data",
+                tmp.resolve("train").toString(),
+                "--out",
+                tmp.resolve("m.ckpt").toString(),
+                "--optimizer",
+                "sgd");
+        assertThat(sgd.exitCode()).isEqualTo(2);
+        assertThat(sgd.err()).contains("--optimizer: must be one of momentum, rmsprop, adam, got 'sgd'");
+    }
+}
