@@ -462,30 +462,25 @@ public record TrainingGraph(
                         slotInit,
                         v.name() + "/" + name,
                         slotInit.withName("init").fill(shape, optimizer == Optimizer.RMSPROP ? one : zero));
-                List<Variable<TFloat32>> slotList = new ArrayList<>(List.of(first));
+                Variable<TFloat32> second = optimizer == Optimizer.MOMENTUM
+                        ? null
+                        : variable(
+                                slotInit,
+                                v.name() + "/" + name + "_1",
+                                slotInit.withName("init").fill(shape, zero));
+                List<Variable<TFloat32>> slotList = second == null ? List.of(first) : List.of(first, second);
                 Op apply;
                 switch (optimizer) {
                     case MOMENTUM ->
                         apply = gated.withName("update")
                                 .train
                                 .applyMomentum(v.variable(), first, rate, g, momentumValue);
-                    case RMSPROP -> {
-                        Variable<TFloat32> mom = variable(
-                                slotInit,
-                                v.name() + "/" + name + "_1",
-                                slotInit.withName("init").fill(shape, zero));
-                        slotList.add(mom);
+                    case RMSPROP ->
                         apply = gated.withName("update")
                                 .train
                                 .applyRmsProp(
-                                        v.variable(), first, mom, rate, decayValue, momentumValue, epsilonValue, g);
-                    }
+                                        v.variable(), first, second, rate, decayValue, momentumValue, epsilonValue, g);
                     case ADAM -> {
-                        Variable<TFloat32> second = variable(
-                                slotInit,
-                                v.name() + "/" + name + "_1",
-                                slotInit.withName("init").fill(shape, zero));
-                        slotList.add(second);
                         apply = gated.withName("update")
                                 .train
                                 .applyAdam(
