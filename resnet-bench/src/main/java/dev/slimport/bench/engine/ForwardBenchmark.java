@@ -13,10 +13,12 @@ import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.optimize.InferenceGraph;
 import dev.slimport.resnet.runtime.DeviceRequest;
 import dev.slimport.resnet.train.TrainingGraph;
+import dev.slimport.savedmodel.CalibrationSet;
 import dev.slimport.savedmodel.FloatValues;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.function.Consumer;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -63,6 +65,8 @@ public final class ForwardBenchmark extends Workload {
     }
 
     private final ModelSpec spec;
+    private final CalibrationSet calibration;
+    private final Consumer<String> phase;
     private final StepMode mode;
     private final InputMode input;
     private final ConfigProto config;
@@ -76,7 +80,7 @@ public final class ForwardBenchmark extends Workload {
 
     /**
      * Builds the graph for {@code mode} (timed; the training modes with a momentum step of {@code learningRate} and
-     * {@code momentum}); {@link #prepare} creates the session with {@code config} and the host tensors.
+     * {@code momentum}); {@link #prepare} creates the session with {@code config} and the host tensors. Not int8.
      */
     public ForwardBenchmark(
             ModelSpec spec,
@@ -86,6 +90,36 @@ public final class ForwardBenchmark extends Workload {
             double learningRate,
             double momentum,
             ConfigProto config) {
+        this(spec, input, device, mode, learningRate, momentum, config, null, phase -> {});
+    }
+
+    /**
+     * Builds the graph for {@code mode}, as above; for an int8 {@code spec} the folded fp32 graph, which {@link
+     * #prepare} calibrates over {@code calibration} and quantizes, reporting its phases to {@code phase}.
+     *
+     * @throws IllegalArgumentException naming {@code calibration} when it is missing for int8 or given otherwise
+     */
+    public ForwardBenchmark(
+            ModelSpec spec,
+            InputMode input,
+            DeviceRequest device,
+            StepMode mode,
+            double learningRate,
+            double momentum,
+            ConfigProto config,
+            CalibrationSet calibration,
+            Consumer<String> phase) {
+        if (spec.int8() != (calibration != null)) {
+            throw new IllegalArgumentException("calibration: " + (spec.int8() ? "required" : "only") + " for int8");
+        }
+        if (spec.int8() && mode != StepMode.INFERENCE) {
+            throw new IllegalArgumentException("mode: int8 quantizes the inference graph, got " + mode.label());
+        }
+        if (spec.int8()) {
+            throw new IllegalStateException("int8: Int8Quantization is not merged yet");
+        }
+        this.calibration = calibration;
+        this.phase = phase;
         this.spec = spec;
         this.mode = mode;
         this.input = input;
@@ -172,7 +206,7 @@ public final class ForwardBenchmark extends Workload {
         c.numClasses = network.numClasses();
         c.outputStride = network.outputStride();
         c.dataFormat = network.dataFormat().name();
-        c.precision = network.precision().label();
+        c.precision = spec.runPrecision().label();
         c.optimized = spec.optimize();
         c.input = input.toString();
         c.mode = mode;
@@ -318,9 +352,14 @@ public final class ForwardBenchmark extends Workload {
         return best;
     }
 
-    /** The compute precision. */
+    /** The compute precision the network is built in (fp32 for int8). */
     public Precision precision() {
         return spec.network().precision();
+    }
+
+    /** What {@code --precision} asked for: int8 or the compute precision. */
+    public RunPrecision runPrecision() {
+        return spec.runPrecision();
     }
 
     /** What a step runs. */
