@@ -1,0 +1,153 @@
+/*
+ * Copyright 2026 The slimport Authors.
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file.
+ */
+package dev.slimport.resnet.optimize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slimport.resnet.net.BlockSpec;
+import dev.slimport.resnet.net.Bottleneck;
+import dev.slimport.resnet.net.ResNetModel;
+import dev.slimport.resnet.net.ResNetV2;
+import dev.slimport.resnet.net.UnitSpec;
+import dev.slimport.resnet.slim.ModelWeights;
+import dev.slimport.resnet.testing.Graphs;
+import dev.slimport.resnet.testing.Nhwc;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The int8 graph of a tiny network (custom blocks, few channels, small images) against a plain-Java simulation of
+ * the same quantization arithmetic ({@link Int8Reference}) on the same calibrated ranges, and against fp32 within a
+ * bound propagated from the ranges.
+ */
+class Int8QuantizationTest {
+    static final int SIZE = 24;
+    static final int CLASSES = 5;
+    static final String SCOPE = "resnet_v2";
+
+    /** Custom blocks: a stride-2 unit, projections at a depth change inside a block. */
+    static List<BlockSpec> blocks() {
+        return List.of(
+                new BlockSpec("block1", Bottleneck.V2, List.of(new UnitSpec(8, 2, 1), new UnitSpec(8, 2, 2))),
+                new BlockSpec("block2", Bottleneck.V2, List.of(new UnitSpec(16, 4, 1), new UnitSpec(12, 4, 1))));
+    }
+
+    static ResNetV2.Builder network(Integer outputStride) {
+        return ResNetV2.builder(blocks())
+                .isTraining(false)
+                .spec(n -> n.withNumClasses(CLASSES).withOutputStride(outputStride));
+    }
+
+    /** Random unfolded weights with non-trivial moving statistics. */
+    static ModelWeights randomWeights(ResNetV2.Builder builder, long seed) {
+        try (Graph g = new Graph();
+                Session s = new Session(g)) {
+            Ops tf = Ops.create(g);
+            ResNetModel m = builder.build(tf, ResNetV2.imagesPlaceholder(tf, -1, SIZE, SIZE));
+            s.initialize();
+            Graphs.randomize(s, tf, m.variables(), seed);
+            return ModelWeights.read(s, m.variables());
+        }
+    }
+
+    static List<Nhwc> calibrationSet() {
+        return List.of(Nhwc.uniform(11, -1, 1, 2, SIZE, SIZE, 3), Nhwc.uniform(12, -1, 1, 2, SIZE, SIZE, 3));
+    }
+
+    /** The folded fp32 network in its own graph and session. */
+    static final class Folded implements AutoCloseable {
+        final Graph graph = new Graph();
+        final Session session = new Session(graph);
+        final ResNetModel model;
+
+        Folded(ResNetV2.Builder network, ModelWeights weights) {
+            Ops tf = Ops.create(graph);
+            InferenceGraph ig =
+                    InferenceGraph.foldBatchNorms(network, weights, tf, ResNetV2.imagesPlaceholder(tf, -1, SIZE, SIZE));
+            model = ig.model();
+            session.initialize();
+            ig.loadWeights(session);
+        }
+
+        Int8Quantization.Calibration calibrate(List<Nhwc> set) {
+            List<TFloat32> batches = new ArrayList<>();
+            try {
+                set.forEach(b -> batches.add(b.toTensor()));
+                return Int8Quantization.calibrate(session, model, batches, Int8Quantization.RangeMethod.MIN_MAX);
+            } finally {
+                batches.forEach(TFloat32::close);
+            }
+        }
+
+        @Override
+        public void close() {
+            session.close();
+            graph.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 4})
+    void int8LogitsMatchThePlainJavaSimulationAndStayWithinTheFp32Bound(int outputStride) {
+        Integer os = outputStride == 0 ? null : outputStride;
+        ResNetV2.Builder network = network(os);
+        ModelWeights weights = randomWeights(network, 31);
+        List<Nhwc> set = calibrationSet();
+        Nhwc images = set.get(0);
+        try (Folded folded = new Folded(network, weights);
+                Graph target = new Graph()) {
+            Int8Quantization.Calibration cal = folded.calibrate(set);
+            Int8Graph int8 = Int8Quantization.quantize(folded.session, folded.model, cal, target);
+            Nhwc fp32 = Graphs.run(
+                    folded.session,
+                    Map.of(folded.model.images(), images),
+                    folded.model.logits().orElseThrow());
+            Map<String, Nhwc> vars = Graphs.values(folded.session, folded.model);
+            Int8Sim sim = new Int8Sim(vars, cal, SCOPE, blocks(), os);
+            try (Session s = new Session(target)) {
+                Nhwc got = Graphs.run(s, Map.of(int8.images(), images), int8.logits());
+                // every stage from the int8 graph's own float input: exact, or one step where float rounding ties
+                Int8Sim.StageCheck stages = sim.checkStages(s, int8, images);
+                assertThat(stages.stages()).isEqualTo(4 * 3 + 3);
+                assertThat(stages.maxSteps()).isLessThanOrEqualTo(1);
+                assertThat(stages.offByOne()).isLessThanOrEqualTo(stages.elements() / 1000 + 2);
+                // the whole network simulated from the images
+                Int8Sim.Result whole = sim.run(images);
+                double simDiff = got.maxAbsDiff(whole.logits());
+                double fp32Diff = got.maxAbsDiff(fp32);
+                System.out.printf(
+                        "os=%s: int8 vs simulation %.3g, int8 vs fp32 %.3g, max|logit| %.3g, stages %d, off-by-one %d of"
+                                + " %d, stage error / fp32 bound <= %.3f%n",
+                        os,
+                        simDiff,
+                        fp32Diff,
+                        fp32.maxAbs(),
+                        stages.stages(),
+                        stages.offByOne(),
+                        stages.elements(),
+                        stages.fp32Ratio());
+                // exact stages give the simulation's logits up to float rounding; a one-step stage, the propagated
+                // bound
+                assertThat(simDiff)
+                        .isLessThanOrEqualTo(stages.offByOne() == 0 ? 1e-4 * fp32.maxAbs() : whole.oneStepBound());
+                // against fp32, stage by stage on the same float input: within the bound from the ranges
+                assertThat(stages.fp32Ratio()).isLessThanOrEqualTo(1.0);
+                // and int8 is not fp32 in disguise
+                assertThat(fp32Diff).isGreaterThan(0);
+            }
+            assertThat(int8.stats().quantized()).isEqualTo(4 * 3 + 3);
+            assertThat(int8.stats().leftFloat())
+                    .extracting(Int8Graph.Convolution::name)
+                    .containsExactly(SCOPE + "/conv1", SCOPE + "/logits");
+        }
+    }
+}
