@@ -346,6 +346,7 @@ public final class ForwardCommand extends BenchCommand {
         BenchmarkResult result = bench.result(config, env, startedAt, steps, trace, check, ceiling, interrupted);
         List<String> summary = new ArrayList<>(Reports.forwardSummary(result, LocalDateTime.now()));
         if (bench instanceof ForwardBenchmark built) {
+            summary.addAll(built.int8Lines());
             summary.addAll(built.modeLines(
                     globalStep,
                     result.timings().warmupSeconds().size(),

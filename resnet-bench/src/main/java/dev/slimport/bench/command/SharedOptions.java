@@ -381,6 +381,11 @@ public final class SharedOptions {
             }
         }
 
+        /** The {@code --calibration} folder; null for synthetic (also when not given). */
+        Path folder() {
+            return source == null || source.equalsIgnoreCase(CalibrationSet.SYNTHETIC) ? null : Path.of(source);
+        }
+
         /** {@code --calibration-batches}, or the default. */
         int count() {
             return batches == null ? CalibrationSet.DEFAULT_BATCHES : batches;
