@@ -257,8 +257,10 @@ public final class ForwardCommand extends BenchCommand {
                     + " inference graph; the training modes need float gradients), got --mode " + mode.label()
                     + "; allowed with --mode " + mode.label() + ": fp32, bf16, fp16");
         }
+        // Synthetic calibration batches have seeds --seed + 1, + 2, ...: the precision check's batch (seed --seed)
+        // is not among them.
         CalibrationSet calibrationSet = asked.int8()
-                ? calibration.toSet(asked.batchSize(), asked.height(), asked.width(), asked.seed(), 0f, 1f)
+                ? calibration.toSet(asked.batchSize(), asked.height(), asked.width(), asked.seed() + 1, 0f, 1f)
                 : null;
         double lr = learningRate == null ? TrainingGraph.DEFAULT_LEARNING_RATE : learningRate;
         double m = momentum == null ? TrainingGraph.DEFAULT_MOMENTUM : momentum;
