@@ -56,9 +56,11 @@ import org.tensorflow.types.TFloat32;
  * bottleneck unit's {@code shortcut} projection, {@code conv1}, {@code conv2} and {@code conv3}.
  *
  * <ul>
- *   <li>the ReLU input enters as quint8 through {@code QuantizeV2} over {@code [0, R]} (R calibrated) of the ReLU's
- *       own input — quint8 saturates negatives at 0, so the float ReLU (the pre-activation's) is not run; a ReLU that
- *       is itself an int8 convolution's output is used as the quint8 tensor directly;
+ *   <li>the ReLU output enters as quint8 through {@code QuantizeV2} over {@code [0, R]} (R calibrated); the
+ *       pre-activation's batch norm and ReLU stay float and run fused ({@code _FusedBatchNormEx}), as in the fp32
+ *       graph (quantizing the batch norm's output directly gives the same values, since quint8 saturates negatives
+ *       at 0, but lets grappler split the frozen batch norm into {@code Mul} + {@code Add}: measured no faster); a
+ *       ReLU that is itself an int8 convolution's output is used as the quint8 tensor directly;
  *   <li>the filter is a qint8 {@code Const} quantized symmetrically per output channel, the bias stays float;
  *   <li>a convolution followed by a ReLU ({@code conv1}, {@code conv2}) runs as {@code
  *       QuantizedConv2DWithBiasAndReluAndRequantize} to quint8 over its calibrated output range, feeding the next
@@ -682,7 +684,7 @@ public final class Int8Quantization {
             float max = calibration.range(relu).reluMax();
             out.add(scalar(name + "/min", 0f));
             out.add(scalar(name + "/max", max));
-            out.add(node(name + "/QuantizeV2", "QuantizeV2", nodes.get(relu).getInput(0), name + "/min", name + "/max")
+            out.add(node(name + "/QuantizeV2", "QuantizeV2", relu, name + "/min", name + "/max")
                     .putAttr("T", type(DataType.DT_QUINT8))
                     .putAttr("mode", string("SCALED"))
                     .putAttr("round_mode", string("HALF_TO_EVEN"))
