@@ -225,7 +225,42 @@ public final class Int8Ops {
             String padding,
             ConvOutput output,
             float outputRange) {
+        return quantizedConv2d(
+                tf, name, input, filter, ranges, bias, stride, rate, padding, new long[0], output, outputRange);
+    }
+
+    /**
+     * As {@link #quantizedConv2d(Ops, String, Quantized, Output, QuantizedFilter, Operand, int, int, String,
+     * ConvOutput, float)} with explicit zero padding inside the kernel ({@code padding_list}, oneDNN's fused pad):
+     * with {@code padding = VALID} and {@code paddingList = [0, 0, top, bottom, left, right, 0, 0]} it computes
+     * slim's {@code conv2d_same} {@code Pad} + VALID convolution without a separate {@code Pad} of the quint8 tensor.
+     *
+     * @param paddingList empty, or 8 values (NHWC pairs; batch and channel pairs 0)
+     */
+    public static Quantized quantizedConv2d(
+            Ops tf,
+            String name,
+            Quantized input,
+            Output<?> filter,
+            QuantizedFilter ranges,
+            Operand<TFloat32> bias,
+            int stride,
+            int rate,
+            String padding,
+            long[] paddingList,
+            ConvOutput output,
+            float outputRange) {
         requireRange("outputRange", outputRange);
+        if (paddingList == null
+                || (paddingList.length != 0 && paddingList.length != 8)
+                || (paddingList.length == 8
+                        && (paddingList[0] != 0
+                                || paddingList[1] != 0
+                                || paddingList[6] != 0
+                                || paddingList[7] != 0))) {
+            throw new IllegalArgumentException("paddingList: empty or [0, 0, top, bottom, left, right, 0, 0], got "
+                    + java.util.Arrays.toString(paddingList));
+        }
         if (stride < 1 || rate < 1 || (stride > 1 && rate > 1)) {
             throw new IllegalArgumentException(
                     "stride, rate: both >= 1 and only one of them > 1, got " + stride + ", " + rate);
@@ -260,6 +295,7 @@ public final class Int8Ops {
                 .setAttr("strides", new long[] {1, stride, stride, 1})
                 .setAttr("dilations", new long[] {1, rate, rate, 1})
                 .setAttr("padding", padding)
+                .setAttr("padding_list", paddingList)
                 .build();
         return new Quantized(op.output(0), op.output(1), op.output(2));
     }

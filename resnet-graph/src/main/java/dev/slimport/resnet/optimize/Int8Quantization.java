@@ -56,14 +56,18 @@ import org.tensorflow.types.TFloat32;
  * bottleneck unit's {@code shortcut} projection, {@code conv1}, {@code conv2} and {@code conv3}.
  *
  * <ul>
- *   <li>the ReLU input enters as quint8 through {@code QuantizeV2} over {@code [0, R]} (R calibrated) of the ReLU's
- *       own input — quint8 saturates negatives at 0, so the float ReLU (the pre-activation's) is not run; a ReLU that
- *       is itself an int8 convolution's output is used as the quint8 tensor directly;
+ *   <li>the ReLU output enters as quint8 through {@code QuantizeV2} over {@code [0, R]} (R calibrated); the
+ *       pre-activation's batch norm and ReLU stay float and run fused ({@code _FusedBatchNormEx}), as in the fp32
+ *       graph (quantizing the batch norm's output directly gives the same values, since quint8 saturates negatives
+ *       at 0, but lets grappler split the frozen batch norm into {@code Mul} + {@code Add}: measured no faster); a
+ *       ReLU that is itself an int8 convolution's output is used as the quint8 tensor directly;
  *   <li>the filter is a qint8 {@code Const} quantized symmetrically per output channel, the bias stays float;
  *   <li>a convolution followed by a ReLU ({@code conv1}, {@code conv2}) runs as {@code
  *       QuantizedConv2DWithBiasAndReluAndRequantize} to quint8 over its calibrated output range, feeding the next
- *       convolution without leaving int8; the stride-2 {@code conv2}'s zero {@code Pad} runs on the quint8 tensor
- *       (quint8 0 is float 0); an atrous one becomes a dilated quantized convolution;
+ *       convolution without leaving int8; the stride-2 {@code conv2}'s zero {@code Pad} ({@code conv2d_same})
+ *       becomes the quantized convolution's explicit {@code padding_list} (oneDNN pads inside the kernel; quint8 0
+ *       is float 0; a separate {@code Pad} of the quint8 tensor measured far slower); an atrous one becomes a
+ *       dilated quantized convolution;
  *   <li>a convolution without ReLU ({@code conv3}, {@code shortcut}) runs as {@code
  *       QuantizedConv2DWithBiasAndRequantize} to qint8 over {@code ±R}, dequantized to the float the residual add
  *       needs: the residual stream stays float, because the v2 unit adds without a ReLU (oneDNN's fused
@@ -481,6 +485,15 @@ public final class Int8Quantization {
             }
             int rate = 1;
             String padding = c.getAttrOrThrow("padding").getS().toStringUtf8();
+            if (pad != null) {
+                int[] p = intValues(nodes.get(nodeName(pad.getInput(1))));
+                if (p == null || p.length != 8 || p[0] != 0 || p[1] != 0 || p[6] != 0 || p[7] != 0) {
+                    return "its Pad is not a constant zero padding of height and width";
+                }
+                if (!padding.equals("VALID")) {
+                    return "a Pad before a convolution with " + padding + " padding";
+                }
+            }
             if (s2b != null) {
                 int[] block = intValues(nodes.get(nodeName(s2b.getInput(1))));
                 int[] pads = intValues(nodes.get(nodeName(s2b.getInput(2))));
@@ -619,13 +632,13 @@ public final class Int8Quantization {
             }
             String[] in = quint8(s.input(), nodes);
             String scope = s.scope() + "/int8";
+            long[] paddingList = new long[0];
             if (s.pad() != null) {
-                NodeDef pad = s.pad();
-                out.add(node(scope + "/Pad", "Pad", in[0], pad.getInput(1))
-                        .putAttr("T", type(DataType.DT_QUINT8))
-                        .putAttr("Tpaddings", pad.getAttrOrThrow("Tpaddings"))
-                        .build());
-                in = new String[] {scope + "/Pad", in[1], in[2]};
+                int[] p = Plan.intValues(nodes.get(nodeName(s.pad().getInput(1))));
+                if (p == null || p.length != 8) {
+                    throw new IllegalStateException("the Pad of " + s.scope() + " has no constant NHWC paddings");
+                }
+                paddingList = new long[] {p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]};
             }
             boolean relu = s.relu() != null;
             Int8Ops.ConvOutput kind = relu ? Int8Ops.ConvOutput.QUINT8_RELU : Int8Ops.ConvOutput.QINT8;
@@ -653,7 +666,7 @@ public final class Int8Quantization {
                     .putAttr("strides", ints(1, s.stride(), s.stride(), 1))
                     .putAttr("dilations", ints(1, s.rate(), s.rate(), 1))
                     .putAttr("padding", string(s.padding()))
-                    .putAttr("padding_list", ints())
+                    .putAttr("padding_list", ints(paddingList))
                     .build());
             out.add(dequantize(s.output(), conv, relu ? DataType.DT_QUINT8 : DataType.DT_QINT8, -1));
             if (relu) {
@@ -671,7 +684,7 @@ public final class Int8Quantization {
             float max = calibration.range(relu).reluMax();
             out.add(scalar(name + "/min", 0f));
             out.add(scalar(name + "/max", max));
-            out.add(node(name + "/QuantizeV2", "QuantizeV2", nodes.get(relu).getInput(0), name + "/min", name + "/max")
+            out.add(node(name + "/QuantizeV2", "QuantizeV2", relu, name + "/min", name + "/max")
                     .putAttr("T", type(DataType.DT_QUINT8))
                     .putAttr("mode", string("SCALED"))
                     .putAttr("round_mode", string("HALF_TO_EVEN"))

@@ -53,11 +53,19 @@ class Int8OpsTest {
         }
     }
 
-    /** mode, stride, rate, explicit pad (quint8 Pad then VALID) */
+    /** mode, stride, rate, explicit pad: none, a quint8 Pad op then VALID, or padding_list with VALID */
     @ParameterizedTest
-    @CsvSource({"relu, 1, 1, false", "relu, 2, 1, true", "relu, 1, 2, false", "qint8, 1, 1, false", "qint8, 2, 1, false"
+    @CsvSource({
+        "relu, 1, 1, none",
+        "relu, 2, 1, op",
+        "relu, 2, 1, list",
+        "relu, 1, 2, none",
+        "qint8, 1, 1, none",
+        "qint8, 2, 1, none",
+        "qint8, 2, 1, list"
     })
-    void convolutionMatchesTheSimulationExactly(String mode, int stride, int rate, boolean explicitPad) {
+    void convolutionMatchesTheSimulationExactly(String mode, int stride, int rate, String pad) {
+        boolean explicitPad = !pad.equals("none");
         int n = 2, h = 9, w = 8, c = 5, k = 6;
         Random r = new Random(7);
         Nhwc x = Nhwc.uniform(3, -0.4f, 2f, n, h, w, c);
@@ -80,7 +88,7 @@ class Int8OpsTest {
             Ops tf = Ops.create(g);
             var images = tf.placeholder(TFloat32.class);
             Int8Ops.Quantized q = Int8Ops.quantizeV2(tf, "q", images, inRange);
-            if (explicitPad) {
+            if (pad.equals("op")) {
                 Output<?> padded = tf.scope()
                         .opBuilder("Pad", "pad")
                         .addInput(q.value())
@@ -101,6 +109,7 @@ class Int8OpsTest {
                     stride,
                     rate,
                     explicitPad ? "VALID" : "SAME",
+                    pad.equals("list") ? new long[] {0, 0, 1, 1, 1, 1, 0, 0} : new long[0],
                     relu ? Int8Ops.ConvOutput.QUINT8_RELU : Int8Ops.ConvOutput.QINT8,
                     outRange);
             Output<TFloat32> out = Int8Ops.dequantize(tf, "dq", conv);

@@ -5,22 +5,31 @@
 package dev.slimport.resnet.optimize;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.slimport.resnet.net.BlockSpec;
 import dev.slimport.resnet.net.Bottleneck;
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.net.ResNetV2;
 import dev.slimport.resnet.net.UnitSpec;
+import dev.slimport.resnet.slim.DataFormat;
 import dev.slimport.resnet.slim.ModelWeights;
 import dev.slimport.resnet.testing.Graphs;
 import dev.slimport.resnet.testing.Nhwc;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Operand;
 import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
@@ -148,6 +157,151 @@ class Int8QuantizationTest {
             assertThat(int8.stats().leftFloat())
                     .extracting(Int8Graph.Convolution::name)
                     .containsExactly(SCOPE + "/conv1", SCOPE + "/logits");
+        }
+    }
+
+    @Test
+    void calibrationIsTheDeterministicMinMaxOfTheFp32Tensors() {
+        ResNetV2.Builder network = network(null);
+        ModelWeights weights = randomWeights(network, 32);
+        List<Nhwc> set = calibrationSet();
+        try (Folded folded = new Folded(network, weights)) {
+            Int8Quantization.Calibration first = folded.calibrate(set);
+            Int8Quantization.Calibration again = folded.calibrate(set);
+            assertThat(again).isEqualTo(first);
+            assertThat(first.method()).isEqualTo(Int8Quantization.RangeMethod.MIN_MAX);
+            assertThat(first.batches()).isEqualTo(2);
+            assertThat(first.images()).isEqualTo(4);
+            // 4 pre-activations, 4 × (conv1, conv2, conv3) outputs, 3 projection shortcuts
+            assertThat(first.ranges()).hasSize(4 + 4 * 3 + 3);
+            // each range is the min and max of the tensor fetched from the fp32 graph over the whole set
+            for (Map.Entry<String, Int8Quantization.Range> e : first.ranges().entrySet()) {
+                Operand<?> t = folded.graph.operationOrThrow(e.getKey()).output(0);
+                float lo = Float.POSITIVE_INFINITY;
+                float hi = Float.NEGATIVE_INFINITY;
+                for (Nhwc batch : set) {
+                    Nhwc v = Graphs.run(folded.session, Map.of(folded.model.images(), batch), t);
+                    for (float x : v.data()) {
+                        lo = Math.min(lo, x);
+                        hi = Math.max(hi, x);
+                    }
+                }
+                assertThat(e.getValue()).as(e.getKey()).isEqualTo(new Int8Quantization.Range(lo, hi));
+                if (e.getKey().endsWith("/Relu")) {
+                    assertThat(lo).isGreaterThanOrEqualTo(0f);
+                }
+            }
+            // a calibration on another set differs, and the JSON-friendly form reads back equal
+            Int8Quantization.Calibration other = folded.calibrate(List.of(set.get(0)));
+            assertThat(other.ranges()).isNotEqualTo(first.ranges());
+            assertThat(Int8Quantization.Calibration.fromMap(first.toMap())).isEqualTo(first);
+        }
+    }
+
+    @Test
+    void everyNameOfTheFoldedGraphIsKeptAndTheVariablesAreFrozen() {
+        ResNetV2.Builder network = network(null);
+        ModelWeights weights = randomWeights(network, 33);
+        List<Nhwc> set = calibrationSet();
+        try (Folded folded = new Folded(network, weights);
+                Graph target = new Graph()) {
+            Int8Graph int8 = Int8Quantization.quantize(folded.session, folded.model, folded.calibrate(set), target);
+            List<String> missing = new ArrayList<>();
+            for (Iterator<GraphOperation> it = folded.graph.operations(); it.hasNext(); ) {
+                GraphOperation op = it.next();
+                String n = op.name();
+                boolean loading = n.contains("/load_weights/")
+                        || n.contains("/Initializer/")
+                        || n.contains("/" + Int8Quantization.CALIBRATION_SCOPE)
+                        || op.type().equals("Assign")
+                        || n.equals("Init");
+                if (!loading && target.operation(n) == null) {
+                    missing.add(n);
+                }
+            }
+            assertThat(missing).isEmpty();
+            for (Iterator<GraphOperation> it = target.operations(); it.hasNext(); ) {
+                assertThat(it.next().type()).isNotIn("VariableV2", "Assign", "Placeholder_load");
+            }
+            assertThat(target.operation(SCOPE + "/block1/unit_1/bottleneck_v2/conv1/Relu")
+                            .type())
+                    .isEqualTo("Dequantize");
+            assertThat(target.operation(SCOPE + "/block1/unit_1/bottleneck_v2/conv3/BiasAdd")
+                            .type())
+                    .isEqualTo("Dequantize");
+            assertThat(target.operation(SCOPE + "/conv1/weights").type()).isEqualTo("Const");
+            try (Session s = new Session(target)) {
+                Nhwc images = set.get(0);
+                // every end point runs under its name, in float
+                List<Operand<?>> ends = new ArrayList<>();
+                new java.util.TreeSet<>(folded.model.endPoints().values().stream()
+                                .map(e -> e.op().name())
+                                .toList())
+                        .forEach(name -> ends.add(int8.output(name)));
+                List<Nhwc> values = Graphs.run(s, Map.of(int8.images(), images), ends);
+                assertThat(values)
+                        .hasSize(ends.size())
+                        .allSatisfy(v -> assertThat(v.maxAbs()).isGreaterThan(0));
+                // a quantized filter's weights/read is its dequantized int8 filter
+                String w = SCOPE + "/block2/unit_1/bottleneck_v2/conv2/weights";
+                Nhwc read = Graphs.run(s, Map.of(), int8.output(w + "/read"));
+                Nhwc fp32 = Graphs.values(folded.session, folded.model).get(w);
+                Int8Ops.QuantizedFilter f = Int8Ops.quantizeFilter(fp32.data(), Shape.of(fp32.shape()));
+                for (int i = 0; i < read.data().length; i++) {
+                    assertThat((double) read.data()[i]).isCloseTo(f.dequantized(i), within(1e-6));
+                }
+                // the float Conv2D left under its name computes from the int8 graph's float tensors
+                assertThat(Graphs.run(s, Map.of(int8.images(), images), int8.output(w.replace("/weights", "/Conv2D")))
+                                .maxAbs())
+                        .isGreaterThan(0);
+                // predictions are a softmax of the logits
+                Nhwc p = Graphs.run(s, Map.of(int8.images(), images), int8.predictions());
+                assertThat(p.data()[0] + p.data()[1] + p.data()[2] + p.data()[3] + p.data()[4])
+                        .isCloseTo(1f, within(1e-5f));
+            }
+        }
+    }
+
+    @Test
+    void badInputIsRefusedByName() {
+        ResNetV2.Builder network = network(null);
+        ModelWeights weights = randomWeights(network, 34);
+        try (Folded folded = new Folded(network, weights);
+                Graph target = new Graph()) {
+            Int8Quantization.Calibration cal = folded.calibrate(calibrationSet());
+            Ops.create(target).constant(1f);
+            assertThatThrownBy(() -> Int8Quantization.quantize(folded.session, folded.model, cal, target))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("target");
+            try (Graph empty = new Graph()) {
+                Map<String, Int8Quantization.Range> fewer = new TreeMap<>(cal.ranges());
+                fewer.remove(fewer.keySet().iterator().next());
+                Int8Quantization.Calibration partial = new Int8Quantization.Calibration(cal.method(), 1, 1, fewer);
+                assertThatThrownBy(() -> Int8Quantization.quantize(folded.session, folded.model, partial, empty))
+                        .hasMessageContaining("calibration: no range for");
+            }
+            assertThatThrownBy(() -> Int8Quantization.calibrate(
+                            folded.session, folded.model, List.of(), Int8Quantization.RangeMethod.MIN_MAX))
+                    .hasMessageContaining("batches");
+            assertThatThrownBy(() -> Int8Quantization.calibrate(folded.session, folded.model, null, null))
+                    .hasMessageContaining("method");
+            assertThatThrownBy(() -> Int8Quantization.Calibration.fromMap(Map.of("method", "KL")))
+                    .hasMessageContaining("method");
+        }
+        try (Folded nchw = new Folded(network(null).spec(n -> n.withDataFormat(DataFormat.NCHW)), weights);
+                Graph target = new Graph()) {
+            assertThatThrownBy(() -> Int8Quantization.quantize(nchw.session, nchw.model, null, target))
+                    .hasMessageContaining("NHWC");
+        }
+        try (Graph g = new Graph();
+                Session s = new Session(g);
+                Graph target = new Graph()) {
+            Ops tf = Ops.create(g);
+            ResNetModel unfolded = InferenceGraph.withWeights(
+                            network, weights, tf, ResNetV2.imagesPlaceholder(tf, -1, SIZE, SIZE))
+                    .model();
+            assertThatThrownBy(() -> Int8Quantization.quantize(s, unfolded, null, target))
+                    .hasMessageContaining("foldBatchNorms");
         }
     }
 }
