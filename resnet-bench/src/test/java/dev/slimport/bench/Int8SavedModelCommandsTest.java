@@ -38,7 +38,7 @@ import org.tensorflow.types.TString;
  * {@code export --precision int8} from a checkpoint of slim's tiny net (4 classes, 32×32), calibrated on an image
  * folder, and the commands that then run the int8 SavedModel unchanged: {@code eval} (its per-image predictions
  * against an independent run: each image preprocessed in a graph of the test's own and fed to the SavedModel's
- * {@code serving_default}), {@code verify} and {@code forward --saved-model}.
+ * {@code serving_default}), {@code verify}, {@code forward --saved-model} and {@code classify}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class Int8SavedModelCommandsTest {
@@ -150,7 +150,7 @@ class Int8SavedModelCommandsTest {
     }
 
     @Test
-    void verify_and_forward_run_the_int8_saved_model() {
+    void verify_forward_and_classify_run_the_int8_saved_model() throws IOException {
         CliRun verify = CliRun.of("verify", saved.toString());
         assertThat(verify.exitCode()).as(verify.toString()).isZero();
         CliRun bytes = CliRun.of("verify", saved.toString(), "--signature", "serving_bytes");
@@ -168,6 +168,13 @@ class Int8SavedModelCommandsTest {
                 "--no-trace");
         assertThat(forward.exitCode()).as(forward.toString()).isZero();
         assertThat(forward.out()).contains("summary: SavedModel ");
+        Path image = expected.keySet().iterator().next();
+        Path labels = dir.resolve("labels.txt");
+        Files.write(labels, List.of(CLASSES));
+        CliRun classify = CliRun.of(
+                "classify", "--saved-model", saved.toString(), "--labels", labels.toString(), image.toString());
+        assertThat(classify.exitCode()).as(classify.toString()).isZero();
+        assertThat(classify.out()).contains(image.getFileName().toString());
     }
 
     @Test
