@@ -170,7 +170,9 @@ class Int8QuantizationTest {
             int ops = Graphs.opCount(folded.graph);
             Int8Quantization.Calibration again = folded.calibrate(set);
             assertThat(again).isEqualTo(first);
-            assertThat(Graphs.opCount(folded.graph)).as("the reductions are reused").isEqualTo(ops);
+            assertThat(Graphs.opCount(folded.graph))
+                    .as("the reductions are reused")
+                    .isEqualTo(ops);
             assertThat(first.method()).isEqualTo(Int8Quantization.RangeMethod.MIN_MAX);
             assertThat(first.batches()).isEqualTo(2);
             assertThat(first.images()).isEqualTo(4);
