@@ -89,7 +89,9 @@ import org.tensorflow.types.TFloat32;
 public final class Int8Quantization {
     private Int8Quantization() {}
 
-    /** The sub-scope of the folded model's scope under which {@link #calibrate} adds its range reductions. */
+    /**
+     * {@link #calibrate} adds its range reductions beneath the root scope {@code <model scope>_int8_calibration}.
+     */
     public static final String CALIBRATION_SCOPE = "int8_calibration";
 
     /**
@@ -225,7 +227,7 @@ public final class Int8Quantization {
     /**
      * Runs the fp32 folded graph over {@code batches} (each {@code [n, h, w, 3]}, fed to {@code folded.images()}) and
      * records the range of every tensor {@link #quantize} quantizes. The ranges are reduced in the graph: the first
-     * call adds {@code Min}/{@code Max} ops beneath {@code <scope>/int8_calibration} to {@code folded}'s graph
+     * call adds {@code Min}/{@code Max} ops beneath {@code <scope>_int8_calibration} to {@code folded}'s graph
      * (later calls reuse them; {@link #quantize} does not copy them). Deterministic for a fixed set of batches. The batches are not closed.
      *
      * @param session a session of {@code folded.graph()} holding its weights ({@link InferenceGraph#loadWeights})
@@ -280,17 +282,17 @@ public final class Int8Quantization {
     }
 
     /**
-     * The concatenated {@code [min, max]} of {@code tensors}: built once beneath {@code <scope>/int8_calibration}, then
+     * The concatenated {@code [min, max]} of {@code tensors}: built once beneath {@code <scope>_int8_calibration}, then
      * found again by name (the tensor list of a graph does not change).
      */
     @SuppressWarnings("unchecked")
     private static synchronized Operand<TFloat32> reductions(Graph g, String scope, List<String> tensors) {
-        String name = scope + "/" + CALIBRATION_SCOPE + "/ranges";
+        String name = scope + "_" + CALIBRATION_SCOPE + "/ranges";
         GraphOperation existing = g.operation(name);
         if (existing != null && existing.output(0).shape().get(0) == 2L * tensors.size()) {
             return (Output<TFloat32>) (Output<?>) existing.output(0);
         }
-        Ops tf = Ops.create(g).withSubScope(scope).withSubScope(CALIBRATION_SCOPE);
+        Ops tf = Ops.create(g).withSubScope(scope + "_" + CALIBRATION_SCOPE);
         List<Operand<TFloat32>> parts = new ArrayList<>();
         for (String t : tensors) {
             Output<TFloat32> x =
@@ -412,7 +414,7 @@ public final class Int8Quantization {
             List<Site> sites, Map<String, String> leftFloat, Set<String> calibrated, Set<String> calibrationNodes) {
 
         static Plan of(GraphDef gd, String modelScope) {
-            String calibrationPrefix = modelScope + "/" + CALIBRATION_SCOPE;
+            String calibrationPrefix = modelScope + "_" + CALIBRATION_SCOPE;
             Map<String, NodeDef> nodes = new LinkedHashMap<>();
             Set<String> calibrationNodes = new HashSet<>();
             for (NodeDef n : gd.getNodeList()) {

@@ -216,7 +216,7 @@ class Int8QuantizationTest {
                 String n = op.name();
                 boolean loading = n.contains("/load_weights/")
                         || n.contains("/Initializer/")
-                        || n.contains("/" + Int8Quantization.CALIBRATION_SCOPE)
+                        || n.contains("_" + Int8Quantization.CALIBRATION_SCOPE)
                         || op.type().equals("Assign")
                         || n.equals("Init");
                 if (!loading && target.operation(n) == null) {
