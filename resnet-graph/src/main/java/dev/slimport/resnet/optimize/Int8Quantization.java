@@ -83,13 +83,15 @@ import org.tensorflow.types.TFloat32;
  * are copied unchanged.
  *
  * <p>Left float: the root {@code conv1} (its input, the images, is signed and 3 channels deep: quint8 cannot hold it
- * and it is about 2% of the multiply-adds), the logits (1×1 on the pooled features, under 0.1%, kept float for the
+ * and it is 0.8–3.4% of the multiply-adds at 224×224), the logits (1×1 on the pooled features, under 0.1%, kept float for the
  * accuracy of the output), the batch norms that follow no convolution, the residual adds, the pools and the softmax.
  */
 public final class Int8Quantization {
     private Int8Quantization() {}
 
-    /** The sub-scope of the folded model's scope under which {@link #calibrate} adds its range reductions. */
+    /**
+     * {@link #calibrate} adds its range reductions beneath the root scope {@code <model scope>_int8_calibration}.
+     */
     public static final String CALIBRATION_SCOPE = "int8_calibration";
 
     /**
@@ -225,8 +227,8 @@ public final class Int8Quantization {
     /**
      * Runs the fp32 folded graph over {@code batches} (each {@code [n, h, w, 3]}, fed to {@code folded.images()}) and
      * records the range of every tensor {@link #quantize} quantizes. The ranges are reduced in the graph: the first
-     * call adds {@code Min}/{@code Max} ops beneath {@code <scope>/int8_calibration} to {@code folded}'s graph
-     * (which {@link #quantize} does not copy). Deterministic for a fixed set of batches. The batches are not closed.
+     * call adds {@code Min}/{@code Max} ops beneath {@code <scope>_int8_calibration} to {@code folded}'s graph
+     * (later calls reuse them; {@link #quantize} does not copy them). Deterministic for a fixed set of batches. The batches are not closed.
      *
      * @param session a session of {@code folded.graph()} holding its weights ({@link InferenceGraph#loadWeights})
      * @throws IllegalArgumentException for a graph that is not a folded float32 NHWC one, no batches, or a null
@@ -244,20 +246,7 @@ public final class Int8Quantization {
         Plan plan = Plan.of(folded.graph().toGraphDef(), folded.scope());
         List<String> tensors = new ArrayList<>(plan.calibrated());
         Graph g = folded.graph();
-        Operand<TFloat32> reduced;
-        synchronized (Int8Quantization.class) {
-            Ops tf = Ops.create(g).withSubScope(folded.scope()).withSubScope(CALIBRATION_SCOPE);
-            List<Operand<TFloat32>> parts = new ArrayList<>();
-            for (String t : tensors) {
-                @SuppressWarnings("unchecked")
-                Output<TFloat32> x =
-                        (Output<TFloat32>) (Output<?>) g.operationOrThrow(t).output(0);
-                Operand<TFloat32> flat = tf.reshape(x, tf.constant(new int[] {-1}));
-                parts.add(tf.reshape(tf.min(flat, tf.constant(0)), tf.constant(new int[] {1})));
-                parts.add(tf.reshape(tf.max(flat, tf.constant(0)), tf.constant(new int[] {1})));
-            }
-            reduced = tf.withName("ranges").concat(parts, tf.constant(0));
-        }
+        Operand<TFloat32> reduced = reductions(g, folded.scope(), tensors);
         float[] lo = new float[tensors.size()];
         float[] hi = new float[tensors.size()];
         java.util.Arrays.fill(lo, Float.POSITIVE_INFINITY);
@@ -290,6 +279,29 @@ public final class Int8Quantization {
             ranges.put(tensors.get(i), new Range(lo[i], hi[i]));
         }
         return new Calibration(method, count, images, ranges);
+    }
+
+    /**
+     * The concatenated {@code [min, max]} of {@code tensors}: built once beneath {@code <scope>_int8_calibration}, then
+     * found again by name (the tensor list of a graph does not change).
+     */
+    @SuppressWarnings("unchecked")
+    private static synchronized Operand<TFloat32> reductions(Graph g, String scope, List<String> tensors) {
+        String name = scope + "_" + CALIBRATION_SCOPE + "/ranges";
+        GraphOperation existing = g.operation(name);
+        if (existing != null && existing.output(0).shape().get(0) == 2L * tensors.size()) {
+            return (Output<TFloat32>) (Output<?>) existing.output(0);
+        }
+        Ops tf = Ops.create(g).withSubScope(scope + "_" + CALIBRATION_SCOPE);
+        List<Operand<TFloat32>> parts = new ArrayList<>();
+        for (String t : tensors) {
+            Output<TFloat32> x =
+                    (Output<TFloat32>) (Output<?>) g.operationOrThrow(t).output(0);
+            Operand<TFloat32> flat = tf.reshape(x, tf.constant(new int[] {-1}));
+            parts.add(tf.reshape(tf.min(flat, tf.constant(0)), tf.constant(new int[] {1})));
+            parts.add(tf.reshape(tf.max(flat, tf.constant(0)), tf.constant(new int[] {1})));
+        }
+        return tf.withName("ranges").concat(parts, tf.constant(0));
     }
 
     /**
@@ -402,7 +414,7 @@ public final class Int8Quantization {
             List<Site> sites, Map<String, String> leftFloat, Set<String> calibrated, Set<String> calibrationNodes) {
 
         static Plan of(GraphDef gd, String modelScope) {
-            String calibrationPrefix = modelScope + "/" + CALIBRATION_SCOPE;
+            String calibrationPrefix = modelScope + "_" + CALIBRATION_SCOPE;
             Map<String, NodeDef> nodes = new LinkedHashMap<>();
             Set<String> calibrationNodes = new HashSet<>();
             for (NodeDef n : gd.getNodeList()) {
@@ -460,7 +472,11 @@ public final class Int8Quantization {
                 in = nodes.get(nodeName(in.getInput(0)));
             }
             if (in == null || !in.getOp().equals("Relu")) {
-                return "its input is not a ReLU output (signed: quint8 cannot hold it)";
+                if (in != null && in.getOp().equals("Mean")) {
+                    return "the logits: their input is the pooled features, not a ReLU output; kept float"
+                            + " (a fraction of a percent of the work)";
+                }
+                return "its input is not a ReLU output (signed, e.g. the images: quint8 cannot hold it)";
             }
             NodeDef out = only(consumers.get(c.getName()));
             if (s2b != null) {

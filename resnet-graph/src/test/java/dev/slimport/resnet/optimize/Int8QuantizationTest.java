@@ -167,8 +167,12 @@ class Int8QuantizationTest {
         List<Nhwc> set = calibrationSet();
         try (Folded folded = new Folded(network, weights)) {
             Int8Quantization.Calibration first = folded.calibrate(set);
+            int ops = Graphs.opCount(folded.graph);
             Int8Quantization.Calibration again = folded.calibrate(set);
             assertThat(again).isEqualTo(first);
+            assertThat(Graphs.opCount(folded.graph))
+                    .as("the reductions are reused")
+                    .isEqualTo(ops);
             assertThat(first.method()).isEqualTo(Int8Quantization.RangeMethod.MIN_MAX);
             assertThat(first.batches()).isEqualTo(2);
             assertThat(first.images()).isEqualTo(4);
@@ -212,7 +216,7 @@ class Int8QuantizationTest {
                 String n = op.name();
                 boolean loading = n.contains("/load_weights/")
                         || n.contains("/Initializer/")
-                        || n.contains("/" + Int8Quantization.CALIBRATION_SCOPE)
+                        || n.contains("_" + Int8Quantization.CALIBRATION_SCOPE)
                         || op.type().equals("Assign")
                         || n.equals("Init");
                 if (!loading && target.operation(n) == null) {
