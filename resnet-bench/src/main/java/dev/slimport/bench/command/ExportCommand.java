@@ -37,6 +37,10 @@ import picocli.CommandLine.Option;
  * with nothing installed and no temporary files left, exit status 130, whichever step it is in. {@code
  * --progress-lines} prints a plain line on stderr when the export starts (building the graph), for logs.
  *
+ * <p>{@code --precision int8} ({@link ExportSpec#withInt8}) exports the folded graph quantized to int8, calibrated on
+ * {@code --calibration DIR|synthetic} ({@link SharedOptions.Calibration}); it prints the quantization, the int8
+ * error against fp32 on the check batch and the exact reload check.
+ *
  * <p>A checkpoint with a {@link NetworkDescriptor} next to it ({@code PREFIX.network.json}, written by {@code
  * train-demo}) names its own network: the export builds that one, with the descriptor's classes and image size
  * unless {@code --num-classes} or {@code --image-size} are given, and refuses {@code --model}.
@@ -48,7 +52,9 @@ import picocli.CommandLine.Option;
             "Export the inference graph of resnet_v2_<N> as a SavedModel (tag serve, signature serving_default) in"
                     + " DIR/<version>/, reloaded and checked before it is moved into place.",
             "Inputs: images float32 [-1,S,S,3] (values in [-1,1]); outputs: logits and predictions [-1,C], features"
-                    + " [-1,2048]."
+                    + " [-1,2048].",
+            "--precision int8 exports the folded graph calibrated and quantized to oneDNN's int8 convolutions (no"
+                    + " variables, same signatures)."
         })
 public final class ExportCommand extends BenchCommand {
 
