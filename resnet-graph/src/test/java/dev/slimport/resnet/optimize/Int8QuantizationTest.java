@@ -121,12 +121,13 @@ class Int8QuantizationTest {
                     Map.of(folded.model.images(), images),
                     folded.model.logits().orElseThrow());
             Map<String, Nhwc> vars = Graphs.values(folded.session, folded.model);
-            Int8Sim sim = new Int8Sim(vars, cal, SCOPE, blocks(), os);
+            Int8Sim sim =
+                    new Int8Sim(vars, cal, SCOPE, folded.model.images().op().name(), blocks(), os);
             try (Session s = new Session(target)) {
                 Nhwc got = Graphs.run(s, Map.of(int8.images(), images), int8.logits());
                 // every stage from the int8 graph's own float input: exact, or one step where float rounding ties
                 Int8Sim.StageCheck stages = sim.checkStages(s, int8, images);
-                assertThat(stages.stages()).isEqualTo(4 * 3 + 3);
+                assertThat(stages.stages()).isEqualTo(1 + 4 * 3 + 3);
                 assertThat(stages.maxSteps()).isLessThanOrEqualTo(1);
                 assertThat(stages.offByOne()).isLessThanOrEqualTo(stages.elements() / 1000 + 2);
                 // the whole network simulated from the images
@@ -153,10 +154,10 @@ class Int8QuantizationTest {
                 // and int8 is not fp32 in disguise
                 assertThat(fp32Diff).isGreaterThan(0);
             }
-            assertThat(int8.stats().quantized()).isEqualTo(4 * 3 + 3);
+            assertThat(int8.stats().quantized()).isEqualTo(1 + 4 * 3 + 3);
             assertThat(int8.stats().leftFloat())
                     .extracting(Int8Graph.Convolution::name)
-                    .containsExactly(SCOPE + "/conv1", SCOPE + "/logits");
+                    .containsExactly(SCOPE + "/logits");
         }
     }
 
@@ -176,15 +177,16 @@ class Int8QuantizationTest {
             assertThat(first.method()).isEqualTo(Int8Quantization.RangeMethod.MIN_MAX);
             assertThat(first.batches()).isEqualTo(2);
             assertThat(first.images()).isEqualTo(4);
-            // 4 pre-activations, 4 × (conv1, conv2, conv3) outputs, 3 projection shortcuts
-            assertThat(first.ranges()).hasSize(4 + 4 * 3 + 3);
+            // the images and the root conv1, 4 pre-activations, 4 × (conv1, conv2, conv3) outputs, 3 projections
+            assertThat(first.ranges()).hasSize(2 + 4 + 4 * 3 + 3);
             // each range is the min and max of the tensor fetched from the fp32 graph over the whole set
             for (Map.Entry<String, Int8Quantization.Range> e : first.ranges().entrySet()) {
                 Operand<?> t = folded.graph.operationOrThrow(e.getKey()).output(0);
                 float lo = Float.POSITIVE_INFINITY;
                 float hi = Float.NEGATIVE_INFINITY;
+                boolean images = e.getKey().equals(folded.model.images().op().name());
                 for (Nhwc batch : set) {
-                    Nhwc v = Graphs.run(folded.session, Map.of(folded.model.images(), batch), t);
+                    Nhwc v = images ? batch : Graphs.run(folded.session, Map.of(folded.model.images(), batch), t);
                     for (float x : v.data()) {
                         lo = Math.min(lo, x);
                         hi = Math.max(hi, x);
@@ -233,7 +235,9 @@ class Int8QuantizationTest {
             assertThat(target.operation(SCOPE + "/block1/unit_1/bottleneck_v2/conv3/BiasAdd")
                             .type())
                     .isEqualTo("Dequantize");
-            assertThat(target.operation(SCOPE + "/conv1/weights").type()).isEqualTo("Const");
+            assertThat(target.operation(SCOPE + "/conv1/weights").type()).isEqualTo("Dequantize");
+            assertThat(target.operation(SCOPE + "/pool1/MaxPool").type()).isEqualTo("Dequantize");
+            assertThat(target.operation(SCOPE + "/logits/weights").type()).isEqualTo("Const");
             try (Session s = new Session(target)) {
                 Nhwc images = set.get(0);
                 // every end point runs under its name, in float
