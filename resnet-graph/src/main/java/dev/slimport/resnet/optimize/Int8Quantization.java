@@ -53,7 +53,8 @@ import org.tensorflow.types.TFloat32;
  * Const} of its session value (the {@code load_weights} placeholders and assigns, the initializers, dropped), then
  * every convolution followed by its bias whose input is a ReLU output (optionally through slim's explicit {@code Pad}
  * of {@code conv2d_same} or the {@code SpaceToBatchND} of an atrous convolution) — each bottleneck unit's {@code
- * shortcut} projection, {@code conv1}, {@code conv2} and {@code conv3} — and the root {@code conv1} on the images:
+ * shortcut} projection, {@code conv1}, {@code conv2} and {@code conv3} — and, with {@link RootConvolution#INT8},
+ * the root {@code conv1} on the images:
  *
  * <ul>
  *   <li>the ReLU output enters as quint8 through {@code QuantizeV2} over {@code [0, R]} (R calibrated); the
@@ -72,7 +73,7 @@ import org.tensorflow.types.TFloat32;
  *       QuantizedConv2DWithBiasAndRequantize} to qint8 over {@code ±R}, dequantized to the float the residual add
  *       needs: the residual stream stays float, because the v2 unit adds without a ReLU (oneDNN's fused
  *       sum-and-ReLU convolutions do not apply) and its pre-activation batch norm follows the add;
- *   <li>the root {@code conv1}: its input, the images, is signed, so after slim's float {@code Pad} the images are
+ *   <li>the root {@code conv1} ({@link RootConvolution#INT8} only): its input, the images, is signed, so after slim's float {@code Pad} the images are
  *       shifted by their calibrated minimum {@code m <= 0} ({@code x' = x - m >= 0}, quint8 over {@code [0, max -
  *       m]}) and the shift is folded into the bias ({@code conv(w, x) = conv(w, x') + m·Σw}); it runs as {@code
  *       QuantizedConv2DWithBiasAndRequantize} to qint8, {@code pool1} as {@code QuantizedMaxPool} on the qint8
@@ -87,7 +88,8 @@ import org.tensorflow.types.TFloat32;
  * predictions, pool and feature outputs and any signature built on them keep their names, and the function library
  * and all other nodes are copied unchanged.
  *
- * <p>Left float: the logits (1×1 on the pooled features, 0.06% of the multiply-adds at 224×224, kept float for the
+ * <p>Left float: the root {@code conv1} and {@code pool1} unless {@link RootConvolution#INT8} (the default keeps
+ * them float: the images are signed and 3 channels deep, 0.8–3.4% of the multiply-adds at 224×224), the logits (1×1 on the pooled features, 0.06% of the multiply-adds at 224×224, kept float for the
  * accuracy of the output), the batch norms that follow no convolution, the residual adds, the subsampling shortcuts,
  * {@code pool5} and the softmax.
  */
@@ -104,6 +106,17 @@ public final class Int8Quantization {
      * scale is finite.
      */
     public static final float MIN_RANGE = 1e-6f;
+
+    /** Whether the root {@code conv1} (on the signed images) runs in int8. */
+    public enum RootConvolution {
+        /** The root {@code conv1} and {@code pool1} stay fp32 (the 4-argument {@link #quantize}'s choice). */
+        FLOAT,
+        /**
+         * The root {@code conv1} in int8: the padded images shifted by their calibrated minimum to non-negative values,
+         * the shift folded into the bias, {@code pool1} as {@code QuantizedMaxPool} (see the class comment).
+         */
+        INT8
+    }
 
     /** How a tensor's range is taken from the values the calibration saw. */
     public enum RangeMethod {
@@ -326,6 +339,21 @@ public final class Int8Quantization {
      *     range, or a non-empty target
      */
     public static Int8Graph quantize(Session session, ResNetModel folded, Calibration calibration, Graph target) {
+        return quantize(session, folded, calibration, target, RootConvolution.FLOAT);
+    }
+
+    /**
+     * As {@link #quantize(Session, ResNetModel, Calibration, Graph)}, with the root {@code conv1} in int8 or float.
+     * One calibration serves both.
+     *
+     * @param root whether the root convolution runs in int8
+     * @throws IllegalArgumentException as the 4-argument form, or for a null {@code root}
+     */
+    public static Int8Graph quantize(
+            Session session, ResNetModel folded, Calibration calibration, Graph target, RootConvolution root) {
+        if (root == null) {
+            throw new IllegalArgumentException("root: one of " + List.of(RootConvolution.values()) + ", got null");
+        }
         requireFolded(session, folded);
         if (calibration == null) {
             throw new IllegalArgumentException("calibration: the calibrated ranges are required, got null");
@@ -335,6 +363,9 @@ public final class Int8Quantization {
         }
         GraphDef source = folded.graph().toGraphDef();
         Plan plan = Plan.of(source, folded.scope(), folded.images().op().name());
+        if (root == RootConvolution.FLOAT) {
+            plan = plan.withoutSignedSites();
+        }
         plan.calibrated().forEach(calibration::range);
         Map<String, ModelWeights.Value> values = new HashMap<>();
         ModelWeights weights = ModelWeights.read(session, folded.variables());
@@ -422,6 +453,28 @@ public final class Int8Quantization {
 
     private record Plan(
             List<Site> sites, Map<String, String> leftFloat, Set<String> calibrated, Set<String> calibrationNodes) {
+
+        /** This plan with the convolutions of the images left float (the calibrated tensors unchanged). */
+        Plan withoutSignedSites() {
+            Map<String, String> left = new TreeMap<>(leftFloat);
+            List<Site> kept = new ArrayList<>();
+            for (Site s : sites) {
+                if (s.signedInput()) {
+                    left.put(
+                            s.conv2d().getName(),
+                            "its input, the images, is signed; kept float (RootConvolution.INT8 shifts the images to"
+                                    + " quantize it)");
+                } else {
+                    kept.add(s);
+                }
+            }
+            Set<String> needed = new LinkedHashSet<>();
+            for (Site s : kept) {
+                needed.add(s.input());
+                needed.add(s.output());
+            }
+            return new Plan(List.copyOf(kept), left, needed, calibrationNodes);
+        }
 
         static Plan of(GraphDef gd, String modelScope, String images) {
             String calibrationPrefix = modelScope + "_" + CALIBRATION_SCOPE;

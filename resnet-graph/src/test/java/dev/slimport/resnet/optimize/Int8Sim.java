@@ -31,6 +31,7 @@ final class Int8Sim {
     private final Int8Quantization.Calibration cal;
     private final String scope;
     private final String imagesName;
+    private final boolean int8Root;
     private final List<Unit> units = new ArrayList<>();
 
     private record Unit(String prefix, UnitSpec spec, int stride, int rate) {}
@@ -51,9 +52,11 @@ final class Int8Sim {
             Int8Quantization.Calibration cal,
             String scope,
             String imagesName,
+            boolean int8Root,
             List<BlockSpec> blocks,
             Integer os) {
         this.imagesName = imagesName;
+        this.int8Root = int8Root;
         this.vars = vars;
         this.cal = cal;
         this.scope = scope;
@@ -75,9 +78,16 @@ final class Int8Sim {
     }
 
     Result run(Nhwc images) {
-        Q root = root(images);
-        Nhwc net = Ref.maxPool(dequantize(root), 3, 2, true);
-        double eOne = root.eOne();
+        Nhwc net;
+        double eOne = 0;
+        if (int8Root) {
+            Q root = root(images);
+            net = Ref.maxPool(dequantize(root), 3, 2, true);
+            eOne = root.eOne();
+        } else {
+            net = Ref.conv2d(images, var("conv1/weights"), 2, 1, new int[] {3, 3, 3, 3});
+            net = Ref.maxPool(Ref.biasAdd(net, var("conv1/biases").data()), 3, 2, true);
+        }
         for (Unit u : units) {
             double gain = bnGain(u.prefix() + "preact/");
             Nhwc pre = bn(net, u.prefix() + "preact/");
@@ -168,7 +178,9 @@ final class Int8Sim {
      */
     StageCheck checkStages(Session s, Int8Graph g, Nhwc images) {
         List<String> names = new ArrayList<>();
-        names.add("conv1/BiasAdd");
+        if (int8Root) {
+            names.add("conv1/BiasAdd");
+        }
         for (Unit u : units) {
             names.add(u.prefix() + "preact/FusedBatchNormV3");
             names.add(u.prefix() + "conv1/Relu");
@@ -187,10 +199,12 @@ final class Int8Sim {
         }
         int[] counts = new int[4];
         double[] ratio = {0};
-        compare(root(images), byName.get("conv1/BiasAdd"), counts);
-        Int8Quantization.Range ri = cal.range(imagesName);
-        double span = Math.max(Int8Quantization.MIN_RANGE, ri.max() - Math.min(0, ri.min()));
-        ratio[0] = fp32Ratio(images, span / 510, "conv1", 2, 1, true, false, byName.get("conv1/BiasAdd"));
+        if (int8Root) {
+            compare(root(images), byName.get("conv1/BiasAdd"), counts);
+            Int8Quantization.Range ri = cal.range(imagesName);
+            double span = Math.max(Int8Quantization.MIN_RANGE, ri.max() - Math.min(0, ri.min()));
+            ratio[0] = fp32Ratio(images, span / 510, "conv1", 2, 1, true, false, byName.get("conv1/BiasAdd"));
+        }
         for (Unit u : units) {
             Nhwc pre = byName.get(u.prefix() + "preact/FusedBatchNormV3");
             double r = range(u.prefix() + "preact/Relu", false);
