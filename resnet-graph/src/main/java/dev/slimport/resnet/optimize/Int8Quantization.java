@@ -51,9 +51,10 @@ import org.tensorflow.types.TFloat32;
  *
  * <p><b>Rewrite</b> ({@link #quantize}): the folded graph's {@code GraphDef} with every variable frozen to a {@code
  * Const} of its session value (the {@code load_weights} placeholders and assigns, the initializers, dropped), then
- * every convolution whose input is a ReLU output (optionally through slim's explicit {@code Pad} of {@code
- * conv2d_same} or the {@code SpaceToBatchND} of an atrous convolution) and which is followed by its bias: each
- * bottleneck unit's {@code shortcut} projection, {@code conv1}, {@code conv2} and {@code conv3}.
+ * every convolution followed by its bias whose input is a ReLU output (optionally through slim's explicit {@code Pad}
+ * of {@code conv2d_same} or the {@code SpaceToBatchND} of an atrous convolution) — each bottleneck unit's {@code
+ * shortcut} projection, {@code conv1}, {@code conv2} and {@code conv3} — and, with {@link RootConvolution#INT8},
+ * the root {@code conv1} on the images:
  *
  * <ul>
  *   <li>the ReLU output enters as quint8 through {@code QuantizeV2} over {@code [0, R]} (R calibrated); the
@@ -71,20 +72,26 @@ import org.tensorflow.types.TFloat32;
  *   <li>a convolution without ReLU ({@code conv3}, {@code shortcut}) runs as {@code
  *       QuantizedConv2DWithBiasAndRequantize} to qint8 over {@code ±R}, dequantized to the float the residual add
  *       needs: the residual stream stays float, because the v2 unit adds without a ReLU (oneDNN's fused
- *       sum-and-ReLU convolutions do not apply) and its pre-activation batch norm follows the add.
+ *       sum-and-ReLU convolutions do not apply) and its pre-activation batch norm follows the add;
+ *   <li>the root {@code conv1} ({@link RootConvolution#INT8} only): its input, the images, is signed, so after slim's float {@code Pad} the images are
+ *       shifted by their calibrated minimum {@code m <= 0} ({@code x' = x - m >= 0}, quint8 over {@code [0, max -
+ *       m]}) and the shift is folded into the bias ({@code conv(w, x) = conv(w, x') + m·Σw}); it runs as {@code
+ *       QuantizedConv2DWithBiasAndRequantize} to qint8, {@code pool1} as {@code QuantizedMaxPool} on the qint8
+ *       tensor (max pooling commutes with the monotone dequantization), dequantized after the pool.
  * </ul>
  *
  * <p>Names: every node the rewrite replaces keeps its name on a node yielding its float tensor — a convolution's
- * {@code Relu} (or its {@code BiasAdd} when no ReLU follows) becomes a {@code Dequantize} of the int8 result, a
- * frozen weights variable becomes a {@code Dequantize} of its qint8 constant (so {@code weights/read} still yields
- * float weights), and the float {@code Conv2D} / {@code BiasAdd} / {@code Pad} nodes remain as they were on those
- * float tensors, computed only when fetched. So every end point, {@code images}, the logits, predictions, pool and
- * feature outputs and any signature built on them keep their names, and the function library and all other nodes
- * are copied unchanged.
+ * {@code Relu} (or its {@code BiasAdd} when no ReLU follows) and {@code pool1/MaxPool} become a {@code Dequantize} of
+ * the int8 result, a frozen weights variable becomes a {@code Dequantize} of its qint8 constant (so {@code
+ * weights/read} still yields float weights), and the float {@code Conv2D} / {@code BiasAdd} / {@code Pad} nodes remain
+ * as they were on those float tensors, computed only when fetched. So every end point, {@code images}, the logits,
+ * predictions, pool and feature outputs and any signature built on them keep their names, and the function library
+ * and all other nodes are copied unchanged.
  *
- * <p>Left float: the root {@code conv1} (its input, the images, is signed and 3 channels deep: quint8 cannot hold it
- * and it is 0.8–3.4% of the multiply-adds at 224×224), the logits (1×1 on the pooled features, under 0.1%, kept float for the
- * accuracy of the output), the batch norms that follow no convolution, the residual adds, the pools and the softmax.
+ * <p>Left float: the root {@code conv1} and {@code pool1} unless {@link RootConvolution#INT8} (the default keeps
+ * them float: the images are signed and 3 channels deep, 0.8–3.4% of the multiply-adds at 224×224), the logits (1×1 on the pooled features, 0.06% of the multiply-adds at 224×224, kept float for the
+ * accuracy of the output), the batch norms that follow no convolution, the residual adds, the subsampling shortcuts,
+ * {@code pool5} and the softmax.
  */
 public final class Int8Quantization {
     private Int8Quantization() {}
@@ -99,6 +106,17 @@ public final class Int8Quantization {
      * scale is finite.
      */
     public static final float MIN_RANGE = 1e-6f;
+
+    /** Whether the root {@code conv1} (on the signed images) runs in int8. */
+    public enum RootConvolution {
+        /** The root {@code conv1} and {@code pool1} stay fp32 (the 4-argument {@link #quantize}'s choice). */
+        FLOAT,
+        /**
+         * The root {@code conv1} in int8: the padded images shifted by their calibrated minimum to non-negative values,
+         * the shift folded into the bias, {@code pool1} as {@code QuantizedMaxPool} (see the class comment).
+         */
+        INT8
+    }
 
     /** How a tensor's range is taken from the values the calibration saw. */
     public enum RangeMethod {
@@ -243,7 +261,10 @@ public final class Int8Quantization {
         if (batches == null) {
             throw new IllegalArgumentException("batches: at least one calibration batch is required, got null");
         }
-        Plan plan = Plan.of(folded.graph().toGraphDef(), folded.scope());
+        Plan plan = Plan.of(
+                folded.graph().toGraphDef(),
+                folded.scope(),
+                folded.images().op().name());
         List<String> tensors = new ArrayList<>(plan.calibrated());
         Graph g = folded.graph();
         Operand<TFloat32> reduced = reductions(g, folded.scope(), tensors);
@@ -318,6 +339,21 @@ public final class Int8Quantization {
      *     range, or a non-empty target
      */
     public static Int8Graph quantize(Session session, ResNetModel folded, Calibration calibration, Graph target) {
+        return quantize(session, folded, calibration, target, RootConvolution.FLOAT);
+    }
+
+    /**
+     * As {@link #quantize(Session, ResNetModel, Calibration, Graph)}, with the root {@code conv1} in int8 or float.
+     * One calibration serves both.
+     *
+     * @param root whether the root convolution runs in int8
+     * @throws IllegalArgumentException as the 4-argument form, or for a null {@code root}
+     */
+    public static Int8Graph quantize(
+            Session session, ResNetModel folded, Calibration calibration, Graph target, RootConvolution root) {
+        if (root == null) {
+            throw new IllegalArgumentException("root: one of " + List.of(RootConvolution.values()) + ", got null");
+        }
         requireFolded(session, folded);
         if (calibration == null) {
             throw new IllegalArgumentException("calibration: the calibrated ranges are required, got null");
@@ -326,7 +362,10 @@ public final class Int8Quantization {
             throw new IllegalArgumentException("target: an empty graph is required");
         }
         GraphDef source = folded.graph().toGraphDef();
-        Plan plan = Plan.of(source, folded.scope());
+        Plan plan = Plan.of(source, folded.scope(), folded.images().op().name());
+        if (root == RootConvolution.FLOAT) {
+            plan = plan.withoutSignedSites();
+        }
         plan.calibrated().forEach(calibration::range);
         Map<String, ModelWeights.Value> values = new HashMap<>();
         ModelWeights weights = ModelWeights.read(session, folded.variables());
@@ -400,7 +439,9 @@ public final class Int8Quantization {
             String biases,
             int stride,
             int rate,
-            String padding) {
+            String padding,
+            boolean signedInput,
+            NodeDef maxPool) {
         String scope() {
             return conv2d.getName().substring(0, conv2d.getName().lastIndexOf('/'));
         }
@@ -413,7 +454,29 @@ public final class Int8Quantization {
     private record Plan(
             List<Site> sites, Map<String, String> leftFloat, Set<String> calibrated, Set<String> calibrationNodes) {
 
-        static Plan of(GraphDef gd, String modelScope) {
+        /** This plan with the convolutions of the images left float (the calibrated tensors unchanged). */
+        Plan withoutSignedSites() {
+            Map<String, String> left = new TreeMap<>(leftFloat);
+            List<Site> kept = new ArrayList<>();
+            for (Site s : sites) {
+                if (s.signedInput()) {
+                    left.put(
+                            s.conv2d().getName(),
+                            "its input, the images, is signed; kept float (RootConvolution.INT8 shifts the images to"
+                                    + " quantize it)");
+                } else {
+                    kept.add(s);
+                }
+            }
+            Set<String> needed = new LinkedHashSet<>();
+            for (Site s : kept) {
+                needed.add(s.input());
+                needed.add(s.output());
+            }
+            return new Plan(List.copyOf(kept), left, needed, calibrationNodes);
+        }
+
+        static Plan of(GraphDef gd, String modelScope, String images) {
             String calibrationPrefix = modelScope + "_" + CALIBRATION_SCOPE;
             Map<String, NodeDef> nodes = new LinkedHashMap<>();
             Set<String> calibrationNodes = new HashSet<>();
@@ -440,7 +503,7 @@ public final class Int8Quantization {
                 if (!c.getOp().equals("Conv2D")) {
                     continue;
                 }
-                String why = site(c, nodes, consumers, sites);
+                String why = site(c, nodes, consumers, sites, images);
                 if (why != null) {
                     leftFloat.put(c.getName(), why);
                 }
@@ -455,7 +518,11 @@ public final class Int8Quantization {
 
         /** Adds {@code c}'s site, or returns why it stays float. */
         private static String site(
-                NodeDef c, Map<String, NodeDef> nodes, Map<String, List<NodeDef>> consumers, List<Site> sites) {
+                NodeDef c,
+                Map<String, NodeDef> nodes,
+                Map<String, List<NodeDef>> consumers,
+                List<Site> sites,
+                String images) {
             String weights = variableOf(c.getInput(1), nodes);
             if (weights == null) {
                 return "its filter is not a variable";
@@ -471,7 +538,8 @@ public final class Int8Quantization {
                 pad = in;
                 in = nodes.get(nodeName(in.getInput(0)));
             }
-            if (in == null || !in.getOp().equals("Relu")) {
+            boolean signed = in != null && in.getName().equals(images) && s2b == null;
+            if (in == null || !(in.getOp().equals("Relu") || signed)) {
                 if (in != null && in.getOp().equals("Mean")) {
                     return "the logits: their input is the pooled features, not a ReLU output; kept float"
                             + " (a fraction of a percent of the work)";
@@ -494,6 +562,19 @@ public final class Int8Quantization {
             }
             List<NodeDef> after = consumers.getOrDefault(out.getName(), List.of());
             NodeDef relu = after.size() == 1 && after.get(0).getOp().equals("Relu") ? after.get(0) : null;
+            if (signed && relu != null) {
+                return "a convolution of the images followed by a ReLU (not slim's root block)";
+            }
+            NodeDef maxPool = signed
+                            && after.size() == 1
+                            && after.get(0).getOp().equals("MaxPool")
+                            && after.get(0)
+                                    .getAttrOrThrow("data_format")
+                                    .getS()
+                                    .toStringUtf8()
+                                    .equals("NHWC")
+                    ? after.get(0)
+                    : null;
             List<Long> strides = c.getAttrOrThrow("strides").getList().getIList();
             int stride = strides.get(1).intValue();
             if (strides.get(2).intValue() != stride) {
@@ -523,7 +604,8 @@ public final class Int8Quantization {
                     return "an atrous convolution with other than SAME or VALID padding";
                 }
             }
-            sites.add(new Site(c, out, relu, in.getName(), pad, s2b, weights, biases, stride, rate, padding));
+            sites.add(new Site(
+                    c, out, relu, in.getName(), pad, s2b, weights, biases, stride, rate, padding, signed, maxPool));
             return null;
         }
 
@@ -599,6 +681,9 @@ public final class Int8Quantization {
             for (Site s : plan.sites()) {
                 replaced.put(s.output(), s);
                 quantizedWeights.put(s.weights(), s);
+                if (s.maxPool() != null) {
+                    replaced.put(s.maxPool().getName(), s);
+                }
             }
             Map<String, Site> byReluOutput = new HashMap<>();
             for (Site s : plan.sites()) {
@@ -646,10 +731,39 @@ public final class Int8Quantization {
             if (producer != null) {
                 emit(producer, byReluOutput, nodes, done);
             }
-            String[] in = quint8(s.input(), nodes);
             String scope = s.scope() + "/int8";
+            String bias = s.biases() + "/read";
+            String[] in;
             long[] paddingList = new long[0];
-            if (s.pad() != null) {
+            if (s.signedInput()) {
+                // x = x' + m with x' = x - m >= 0 over [0, max - m]: conv(w, x) = conv(w, x') + m·Σw, in the bias; the
+                // float Pad stays in front, so that the padded zeros are shifted too
+                Range images = calibration.range(s.input());
+                float m = Math.min(0f, images.min());
+                float span = Math.max(MIN_RANGE, images.max() - m);
+                String x = s.pad() != null ? s.pad().getName() : s.input();
+                out.add(scalar(scope + "/shift", -m));
+                out.add(node(scope + "/shifted", "AddV2", x, scope + "/shift")
+                        .putAttr("T", type(DataType.DT_FLOAT))
+                        .build());
+                in = quantizeV2(scope, scope + "/shifted", span);
+                ModelWeights.Value b = values.get(s.biases());
+                Int8Ops.QuantizedFilter f = filter(s.weights());
+                int channels = f.maxAbs().length;
+                double[] sum = new double[channels];
+                for (int i = 0; i < f.values().length; i++) {
+                    sum[i % channels] += f.dequantized(i);
+                }
+                float[] shifted = new float[channels];
+                for (int c = 0; c < channels; c++) {
+                    shifted[c] = (float) (b.data()[c] + m * sum[c]);
+                }
+                bias = scope + "/bias";
+                out.add(floatConst(bias, new ModelWeights.Value(Shape.of(channels), shifted)));
+            } else {
+                in = quint8(s.input(), nodes);
+            }
+            if (s.pad() != null && !s.signedInput()) {
                 int[] p = Plan.intValues(nodes.get(nodeName(s.pad().getInput(1))));
                 if (p == null || p.length != 8) {
                     throw new IllegalStateException("the Pad of " + s.scope() + " has no constant NHWC paddings");
@@ -668,7 +782,7 @@ public final class Int8Quantization {
                             kind.opType(),
                             in[0],
                             s.weights() + "/int8",
-                            s.biases() + "/read",
+                            bias,
                             in[1],
                             in[2],
                             s.weights() + "/int8_min",
@@ -688,6 +802,17 @@ public final class Int8Quantization {
             if (relu) {
                 quantized.put(s.output(), new String[] {conv, conv + ":1", conv + ":2"});
             }
+            if (s.maxPool() != null) {
+                NodeDef pool = s.maxPool();
+                String q = pool.getName() + "_int8";
+                out.add(node(q, "QuantizedMaxPool", conv, conv + ":1", conv + ":2")
+                        .putAttr("T", type(DataType.DT_QINT8))
+                        .putAttr("ksize", pool.getAttrOrThrow("ksize"))
+                        .putAttr("strides", pool.getAttrOrThrow("strides"))
+                        .putAttr("padding", pool.getAttrOrThrow("padding"))
+                        .build());
+                out.add(dequantize(pool.getName(), q, DataType.DT_QINT8, -1));
+            }
         }
 
         /** The quint8 form of ReLU output {@code relu}: an int8 convolution's output, or a QuantizeV2 of its input. */
@@ -696,11 +821,17 @@ public final class Int8Quantization {
             if (q != null) {
                 return q;
             }
-            String name = relu + "_int8";
-            float max = calibration.range(relu).reluMax();
+            q = quantizeV2(relu + "_int8", relu, calibration.range(relu).reluMax());
+            quantized.put(relu, q);
+            return q;
+        }
+
+        /** {@code name/QuantizeV2} of {@code input} to quint8 over {@code [0, max]}, with its range constants. */
+        private String[] quantizeV2(String name, String input, float max) {
             out.add(scalar(name + "/min", 0f));
             out.add(scalar(name + "/max", max));
-            out.add(node(name + "/QuantizeV2", "QuantizeV2", relu, name + "/min", name + "/max")
+            String op = name + "/QuantizeV2";
+            out.add(node(op, "QuantizeV2", input, name + "/min", name + "/max")
                     .putAttr("T", type(DataType.DT_QUINT8))
                     .putAttr("mode", string("SCALED"))
                     .putAttr("round_mode", string("HALF_TO_EVEN"))
@@ -710,10 +841,7 @@ public final class Int8Quantization {
                             "ensure_minimum_range",
                             AttrValue.newBuilder().setF(0f).build())
                     .build());
-            String op = name + "/QuantizeV2";
-            q = new String[] {op, op + ":1", op + ":2"};
-            quantized.put(relu, q);
-            return q;
+            return new String[] {op, op + ":1", op + ":2"};
         }
 
         private final Map<String, Int8Ops.QuantizedFilter> filters = new HashMap<>();

@@ -50,14 +50,20 @@ class Int8FullDepthTest {
             } finally {
                 batches.forEach(TFloat32::close);
             }
-            Int8Graph int8 = Int8Quantization.quantize(s, folded, cal, target);
-            // 16 units × (conv1, conv2, conv3) and the 4 projection shortcuts; the root conv1 and the logits float
-            assertThat(int8.stats().quantized()).isEqualTo(16 * 3 + 4);
-            long root = 7L * 7 * 3 * 64 * (SIZE / 2) * (SIZE / 2);
+            Int8Graph int8 = Int8Quantization.quantize(s, folded, cal, target, Int8Quantization.RootConvolution.INT8);
+            // the root conv1, 16 units × (conv1, conv2, conv3) and the 4 projection shortcuts; the logits float
+            assertThat(int8.stats().quantized()).isEqualTo(1 + 16 * 3 + 4);
             long logits = 2048L * CLASSES;
             long total = folded.multiplyAdds().orElseThrow();
-            assertThat(int8.stats().floatMultiplyAdds()).isEqualTo(root + logits);
-            assertThat(int8.stats().int8MultiplyAdds()).isEqualTo(total - root - logits);
+            assertThat(int8.stats().floatMultiplyAdds()).isEqualTo(logits);
+            assertThat(int8.stats().int8MultiplyAdds()).isEqualTo(total - logits);
+            try (Graph floatRoot = new Graph()) {
+                Int8Graph.Stats f =
+                        Int8Quantization.quantize(s, folded, cal, floatRoot).stats();
+                long root = 7L * 7 * 3 * 64 * (SIZE / 2) * (SIZE / 2);
+                assertThat(f.quantized()).isEqualTo(16 * 3 + 4);
+                assertThat(f.floatMultiplyAdds()).isEqualTo(root + logits);
+            }
             try (Session q = new Session(target)) {
                 int agree = 0;
                 int images = 0;

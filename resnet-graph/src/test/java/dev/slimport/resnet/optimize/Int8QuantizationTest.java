@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
@@ -105,8 +105,10 @@ class Int8QuantizationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 4})
-    void int8LogitsMatchThePlainJavaSimulationAndStayWithinTheFp32Bound(int outputStride) {
+    @CsvSource({"0, FLOAT", "4, FLOAT", "0, INT8", "4, INT8"})
+    void int8LogitsMatchThePlainJavaSimulationAndStayWithinTheFp32Bound(
+            int outputStride, Int8Quantization.RootConvolution root) {
+        boolean int8Root = root == Int8Quantization.RootConvolution.INT8;
         Integer os = outputStride == 0 ? null : outputStride;
         ResNetV2.Builder network = network(os);
         ModelWeights weights = randomWeights(network, 31);
@@ -115,18 +117,19 @@ class Int8QuantizationTest {
         try (Folded folded = new Folded(network, weights);
                 Graph target = new Graph()) {
             Int8Quantization.Calibration cal = folded.calibrate(set);
-            Int8Graph int8 = Int8Quantization.quantize(folded.session, folded.model, cal, target);
+            Int8Graph int8 = Int8Quantization.quantize(folded.session, folded.model, cal, target, root);
             Nhwc fp32 = Graphs.run(
                     folded.session,
                     Map.of(folded.model.images(), images),
                     folded.model.logits().orElseThrow());
             Map<String, Nhwc> vars = Graphs.values(folded.session, folded.model);
-            Int8Sim sim = new Int8Sim(vars, cal, SCOPE, blocks(), os);
+            Int8Sim sim =
+                    new Int8Sim(vars, cal, SCOPE, folded.model.images().op().name(), int8Root, blocks(), os);
             try (Session s = new Session(target)) {
                 Nhwc got = Graphs.run(s, Map.of(int8.images(), images), int8.logits());
                 // every stage from the int8 graph's own float input: exact, or one step where float rounding ties
                 Int8Sim.StageCheck stages = sim.checkStages(s, int8, images);
-                assertThat(stages.stages()).isEqualTo(4 * 3 + 3);
+                assertThat(stages.stages()).isEqualTo((int8Root ? 1 : 0) + 4 * 3 + 3);
                 assertThat(stages.maxSteps()).isLessThanOrEqualTo(1);
                 assertThat(stages.offByOne()).isLessThanOrEqualTo(stages.elements() / 1000 + 2);
                 // the whole network simulated from the images
@@ -134,9 +137,10 @@ class Int8QuantizationTest {
                 double simDiff = got.maxAbsDiff(whole.logits());
                 double fp32Diff = got.maxAbsDiff(fp32);
                 System.out.printf(
-                        "os=%s: int8 vs simulation %.3g, int8 vs fp32 %.3g, max|logit| %.3g, stages %d, off-by-one %d of"
+                        "os=%s root=%s: int8 vs simulation %.3g, int8 vs fp32 %.3g, max|logit| %.3g, stages %d, off-by-one %d of"
                                 + " %d, stage error / fp32 bound <= %.3f%n",
                         os,
+                        root,
                         simDiff,
                         fp32Diff,
                         fp32.maxAbs(),
@@ -153,10 +157,11 @@ class Int8QuantizationTest {
                 // and int8 is not fp32 in disguise
                 assertThat(fp32Diff).isGreaterThan(0);
             }
-            assertThat(int8.stats().quantized()).isEqualTo(4 * 3 + 3);
+            assertThat(int8.stats().quantized()).isEqualTo((int8Root ? 1 : 0) + 4 * 3 + 3);
             assertThat(int8.stats().leftFloat())
                     .extracting(Int8Graph.Convolution::name)
-                    .containsExactly(SCOPE + "/conv1", SCOPE + "/logits");
+                    .containsExactlyElementsOf(
+                            int8Root ? List.of(SCOPE + "/logits") : List.of(SCOPE + "/conv1", SCOPE + "/logits"));
         }
     }
 
@@ -176,15 +181,16 @@ class Int8QuantizationTest {
             assertThat(first.method()).isEqualTo(Int8Quantization.RangeMethod.MIN_MAX);
             assertThat(first.batches()).isEqualTo(2);
             assertThat(first.images()).isEqualTo(4);
-            // 4 pre-activations, 4 × (conv1, conv2, conv3) outputs, 3 projection shortcuts
-            assertThat(first.ranges()).hasSize(4 + 4 * 3 + 3);
+            // the images and the root conv1, 4 pre-activations, 4 × (conv1, conv2, conv3) outputs, 3 projections
+            assertThat(first.ranges()).hasSize(2 + 4 + 4 * 3 + 3);
             // each range is the min and max of the tensor fetched from the fp32 graph over the whole set
             for (Map.Entry<String, Int8Quantization.Range> e : first.ranges().entrySet()) {
                 Operand<?> t = folded.graph.operationOrThrow(e.getKey()).output(0);
                 float lo = Float.POSITIVE_INFINITY;
                 float hi = Float.NEGATIVE_INFINITY;
+                boolean images = e.getKey().equals(folded.model.images().op().name());
                 for (Nhwc batch : set) {
-                    Nhwc v = Graphs.run(folded.session, Map.of(folded.model.images(), batch), t);
+                    Nhwc v = images ? batch : Graphs.run(folded.session, Map.of(folded.model.images(), batch), t);
                     for (float x : v.data()) {
                         lo = Math.min(lo, x);
                         hi = Math.max(hi, x);
@@ -209,7 +215,9 @@ class Int8QuantizationTest {
         List<Nhwc> set = calibrationSet();
         try (Folded folded = new Folded(network, weights);
                 Graph target = new Graph()) {
-            Int8Graph int8 = Int8Quantization.quantize(folded.session, folded.model, folded.calibrate(set), target);
+            Int8Quantization.Calibration cal = folded.calibrate(set);
+            Int8Graph int8 = Int8Quantization.quantize(
+                    folded.session, folded.model, cal, target, Int8Quantization.RootConvolution.INT8);
             List<String> missing = new ArrayList<>();
             for (Iterator<GraphOperation> it = folded.graph.operations(); it.hasNext(); ) {
                 GraphOperation op = it.next();
@@ -233,7 +241,14 @@ class Int8QuantizationTest {
             assertThat(target.operation(SCOPE + "/block1/unit_1/bottleneck_v2/conv3/BiasAdd")
                             .type())
                     .isEqualTo("Dequantize");
-            assertThat(target.operation(SCOPE + "/conv1/weights").type()).isEqualTo("Const");
+            assertThat(target.operation(SCOPE + "/conv1/weights").type()).isEqualTo("Dequantize");
+            assertThat(target.operation(SCOPE + "/pool1/MaxPool").type()).isEqualTo("Dequantize");
+            assertThat(target.operation(SCOPE + "/logits/weights").type()).isEqualTo("Const");
+            try (Graph floatRoot = new Graph()) {
+                Int8Quantization.quantize(folded.session, folded.model, cal, floatRoot);
+                assertThat(floatRoot.operation(SCOPE + "/conv1/weights").type()).isEqualTo("Const");
+                assertThat(floatRoot.operation(SCOPE + "/pool1/MaxPool").type()).isEqualTo("MaxPool");
+            }
             try (Session s = new Session(target)) {
                 Nhwc images = set.get(0);
                 // every end point runs under its name, in float
@@ -279,10 +294,14 @@ class Int8QuantizationTest {
                     .hasMessageContaining("target");
             try (Graph empty = new Graph()) {
                 Map<String, Int8Quantization.Range> fewer = new TreeMap<>(cal.ranges());
-                fewer.remove(fewer.keySet().iterator().next());
+                String removed = fewer.keySet().iterator().next();
+                fewer.remove(removed);
                 Int8Quantization.Calibration partial = new Int8Quantization.Calibration(cal.method(), 1, 1, fewer);
-                assertThatThrownBy(() -> Int8Quantization.quantize(folded.session, folded.model, partial, empty))
-                        .hasMessageContaining("calibration: no range for");
+                assertThatThrownBy(() -> Int8Quantization.quantize(
+                                folded.session, folded.model, partial, empty, Int8Quantization.RootConvolution.INT8))
+                        .hasMessageContaining("calibration: no range for " + removed);
+                assertThatThrownBy(() -> Int8Quantization.quantize(folded.session, folded.model, cal, empty, null))
+                        .hasMessageContaining("root");
             }
             assertThatThrownBy(() -> Int8Quantization.calibrate(
                             folded.session, folded.model, List.of(), Int8Quantization.RangeMethod.MIN_MAX))

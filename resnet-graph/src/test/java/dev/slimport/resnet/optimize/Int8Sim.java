@@ -30,6 +30,8 @@ final class Int8Sim {
     private final Map<String, Nhwc> vars;
     private final Int8Quantization.Calibration cal;
     private final String scope;
+    private final String imagesName;
+    private final boolean int8Root;
     private final List<Unit> units = new ArrayList<>();
 
     private record Unit(String prefix, UnitSpec spec, int stride, int rate) {}
@@ -49,8 +51,12 @@ final class Int8Sim {
             Map<String, Nhwc> vars,
             Int8Quantization.Calibration cal,
             String scope,
+            String imagesName,
+            boolean int8Root,
             List<BlockSpec> blocks,
             Integer os) {
+        this.imagesName = imagesName;
+        this.int8Root = int8Root;
         this.vars = vars;
         this.cal = cal;
         this.scope = scope;
@@ -72,10 +78,16 @@ final class Int8Sim {
     }
 
     Result run(Nhwc images) {
-        Nhwc net = Ref.conv2d(images, var("conv1/weights"), 2, 1, new int[] {3, 3, 3, 3});
-        net = Ref.biasAdd(net, var("conv1/biases").data());
-        net = Ref.maxPool(net, 3, 2, true);
+        Nhwc net;
         double eOne = 0;
+        if (int8Root) {
+            Q root = root(images);
+            net = Ref.maxPool(dequantize(root), 3, 2, true);
+            eOne = root.eOne();
+        } else {
+            net = Ref.conv2d(images, var("conv1/weights"), 2, 1, new int[] {3, 3, 3, 3});
+            net = Ref.maxPool(Ref.biasAdd(net, var("conv1/biases").data()), 3, 2, true);
+        }
         for (Unit u : units) {
             double gain = bnGain(u.prefix() + "preact/");
             Nhwc pre = bn(net, u.prefix() + "preact/");
@@ -118,11 +130,57 @@ final class Int8Sim {
     }
 
     /**
+     * The root conv1 in int8: the images zero-padded by (3, 3), shifted by their calibrated minimum {@code m <= 0} to
+     * {@code x' = x - m >= 0}, quantized over {@code [0, max - m]}, convolved (7×7/2 VALID) with the bias {@code b +
+     * m·Σw̃}, requantized to qint8 over the calibrated {@code ±R}.
+     */
+    Q root(Nhwc images) {
+        Nhwc w = var("conv1/weights");
+        float[] bias = var("conv1/biases").data();
+        int cout = w.dim(3);
+        Int8Ops.QuantizedFilter f = Int8Ops.quantizeFilter(w.data(), Shape.of(w.dim(0), w.dim(1), w.dim(2), cout));
+        Int8Quantization.Range r = cal.range(imagesName);
+        double m = Math.min(0, r.min());
+        double span = Math.max(Int8Quantization.MIN_RANGE, r.max() - m);
+        Nhwc padded = Ref.conv2d(images, identity(images.dim(3)), 1, 1, new int[] {3, 3, 3, 3});
+        float[] shifted = new float[padded.data().length];
+        for (int i = 0; i < shifted.length; i++) {
+            shifted[i] = (float) (padded.data()[i] - m);
+        }
+        Int8Reference.IntMap q =
+                Int8Reference.quantize(shifted, padded.dim(0), padded.dim(1), padded.dim(2), padded.dim(3), span);
+        double[] sum = new double[cout];
+        for (int i = 0; i < f.values().length; i++) {
+            sum[i % cout] += f.dequantized(i);
+        }
+        float[] b = new float[cout];
+        for (int c = 0; c < cout; c++) {
+            b[c] = (float) (bias[c] + m * sum[c]);
+        }
+        double rOut = range("conv1/BiasAdd", true);
+        Int8Reference.IntMap out =
+                Int8Reference.conv(q, span, f.values(), f.maxAbs(), 7, 7, b, 2, 1, false, false, true, rOut);
+        return new Q(out, rOut, true, rOut / 127);
+    }
+
+    /** A 1×1 identity filter (for zero padding through {@link Ref#conv2d}). */
+    private static Nhwc identity(int channels) {
+        Nhwc w = Nhwc.zeros(1, 1, channels, channels);
+        for (int c = 0; c < channels; c++) {
+            w.set(1f, 0, 0, c, c);
+        }
+        return w;
+    }
+
+    /**
      * Runs every int8 stage on the int8 graph's own float input to it (the pre-activation batch norm's output, or the
      * previous convolution's dequantized output) and compares the integer results.
      */
     StageCheck checkStages(Session s, Int8Graph g, Nhwc images) {
         List<String> names = new ArrayList<>();
+        if (int8Root) {
+            names.add("conv1/BiasAdd");
+        }
         for (Unit u : units) {
             names.add(u.prefix() + "preact/FusedBatchNormV3");
             names.add(u.prefix() + "conv1/Relu");
@@ -141,6 +199,12 @@ final class Int8Sim {
         }
         int[] counts = new int[4];
         double[] ratio = {0};
+        if (int8Root) {
+            compare(root(images), byName.get("conv1/BiasAdd"), counts);
+            Int8Quantization.Range ri = cal.range(imagesName);
+            double span = Math.max(Int8Quantization.MIN_RANGE, ri.max() - Math.min(0, ri.min()));
+            ratio[0] = fp32Ratio(images, span / 510, "conv1", 2, 1, true, false, byName.get("conv1/BiasAdd"));
+        }
         for (Unit u : units) {
             Nhwc pre = byName.get(u.prefix() + "preact/FusedBatchNormV3");
             double r = range(u.prefix() + "preact/Relu", false);
