@@ -63,6 +63,10 @@ class BadInputTest {
                         "--calibration: /nonexistent-calibration-dir does not exist; allowed: a folder of image files"
                                 + " (bmp, gif, jpeg, jpg, png) or synthetic"),
                 Arguments.of(
+                        List.of("--int8-root"),
+                        "--int8-root: only with --precision int8 (it calibrates the int8 quantization), got"
+                                + " --precision fp32; allowed --precision with it: int8"),
+                Arguments.of(
                         List.of("--precision", "int8", "--calibration-batches", "0"),
                         "--calibration-batches: must be in 1..10000, got 0"),
                 Arguments.of(

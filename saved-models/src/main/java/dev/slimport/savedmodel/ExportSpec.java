@@ -35,6 +35,8 @@ import java.util.List;
  *     seeded synthetic batches ({@code --calibration synthetic})
  * @param calibrationBatches with {@code int8}: the number of calibration batches of {@link #CALIBRATION_BATCH} images
  *     ({@code --calibration-batches})
+ * @param int8Root with {@code int8}: run the root {@code conv1} in int8 too ({@code --int8-root}; {@code
+ *     Int8Quantization.RootConvolution.INT8}); otherwise it stays float
  */
 public record ExportSpec(
         NetworkSpec network,
@@ -49,7 +51,8 @@ public record ExportSpec(
         boolean optimize,
         boolean int8,
         Path calibration,
-        int calibrationBatches) {
+        int calibrationBatches,
+        boolean int8Root) {
 
     /** The default {@code --version}. */
     public static final long DEFAULT_VERSION = 1;
@@ -87,6 +90,9 @@ public record ExportSpec(
             throw new IllegalArgumentException(
                     "precision: int8 quantizes the folded graph; it needs optimize (batch norms folded)");
         }
+        if (!int8 && int8Root) {
+            throw new IllegalArgumentException("int8-root: only with precision int8 (it quantizes the root conv1)");
+        }
         if (!int8 && calibration != null) {
             throw new IllegalArgumentException(
                     "calibration: only with precision int8 (it calibrates the int8 quantization)");
@@ -112,7 +118,8 @@ public record ExportSpec(
                 false,
                 false,
                 null,
-                CalibrationSet.DEFAULT_BATCHES);
+                CalibrationSet.DEFAULT_BATCHES,
+                false);
     }
 
     /** {@code out/<version>}, absolute. */
@@ -135,7 +142,8 @@ public record ExportSpec(
                 optimize,
                 int8,
                 calibration,
-                calibrationBatches);
+                calibrationBatches,
+                int8Root);
     }
 
     /** {@code --seed}: the model seed of the initializers. */
@@ -153,7 +161,8 @@ public record ExportSpec(
                 optimize,
                 int8,
                 calibration,
-                calibrationBatches);
+                calibrationBatches,
+                int8Root);
     }
 
     /** {@code --version}. */
@@ -171,7 +180,8 @@ public record ExportSpec(
                 optimize,
                 int8,
                 calibration,
-                calibrationBatches);
+                calibrationBatches,
+                int8Root);
     }
 
     /**
@@ -192,7 +202,8 @@ public record ExportSpec(
                 optimize,
                 int8,
                 calibration,
-                calibrationBatches);
+                calibrationBatches,
+                int8Root);
     }
 
     /** {@code --force}: replace an existing target. */
@@ -210,7 +221,8 @@ public record ExportSpec(
                 optimize,
                 int8,
                 calibration,
-                calibrationBatches);
+                calibrationBatches,
+                int8Root);
     }
 
     /** The batch size of the reload check (default 2). */
@@ -228,7 +240,8 @@ public record ExportSpec(
                 optimize,
                 int8,
                 calibration,
-                calibrationBatches);
+                calibrationBatches,
+                int8Root);
     }
 
     /**
@@ -249,7 +262,8 @@ public record ExportSpec(
                 o,
                 int8,
                 calibration,
-                calibrationBatches);
+                calibrationBatches,
+                int8Root);
     }
 
     /**
@@ -271,7 +285,27 @@ public record ExportSpec(
                 optimize || int8,
                 int8,
                 int8 ? calibrationFolder : null,
-                batches);
+                batches,
+                int8 && int8Root);
+    }
+
+    /** {@code --int8-root}: with int8, quantize the root {@code conv1} too (default: it stays float). */
+    public ExportSpec withInt8Root(boolean root) {
+        return new ExportSpec(
+                network,
+                dynamicSize,
+                seed,
+                out,
+                version,
+                checkpoint,
+                excludes,
+                force,
+                verifyBatch,
+                optimize,
+                int8,
+                calibration,
+                calibrationBatches,
+                root);
     }
 
     /**

@@ -197,6 +197,16 @@ public final class InferenceModel implements AutoCloseable {
      * @throws IllegalArgumentException when {@code folded} is not a folded float model
      */
     public static InferenceModel quantize(InferenceModel folded, CalibrationSet calibration) {
+        return quantize(folded, calibration, Int8Quantization.RootConvolution.FLOAT);
+    }
+
+    /**
+     * As {@link #quantize(InferenceModel, CalibrationSet)}, the root {@code conv1} in int8 or float as {@code root}
+     * says ({@link Int8Quantization#quantize(Session, ResNetModel, Int8Quantization.Calibration, Graph,
+     * Int8Quantization.RootConvolution)}).
+     */
+    public static InferenceModel quantize(
+            InferenceModel folded, CalibrationSet calibration, Int8Quantization.RootConvolution root) {
         if (folded == null || folded.int8 != null || !folded.folded) {
             throw new IllegalArgumentException(
                     "folded: an int8 model is quantized from a folded float model" + " (buildFolded, initialized)");
@@ -206,7 +216,7 @@ public final class InferenceModel implements AutoCloseable {
         Graph target = new Graph();
         Session session = null;
         try {
-            Int8Graph quantized = Int8Quantization.quantize(folded.session, folded.model(), ranges, target);
+            Int8Graph quantized = Int8Quantization.quantize(folded.session, folded.model(), ranges, target, root);
             Map<String, Operand<TFloat32>> outputs = new LinkedHashMap<>();
             folded.outputs.forEach((name, o) -> outputs.put(name, same(target, o)));
             session = new Session(target);

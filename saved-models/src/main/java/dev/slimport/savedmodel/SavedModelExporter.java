@@ -6,6 +6,7 @@ package dev.slimport.savedmodel;
 
 import dev.slimport.resnet.net.GraphStats;
 import dev.slimport.resnet.optimize.Int8Graph;
+import dev.slimport.resnet.optimize.Int8Quantization;
 import dev.slimport.resnet.slim.ModelWeights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -353,7 +354,10 @@ public final class SavedModelExporter {
                 Map<String, FloatValues> int8Bytes) {
             CalibrationSet calibration = spec.calibrationSet();
             InferenceModel folded = model;
-            InferenceModel quantized = InferenceModel.quantize(folded, calibration);
+            InferenceModel quantized = InferenceModel.quantize(
+                    folded,
+                    calibration,
+                    spec.int8Root() ? Int8Quantization.RootConvolution.INT8 : Int8Quantization.RootConvolution.FLOAT);
             model = quantized;
             folded.close();
             variableCount = 0; // the weights are constants of the int8 graph now; parameterCount stays the folded one

@@ -121,6 +121,29 @@ class Int8ExportTest {
         }
     }
 
+    /**
+     * {@code withInt8Root}: the root conv1 runs in int8 too (53 quantized convolutions, only the logits float, a
+     * {@code QuantizedMaxPool} for pool1), and the reload is still exact.
+     */
+    @Test
+    void the_root_convolution_in_int8_when_asked() throws Exception {
+        ExportResult root = SavedModels.export(spec.withInt8Root(true).withVersion(2));
+        ExportResult.Quantization q = root.quantization().orElseThrow();
+        assertThat(q.quantized()).isEqualTo(1 + 16 * 3 + 4);
+        assertThat(q.leftFloat()).singleElement().asString().startsWith("resnet_v2/logits: ");
+        SavedModel pb;
+        try (InputStream in = Files.newInputStream(root.target().resolve(SavedModelInfo.SAVED_MODEL_PB))) {
+            pb = SavedModel.parseFrom(in);
+        }
+        assertThat(pb.getMetaGraphs(0).getGraphDef().getNodeList())
+                .anyMatch(n -> n.getOp().equals("QuantizedMaxPool"));
+        assertThat(root.maxAbsDiff().get("logits")).isZero();
+        assertThatThrownBy(() -> ExportSpec.of(TestNets.tinyNet(CLASSES), dir.resolve("x"))
+                        .withInt8Root(true))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("int8-root: only with precision int8");
+    }
+
     @Test
     void int8_needs_the_folded_graph_and_a_calibration_folder_with_images() {
         assertThatThrownBy(() -> spec.withOptimize(false))

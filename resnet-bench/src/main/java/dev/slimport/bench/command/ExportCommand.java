@@ -175,7 +175,7 @@ public final class ExportCommand extends BenchCommand {
         boolean int8 = asked.int8();
         calibration.check(int8, asked.label());
         if (int8) {
-            Int8Support.requireOps();
+            Int8Support.requireOps(calibration.int8Root);
         }
         NetworkSpec network = descriptor == null ? NetworkSpec.of(model.value) : descriptor.network();
         boolean ownClasses = descriptor == null || parsed.hasMatchedOption("--num-classes");
@@ -191,7 +191,8 @@ public final class ExportCommand extends BenchCommand {
                     .withCheckpoint(checkpoint, excludes)
                     .withForce(force)
                     .withOptimize(optimize)
-                    .withInt8(int8, calibration.folder(), calibration.count());
+                    .withInt8(int8, calibration.folder(), calibration.count())
+                    .withInt8Root(calibration.int8Root);
             if (int8) {
                 request.calibrationSet(); // lists the folder now: a missing one is refused before anything is built
             }

@@ -272,13 +272,22 @@ public final class ForwardCommand extends BenchCommand {
             checkDataFormat(built, device.isGpu());
             if (built.int8()) {
                 checkInt8Device(device);
-                Int8Support.requireOps();
+                Int8Support.requireOps(calibration.int8Root);
             }
             warnAboutSpeed(built, device, env, configs, progress);
             progress.phase("building " + built.network().scope() + (mode.training() ? " training" : "")
                     + (built.int8() ? " fp32 folded" : "") + " graph");
             return new ForwardBenchmark(
-                    built, input, device, mode, lr, m, configs.toConfigProto(), calibrationSet, progress::phase);
+                    built,
+                    input,
+                    device,
+                    mode,
+                    lr,
+                    m,
+                    configs.toConfigProto(),
+                    calibrationSet,
+                    calibration.root(),
+                    progress::phase);
         };
     }
 
@@ -299,7 +308,8 @@ public final class ForwardCommand extends BenchCommand {
                 "--data-format",
                 "--precision",
                 "--calibration",
-                "--calibration-batches")) {
+                "--calibration-batches",
+                "--int8-root")) {
             if (parsed.hasMatchedOption(option)) {
                 throw new IllegalArgumentException(
                         option + ": not with --saved-model (the SavedModel fixes the network,"

@@ -9,6 +9,7 @@ import dev.slimport.bench.engine.RunPrecision;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.net.StridePlan;
+import dev.slimport.resnet.optimize.Int8Quantization;
 import dev.slimport.resnet.runtime.DeviceRequest;
 import dev.slimport.resnet.runtime.Devices;
 import dev.slimport.resnet.runtime.SessionConfigs;
@@ -359,9 +360,20 @@ public final class SharedOptions {
                         + CalibrationSet.DEFAULT_BATCHES + ").")
         Integer batches;
 
-        /** Whether either option was given. */
+        @Option(
+                names = "--int8-root",
+                description = "With --precision int8: run the root conv1 in int8 too (the images shifted by their"
+                        + " calibrated minimum, pool1 as QuantizedMaxPool); default: it stays float (signed input).")
+        boolean int8Root;
+
+        /** Whether any of the options was given. */
         boolean given() {
-            return source != null || batches != null;
+            return source != null || batches != null || int8Root;
+        }
+
+        /** {@code --int8-root}: how the root convolution is quantized. */
+        public Int8Quantization.RootConvolution root() {
+            return int8Root ? Int8Quantization.RootConvolution.INT8 : Int8Quantization.RootConvolution.FLOAT;
         }
 
         /**
@@ -370,9 +382,10 @@ public final class SharedOptions {
          */
         void check(boolean int8, String precision) {
             if (!int8 && given()) {
-                throw new IllegalArgumentException((source != null ? "--calibration" : "--calibration-batches")
-                        + ": only with --precision int8 (it calibrates the int8 quantization), got --precision "
-                        + precision + "; allowed --precision with it: int8");
+                throw new IllegalArgumentException(
+                        (source != null ? "--calibration" : batches != null ? "--calibration-batches" : "--int8-root")
+                                + ": only with --precision int8 (it calibrates the int8 quantization), got --precision "
+                                + precision + "; allowed --precision with it: int8");
             }
             int n = count();
             if (n < 1 || n > CalibrationSet.MAX_BATCHES) {

@@ -71,6 +71,7 @@ public final class ForwardBenchmark extends Workload {
 
     private final ModelSpec spec;
     private final CalibrationSet calibration;
+    private final Int8Quantization.RootConvolution root;
     private final Consumer<String> phase;
     private final StepMode mode;
     private final InputMode input;
@@ -103,12 +104,13 @@ public final class ForwardBenchmark extends Workload {
             double learningRate,
             double momentum,
             ConfigProto config) {
-        this(spec, input, device, mode, learningRate, momentum, config, null, phase -> {});
+        this(spec, input, device, mode, learningRate, momentum, config, null, null, phase -> {});
     }
 
     /**
      * Builds the graph for {@code mode}, as above; for an int8 {@code spec} the folded fp32 graph, which {@link
-     * #prepare} calibrates over {@code calibration} and quantizes, reporting its phases to {@code phase}.
+     * #prepare} calibrates over {@code calibration} and quantizes (the root convolution as {@code root} says),
+     * reporting its phases to {@code phase}.
      *
      * @throws IllegalArgumentException naming {@code calibration} when it is missing for int8 or given otherwise
      */
@@ -121,6 +123,7 @@ public final class ForwardBenchmark extends Workload {
             double momentum,
             ConfigProto config,
             CalibrationSet calibration,
+            Int8Quantization.RootConvolution root,
             Consumer<String> phase) {
         if (spec.int8() != (calibration != null)) {
             throw new IllegalArgumentException("calibration: " + (spec.int8() ? "required" : "only") + " for int8");
@@ -129,6 +132,7 @@ public final class ForwardBenchmark extends Workload {
             throw new IllegalArgumentException("mode: int8 quantizes the inference graph, got " + mode.label());
         }
         this.calibration = calibration;
+        this.root = root == null ? Int8Quantization.RootConvolution.FLOAT : root;
         this.phase = phase;
         this.spec = spec;
         this.mode = mode;
@@ -304,7 +308,7 @@ public final class ForwardBenchmark extends Workload {
             }
             phase.accept("quantizing to int8");
             long t1 = System.nanoTime();
-            int8 = Int8Quantization.quantize(fp32, model, calibrated, target);
+            int8 = Int8Quantization.quantize(fp32, model, calibrated, target, root);
             session = new Session(target, config);
             quantizeSeconds = (System.nanoTime() - t1) / 1e9;
             images = int8.images();

@@ -30,15 +30,27 @@ public final class Int8Support {
             "QuantizedConv2DWithBiasAndReluAndRequantize",
             "QuantizedConv2DWithBiasAndRequantize");
 
+    /** The op {@code --int8-root} adds: {@code pool1} as a quantized max pool after the int8 root convolution. */
+    public static final String ROOT_OP = "QuantizedMaxPool";
+
     /** The CPU flags of hardware int8 dot products: AVX512-VNNI, AVX-VNNI (AVX2-encoded), AMX-INT8. */
     public static final List<String> INT8_FEATURES = List.of("avx512_vnni", "avx_vnni", "amx_int8");
 
     /** The {@link #REQUIRED_OPS} this TensorFlow does not register, in that order; empty when all are there. */
     public static List<String> missingOps() {
+        return missingOps(false);
+    }
+
+    /** As {@link #missingOps()}, with {@link #ROOT_OP} too when {@code int8Root}. */
+    public static List<String> missingOps(boolean int8Root) {
         Set<String> registered = TensorFlow.registeredOpList().getOpList().stream()
                 .map(OpDef::getName)
                 .collect(Collectors.toSet());
-        return REQUIRED_OPS.stream().filter(op -> !registered.contains(op)).toList();
+        List<String> wanted = new java.util.ArrayList<>(REQUIRED_OPS);
+        if (int8Root) {
+            wanted.add(ROOT_OP);
+        }
+        return wanted.stream().filter(op -> !registered.contains(op)).toList();
     }
 
     /**
@@ -47,7 +59,12 @@ public final class Int8Support {
      * @throws RunFailure naming {@code --precision int8} and the missing ops
      */
     public static void requireOps() {
-        List<String> missing = missingOps();
+        requireOps(false);
+    }
+
+    /** As {@link #requireOps()}, with {@link #ROOT_OP} too when {@code int8Root} ({@code --int8-root}). */
+    public static void requireOps(boolean int8Root) {
+        List<String> missing = missingOps(int8Root);
         if (!missing.isEmpty()) {
             throw new RunFailure("--precision int8: this TensorFlow build registers no " + String.join(", ", missing)
                     + " (oneDNN's quantized ops, TensorFlow.registeredOpList()); int8 cannot run here; allowed:"

@@ -37,5 +37,6 @@ class Int8SupportTest {
     @Test
     void the_natives_register_the_quantized_ops() {
         assertThat(Int8Support.missingOps()).isEmpty();
+        assertThat(Int8Support.missingOps(true)).isEmpty();
     }
 }
