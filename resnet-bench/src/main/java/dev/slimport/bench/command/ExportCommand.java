@@ -4,6 +4,7 @@
  */
 package dev.slimport.bench.command;
 
+import dev.slimport.bench.engine.ForwardBenchmark;
 import dev.slimport.bench.engine.Int8Support;
 import dev.slimport.bench.engine.Progress;
 import dev.slimport.bench.engine.RunPrecision;
@@ -350,7 +351,7 @@ public final class ExportCommand extends BenchCommand {
                 q.convolutions(),
                 Double.isNaN(q.int8Fraction())
                         ? "share unknown with a dynamic size"
-                        : String.format(Locale.ROOT, "%.1f%%", 100 * q.int8Fraction()),
+                        : ForwardBenchmark.percent(q.int8Fraction()),
                 q.calibration(),
                 q.rangeMethod());
         if (!q.leftFloat().isEmpty()) {

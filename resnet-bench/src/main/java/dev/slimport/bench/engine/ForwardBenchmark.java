@@ -492,10 +492,10 @@ public final class ForwardBenchmark extends Workload {
                 quantizeSeconds));
         lines.add(String.format(
                 Locale.ROOT,
-                "  int8 convs     %d of %d convolutions int8, %.1f%% of the convolutions' multiply-adds",
+                "  int8 convs     %d of %d convolutions int8, %s of the convolutions' multiply-adds",
                 stats.quantized(),
                 stats.convolutions().size(),
-                100 * stats.int8Fraction()));
+                percent(stats.int8Fraction())));
         Map<String, List<String>> byReason = new LinkedHashMap<>();
         for (Int8Graph.Convolution c : stats.leftFloat()) {
             byReason.computeIfAbsent(c.reason(), r -> new ArrayList<>()).add(c.name());
@@ -504,6 +504,12 @@ public final class ForwardBenchmark extends Workload {
                 + String.join(", ", names.subList(0, Math.min(3, names.size())))
                 + (names.size() > 3 ? ", ..." : "") + ")"));
         return lines;
+    }
+
+    /** {@code fraction} as a percentage with one decimal, {@code >99.9%} when it is below 1 but rounds to 100. */
+    public static String percent(double fraction) {
+        String p = String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
+        return fraction < 1 && p.equals("100.0%") ? ">99.9%" : p;
     }
 
     /** The calibration set of an int8 run, its description; null otherwise. */
