@@ -97,6 +97,194 @@ class ImageTrainingTest {
                 .isCloseTo(0.01 * 0.94 * 0.94, within(1e-12));
     }
 
+    /** slim's {@code _configure_learning_rate}, written out as TF's Python computes it (float64 here). */
+    private static double slimLearningRate(
+            String type,
+            double lr,
+            double factor,
+            double end,
+            long examples,
+            double epochsPerDecay,
+            int batch,
+            long step) {
+        // decay_steps = int(num_samples_per_epoch * num_epochs_per_decay / batch_size)
+        long decaySteps = (long) (examples * epochsPerDecay / batch);
+        switch (type) {
+            case "exponential": // exponential_decay(..., staircase=True): lr * factor ** floor(step / decay_steps)
+                return lr * Math.pow(factor, Math.floor((double) step / decaySteps));
+            case "fixed":
+                return lr;
+            case "polynomial": // polynomial_decay(power=1.0, cycle=False)
+                double s = Math.min(step, decaySteps);
+                return (lr - end) * Math.pow(1 - s / decaySteps, 1.0) + end;
+            default:
+                throw new AssertionError(type);
+        }
+    }
+
+    @Test
+    void everyDecayTypeIsSlimsSchedule() {
+        for (ImageTraining.DecayType t : ImageTraining.DecayType.values()) {
+            for (long[] c : new long[][] {{1000, 32}, {256, 16}, {1281167, 32}, {50, 8}}) {
+                long examples = c[0];
+                int batch = (int) c[1];
+                long decaySteps = ImageTraining.decaySteps(examples, 2.5, batch);
+                assertThat(decaySteps).isEqualTo((long) (examples * 2.5 / batch));
+                for (long step = 0; step < 3 * decaySteps + 5; step += Math.max(1, decaySteps / 7)) {
+                    assertThat(ImageTraining.learningRate(t, 0.1, 0.94, 0.0001, decaySteps, step))
+                            .as("%s at step %d of %d decay steps", t, step, decaySteps)
+                            .isCloseTo(
+                                    slimLearningRate(t.flagName(), 0.1, 0.94, 0.0001, examples, 2.5, batch, step),
+                                    within(1e-12));
+                }
+            }
+        }
+        // the ends of the polynomial decay, by hand: decay_steps int(1000 * 2 / 32) = 62
+        assertThat(ImageTraining.learningRate(ImageTraining.DecayType.POLYNOMIAL, 0.1, 0.94, 0.0001, 62, 31))
+                .isCloseTo(0.05005, within(1e-12));
+        assertThat(ImageTraining.learningRate(ImageTraining.DecayType.POLYNOMIAL, 0.1, 0.94, 0.0001, 62, 500))
+                .isEqualTo(0.0001);
+        assertThat(ImageTraining.DecayType.parse("--learning-rate-decay-type", "Polynomial"))
+                .isEqualTo(ImageTraining.DecayType.POLYNOMIAL);
+        assertThatThrownBy(() -> ImageTraining.DecayType.parse("--learning-rate-decay-type", "cosine"))
+                .hasMessage("--learning-rate-decay-type: unknown learning-rate decay type 'cosine'; allowed:"
+                        + " exponential, fixed, polynomial");
+    }
+
+    @Test
+    void anUndecodableJpegIsCountedInEveryPassAndNamedAndThePolynomialRateIsFed(@TempDir Path tmp) throws Exception {
+        Path tree = tmp.resolve("train");
+        writeTree(tree, 4, 1);
+        // a truncated JPEG: its header is sound (the pre-check passes), TensorFlow's decoder fails on the data
+        byte[] jpeg = Files.readAllBytes(tree.resolve("a_red/0.jpg"));
+        Path truncated = Files.write(tree.resolve("a_red/truncated.jpg"), java.util.Arrays.copyOf(jpeg, 300));
+        LabelledImages train = LabelledImages.builder(4).build(List.of(tree));
+        assertThat(train.imageFiles()).hasSize(17);
+        List<ImageTraining.Pass> passes = new ArrayList<>();
+        List<ImageTraining.Step> steps = new ArrayList<>();
+        ImageTraining.Result r = ImageTraining.run(
+                train,
+                new ImageTraining.Options()
+                        .network(tiny(4))
+                        .batchSize(4)
+                        .steps(10)
+                        .learningRate(0.05)
+                        .decayType(ImageTraining.DecayType.POLYNOMIAL)
+                        .endLearningRate(0.001)
+                        .epochsPerDecay(1.0)
+                        .seed(5)
+                        .out(tmp.resolve("m.ckpt")),
+                new ImageTraining.Listener() {
+                    @Override
+                    public void onPass(ImageTraining.Pass pass) {
+                        passes.add(pass);
+                    }
+
+                    @Override
+                    public void onStep(ImageTraining.Step step) {
+                        steps.add(step);
+                    }
+                },
+                () -> false);
+        // 40 examples drawn from 16 decodable ones: two complete passes, the third begun
+        assertThat(r.passes()).isEqualTo(2);
+        assertThat(r.seenInPass()).isEqualTo(40 - 32);
+        assertThat(passes).hasSize(2);
+        for (ImageTraining.Pass p : passes) {
+            assertThat(p.examples()).isEqualTo(17);
+            assertThat(p.used()).isEqualTo(16);
+            assertThat(p.undecodable())
+                    .containsExactly(truncated.toAbsolutePath().toString());
+        }
+        assertThat(passes.get(0).step()).isEqualTo(5); // the 17th example drawn comes in step 5 (4 per step)
+        assertThat(r.undecodable()).containsExactly(truncated.toAbsolutePath().toString());
+        // polynomial decay over int(17 * 1.0 / 4) = 4 steps from 0.05 to 0.001, fed at each global step
+        for (ImageTraining.Step s : steps) {
+            assertThat(s.learningRate())
+                    .isCloseTo(
+                            slimLearningRate("polynomial", 0.05, 0.94, 0.001, 17, 1.0, 4, s.step() - 1), within(1e-12));
+        }
+        assertThat(steps.get(9).learningRate()).isEqualTo(0.001);
+    }
+
+    /** slim's ImageNet Example for every image of {@code tree}, label = sorted class position + 1 (background 0). */
+    private static List<byte[]> examples(Path tree) throws IOException {
+        LabelledImages set = LabelledImages.builder(4).build(List.of(tree));
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < set.imageFiles().size(); i++) {
+            Path f = set.imageFiles().get(i);
+            out.add(TestRecords.example(
+                    Files.readAllBytes(f), f.toString().endsWith(".png") ? "png" : "jpeg", set.imageLabels()[i] + 1));
+        }
+        return out;
+    }
+
+    @Test
+    void trainsOnSlimTFRecordsWithTheLabelsOffsetAndCountsTheRecordsItDrops(@TempDir Path tmp) throws Exception {
+        writeTree(tmp.resolve("train"), 64, 1);
+        writeTree(tmp.resolve("val"), 16, 2);
+        List<byte[]> records = new ArrayList<>(examples(tmp.resolve("train")));
+        java.util.Collections.shuffle(records, new Random(4)); // as build_imagenet_data.py shuffles before writing
+        Path dir = Files.createDirectories(tmp.resolve("records"));
+        // file 0: records 0..127 and, at 128, a record whose image TensorFlow cannot decode; file 1: 128 records and,
+        // at 128, a decodable image whose label 9 - offset 1 is outside the 4 classes
+        List<byte[]> first = new ArrayList<>(records.subList(0, 128));
+        first.add(TestRecords.example("not an image".getBytes(), "jpeg", 2));
+        List<byte[]> second = new ArrayList<>(records.subList(128, 256));
+        second.add(TestRecords.example(Files.readAllBytes(tmp.resolve("train/a_red/0.jpg")), "jpeg", 9));
+        Path f0 = TestRecords.write(dir.resolve("train-00000-of-00002"), first);
+        Path f1 = TestRecords.write(dir.resolve("train-00001-of-00002"), second);
+        Path val = TestRecords.write(tmp.resolve("validation-00000-of-00001"), examples(tmp.resolve("val")));
+
+        LabelledImages train = LabelledImages.builder(4).labelsOffset(1).build(List.of(dir));
+        assertThat(train.kind()).isEqualTo(LabelledImages.Kind.TFRECORDS);
+        assertThat(train.size()).isEqualTo(258);
+        Path init = initialCheckpoint(tmp, 3);
+        Path out = tmp.resolve("run/model.ckpt");
+        Files.createDirectories(out.getParent());
+        List<ImageTraining.Pass> passes = new ArrayList<>();
+        ImageTraining.Result result = ImageTraining.run(
+                train,
+                new ImageTraining.Options()
+                        .network(tiny(4))
+                        .batchSize(16)
+                        .steps(120)
+                        .learningRate(0.05)
+                        .batchNormDecay(0.9)
+                        .checkpoint(init)
+                        .excludes(List.of("resnet_v2/logits"))
+                        .seed(3)
+                        .out(out),
+                new ImageTraining.Listener() {
+                    @Override
+                    public void onPass(ImageTraining.Pass pass) {
+                        passes.add(pass);
+                    }
+                },
+                () -> false);
+        assertThat(result.examples()).isEqualTo(258);
+        // 1920 examples drawn from 256 usable: 7 complete passes
+        assertThat(result.passes()).isEqualTo(7);
+        List<String> bad = List.of(f0.toAbsolutePath() + "#128", f1.toAbsolutePath() + "#128");
+        assertThat(passes).allSatisfy(p -> {
+            assertThat(p.used()).isEqualTo(256);
+            assertThat(p.undecodable()).containsExactlyElementsOf(bad);
+        });
+        assertThat(result.undecodable()).containsExactlyElementsOf(bad);
+
+        // the labels went in as eval reads them (image/class/label - labels offset): held-out records, top-1 >= 0.9
+        LabelledImages held = LabelledImages.builder(4).labelsOffset(1).build(List.of(val));
+        try (ImageClassifier c = ImageClassifier.fromCheckpoint(
+                out,
+                tiny(4),
+                ImageClassifier.Options.DEFAULTS.withLabels(
+                        Labels.of(List.of("a_red", "b_green", "c_blue", "d_yellow"), "test")))) {
+            Evaluation.Result r = Evaluation.run(held, c, 16, null);
+            assertThat(r.images()).isEqualTo(64);
+            assertThat(r.top1()).as("held-out top-1").isGreaterThanOrEqualTo(0.9);
+        }
+    }
+
     private static org.assertj.core.data.Offset<Double> within(double d) {
         return org.assertj.core.data.Offset.offset(d);
     }
