@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.ByteString;
 import dev.slimport.bench.result.ResultWriter;
 import dev.slimport.bench.train.NetworkDescriptor;
 import dev.slimport.classify.TFRecordReader;
@@ -28,8 +29,18 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.op.Ops;
+import org.tensorflow.proto.BytesList;
 import org.tensorflow.proto.Event;
+import org.tensorflow.proto.Example;
+import org.tensorflow.proto.Feature;
+import org.tensorflow.proto.Features;
+import org.tensorflow.proto.Int64List;
 import org.tensorflow.proto.Summary;
+import org.tensorflow.types.TString;
 
 /**
  * Issue 14's end-to-end check: {@code train} from a checkpoint of another class count (3, from {@code train-demo})
@@ -244,6 +255,105 @@ class TrainCommandTest {
         }
     }
 
+    /** A serialized tf.train.Example as slim's build_imagenet_data.py writes it (image/encoded, image/class/label). */
+    private static byte[] example(byte[] encoded, long label) {
+        return Example.newBuilder()
+                .setFeatures(Features.newBuilder()
+                        .putFeature(
+                                "image/encoded",
+                                Feature.newBuilder()
+                                        .setBytesList(BytesList.newBuilder().addValue(ByteString.copyFrom(encoded)))
+                                        .build())
+                        .putFeature(
+                                "image/class/label",
+                                Feature.newBuilder()
+                                        .setInt64List(Int64List.newBuilder().addValue(label))
+                                        .build()))
+                .build()
+                .toByteArray();
+    }
+
+    /** {@code dir/train-00000-of-00001} holding {@code records}, written by TensorFlow's own DatasetToTfRecord. */
+    private static Path tfRecords(Path dir, List<byte[]> records) throws IOException {
+        Path file = Files.createDirectories(dir).resolve("train-00000-of-00001");
+        try (Graph g = new Graph();
+                Session s = new Session(g);
+                TString values = TString.tensorOfBytes(NdArrays.vectorOfObjects(records.toArray(byte[][]::new)))) {
+            Ops tf = Ops.create(g);
+            var slices = tf.data.tensorSliceDataset(
+                    List.of(tf.constantOf(values)), List.of(org.tensorflow.ndarray.Shape.scalar()));
+            s.runner()
+                    .addTarget(tf.data.datasetToTfRecord(slices, tf.constant(file.toString()), tf.constant("")))
+                    .run();
+        }
+        return dir;
+    }
+
+    /**
+     * slim's TFRecords (labels 1..4, {@code --labels-offset 1}) with one record whose JPEG is truncated: training runs,
+     * every pass names that record, the polynomial schedule is printed and fed.
+     */
+    @Test
+    void trains_on_tfrecords_and_reports_the_undecodable_record(@TempDir Path tmp) throws Exception {
+        Path tree = tmp.resolve("tree");
+        writeTree(tree, 4, 1);
+        List<byte[]> records = new java.util.ArrayList<>();
+        for (int c = 0; c < CLASSES.length; c++) {
+            for (int i = 0; i < 4; i++) {
+                String name = i + (i % 2 == 0 ? ".jpg" : ".png");
+                records.add(example(Files.readAllBytes(tree.resolve(CLASSES[c]).resolve(name)), c + 1));
+            }
+        }
+        byte[] jpeg = Files.readAllBytes(tree.resolve("a_red/0.jpg"));
+        records.add(7, example(java.util.Arrays.copyOf(jpeg, 300), 1)); // record 7: a truncated JPEG
+        Path dir = tfRecords(tmp.resolve("records"), records);
+        Path out = tmp.resolve("run/model.ckpt");
+        CliRun train = CliRun.of(
+                "train",
+                "--data",
+                dir.toString(),
+                "--out",
+                out.toString(),
+                "--num-classes",
+                "4",
+                "--labels-offset",
+                "1",
+                "--base-depth",
+                "4",
+                "--image-size",
+                "64",
+                "--batch-size",
+                "4",
+                "--steps",
+                "10",
+                "--log-every",
+                "5",
+                "--learning-rate-decay-type",
+                "polynomial",
+                "--end-learning-rate",
+                "0.001",
+                "--epochs-per-decay",
+                "1",
+                "--learning-rate",
+                "0.05",
+                "--seed",
+                "2",
+                "-q");
+        assertThat(train.exitCode()).as(train.toString()).isZero();
+        String record = dir.resolve("train-00000-of-00001").toAbsolutePath() + "#7";
+        assertThat(train.out())
+                .contains("on 17 images of 1 TFRecord files, image/class/label - 1 (labels offset)")
+                .contains("learning rate 0.05 (polynomial)")
+                .contains("pass 1 over the data complete at step 5: 16 of 17 images used, 1 undecodable")
+                .contains("pass 2 over the data complete at step 9: 16 of 17 images used, 1 undecodable")
+                .contains(
+                        "undecodable images: 1 of 17 dropped by TensorFlow in every pass (named on stderr): " + record)
+                .contains("saved checkpoint " + out + " at global step 10");
+        assertThat(train.err()).containsOnlyOnce(record + ": TensorFlow could not decode");
+        // polynomial decay over int(17 * 1 / 4) = 4 steps: from step 4 on the end rate; step 5 ran at global step 4
+        assertThat(train.out()).contains("step 5/10  loss ").containsPattern("step 5/10 .* learning rate 0.00100000 ");
+    }
+
     @Test
     void refuses_bad_options_naming_them(@TempDir Path tmp) throws Exception {
         writeTree(tmp.resolve("train"), 1, 1);
@@ -266,7 +376,29 @@ class TrainCommandTest {
                 "--out",
                 tmp.resolve("m.ckpt").toString());
         assertThat(noDir.exitCode()).isEqualTo(2);
-        assertThat(noDir.err()).contains("--data: not a folder");
+        assertThat(noDir.err()).contains("--data: " + tmp.resolve("nope") + " does not exist");
+        CliRun cosine = CliRun.of(
+                "train",
+                "--data",
+                tmp.resolve("train").toString(),
+                "--out",
+                tmp.resolve("m.ckpt").toString(),
+                "--learning-rate-decay-type",
+                "cosine");
+        assertThat(cosine.exitCode()).isEqualTo(2);
+        assertThat(cosine.err())
+                .contains("--learning-rate-decay-type: unknown learning-rate decay type 'cosine'; allowed:"
+                        + " exponential, fixed, polynomial");
+        Path records = tfRecords(tmp.resolve("records"), List.of(example(new byte[] {1}, 1)));
+        CliRun noClasses = CliRun.of(
+                "train",
+                "--data",
+                records.toString(),
+                "--out",
+                tmp.resolve("m.ckpt").toString());
+        assertThat(noClasses.exitCode()).isEqualTo(2);
+        assertThat(noClasses.err()).contains("--num-classes: required with TFRecord --data");
+        assertThat(Files.exists(tmp.resolve("m.ckpt.index"))).isFalse();
         CliRun exclude = CliRun.of(
                 "train",
                 "--data",

@@ -9,6 +9,7 @@ import dev.slimport.bench.train.NetworkDescriptor;
 import dev.slimport.bench.train.TensorBoardScalars;
 import dev.slimport.classify.ImageTraining;
 import dev.slimport.classify.LabelledImages;
+import dev.slimport.classify.Labels;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.net.ResNetV2;
@@ -38,9 +39,10 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Train or fine-tune a ResNet v2 on labelled images (DIR/<class>/<image>), as slim's"
-                    + " train_image_classifier.py: inception preprocessing for training in the graph, softmax"
-                    + " cross-entropy + weight decay, momentum, exponentially decayed learning rate.",
+            "Train or fine-tune a ResNet v2 on labelled images (DIR/<class>/<image>, or slim's TFRecords), as"
+                    + " slim's train_image_classifier.py: inception preprocessing for training in the graph, softmax"
+                    + " cross-entropy + weight decay, momentum, rmsprop or adam, slim's learning-rate schedules.",
+            "Images TensorFlow cannot decode are counted in every pass over the data and named on stderr.",
             "Saves PREFIX.index/.data-* every --save-every steps and at the end (also on Ctrl-C), and"
                     + " PREFIX.network.json, so 'export --checkpoint PREFIX' and 'eval --checkpoint PREFIX' work."
         })
@@ -49,13 +51,33 @@ public final class TrainCommand extends BenchCommand {
     /** The TensorBoard scalar tags, slim's {@code total_loss} and {@code learning_rate} among them. */
     static final List<String> TAGS = List.of("total_loss", "accuracy", "learning_rate", "images_per_second");
 
+    private static final Map<String, String> OPTION_NAMES =
+            Map.of("data", "--data", "labels", "--labels", "labelsOffset", "--labels-offset");
+
     @Option(
             names = "--data",
             required = true,
-            paramLabel = "DIR",
-            description = "An image-folder tree: DIR/<class>/<image> (JPEG, PNG, GIF, BMP); sorted class folders"
-                    + " are the labels 0..N-1.")
-    Path data;
+            arity = "1..*",
+            paramLabel = "DIR|FILE",
+            description = "An image-folder tree DIR/<class>/<image> (JPEG, PNG, GIF, BMP; sorted class folders are the"
+                    + " labels 0..N-1, or mapped through --labels), or slim's TFRecord files (image/encoded,"
+                    + " image/class/label), or a directory of them.")
+    List<Path> data;
+
+    @Option(
+            names = "--labels",
+            paramLabel = "FILE",
+            description = "Class labels, one per line (line n+1 = class n): class folders are mapped to them by name,"
+                    + " as eval does; --num-classes defaults to their count.")
+    Path labels;
+
+    @Option(
+            names = "--labels-offset",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "slim's --labels_offset: subtracted from each TFRecord label (1 for a 1000-class model on"
+                    + " ImageNet records labelled 1..1000) (default: ${DEFAULT-VALUE}).")
+    int labelsOffset;
 
     @Option(
             names = "--out",
@@ -81,7 +103,8 @@ public final class TrainCommand extends BenchCommand {
     @Option(
             names = "--num-classes",
             paramLabel = "N",
-            description = "The logits' width (default: the number of class folders).")
+            description = "The logits' width (default: the --labels count, else the number of class folders;"
+                    + " required with TFRecords).")
     Integer numClasses;
 
     @Option(
@@ -137,6 +160,20 @@ public final class TrainCommand extends BenchCommand {
             defaultValue = "0.01",
             description = "Initial learning rate (slim's default: ${DEFAULT-VALUE}).")
     double learningRate;
+
+    @Option(
+            names = "--learning-rate-decay-type",
+            paramLabel = "TYPE",
+            defaultValue = "exponential",
+            description = "exponential (staircase), fixed or polynomial (power 1, to --end-learning-rate), slim's"
+                    + " --learning_rate_decay_type (default: ${DEFAULT-VALUE}).")
+    String decayType;
+
+    @Option(
+            names = "--end-learning-rate",
+            defaultValue = "0.0001",
+            description = "Where the polynomial decay ends (slim's default: ${DEFAULT-VALUE}).")
+    double endLearningRate;
 
     @Option(
             names = "--learning-rate-decay-factor",
@@ -258,8 +295,10 @@ public final class TrainCommand extends BenchCommand {
         if (logEvery < 1) {
             throw new IllegalArgumentException("--log-every: must be >= 1, got " + logEvery);
         }
-        if (!Files.isDirectory(data)) {
-            throw new IllegalArgumentException("--data: not a folder: " + data);
+        for (Path p : data) {
+            if (!Files.exists(p)) {
+                throw new IllegalArgumentException("--data: " + p + " does not exist");
+            }
         }
         if (Files.exists(Path.of(out + ".index")) && !resume && !force) {
             throw new IllegalArgumentException(
@@ -285,6 +324,8 @@ public final class TrainCommand extends BenchCommand {
                 .weightDecay(weightDecay)
                 .batchNormDecay(batchNormDecay)
                 .learningRate(learningRate)
+                .decayType(ImageTraining.DecayType.parse("--learning-rate-decay-type", decayType))
+                .endLearningRate(endLearningRate)
                 .learningRateDecayFactor(decayFactor)
                 .epochsPerDecay(epochsPerDecay)
                 .momentum(momentum)
@@ -305,17 +346,19 @@ public final class TrainCommand extends BenchCommand {
         NetworkDescriptor descriptor = NetworkDescriptor.of(network, "resnet-bench train");
         out().printf(
                         Locale.ROOT,
-                        "training %s (%d classes, %dx%d) on %d images of %s, batch %d, %d steps, %s, learning rate %s%n",
+                        "training %s (%d classes, %dx%d) on %d images of %s, batch %d, %d steps, %s, learning rate %s"
+                                + " (%s)%n",
                         descriptor.describe(),
                         network.numClasses(),
                         imageSize,
                         imageSize,
                         set.size(),
-                        data,
+                        set.mapping(),
                         batchSize,
                         total,
                         options.optimizer().flagName(),
-                        learningRate);
+                        learningRate,
+                        options.decayType().flagName());
         out().flush();
 
         AtomicBoolean stop = new AtomicBoolean();
@@ -346,6 +389,7 @@ public final class TrainCommand extends BenchCommand {
                             result.globalStep(),
                             result.seconds(),
                             result.imagesPerSecond());
+            out().println(undecodable(result));
             out().println("export it: resnet-bench export --checkpoint " + out + " --out DIR");
             out().flush();
         } finally {
@@ -382,25 +426,72 @@ public final class TrainCommand extends BenchCommand {
         if (imageSize < 32 || imageSize > 8192) {
             throw new IllegalArgumentException("--image-size: must be in 32..8192, got " + imageSize);
         }
-        int classes = numClasses != null ? numClasses : classFolders();
+        int classes =
+                numClasses != null ? numClasses : labels != null ? readLabels().size() : classFolders();
         if (classes < 2) {
             throw new IllegalArgumentException("--num-classes: must be >= 2, got " + classes);
         }
         return n.withNumClasses(classes).withImageSize(imageSize);
     }
 
+    /** The class folders of an image-folder tree; refused for TFRecords, whose class count must be given. */
     private int classFolders() throws IOException {
-        try (var s = Files.list(data)) {
-            return (int) s.filter(Files::isDirectory).count();
+        long folders = 0;
+        if (data.size() == 1 && Files.isDirectory(data.get(0))) {
+            try (var s = Files.list(data.get(0))) {
+                folders = s.filter(p -> Files.isDirectory(p)
+                                && !p.getFileName().toString().startsWith("."))
+                        .count();
+            }
+        }
+        if (folders == 0) {
+            throw new IllegalArgumentException("--num-classes: required with TFRecord --data (or give --labels):"
+                    + " slim's ImageNet records need 1001 (label 0 = background), or 1000 with --labels-offset 1");
+        }
+        return (int) folders;
+    }
+
+    private List<String> readLabels() throws IOException {
+        try {
+            return Labels.read(labels).names();
+        } catch (IllegalArgumentException e) {
+            throw optionNamed(e, OPTION_NAMES::get);
         }
     }
 
+    /** The set, labelled as {@code eval} labels it: {@code --labels} by name, {@code --labels-offset} for TFRecords. */
     private LabelledImages labelledImages(int classes) throws IOException {
         try {
-            return LabelledImages.builder(classes).build(List.of(data));
+            LabelledImages.Builder b = LabelledImages.builder(classes).labelsOffset(labelsOffset);
+            if (labels != null) {
+                b.labels(Labels.read(labels).checkCount(classes).names());
+            }
+            return b.build(data);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--data: " + e.getMessage(), e);
+            throw optionNamed(e, OPTION_NAMES::get);
         }
+    }
+
+    /** The closing line about the images TensorFlow dropped. */
+    static String undecodable(ImageTraining.Result r) {
+        if (r.passes() == 0) {
+            return String.format(
+                    Locale.ROOT,
+                    "undecodable images: not known yet, the run ended within the first pass over the data (%d of %d"
+                            + " images drawn)",
+                    r.seenInPass(),
+                    r.examples());
+        }
+        return r.undecodable().isEmpty()
+                ? "undecodable images: none (" + r.passes() + " complete passes over " + r.examples() + " images)"
+                : "undecodable images: " + r.undecodable().size() + " of " + r.examples()
+                        + " dropped by TensorFlow in every pass (named on stderr): " + first(r.undecodable());
+    }
+
+    private static String first(List<String> sources) {
+        return sources.size() <= 3
+                ? String.join(", ", sources)
+                : String.join(", ", sources.subList(0, 3)) + ", ... (" + (sources.size() - 3) + " more)";
     }
 
     /** Loss lines, the progress bar, the descriptor beside every checkpoint. */
@@ -413,6 +504,7 @@ public final class TrainCommand extends BenchCommand {
         private double accuracy;
         private double imagesPerSecond;
         private int n;
+        private final java.util.Set<String> named = new java.util.HashSet<>();
 
         Listener(Progress progress, NetworkDescriptor descriptor, long total, TensorBoardScalars board) {
             this.board = board;
@@ -476,6 +568,26 @@ public final class TrainCommand extends BenchCommand {
                     total,
                     s.loss(),
                     s.imagesPerSecond()));
+        }
+
+        @Override
+        public void onPass(ImageTraining.Pass p) {
+            progress.clear();
+            out().printf(
+                            Locale.ROOT,
+                            "pass %d over the data complete at step %d: %d of %d images used, %d undecodable%n",
+                            p.pass(),
+                            p.step(),
+                            p.used(),
+                            p.examples(),
+                            p.undecodable().size());
+            out().flush();
+            for (String source : p.undecodable()) {
+                if (named.add(source)) {
+                    warn(source + ": TensorFlow could not decode or parse it (or its label is outside the classes);"
+                            + " it is skipped in every pass");
+                }
+            }
         }
 
         @Override
