@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.google.protobuf.ByteString;
 import dev.slimport.bench.result.ResultWriter;
 import dev.slimport.bench.train.NetworkDescriptor;
 import dev.slimport.classify.TFRecordReader;
@@ -29,18 +28,8 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tensorflow.Graph;
-import org.tensorflow.Session;
-import org.tensorflow.ndarray.NdArrays;
-import org.tensorflow.op.Ops;
-import org.tensorflow.proto.BytesList;
 import org.tensorflow.proto.Event;
-import org.tensorflow.proto.Example;
-import org.tensorflow.proto.Feature;
-import org.tensorflow.proto.Features;
-import org.tensorflow.proto.Int64List;
 import org.tensorflow.proto.Summary;
-import org.tensorflow.types.TString;
 
 /**
  * Issue 14's end-to-end check: {@code train} from a checkpoint of another class count (3, from {@code train-demo})
@@ -49,6 +38,9 @@ import org.tensorflow.types.TString;
  * {@code classify} through {@code serving_bytes}, which must agree with {@code eval --predictions} image by image.
  */
 class TrainCommandTest {
+
+    /** The narrow net of the quick runs: resnet_v2_50's blocks at base depth 4, 64x64, batch 4. */
+    private static final List<String> TINY = List.of("--base-depth", "4", "--image-size", "64", "--batch-size", "4");
 
     private static final String[] CLASSES = {"a_red", "b_green", "c_blue", "d_yellow"};
     private static final int[][] HUES = {{200, 40, 40}, {40, 190, 40}, {40, 40, 210}, {210, 200, 40}};
@@ -222,25 +214,10 @@ class TrainCommandTest {
     void ctrl_c_saves_a_last_checkpoint(@TempDir Path tmp) throws Exception {
         writeTree(tmp.resolve("train"), 4, 1);
         Path out = tmp.resolve("run/model.ckpt");
-        List<String> args = List.of(
-                "train",
-                "--data",
-                tmp.resolve("train").toString(),
-                "--out",
-                out.toString(),
-                "--base-depth",
-                "4",
-                "--image-size",
-                "64",
-                "--batch-size",
-                "4",
-                "--steps",
-                "100000",
-                "--save-every",
-                "100000",
-                "--log-every",
-                "2",
-                "-q");
+        List<String> args = new java.util.ArrayList<>(
+                List.of("train", "--data", tmp.resolve("train").toString(), "--out", out.toString()));
+        args.addAll(TINY);
+        args.addAll(List.of("--steps", "100000", "--save-every", "100000", "--log-every", "2", "-q"));
         try (ChildJvm child =
                 ChildJvm.start(Files.createDirectories(tmp.resolve("work")), ResNetBenchCli.class, args)) {
             child.awaitStdout("step 2/100000", Duration.ofSeconds(120));
@@ -255,38 +232,22 @@ class TrainCommandTest {
         }
     }
 
-    /** A serialized tf.train.Example as slim's build_imagenet_data.py writes it (image/encoded, image/class/label). */
-    private static byte[] example(byte[] encoded, long label) {
-        return Example.newBuilder()
-                .setFeatures(Features.newBuilder()
-                        .putFeature(
-                                "image/encoded",
-                                Feature.newBuilder()
-                                        .setBytesList(BytesList.newBuilder().addValue(ByteString.copyFrom(encoded)))
-                                        .build())
-                        .putFeature(
-                                "image/class/label",
-                                Feature.newBuilder()
-                                        .setInt64List(Int64List.newBuilder().addValue(label))
-                                        .build()))
-                .build()
-                .toByteArray();
+    /** {@code dir/train-00000-of-00001} holding {@code records} (EvalCommandTest's framing). */
+    private static Path tfRecords(Path dir, List<byte[]> records) throws IOException {
+        Files.write(Files.createDirectories(dir).resolve("train-00000-of-00001"), EvalCommandTest.frame(records));
+        return dir;
     }
 
-    /** {@code dir/train-00000-of-00001} holding {@code records}, written by TensorFlow's own DatasetToTfRecord. */
-    private static Path tfRecords(Path dir, List<byte[]> records) throws IOException {
-        Path file = Files.createDirectories(dir).resolve("train-00000-of-00001");
-        try (Graph g = new Graph();
-                Session s = new Session(g);
-                TString values = TString.tensorOfBytes(NdArrays.vectorOfObjects(records.toArray(byte[][]::new)))) {
-            Ops tf = Ops.create(g);
-            var slices = tf.data.tensorSliceDataset(
-                    List.of(tf.constantOf(values)), List.of(org.tensorflow.ndarray.Shape.scalar()));
-            s.runner()
-                    .addTarget(tf.data.datasetToTfRecord(slices, tf.constant(file.toString()), tf.constant("")))
-                    .run();
-        }
-        return dir;
+    /** {@code train --data data --out tmp/m.ckpt} and {@code more}. */
+    private static CliRun train(Path data, Path tmp, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "train",
+                "--data",
+                data.toString(),
+                "--out",
+                tmp.resolve("m.ckpt").toString()));
+        args.addAll(List.of(more));
+        return CliRun.of(args.toArray(String[]::new));
     }
 
     /**
@@ -301,29 +262,27 @@ class TrainCommandTest {
         for (int c = 0; c < CLASSES.length; c++) {
             for (int i = 0; i < 4; i++) {
                 String name = i + (i % 2 == 0 ? ".jpg" : ".png");
-                records.add(example(Files.readAllBytes(tree.resolve(CLASSES[c]).resolve(name)), c + 1));
+                records.add(EvalCommandTest.example(
+                        Files.readAllBytes(tree.resolve(CLASSES[c]).resolve(name)), c + 1));
             }
         }
         byte[] jpeg = Files.readAllBytes(tree.resolve("a_red/0.jpg"));
-        records.add(7, example(java.util.Arrays.copyOf(jpeg, 300), 1)); // record 7: a truncated JPEG
+        records.add(7, EvalCommandTest.example(java.util.Arrays.copyOf(jpeg, 300), 1)); // record 7: a truncated JPEG
         Path dir = tfRecords(tmp.resolve("records"), records);
-        Path out = tmp.resolve("run/model.ckpt");
-        CliRun train = CliRun.of(
-                "train",
-                "--data",
-                dir.toString(),
-                "--out",
-                out.toString(),
+        Path out = tmp.resolve("m.ckpt");
+        CliRun train = train(
+                dir,
+                tmp,
                 "--num-classes",
                 "4",
                 "--labels-offset",
                 "1",
-                "--base-depth",
-                "4",
-                "--image-size",
-                "64",
-                "--batch-size",
-                "4",
+                TINY.get(0),
+                TINY.get(1),
+                TINY.get(2),
+                TINY.get(3),
+                TINY.get(4),
+                TINY.get(5),
                 "--steps",
                 "10",
                 "--log-every",
@@ -357,66 +316,26 @@ class TrainCommandTest {
     @Test
     void refuses_bad_options_naming_them(@TempDir Path tmp) throws Exception {
         writeTree(tmp.resolve("train"), 1, 1);
-        CliRun both = CliRun.of(
-                "train",
-                "--data",
-                tmp.resolve("train").toString(),
-                "--out",
-                tmp.resolve("m.ckpt").toString(),
-                "--steps",
-                "3",
-                "--epochs",
-                "1");
+        CliRun both = train(tmp.resolve("train"), tmp, "--steps", "3", "--epochs", "1");
         assertThat(both.exitCode()).isEqualTo(2);
         assertThat(both.err()).contains("--steps: give --steps or --epochs, not both");
-        CliRun noDir = CliRun.of(
-                "train",
-                "--data",
-                tmp.resolve("nope").toString(),
-                "--out",
-                tmp.resolve("m.ckpt").toString());
+        CliRun noDir = train(tmp.resolve("nope"), tmp);
         assertThat(noDir.exitCode()).isEqualTo(2);
         assertThat(noDir.err()).contains("--data: " + tmp.resolve("nope") + " does not exist");
-        CliRun cosine = CliRun.of(
-                "train",
-                "--data",
-                tmp.resolve("train").toString(),
-                "--out",
-                tmp.resolve("m.ckpt").toString(),
-                "--learning-rate-decay-type",
-                "cosine");
+        CliRun cosine = train(tmp.resolve("train"), tmp, "--learning-rate-decay-type", "cosine");
         assertThat(cosine.exitCode()).isEqualTo(2);
         assertThat(cosine.err())
                 .contains("--learning-rate-decay-type: unknown learning-rate decay type 'cosine'; allowed:"
                         + " exponential, fixed, polynomial");
-        Path records = tfRecords(tmp.resolve("records"), List.of(example(new byte[] {1}, 1)));
-        CliRun noClasses = CliRun.of(
-                "train",
-                "--data",
-                records.toString(),
-                "--out",
-                tmp.resolve("m.ckpt").toString());
+        Path records = tfRecords(tmp.resolve("records"), List.of(EvalCommandTest.example(new byte[] {1}, 1)));
+        CliRun noClasses = train(records, tmp);
         assertThat(noClasses.exitCode()).isEqualTo(2);
         assertThat(noClasses.err()).contains("--num-classes: required with TFRecord --data");
         assertThat(Files.exists(tmp.resolve("m.ckpt.index"))).isFalse();
-        CliRun exclude = CliRun.of(
-                "train",
-                "--data",
-                tmp.resolve("train").toString(),
-                "--out",
-                tmp.resolve("m.ckpt").toString(),
-                "--exclude",
-                "resnet_v2_50/logits");
+        CliRun exclude = train(tmp.resolve("train"), tmp, "--exclude", "resnet_v2_50/logits");
         assertThat(exclude.exitCode()).isEqualTo(2);
         assertThat(exclude.err()).contains("--exclude: must be used with --checkpoint");
-        CliRun sgd = CliRun.of(
-                "train",
-                "--data",
-                tmp.resolve("train").toString(),
-                "--out",
-                tmp.resolve("m.ckpt").toString(),
-                "--optimizer",
-                "sgd");
+        CliRun sgd = train(tmp.resolve("train"), tmp, "--optimizer", "sgd");
         assertThat(sgd.exitCode()).isEqualTo(2);
         assertThat(sgd.err()).contains("--optimizer: must be one of momentum, rmsprop, adam, got 'sgd'");
     }

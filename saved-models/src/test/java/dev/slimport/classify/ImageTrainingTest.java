@@ -87,6 +87,33 @@ class ImageTrainingTest {
         return prefix;
     }
 
+    /** 120 steps of 16 from {@code init} (a 3-class checkpoint) with the logits excluded, seed 3, saved to {@code out}. */
+    static ImageTraining.Options fineTune(Path init, Path out) {
+        return new ImageTraining.Options()
+                .network(tiny(4))
+                .batchSize(16)
+                .steps(120)
+                .learningRate(0.05)
+                .batchNormDecay(0.9)
+                .checkpoint(init)
+                .excludes(List.of("resnet_v2/logits"))
+                .seed(3)
+                .out(out);
+    }
+
+    /** The checkpoint at {@code out} (the tiny 4-class net) classifies the 64 held-out images with top-1 >= 0.9. */
+    static void assertHeldOutTop1(Path out, LabelledImages held) throws Exception {
+        try (ImageClassifier c = ImageClassifier.fromCheckpoint(
+                out,
+                tiny(4),
+                ImageClassifier.Options.DEFAULTS.withLabels(
+                        Labels.of(List.of("a_red", "b_green", "c_blue", "d_yellow"), "test")))) {
+            Evaluation.Result r = Evaluation.run(held, c, 16, null);
+            assertThat(r.images()).isEqualTo(64);
+            assertThat(r.top1()).as("held-out top-1").isGreaterThanOrEqualTo(0.9);
+        }
+    }
+
     @Test
     void learningRateIsSlimsStaircaseExponentialDecay() {
         // 1000 examples, 2 epochs per decay, batch 32: decay_steps = int(1000 * 2.0 / 32) = 62
@@ -245,16 +272,7 @@ class ImageTrainingTest {
         List<ImageTraining.Pass> passes = new ArrayList<>();
         ImageTraining.Result result = ImageTraining.run(
                 train,
-                new ImageTraining.Options()
-                        .network(tiny(4))
-                        .batchSize(16)
-                        .steps(120)
-                        .learningRate(0.05)
-                        .batchNormDecay(0.9)
-                        .checkpoint(init)
-                        .excludes(List.of("resnet_v2/logits"))
-                        .seed(3)
-                        .out(out),
+                fineTune(init, out),
                 new ImageTraining.Listener() {
                     @Override
                     public void onPass(ImageTraining.Pass pass) {
@@ -273,16 +291,7 @@ class ImageTrainingTest {
         assertThat(result.undecodable()).containsExactlyElementsOf(bad);
 
         // the labels went in as eval reads them (image/class/label - labels offset): held-out records, top-1 >= 0.9
-        LabelledImages held = LabelledImages.builder(4).labelsOffset(1).build(List.of(val));
-        try (ImageClassifier c = ImageClassifier.fromCheckpoint(
-                out,
-                tiny(4),
-                ImageClassifier.Options.DEFAULTS.withLabels(
-                        Labels.of(List.of("a_red", "b_green", "c_blue", "d_yellow"), "test")))) {
-            Evaluation.Result r = Evaluation.run(held, c, 16, null);
-            assertThat(r.images()).isEqualTo(64);
-            assertThat(r.top1()).as("held-out top-1").isGreaterThanOrEqualTo(0.9);
-        }
+        assertHeldOutTop1(out, LabelledImages.builder(4).labelsOffset(1).build(List.of(val)));
     }
 
     private static org.assertj.core.data.Offset<Double> within(double d) {
@@ -303,17 +312,7 @@ class ImageTrainingTest {
         RestoreResult[] restored = new RestoreResult[1];
         ImageTraining.Result result = ImageTraining.run(
                 train,
-                new ImageTraining.Options()
-                        .network(tiny(4))
-                        .batchSize(16)
-                        .steps(120)
-                        .learningRate(0.05)
-                        .batchNormDecay(0.9)
-                        .checkpoint(init)
-                        .excludes(List.of("resnet_v2/logits"))
-                        .saveEverySteps(50)
-                        .seed(3)
-                        .out(out),
+                fineTune(init, out).saveEverySteps(50),
                 new ImageTraining.Listener() {
                     @Override
                     public void onStart(long firstStep, RestoreResult r, List<String> skipped) {
@@ -337,16 +336,7 @@ class ImageTrainingTest {
         assertThat(steps.get(31).learningRate()).isCloseTo(0.05, within(1e-9));
         assertThat(steps.get(32).learningRate()).isCloseTo(0.05 * 0.94, within(1e-9));
 
-        LabelledImages val = LabelledImages.builder(4).build(List.of(tmp.resolve("val")));
-        try (ImageClassifier c = ImageClassifier.fromCheckpoint(
-                out,
-                tiny(4),
-                ImageClassifier.Options.DEFAULTS.withLabels(
-                        Labels.of(List.of("a_red", "b_green", "c_blue", "d_yellow"), "test")))) {
-            Evaluation.Result r = Evaluation.run(val, c, 16, null);
-            assertThat(r.images()).isEqualTo(64);
-            assertThat(r.top1()).as("held-out top-1").isGreaterThanOrEqualTo(0.9);
-        }
+        assertHeldOutTop1(out, LabelledImages.builder(4).build(List.of(tmp.resolve("val"))));
 
         // --resume continues from the saved global step
         ImageTraining.Result resumed = ImageTraining.run(

@@ -11,6 +11,7 @@ import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.NetworkSpec;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -180,5 +181,23 @@ public final class ClassifierOptions {
             network = network.withImageSize(imageSize);
         }
         return network;
+    }
+
+    /** The first line {@code classify} and {@code eval} print: {@code model: <model>; labels: <labels>}. */
+    static String headerLine(ImageClassifier classifier) {
+        return "model: " + classifier.describe() + "; labels: " + classifier.labels();
+    }
+
+    /**
+     * The same facts as JSON fields, first in the documents of {@code classify} and {@code eval}: {@code model},
+     * {@code signature} (null for a checkpoint), {@code labels} (their source), {@code num_classes}.
+     */
+    static Map<String, Object> header(ImageClassifier classifier) {
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("model", classifier.describe());
+        h.put("signature", classifier.signature().orElse(null));
+        h.put("labels", classifier.labels().source());
+        h.put("num_classes", classifier.numClasses());
+        return h;
     }
 }

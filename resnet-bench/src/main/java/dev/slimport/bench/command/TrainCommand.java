@@ -7,13 +7,15 @@ package dev.slimport.bench.command;
 import dev.slimport.bench.engine.Progress;
 import dev.slimport.bench.train.NetworkDescriptor;
 import dev.slimport.bench.train.TensorBoardScalars;
+import dev.slimport.bench.train.TrainingOptions;
 import dev.slimport.classify.ImageTraining;
 import dev.slimport.classify.LabelledImages;
-import dev.slimport.classify.Labels;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.NetworkSpec;
+import dev.slimport.resnet.net.ResNetArgScope;
 import dev.slimport.resnet.net.ResNetV2;
 import dev.slimport.resnet.train.Optimizer;
+import dev.slimport.resnet.train.TrainingGraph;
 import dev.slimport.savedmodel.RestoreResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -51,18 +54,8 @@ public final class TrainCommand extends BenchCommand {
     /** The TensorBoard scalar tags, slim's {@code total_loss} and {@code learning_rate} among them. */
     static final List<String> TAGS = List.of("total_loss", "accuracy", "learning_rate", "images_per_second");
 
-    private static final Map<String, String> OPTION_NAMES =
-            Map.of("data", "--data", "labels", "--labels", "labelsOffset", "--labels-offset");
-
-    @Option(
-            names = "--data",
-            required = true,
-            arity = "1..*",
-            paramLabel = "DIR|FILE",
-            description = "An image-folder tree DIR/<class>/<image> (JPEG, PNG, GIF, BMP; sorted class folders are the"
-                    + " labels 0..N-1, or mapped through --labels), or slim's TFRecord files (image/encoded,"
-                    + " image/class/label), or a directory of them.")
-    List<Path> data;
+    @Mixin
+    DataOptions data = new DataOptions();
 
     @Option(
             names = "--labels",
@@ -70,14 +63,6 @@ public final class TrainCommand extends BenchCommand {
             description = "Class labels, one per line (line n+1 = class n): class folders are mapped to them by name,"
                     + " as eval does; --num-classes defaults to their count.")
     Path labels;
-
-    @Option(
-            names = "--labels-offset",
-            paramLabel = "N",
-            defaultValue = "0",
-            description = "slim's --labels_offset: subtracted from each TFRecord label (1 for a 1000-class model on"
-                    + " ImageNet records labelled 1..1000) (default: ${DEFAULT-VALUE}).")
-    int labelsOffset;
 
     @Option(
             names = "--out",
@@ -108,13 +93,6 @@ public final class TrainCommand extends BenchCommand {
     Integer numClasses;
 
     @Option(
-            names = "--image-size",
-            paramLabel = "SIZE",
-            defaultValue = "224",
-            description = "Training image height and width (default: ${DEFAULT-VALUE}).")
-    int imageSize;
-
-    @Option(
             names = "--checkpoint",
             paramLabel = "PREFIX",
             description = "Start from this checkpoint (slim's --checkpoint_path), restored by variable name.")
@@ -135,6 +113,15 @@ public final class TrainCommand extends BenchCommand {
             description = "Train only these variables (slim's --trainable_scopes; default: all).")
     List<String> trainableScopes = List.of();
 
+    /** slim's flags: batch 32, 224, learning rate 0.01, weight decay 0.00004, resnet_arg_scope's 0.997. */
+    @Mixin
+    TrainingOptions training = new TrainingOptions(
+            32,
+            224,
+            TrainingGraph.DEFAULT_LEARNING_RATE,
+            0.00004, // train_image_classifier.py --weight_decay
+            ResNetArgScope.BATCH_NORM_DECAY);
+
     @Option(
             names = "--steps",
             paramLabel = "N",
@@ -147,19 +134,6 @@ public final class TrainCommand extends BenchCommand {
             description = "Or: passes over the data (steps = ceil(E * images / batch)); default 1 when --steps is"
                     + " not given.")
     Double epochs;
-
-    @Option(
-            names = {"--batch-size", "-b"},
-            paramLabel = "N",
-            defaultValue = "32",
-            description = "Images per step (slim's default: ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(
-            names = "--learning-rate",
-            defaultValue = "0.01",
-            description = "Initial learning rate (slim's default: ${DEFAULT-VALUE}).")
-    double learningRate;
 
     @Option(
             names = "--learning-rate-decay-type",
@@ -224,21 +198,6 @@ public final class TrainCommand extends BenchCommand {
             description = "Adam's beta2 (slim's default: ${DEFAULT-VALUE}).")
     double adamBeta2;
 
-    @Option(names = "--momentum", defaultValue = "0.9", description = "Momentum (slim's default: ${DEFAULT-VALUE}).")
-    double momentum;
-
-    @Option(
-            names = "--weight-decay",
-            defaultValue = "0.00004",
-            description = "L2 weight decay (slim's train_image_classifier.py default: ${DEFAULT-VALUE}).")
-    double weightDecay;
-
-    @Option(
-            names = "--batch-norm-decay",
-            defaultValue = "0.997",
-            description = "Batch-norm moving-average decay (resnet_arg_scope's default: ${DEFAULT-VALUE}).")
-    double batchNormDecay;
-
     @Option(
             names = "--label-smoothing",
             defaultValue = "0",
@@ -264,9 +223,6 @@ public final class TrainCommand extends BenchCommand {
 
     @Option(names = "--resume", description = "Continue from PREFIX (its global step, weights and momentum).")
     boolean resume;
-
-    @Option(names = "--force", description = "Replace an existing checkpoint at PREFIX (without --resume).")
-    boolean force;
 
     @Option(
             names = "--seed",
@@ -295,12 +251,13 @@ public final class TrainCommand extends BenchCommand {
         if (logEvery < 1) {
             throw new IllegalArgumentException("--log-every: must be >= 1, got " + logEvery);
         }
-        for (Path p : data) {
+        training.validate();
+        for (Path p : data.data) {
             if (!Files.exists(p)) {
                 throw new IllegalArgumentException("--data: " + p + " does not exist");
             }
         }
-        if (Files.exists(Path.of(out + ".index")) && !resume && !force) {
+        if (Files.exists(Path.of(out + ".index")) && !resume && !training.force()) {
             throw new IllegalArgumentException(
                     "--out: a checkpoint exists at " + out + "; use --resume to continue or --force to replace it");
         }
@@ -309,26 +266,28 @@ public final class TrainCommand extends BenchCommand {
         for (String w : set.warnings()) {
             warn(w);
         }
-        long total = steps != null ? steps : (long) Math.ceil((epochs == null ? 1.0 : epochs) * set.size() / batchSize);
+        long total = steps != null
+                ? steps
+                : (long) Math.ceil((epochs == null ? 1.0 : epochs) * set.size() / training.batchSize());
         if (epochs != null && !(epochs > 0)) {
             throw new IllegalArgumentException("--epochs: must be > 0, got " + epochs);
         }
         ImageTraining.Options options = new ImageTraining.Options()
                 .network(network)
-                .batchSize(batchSize)
+                .batchSize(training.batchSize())
                 .steps(total)
                 .out(out)
                 .checkpoint(checkpoint)
                 .excludes(exclude)
                 .trainableScopes(trainableScopes)
-                .weightDecay(weightDecay)
-                .batchNormDecay(batchNormDecay)
-                .learningRate(learningRate)
+                .weightDecay(training.weightDecay())
+                .batchNormDecay(training.batchNormDecay())
+                .learningRate(training.learningRate())
                 .decayType(ImageTraining.DecayType.parse("--learning-rate-decay-type", decayType))
                 .endLearningRate(endLearningRate)
                 .learningRateDecayFactor(decayFactor)
                 .epochsPerDecay(epochsPerDecay)
-                .momentum(momentum)
+                .momentum(training.momentum())
                 .optimizer(Optimizer.parse("--optimizer", optimizer))
                 .rmsprop(rmspropMomentum, rmspropDecay)
                 .epsilon(optEpsilon)
@@ -350,14 +309,14 @@ public final class TrainCommand extends BenchCommand {
                                 + " (%s)%n",
                         descriptor.describe(),
                         network.numClasses(),
-                        imageSize,
-                        imageSize,
+                        training.imageSize(),
+                        training.imageSize(),
                         set.size(),
                         set.mapping(),
-                        batchSize,
+                        training.batchSize(),
                         total,
                         options.optimizer().flagName(),
-                        learningRate,
+                        training.learningRate(),
                         options.decayType().flagName());
         out().flush();
 
@@ -423,22 +382,22 @@ public final class TrainCommand extends BenchCommand {
                 n = NetworkSpec.of(depth);
             }
         }
-        if (imageSize < 32 || imageSize > 8192) {
-            throw new IllegalArgumentException("--image-size: must be in 32..8192, got " + imageSize);
+        if (training.imageSize() < 32 || training.imageSize() > 8192) {
+            throw new IllegalArgumentException("--image-size: must be in 32..8192, got " + training.imageSize());
         }
         int classes =
                 numClasses != null ? numClasses : labels != null ? readLabels().size() : classFolders();
         if (classes < 2) {
             throw new IllegalArgumentException("--num-classes: must be >= 2, got " + classes);
         }
-        return n.withNumClasses(classes).withImageSize(imageSize);
+        return n.withNumClasses(classes).withImageSize(training.imageSize());
     }
 
     /** The class folders of an image-folder tree; refused for TFRecords, whose class count must be given. */
     private int classFolders() throws IOException {
         long folders = 0;
-        if (data.size() == 1 && Files.isDirectory(data.get(0))) {
-            try (var s = Files.list(data.get(0))) {
+        if (data.data.size() == 1 && Files.isDirectory(data.data.get(0))) {
+            try (var s = Files.list(data.data.get(0))) {
                 folders = s.filter(p -> Files.isDirectory(p)
                                 && !p.getFileName().toString().startsWith("."))
                         .count();
@@ -452,24 +411,12 @@ public final class TrainCommand extends BenchCommand {
     }
 
     private List<String> readLabels() throws IOException {
-        try {
-            return Labels.read(labels).names();
-        } catch (IllegalArgumentException e) {
-            throw optionNamed(e, OPTION_NAMES::get);
-        }
+        return DataOptions.readLabels(labels).names();
     }
 
-    /** The set, labelled as {@code eval} labels it: {@code --labels} by name, {@code --labels-offset} for TFRecords. */
+    /** The set, labelled as {@code eval} labels it ({@link DataOptions#read}). */
     private LabelledImages labelledImages(int classes) throws IOException {
-        try {
-            LabelledImages.Builder b = LabelledImages.builder(classes).labelsOffset(labelsOffset);
-            if (labels != null) {
-                b.labels(Labels.read(labels).checkCount(classes).names());
-            }
-            return b.build(data);
-        } catch (IllegalArgumentException e) {
-            throw optionNamed(e, OPTION_NAMES::get);
-        }
+        return data.read(classes, labels, null);
     }
 
     /** The closing line about the images TensorFlow dropped. */
