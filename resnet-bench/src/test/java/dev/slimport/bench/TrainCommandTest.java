@@ -309,6 +309,15 @@ class TrainCommandTest {
                         "undecodable images: 1 of 17 dropped by TensorFlow in every pass (named on stderr): " + record)
                 .contains("saved checkpoint " + out + " at global step 10");
         assertThat(train.err()).containsOnlyOnce(record + ": TensorFlow could not decode");
+        // slim's naming: m.ckpt-10 and the 'checkpoint' state file; eval given the folder reads the latest
+        assertThat(Files.readString(tmp.resolve("checkpoint"))).startsWith("model_checkpoint_path: \"m.ckpt-10\"\n");
+        CliRun eval = CliRun.of(
+                "eval", "--data", dir.toString(), "--checkpoint", tmp.toString(), "--labels-offset", "1", "-q");
+        assertThat(eval.exitCode()).as(eval.toString()).isZero();
+        assertThat(eval.out())
+                .contains("model: checkpoint " + tmp.resolve("m.ckpt-10"))
+                .contains("16 images evaluated")
+                .contains("1 unreadable");
         // polynomial decay over int(17 * 1 / 4) = 4 steps: from step 4 on the end rate; step 5 ran at global step 4
         assertThat(train.out()).contains("step 5/10  loss ").containsPattern("step 5/10 .* learning rate 0.00100000 ");
     }

@@ -515,7 +515,15 @@ public final class ImageTraining {
         Examples examples = data.kind() == LabelledImages.Kind.TFRECORDS
                 ? Examples.records(data, skipped)
                 : Examples.folders(data, o.network.numClasses(), skipped);
-        boolean resuming = o.resume && Files.exists(Path.of(o.out + ".index"));
+        Path resumeFrom = o.resume ? SlimCheckpoints.latest(o.out).orElse(null) : null;
+        SlimCheckpoints.State kept = null;
+        if (resumeFrom != null) {
+            try {
+                kept = SlimCheckpoints.read(o.out.toAbsolutePath().getParent()).orElse(null);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot read the checkpoint state next to " + o.out, e);
+            }
+        }
         long decaySteps = decaySteps(examples.size(), o.epochsPerDecay, o.batchSize);
 
         try (Graph g = new Graph();
@@ -547,8 +555,8 @@ public final class ImageTraining {
                     .build(tf);
 
             RestoreResult restored = null;
-            if (resuming) {
-                Checkpoints.restore(s, o.out);
+            if (resumeFrom != null) {
+                Checkpoints.restore(s, resumeFrom);
             } else if (o.checkpoint != null) {
                 restored = AssignFromCheckpoint.restore(s, model.variables(), o.checkpoint, o.excludes);
             } else {
@@ -562,7 +570,7 @@ public final class ImageTraining {
             long start = System.nanoTime();
             long first = step;
             boolean stopped = false;
-            Path saved = null;
+            boolean saved = false;
             while (step < o.steps) {
                 double lr = learningRate(
                         o.decayType, o.learningRate, o.learningRateDecayFactor, o.endLearningRate, decaySteps, step);
@@ -601,19 +609,19 @@ public final class ImageTraining {
                 listener.onStep(new Step(step, o.steps, loss, accuracy, lr, o.batchSize / seconds));
                 boolean stopNow = stop != null && stop.getAsBoolean();
                 if (step % o.saveEverySteps == 0 || step == o.steps || stopNow) {
-                    Checkpoints.save(s, o.out);
-                    saved = o.out;
-                    listener.onCheckpoint(o.out, step);
+                    kept = save(s, o.out, step, kept);
+                    saved = true;
+                    listener.onCheckpoint(SlimCheckpoints.stepped(o.out, step), step);
                 }
                 if (stopNow) {
                     stopped = step < o.steps;
                     break;
                 }
             }
-            if (saved == null) {
+            if (!saved) {
                 // resumed at or past --steps: nothing trained, the checkpoint is the one already there
-                Checkpoints.save(s, o.out);
-                listener.onCheckpoint(o.out, step);
+                save(s, o.out, step, kept);
+                listener.onCheckpoint(SlimCheckpoints.stepped(o.out, step), step);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             return new Result(
@@ -628,6 +636,13 @@ public final class ImageTraining {
                     passes.undecodable(),
                     passes.inPass);
         }
+    }
+
+    /** Saves {@code PREFIX-<step>} and records it ({@link SlimCheckpoints#record}); returns the new state. */
+    private static SlimCheckpoints.State save(Session s, Path prefix, long step, SlimCheckpoints.State kept) {
+        Path stepped = SlimCheckpoints.stepped(prefix, step);
+        Checkpoints.save(s, stepped);
+        return SlimCheckpoints.record(prefix, stepped, kept);
     }
 
     /**

@@ -392,6 +392,69 @@ class ImageTrainingTest {
     }
 
     @Test
+    void checkpointsAreNamedAsSlimsSaverNamesThemAndTheLastFiveAreKept(@TempDir Path tmp) throws Exception {
+        writeTree(tmp.resolve("train"), 1, 1);
+        LabelledImages train = LabelledImages.builder(4).build(List.of(tmp.resolve("train")));
+        Path out = tmp.resolve("run/m.ckpt");
+        Files.createDirectories(out.getParent());
+        List<Path> saved = new ArrayList<>();
+        ImageTraining.Options o = new ImageTraining.Options()
+                .network(tiny(4))
+                .batchSize(2)
+                .steps(7)
+                .saveEverySteps(1)
+                .seed(1)
+                .out(out);
+        ImageTraining.Listener record = new ImageTraining.Listener() {
+            @Override
+            public void onCheckpoint(Path prefix, long step) {
+                saved.add(prefix);
+            }
+        };
+        ImageTraining.run(train, o, record, () -> false);
+        Path dir = out.getParent();
+        assertThat(saved).hasSize(7).last().isEqualTo(Path.of(out + "-7"));
+        // tf.train.Saver(max_to_keep=5): m.ckpt-1 and -2 deleted; CheckpointState in text format, relative names
+        assertThat(Files.exists(Path.of(out + "-1.index"))).isFalse();
+        assertThat(Files.exists(Path.of(out + "-2.data-00000-of-00001"))).isFalse();
+        for (int i = 3; i <= 7; i++) {
+            assertThat(Files.exists(Path.of(out + "-" + i + ".index")))
+                    .as("m.ckpt-%d", i)
+                    .isTrue();
+        }
+        StringBuilder state = new StringBuilder("model_checkpoint_path: \"m.ckpt-7\"\n");
+        for (int i = 3; i <= 7; i++) {
+            state.append("all_model_checkpoint_paths: \"m.ckpt-").append(i).append("\"\n");
+        }
+        assertThat(Files.readString(dir.resolve("checkpoint"))).isEqualTo(state.toString());
+        // PREFIX names the latest: the same files
+        assertThat(Files.readAllBytes(Path.of(out + ".index")))
+                .isEqualTo(Files.readAllBytes(Path.of(out + "-7.index")));
+        assertThat(Files.readAllBytes(Path.of(out + ".data-00000-of-00001")))
+                .isEqualTo(Files.readAllBytes(Path.of(out + "-7.data-00000-of-00001")));
+        assertThat(SlimCheckpoints.latest(dir)).contains(dir.resolve("m.ckpt-7"));
+        assertThat(SlimCheckpoints.latest(out)).contains(dir.resolve("m.ckpt-7"));
+
+        // --resume continues the list from the latest: 8 and 9 added, 3 and 4 dropped
+        ImageTraining.Result r = ImageTraining.run(train, o.steps(9).resume(true), record, () -> false);
+        assertThat(r.globalStep()).isEqualTo(9);
+        assertThat(SlimCheckpoints.read(dir).orElseThrow().all())
+                .extracting(p -> p.getFileName().toString())
+                .containsExactly("m.ckpt-5", "m.ckpt-6", "m.ckpt-7", "m.ckpt-8", "m.ckpt-9");
+        assertThat(Files.exists(Path.of(out + "-4.index"))).isFalse();
+        try (dev.slimport.savedmodel.CheckpointReader reader = dev.slimport.savedmodel.CheckpointReader.open(out)) {
+            assertThat(reader.entries()).extracting(e -> e.name()).contains("global_step");
+        }
+
+        // a new run over it (the CLI's --force): the earlier run's checkpoints are replaced
+        ImageTraining.run(train, o.steps(1).resume(false), record, () -> false);
+        assertThat(SlimCheckpoints.read(dir).orElseThrow().all())
+                .extracting(p -> p.getFileName().toString())
+                .containsExactly("m.ckpt-1");
+        assertThat(Files.exists(Path.of(out + "-9.index"))).isFalse();
+    }
+
+    @Test
     void refusesBadOptionsNamingThem(@TempDir Path tmp) throws Exception {
         writeTree(tmp.resolve("train"), 1, 1);
         LabelledImages train = LabelledImages.builder(4).build(List.of(tmp.resolve("train")));

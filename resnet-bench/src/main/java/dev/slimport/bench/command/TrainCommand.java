@@ -10,6 +10,7 @@ import dev.slimport.bench.train.TensorBoardScalars;
 import dev.slimport.bench.train.TrainingOptions;
 import dev.slimport.classify.ImageTraining;
 import dev.slimport.classify.LabelledImages;
+import dev.slimport.classify.SlimCheckpoints;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.net.ResNetArgScope;
@@ -252,6 +253,13 @@ public final class TrainCommand extends BenchCommand {
             throw new IllegalArgumentException("--log-every: must be >= 1, got " + logEvery);
         }
         training.validate();
+        if (checkpoint != null && Files.isDirectory(checkpoint)) { // a training folder: its latest checkpoint
+            Path folder = checkpoint;
+            checkpoint = SlimCheckpoints.latest(folder)
+                    .orElseThrow(
+                            () -> new IllegalArgumentException("--checkpoint: " + folder + " is a folder without a '"
+                                    + SlimCheckpoints.STATE_FILE + "' file naming an existing checkpoint"));
+        }
         for (Path p : data.data) {
             if (!Files.exists(p)) {
                 throw new IllegalArgumentException("--data: " + p + " does not exist");
@@ -342,10 +350,15 @@ public final class TrainCommand extends BenchCommand {
             progress.clear();
             out().printf(
                             Locale.ROOT,
-                            "%s checkpoint %s at global step %d (%.1f s, %.1f images/s)%n",
+                            "%s checkpoint %s at global step %d (%s-%d; the last %d are kept, listed in %s)"
+                                    + " (%.1f s, %.1f images/s)%n",
                             result.stopped() ? "stopped; saved" : "saved",
                             out,
                             result.globalStep(),
+                            out.getFileName(),
+                            result.globalStep(),
+                            SlimCheckpoints.MAX_TO_KEEP,
+                            SlimCheckpoints.STATE_FILE,
                             result.seconds(),
                             result.imagesPerSecond());
             out().println(undecodable(result));
@@ -539,10 +552,12 @@ public final class TrainCommand extends BenchCommand {
 
         @Override
         public void onCheckpoint(Path prefix, long step) {
-            try {
-                descriptor.writeFor(prefix);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + NetworkDescriptor.fileFor(prefix), e);
+            for (Path p : List.of(prefix, out)) { // PREFIX-<step> and its alias PREFIX
+                try {
+                    descriptor.writeFor(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write " + NetworkDescriptor.fileFor(p), e);
+                }
             }
         }
     }
