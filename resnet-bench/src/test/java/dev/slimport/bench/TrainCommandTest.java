@@ -12,9 +12,9 @@ import dev.slimport.bench.result.ResultWriter;
 import dev.slimport.bench.train.NetworkDescriptor;
 import dev.slimport.classify.TFRecordReader;
 import dev.slimport.resnet.testing.ChildJvm;
+import dev.slimport.resnet.testing.HueImages;
 import dev.slimport.savedmodel.CheckpointEntry;
 import dev.slimport.savedmodel.CheckpointReader;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,10 +22,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.proto.Event;
@@ -42,32 +40,10 @@ class TrainCommandTest {
     /** The narrow net of the quick runs: resnet_v2_50's blocks at base depth 4, 64x64, batch 4. */
     private static final List<String> TINY = List.of("--base-depth", "4", "--image-size", "64", "--batch-size", "4");
 
-    private static final String[] CLASSES = {"a_red", "b_green", "c_blue", "d_yellow"};
-    private static final int[][] HUES = {{200, 40, 40}, {40, 190, 40}, {40, 40, 210}, {210, 200, 40}};
-
+    private static final String[] CLASSES = HueImages.CLASSES.toArray(String[]::new);
+    /** {@link HueImages#writeTree}: {@code dir/<class>/<i>.jpg|png}, four hue families. */
     static void writeTree(Path dir, int perClass, long seed) throws IOException {
-        Random r = new Random(seed);
-        for (int c = 0; c < HUES.length; c++) {
-            Path folder = Files.createDirectories(dir.resolve(CLASSES[c]));
-            for (int i = 0; i < perClass; i++) {
-                int w = 40 + r.nextInt(40);
-                int h = 40 + r.nextInt(40);
-                BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-                for (int y = 0; y < h; y++) {
-                    for (int x = 0; x < w; x++) {
-                        int rgb = 0;
-                        for (int k = 0; k < 3; k++) {
-                            rgb = (rgb << 8) | Math.max(0, Math.min(255, HUES[c][k] + r.nextInt(61) - 30));
-                        }
-                        img.setRGB(x, y, rgb);
-                    }
-                }
-                String format = i % 2 == 0 ? "jpg" : "png";
-                assertThat(ImageIO.write(
-                                img, format, folder.resolve(i + "." + format).toFile()))
-                        .isTrue();
-            }
-        }
+        HueImages.writeTree(dir, perClass, seed);
     }
 
     @Test

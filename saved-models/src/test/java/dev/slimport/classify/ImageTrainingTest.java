@@ -11,16 +11,15 @@ import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.net.ResNetV2;
+import dev.slimport.resnet.testing.HueImages;
 import dev.slimport.resnet.train.Checkpoints;
 import dev.slimport.savedmodel.RestoreResult;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Graph;
@@ -29,9 +28,6 @@ import org.tensorflow.op.Ops;
 
 class ImageTrainingTest {
 
-    /** The four hue families of {@link #writeTree}: red, green, blue, yellow (RGB centres). */
-    private static final int[][] HUES = {{200, 40, 40}, {40, 190, 40}, {40, 40, 210}, {210, 200, 40}};
-
     /** A tiny resnet_v2 (resnet_v2_50's blocks at base depth 4) in scope resnet_v2, 64x64 images. */
     static NetworkSpec tiny(int classes) {
         return NetworkSpec.custom(ResNetV2.DEFAULT_SCOPE, Depth.D50.blocks(4))
@@ -39,34 +35,9 @@ class ImageTrainingTest {
                 .withImageSize(64);
     }
 
-    /**
-     * {@code dir/<class>/<i>.jpg|png}: per class {@code perClass} images of its hue with per-pixel noise, sizes 40..79,
-     * every other one JPEG, the rest PNG.
-     */
+    /** {@link HueImages#writeTree}: {@code dir/<class>/<i>.jpg|png}, four hue families. */
     static void writeTree(Path dir, int perClass, long seed) throws IOException {
-        Random r = new Random(seed);
-        String[] names = {"a_red", "b_green", "c_blue", "d_yellow"};
-        for (int c = 0; c < HUES.length; c++) {
-            Path folder = Files.createDirectories(dir.resolve(names[c]));
-            for (int i = 0; i < perClass; i++) {
-                int w = 40 + r.nextInt(40);
-                int h = 40 + r.nextInt(40);
-                BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-                for (int y = 0; y < h; y++) {
-                    for (int x = 0; x < w; x++) {
-                        int[] rgb = new int[3];
-                        for (int k = 0; k < 3; k++) {
-                            rgb[k] = Math.max(0, Math.min(255, HUES[c][k] + r.nextInt(61) - 30));
-                        }
-                        img.setRGB(x, y, (rgb[0] << 16) | (rgb[1] << 8) | rgb[2]);
-                    }
-                }
-                String format = i % 2 == 0 ? "jpg" : "png";
-                assertThat(ImageIO.write(
-                                img, format, folder.resolve(i + "." + format).toFile()))
-                        .isTrue();
-            }
-        }
+        HueImages.writeTree(dir, perClass, seed);
     }
 
     /** A freshly initialized checkpoint of the tiny net with {@code classes} logits. */
@@ -104,10 +75,7 @@ class ImageTrainingTest {
     /** The checkpoint at {@code out} (the tiny 4-class net) classifies the 64 held-out images with top-1 >= 0.9. */
     static void assertHeldOutTop1(Path out, LabelledImages held) throws Exception {
         try (ImageClassifier c = ImageClassifier.fromCheckpoint(
-                out,
-                tiny(4),
-                ImageClassifier.Options.DEFAULTS.withLabels(
-                        Labels.of(List.of("a_red", "b_green", "c_blue", "d_yellow"), "test")))) {
+                out, tiny(4), ImageClassifier.Options.DEFAULTS.withLabels(Labels.of(HueImages.CLASSES, "test")))) {
             Evaluation.Result r = Evaluation.run(held, c, 16, null);
             assertThat(r.images()).isEqualTo(64);
             assertThat(r.top1()).as("held-out top-1").isGreaterThanOrEqualTo(0.9);
