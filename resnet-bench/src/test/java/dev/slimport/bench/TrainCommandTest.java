@@ -292,6 +292,7 @@ class TrainCommandTest {
         assertThat(eval.exitCode()).as(eval.toString()).isZero();
         assertThat(eval.out())
                 .contains("model: checkpoint " + tmp.resolve("m.ckpt-10"))
+                .contains("labels: 4 labels from the records' image/class/text")
                 .contains("16 images evaluated")
                 .contains("1 unreadable");
         // polynomial decay over int(17 * 1 / 4) = 4 steps: from step 4 on the end rate; step 5 ran at global step 4

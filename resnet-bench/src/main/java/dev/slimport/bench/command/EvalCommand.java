@@ -161,7 +161,11 @@ public final class EvalCommand extends BenchCommand {
             String n = set.className(i);
             names.add(n == null || n.isBlank() ? "class " + i : n.strip());
         }
-        return Labels.of(names, "the class folders of " + data.data.get(0));
+        return Labels.of(
+                names,
+                set.kind() == LabelledImages.Kind.TFRECORDS
+                        ? "the records' image/class/text (class N where they have none)"
+                        : "the class folders of " + data.data.get(0));
     }
 
     /**
