@@ -329,7 +329,8 @@ class EvalCommandTest {
         return out.toByteArray();
     }
 
-    private static byte[] example(byte[] encoded, long label) {
+    /** slim's Example: image/encoded, image/format, image/class/label (also used by TrainCommandTest). */
+    static byte[] example(byte[] encoded, long label) {
         return Example.newBuilder()
                 .setFeatures(Features.newBuilder()
                         .putFeature("image/encoded", bytes(encoded))
@@ -350,7 +351,7 @@ class EvalCommandTest {
     }
 
     /** TFRecord framing (see saved-models' TFRecordReaderTest for the check of this against TF's own writer). */
-    private static byte[] frame(List<byte[]> records) {
+    static byte[] frame(List<byte[]> records) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] rec : records) {
             byte[] len = new byte[8];

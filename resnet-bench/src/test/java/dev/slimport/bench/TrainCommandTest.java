@@ -12,9 +12,9 @@ import dev.slimport.bench.result.ResultWriter;
 import dev.slimport.bench.train.NetworkDescriptor;
 import dev.slimport.classify.TFRecordReader;
 import dev.slimport.resnet.testing.ChildJvm;
+import dev.slimport.resnet.testing.HueImages;
 import dev.slimport.savedmodel.CheckpointEntry;
 import dev.slimport.savedmodel.CheckpointReader;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,10 +22,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.proto.Event;
@@ -39,32 +37,13 @@ import org.tensorflow.proto.Summary;
  */
 class TrainCommandTest {
 
-    private static final String[] CLASSES = {"a_red", "b_green", "c_blue", "d_yellow"};
-    private static final int[][] HUES = {{200, 40, 40}, {40, 190, 40}, {40, 40, 210}, {210, 200, 40}};
+    /** The narrow net of the quick runs: resnet_v2_50's blocks at base depth 4, 64x64, batch 4. */
+    private static final List<String> TINY = List.of("--base-depth", "4", "--image-size", "64", "--batch-size", "4");
 
+    private static final String[] CLASSES = HueImages.CLASSES.toArray(String[]::new);
+    /** {@link HueImages#writeTree}: {@code dir/<class>/<i>.jpg|png}, four hue families. */
     static void writeTree(Path dir, int perClass, long seed) throws IOException {
-        Random r = new Random(seed);
-        for (int c = 0; c < HUES.length; c++) {
-            Path folder = Files.createDirectories(dir.resolve(CLASSES[c]));
-            for (int i = 0; i < perClass; i++) {
-                int w = 40 + r.nextInt(40);
-                int h = 40 + r.nextInt(40);
-                BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-                for (int y = 0; y < h; y++) {
-                    for (int x = 0; x < w; x++) {
-                        int rgb = 0;
-                        for (int k = 0; k < 3; k++) {
-                            rgb = (rgb << 8) | Math.max(0, Math.min(255, HUES[c][k] + r.nextInt(61) - 30));
-                        }
-                        img.setRGB(x, y, rgb);
-                    }
-                }
-                String format = i % 2 == 0 ? "jpg" : "png";
-                assertThat(ImageIO.write(
-                                img, format, folder.resolve(i + "." + format).toFile()))
-                        .isTrue();
-            }
-        }
+        HueImages.writeTree(dir, perClass, seed);
     }
 
     @Test
@@ -211,25 +190,10 @@ class TrainCommandTest {
     void ctrl_c_saves_a_last_checkpoint(@TempDir Path tmp) throws Exception {
         writeTree(tmp.resolve("train"), 4, 1);
         Path out = tmp.resolve("run/model.ckpt");
-        List<String> args = List.of(
-                "train",
-                "--data",
-                tmp.resolve("train").toString(),
-                "--out",
-                out.toString(),
-                "--base-depth",
-                "4",
-                "--image-size",
-                "64",
-                "--batch-size",
-                "4",
-                "--steps",
-                "100000",
-                "--save-every",
-                "100000",
-                "--log-every",
-                "2",
-                "-q");
+        List<String> args = new java.util.ArrayList<>(
+                List.of("train", "--data", tmp.resolve("train").toString(), "--out", out.toString()));
+        args.addAll(TINY);
+        args.addAll(List.of("--steps", "100000", "--save-every", "100000", "--log-every", "2", "-q"));
         try (ChildJvm child =
                 ChildJvm.start(Files.createDirectories(tmp.resolve("work")), ResNetBenchCli.class, args)) {
             child.awaitStdout("step 2/100000", Duration.ofSeconds(120));
@@ -244,47 +208,120 @@ class TrainCommandTest {
         }
     }
 
+    /** {@code dir/train-00000-of-00001} holding {@code records} (EvalCommandTest's framing). */
+    private static Path tfRecords(Path dir, List<byte[]> records) throws IOException {
+        Files.write(Files.createDirectories(dir).resolve("train-00000-of-00001"), EvalCommandTest.frame(records));
+        return dir;
+    }
+
+    /** {@code train --data data --out tmp/m.ckpt} and {@code more}. */
+    private static CliRun train(Path data, Path tmp, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "train",
+                "--data",
+                data.toString(),
+                "--out",
+                tmp.resolve("m.ckpt").toString()));
+        args.addAll(List.of(more));
+        return CliRun.of(args.toArray(String[]::new));
+    }
+
+    /**
+     * slim's TFRecords (labels 1..4, {@code --labels-offset 1}) with one record whose JPEG is truncated: training runs,
+     * every pass names that record, the polynomial schedule is printed and fed.
+     */
+    @Test
+    void trains_on_tfrecords_and_reports_the_undecodable_record(@TempDir Path tmp) throws Exception {
+        Path tree = tmp.resolve("tree");
+        writeTree(tree, 4, 1);
+        List<byte[]> records = new java.util.ArrayList<>();
+        for (int c = 0; c < CLASSES.length; c++) {
+            for (int i = 0; i < 4; i++) {
+                String name = i + (i % 2 == 0 ? ".jpg" : ".png");
+                records.add(EvalCommandTest.example(
+                        Files.readAllBytes(tree.resolve(CLASSES[c]).resolve(name)), c + 1));
+            }
+        }
+        byte[] jpeg = Files.readAllBytes(tree.resolve("a_red/0.jpg"));
+        records.add(7, EvalCommandTest.example(java.util.Arrays.copyOf(jpeg, 300), 1)); // record 7: a truncated JPEG
+        Path dir = tfRecords(tmp.resolve("records"), records);
+        Path out = tmp.resolve("m.ckpt");
+        CliRun train = train(
+                dir,
+                tmp,
+                "--num-classes",
+                "4",
+                "--labels-offset",
+                "1",
+                TINY.get(0),
+                TINY.get(1),
+                TINY.get(2),
+                TINY.get(3),
+                TINY.get(4),
+                TINY.get(5),
+                "--steps",
+                "10",
+                "--log-every",
+                "5",
+                "--learning-rate-decay-type",
+                "polynomial",
+                "--end-learning-rate",
+                "0.001",
+                "--epochs-per-decay",
+                "1",
+                "--learning-rate",
+                "0.05",
+                "--seed",
+                "2",
+                "-q");
+        assertThat(train.exitCode()).as(train.toString()).isZero();
+        String record = dir.resolve("train-00000-of-00001").toAbsolutePath() + "#7";
+        assertThat(train.out())
+                .contains("on 17 images of 1 TFRecord files, image/class/label - 1 (labels offset)")
+                .contains("learning rate 0.05 (polynomial)")
+                .contains("pass 1 over the data complete at step 5: 16 of 17 images used, 1 undecodable")
+                .contains("pass 2 over the data complete at step 9: 16 of 17 images used, 1 undecodable")
+                .contains(
+                        "undecodable images: 1 of 17 dropped by TensorFlow in every pass (named on stderr): " + record)
+                .contains("saved checkpoint " + out + " at global step 10");
+        assertThat(train.err()).containsOnlyOnce(record + ": TensorFlow could not decode");
+        // slim's naming: m.ckpt-10 and the 'checkpoint' state file; eval given the folder reads the latest
+        assertThat(Files.readString(tmp.resolve("checkpoint"))).startsWith("model_checkpoint_path: \"m.ckpt-10\"\n");
+        CliRun eval = CliRun.of(
+                "eval", "--data", dir.toString(), "--checkpoint", tmp.toString(), "--labels-offset", "1", "-q");
+        assertThat(eval.exitCode()).as(eval.toString()).isZero();
+        assertThat(eval.out())
+                .contains("model: checkpoint " + tmp.resolve("m.ckpt-10"))
+                .contains("labels: 4 labels from the records' image/class/text")
+                .contains("16 images evaluated")
+                .contains("1 unreadable");
+        // polynomial decay over int(17 * 1 / 4) = 4 steps: from step 4 on the end rate; step 5 ran at global step 4
+        assertThat(train.out()).contains("step 5/10  loss ").containsPattern("step 5/10 .* learning rate 0.00100000 ");
+    }
+
     @Test
     void refuses_bad_options_naming_them(@TempDir Path tmp) throws Exception {
         writeTree(tmp.resolve("train"), 1, 1);
-        CliRun both = CliRun.of(
-                "train",
-                "--data",
-                tmp.resolve("train").toString(),
-                "--out",
-                tmp.resolve("m.ckpt").toString(),
-                "--steps",
-                "3",
-                "--epochs",
-                "1");
+        CliRun both = train(tmp.resolve("train"), tmp, "--steps", "3", "--epochs", "1");
         assertThat(both.exitCode()).isEqualTo(2);
         assertThat(both.err()).contains("--steps: give --steps or --epochs, not both");
-        CliRun noDir = CliRun.of(
-                "train",
-                "--data",
-                tmp.resolve("nope").toString(),
-                "--out",
-                tmp.resolve("m.ckpt").toString());
+        CliRun noDir = train(tmp.resolve("nope"), tmp);
         assertThat(noDir.exitCode()).isEqualTo(2);
-        assertThat(noDir.err()).contains("--data: not a folder");
-        CliRun exclude = CliRun.of(
-                "train",
-                "--data",
-                tmp.resolve("train").toString(),
-                "--out",
-                tmp.resolve("m.ckpt").toString(),
-                "--exclude",
-                "resnet_v2_50/logits");
+        assertThat(noDir.err()).contains("--data: " + tmp.resolve("nope") + " does not exist");
+        CliRun cosine = train(tmp.resolve("train"), tmp, "--learning-rate-decay-type", "cosine");
+        assertThat(cosine.exitCode()).isEqualTo(2);
+        assertThat(cosine.err())
+                .contains("--learning-rate-decay-type: unknown learning-rate decay type 'cosine'; allowed:"
+                        + " exponential, fixed, polynomial");
+        Path records = tfRecords(tmp.resolve("records"), List.of(EvalCommandTest.example(new byte[] {1}, 1)));
+        CliRun noClasses = train(records, tmp);
+        assertThat(noClasses.exitCode()).isEqualTo(2);
+        assertThat(noClasses.err()).contains("--num-classes: required with TFRecord --data");
+        assertThat(Files.exists(tmp.resolve("m.ckpt.index"))).isFalse();
+        CliRun exclude = train(tmp.resolve("train"), tmp, "--exclude", "resnet_v2_50/logits");
         assertThat(exclude.exitCode()).isEqualTo(2);
         assertThat(exclude.err()).contains("--exclude: must be used with --checkpoint");
-        CliRun sgd = CliRun.of(
-                "train",
-                "--data",
-                tmp.resolve("train").toString(),
-                "--out",
-                tmp.resolve("m.ckpt").toString(),
-                "--optimizer",
-                "sgd");
+        CliRun sgd = train(tmp.resolve("train"), tmp, "--optimizer", "sgd");
         assertThat(sgd.exitCode()).isEqualTo(2);
         assertThat(sgd.err()).contains("--optimizer: must be one of momentum, rmsprop, adam, got 'sgd'");
     }

@@ -19,18 +19,25 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import org.tensorflow.ConcreteFunction;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
+import org.tensorflow.Output;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
 import org.tensorflow.exceptions.TFOutOfRangeException;
+import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.AssertThat;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.data.BatchDataset;
 import org.tensorflow.op.data.IgnoreErrorsDataset;
@@ -39,40 +46,57 @@ import org.tensorflow.op.data.ParallelMapDataset;
 import org.tensorflow.op.data.PrefetchDataset;
 import org.tensorflow.op.data.RepeatDataset;
 import org.tensorflow.op.data.TensorSliceDataset;
+import org.tensorflow.op.io.ParseSingleExample;
+import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TString;
 import org.tensorflow.types.family.TType;
 
 /**
- * slim's {@code train_image_classifier.py} on an image-folder tree ({@link LabelledImages}, {@code DIR/<class>/<image>}):
- * an input pipeline in the graph, slim's training step ({@link TrainingGraph}: softmax cross-entropy plus the L2
- * regularization losses, slim's {@code --optimizer} momentum, rmsprop or adam ({@link Optimizer}), the batch-norm update
- * ops), the network optionally started from a checkpoint with
- * slim's {@code --checkpoint_exclude_scopes} and {@code --trainable_scopes}, and a checkpoint of every variable saved
- * every {@link Options#saveEverySteps} steps and at the end.
+ * slim's {@code train_image_classifier.py} on a labelled image set ({@link LabelledImages}): an image-folder tree
+ * ({@code DIR/<class>/<image>}) or TFRecord files in slim's ImageNet format. An input pipeline in the graph, slim's
+ * training step ({@link TrainingGraph}: softmax cross-entropy plus the L2 regularization losses, slim's {@code
+ * --optimizer} momentum, rmsprop or adam ({@link Optimizer}), the batch-norm update ops), slim's learning-rate
+ * schedules ({@link DecayType}), the network optionally started from a checkpoint with slim's {@code
+ * --checkpoint_exclude_scopes} and {@code --trainable_scopes}, and a checkpoint of every variable saved every {@link
+ * Options#saveEverySteps} steps and at the end.
  *
  * <h2>The input pipeline (tf.data ops in the graph)</h2>
  *
  * What slim's {@code train_image_classifier.py} builds with {@code DatasetDataProvider(num_readers, common_queue_capacity
  * = 20·batch, shuffle=True)}, {@code image_preprocessing_fn(image, size, size)} and {@code tf.train.batch(num_threads=
- * num_preprocessing_threads)}, as TensorFlow's data ops:
+ * num_preprocessing_threads)}, as TensorFlow's data ops. Every example carries its index in the set (the file's
+ * position, or the record's position over all the files), so that the images TensorFlow drops can be named:
  *
  * <pre>
- * TensorSliceDataset(files, labels)           # the file paths and labels, constants of the graph
- *   .ShuffleDataset(all files, seed)          # a new order each pass (reshuffle_each_iteration)
- *   .ParallelMapDataset(AUTOTUNE: ReadFile → InceptionPreprocessing.decode → InceptionPreprocessing.forTrain)
- *   .IgnoreErrorsDataset                      # an image TensorFlow cannot decode is skipped
+ * image folders:                                TFRecord files:
+ * TensorSliceDataset(files, labels, indices)    TFRecordDataset(files) zipped with RangeDataset(0..) as the indices
+ *   .ShuffleDataset(all files, seed)              .ShuffleDataset(min(records, 20·batch), seed)  # slim's queue capacity
+ *   .ParallelMapDataset(AUTOTUNE:                 .ParallelMapDataset(AUTOTUNE: ParseSingleExample(image/encoded,
+ *       ReadFile → decode → forTrain)                 image/class/label) → label − labels offset, asserted in
+ *                                                     0..classes−1 → decode → forTrain)
+ *   .IgnoreErrorsDataset                      # an example TensorFlow cannot parse or decode is dropped (and counted)
  *   .RepeatDataset(-1)                        # as many passes as the steps need
  *   .BatchDataset(batch, drop_remainder)      # static [batch, size, size, 3]
  *   .PrefetchDataset(2)                       # the next batches are prepared while the step runs
  * </pre>
  *
- * The per-image function is a {@link ConcreteFunction} in the graph's library (the pattern of {@code
+ * ({@code decode} is {@link InceptionPreprocessing#decode}, {@code forTrain} {@link InceptionPreprocessing#forTrain}.)
+ * The per-example function is a {@link ConcreteFunction} in the graph's library (the pattern of {@code
  * EncodedImages.map}); the parallel map runs as many images at once as TensorFlow's inter-op pool has threads, so the
- * decoding and preprocessing keep the cores busy while the network trains. Files whose header names more than {@link
- * ImageHeader#DEFAULT_MAX_PIXELS} pixels, or is not an image, are left out before the graph is built and reported in
- * {@link Result#skipped()}.
+ * decoding and preprocessing keep the cores busy while the network trains. TFRecord files are read in the order
+ * given (slim's reader also shuffles the file order; slim's {@code build_imagenet_data.py} shards are shuffled when
+ * written), their records through a shuffle buffer of slim's queue capacity.
+ *
+ * <p><b>Dropped examples are counted, not silently skipped.</b> Every step fetches its batch's indices; each pass of
+ * the repeated data yields every usable example exactly once before the next pass starts, so when an index comes
+ * again, the pass has ended and the indices it did not yield are the examples TensorFlow dropped: they are reported
+ * per pass ({@link Listener#onPass}) and in {@link Result#undecodable()}. Within the first pass they cannot be known
+ * yet ({@link Result#passes()} 0). Image files whose header names more than {@link ImageHeader#DEFAULT_MAX_PIXELS}
+ * pixels or is not an image, and TFRecord files whose framing is broken, are left out before the graph is built and
+ * reported in {@link Result#skipped()}.
  *
  * <p>Everything native (graph, session, tensors) is created and closed inside {@link #run}.
  */
@@ -95,7 +119,9 @@ public final class ImageTraining {
         double batchNormDecay = ResNetArgScope.BATCH_NORM_DECAY;
         double learningRate = TrainingGraph.DEFAULT_LEARNING_RATE;
         double momentum = TrainingGraph.DEFAULT_MOMENTUM;
+        DecayType decayType = DecayType.EXPONENTIAL;
         double learningRateDecayFactor = 0.94;
+        double endLearningRate = END_LEARNING_RATE;
         double epochsPerDecay = 2.0;
         double labelSmoothing;
         boolean distortColor = true;
@@ -212,6 +238,23 @@ public final class ImageTraining {
             return this;
         }
 
+        /** slim's {@code --learning_rate_decay_type} (default exponential). */
+        public Options decayType(DecayType t) {
+            this.decayType = t;
+            return this;
+        }
+
+        /** The schedule chosen. */
+        public DecayType decayType() {
+            return decayType;
+        }
+
+        /** slim's {@code --end_learning_rate} (default 0.0001), where the polynomial decay ends. */
+        public Options endLearningRate(double lr) {
+            this.endLearningRate = lr;
+            return this;
+        }
+
         /** slim's {@code --num_epochs_per_decay} (default 2.0). */
         public Options epochsPerDecay(double e) {
             this.epochsPerDecay = e;
@@ -278,6 +321,12 @@ public final class ImageTraining {
                     "in (0, 1]",
                     learningRateDecayFactor);
             require(epochsPerDecay > 0 && Double.isFinite(epochsPerDecay), "--epochs-per-decay", "> 0", epochsPerDecay);
+            require(decayType != null, "--learning-rate-decay-type", "one of " + DecayType.allowed(), decayType);
+            require(
+                    endLearningRate >= 0 && Double.isFinite(endLearningRate),
+                    "--end-learning-rate",
+                    ">= 0",
+                    endLearningRate);
             require(labelSmoothing >= 0 && labelSmoothing < 1, "--label-smoothing", "in [0, 1)", labelSmoothing);
             require(optimizer != null, "--optimizer", "momentum, rmsprop or adam", optimizer);
             require(rmspropMomentum >= 0 && rmspropMomentum < 1, "--rmsprop-momentum", "in [0, 1)", rmspropMomentum);
@@ -296,11 +345,85 @@ public final class ImageTraining {
         }
     }
 
+    /** slim's {@code --end_learning_rate} default, where {@link DecayType#POLYNOMIAL} ends. */
+    public static final double END_LEARNING_RATE = 0.0001;
+
+    /** slim's {@code --learning_rate_decay_type} ({@code train_image_classifier.py _configure_learning_rate}). */
+    public enum DecayType {
+        /** {@code tf.train.exponential_decay(lr, global_step, decay_steps, factor, staircase=True)}. */
+        EXPONENTIAL,
+        /** {@code tf.constant(lr)}. */
+        FIXED,
+        /**
+         * {@code tf.train.polynomial_decay(lr, global_step, decay_steps, end_learning_rate, power=1.0,
+         * cycle=False)}.
+         */
+        POLYNOMIAL;
+
+        /** The flag value: {@code exponential}, {@code fixed}, {@code polynomial}. */
+        public String flagName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The allowed values, for messages. */
+        public static String allowed() {
+            return String.join(
+                    ", ", Arrays.stream(values()).map(DecayType::flagName).toList());
+        }
+
+        /**
+         * The type named {@code value} (case-insensitive).
+         *
+         * @throws IllegalArgumentException naming {@code option} and the allowed values
+         */
+        public static DecayType parse(String option, String value) {
+            for (DecayType t : values()) {
+                if (t.flagName().equalsIgnoreCase(value == null ? "" : value.strip())) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException(
+                    option + ": unknown learning-rate decay type '" + value + "'; allowed: " + allowed());
+        }
+    }
+
     /**
-     * slim's learning rate for {@code --learning_rate_decay_type exponential} ({@code train_image_classifier.py
-     * _configure_learning_rate}): {@code decay_steps = int(num_samples_per_epoch * num_epochs_per_decay /
-     * batch_size)}, then {@code tf.train.exponential_decay(lr, global_step, decay_steps, factor, staircase=True)} =
-     * {@code lr · factor^floor(global_step / decay_steps)}.
+     * slim's {@code decay_steps = int(num_samples_per_epoch * num_epochs_per_decay / batch_size)}, at least 1 (slim
+     * would divide by zero when fewer images than one batch per decay period are given).
+     */
+    public static long decaySteps(long examples, double epochsPerDecay, int batchSize) {
+        return Math.max(1, (long) (examples * epochsPerDecay / batchSize));
+    }
+
+    /**
+     * slim's learning rate of {@code type} at {@code globalStep} ({@code _configure_learning_rate}):
+     *
+     * <ul>
+     *   <li>exponential: {@code initial · factor^floor(global_step / decay_steps)} (staircase);
+     *   <li>fixed: {@code initial};
+     *   <li>polynomial, power 1, no cycle: {@code (initial − end) · (1 − min(global_step, decay_steps) /
+     *       decay_steps) + end}.
+     * </ul>
+     *
+     * @param globalStep the global step before the update
+     * @param decaySteps {@link #decaySteps}
+     */
+    public static double learningRate(
+            DecayType type, double initial, double factor, double end, long decaySteps, long globalStep) {
+        return switch (type) {
+            case EXPONENTIAL -> initial * Math.pow(factor, Math.floorDiv(globalStep, decaySteps));
+            case FIXED -> initial;
+            case POLYNOMIAL -> {
+                double p = (double) Math.min(globalStep, decaySteps) / decaySteps;
+                yield (initial - end) * (1 - p) + end;
+            }
+        };
+    }
+
+    /**
+     * slim's learning rate for {@code --learning_rate_decay_type exponential}: {@link #learningRate(DecayType,
+     * double, double, double, long, long)} with {@link #decaySteps decaySteps(examples, epochsPerDecay,
+     * batchSize)}.
      *
      * @param globalStep the global step before the update
      * @param examples the training set's size ({@code num_samples_per_epoch})
@@ -308,8 +431,8 @@ public final class ImageTraining {
      */
     public static double learningRate(
             double initial, double factor, double epochsPerDecay, long examples, int batchSize, long globalStep) {
-        long decaySteps = Math.max(1, (long) (examples * epochsPerDecay / batchSize));
-        return initial * Math.pow(factor, Math.floorDiv(globalStep, decaySteps));
+        return learningRate(
+                DecayType.EXPONENTIAL, initial, factor, 0, decaySteps(examples, epochsPerDecay, batchSize), globalStep);
     }
 
     /**
@@ -325,6 +448,17 @@ public final class ImageTraining {
     public record Step(
             long step, long steps, double loss, double accuracy, double learningRate, double imagesPerSecond) {}
 
+    /**
+     * A complete pass over the training data (an epoch of the input pipeline).
+     *
+     * @param pass 1 for the first pass of this run
+     * @param step the global step during which the next pass started (or this one ended with every example)
+     * @param examples the examples of the set
+     * @param used the examples the pass yielded
+     * @param undecodable the examples TensorFlow dropped in this pass (their sources: a file, or {@code FILE#n})
+     */
+    public record Pass(long pass, long step, long examples, long used, List<String> undecodable) {}
+
     /** Receives progress on the training thread. */
     public interface Listener {
         /** After the graph is built and the variables are initialized or restored ({@code restored} null if not). */
@@ -332,6 +466,9 @@ public final class ImageTraining {
 
         /** After each step. */
         default void onStep(Step step) {}
+
+        /** When a pass over the data is known to be complete (see the class comment). */
+        default void onPass(Pass pass) {}
 
         /** After each checkpoint is written. */
         default void onCheckpoint(Path prefix, long step) {}
@@ -342,11 +479,14 @@ public final class ImageTraining {
      *
      * @param globalStep the global step of the last checkpoint
      * @param checkpoint the last checkpoint's prefix
-     * @param examples the training images used
+     * @param examples the training examples used
      * @param skipped files left out before training (path: reason)
      * @param stopped whether {@code stop} ended training early
      * @param seconds wall time of the steps
      * @param imagesPerSecond images per second over the steps run
+     * @param passes the complete passes over the data in this run
+     * @param undecodable the examples TensorFlow dropped in any complete pass (sources, in index order)
+     * @param seenInPass the examples the unfinished pass has yielded so far
      */
     public record Result(
             long globalStep,
@@ -355,52 +495,41 @@ public final class ImageTraining {
             List<String> skipped,
             boolean stopped,
             double seconds,
-            double imagesPerSecond) {}
+            double imagesPerSecond,
+            long passes,
+            List<String> undecodable,
+            long seenInPass) {}
 
     /**
      * Trains on {@code data} until the global step reaches {@link Options#steps} or {@code stop} says so (checked
      * after each step; a checkpoint is saved then too, e.g. on Ctrl-C).
      *
-     * @throws IllegalArgumentException naming the option for bad options or data (TFRecords, no usable image, labels
+     * @throws IllegalArgumentException naming the option for bad options or data (no usable example, image labels
      *     outside the network's classes), and {@code --resume} or {@code --checkpoint} mismatches
-     * @throws IllegalStateException when the input pipeline ends (every image undecodable)
+     * @throws IllegalStateException when the input pipeline ends (every example undecodable)
      */
     public static Result run(LabelledImages data, Options o, Listener listener, BooleanSupplier stop) {
         o.validate();
-        if (data.kind() != LabelledImages.Kind.IMAGE_FOLDERS) {
-            throw new IllegalArgumentException("--data: train reads an image-folder tree (DIR/<class>/<image>);"
-                    + " TFRecords are not supported for training yet");
-        }
         int size = o.network.imageSize();
         List<String> skipped = new ArrayList<>();
-        List<String> paths = new ArrayList<>();
-        List<Integer> labels = new ArrayList<>();
-        List<Path> files = data.imageFiles();
-        int[] fileLabels = data.imageLabels();
-        for (int i = 0; i < files.size(); i++) {
-            Path f = files.get(i);
+        Examples examples = data.kind() == LabelledImages.Kind.TFRECORDS
+                ? Examples.records(data, skipped)
+                : Examples.folders(data, o.network.numClasses(), skipped);
+        Path resumeFrom = o.resume ? SlimCheckpoints.latest(o.out).orElse(null) : null;
+        SlimCheckpoints.State kept = null;
+        if (resumeFrom != null) {
             try {
-                ImageHeader.read(f).requirePixelsAtMost(ImageHeader.DEFAULT_MAX_PIXELS);
+                kept = SlimCheckpoints.read(o.out.toAbsolutePath().getParent()).orElse(null);
             } catch (IOException e) {
-                skipped.add(f + ": " + e.getMessage());
-                continue;
+                throw new java.io.UncheckedIOException("cannot read the checkpoint state next to " + o.out, e);
             }
-            if (fileLabels[i] < 0 || fileLabels[i] >= o.network.numClasses()) {
-                throw new IllegalArgumentException("--num-classes: " + f + " has label " + fileLabels[i]
-                        + ", outside the network's classes 0.." + (o.network.numClasses() - 1));
-            }
-            paths.add(f.toAbsolutePath().toString());
-            labels.add(fileLabels[i]);
         }
-        if (paths.isEmpty()) {
-            throw new IllegalArgumentException("--data: no usable image among " + files.size() + " files");
-        }
-        boolean resuming = o.resume && Files.exists(Path.of(o.out + ".index"));
+        long decaySteps = decaySteps(examples.size(), o.epochsPerDecay, o.batchSize);
 
         try (Graph g = new Graph();
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
-            Pipeline input = pipeline(tf, paths, labels, o.batchSize, size, o.distortColor, o.seed);
+            Pipeline input = examples.pipeline(tf, o.network.numClasses(), o.batchSize, size, o.distortColor, o.seed);
             ResNetModel model = o.network
                     .builder()
                     .argScope(ResNetArgScope.resnetArgScope(
@@ -426,8 +555,8 @@ public final class ImageTraining {
                     .build(tf);
 
             RestoreResult restored = null;
-            if (resuming) {
-                Checkpoints.restore(s, o.out);
+            if (resumeFrom != null) {
+                Checkpoints.restore(s, resumeFrom);
             } else if (o.checkpoint != null) {
                 restored = AssignFromCheckpoint.restore(s, model.variables(), o.checkpoint, o.excludes);
             } else {
@@ -437,135 +566,413 @@ public final class ImageTraining {
             long step = training.globalStepValue(s);
             listener.onStart(step, restored, List.copyOf(skipped));
 
+            Passes passes = new Passes(examples);
             long start = System.nanoTime();
             long first = step;
             boolean stopped = false;
-            Path saved = null;
+            boolean saved = false;
             while (step < o.steps) {
                 double lr = learningRate(
-                        o.learningRate, o.learningRateDecayFactor, o.epochsPerDecay, paths.size(), o.batchSize, step);
+                        o.decayType, o.learningRate, o.learningRateDecayFactor, o.endLearningRate, decaySteps, step);
                 long t0 = System.nanoTime();
                 float loss;
                 float accuracy;
+                long[] indices;
                 try (TFloat32 rate = TFloat32.scalarOf((float) lr);
                         org.tensorflow.Result r = s.runner()
                                 .feed(training.learningRate(), rate)
                                 .fetch(training.trainOp())
                                 .fetch(training.accuracy())
+                                .fetch(input.indices)
                                 .run()) {
                     loss = ((TFloat32) r.get(0)).getFloat();
                     accuracy = ((TFloat32) r.get(1)).getFloat();
+                    TInt64 idx = (TInt64) r.get(2);
+                    indices = new long[(int) idx.size()];
+                    for (int i = 0; i < indices.length; i++) {
+                        indices[i] = idx.getLong(i);
+                    }
                 } catch (TFOutOfRangeException e) {
                     throw new IllegalStateException(
-                            "--data: the input pipeline ended: TensorFlow decoded none of the images", e);
+                            "--data: the input pipeline ended: TensorFlow decoded none of the " + examples.size()
+                                    + " examples",
+                            e);
                 }
                 step++;
                 double seconds = (System.nanoTime() - t0) / 1e9;
+                for (long index : indices) {
+                    Pass p = passes.add(index, step);
+                    if (p != null) {
+                        listener.onPass(p);
+                    }
+                }
                 listener.onStep(new Step(step, o.steps, loss, accuracy, lr, o.batchSize / seconds));
                 boolean stopNow = stop != null && stop.getAsBoolean();
                 if (step % o.saveEverySteps == 0 || step == o.steps || stopNow) {
-                    Checkpoints.save(s, o.out);
-                    saved = o.out;
-                    listener.onCheckpoint(o.out, step);
+                    kept = save(s, o.out, step, kept);
+                    saved = true;
+                    listener.onCheckpoint(SlimCheckpoints.stepped(o.out, step), step);
                 }
                 if (stopNow) {
                     stopped = step < o.steps;
                     break;
                 }
             }
-            if (saved == null) {
+            if (!saved) {
                 // resumed at or past --steps: nothing trained, the checkpoint is the one already there
-                Checkpoints.save(s, o.out);
-                listener.onCheckpoint(o.out, step);
+                save(s, o.out, step, kept);
+                listener.onCheckpoint(SlimCheckpoints.stepped(o.out, step), step);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             return new Result(
                     step,
                     o.out,
-                    paths.size(),
+                    examples.size(),
                     List.copyOf(skipped),
                     stopped,
                     seconds,
-                    seconds > 0 ? (step - first) * o.batchSize / seconds : 0);
+                    seconds > 0 ? (step - first) * o.batchSize / seconds : 0,
+                    passes.completed,
+                    passes.undecodable(),
+                    passes.inPass);
         }
     }
 
-    /** The pipeline's outputs and its iterator's initializer. */
-    private record Pipeline(Operand<TFloat32> images, Operand<TInt32> labels, Op init) {}
+    /** Saves {@code PREFIX-<step>} and records it ({@link SlimCheckpoints#record}); returns the new state. */
+    private static SlimCheckpoints.State save(Session s, Path prefix, long step, SlimCheckpoints.State kept) {
+        Path stepped = SlimCheckpoints.stepped(prefix, step);
+        Checkpoints.save(s, stepped);
+        return SlimCheckpoints.record(prefix, stepped, kept);
+    }
 
-    /** The tf.data pipeline of the class comment, read through a one-iterator {@code IteratorGetNext}. */
-    private static Pipeline pipeline(
-            Ops root, List<String> paths, List<Integer> labels, int batch, int size, boolean distort, long seed) {
-        Ops tf = root.withSubScope("input");
-        Shape image = Shape.of(size, size, 3);
-        List<Class<? extends TType>> types = List.of(TFloat32.class, TInt32.class);
-        List<Shape> shapes = List.of(image, Shape.scalar());
-        List<Shape> batchShapes = List.of(Shape.of(batch, size, size, 3), Shape.of(batch));
-        Operand<TString> fileList = tf.withName("files")
-                .constant(org.tensorflow.ndarray.NdArrays.vectorOfObjects(paths.toArray(String[]::new)));
-        Operand<TInt32> labelList = tf.withName("labels")
-                .constant(labels.stream().mapToInt(Integer::intValue).toArray());
-        try (ConcreteFunction fn = perImage(size, distort, seed)) {
-            TensorSliceDataset slices = tf.withName("slices")
-                    .data
-                    .tensorSliceDataset(List.of(fileList, labelList), List.of(Shape.scalar(), Shape.scalar()));
+    /**
+     * Tells the passes apart in the stream of example indices (see the class comment): a pass is complete when it
+     * has yielded every example, or when an index it already yielded comes again (the next pass has begun).
+     */
+    static final class Passes {
+        private final Examples examples;
+        private final BitSet seen = new BitSet();
+        private final BitSet everDropped = new BitSet();
+        long inPass;
+        long completed;
+
+        Passes(Examples examples) {
+            this.examples = examples;
+        }
+
+        /** Records {@code index} (yielded during {@code step}); the pass it completes, or null. */
+        Pass add(long index, long step) {
+            int i = Math.toIntExact(index);
+            Pass done = null;
+            if (seen.get(i)) {
+                done = complete(step);
+            }
+            seen.set(i);
+            inPass++;
+            if (inPass == examples.size()) {
+                Pass all = complete(step);
+                return done == null ? all : done; // a one-example set: both at once cannot happen otherwise
+            }
+            return done;
+        }
+
+        private Pass complete(long step) {
+            List<String> dropped = new ArrayList<>();
+            int n = Math.toIntExact(examples.size());
+            for (int i = seen.nextClearBit(0); i < n; i = seen.nextClearBit(i + 1)) {
+                dropped.add(examples.source(i));
+                everDropped.set(i);
+            }
+            completed++;
+            Pass p = new Pass(completed, step, examples.size(), inPass, List.copyOf(dropped));
+            seen.clear();
+            inPass = 0;
+            return p;
+        }
+
+        /** The examples dropped in any complete pass, in index order. */
+        List<String> undecodable() {
+            List<String> out = new ArrayList<>();
+            for (int i = everDropped.nextSetBit(0); i >= 0; i = everDropped.nextSetBit(i + 1)) {
+                out.add(examples.source(i));
+            }
+            return List.copyOf(out);
+        }
+    }
+
+    /** The pipeline's outputs (a batch and its examples' indices) and its iterator's initializer. */
+    private record Pipeline(Operand<TFloat32> images, Operand<TInt32> labels, Operand<TInt64> indices, Op init) {}
+
+    /** What the pipeline reads: an image-folder tree's files, or TFRecord files; every example has an index. */
+    static final class Examples {
+        private final List<String> files;
+        private final int[] labels; // image folders: per file; null for TFRecords
+        private final long[] firstIndex; // TFRecords: index of each file's first record, then the total
+        private final int labelsOffset;
+
+        private Examples(List<String> files, int[] labels, long[] firstIndex, int labelsOffset) {
+            this.files = files;
+            this.labels = labels;
+            this.firstIndex = firstIndex;
+            this.labelsOffset = labelsOffset;
+        }
+
+        /** An image-folder tree's files whose header is an image of at most the allowed pixels. */
+        static Examples folders(LabelledImages data, int numClasses, List<String> skipped) {
+            List<String> paths = new ArrayList<>();
+            List<Integer> labels = new ArrayList<>();
+            List<Path> files = data.imageFiles();
+            int[] fileLabels = data.imageLabels();
+            for (int i = 0; i < files.size(); i++) {
+                Path f = files.get(i);
+                try {
+                    ImageHeader.read(f).requirePixelsAtMost(ImageHeader.DEFAULT_MAX_PIXELS);
+                } catch (IOException e) {
+                    skipped.add(f + ": " + e.getMessage());
+                    continue;
+                }
+                if (fileLabels[i] < 0 || fileLabels[i] >= numClasses) {
+                    throw new IllegalArgumentException("--num-classes: " + f + " has label " + fileLabels[i]
+                            + ", outside the network's classes 0.." + (numClasses - 1));
+                }
+                paths.add(f.toAbsolutePath().toString());
+                labels.add(fileLabels[i]);
+            }
+            if (paths.isEmpty()) {
+                throw new IllegalArgumentException("--data: no usable image among " + files.size() + " files");
+            }
+            return new Examples(
+                    List.copyOf(paths),
+                    labels.stream().mapToInt(Integer::intValue).toArray(),
+                    null,
+                    0);
+        }
+
+        /** TFRecord files whose framing is sound (every record header and its CRC checked; the rest left out). */
+        static Examples records(LabelledImages data, List<String> skipped) {
+            List<String> paths = new ArrayList<>();
+            List<Long> firsts = new ArrayList<>();
+            long total = 0;
+            for (Path f : data.recordFiles()) {
+                long n;
+                try {
+                    n = TFRecordReader.count(f);
+                } catch (IOException e) {
+                    skipped.add(f + ": " + e.getMessage() + "; the file is left out");
+                    continue;
+                }
+                if (n == 0) {
+                    skipped.add(f + ": no records");
+                    continue;
+                }
+                paths.add(f.toAbsolutePath().toString());
+                firsts.add(total);
+                total += n;
+            }
+            if (paths.isEmpty()) {
+                throw new IllegalArgumentException("--data: no readable TFRecord file among "
+                        + data.recordFiles().size() + " files");
+            }
+            firsts.add(total);
+            return new Examples(
+                    List.copyOf(paths),
+                    null,
+                    firsts.stream().mapToLong(Long::longValue).toArray(),
+                    data.labelsOffset());
+        }
+
+        /** The number of examples (images, or records). */
+        long size() {
+            return labels != null ? labels.length : firstIndex[firstIndex.length - 1];
+        }
+
+        /** Example {@code index}'s source: the image file, or {@code FILE#n} (n: the record's position in it). */
+        String source(long index) {
+            if (labels != null) {
+                return files.get(Math.toIntExact(index));
+            }
+            int f = 0;
+            while (firstIndex[f + 1] <= index) {
+                f++;
+            }
+            return files.get(f) + "#" + (index - firstIndex[f]);
+        }
+
+        /** The tf.data pipeline of the class comment, read through a one-iterator {@code IteratorGetNext}. */
+        Pipeline pipeline(Ops root, int numClasses, int batch, int size, boolean distort, long seed) {
+            Ops tf = root.withSubScope("input");
             Graph g = (Graph) tf.scope().env();
-            GraphOperation shuffled = g.opBuilder("ShuffleDataset", tf.scope().makeOpName("shuffle"), tf.scope())
-                    .addInput(slices.handle().asOutput())
-                    .addInput(tf.constant((long) paths.size()).asOutput())
-                    .addInput(tf.constant(seed).asOutput())
-                    .addInput(tf.constant(seed == 0 ? 0L : seed + 1).asOutput())
-                    .setAttr("reshuffle_each_iteration", true)
-                    .setAttr("output_types", new org.tensorflow.proto.DataType[] {
-                        org.tensorflow.proto.DataType.DT_STRING, org.tensorflow.proto.DataType.DT_INT32
-                    })
-                    .setAttr("output_shapes", new Shape[] {Shape.scalar(), Shape.scalar()})
-                    .build();
-            Operand<TType> shuffledHandle = shuffled.output(0);
-            ParallelMapDataset mapped = tf.withName("preprocess")
-                    .data
-                    .parallelMapDataset(
-                            shuffledHandle,
-                            List.of(),
-                            tf.constant(AUTOTUNE),
-                            fn,
-                            types,
-                            shapes,
-                            ParallelMapDataset.deterministic(seed == 0 ? "false" : "true"));
-            IgnoreErrorsDataset clean = tf.withName("ignore_errors").data.ignoreErrorsDataset(mapped, types, shapes);
-            RepeatDataset repeated = tf.withName("repeat").data.repeatDataset(clean, tf.constant(-1L), types, shapes);
-            BatchDataset batched = tf.withName("batch")
-                    .data
-                    .batchDataset(repeated, tf.constant((long) batch), tf.constant(true), types, batchShapes);
-            PrefetchDataset prefetched =
-                    tf.withName("prefetch").data.prefetchDataset(batched, tf.constant(2L), types, batchShapes);
-            org.tensorflow.op.data.Iterator iterator =
-                    tf.withName("iterator").data.iterator("", "", types, batchShapes);
-            Op init = tf.withName("make_iterator").data.makeIterator(prefetched, iterator);
-            IteratorGetNext next = tf.withName("next").data.iteratorGetNext(iterator, types, batchShapes);
-            return new Pipeline(
-                    next.components().get(0).expect(TFloat32.class),
-                    next.components().get(1).expect(TInt32.class),
-                    init);
+            Shape image = Shape.of(size, size, 3);
+            List<Class<? extends TType>> types = List.of(TFloat32.class, TInt32.class, TInt64.class);
+            List<Shape> shapes = List.of(image, Shape.scalar(), Shape.scalar());
+            List<Shape> batchShapes = List.of(Shape.of(batch, size, size, 3), Shape.of(batch), Shape.of(batch));
+            Operand<TString> fileList =
+                    tf.withName("files").constant(NdArrays.vectorOfObjects(files.toArray(String[]::new)));
+            Output<? extends TType> source;
+            DataType[] sourceTypes;
+            long buffer;
+            ConcreteFunction fn;
+            if (labels != null) {
+                long[] indices = new long[labels.length];
+                Arrays.setAll(indices, i -> i);
+                TensorSliceDataset slices = tf.withName("slices")
+                        .data
+                        .tensorSliceDataset(
+                                List.of(
+                                        fileList,
+                                        tf.withName("labels").constant(labels),
+                                        tf.withName("indices").constant(indices)),
+                                List.of(Shape.scalar(), Shape.scalar(), Shape.scalar()));
+                source = slices.handle().asOutput();
+                sourceTypes = new DataType[] {DataType.DT_STRING, DataType.DT_INT32, DataType.DT_INT64};
+                buffer = labels.length;
+                fn = perImage(size, distort, seed);
+            } else {
+                GraphOperation records = g.opBuilder(
+                                "TFRecordDataset", tf.scope().makeOpName("records"), tf.scope())
+                        .addInput(fileList.asOutput())
+                        .addInput(tf.constant("").asOutput())
+                        .addInput(tf.constant(256L << 10).asOutput())
+                        .build();
+                org.tensorflow.op.data.RangeDataset range = tf.withName("indices")
+                        .data
+                        .rangeDataset(
+                                tf.constant(0L),
+                                tf.constant(Long.MAX_VALUE),
+                                tf.constant(1L),
+                                List.of(TInt64.class),
+                                List.of(Shape.scalar()));
+                org.tensorflow.op.data.ZipDataset zipped = tf.withName("zip")
+                        .data
+                        .zipDataset(
+                                List.of(records.<TType>output(0), range.handle()),
+                                List.of(TString.class, TInt64.class),
+                                List.of(Shape.scalar(), Shape.scalar()));
+                source = zipped.handle().asOutput();
+                sourceTypes = new DataType[] {DataType.DT_STRING, DataType.DT_INT64};
+                buffer = Math.min(size(), 20L * batch);
+                fn = perRecord(size, distort, seed, labelsOffset, numClasses);
+            }
+            try (fn) {
+                GraphOperation shuffled = g.opBuilder(
+                                "ShuffleDataset", tf.scope().makeOpName("shuffle"), tf.scope())
+                        .addInput(source.asOutput())
+                        .addInput(tf.constant(buffer).asOutput())
+                        .addInput(tf.constant(seed).asOutput())
+                        .addInput(tf.constant(seed == 0 ? 0L : seed + 1).asOutput())
+                        .setAttr("reshuffle_each_iteration", true)
+                        .setAttr("output_types", sourceTypes)
+                        .setAttr(
+                                "output_shapes",
+                                Collections.nCopies(sourceTypes.length, Shape.scalar())
+                                        .toArray(Shape[]::new))
+                        .build();
+                Operand<TType> shuffledHandle = shuffled.output(0);
+                ParallelMapDataset mapped = tf.withName("preprocess")
+                        .data
+                        .parallelMapDataset(
+                                shuffledHandle,
+                                List.of(),
+                                tf.constant(AUTOTUNE),
+                                fn,
+                                types,
+                                shapes,
+                                ParallelMapDataset.deterministic(seed == 0 ? "false" : "true"));
+                IgnoreErrorsDataset clean =
+                        tf.withName("ignore_errors").data.ignoreErrorsDataset(mapped, types, shapes);
+                RepeatDataset repeated =
+                        tf.withName("repeat").data.repeatDataset(clean, tf.constant(-1L), types, shapes);
+                BatchDataset batched = tf.withName("batch")
+                        .data
+                        .batchDataset(repeated, tf.constant((long) batch), tf.constant(true), types, batchShapes);
+                PrefetchDataset prefetched =
+                        tf.withName("prefetch").data.prefetchDataset(batched, tf.constant(2L), types, batchShapes);
+                org.tensorflow.op.data.Iterator iterator =
+                        tf.withName("iterator").data.iterator("", "", types, batchShapes);
+                Op init = tf.withName("make_iterator").data.makeIterator(prefetched, iterator);
+                IteratorGetNext next = tf.withName("next").data.iteratorGetNext(iterator, types, batchShapes);
+                return new Pipeline(
+                        next.components().get(0).expect(TFloat32.class),
+                        next.components().get(1).expect(TInt32.class),
+                        next.components().get(2).expect(TInt64.class),
+                        init);
+            }
         }
     }
 
-    /** {@code (file, label) -> (preprocess_for_train(decode(read_file(file))), label)}. */
+    /** {@code (file, label, index) -> (preprocess_for_train(decode(read_file(file))), label, index)}. */
     private static ConcreteFunction perImage(int size, boolean distort, long seed) {
         return ConcreteFunction.create(f -> {
             Placeholder<TString> file =
                     f.withName("file").placeholder(TString.class, Placeholder.shape(Shape.scalar()));
             Placeholder<TInt32> label =
                     f.withName("label").placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
+            Placeholder<TInt64> index =
+                    f.withName("index").placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
             Operand<TFloat32> image = InceptionPreprocessing.forTrain(
                     f, InceptionPreprocessing.decode(f, f.io.readFile(file)), size, size, distort, seed);
             return Signature.builder()
                     .key("inception_preprocessing_train_" + size)
                     .input("file", file)
                     .input("label", label)
+                    .input("index", index)
                     .output("image", f.withName("image").ensureShape(image, Shape.of(size, size, 3)))
                     .output("label", f.withName("label_out").identity(label))
+                    .output("index", f.withName("index_out").identity(index))
                     .build();
         });
     }
+
+    /**
+     * {@code (record, index) -> (preprocess_for_train(decode(image/encoded)), image/class/label − offset, index)}:
+     * slim's {@code TFExampleDecoder} keys ({@code datasets/imagenet.py}), both features required; a label outside
+     * {@code 0..numClasses−1} fails the example's assertion (and the example is dropped and counted).
+     */
+    private static ConcreteFunction perRecord(int size, boolean distort, long seed, int offset, int numClasses) {
+        return ConcreteFunction.create(f -> {
+            Placeholder<TString> record =
+                    f.withName("record").placeholder(TString.class, Placeholder.shape(Shape.scalar()));
+            Placeholder<TInt64> index =
+                    f.withName("index").placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
+            ParseSingleExample parsed = f.withName("parse")
+                    .io
+                    .parseSingleExample(
+                            record,
+                            List.of(f.constant(new long[0]), f.constant(NdArrays.ofObjects(String.class, Shape.of(0)))),
+                            0L,
+                            List.of(),
+                            List.of(LABEL_KEY, ENCODED_KEY),
+                            List.of(),
+                            List.of(Shape.scalar(), Shape.scalar()));
+            Operand<TInt64> raw = parsed.denseValues().get(0).expect(TInt64.class);
+            Operand<TString> encoded = parsed.denseValues().get(1).expect(TString.class);
+            Operand<TInt64> shifted = f.math.sub(raw, f.constant((long) offset));
+            AssertThat inRange = f.withName("label_in_range")
+                    .assertThat(
+                            f.math.logicalAnd(
+                                    f.math.greaterEqual(shifted, f.constant(0L)),
+                                    f.math.less(shifted, f.constant((long) numClasses))),
+                            List.of(
+                                    f.constant(LABEL_KEY + " - labels offset " + offset + " outside 0.."
+                                            + (numClasses - 1) + ":"),
+                                    shifted));
+            Operand<TInt32> label =
+                    f.withControlDependencies(List.of(inRange)).dtypes.cast(shifted, TInt32.class);
+            Operand<TFloat32> image = InceptionPreprocessing.forTrain(
+                    f, InceptionPreprocessing.decode(f, encoded), size, size, distort, seed);
+            return Signature.builder()
+                    .key("tfrecord_inception_preprocessing_train_" + size)
+                    .input("record", record)
+                    .input("index", index)
+                    .output("image", f.withName("image").ensureShape(image, Shape.of(size, size, 3)))
+                    .output("label", f.withName("label_out").identity(label))
+                    .output("index", f.withName("index_out").identity(index))
+                    .build();
+        });
+    }
+
+    /** slim's ImageNet Example keys ({@code datasets/imagenet.py} {@code keys_to_features}). */
+    private static final String ENCODED_KEY = "image/encoded";
+
+    private static final String LABEL_KEY = "image/class/label";
 }

@@ -191,7 +191,11 @@ public final class LabelledImages {
                     throw new IllegalArgumentException("data: one directory (DIR/<class>/<image>) or TFRecord files,"
                             + " got " + data.size() + " paths starting with the directory " + data.get(0));
                 }
-                if (labelsOffset != 0) {
+                boolean classFolders;
+                try (Stream<Path> s = Files.list(data.get(0))) {
+                    classFolders = s.anyMatch(p -> !hidden(p) && Files.isDirectory(p));
+                }
+                if (labelsOffset != 0 && classFolders) {
                     throw new IllegalArgumentException(
                             "labelsOffset: applies to TFRecord labels only; an image-folder tree's labels come from"
                                     + " its folders");
@@ -220,11 +224,29 @@ public final class LabelledImages {
             }
             List<String> warnings = new ArrayList<>();
             if (classDirs.isEmpty()) {
-                long records =
-                        loose.stream().filter(LabelledImages::looksLikeTFRecord).count();
-                if (records > 0) {
-                    throw new IllegalArgumentException("data: " + dir + " holds TFRecord files, not class folders;"
-                            + " pass the files themselves (for example --data " + dir + "/validation-*)");
+                List<Path> records =
+                        loose.stream().filter(LabelledImages::looksLikeTFRecord).toList();
+                if (!records.isEmpty()) {
+                    LabelledImages set = tfRecords(records);
+                    List<Path> others =
+                            loose.stream().filter(p -> !records.contains(p)).toList();
+                    if (others.isEmpty()) {
+                        return set;
+                    }
+                    List<String> w = new ArrayList<>(set.warnings);
+                    w.add(others.size() + " files in " + dir + " that are not TFRecord files ignored: "
+                            + names(others, dir));
+                    return new LabelledImages(
+                            set.kind,
+                            set.numClasses,
+                            set.files,
+                            null,
+                            set.size,
+                            set.labelsOffset,
+                            set.mapping + " in " + dir,
+                            w,
+                            set.classNames,
+                            set.classFolders);
                 }
                 throw new IllegalArgumentException("data: " + dir + " has no class folders (expected DIR/<class>/"
                         + "<image>" + (loose.isEmpty() ? "; it is empty" : "; it holds " + loose.size() + " files")
@@ -545,6 +567,16 @@ public final class LabelledImages {
      */
     public List<Path> imageFiles() {
         return kind == Kind.IMAGE_FOLDERS ? List.copyOf(files) : List.of();
+    }
+
+    /** The TFRecord files of the set, in reading order (empty for an image-folder tree). */
+    public List<Path> recordFiles() {
+        return kind == Kind.TFRECORDS ? files : List.of();
+    }
+
+    /** slim's {@code labels_offset} subtracted from every TFRecord label (0 for image folders). */
+    public int labelsOffset() {
+        return labelsOffset;
     }
 
     /** The labels of {@link #imageFiles()}, index by index (a copy). */

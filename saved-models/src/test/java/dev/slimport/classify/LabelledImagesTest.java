@@ -124,8 +124,18 @@ class LabelledImagesTest {
                 .hasMessageContaining("does not exist");
         Path records = Files.createDirectories(tmp.resolve("records"));
         TestRecords.write(records.resolve("validation-00000-of-00001"), List.of(new byte[3]));
-        assertThatThrownBy(() -> LabelledImages.builder(2).build(List.of(records)))
-                .hasMessageContaining("holds TFRecord files, not class folders");
+        TestRecords.write(records.resolve("validation-00001-of-00002"), List.of(new byte[4], new byte[5]));
+        Files.writeString(records.resolve("README"), "not a record file");
+        // a directory of TFRecord files is the set of those files, in sorted order, the other files named
+        LabelledImages set = LabelledImages.builder(2).labelsOffset(1).build(List.of(records));
+        assertThat(set.kind()).isEqualTo(LabelledImages.Kind.TFRECORDS);
+        assertThat(set.size()).isEqualTo(3);
+        assertThat(set.labelsOffset()).isEqualTo(1);
+        assertThat(set.recordFiles())
+                .containsExactly(
+                        records.resolve("validation-00000-of-00001"), records.resolve("validation-00001-of-00002"));
+        assertThat(set.warnings()).singleElement().asString().contains("README");
+        assertThat(set.imageFiles()).isEmpty();
     }
 
     @Test
@@ -262,7 +272,9 @@ class LabelledImagesTest {
         LabelledImages shifted = LabelledImages.builder(5).labelsOffset(1).build(List.of(f2));
         assertThat(all(shifted).get(0).label()).isEqualTo(4);
         assertThat(all(shifted).get(4).label()).isEqualTo(2);
-        assertThatThrownBy(() -> LabelledImages.builder(5).labelsOffset(1).build(List.of(tmp)))
+        Path tree = tmp.resolve("tree");
+        file(tree, "a", "1.jpg");
+        assertThatThrownBy(() -> LabelledImages.builder(5).labelsOffset(1).build(List.of(tree)))
                 .hasMessageStartingWith("labelsOffset: ");
     }
 

@@ -4,6 +4,7 @@
  */
 package dev.slimport.spark;
 
+import dev.slimport.resnet.testing.ReferenceEval;
 import dev.slimport.savedmodel.FloatValues;
 import dev.slimport.savedmodel.LoadedSavedModel;
 import dev.slimport.savedmodel.ServingSignature;
@@ -82,49 +83,9 @@ final class TestImages {
         return new Reference(probabilities, features);
     }
 
-    /**
-     * slim's {@code preprocess_for_eval} on the 8-bit RGB pixels of {@code img}, written from the specification
-     * (docs/slim-semantics.md): {@code tf.image.central_crop(fraction)} with its float64 box {@code start = int((s -
-     * s*f) / 2)}, {@code x * float32(1/255)}, TF1 {@code resize_bilinear} (source {@code out * (in / out)} in float32,
-     * {@code floor}/{@code ceil} neighbours clamped, rows interpolated horizontally then vertically), {@code (x - 0.5)
-     * * 2}.
-     */
+    /** slim's {@code preprocess_for_eval} on the 8-bit RGB pixels of {@code img}: {@link ReferenceEval#preprocess}. */
     static float[] referenceEval(BufferedImage img, int outH, int outW, double fraction) {
-        int h = img.getHeight();
-        int w = img.getWidth();
-        int top = (int) ((h - h * fraction) / 2);
-        int left = (int) ((w - w * fraction) / 2);
-        int cropH = h - 2 * top;
-        int cropW = w - 2 * left;
-        float scale = (float) (1.0 / 255);
-        float sy = cropH / (float) outH;
-        float sx = cropW / (float) outW;
-        float[] out = new float[outH * outW * 3];
-        int o = 0;
-        for (int y = 0; y < outH; y++) {
-            float iy = y * sy;
-            int y0 = Math.max((int) Math.floor(iy), 0);
-            int y1 = Math.min((int) Math.ceil(iy), cropH - 1);
-            float ly = iy - (float) Math.floor(iy);
-            for (int x = 0; x < outW; x++) {
-                float ix = x * sx;
-                int x0 = Math.max((int) Math.floor(ix), 0);
-                int x1 = Math.min((int) Math.ceil(ix), cropW - 1);
-                float lx = ix - (float) Math.floor(ix);
-                for (int c = 0; c < 3; c++) {
-                    int shift = 16 - 8 * c;
-                    float tl = ((img.getRGB(left + x0, top + y0) >> shift) & 0xff) * scale;
-                    float tr = ((img.getRGB(left + x1, top + y0) >> shift) & 0xff) * scale;
-                    float bl = ((img.getRGB(left + x0, top + y1) >> shift) & 0xff) * scale;
-                    float br = ((img.getRGB(left + x1, top + y1) >> shift) & 0xff) * scale;
-                    float t = tl + (tr - tl) * lx;
-                    float b = bl + (br - bl) * lx;
-                    float v = t + (b - t) * ly;
-                    out[o++] = (v - 0.5f) * 2.0f;
-                }
-            }
-        }
-        return out;
+        return ReferenceEval.preprocess(img, outH, outW, fraction);
     }
 
     private static float[] row(FloatValues values, int i) {

@@ -7,10 +7,13 @@ package dev.slimport.bench.command;
 import dev.slimport.bench.train.NetworkDescriptor;
 import dev.slimport.classify.ImageClassifier;
 import dev.slimport.classify.Labels;
+import dev.slimport.classify.SlimCheckpoints;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.NetworkSpec;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -47,7 +50,8 @@ public final class ClassifierOptions {
     @Option(
             names = "--checkpoint",
             paramLabel = "PREFIX",
-            description = "A slim checkpoint (V2 PREFIX.index + .data-*, or a V1 file such as resnet_v2_50.ckpt),"
+            description = "A slim checkpoint (V2 PREFIX.index + .data-*, or a V1 file such as resnet_v2_50.ckpt), or a"
+                    + " training folder: the latest checkpoint its 'checkpoint' file names,"
                     + " restored by variable name into --model's inference graph.")
     Path checkpoint;
 
@@ -121,7 +125,7 @@ public final class ClassifierOptions {
                 }
                 return ImageClassifier.open(savedModel, imageSize == null ? options : options.withImageSize(imageSize));
             }
-            return ImageClassifier.fromCheckpoint(checkpoint, network(), options);
+            return ImageClassifier.fromCheckpoint(checkpoint(), network(), options);
         } catch (IllegalArgumentException e) {
             throw BenchCommand.optionNamed(e, OPTION_NAMES::get);
         }
@@ -147,8 +151,22 @@ public final class ClassifierOptions {
                         "--image-size " + imageSize + " ignored: the SavedModel's input is " + hw[0] + "x" + hw[1]);
     }
 
+    /**
+     * {@code --checkpoint}: a training folder gives the latest checkpoint its {@code checkpoint} state file names (as
+     * {@code tf.train.latest_checkpoint}); a prefix is itself.
+     */
+    Path checkpoint() {
+        return Files.isDirectory(checkpoint)
+                ? SlimCheckpoints.latest(checkpoint)
+                        .orElseThrow(() -> new IllegalArgumentException("--checkpoint: " + checkpoint
+                                + " is a folder without a '" + SlimCheckpoints.STATE_FILE
+                                + "' file naming an existing checkpoint; give a checkpoint prefix"))
+                : checkpoint;
+    }
+
     /** The checkpoint's network: its descriptor's, or {@code --model}'s with {@code --num-classes}, {@code --image-size}. */
     NetworkSpec network() {
+        Path checkpoint = checkpoint();
         NetworkDescriptor descriptor = NetworkDescriptor.readFor(checkpoint).orElse(null);
         NetworkSpec network;
         if (descriptor != null) {
@@ -180,5 +198,23 @@ public final class ClassifierOptions {
             network = network.withImageSize(imageSize);
         }
         return network;
+    }
+
+    /** The first line {@code classify} and {@code eval} print: {@code model: <model>; labels: <labels>}. */
+    static String headerLine(ImageClassifier classifier) {
+        return "model: " + classifier.describe() + "; labels: " + classifier.labels();
+    }
+
+    /**
+     * The same facts as JSON fields, first in the documents of {@code classify} and {@code eval}: {@code model},
+     * {@code signature} (null for a checkpoint), {@code labels} (their source), {@code num_classes}.
+     */
+    static Map<String, Object> header(ImageClassifier classifier) {
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("model", classifier.describe());
+        h.put("signature", classifier.signature().orElse(null));
+        h.put("labels", classifier.labels().source());
+        h.put("num_classes", classifier.numClasses());
+        return h;
     }
 }

@@ -97,7 +97,7 @@ public final class ClassifyCommand extends BenchCommand {
             ObjectNode json = ResultWriter.MAPPER.createObjectNode();
             ArrayNode images = json.putArray("images");
             if (!format.json()) {
-                out.println("model: " + classifier.describe() + "; labels: " + classifier.labels());
+                out.println(ClassifierOptions.headerLine(classifier));
             }
             for (Problem p : expanded.problems()) {
                 if (format.json()) {
@@ -137,11 +137,7 @@ public final class ClassifyCommand extends BenchCommand {
                 out.flush();
             }
             if (format.json()) {
-                ObjectNode head = ResultWriter.MAPPER.createObjectNode();
-                head.put("model", classifier.describe());
-                head.put("signature", classifier.signature().orElse(null));
-                head.put("labels", classifier.labels().source());
-                head.put("num_classes", classifier.numClasses());
+                ObjectNode head = ResultWriter.MAPPER.valueToTree(ClassifierOptions.header(classifier));
                 head.put("top_k", k);
                 head.put("classified", classified);
                 head.put("failed", failed);

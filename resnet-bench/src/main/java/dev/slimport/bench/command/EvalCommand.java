@@ -52,27 +52,11 @@ import picocli.CommandLine.Option;
         })
 public final class EvalCommand extends BenchCommand {
 
-    private static final Map<String, String> OPTION_NAMES =
-            Map.of("data", "--data", "labels", "--labels", "labelsOffset", "--labels-offset");
-
-    @Option(
-            names = "--data",
-            required = true,
-            arity = "1..*",
-            paramLabel = "DIR|FILE",
-            description = "An image-folder tree DIR/<class>/<image>, or one or more TFRecord files.")
-    List<Path> data;
+    @Mixin
+    DataOptions data = new DataOptions();
 
     @Mixin
     ClassifierOptions model = new ClassifierOptions();
-
-    @Option(
-            names = "--labels-offset",
-            paramLabel = "N",
-            defaultValue = "0",
-            description = "slim's --labels_offset: subtracted from each TFRecord label (1 for a 1000-class model on"
-                    + " ImageNet records labelled 1..1000) (default: ${DEFAULT-VALUE}).")
-    int labelsOffset;
 
     @Mixin
     SharedOptions.TextOrJson format = new SharedOptions.TextOrJson();
@@ -167,17 +151,7 @@ public final class EvalCommand extends BenchCommand {
      * model's own {@code defaults} (null: none) where folder names are needed.
      */
     private LabelledImages labelledImages(int classes, List<String> defaults) throws IOException {
-        try {
-            LabelledImages.Builder b = LabelledImages.builder(classes).labelsOffset(labelsOffset);
-            if (model.labels != null) {
-                b.labels(Labels.read(model.labels).checkCount(classes).names());
-            } else {
-                b.defaultLabels(defaults);
-            }
-            return b.build(data);
-        } catch (IllegalArgumentException e) {
-            throw optionNamed(e, OPTION_NAMES::get);
-        }
+        return data.read(classes, model.labels, defaults);
     }
 
     /** The set's class names as labels ({@code class N} where it has none). */
@@ -187,7 +161,11 @@ public final class EvalCommand extends BenchCommand {
             String n = set.className(i);
             names.add(n == null || n.isBlank() ? "class " + i : n.strip());
         }
-        return Labels.of(names, "the class folders of " + data.get(0));
+        return Labels.of(
+                names,
+                set.kind() == LabelledImages.Kind.TFRECORDS
+                        ? "the records' image/class/text (class N where they have none)"
+                        : "the class folders of " + data.data.get(0));
     }
 
     /**
@@ -290,7 +268,7 @@ public final class EvalCommand extends BenchCommand {
 
     private static String text(ImageClassifier classifier, LabelledImages set, Evaluation.Result r) {
         StringBuilder b = new StringBuilder();
-        b.append("model: ").append(classifier.describe()).append('\n');
+        b.append(ClassifierOptions.headerLine(classifier)).append('\n');
         b.append("data: ").append(set.mapping()).append('\n');
         b.append(String.format(
                 Locale.ROOT,
@@ -339,15 +317,11 @@ public final class EvalCommand extends BenchCommand {
     }
 
     private Map<String, Object> document(ImageClassifier classifier, LabelledImages set, Evaluation.Result r) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("model", classifier.describe());
-        d.put("signature", classifier.signature().orElse(null));
-        d.put("num_classes", r.numClasses());
-        d.put("labels", classifier.labels().source());
-        d.put("data", data.stream().map(Path::toString).toList());
+        Map<String, Object> d = new LinkedHashMap<>(ClassifierOptions.header(classifier));
+        d.put("data", data.data.stream().map(Path::toString).toList());
         d.put("data_kind", set.kind().name().toLowerCase(Locale.ROOT));
         d.put("mapping", set.mapping());
-        d.put("labels_offset", labelsOffset);
+        d.put("labels_offset", data.labelsOffset);
         d.put("batch_size", model.batchSize);
         d.put("images", r.images());
         d.put("unreadable", r.unreadable());

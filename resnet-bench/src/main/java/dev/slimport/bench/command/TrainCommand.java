@@ -7,12 +7,16 @@ package dev.slimport.bench.command;
 import dev.slimport.bench.engine.Progress;
 import dev.slimport.bench.train.NetworkDescriptor;
 import dev.slimport.bench.train.TensorBoardScalars;
+import dev.slimport.bench.train.TrainingOptions;
 import dev.slimport.classify.ImageTraining;
 import dev.slimport.classify.LabelledImages;
+import dev.slimport.classify.SlimCheckpoints;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.NetworkSpec;
+import dev.slimport.resnet.net.ResNetArgScope;
 import dev.slimport.resnet.net.ResNetV2;
 import dev.slimport.resnet.train.Optimizer;
+import dev.slimport.resnet.train.TrainingGraph;
 import dev.slimport.savedmodel.RestoreResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,9 +43,10 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Train or fine-tune a ResNet v2 on labelled images (DIR/<class>/<image>), as slim's"
-                    + " train_image_classifier.py: inception preprocessing for training in the graph, softmax"
-                    + " cross-entropy + weight decay, momentum, exponentially decayed learning rate.",
+            "Train or fine-tune a ResNet v2 on labelled images (DIR/<class>/<image>, or slim's TFRecords), as"
+                    + " slim's train_image_classifier.py: inception preprocessing for training in the graph, softmax"
+                    + " cross-entropy + weight decay, momentum, rmsprop or adam, slim's learning-rate schedules.",
+            "Images TensorFlow cannot decode are counted in every pass over the data and named on stderr.",
             "Saves PREFIX.index/.data-* every --save-every steps and at the end (also on Ctrl-C), and"
                     + " PREFIX.network.json, so 'export --checkpoint PREFIX' and 'eval --checkpoint PREFIX' work."
         })
@@ -49,13 +55,15 @@ public final class TrainCommand extends BenchCommand {
     /** The TensorBoard scalar tags, slim's {@code total_loss} and {@code learning_rate} among them. */
     static final List<String> TAGS = List.of("total_loss", "accuracy", "learning_rate", "images_per_second");
 
+    @Mixin
+    DataOptions data = new DataOptions();
+
     @Option(
-            names = "--data",
-            required = true,
-            paramLabel = "DIR",
-            description = "An image-folder tree: DIR/<class>/<image> (JPEG, PNG, GIF, BMP); sorted class folders"
-                    + " are the labels 0..N-1.")
-    Path data;
+            names = "--labels",
+            paramLabel = "FILE",
+            description = "Class labels, one per line (line n+1 = class n): class folders are mapped to them by name,"
+                    + " as eval does; --num-classes defaults to their count.")
+    Path labels;
 
     @Option(
             names = "--out",
@@ -81,15 +89,9 @@ public final class TrainCommand extends BenchCommand {
     @Option(
             names = "--num-classes",
             paramLabel = "N",
-            description = "The logits' width (default: the number of class folders).")
+            description = "The logits' width (default: the --labels count, else the number of class folders;"
+                    + " required with TFRecords).")
     Integer numClasses;
-
-    @Option(
-            names = "--image-size",
-            paramLabel = "SIZE",
-            defaultValue = "224",
-            description = "Training image height and width (default: ${DEFAULT-VALUE}).")
-    int imageSize;
 
     @Option(
             names = "--checkpoint",
@@ -112,6 +114,15 @@ public final class TrainCommand extends BenchCommand {
             description = "Train only these variables (slim's --trainable_scopes; default: all).")
     List<String> trainableScopes = List.of();
 
+    /** slim's flags: batch 32, 224, learning rate 0.01, weight decay 0.00004, resnet_arg_scope's 0.997. */
+    @Mixin
+    TrainingOptions training = new TrainingOptions(
+            32,
+            224,
+            TrainingGraph.DEFAULT_LEARNING_RATE,
+            0.00004, // train_image_classifier.py --weight_decay
+            ResNetArgScope.BATCH_NORM_DECAY);
+
     @Option(
             names = "--steps",
             paramLabel = "N",
@@ -126,17 +137,18 @@ public final class TrainCommand extends BenchCommand {
     Double epochs;
 
     @Option(
-            names = {"--batch-size", "-b"},
-            paramLabel = "N",
-            defaultValue = "32",
-            description = "Images per step (slim's default: ${DEFAULT-VALUE}).")
-    int batchSize;
+            names = "--learning-rate-decay-type",
+            paramLabel = "TYPE",
+            defaultValue = "exponential",
+            description = "exponential (staircase), fixed or polynomial (power 1, to --end-learning-rate), slim's"
+                    + " --learning_rate_decay_type (default: ${DEFAULT-VALUE}).")
+    String decayType;
 
     @Option(
-            names = "--learning-rate",
-            defaultValue = "0.01",
-            description = "Initial learning rate (slim's default: ${DEFAULT-VALUE}).")
-    double learningRate;
+            names = "--end-learning-rate",
+            defaultValue = "0.0001",
+            description = "Where the polynomial decay ends (slim's default: ${DEFAULT-VALUE}).")
+    double endLearningRate;
 
     @Option(
             names = "--learning-rate-decay-factor",
@@ -187,21 +199,6 @@ public final class TrainCommand extends BenchCommand {
             description = "Adam's beta2 (slim's default: ${DEFAULT-VALUE}).")
     double adamBeta2;
 
-    @Option(names = "--momentum", defaultValue = "0.9", description = "Momentum (slim's default: ${DEFAULT-VALUE}).")
-    double momentum;
-
-    @Option(
-            names = "--weight-decay",
-            defaultValue = "0.00004",
-            description = "L2 weight decay (slim's train_image_classifier.py default: ${DEFAULT-VALUE}).")
-    double weightDecay;
-
-    @Option(
-            names = "--batch-norm-decay",
-            defaultValue = "0.997",
-            description = "Batch-norm moving-average decay (resnet_arg_scope's default: ${DEFAULT-VALUE}).")
-    double batchNormDecay;
-
     @Option(
             names = "--label-smoothing",
             defaultValue = "0",
@@ -227,9 +224,6 @@ public final class TrainCommand extends BenchCommand {
 
     @Option(names = "--resume", description = "Continue from PREFIX (its global step, weights and momentum).")
     boolean resume;
-
-    @Option(names = "--force", description = "Replace an existing checkpoint at PREFIX (without --resume).")
-    boolean force;
 
     @Option(
             names = "--seed",
@@ -258,10 +252,20 @@ public final class TrainCommand extends BenchCommand {
         if (logEvery < 1) {
             throw new IllegalArgumentException("--log-every: must be >= 1, got " + logEvery);
         }
-        if (!Files.isDirectory(data)) {
-            throw new IllegalArgumentException("--data: not a folder: " + data);
+        training.validate();
+        if (checkpoint != null && Files.isDirectory(checkpoint)) { // a training folder: its latest checkpoint
+            Path folder = checkpoint;
+            checkpoint = SlimCheckpoints.latest(folder)
+                    .orElseThrow(
+                            () -> new IllegalArgumentException("--checkpoint: " + folder + " is a folder without a '"
+                                    + SlimCheckpoints.STATE_FILE + "' file naming an existing checkpoint"));
         }
-        if (Files.exists(Path.of(out + ".index")) && !resume && !force) {
+        for (Path p : data.data) {
+            if (!Files.exists(p)) {
+                throw new IllegalArgumentException("--data: " + p + " does not exist");
+            }
+        }
+        if (Files.exists(Path.of(out + ".index")) && !resume && !training.force()) {
             throw new IllegalArgumentException(
                     "--out: a checkpoint exists at " + out + "; use --resume to continue or --force to replace it");
         }
@@ -270,24 +274,28 @@ public final class TrainCommand extends BenchCommand {
         for (String w : set.warnings()) {
             warn(w);
         }
-        long total = steps != null ? steps : (long) Math.ceil((epochs == null ? 1.0 : epochs) * set.size() / batchSize);
+        long total = steps != null
+                ? steps
+                : (long) Math.ceil((epochs == null ? 1.0 : epochs) * set.size() / training.batchSize());
         if (epochs != null && !(epochs > 0)) {
             throw new IllegalArgumentException("--epochs: must be > 0, got " + epochs);
         }
         ImageTraining.Options options = new ImageTraining.Options()
                 .network(network)
-                .batchSize(batchSize)
+                .batchSize(training.batchSize())
                 .steps(total)
                 .out(out)
                 .checkpoint(checkpoint)
                 .excludes(exclude)
                 .trainableScopes(trainableScopes)
-                .weightDecay(weightDecay)
-                .batchNormDecay(batchNormDecay)
-                .learningRate(learningRate)
+                .weightDecay(training.weightDecay())
+                .batchNormDecay(training.batchNormDecay())
+                .learningRate(training.learningRate())
+                .decayType(ImageTraining.DecayType.parse("--learning-rate-decay-type", decayType))
+                .endLearningRate(endLearningRate)
                 .learningRateDecayFactor(decayFactor)
                 .epochsPerDecay(epochsPerDecay)
-                .momentum(momentum)
+                .momentum(training.momentum())
                 .optimizer(Optimizer.parse("--optimizer", optimizer))
                 .rmsprop(rmspropMomentum, rmspropDecay)
                 .epsilon(optEpsilon)
@@ -305,17 +313,19 @@ public final class TrainCommand extends BenchCommand {
         NetworkDescriptor descriptor = NetworkDescriptor.of(network, "resnet-bench train");
         out().printf(
                         Locale.ROOT,
-                        "training %s (%d classes, %dx%d) on %d images of %s, batch %d, %d steps, %s, learning rate %s%n",
+                        "training %s (%d classes, %dx%d) on %d images of %s, batch %d, %d steps, %s, learning rate %s"
+                                + " (%s)%n",
                         descriptor.describe(),
                         network.numClasses(),
-                        imageSize,
-                        imageSize,
+                        training.imageSize(),
+                        training.imageSize(),
                         set.size(),
-                        data,
-                        batchSize,
+                        set.mapping(),
+                        training.batchSize(),
                         total,
                         options.optimizer().flagName(),
-                        learningRate);
+                        training.learningRate(),
+                        options.decayType().flagName());
         out().flush();
 
         AtomicBoolean stop = new AtomicBoolean();
@@ -340,12 +350,18 @@ public final class TrainCommand extends BenchCommand {
             progress.clear();
             out().printf(
                             Locale.ROOT,
-                            "%s checkpoint %s at global step %d (%.1f s, %.1f images/s)%n",
+                            "%s checkpoint %s at global step %d (%s-%d; the last %d are kept, listed in %s)"
+                                    + " (%.1f s, %.1f images/s)%n",
                             result.stopped() ? "stopped; saved" : "saved",
                             out,
                             result.globalStep(),
+                            out.getFileName(),
+                            result.globalStep(),
+                            SlimCheckpoints.MAX_TO_KEEP,
+                            SlimCheckpoints.STATE_FILE,
                             result.seconds(),
                             result.imagesPerSecond());
+            out().println(undecodable(result));
             out().println("export it: resnet-bench export --checkpoint " + out + " --out DIR");
             out().flush();
         } finally {
@@ -379,28 +395,63 @@ public final class TrainCommand extends BenchCommand {
                 n = NetworkSpec.of(depth);
             }
         }
-        if (imageSize < 32 || imageSize > 8192) {
-            throw new IllegalArgumentException("--image-size: must be in 32..8192, got " + imageSize);
+        if (training.imageSize() < 32 || training.imageSize() > 8192) {
+            throw new IllegalArgumentException("--image-size: must be in 32..8192, got " + training.imageSize());
         }
-        int classes = numClasses != null ? numClasses : classFolders();
+        int classes =
+                numClasses != null ? numClasses : labels != null ? readLabels().size() : classFolders();
         if (classes < 2) {
             throw new IllegalArgumentException("--num-classes: must be >= 2, got " + classes);
         }
-        return n.withNumClasses(classes).withImageSize(imageSize);
+        return n.withNumClasses(classes).withImageSize(training.imageSize());
     }
 
+    /** The class folders of an image-folder tree; refused for TFRecords, whose class count must be given. */
     private int classFolders() throws IOException {
-        try (var s = Files.list(data)) {
-            return (int) s.filter(Files::isDirectory).count();
+        long folders = 0;
+        if (data.data.size() == 1 && Files.isDirectory(data.data.get(0))) {
+            try (var s = Files.list(data.data.get(0))) {
+                folders = s.filter(p -> Files.isDirectory(p)
+                                && !p.getFileName().toString().startsWith("."))
+                        .count();
+            }
         }
+        if (folders == 0) {
+            throw new IllegalArgumentException("--num-classes: required with TFRecord --data (or give --labels):"
+                    + " slim's ImageNet records need 1001 (label 0 = background), or 1000 with --labels-offset 1");
+        }
+        return (int) folders;
     }
 
+    private List<String> readLabels() throws IOException {
+        return DataOptions.readLabels(labels).names();
+    }
+
+    /** The set, labelled as {@code eval} labels it ({@link DataOptions#read}). */
     private LabelledImages labelledImages(int classes) throws IOException {
-        try {
-            return LabelledImages.builder(classes).build(List.of(data));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--data: " + e.getMessage(), e);
+        return data.read(classes, labels, null);
+    }
+
+    /** The closing line about the images TensorFlow dropped. */
+    static String undecodable(ImageTraining.Result r) {
+        if (r.passes() == 0) {
+            return String.format(
+                    Locale.ROOT,
+                    "undecodable images: not known yet, the run ended within the first pass over the data (%d of %d"
+                            + " images drawn)",
+                    r.seenInPass(),
+                    r.examples());
         }
+        return r.undecodable().isEmpty()
+                ? "undecodable images: none (" + r.passes() + " complete passes over " + r.examples() + " images)"
+                : "undecodable images: " + r.undecodable().size() + " of " + r.examples()
+                        + " dropped by TensorFlow in every pass (named on stderr): " + first(r.undecodable());
+    }
+
+    private static String first(List<String> sources) {
+        return sources.size() <= 3
+                ? String.join(", ", sources)
+                : String.join(", ", sources.subList(0, 3)) + ", ... (" + (sources.size() - 3) + " more)";
     }
 
     /** Loss lines, the progress bar, the descriptor beside every checkpoint. */
@@ -413,6 +464,7 @@ public final class TrainCommand extends BenchCommand {
         private double accuracy;
         private double imagesPerSecond;
         private int n;
+        private final java.util.Set<String> named = new java.util.HashSet<>();
 
         Listener(Progress progress, NetworkDescriptor descriptor, long total, TensorBoardScalars board) {
             this.board = board;
@@ -479,11 +531,33 @@ public final class TrainCommand extends BenchCommand {
         }
 
         @Override
+        public void onPass(ImageTraining.Pass p) {
+            progress.clear();
+            out().printf(
+                            Locale.ROOT,
+                            "pass %d over the data complete at step %d: %d of %d images used, %d undecodable%n",
+                            p.pass(),
+                            p.step(),
+                            p.used(),
+                            p.examples(),
+                            p.undecodable().size());
+            out().flush();
+            for (String source : p.undecodable()) {
+                if (named.add(source)) {
+                    warn(source + ": TensorFlow could not decode or parse it (or its label is outside the classes);"
+                            + " it is skipped in every pass");
+                }
+            }
+        }
+
+        @Override
         public void onCheckpoint(Path prefix, long step) {
-            try {
-                descriptor.writeFor(prefix);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + NetworkDescriptor.fileFor(prefix), e);
+            for (Path p : List.of(prefix, out)) { // PREFIX-<step> and its alias PREFIX
+                try {
+                    descriptor.writeFor(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write " + NetworkDescriptor.fileFor(p), e);
+                }
             }
         }
     }

@@ -27,6 +27,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -58,19 +59,8 @@ public final class TrainDemo {
                 description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
         int epochs;
 
-        @Option(
-                names = {"--batch-size", "-b"},
-                paramLabel = "N",
-                defaultValue = "16",
-                description = "Examples per step, >= 2: batch statistics (default: ${DEFAULT-VALUE}).")
-        int batchSize;
-
-        @Option(
-                names = "--image-size",
-                paramLabel = "SIZE",
-                defaultValue = "64",
-                description = "Height and width of the images (default: ${DEFAULT-VALUE}).")
-        int imageSize;
+        @Mixin
+        TrainingOptions training = new TrainingOptions(16, 64, 0.05, 0.0001, 0.9);
 
         @Option(
                 names = "--checkpoint",
@@ -80,9 +70,6 @@ public final class TrainDemo {
                         "Where to save: PREFIX.index, PREFIX.data-00000-of-00001 and PREFIX.network.json; its folder is"
                                 + " created (default: ${DEFAULT-VALUE}).")
         Path checkpoint;
-
-        @Option(names = "--force", description = "Replace an existing checkpoint at PREFIX.")
-        boolean force;
 
         @Option(
                 names = "--seed",
@@ -115,31 +102,6 @@ public final class TrainDemo {
                 description = "The first block's bottleneck depth (resnet_v2_50 uses 64) (default: ${DEFAULT-VALUE}).")
         int baseDepth;
 
-        @Option(
-                names = "--learning-rate",
-                defaultValue = "0.05",
-                description = "The momentum optimizer's learning rate (default: ${DEFAULT-VALUE}).")
-        double learningRate;
-
-        @Option(
-                names = "--momentum",
-                defaultValue = "0.9",
-                description = "The momentum, in [0, 1) (default: slim's ${DEFAULT-VALUE}).")
-        double momentum;
-
-        @Option(
-                names = "--batch-norm-decay",
-                defaultValue = "0.9",
-                description =
-                        "Moving-average decay; slim's 0.997 needs far more steps to settle (default: ${DEFAULT-VALUE}).")
-        double batchNormDecay;
-
-        @Option(
-                names = "--weight-decay",
-                defaultValue = "0.0001",
-                description = "L2 weight decay (default: slim's ${DEFAULT-VALUE}).")
-        double weightDecay;
-
         /**
          * The options of a {@code train-demo} command line (the defaults for none), parsed as the command parses them
          * and validated.
@@ -165,8 +127,13 @@ public final class TrainDemo {
          */
         public Options validate() {
             require(epochs >= 1, "--epochs", ">= 1", epochs);
+            int batchSize = training.batchSize;
             require(batchSize >= 2 && batchSize <= 1024, "--batch-size", "in [2, 1024]", batchSize);
-            require(imageSize >= 32 && imageSize <= 1024, "--image-size", "in [32, 1024]", imageSize);
+            require(
+                    training.imageSize >= 32 && training.imageSize <= 1024,
+                    "--image-size",
+                    "in [32, 1024]",
+                    training.imageSize);
             require(
                     trainExamples >= batchSize,
                     "--train-examples",
@@ -175,18 +142,7 @@ public final class TrainDemo {
             require(evalExamples >= 1, "--eval-examples", ">= 1", evalExamples);
             require(numClasses >= 2 && numClasses <= 1000, "--num-classes", "in [2, 1000]", numClasses);
             require(baseDepth >= 1 && baseDepth <= 64, "--base-depth", "in [1, 64]", baseDepth);
-            require(
-                    learningRate > 0 && Double.isFinite(learningRate),
-                    "--learning-rate",
-                    "a finite number > 0",
-                    learningRate);
-            require(momentum >= 0 && momentum < 1, "--momentum", "in [0, 1)", momentum);
-            require(batchNormDecay > 0 && batchNormDecay < 1, "--batch-norm-decay", "in (0, 1)", batchNormDecay);
-            require(
-                    weightDecay >= 0 && Double.isFinite(weightDecay),
-                    "--weight-decay",
-                    "a finite number >= 0",
-                    weightDecay);
+            training.validate();
             checkCheckpoint();
             return this;
         }
@@ -198,7 +154,7 @@ public final class TrainDemo {
                         + " such as " + checkpoint.resolve("model.ckpt"));
             }
             Path index = Path.of(abs + ".index");
-            if (Files.exists(index) && !force) {
+            if (Files.exists(index) && !training.force) {
                 throw new IllegalArgumentException("--checkpoint: a checkpoint exists at " + checkpoint + " (" + index
                         + "); use --force to replace it");
             }
@@ -233,7 +189,7 @@ public final class TrainDemo {
 
         /** Training steps per epoch. */
         public int stepsPerEpoch() {
-            return trainExamples / batchSize;
+            return trainExamples / training.batchSize;
         }
 
         /**
@@ -247,15 +203,15 @@ public final class TrainDemo {
                             + " %d steps per epoch, %d epochs, learning rate %s, momentum %s",
                     network,
                     trainExamples,
-                    imageSize,
-                    imageSize,
+                    training.imageSize,
+                    training.imageSize,
                     numClasses,
                     evalExamples,
-                    batchSize,
+                    training.batchSize,
                     stepsPerEpoch(),
                     epochs,
-                    learningRate,
-                    momentum);
+                    training.learningRate,
+                    training.momentum);
         }
     }
 
@@ -307,7 +263,7 @@ public final class TrainDemo {
     public static NetworkSpec network(Options o) {
         return NetworkSpec.custom(ResNetV2.DEFAULT_SCOPE, Depth.D50.blocks(o.baseDepth))
                 .withNumClasses(o.numClasses)
-                .withImageSize(o.imageSize);
+                .withImageSize(o.training.imageSize);
     }
 
     /**
@@ -318,8 +274,8 @@ public final class TrainDemo {
         return network(o)
                 .builder()
                 .argScope(ResNetArgScope.resnetArgScope(
-                        o.weightDecay,
-                        o.batchNormDecay,
+                        o.training.weightDecay,
+                        o.training.batchNormDecay,
                         ResNetArgScope.BATCH_NORM_EPSILON,
                         true,
                         Activation.RELU,
@@ -337,21 +293,27 @@ public final class TrainDemo {
         if (o == null || listener == null) {
             throw new IllegalArgumentException("options and listener: must not be null");
         }
-        SyntheticDataset train = new SyntheticDataset(o.trainExamples, o.imageSize, o.imageSize, o.numClasses, o.seed);
-        SyntheticDataset heldOut =
-                new SyntheticDataset(o.evalExamples, o.imageSize, o.imageSize, o.numClasses, o.seed ^ 0x5EEDL);
+        SyntheticDataset train =
+                new SyntheticDataset(o.trainExamples, o.training.imageSize, o.training.imageSize, o.numClasses, o.seed);
+        SyntheticDataset heldOut = new SyntheticDataset(
+                o.evalExamples, o.training.imageSize, o.training.imageSize, o.numClasses, o.seed ^ 0x5EEDL);
         try (Graph g = new Graph();
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
             ResNetModel model = modelBuilder(o)
                     .isTraining(true)
-                    .build(tf, ResNetV2.imagesPlaceholder(tf, o.batchSize, o.imageSize, o.imageSize));
+                    .build(
+                            tf,
+                            ResNetV2.imagesPlaceholder(
+                                    tf, o.training.batchSize, o.training.imageSize, o.training.imageSize));
             TrainingGraph training = TrainingGraph.builder(model)
-                    .learningRate(o.learningRate)
-                    .momentum(o.momentum)
+                    .learningRate(o.training.learningRate)
+                    .momentum(o.training.momentum)
                     .build(tf);
             Placeholder<TFloat32> evalImages = tf.withName("eval_images")
-                    .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, o.imageSize, o.imageSize, 3)));
+                    .placeholder(
+                            TFloat32.class,
+                            Placeholder.shape(Shape.of(-1, o.training.imageSize, o.training.imageSize, 3)));
             ResNetModel inference =
                     modelBuilder(o).isTraining(false).reuse(true).build(tf, evalImages);
             s.initialize();
@@ -364,15 +326,15 @@ public final class TrainDemo {
                 double loss = 0;
                 double accuracy = 0;
                 for (int step = 1; step <= steps; step++) {
-                    try (SyntheticDataset.Batch b =
-                            train.batch(Arrays.copyOfRange(order, (step - 1) * o.batchSize, step * o.batchSize))) {
+                    try (SyntheticDataset.Batch b = train.batch(Arrays.copyOfRange(
+                            order, (step - 1) * o.training.batchSize, step * o.training.batchSize))) {
                         StepMetrics m = training.trainStep(s, b.images(), b.labels());
                         loss += m.loss();
                         accuracy += m.accuracy();
                     }
                     listener.onStep(epoch, step, steps, new StepMetrics((float) loss / step, (float) accuracy / step));
                 }
-                double evalAccuracy = accuracy(s, inference, heldOut, o.batchSize);
+                double evalAccuracy = accuracy(s, inference, heldOut, o.training.batchSize);
                 EpochResult r = new EpochResult(
                         epoch,
                         o.epochs,

@@ -69,8 +69,8 @@ class TrainDemoTest {
         assertThat(Files.exists(dir.resolve("ckpt/model.ckpt.data-00000-of-00001")))
                 .isTrue();
 
-        SyntheticDataset heldOut =
-                new SyntheticDataset(o.evalExamples, o.imageSize, o.imageSize, o.numClasses, o.seed ^ 0x5EEDL);
+        SyntheticDataset heldOut = new SyntheticDataset(
+                o.evalExamples, o.training.imageSize(), o.training.imageSize(), o.numClasses, o.seed ^ 0x5EEDL);
         try (Graph g = new Graph();
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
@@ -81,9 +81,10 @@ class TrainDemoTest {
                             tf.withName("images")
                                     .placeholder(
                                             TFloat32.class,
-                                            Placeholder.shape(Shape.of(-1, o.imageSize, o.imageSize, 3))));
+                                            Placeholder.shape(
+                                                    Shape.of(-1, o.training.imageSize(), o.training.imageSize(), 3))));
             Checkpoints.restore(s, o.checkpoint);
-            assertThat(TrainDemo.accuracy(s, inference, heldOut, o.batchSize))
+            assertThat(TrainDemo.accuracy(s, inference, heldOut, o.training.batchSize()))
                     .isEqualTo(epochs.get(1).evalAccuracy());
         }
     }
@@ -132,14 +133,24 @@ class TrainDemoTest {
     @Test
     void theCommandsDefaults() {
         TrainDemo.Options o = TrainDemo.Options.parse();
-        assertThat(List.of(o.imageSize, o.batchSize, o.epochs, o.trainExamples, o.evalExamples, o.numClasses))
+        assertThat(List.of(
+                        o.training.imageSize(),
+                        o.training.batchSize(),
+                        o.epochs,
+                        o.trainExamples,
+                        o.evalExamples,
+                        o.numClasses))
                 .containsExactly(64, 16, 5, 512, 128, 4);
         assertThat(o.baseDepth).isEqualTo(4);
-        assertThat(List.of(o.learningRate, o.momentum, o.batchNormDecay, o.weightDecay))
+        assertThat(List.of(
+                        o.training.learningRate(),
+                        o.training.momentum(),
+                        o.training.batchNormDecay(),
+                        o.training.weightDecay()))
                 .containsExactly(0.05, 0.9, 0.9, 1e-4);
         assertThat(o.seed).isZero();
         assertThat(o.checkpoint).isEqualTo(Path.of("train-demo/model.ckpt"));
-        assertThat(o.force).isFalse();
+        assertThat(o.training.force()).isFalse();
         assertThat(o.stepsPerEpoch()).isEqualTo(32);
     }
 }

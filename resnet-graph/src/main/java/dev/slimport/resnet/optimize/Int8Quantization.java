@@ -604,6 +604,10 @@ public final class Int8Quantization {
                     return "an atrous convolution with other than SAME or VALID padding";
                 }
             }
+            if (signed && !padding.equals("VALID")) {
+                return "a " + padding + "-padded convolution of the images (the shift would move its implicit zero"
+                        + " padding; slim's root conv1 pads explicitly)";
+            }
             sites.add(new Site(
                     c, out, relu, in.getName(), pad, s2b, weights, biases, stride, rate, padding, signed, maxPool));
             return null;

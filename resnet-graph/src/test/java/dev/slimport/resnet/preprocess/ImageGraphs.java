@@ -4,6 +4,7 @@
  */
 package dev.slimport.resnet.preprocess;
 
+import dev.slimport.resnet.testing.ReferenceEval;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -169,54 +170,18 @@ final class ImageGraphs {
         }
     }
 
-    /** {@code tf.image.central_crop}'s first row (column) for a side of {@code size}: {@code int((s - s*f) / 2)}. */
+    /** {@code tf.image.central_crop}'s first row (column): {@link ReferenceEval#cropStart}. */
     static int cropStart(int size, double fraction) {
-        return (int) ((size - size * fraction) / 2);
+        return ReferenceEval.cropStart(size, fraction);
     }
 
-    /**
-     * slim's {@code preprocess_for_eval} on decoded RGB pixels, from the specification: central crop 0.875 (float64
-     * box arithmetic), {@code x * float32(1/255)}, TF1 {@code resize_bilinear} (source coordinate {@code out * (in /
-     * out)} in float32, corners {@code floor}/{@code ceil} clamped, {@code top + (bottom - top) * y_lerp} of the
-     * horizontally interpolated rows), then {@code (x - 0.5) * 2}.
-     */
+    /** slim's {@code preprocess_for_eval} on decoded RGB pixels: {@link ReferenceEval#preprocess}, fraction 0.875. */
     static float[] referenceEval(Pixels p, int outH, int outW) {
         return referenceEval(p, outH, outW, 0.875);
     }
 
     /** {@link #referenceEval(Pixels, int, int)} with {@code central_fraction} {@code fraction}. */
     static float[] referenceEval(Pixels p, int outH, int outW, double fraction) {
-        int top = cropStart(p.height(), fraction);
-        int left = cropStart(p.width(), fraction);
-        int cropH = p.height() - 2 * top;
-        int cropW = p.width() - 2 * left;
-        float scale = (float) (1.0 / 255);
-        float sy = cropH / (float) outH;
-        float sx = cropW / (float) outW;
-        float[] out = new float[outH * outW * 3];
-        int o = 0;
-        for (int y = 0; y < outH; y++) {
-            float iy = y * sy;
-            int y0 = Math.max((int) Math.floor(iy), 0);
-            int y1 = Math.min((int) Math.ceil(iy), cropH - 1);
-            float ly = iy - (float) Math.floor(iy);
-            for (int x = 0; x < outW; x++) {
-                float ix = x * sx;
-                int x0 = Math.max((int) Math.floor(ix), 0);
-                int x1 = Math.min((int) Math.ceil(ix), cropW - 1);
-                float lx = ix - (float) Math.floor(ix);
-                for (int c = 0; c < 3; c++) {
-                    float tl = p.at(top + y0, left + x0, c) * scale;
-                    float tr = p.at(top + y0, left + x1, c) * scale;
-                    float bl = p.at(top + y1, left + x0, c) * scale;
-                    float br = p.at(top + y1, left + x1, c) * scale;
-                    float t = tl + (tr - tl) * lx;
-                    float b = bl + (br - bl) * lx;
-                    float v = t + (b - t) * ly;
-                    out[o++] = (v - 0.5f) * 2.0f;
-                }
-            }
-        }
-        return out;
+        return ReferenceEval.preprocess(p.height(), p.width(), p::at, outH, outW, fraction);
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A {@code main} class run in a fresh JVM with this JVM's class path: the one launcher of the test suites (soak
@@ -76,8 +77,23 @@ public final class ChildJvm implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** Sends SIGINT (Ctrl-C) to the child. */
+    /**
+     * Sends SIGINT (Ctrl-C) to the child. A process started with SIGINT ignored (a job launched in the background of
+     * a non-interactive shell) passes that on, and a JVM that starts with SIGINT ignored never sees Ctrl-C: then the
+     * test is aborted with that reason instead of timing out.
+     */
     public void interrupt() throws Exception {
+        Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+        Optional<String> ignored = Files.isReadable(status)
+                ? Files.readAllLines(status).stream()
+                        .filter(l -> l.startsWith("SigIgn:"))
+                        .findFirst()
+                : Optional.empty();
+        Assumptions.assumeFalse(
+                ignored.isPresent()
+                        && (Long.parseUnsignedLong(ignored.get().substring(7).trim(), 16) & 0b10) != 0,
+                "the child JVM ignores SIGINT, inherited from this test's process (started with SIGINT ignored, e.g."
+                        + " in the background of a non-interactive shell), so it cannot see Ctrl-C");
         Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid()))
                 .inheritIO()
                 .start();
