@@ -45,7 +45,35 @@ class BadInputTest {
                 Arguments.of(List.of("--warmup", "-1"), "--warmup: must be >= 0, got -1"),
                 Arguments.of(
                         List.of("--precision", "fp8"),
-                        "--precision: unknown precision 'fp8'; allowed: fp32, bf16, fp16"),
+                        "--precision: unknown precision 'fp8'; allowed: fp32, bf16, fp16, int8"),
+                Arguments.of(
+                        List.of("--precision", "int8", "--no-optimize"),
+                        "--precision int8: not with --no-optimize (int8 quantizes the folded graph: batch norms"
+                                + " folded into the convolutions); allowed with --no-optimize: fp32, bf16, fp16"),
+                Arguments.of(
+                        List.of("--calibration", "synthetic"),
+                        "--calibration: only with --precision int8 (it calibrates the int8 quantization), got"
+                                + " --precision fp32; allowed --precision with it: int8"),
+                Arguments.of(
+                        List.of("--precision", "bf16", "--calibration-batches", "2"),
+                        "--calibration-batches: only with --precision int8 (it calibrates the int8 quantization),"
+                                + " got --precision bf16; allowed --precision with it: int8"),
+                Arguments.of(
+                        List.of("--precision", "int8", "--calibration", "/nonexistent-calibration-dir"),
+                        "--calibration: /nonexistent-calibration-dir does not exist; allowed: a folder of image files"
+                                + " (bmp, gif, jpeg, jpg, png) or synthetic"),
+                Arguments.of(
+                        List.of("--int8-root"),
+                        "--int8-root: only with --precision int8 (it calibrates the int8 quantization), got"
+                                + " --precision fp32; allowed --precision with it: int8"),
+                Arguments.of(
+                        List.of("--precision", "int8", "--calibration-batches", "0"),
+                        "--calibration-batches: must be in 1..10000, got 0"),
+                Arguments.of(
+                        List.of("--precision", "int8", "--mode", "train"),
+                        "--precision int8: only with --mode inference (int8 quantizes the inference graph; the"
+                                + " training modes need float gradients), got --mode train; allowed with --mode train:"
+                                + " fp32, bf16, fp16"),
                 Arguments.of(
                         List.of("--data-format", "NWHC"),
                         "--data-format: unknown data format 'NWHC'; allowed: NHWC, NCHW"),
@@ -62,6 +90,14 @@ class BadInputTest {
                         List.of("--with-ceiling", "--saved-model", "/nonexistent-model"),
                         "--with-ceiling: not with --saved-model"),
                 Arguments.of(List.of("--bogus"), "Unknown option: '--bogus'"));
+    }
+
+    /** A SavedModel fixes its precision: the calibration options are refused with it. */
+    @Test
+    void calibration_is_refused_with_a_saved_model() {
+        assertOneLineUsageError(
+                CliRun.of("forward", "--saved-model", "/nonexistent-model", "--calibration", "synthetic"),
+                "--calibration: not with --saved-model");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -236,7 +272,12 @@ class BadInputTest {
         assertThat(plot.err()).contains("RESULT.json: cannot read 'missing.json'");
         CliRun noFiles = CliRun.of("plot", "--output", "x.png");
         assertThat(noFiles.exitCode()).isEqualTo(2);
-        assertThat(CliRun.of("ceiling", "--precision", "int8").err())
-                .contains("--precision: unknown precision 'int8'; allowed: fp32, bf16, fp16");
+        assertThat(CliRun.of("ceiling", "--precision", "int4").err())
+                .contains("--precision: unknown precision 'int4'; allowed: fp32, bf16, fp16, int8");
+        CliRun describeInt8 = CliRun.of("describe", "--model", "50", "--precision", "int8");
+        assertThat(describeInt8.exitCode()).isEqualTo(2);
+        assertThat(describeInt8.err())
+                .contains("--precision int8: not with describe")
+                .contains("allowed: fp32, bf16, fp16");
     }
 }

@@ -5,9 +5,9 @@
 package dev.slimport.bench;
 
 import dev.slimport.bench.engine.ConvCeiling;
+import dev.slimport.bench.engine.RunPrecision;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.GraphStats;
-import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.net.ResNetV2;
 import dev.slimport.resnet.runtime.DeviceRequest;
@@ -93,7 +93,7 @@ public final class ConvProfile {
     }
 
     private static double ceilingGflops(ConfigProto config) {
-        try (ConvCeiling.Probe p = ConvCeiling.Probe.open(Precision.FP32, 32, 0, DeviceRequest.CPU, config)) {
+        try (ConvCeiling.Probe p = ConvCeiling.Probe.open(RunPrecision.FP32, 32, 0, DeviceRequest.CPU, config)) {
             p.step();
             double[] t = new double[5];
             for (int i = 0; i < t.length; i++) {

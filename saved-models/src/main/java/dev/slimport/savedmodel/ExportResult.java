@@ -7,6 +7,7 @@ package dev.slimport.savedmodel;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,7 +23,9 @@ import java.util.Optional;
  * @param variableCount the number of variables of the exported model
  * @param parameterCount the number of scalars in them
  * @param restore the checkpoint restore, if the weights came from one
- * @param folding what folding the batch norms changed, present exactly for an optimized export
+ * @param folding what folding the batch norms changed, present exactly for an optimized export (int8 included)
+ * @param quantization what the int8 quantization did and how far its outputs are from fp32, present exactly for an
+ *     int8 export
  * @param maxAbsDiff per output, the largest |reference - reloaded model| on the check batch; the reference is the
  *     exporting session, or for an optimized export the unfolded model. Keys: {@code <output>} for {@code
  *     serving_default} on the float check batch, {@code serving_bytes/<output>} for {@code serving_bytes} on the
@@ -31,7 +34,9 @@ import java.util.Optional;
  *     serving_bytes}
  * @param tolerance per output, the bound {@code maxAbsDiff} was checked against: {@link
  *     SavedModelExporter#TOLERANCE}, or for an optimized export {@link SavedModelExporter#FOLDED_RELATIVE_TOLERANCE}
- *     · max(1, max |reference|)
+ *     · max(1, max |reference|); for an int8 export the reference is the in-memory int8 model and the bound 0 (the
+ *     reload must reproduce it exactly), except {@code serving_bytes=serving_default/<output>} ({@link
+ *     SavedModelExporter#TOLERANCE})
  * @param timings wall-clock milliseconds of each step
  */
 public record ExportResult(
@@ -45,6 +50,7 @@ public record ExportResult(
         long parameterCount,
         Optional<RestoreResult> restore,
         Optional<Folding> folding,
+        Optional<Quantization> quantization,
         Map<String, Double> maxAbsDiff,
         Map<String, Double> tolerance,
         Timings timings) {
@@ -64,6 +70,41 @@ public record ExportResult(
      */
     public record Folding(int sourceVariableCount, long sourceParameterCount, int batchNorms) {}
 
+    /**
+     * What an int8 export quantized, and its outputs against the unfolded fp32 model on the check batch (the reloaded
+     * model's, which equal the in-memory int8 model's).
+     *
+     * @param calibration the calibration set, described
+     * @param rangeMethod how the activation ranges were taken from it (e.g. {@code min/max})
+     * @param convolutions the convolutions of the folded graph
+     * @param quantized those that run in int8
+     * @param int8Fraction the fraction of the convolutions' multiply-adds in int8 (NaN with a dynamic size)
+     * @param leftFloat the float convolutions with why they stay float, {@code name: reason}
+     * @param fp32MaxAbsDiff per output, max |unfolded fp32 − int8| on the check batch
+     * @param fp32Scale per output, max |unfolded fp32| on the check batch
+     * @param top1Agreement the check images whose int8 top-1 class is the fp32 one (-1 without logits)
+     * @param checkImages the images of the check batch
+     */
+    public record Quantization(
+            String calibration,
+            String rangeMethod,
+            int convolutions,
+            long quantized,
+            double int8Fraction,
+            List<String> leftFloat,
+            Map<String, Double> fp32MaxAbsDiff,
+            Map<String, Double> fp32Scale,
+            int top1Agreement,
+            int checkImages) {
+
+        /** The value with unmodifiable copies. */
+        public Quantization {
+            leftFloat = List.copyOf(leftFloat);
+            fp32MaxAbsDiff = Collections.unmodifiableMap(new LinkedHashMap<>(fp32MaxAbsDiff));
+            fp32Scale = Collections.unmodifiableMap(new LinkedHashMap<>(fp32Scale));
+        }
+    }
+
     /** {@code saved_model.pb} plus {@code variables/}. */
     public long totalBytes() {
         return savedModelBytes + variablesBytes;
@@ -76,10 +117,19 @@ public record ExportResult(
      * @param variables initializing or restoring the variables
      * @param reference computing the exporting session's outputs on the check batch
      * @param optimize reading the weights, building the folded graph and loading its values (0 unless optimized)
+     * @param quantize calibrating the folded graph, writing the int8 graph and running the check batch on it (0
+     *     unless int8)
      * @param write writing the SavedModel to the temporary directory
      * @param verify reloading it and comparing outputs
      * @param total the whole export, renames and cleanup included
      */
     public record Timings(
-            long build, long variables, long reference, long optimize, long write, long verify, long total) {}
+            long build,
+            long variables,
+            long reference,
+            long optimize,
+            long quantize,
+            long write,
+            long verify,
+            long total) {}
 }

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * What to export and where: the options of {@code export --model M --num-classes N --out DIR [--checkpoint PREFIX]
- * [--exclude SCOPE ...] [--seed N] [--image-size S | --dynamic-size] [--version N] [--force] [--optimize]}.
+ * [--exclude SCOPE ...] [--seed N] [--image-size S | --dynamic-size] [--version N] [--force] [--optimize] [--precision
+ * int8 [--calibration DIR|synthetic] [--calibration-batches N]]}.
  *
  * <p>The SavedModel goes to {@code out/<version>/} (TF Serving's layout: serve {@code out}).
  *
@@ -27,6 +28,15 @@ import java.util.List;
  * @param optimize export the inference-optimized graph, batch norms folded into the convolutions ({@code
  *     --optimize}); its reload is checked against the unfolded graph with {@link
  *     SavedModelExporter#FOLDED_RELATIVE_TOLERANCE}
+ * @param int8 export the folded graph quantized to int8 ({@code --precision int8}; implies {@code optimize}): calibrated
+ *     on {@link #calibrationSet()}, the variables frozen to constants, the convolutions rewritten to oneDNN's
+ *     quantized ops; its reload must reproduce the in-memory int8 outputs exactly
+ * @param calibration with {@code int8}: the folder of images to calibrate on ({@code --calibration DIR}), or null for
+ *     seeded synthetic batches ({@code --calibration synthetic})
+ * @param calibrationBatches with {@code int8}: the number of calibration batches of {@link #CALIBRATION_BATCH} images
+ *     ({@code --calibration-batches})
+ * @param int8Root with {@code int8}: run the root {@code conv1} in int8 too ({@code --int8-root}; {@code
+ *     Int8Quantization.RootConvolution.INT8}); otherwise it stays float
  */
 public record ExportSpec(
         NetworkSpec network,
@@ -38,13 +48,20 @@ public record ExportSpec(
         List<String> excludes,
         boolean force,
         int verifyBatch,
-        boolean optimize) {
+        boolean optimize,
+        boolean int8,
+        Path calibration,
+        int calibrationBatches,
+        boolean int8Root) {
 
     /** The default {@code --version}. */
     public static final long DEFAULT_VERSION = 1;
 
     /** The default batch of the reload check. */
     public static final int DEFAULT_VERIFY_BATCH = 2;
+
+    /** The images per calibration batch of an int8 export. */
+    public static final int CALIBRATION_BATCH = 8;
 
     /**
      * The validated spec; {@code excludes} is copied. {@link #of} gives the defaults, the withers change one option.
@@ -69,12 +86,40 @@ public record ExportSpec(
         if (verifyBatch < 1 || verifyBatch > 64) {
             throw new IllegalArgumentException("verifyBatch: must be in 1..64, got " + verifyBatch);
         }
+        if (int8 && !optimize) {
+            throw new IllegalArgumentException(
+                    "precision: int8 quantizes the folded graph; it needs optimize (batch norms folded)");
+        }
+        if (!int8 && int8Root) {
+            throw new IllegalArgumentException("int8-root: only with precision int8 (it quantizes the root conv1)");
+        }
+        if (!int8 && calibration != null) {
+            throw new IllegalArgumentException(
+                    "calibration: only with precision int8 (it calibrates the int8 quantization)");
+        }
+        if (calibrationBatches < 1 || calibrationBatches > CalibrationSet.MAX_BATCHES) {
+            throw new IllegalArgumentException(
+                    "calibration-batches: must be in 1.." + CalibrationSet.MAX_BATCHES + ", got " + calibrationBatches);
+        }
     }
 
     /** The spec with static size, seed 0, version 1, no checkpoint, no force, verification batch 2, not optimized. */
     public static ExportSpec of(NetworkSpec network, Path out) {
         return new ExportSpec(
-                network, false, 0, out, DEFAULT_VERSION, null, List.of(), false, DEFAULT_VERIFY_BATCH, false);
+                network,
+                false,
+                0,
+                out,
+                DEFAULT_VERSION,
+                null,
+                List.of(),
+                false,
+                DEFAULT_VERIFY_BATCH,
+                false,
+                false,
+                null,
+                CalibrationSet.DEFAULT_BATCHES,
+                false);
     }
 
     /** {@code out/<version>}, absolute. */
@@ -84,18 +129,59 @@ public record ExportSpec(
 
     /** {@code --dynamic-size}: leave height and width unknown in the graph. */
     public ExportSpec withDynamicSize(boolean dynamic) {
-        return new ExportSpec(network, dynamic, seed, out, version, checkpoint, excludes, force, verifyBatch, optimize);
+        return new ExportSpec(
+                network,
+                dynamic,
+                seed,
+                out,
+                version,
+                checkpoint,
+                excludes,
+                force,
+                verifyBatch,
+                optimize,
+                int8,
+                calibration,
+                calibrationBatches,
+                int8Root);
     }
 
     /** {@code --seed}: the model seed of the initializers. */
     public ExportSpec withSeed(long s) {
         return new ExportSpec(
-                network, dynamicSize, s, out, version, checkpoint, excludes, force, verifyBatch, optimize);
+                network,
+                dynamicSize,
+                s,
+                out,
+                version,
+                checkpoint,
+                excludes,
+                force,
+                verifyBatch,
+                optimize,
+                int8,
+                calibration,
+                calibrationBatches,
+                int8Root);
     }
 
     /** {@code --version}. */
     public ExportSpec withVersion(long v) {
-        return new ExportSpec(network, dynamicSize, seed, out, v, checkpoint, excludes, force, verifyBatch, optimize);
+        return new ExportSpec(
+                network,
+                dynamicSize,
+                seed,
+                out,
+                v,
+                checkpoint,
+                excludes,
+                force,
+                verifyBatch,
+                optimize,
+                int8,
+                calibration,
+                calibrationBatches,
+                int8Root);
     }
 
     /**
@@ -104,21 +190,139 @@ public record ExportSpec(
      */
     public ExportSpec withCheckpoint(Path prefix, List<String> excludeScopes) {
         return new ExportSpec(
-                network, dynamicSize, seed, out, version, prefix, excludeScopes, force, verifyBatch, optimize);
+                network,
+                dynamicSize,
+                seed,
+                out,
+                version,
+                prefix,
+                excludeScopes,
+                force,
+                verifyBatch,
+                optimize,
+                int8,
+                calibration,
+                calibrationBatches,
+                int8Root);
     }
 
     /** {@code --force}: replace an existing target. */
     public ExportSpec withForce(boolean f) {
-        return new ExportSpec(network, dynamicSize, seed, out, version, checkpoint, excludes, f, verifyBatch, optimize);
+        return new ExportSpec(
+                network,
+                dynamicSize,
+                seed,
+                out,
+                version,
+                checkpoint,
+                excludes,
+                f,
+                verifyBatch,
+                optimize,
+                int8,
+                calibration,
+                calibrationBatches,
+                int8Root);
     }
 
     /** The batch size of the reload check (default 2). */
     public ExportSpec withVerifyBatch(int b) {
-        return new ExportSpec(network, dynamicSize, seed, out, version, checkpoint, excludes, force, b, optimize);
+        return new ExportSpec(
+                network,
+                dynamicSize,
+                seed,
+                out,
+                version,
+                checkpoint,
+                excludes,
+                force,
+                b,
+                optimize,
+                int8,
+                calibration,
+                calibrationBatches,
+                int8Root);
     }
 
-    /** {@code --optimize}: export the graph with batch norms folded (default: slim's graph verbatim). */
+    /**
+     * {@code --optimize}: export the graph with batch norms folded (default: slim's graph verbatim); an int8 export
+     * needs it.
+     */
     public ExportSpec withOptimize(boolean o) {
-        return new ExportSpec(network, dynamicSize, seed, out, version, checkpoint, excludes, force, verifyBatch, o);
+        return new ExportSpec(
+                network,
+                dynamicSize,
+                seed,
+                out,
+                version,
+                checkpoint,
+                excludes,
+                force,
+                verifyBatch,
+                o,
+                int8,
+                calibration,
+                calibrationBatches,
+                int8Root);
+    }
+
+    /**
+     * {@code --precision int8 [--calibration DIR] [--calibration-batches N]}: export the folded graph (this sets
+     * {@code optimize}) quantized to int8, calibrated on the images under {@code calibrationFolder} or, when it is
+     * null, on seeded synthetic batches; {@code int8 = false} clears the calibration.
+     */
+    public ExportSpec withInt8(boolean int8, Path calibrationFolder, int batches) {
+        return new ExportSpec(
+                network,
+                dynamicSize,
+                seed,
+                out,
+                version,
+                checkpoint,
+                excludes,
+                force,
+                verifyBatch,
+                optimize || int8,
+                int8,
+                int8 ? calibrationFolder : null,
+                batches,
+                int8 && int8Root);
+    }
+
+    /** {@code --int8-root}: with int8, quantize the root {@code conv1} too (default: it stays float). */
+    public ExportSpec withInt8Root(boolean root) {
+        return new ExportSpec(
+                network,
+                dynamicSize,
+                seed,
+                out,
+                version,
+                checkpoint,
+                excludes,
+                force,
+                verifyBatch,
+                optimize,
+                int8,
+                calibration,
+                calibrationBatches,
+                root);
+    }
+
+    /**
+     * The calibration set of an int8 export: {@code calibrationBatches} batches of {@link #CALIBRATION_BATCH} images at
+     * the network's image size, the folder's images through slim's eval preprocessing, or synthetic uniform [-1, 1)
+     * batches (the range of that preprocessing) seeded with the model seed.
+     *
+     * @throws IllegalStateException when this is not an int8 export
+     * @throws IllegalArgumentException naming {@code calibration} for a missing folder or one without images
+     */
+    public CalibrationSet calibrationSet() {
+        if (!int8) {
+            throw new IllegalStateException("calibrationSet: not an int8 export");
+        }
+        int size = network.imageSize();
+        return calibration == null
+                ? CalibrationSet.synthetic(calibrationBatches, CALIBRATION_BATCH, size, size, seed, -1f, 1f)
+                : CalibrationSet.images(calibration, calibrationBatches, CALIBRATION_BATCH, size, size);
     }
 }

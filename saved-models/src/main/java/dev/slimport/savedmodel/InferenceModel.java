@@ -8,6 +8,8 @@ import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.net.ResNetV2;
 import dev.slimport.resnet.optimize.InferenceGraph;
+import dev.slimport.resnet.optimize.Int8Graph;
+import dev.slimport.resnet.optimize.Int8Quantization;
 import dev.slimport.resnet.preprocess.EncodedImages;
 import dev.slimport.resnet.slim.ModelWeights;
 import java.nio.file.Files;
@@ -17,9 +19,12 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
+import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
@@ -29,6 +34,7 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TString;
+import org.tensorflow.types.family.TType;
 
 /**
  * The inference graph of one ResNet v2 and the session that holds its variables: what gets exported. It owns its
@@ -51,25 +57,45 @@ import org.tensorflow.types.TString;
  * #weights()}: slim's graph with every batch norm that follows a convolution folded into it,
  * same inputs and outputs; see {@link InferenceGraph#foldBatchNorms}. Either way the network is an {@link
  * InferenceGraph} (verbatim or folded), built as the benchmark builds it; {@link #initialize()} loads its weights.
+ *
+ * <p>{@link #quantize} makes the int8 variant of a folded model: a graph of its own with no variables (the weights
+ * are constants, the convolutions oneDNN's quantized ops), the same inputs, outputs and signatures by name.
  */
 public final class InferenceModel implements AutoCloseable {
     private final Graph graph;
     private final Session session;
     private final InferenceGraph inference;
-    private final Placeholder<TString> imageBytes;
+    private final boolean folded;
+    private final Int8 int8;
+    private final Operand<TFloat32> images;
+    private final Operand<TString> imageBytes;
     private final Operand<TFloat32> preprocessed;
     private final Map<String, Operand<TFloat32>> outputs;
+
+    /**
+     * What made an int8 model: its calibration and the quantized graph's handles and statistics.
+     *
+     * @param calibration the calibrated ranges
+     * @param graph the int8 graph's handles and what was quantized
+     */
+    public record Int8(Int8Quantization.Calibration calibration, Int8Graph graph) {}
 
     private InferenceModel(
             Graph graph,
             Session session,
             InferenceGraph inference,
-            Placeholder<TString> imageBytes,
+            boolean folded,
+            Int8 int8,
+            Operand<TFloat32> images,
+            Operand<TString> imageBytes,
             Operand<TFloat32> preprocessed,
             Map<String, Operand<TFloat32>> outputs) {
         this.graph = graph;
         this.session = session;
         this.inference = inference;
+        this.folded = folded;
+        this.int8 = int8;
+        this.images = images;
         this.imageBytes = imageBytes;
         this.preprocessed = preprocessed;
         this.outputs = outputs;
@@ -148,6 +174,9 @@ public final class InferenceModel implements AutoCloseable {
                     graph,
                     new Session(graph),
                     inference,
+                    fold,
+                    null,
+                    model.images(),
                     imageBytes,
                     preprocessed,
                     Collections.unmodifiableMap(outputs));
@@ -157,14 +186,101 @@ public final class InferenceModel implements AutoCloseable {
         }
     }
 
+    /**
+     * The int8 twin of a {@linkplain #buildFolded folded} model, its weights loaded ({@link #initialize()}): its
+     * activation ranges calibrated by running {@code folded} over {@code calibration} ({@link
+     * Int8Quantization#calibrate}, min/max), then the graph written anew with its variables frozen to constants and
+     * its convolutions quantized ({@link Int8Quantization#quantize}). Every other node keeps its name, so the inputs
+     * {@code images} and {@code image_bytes}, the serving_bytes preprocessing and the signature outputs are the same
+     * as {@code folded}'s; the new model has no variables. {@code folded} is left open: close it.
+     *
+     * @throws IllegalArgumentException when {@code folded} is not a folded float model
+     */
+    public static InferenceModel quantize(InferenceModel folded, CalibrationSet calibration) {
+        return quantize(folded, calibration, Int8Quantization.RootConvolution.FLOAT);
+    }
+
+    /**
+     * As {@link #quantize(InferenceModel, CalibrationSet)}, the root {@code conv1} in int8 or float as {@code root}
+     * says ({@link Int8Quantization#quantize(Session, ResNetModel, Int8Quantization.Calibration, Graph,
+     * Int8Quantization.RootConvolution)}).
+     */
+    public static InferenceModel quantize(
+            InferenceModel folded, CalibrationSet calibration, Int8Quantization.RootConvolution root) {
+        if (folded == null || folded.int8 != null || !folded.folded) {
+            throw new IllegalArgumentException(
+                    "folded: an int8 model is quantized from a folded float model" + " (buildFolded, initialized)");
+        }
+        Int8Quantization.Calibration ranges = Int8Quantization.calibrate(
+                folded.session, folded.model(), calibration, Int8Quantization.RangeMethod.MIN_MAX);
+        Graph target = new Graph();
+        Session session = null;
+        try {
+            Int8Graph quantized = Int8Quantization.quantize(folded.session, folded.model(), ranges, target, root);
+            Map<String, Operand<TFloat32>> outputs = new LinkedHashMap<>();
+            folded.outputs.forEach((name, o) -> outputs.put(name, same(target, o)));
+            session = new Session(target);
+            return new InferenceModel(
+                    target,
+                    session,
+                    null,
+                    true,
+                    new Int8(ranges, quantized),
+                    quantized.images(),
+                    same(target, folded.imageBytes),
+                    same(target, folded.preprocessed),
+                    Collections.unmodifiableMap(outputs));
+        } catch (RuntimeException | Error e) {
+            if (session != null) {
+                session.close();
+            }
+            target.close();
+            throw e;
+        }
+    }
+
+    /** The output of {@code target} with {@code o}'s operation name and index (the quantization keeps names). */
+    @SuppressWarnings("unchecked")
+    private static <T extends TType> Operand<T> same(Graph target, Operand<T> o) {
+        Output<T> out = o.asOutput();
+        GraphOperation op = target.operation(out.op().name());
+        if (op == null) {
+            throw new IllegalStateException(
+                    "the int8 graph lost the node " + out.op().name());
+        }
+        return (Operand<T>) op.output(out.index());
+    }
+
     /** The session (owned by this object); its graph is {@code model().graph()}. */
     public Session session() {
         return session;
     }
 
-    /** The built network: images, variables, end points, configuration. */
+    /**
+     * The built network: images, variables, end points, configuration.
+     *
+     * @throws IllegalStateException for an int8 model ({@link #int8()}), whose graph is the quantized rewrite
+     */
     public ResNetModel model() {
+        if (inference == null) {
+            throw new IllegalStateException("model: an int8 model has no ResNetModel (see int8())");
+        }
         return inference.model();
+    }
+
+    /** How an int8 model was made; empty for a float model. */
+    public Optional<Int8> int8() {
+        return Optional.ofNullable(int8);
+    }
+
+    /** The graph (owned by this object). */
+    public Graph graph() {
+        return graph;
+    }
+
+    /** The float32 {@code images} input. */
+    public Operand<TFloat32> images() {
+        return images;
     }
 
     /**
@@ -175,7 +291,7 @@ public final class InferenceModel implements AutoCloseable {
         Signature.Builder b = Signature.builder()
                 .key(ServingSignature.KEY)
                 .methodName(ServingSignature.METHOD_NAME)
-                .input(ServingSignature.IMAGES, model().images());
+                .input(ServingSignature.IMAGES, images);
         outputs.forEach(b::output);
         return b.build();
     }
@@ -196,7 +312,7 @@ public final class InferenceModel implements AutoCloseable {
 
     /** The {@code serving_default} signature as a SavedModel declares it (tensor names, dtypes, static shapes). */
     public SignatureInfo signatureInfo() {
-        return info(ServingSignature.KEY, ServingSignature.IMAGES, model().images());
+        return info(ServingSignature.KEY, ServingSignature.IMAGES, images);
     }
 
     /** The {@code serving_bytes} signature as a SavedModel declares it. */
@@ -220,6 +336,9 @@ public final class InferenceModel implements AutoCloseable {
      * model then takes its folded values.
      */
     public void initialize() {
+        if (int8 != null) {
+            return; // no variables: the weights are constants of the graph
+        }
         session.initialize();
         inference.loadWeights(session);
     }
@@ -260,7 +379,7 @@ public final class InferenceModel implements AutoCloseable {
      * @return the outputs by name, in {@link #signature()} order
      */
     public Map<String, FloatValues> run(FloatValues batch) {
-        LoadedSavedModel.checkShape(ServingSignature.IMAGES, spec(model().images()), batch);
+        LoadedSavedModel.checkShape(ServingSignature.IMAGES, spec(images), batch);
         try (TFloat32 in = batch.toTensor();
                 Result r = session.run(signature(), Map.of(ServingSignature.IMAGES, in))) {
             Map<String, FloatValues> out = new LinkedHashMap<>();

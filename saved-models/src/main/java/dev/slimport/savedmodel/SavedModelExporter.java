@@ -5,6 +5,8 @@
 package dev.slimport.savedmodel;
 
 import dev.slimport.resnet.net.GraphStats;
+import dev.slimport.resnet.optimize.Int8Graph;
+import dev.slimport.resnet.optimize.Int8Quantization;
 import dev.slimport.resnet.slim.ModelWeights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +19,7 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -36,12 +39,16 @@ import org.tensorflow.ndarray.Shape;
  *   <li>Builds the inference graph ({@link InferenceModel}), initializes the variables from the seed and, with a
  *       checkpoint, restores them by slim name ({@link AssignFromCheckpoint#restore}); runs a deterministic check
  *       batch. With {@code optimize}, reads the weights and builds the folded graph from them ({@link
- *       InferenceModel#buildFolded}); that graph is the one exported.
+ *       InferenceModel#buildFolded}); that graph is the one exported. With {@code int8}, the folded graph is then
+ *       calibrated over the spec's {@link CalibrationSet} and quantized ({@link InferenceModel#quantize}); the int8
+ *       graph, which has no variables, is the one exported, and its outputs on the check batch are kept.
  *   <li>Writes the SavedModel (tag {@code serve}, signature {@code serving_default}) into a fresh hidden sibling
  *       {@code out/.<version>.tmp-*}.
  *   <li>Reloads it with {@code SavedModelBundle}, checks the signature and that every output matches the exporting
  *       session within {@link #TOLERANCE} (an optimized export: the unfolded model within {@link
- *       #FOLDED_RELATIVE_TOLERANCE} of each output's scale).
+ *       #FOLDED_RELATIVE_TOLERANCE} of each output's scale; an int8 export: the in-memory int8 model exactly, and
+ *       the unfolded fp32 model within the int8 error measured in memory, reported in {@link
+ *       ExportResult#quantization()}).
  *   <li>Renames the temporary directory to {@code out/<version>} (an atomic {@code rename(2)} on one file system);
  *       with {@code force}, the old target is first renamed aside and deleted after the swap.
  * </ol>
@@ -67,12 +74,49 @@ public final class SavedModelExporter {
     /** The seed of the check batch (uniform in [-1, 1], the range of Inception preprocessing). */
     public static final long CHECK_BATCH_SEED = 20170414L;
 
+    /** The bound of a reload comparison. */
+    private enum Bound {
+        /** {@link #TOLERANCE}. */
+        ABSOLUTE,
+        /** {@link #FOLDED_RELATIVE_TOLERANCE} · max(1, max |expected|). */
+        FOLDED,
+        /** 0: the same int8 graph on the same kernels. */
+        EXACT
+    }
+
+    /** The images of {@code a} and {@code b} ({@code [N, C]} logits) with the same top-1 class; -1 without logits. */
+    static int top1Agreement(FloatValues a, FloatValues b) {
+        if (a == null || b == null) {
+            return -1;
+        }
+        int n = (int) a.shape().get(0);
+        int classes = (int) a.shape().get(1);
+        int same = 0;
+        for (int i = 0; i < n; i++) {
+            if (argMax(a, i * classes, classes) == argMax(b, i * classes, classes)) {
+                same++;
+            }
+        }
+        return same;
+    }
+
+    private static int argMax(FloatValues v, int offset, int n) {
+        int best = 0;
+        for (int i = 1; i < n; i++) {
+            if (v.get(offset + i) > v.get(offset + best)) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
     /** The steps of an export, in order, with what messages say of them; each is timed and ends with a check. */
     enum Step {
         BUILD("building the graph"),
         VARIABLES("preparing the variables"),
         CHECK_BATCH("the check batch"),
         FOLD("folding the batch norms"),
+        QUANTIZE("calibrating and quantizing to int8"),
         WRITE("writing"),
         RELOAD_CHECK("the reload check"),
         INSTALL("installing");
@@ -118,7 +162,8 @@ public final class SavedModelExporter {
      * status stays set.
      *
      * @throws IllegalArgumentException for bad arguments (existing target without {@code force}, missing checkpoint
-     *     or a bad exclude, an output path through a file), before anything is written
+     *     or a bad exclude, an output path through a file, an int8 calibration folder that is missing or holds no
+     *     image), before anything is written
      * @throws CheckpointMismatchException if the checkpoint does not match the model
      * @throws ExportInterruptedException if cancelled or the thread was interrupted
      * @throws SavedModelException if writing, reloading or the output comparison fails; nothing is left behind
@@ -145,6 +190,9 @@ public final class SavedModelExporter {
         if (spec.checkpoint() != null) {
             CheckpointReader.checkPrefix("checkpoint", spec.checkpoint());
         }
+        if (spec.int8()) {
+            spec.calibrationSet(); // a missing folder or one without images, before anything is built
+        }
     }
 
     /** One export: the steps, their timings, the model and the files it has on disk. */
@@ -161,6 +209,9 @@ public final class SavedModelExporter {
         private Path createdRoot;
         private final Map<String, Double> maxAbsDiff = new LinkedHashMap<>();
         private final Map<String, Double> tolerance = new LinkedHashMap<>();
+        private final Map<String, Double> int8Error = new LinkedHashMap<>();
+        private int variableCount;
+        private long parameterCount;
 
         Run(ExportSpec spec, ExportCancellation cancellation) {
             this.spec = spec;
@@ -174,6 +225,7 @@ public final class SavedModelExporter {
                 cancellation.check(target, "before it started");
                 step(Step.BUILD, () -> model = InferenceModel.build(spec.network(), spec.seed(), spec.dynamicSize()));
                 Optional<RestoreResult> restore = step(Step.VARIABLES, this::prepareVariables);
+                countVariables();
                 int size = spec.network().imageSize();
                 FloatValues batch =
                         FloatValues.uniform(Shape.of(spec.verifyBatch(), size, size, 3), CHECK_BATCH_SEED, -1f, 1f);
@@ -187,9 +239,16 @@ public final class SavedModelExporter {
                 });
                 Optional<ExportResult.Folding> folding =
                         spec.optimize() ? Optional.of(step(Step.FOLD, this::fold)) : Optional.empty();
+                Map<String, FloatValues> int8 = new LinkedHashMap<>();
+                Map<String, FloatValues> int8Bytes = new LinkedHashMap<>();
+                Optional<ExportResult.Quantization> quantization = spec.int8()
+                        ? Optional.of(step(Step.QUANTIZE, () -> quantize(batch, images, expected, int8, int8Bytes)))
+                        : Optional.empty();
                 step(Step.WRITE, this::write);
+                Map<String, FloatValues> want = spec.int8() ? int8 : expected;
+                Map<String, FloatValues> wantBytes = spec.int8() ? int8Bytes : expectedBytes;
                 SignatureInfo[] signatures =
-                        step(Step.RELOAD_CHECK, () -> reloadCheck(batch, expected, images, expectedBytes));
+                        step(Step.RELOAD_CHECK, () -> reloadCheck(batch, want, images, wantBytes, expected));
                 long pbBytes = Files.size(temp.resolve(SavedModelInfo.SAVED_MODEL_PB));
                 long varBytes = treeSize(temp.resolve("variables"));
                 step = Step.INSTALL;
@@ -201,10 +260,11 @@ public final class SavedModelExporter {
                         replaced,
                         pbBytes,
                         varBytes,
-                        model.model().variables().size(),
-                        model.model().parameterCount(),
+                        variableCount,
+                        parameterCount,
                         restore,
                         folding,
+                        quantization,
                         maxAbsDiff,
                         tolerance,
                         new ExportResult.Timings(
@@ -212,6 +272,7 @@ public final class SavedModelExporter {
                                 millis.get(Step.VARIABLES),
                                 millis.get(Step.CHECK_BATCH),
                                 millis.getOrDefault(Step.FOLD, 0L),
+                                millis.getOrDefault(Step.QUANTIZE, 0L),
                                 millis.get(Step.WRITE),
                                 millis.get(Step.RELOAD_CHECK),
                                 ms(start)));
@@ -271,7 +332,63 @@ public final class SavedModelExporter {
                 throw new SavedModelException(
                         "the optimized graph still holds " + left + " batch norm(s) after a convolution");
             }
+            countVariables();
             return folding;
+        }
+
+        private void countVariables() {
+            variableCount = model.model().variables().size();
+            parameterCount = model.model().parameterCount();
+        }
+
+        /**
+         * Replaces the folded model by its int8 twin (the folded one is closed once the int8 graph is written), runs
+         * the check batch and the check images on it into {@code int8} and {@code int8Bytes}, and measures it against
+         * the unfolded fp32 outputs {@code fp32}: the error the reloaded model is then held to.
+         */
+        private ExportResult.Quantization quantize(
+                FloatValues batch,
+                List<byte[]> images,
+                Map<String, FloatValues> fp32,
+                Map<String, FloatValues> int8,
+                Map<String, FloatValues> int8Bytes) {
+            CalibrationSet calibration = spec.calibrationSet();
+            InferenceModel folded = model;
+            InferenceModel quantized = InferenceModel.quantize(
+                    folded,
+                    calibration,
+                    spec.int8Root() ? Int8Quantization.RootConvolution.INT8 : Int8Quantization.RootConvolution.FLOAT);
+            model = quantized;
+            folded.close();
+            variableCount = 0; // the weights are constants of the int8 graph now; parameterCount stays the folded one
+            int8.putAll(model.run(batch));
+            int8Bytes.putAll(model.runEncoded(images));
+            Map<String, Double> scale = new LinkedHashMap<>();
+            fp32.forEach((name, f) -> {
+                int8Error.put(name, f.maxAbsDiff(int8.get(name)));
+                double m = 0;
+                for (float v : f.data()) {
+                    m = Math.max(m, Math.abs(v));
+                }
+                scale.put(name, m);
+            });
+            InferenceModel.Int8 made = model.int8().orElseThrow();
+            Int8Graph.Stats stats = made.graph().stats();
+            long all = stats.int8MultiplyAdds() + stats.floatMultiplyAdds();
+            boolean known = stats.convolutions().stream().allMatch(c -> c.multiplyAddsPerImage() >= 0);
+            return new ExportResult.Quantization(
+                    calibration.describe(),
+                    made.calibration().method().name().toLowerCase(Locale.ROOT).replace('_', '/'),
+                    stats.convolutions().size(),
+                    stats.quantized(),
+                    known && all > 0 ? stats.int8Fraction() : Double.NaN,
+                    stats.leftFloat().stream()
+                            .map(c -> c.name() + ": " + c.reason())
+                            .toList(),
+                    int8Error,
+                    scale,
+                    top1Agreement(fp32.get(ServingSignature.LOGITS), int8.get(ServingSignature.LOGITS)),
+                    spec.verifyBatch());
         }
 
         /** Creates {@code outDir} and the temporary directory in it, and writes the SavedModel there. */
@@ -306,7 +423,8 @@ public final class SavedModelExporter {
                 FloatValues batch,
                 Map<String, FloatValues> expected,
                 List<byte[]> images,
-                Map<String, FloatValues> expectedBytes) {
+                Map<String, FloatValues> expectedBytes,
+                Map<String, FloatValues> fp32) {
             Map<String, FloatValues> actual;
             Map<String, FloatValues> actualBytes;
             Map<String, FloatValues> defaultOnPreprocessed;
@@ -322,24 +440,42 @@ public final class SavedModelExporter {
                         Map.of(ServingSignature.IMAGES, expectedBytes.get(InferenceModel.PREPROCESSED)));
             }
             StringBuilder bad = new StringBuilder();
-            boolean folded = spec.optimize();
-            compare("", expected, actual, folded, bad);
+            boolean int8 = spec.int8();
+            Bound bound = int8 ? Bound.EXACT : spec.optimize() ? Bound.FOLDED : Bound.ABSOLUTE;
+            compare("", expected, actual, bound, bad);
             Map<String, FloatValues> bytesExpected = new LinkedHashMap<>(expectedBytes);
             bytesExpected.remove(InferenceModel.PREPROCESSED);
-            compare(ServingSignature.BYTES_KEY + "/", bytesExpected, actualBytes, folded, bad);
+            compare(ServingSignature.BYTES_KEY + "/", bytesExpected, actualBytes, bound, bad);
             compare(
                     ServingSignature.BYTES_KEY + "=" + ServingSignature.KEY + "/",
                     actualBytes,
                     defaultOnPreprocessed,
-                    false,
+                    Bound.ABSOLUTE,
                     bad);
+            if (int8) {
+                // The reloaded int8 model against the unfolded fp32 one: within the error measured in memory.
+                fp32.forEach((name, f) -> {
+                    double d = f.maxAbsDiff(actual.get(name));
+                    if (!(d <= int8Error.get(name))) {
+                        bad.append(String.format(
+                                " %s max |fp32 - reloaded int8| = %.3g > %.3g measured in memory;",
+                                name, d, int8Error.get(name)));
+                    }
+                });
+            }
             if (bad.length() > 0) {
                 throw new SavedModelException(
-                        folded
-                                ? "the reloaded optimized SavedModel does not reproduce the unfolded model (relative"
-                                        + " tolerance " + FOLDED_RELATIVE_TOLERANCE + "):" + bad
-                                : "the reloaded SavedModel does not reproduce the exporting session (tolerance "
-                                        + TOLERANCE + "):" + bad);
+                        switch (bound) {
+                            case EXACT ->
+                                "the reloaded int8 SavedModel does not reproduce the in-memory int8 model" + " exactly:"
+                                        + bad;
+                            case FOLDED ->
+                                "the reloaded optimized SavedModel does not reproduce the unfolded model"
+                                        + " (relative tolerance " + FOLDED_RELATIVE_TOLERANCE + "):" + bad;
+                            case ABSOLUTE ->
+                                "the reloaded SavedModel does not reproduce the exporting session" + " (tolerance "
+                                        + TOLERANCE + "):" + bad;
+                        });
             }
             return new SignatureInfo[] {signature, bytesSignature};
         }
@@ -362,7 +498,7 @@ public final class SavedModelExporter {
                 String prefix,
                 Map<String, FloatValues> want,
                 Map<String, FloatValues> got,
-                boolean relative,
+                Bound kind,
                 StringBuilder bad) {
             want.forEach((name, w) -> {
                 FloatValues g = got.get(name);
@@ -375,7 +511,11 @@ public final class SavedModelExporter {
                 for (float v : w.data()) {
                     scale = Math.max(scale, Math.abs(v));
                 }
-                double bound = relative ? FOLDED_RELATIVE_TOLERANCE * scale : TOLERANCE;
+                double bound = switch (kind) {
+                    case EXACT -> 0;
+                    case FOLDED -> FOLDED_RELATIVE_TOLERANCE * scale;
+                    case ABSOLUTE -> TOLERANCE;
+                };
                 double d = w.maxAbsDiff(g);
                 maxAbsDiff.put(prefix + name, d);
                 tolerance.put(prefix + name, bound);

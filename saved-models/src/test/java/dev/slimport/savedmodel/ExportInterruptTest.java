@@ -170,9 +170,15 @@ class ExportInterruptTest {
         return spec(out, SavedModelExporter.Step.BUILD);
     }
 
-    /** The spec of a test at {@code step}: optimized for {@link SavedModelExporter.Step#FOLD}, so that it runs. */
+    /**
+     * The spec of a test at {@code step}: optimized for {@link SavedModelExporter.Step#FOLD}, int8 for {@link
+     * SavedModelExporter.Step#QUANTIZE}, so that it runs.
+     */
     private static ExportSpec spec(Path out, SavedModelExporter.Step step) {
-        return ExportSpec.of(TestNets.tinyNet(10), out).withSeed(1).withOptimize(step == SavedModelExporter.Step.FOLD);
+        return ExportSpec.of(TestNets.tinyNet(10), out)
+                .withSeed(1)
+                .withOptimize(step == SavedModelExporter.Step.FOLD)
+                .withInt8(step == SavedModelExporter.Step.QUANTIZE, null, 1);
     }
 
     /** An exporter that collects the temporary directories it is shown into {@code temps} and runs {@code atStage}. */

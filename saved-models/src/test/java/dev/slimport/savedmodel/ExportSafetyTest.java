@@ -44,7 +44,9 @@ class ExportSafetyTest {
                 throw new IllegalStateException("injected at " + s);
             }
         });
-        assertThatThrownBy(() -> exporter.export(tinySpec(out, 1).withOptimize(stage == SavedModelExporter.Step.FOLD)))
+        assertThatThrownBy(() -> exporter.export(tinySpec(out, 1)
+                        .withOptimize(stage == SavedModelExporter.Step.FOLD)
+                        .withInt8(stage == SavedModelExporter.Step.QUANTIZE, null, 1)))
                 .hasMessageContaining("injected at " + stage);
         assertThat(TestFiles.children(out)).containsExactly("7");
         assertThat(out.resolve("7/keep.txt")).hasContent("keep");

@@ -5,9 +5,10 @@
 package dev.slimport.bench.command;
 
 import dev.slimport.bench.engine.ConvCeiling;
+import dev.slimport.bench.engine.Int8Support;
+import dev.slimport.bench.engine.RunPrecision;
 import dev.slimport.bench.host.EnvironmentInfo;
 import dev.slimport.bench.result.ResultWriter;
-import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.runtime.Devices;
 import dev.slimport.resnet.runtime.SessionConfigs;
 import java.nio.file.Path;
@@ -23,8 +24,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code resnet-bench ceiling}: the GFLOP/s of a plain TensorFlow Conv2D 3×3 256→256 on 56×56×batch, in fp32 and
- * bf16 — the rate a convolution network can hope for on this machine, to compare {@code forward}'s achieved GFLOP/s
- * with.
+ * bf16 (fp16, and int8 through oneDNN's quantized convolution: see {@link ConvCeiling}) — the rate a convolution
+ * network can hope for on this machine, to compare {@code forward}'s achieved GFLOP/s with.
  */
 @Command(
         name = "ceiling",
@@ -40,10 +41,12 @@ public final class CeilingCommand extends BenchCommand {
             names = "--precision",
             split = ",",
             defaultValue = "fp32,bf16",
-            completionCandidates = Converters.PrecisionLabels.class,
+            completionCandidates = Converters.RunPrecisionLabels.class,
             description =
-                    "Precisions to measure, comma-separated: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    List<Precision> precisions;
+                    "Precisions to measure, comma-separated: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})."
+                            + " int8: QuantizeV2 of the float input + QuantizedConv2DWithBiasAndReluAndRequantize (oneDNN),"
+                            + " the filter a qint8 constant.")
+    List<RunPrecision> precisions;
 
     @Mixin
     SharedOptions.BatchSize batch = new SharedOptions.BatchSize(32);
@@ -80,7 +83,7 @@ public final class CeilingCommand extends BenchCommand {
 
     @Override
     protected int run() throws Exception {
-        Set<Precision> wanted = new LinkedHashSet<>(precisions);
+        Set<RunPrecision> wanted = new LinkedHashSet<>(precisions);
         int batchSize = batch.checked();
         steps.check();
         boolean json = format.json();
@@ -91,6 +94,11 @@ public final class CeilingCommand extends BenchCommand {
         List<Devices.Device> devices = Devices.list(configs.toConfigProto());
         Devices.Resolution resolution = runtimeOptions.resolve(devices, this::warn);
         EnvironmentInfo env = EnvironmentInfo.detect(devices);
+        if (wanted.contains(RunPrecision.INT8)) {
+            ForwardCommand.checkInt8Device(resolution.used());
+            Int8Support.requireOps();
+            Int8Support.speedWarning(env).ifPresent(this::warn);
+        }
         checkMemory(env, batchSize, "the convolution", ConvCeiling.bytesNeeded(batchSize), "", "--batch-size");
         List<ConvCeiling.Measurement> results = new ArrayList<>();
         List<String> lines = new ArrayList<>();
@@ -117,7 +125,7 @@ public final class CeilingCommand extends BenchCommand {
                 ConvCeiling.flopPerStep(batchSize) / 1e9,
                 steps.warmup,
                 steps.numBatches));
-        for (Precision p : wanted) {
+        for (RunPrecision p : wanted) {
             if (!destination.quiet && !textToStdout) {
                 err().println("measuring " + p.label() + " ...");
                 err().flush();

@@ -5,6 +5,7 @@
 package dev.slimport.bench.command;
 
 import dev.slimport.bench.engine.ForwardBenchmark;
+import dev.slimport.bench.engine.RunPrecision;
 import dev.slimport.bench.result.StepMode;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.Precision;
@@ -30,6 +31,7 @@ public final class Converters {
     public static void register(CommandLine cl) {
         cl.registerConverter(Depth.class, parsed(value -> Depth.parse("--model", value)))
                 .registerConverter(Precision.class, parsed(value -> Precision.parse("--precision", value)))
+                .registerConverter(RunPrecision.class, parsed(value -> RunPrecision.parse("--precision", value)))
                 .registerConverter(DataFormat.class, parsed(value -> DataFormat.parse("--data-format", value)))
                 .registerConverter(DeviceRequest.class, parsed(value -> DeviceRequest.parse("--device", value)))
                 .registerConverter(StepMode.class, value -> named("--mode", "mode", value, StepMode.values()))
@@ -76,6 +78,14 @@ public final class Converters {
         @Override
         public Iterator<String> iterator() {
             return Arrays.stream(Precision.values()).map(Precision::label).iterator();
+        }
+    }
+
+    /** The {@code --precision} values {@code forward} and {@code ceiling} list: fp32, bf16, fp16, int8. */
+    static final class RunPrecisionLabels implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(RunPrecision.values()).map(RunPrecision::label).iterator();
         }
     }
 

@@ -51,6 +51,10 @@ public final class DescribeCommand extends BenchCommand {
     @Override
     protected int run() throws Exception {
         ModelSpec spec = modelOptions.toSpec();
+        if (spec.int8()) {
+            throw new IllegalArgumentException("--precision int8: not with describe (it shows slim's graph verbatim;"
+                    + " int8 quantizes the folded graph, see forward --precision int8); allowed: fp32, bf16, fp16");
+        }
         ResultWriter.checkWritable("--output", output);
         if (tensorboard != null && Files.exists(tensorboard) && !Files.isDirectory(tensorboard)) {
             throw new IllegalArgumentException("--tensorboard: '" + tensorboard + "' is a file; give a directory");

@@ -4,7 +4,10 @@
  */
 package dev.slimport.bench.command;
 
+import dev.slimport.bench.engine.ForwardBenchmark;
+import dev.slimport.bench.engine.Int8Support;
 import dev.slimport.bench.engine.Progress;
+import dev.slimport.bench.engine.RunPrecision;
 import dev.slimport.bench.train.NetworkDescriptor;
 import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.savedmodel.ExportCancellation;
@@ -35,6 +38,10 @@ import picocli.CommandLine.Option;
  * with nothing installed and no temporary files left, exit status 130, whichever step it is in. {@code
  * --progress-lines} prints a plain line on stderr when the export starts (building the graph), for logs.
  *
+ * <p>{@code --precision int8} ({@link ExportSpec#withInt8}) exports the folded graph quantized to int8, calibrated on
+ * {@code --calibration DIR|synthetic} ({@link SharedOptions.Calibration}); it prints the quantization, the int8
+ * error against fp32 on the check batch and the exact reload check.
+ *
  * <p>A checkpoint with a {@link NetworkDescriptor} next to it ({@code PREFIX.network.json}, written by {@code
  * train-demo}) names its own network: the export builds that one, with the descriptor's classes and image size
  * unless {@code --num-classes} or {@code --image-size} are given, and refuses {@code --model}.
@@ -46,7 +53,9 @@ import picocli.CommandLine.Option;
             "Export the inference graph of resnet_v2_<N> as a SavedModel (tag serve, signature serving_default) in"
                     + " DIR/<version>/, reloaded and checked before it is moved into place.",
             "Inputs: images float32 [-1,S,S,3] (values in [-1,1]); outputs: logits and predictions [-1,C], features"
-                    + " [-1,2048]."
+                    + " [-1,2048].",
+            "--precision int8 exports the folded graph calibrated and quantized to oneDNN's int8 convolutions (no"
+                    + " variables, same signatures)."
         })
 public final class ExportCommand extends BenchCommand {
 
@@ -121,6 +130,18 @@ public final class ExportCommand extends BenchCommand {
     boolean optimize;
 
     @Option(
+            names = "--precision",
+            defaultValue = "fp32",
+            completionCandidates = ExportPrecisions.class,
+            description = "${COMPLETION-CANDIDATES}: int8 exports the folded graph (implies --optimize) calibrated on"
+                    + " --calibration and quantized to oneDNN's int8 convolutions, weights frozen as constants; its"
+                    + " reload must reproduce its own outputs exactly (default: ${DEFAULT-VALUE}).")
+    String precision;
+
+    @Mixin
+    SharedOptions.Calibration calibration = new SharedOptions.Calibration();
+
+    @Option(
             names = "--progress-lines",
             description = "Also print the export's progress as plain lines on stderr (for logs; a terminal shows an"
                     + " updating status line without it).")
@@ -147,6 +168,16 @@ public final class ExportCommand extends BenchCommand {
             throw new IllegalArgumentException(
                     "--image-size: must be in 32..8192 (" + name + "'s output stride is 32), got " + size);
         }
+        RunPrecision asked = RunPrecision.parse("--precision", precision);
+        if (asked != RunPrecision.FP32 && asked != RunPrecision.INT8) {
+            throw new IllegalArgumentException("--precision " + asked.label() + ": export writes the fp32 graph or"
+                    + " its int8 quantization; allowed: fp32, int8");
+        }
+        boolean int8 = asked.int8();
+        calibration.check(int8, asked.label());
+        if (int8) {
+            Int8Support.requireOps(calibration.int8Root);
+        }
         NetworkSpec network = descriptor == null ? NetworkSpec.of(model.value) : descriptor.network();
         boolean ownClasses = descriptor == null || parsed.hasMatchedOption("--num-classes");
         ExportSpec request;
@@ -160,7 +191,12 @@ public final class ExportCommand extends BenchCommand {
                     .withVersion(version)
                     .withCheckpoint(checkpoint, excludes)
                     .withForce(force)
-                    .withOptimize(optimize);
+                    .withOptimize(optimize)
+                    .withInt8(int8, calibration.folder(), calibration.count())
+                    .withInt8Root(calibration.int8Root);
+            if (int8) {
+                request.calibrationSet(); // lists the folder now: a missing one is refused before anything is built
+            }
         } catch (IllegalArgumentException e) {
             throw renamed(e);
         }
@@ -178,7 +214,8 @@ public final class ExportCommand extends BenchCommand {
         try {
             ExportResult r;
             try (Progress progress = Progress.create(err(), Progress.interactive())) {
-                String phase = "exporting " + name + (optimize ? " (optimized)" : "") + " to " + request.target();
+                String phase = "exporting " + name + (int8 ? " (int8)" : optimize ? " (optimized)" : "") + " to "
+                        + request.target();
                 if (progressLines && !progress.enabled()) {
                     err().println(spec.qualifiedName() + ": " + phase + ": building the graph and "
                             + (checkpoint == null ? "initializing" : "restoring") + " the variables");
@@ -212,6 +249,14 @@ public final class ExportCommand extends BenchCommand {
         }
     }
 
+    /** The {@code --precision} values of {@code export}. */
+    static final class ExportPrecisions implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return List.of(RunPrecision.FP32.label(), RunPrecision.INT8.label()).iterator();
+        }
+    }
+
     /** {@code e} with the library's argument name as this command's option ({@code num_classes} is {@code --num-classes}). */
     private IllegalArgumentException renamed(IllegalArgumentException e) {
         return optionNamed(e, name -> {
@@ -232,25 +277,34 @@ public final class ExportCommand extends BenchCommand {
                 spec.dynamicSize() ? "-1" : m.imageSize(),
                 spec.dynamicSize() ? "-1" : m.imageSize(),
                 r.folding()
-                        .map(f -> "inference-optimized: " + f.batchNorms() + " batch norms folded")
+                        .map(f -> "inference-optimized: " + f.batchNorms() + " batch norms folded"
+                                + (r.quantization().isPresent() ? ", quantized to int8" : ""))
                         .orElse("inference graph (slim's, moving statistics)"));
         if (networkFile != null) {
             w.println("  network from   " + networkFile);
         }
         w.println("  weights        "
                 + r.restore().map(ExportCommand::restored).orElse("seeded initialization, seed " + spec.seed()));
-        w.printf(
-                Locale.ROOT,
-                "  variables      %d variables, %,d parameters%s%n",
-                r.variableCount(),
-                r.parameterCount(),
-                r.folding()
-                        .map(f -> String.format(
-                                Locale.ROOT,
-                                " (unfolded: %d variables, %,d parameters)",
-                                f.sourceVariableCount(),
-                                f.sourceParameterCount()))
-                        .orElse(""));
+        r.quantization().ifPresent(q -> printInt8(w, q));
+        if (r.quantization().isPresent()) {
+            w.printf(
+                    Locale.ROOT,
+                    "  variables      none: %,d parameters frozen as constants (int8 filters, float biases)%n",
+                    r.parameterCount());
+        } else {
+            w.printf(
+                    Locale.ROOT,
+                    "  variables      %d variables, %,d parameters%s%n",
+                    r.variableCount(),
+                    r.parameterCount(),
+                    r.folding()
+                            .map(f -> String.format(
+                                    Locale.ROOT,
+                                    " (unfolded: %d variables, %,d parameters)",
+                                    f.sourceVariableCount(),
+                                    f.sourceParameterCount()))
+                            .orElse(""));
+        }
         w.printf(
                 Locale.ROOT,
                 "  files          saved_model.pb %,d bytes (%.2f MB), variables/ %,d bytes (%.1f MB),"
@@ -264,7 +318,9 @@ public final class ExportCommand extends BenchCommand {
             w.println("  " + line);
         }
         w.println("  reload check   max |Δ| "
-                + (r.folding().isPresent() ? "vs the unfolded model: " : "vs the exporting session: ")
+                + (r.quantization().isPresent()
+                        ? "vs the in-memory int8 model: "
+                        : r.folding().isPresent() ? "vs the unfolded model: " : "vs the exporting session: ")
                 + r.maxAbsDiff().entrySet().stream()
                         .map(e -> e.getKey() + " " + number(e.getValue()) + " (bound "
                                 + number(r.tolerance().get(e.getKey())) + ")")
@@ -272,16 +328,43 @@ public final class ExportCommand extends BenchCommand {
         ExportResult.Timings t = r.timings();
         w.printf(
                 Locale.ROOT,
-                "  timings        build %.1f s, %s %.1f s, check batch %.1f s,%s write %.1f s,"
+                "  timings        build %.1f s, %s %.1f s, check batch %.1f s,%s%s write %.1f s,"
                         + " reload + compare %.1f s; total %.1f s%n",
                 t.build() / 1e3,
                 r.restore().isPresent() ? "restore" : "initialize",
                 t.variables() / 1e3,
                 t.reference() / 1e3,
                 r.folding().isPresent() ? String.format(Locale.ROOT, " fold %.1f s,", t.optimize() / 1e3) : "",
+                r.quantization().isPresent()
+                        ? String.format(Locale.ROOT, " calibrate + quantize %.1f s,", t.quantize() / 1e3)
+                        : "",
                 t.write() / 1e3,
                 t.verify() / 1e3,
                 t.total() / 1e3);
+    }
+
+    private static void printInt8(PrintWriter w, ExportResult.Quantization q) {
+        w.printf(
+                Locale.ROOT,
+                "  int8           %d of %d convolutions int8 (%s of the multiply-adds), calibrated on %s, %s ranges%n",
+                q.quantized(),
+                q.convolutions(),
+                Double.isNaN(q.int8Fraction())
+                        ? "share unknown with a dynamic size"
+                        : ForwardBenchmark.percent(q.int8Fraction()),
+                q.calibration(),
+                q.rangeMethod());
+        if (!q.leftFloat().isEmpty()) {
+            w.println("  left float     " + String.join("; ", q.leftFloat()));
+        }
+        w.println("  int8 vs fp32   on the check batch, max |Δ| "
+                + q.fp32MaxAbsDiff().entrySet().stream()
+                        .map(e -> e.getKey() + " " + number(e.getValue()) + " (of max |fp32| "
+                                + number(q.fp32Scale().get(e.getKey())) + ")")
+                        .collect(Collectors.joining(", "))
+                + (q.top1Agreement() < 0
+                        ? ""
+                        : "; top-1 agrees on " + q.top1Agreement() + "/" + q.checkImages() + " images"));
     }
 
     private static String number(double d) {

@@ -6,9 +6,11 @@ package dev.slimport.bench.command;
 
 import dev.slimport.bench.engine.ConvCeiling;
 import dev.slimport.bench.engine.ForwardBenchmark;
+import dev.slimport.bench.engine.Int8Support;
 import dev.slimport.bench.engine.MemoryEstimate;
 import dev.slimport.bench.engine.ModelSpec;
 import dev.slimport.bench.engine.Progress;
+import dev.slimport.bench.engine.RunPrecision;
 import dev.slimport.bench.engine.SavedModelBenchmark;
 import dev.slimport.bench.engine.TimedSteps;
 import dev.slimport.bench.engine.Workload;
@@ -25,6 +27,7 @@ import dev.slimport.resnet.runtime.Devices;
 import dev.slimport.resnet.runtime.SessionConfigs;
 import dev.slimport.resnet.slim.DataFormat;
 import dev.slimport.resnet.train.TrainingGraph;
+import dev.slimport.savedmodel.CalibrationSet;
 import dev.slimport.savedmodel.SavedModelInfo;
 import dev.slimport.savedmodel.ServingSignature;
 import dev.slimport.savedmodel.SignatureInfo;
@@ -69,6 +72,9 @@ public final class ForwardCommand extends BenchCommand {
 
     @Mixin
     SharedOptions.Network modelOptions = new SharedOptions.Network();
+
+    @Mixin
+    SharedOptions.Calibration calibration = new SharedOptions.Calibration();
 
     @Mixin
     SharedOptions.Session runtimeOptions = new SharedOptions.Session();
@@ -146,7 +152,7 @@ public final class ForwardCommand extends BenchCommand {
     private LocalDateTime startedAt;
     private PrintWriter report;
     private TimedSteps steps;
-    private Precision ceiling;
+    private RunPrecision ceiling;
 
     @Override
     protected int run() throws Exception {
@@ -194,7 +200,7 @@ public final class ForwardCommand extends BenchCommand {
                 bench.prepare();
                 ForwardBenchmark built = bench instanceof ForwardBenchmark b ? b : null;
                 steps = new TimedSteps(loop.warmup, loop.numBatches);
-                ceiling = withCeiling ? built.precision() : null;
+                ceiling = withCeiling ? built.runPrecision() : null;
                 if (!timeSteps(device, configs, progress)) {
                     return EXIT_INTERRUPTED;
                 }
@@ -204,7 +210,7 @@ public final class ForwardCommand extends BenchCommand {
                     trace = bench.trace();
                 }
                 BenchmarkResult.PrecisionCheck check = null;
-                if (built != null && built.precision() != Precision.FP32 && built.mode() != StepMode.TRAIN) {
+                if (built != null && built.runPrecision() != RunPrecision.FP32 && built.mode() != StepMode.TRAIN) {
                     progress.phase("comparing logits with fp32");
                     check = built.compareWithFp32(device);
                 }
@@ -245,6 +251,17 @@ public final class ForwardCommand extends BenchCommand {
     /** The built graph of {@code resnet_v2_<N>} for {@code --mode}, its options validated. */
     private Source graphSource(SessionConfigs configs) {
         ModelSpec asked = modelOptions.toSpec();
+        calibration.check(asked.int8(), asked.runPrecision().label());
+        if (asked.int8() && mode.training()) {
+            throw new IllegalArgumentException("--precision int8: only with --mode inference (int8 quantizes the"
+                    + " inference graph; the training modes need float gradients), got --mode " + mode.label()
+                    + "; allowed with --mode " + mode.label() + ": fp32, bf16, fp16");
+        }
+        // Synthetic calibration batches have seeds --seed + 1, + 2, ...: the precision check's batch (seed --seed)
+        // is not among them.
+        CalibrationSet calibrationSet = asked.int8()
+                ? calibration.toSet(asked.batchSize(), asked.height(), asked.width(), asked.seed() + 1, 0f, 1f)
+                : null;
         double lr = learningRate == null ? TrainingGraph.DEFAULT_LEARNING_RATE : learningRate;
         double m = momentum == null ? TrainingGraph.DEFAULT_MOMENTUM : momentum;
         if (mode.training()) {
@@ -253,9 +270,24 @@ public final class ForwardCommand extends BenchCommand {
         ModelSpec built = mode.training() ? asked.unoptimized() : asked;
         return (device, env, progress) -> {
             checkDataFormat(built, device.isGpu());
+            if (built.int8()) {
+                checkInt8Device(device);
+                Int8Support.requireOps(calibration.int8Root);
+            }
             warnAboutSpeed(built, device, env, configs, progress);
-            progress.phase("building " + built.network().scope() + (mode.training() ? " training" : "") + " graph");
-            return new ForwardBenchmark(built, input, device, mode, lr, m, configs.toConfigProto());
+            progress.phase("building " + built.network().scope() + (mode.training() ? " training" : "")
+                    + (built.int8() ? " fp32 folded" : "") + " graph");
+            return new ForwardBenchmark(
+                    built,
+                    input,
+                    device,
+                    mode,
+                    lr,
+                    m,
+                    configs.toConfigProto(),
+                    calibrationSet,
+                    calibration.root(),
+                    progress::phase);
         };
     }
 
@@ -269,7 +301,15 @@ public final class ForwardCommand extends BenchCommand {
         if (savedModel == null) {
             throw new IllegalArgumentException("--signature: only with --saved-model DIR");
         }
-        for (String option : List.of("--model", "--num-classes", "--output-stride", "--data-format", "--precision")) {
+        for (String option : List.of(
+                "--model",
+                "--num-classes",
+                "--output-stride",
+                "--data-format",
+                "--precision",
+                "--calibration",
+                "--calibration-batches",
+                "--int8-root")) {
             if (parsed.hasMatchedOption(option)) {
                 throw new IllegalArgumentException(
                         option + ": not with --saved-model (the SavedModel fixes the network,"
@@ -318,6 +358,7 @@ public final class ForwardCommand extends BenchCommand {
         BenchmarkResult result = bench.result(config, env, startedAt, steps, trace, check, ceiling, interrupted);
         List<String> summary = new ArrayList<>(Reports.forwardSummary(result, LocalDateTime.now()));
         if (bench instanceof ForwardBenchmark built) {
+            summary.addAll(built.int8Lines());
             summary.addAll(built.modeLines(
                     globalStep,
                     result.timings().warmupSeconds().size(),
@@ -410,6 +451,14 @@ public final class ForwardCommand extends BenchCommand {
      * 15x slower than NHWC on this project's reference CPU (resnet_v2_50, batch 8: 12.2 s vs 0.81 s per batch; see
      * docs/benchmarks.md), so a CPU number for NCHW would only mislead. GPUs take both.
      */
+    /** int8 runs oneDNN's quantized kernels, which are CPU kernels: refused on a GPU. */
+    static void checkInt8Device(DeviceRequest device) {
+        if (device.isGpu()) {
+            throw new IllegalArgumentException("--precision int8: oneDNN's quantized convolutions run on the CPU only,"
+                    + " got --device " + device + "; allowed with a GPU: fp32, bf16, fp16");
+        }
+    }
+
     static void checkDataFormat(ModelSpec spec, boolean onGpu) {
         if (spec.network().dataFormat() == DataFormat.NCHW && !onGpu) {
             throw new IllegalArgumentException(
@@ -429,6 +478,9 @@ public final class ForwardCommand extends BenchCommand {
             if (spec.network().precision() == Precision.FP16) {
                 warnings.add("--precision fp16 targets GPUs; on a CPU float16 kernels are slow"
                         + (cpu.hasNativeFp16() ? "" : " (this CPU has no AVX512-FP16/AMX-FP16)"));
+            }
+            if (spec.int8()) {
+                Int8Support.speedWarning(cpu).ifPresent(warnings::add);
             }
             if (configs.xla() && !SessionConfigs.xlaCpuJitEnabled()) {
                 warnings.add("--xla on a CPU needs TF_XLA_FLAGS=" + SessionConfigs.XLA_CPU_FLAGS

@@ -5,14 +5,16 @@
 package dev.slimport.bench.command;
 
 import dev.slimport.bench.engine.ModelSpec;
+import dev.slimport.bench.engine.RunPrecision;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.NetworkSpec;
-import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.net.StridePlan;
+import dev.slimport.resnet.optimize.Int8Quantization;
 import dev.slimport.resnet.runtime.DeviceRequest;
 import dev.slimport.resnet.runtime.Devices;
 import dev.slimport.resnet.runtime.SessionConfigs;
 import dev.slimport.resnet.slim.DataFormat;
+import dev.slimport.savedmodel.CalibrationSet;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -271,10 +273,11 @@ public final class SharedOptions {
         @Option(
                 names = "--precision",
                 defaultValue = "fp32",
-                completionCandidates = Converters.PrecisionLabels.class,
-                description = "${COMPLETION-CANDIDATES}: bf16 for CPUs with AVX512-BF16/AMX, fp16 for GPUs (default:"
-                        + " ${DEFAULT-VALUE}).")
-        Precision precision;
+                completionCandidates = Converters.RunPrecisionLabels.class,
+                description = "${COMPLETION-CANDIDATES}: bf16 for CPUs with AVX512-BF16/AMX, fp16 for GPUs, int8 the"
+                        + " folded fp32 graph quantized to oneDNN's int8 convolutions after calibration (see"
+                        + " --calibration) (default: ${DEFAULT-VALUE}).")
+        RunPrecision precision;
 
         @Option(
                 names = "--optimize",
@@ -308,7 +311,12 @@ public final class SharedOptions {
                     .withNumClasses(numClasses)
                     .withOutputStride(outputStride)
                     .withDataFormat(dataFormat)
-                    .withPrecision(precision);
+                    .withPrecision(precision.built());
+            if (precision.int8() && !optimize) {
+                throw new IllegalArgumentException("--precision int8: not with --no-optimize (int8 quantizes the"
+                        + " folded graph: batch norms folded into the convolutions); allowed with --no-optimize: fp32,"
+                        + " bf16, fp16");
+            }
             StridePlan plan;
             try {
                 plan = network.builder().stridePlan();
@@ -327,7 +335,89 @@ public final class SharedOptions {
                                 + (outputStride == null ? "" : " with --output-stride " + outputStride)
                                 + "; smaller images leave no pixel per output position), got " + h + "x" + w);
             }
-            return new ModelSpec(network, batch, h, w, seed.value, optimize);
+            return new ModelSpec(network, batch, h, w, seed.value, optimize, precision.int8());
+        }
+    }
+
+    /**
+     * {@code --calibration DIR|synthetic} and {@code --calibration-batches N}: the calibration set of an int8 run
+     * ({@code forward}, {@code export}); refused with any other precision.
+     */
+    public static final class Calibration {
+        @Option(
+                names = "--calibration",
+                paramLabel = "DIR|synthetic",
+                description = "With --precision int8: the images the activation ranges are calibrated on: a folder of"
+                        + " image files (jpg, jpeg, png, gif, bmp; subfolders included, sorted) through slim's eval"
+                        + " preprocessing, or synthetic: seeded uniform batches like the run's input (default:"
+                        + " synthetic).")
+        String source;
+
+        @Option(
+                names = "--calibration-batches",
+                paramLabel = "N",
+                description = "With --precision int8: how many batches to calibrate on (default: "
+                        + CalibrationSet.DEFAULT_BATCHES + ").")
+        Integer batches;
+
+        @Option(
+                names = "--int8-root",
+                description = "With --precision int8: run the root conv1 in int8 too (the images shifted by their"
+                        + " calibrated minimum, pool1 as QuantizedMaxPool); default: it stays float (signed input).")
+        boolean int8Root;
+
+        /** Whether any of the options was given. */
+        boolean given() {
+            return source != null || batches != null || int8Root;
+        }
+
+        /** {@code --int8-root}: how the root convolution is quantized. */
+        public Int8Quantization.RootConvolution root() {
+            return int8Root ? Int8Quantization.RootConvolution.INT8 : Int8Quantization.RootConvolution.FLOAT;
+        }
+
+        /**
+         * Refuses the options with a precision other than int8 ({@code precision} is the {@code --precision} label),
+         * and a batch count out of range, before anything is built.
+         */
+        void check(boolean int8, String precision) {
+            if (!int8 && given()) {
+                throw new IllegalArgumentException(
+                        (source != null ? "--calibration" : batches != null ? "--calibration-batches" : "--int8-root")
+                                + ": only with --precision int8 (it calibrates the int8 quantization), got --precision "
+                                + precision + "; allowed --precision with it: int8");
+            }
+            int n = count();
+            if (n < 1 || n > CalibrationSet.MAX_BATCHES) {
+                throw new IllegalArgumentException(
+                        "--calibration-batches: must be in 1.." + CalibrationSet.MAX_BATCHES + ", got " + n);
+            }
+        }
+
+        /** The {@code --calibration} folder; null for synthetic (also when not given). */
+        Path folder() {
+            return source == null || source.equalsIgnoreCase(CalibrationSet.SYNTHETIC) ? null : Path.of(source);
+        }
+
+        /** {@code --calibration-batches}, or the default. */
+        int count() {
+            return batches == null ? CalibrationSet.DEFAULT_BATCHES : batches;
+        }
+
+        /**
+         * The calibration set of {@code batchSize × height × width} batches: the folder's images, or synthetic uniform
+         * batches in {@code [low, high)} seeded with {@code seed} (the run's input distribution).
+         *
+         * @throws IllegalArgumentException naming {@code --calibration} for a missing folder or one without images
+         */
+        public CalibrationSet toSet(int batchSize, int height, int width, long seed, float low, float high) {
+            try {
+                return source == null || source.equalsIgnoreCase(CalibrationSet.SYNTHETIC)
+                        ? CalibrationSet.synthetic(count(), batchSize, height, width, seed, low, high)
+                        : CalibrationSet.images(Path.of(source), count(), batchSize, height, width);
+            } catch (IllegalArgumentException e) {
+                throw BenchCommand.optionNamed(e, name -> name.startsWith("calibration") ? "--" + name : null);
+            }
         }
     }
 }

@@ -11,12 +11,19 @@ import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.resnet.net.Precision;
 import dev.slimport.resnet.net.ResNetModel;
 import dev.slimport.resnet.optimize.InferenceGraph;
+import dev.slimport.resnet.optimize.Int8Graph;
+import dev.slimport.resnet.optimize.Int8Quantization;
 import dev.slimport.resnet.runtime.DeviceRequest;
 import dev.slimport.resnet.train.TrainingGraph;
+import dev.slimport.savedmodel.CalibrationSet;
 import dev.slimport.savedmodel.FloatValues;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
+import java.util.function.Consumer;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -63,20 +70,31 @@ public final class ForwardBenchmark extends Workload {
     }
 
     private final ModelSpec spec;
+    private final CalibrationSet calibration;
+    private final Int8Quantization.RootConvolution root;
+    private final Consumer<String> phase;
     private final StepMode mode;
     private final InputMode input;
     private final ConfigProto config;
-    private final Operand<TFloat32> images;
+    private Operand<TFloat32> images;
     private final ResNetModel model;
     private final InferenceGraph inference;
     private final TrainingGraph training;
-    private final Operand<?> output;
+    private Operand<?> output;
+    // int8: the folded fp32 graph (kept for the model's statistics; its session is closed after the quantization),
+    // the quantized graph (then `graph`) and what the quantization measured.
+    private Graph fp32Graph;
+    private Int8Graph int8;
+    private Int8Quantization.Calibration calibrated;
+    private float[] fp32Reference;
+    private double calibrateSeconds;
+    private double quantizeSeconds;
     private TFloat32 hostInput;
     private TInt32 hostLabels;
 
     /**
      * Builds the graph for {@code mode} (timed; the training modes with a momentum step of {@code learningRate} and
-     * {@code momentum}); {@link #prepare} creates the session with {@code config} and the host tensors.
+     * {@code momentum}); {@link #prepare} creates the session with {@code config} and the host tensors. Not int8.
      */
     public ForwardBenchmark(
             ModelSpec spec,
@@ -86,6 +104,36 @@ public final class ForwardBenchmark extends Workload {
             double learningRate,
             double momentum,
             ConfigProto config) {
+        this(spec, input, device, mode, learningRate, momentum, config, null, null, phase -> {});
+    }
+
+    /**
+     * Builds the graph for {@code mode}, as above; for an int8 {@code spec} the folded fp32 graph, which {@link
+     * #prepare} calibrates over {@code calibration} and quantizes (the root convolution as {@code root} says),
+     * reporting its phases to {@code phase}.
+     *
+     * @throws IllegalArgumentException naming {@code calibration} when it is missing for int8 or given otherwise
+     */
+    public ForwardBenchmark(
+            ModelSpec spec,
+            InputMode input,
+            DeviceRequest device,
+            StepMode mode,
+            double learningRate,
+            double momentum,
+            ConfigProto config,
+            CalibrationSet calibration,
+            Int8Quantization.RootConvolution root,
+            Consumer<String> phase) {
+        if (spec.int8() != (calibration != null)) {
+            throw new IllegalArgumentException("calibration: " + (spec.int8() ? "required" : "only") + " for int8");
+        }
+        if (spec.int8() && mode != StepMode.INFERENCE) {
+            throw new IllegalArgumentException("mode: int8 quantizes the inference graph, got " + mode.label());
+        }
+        this.calibration = calibration;
+        this.root = root == null ? Int8Quantization.RootConvolution.FLOAT : root;
+        this.phase = phase;
         this.spec = spec;
         this.mode = mode;
         this.input = input;
@@ -172,10 +220,11 @@ public final class ForwardBenchmark extends Workload {
         c.numClasses = network.numClasses();
         c.outputStride = network.outputStride();
         c.dataFormat = network.dataFormat().name();
-        c.precision = network.precision().label();
+        c.precision = spec.runPrecision().label();
         c.optimized = spec.optimize();
         c.input = input.toString();
         c.mode = mode;
+        c.calibration = calibrationDescription();
         if (mode == StepMode.TRAIN) {
             c.learningRate = training.defaultLearningRate();
             c.momentum = training.momentum();
@@ -220,7 +269,11 @@ public final class ForwardBenchmark extends Workload {
         return training == null ? -1 : training.globalStepValue(session);
     }
 
-    /** Creates the host images and labels, the session and runs the variables' initializers (timed). */
+    /**
+     * Creates the host images and labels, the session and runs the variables' initializers (timed). For int8, then
+     * calibrates the fp32 session over the calibration set, keeps the fp32 logits of the precision check's batch,
+     * quantizes into a new graph, closes the fp32 session and opens the int8 one: the steps run the int8 graph.
+     */
     @Override
     void open() {
         if (input == InputMode.FIXED) {
@@ -236,6 +289,42 @@ public final class ForwardBenchmark extends Workload {
             inference.loadWeights(session);
         }
         initSeconds = (System.nanoTime() - t0) / 1e9;
+        if (spec.int8()) {
+            quantize();
+        }
+    }
+
+    private void quantize() {
+        Session fp32 = session;
+        session = null;
+        Graph target = new Graph();
+        try {
+            phase.accept("calibrating on " + calibration.describe());
+            long t0 = System.nanoTime();
+            calibrated = Int8Quantization.calibrate(fp32, model, calibration, Int8Quantization.RangeMethod.MIN_MAX);
+            calibrateSeconds = (System.nanoTime() - t0) / 1e9;
+            try (TFloat32 check = uniformImages(spec, spec.batchSize())) {
+                fp32Reference = outputs(fp32, images, output, check);
+            }
+            phase.accept("quantizing to int8");
+            long t1 = System.nanoTime();
+            int8 = Int8Quantization.quantize(fp32, model, calibrated, target, root);
+            session = new Session(target, config);
+            quantizeSeconds = (System.nanoTime() - t1) / 1e9;
+            images = int8.images();
+            output = int8.output(output.op().name());
+            fp32Graph = graph;
+            graph = target;
+        } catch (RuntimeException | Error e) {
+            if (session != null) {
+                session.close();
+                session = null;
+            }
+            target.close();
+            throw e;
+        } finally {
+            fp32.close();
+        }
     }
 
     @Override
@@ -259,6 +348,10 @@ public final class ForwardBenchmark extends Workload {
      * modes on batch statistics, nothing updated).
      */
     public float[] outputs(TFloat32 input) {
+        return outputs(session, images, output, input);
+    }
+
+    private static float[] outputs(Session session, Operand<TFloat32> images, Operand<?> output, TFloat32 input) {
         try (Result r = session.runner().feed(images, input).fetch(output).run()) {
             if (!(r.get(0) instanceof TFloat32 f)) {
                 throw new IllegalStateException(
@@ -270,9 +363,14 @@ public final class ForwardBenchmark extends Workload {
 
     /**
      * Runs the benchmark graph and an fp32 twin (same seed, so the same weights) on the same host images and compares
-     * their float32 logits.
+     * their float32 logits. For int8 the fp32 logits are the folded fp32 graph's, computed before it was quantized.
      */
     public BenchmarkResult.PrecisionCheck compareWithFp32(DeviceRequest device) {
+        if (int8 != null) {
+            try (TFloat32 check = uniformImages(spec, spec.batchSize())) {
+                return compare(outputs(check), fp32Reference, spec.batchSize());
+            }
+        }
         try (TFloat32 images = uniformImages(spec, spec.batchSize());
                 ForwardBenchmark reference = new ForwardBenchmark(
                         spec.withPrecision(Precision.FP32),
@@ -318,9 +416,14 @@ public final class ForwardBenchmark extends Workload {
         return best;
     }
 
-    /** The compute precision. */
+    /** The compute precision the network is built in (fp32 for int8). */
     public Precision precision() {
         return spec.network().precision();
+    }
+
+    /** What {@code --precision} asked for: int8 or the compute precision. */
+    public RunPrecision runPrecision() {
+        return spec.runPrecision();
     }
 
     /** What a step runs. */
@@ -370,11 +473,61 @@ public final class ForwardBenchmark extends Workload {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
     }
 
+    /**
+     * What int8 adds to the summary: the calibration, the quantization's time, the convolutions in int8 and their
+     * share of the multiply-adds, the ones left float and why; empty otherwise.
+     */
+    public List<String> int8Lines() {
+        if (int8 == null) {
+            return List.of();
+        }
+        Int8Graph.Stats stats = int8.stats();
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(
+                Locale.ROOT,
+                "  int8           calibrated on %s, %s ranges, in %.1f s; quantized in %.1f s",
+                calibration.describe(),
+                calibrated.method().name().toLowerCase(Locale.ROOT).replace('_', '/'),
+                calibrateSeconds,
+                quantizeSeconds));
+        lines.add(String.format(
+                Locale.ROOT,
+                "  int8 convs     %d of %d convolutions int8, %s of the convolutions' multiply-adds",
+                stats.quantized(),
+                stats.convolutions().size(),
+                percent(stats.int8Fraction())));
+        Map<String, List<String>> byReason = new LinkedHashMap<>();
+        for (Int8Graph.Convolution c : stats.leftFloat()) {
+            byReason.computeIfAbsent(c.reason(), r -> new ArrayList<>()).add(c.name());
+        }
+        byReason.forEach((reason, names) -> lines.add("  left float     " + names.size() + ": " + reason + " ("
+                + String.join(", ", names.subList(0, Math.min(3, names.size())))
+                + (names.size() > 3 ? ", ..." : "") + ")"));
+        return lines;
+    }
+
+    /** {@code fraction} as a percentage with one decimal, {@code >99.9%} when it is below 1 but rounds to 100. */
+    public static String percent(double fraction) {
+        String p = String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
+        return fraction < 1 && p.equals("100.0%") ? ">99.9%" : p;
+    }
+
+    /** The calibration set of an int8 run, its description; null otherwise. */
+    public String calibrationDescription() {
+        return calibration == null ? null : calibration.describe();
+    }
+
     @Override
     void release() {
-        if (session != null) {
-            session.close();
+        try {
+            if (session != null) {
+                session.close();
+            }
+            graph.close();
+        } finally {
+            if (fp32Graph != null) {
+                fp32Graph.close();
+            }
         }
-        graph.close();
     }
 }

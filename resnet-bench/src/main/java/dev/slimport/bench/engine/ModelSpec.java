@@ -25,17 +25,45 @@ import org.tensorflow.types.TFloat32;
  * @param width image width
  * @param seed the seed of the initializers and of the input
  * @param optimize whether the inference graph has its batch norms folded
+ * @param int8 whether the folded fp32 graph is then quantized to int8 ({@code --precision int8}: {@code network}'s
+ *     precision is fp32 and {@code optimize} is true)
  */
-public record ModelSpec(NetworkSpec network, int batchSize, int height, int width, long seed, boolean optimize) {
+public record ModelSpec(
+        NetworkSpec network, int batchSize, int height, int width, long seed, boolean optimize, boolean int8) {
 
-    /** The same network in another precision (same weights: the initializers' seeds derive from names and seed). */
-    public ModelSpec withPrecision(Precision p) {
-        return new ModelSpec(network.withPrecision(p), batchSize, height, width, seed, optimize);
+    /**
+     * The spec, checked: int8 needs the folded fp32 graph.
+     *
+     * @throws IllegalArgumentException for int8 with another precision or without {@code optimize}
+     */
+    public ModelSpec {
+        if (int8 && (!optimize || network.precision() != Precision.FP32)) {
+            throw new IllegalArgumentException("int8: quantizes the folded fp32 graph; got optimize=" + optimize
+                    + ", precision " + network.precision().label());
+        }
     }
 
-    /** The same network built as slim's graph verbatim ({@code optimize=false}). */
+    /** A spec without int8 quantization. */
+    public ModelSpec(NetworkSpec network, int batchSize, int height, int width, long seed, boolean optimize) {
+        this(network, batchSize, height, width, seed, optimize, false);
+    }
+
+    /** What {@code --precision} asked for: int8, or the network's precision. */
+    public RunPrecision runPrecision() {
+        return int8 ? RunPrecision.INT8 : RunPrecision.of(network.precision());
+    }
+
+    /**
+     * The same network in another precision, not quantized (same weights: the initializers' seeds derive from names
+     * and seed).
+     */
+    public ModelSpec withPrecision(Precision p) {
+        return new ModelSpec(network.withPrecision(p), batchSize, height, width, seed, optimize, false);
+    }
+
+    /** The same network built as slim's graph verbatim ({@code optimize=false}), not quantized. */
     public ModelSpec unoptimized() {
-        return new ModelSpec(network, batchSize, height, width, seed, false);
+        return new ModelSpec(network, batchSize, height, width, seed, false, false);
     }
 
     /**

@@ -8,7 +8,6 @@ import dev.slimport.bench.host.EnvironmentInfo;
 import dev.slimport.bench.result.BenchmarkResult;
 import dev.slimport.bench.result.LatencyStats;
 import dev.slimport.bench.result.StepTrace;
-import dev.slimport.resnet.net.Precision;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -122,7 +121,7 @@ public abstract sealed class Workload implements AutoCloseable permits ForwardBe
             TimedSteps steps,
             StepTrace trace,
             BenchmarkResult.PrecisionCheck check,
-            Precision ceiling,
+            RunPrecision ceiling,
             boolean interrupted) {
         double[] warm = steps.warmupSeconds();
         double[] timed = steps.stepSeconds();

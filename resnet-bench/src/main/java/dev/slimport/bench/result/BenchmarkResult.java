@@ -68,6 +68,7 @@ public record BenchmarkResult(
      *     StepMode#INFERENCE}
      * @param learningRate {@code --mode train}: the learning rate; null otherwise
      * @param momentum {@code --mode train}: the momentum; null otherwise
+     * @param calibration {@code --precision int8}: the calibration set the int8 graph was calibrated on; null otherwise
      */
     public record Config(
             String model,
@@ -92,7 +93,8 @@ public record BenchmarkResult(
             String signature,
             StepMode mode,
             Double learningRate,
-            Double momentum) {
+            Double momentum,
+            String calibration) {
 
         /** The configuration; no mode is {@link StepMode#INFERENCE}. */
         public Config {
@@ -127,6 +129,7 @@ public record BenchmarkResult(
             public StepMode mode;
             public Double learningRate;
             public Double momentum;
+            public String calibration;
 
             /** The {@link Config} of the components set. */
             public Config build() {
@@ -153,7 +156,8 @@ public record BenchmarkResult(
                         signature,
                         mode,
                         learningRate,
-                        momentum);
+                        momentum,
+                        calibration);
             }
         }
     }

@@ -128,9 +128,10 @@ public final class Reports {
             LatencyStats q = ceiling.ratio();
             lines.add(String.format(
                     Locale.ROOT,
-                    "  ceiling        Conv2D 3x3 256->256 56x56 %s batch %d, one step after each"
+                    "  ceiling        %s 3x3 256->256 56x56 %s batch %d, one step after each"
                             + " timed step: median %.1f GFLOP/s; network / ceiling per pair: median %.2f (min %.2f, p90 %.2f,"
                             + " max %.2f)",
+                    ceiling.precision().equals("int8") ? "QuantizeV2 + QuantizedConv2D" : "Conv2D",
                     ceiling.precision(),
                     ceiling.batchSize(),
                     ceiling.gflopsPerSecond(),

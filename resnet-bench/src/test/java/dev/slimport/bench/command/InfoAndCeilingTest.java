@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slimport.bench.CliRun;
 import dev.slimport.bench.Host;
+import dev.slimport.bench.engine.Int8Support;
 import dev.slimport.bench.host.EnvironmentInfo;
 import dev.slimport.bench.result.ResultWriter;
 import dev.slimport.resnet.runtime.NativeBuild;
@@ -83,5 +84,32 @@ class InfoAndCeilingTest {
             assertThat(m.get("gflops_per_second").asDouble()).isCloseTo(flop / mean / 1e9, within(1e-6));
             assertThat(m.get("kernel").asText()).contains("Conv2D");
         }
+    }
+
+    /**
+     * {@code --precision int8}: QuantizeV2 + the fused quantized convolution run on oneDNN's kernel, with the float
+     * convolution's FLOP count; a missing quantized op would be refused before anything is built.
+     */
+    @Test
+    void ceiling_int8_runs_the_quantized_convolution() throws IOException {
+        assertThat(Int8Support.missingOps()).isEmpty();
+        CliRun run = CliRun.of(
+                "ceiling",
+                "--precision",
+                "int8",
+                "--batch-size",
+                "1",
+                "--warmup",
+                "0",
+                "--num-batches",
+                "1",
+                "--format",
+                "json");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        JsonNode m = ResultWriter.MAPPER.readTree(run.out()).get("measurements");
+        assertThat(m).hasSize(1);
+        assertThat(m.get(0).get("precision").asText()).isEqualTo("int8");
+        assertThat(m.get(0).get("flop_per_step").asDouble()).isEqualTo(2.0 * 3 * 3 * 256 * 256 * 56 * 56);
+        assertThat(m.get(0).get("kernel").asText()).contains("QuantizedConv2D");
     }
 }
