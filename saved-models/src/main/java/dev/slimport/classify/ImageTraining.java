@@ -134,6 +134,7 @@ public final class ImageTraining {
         double epsilon = Optimizer.OPT_EPSILON;
         double adamBeta1 = Optimizer.ADAM_BETA1;
         double adamBeta2 = Optimizer.ADAM_BETA2;
+        double movingAverageDecay;
 
         /** slim's {@code --optimizer} (default momentum). */
         public Options optimizer(Optimizer o) {
@@ -164,6 +165,20 @@ public final class ImageTraining {
             this.adamBeta1 = b1;
             this.adamBeta2 = b2;
             return this;
+        }
+
+        /**
+         * slim's {@code --moving_average_decay} (default 0: none): keep {@link MovingAverages} of the model variables,
+         * {@code <var>/ExponentialMovingAverage}, updated after every step and saved with every checkpoint.
+         */
+        public Options movingAverageDecay(double d) {
+            this.movingAverageDecay = d;
+            return this;
+        }
+
+        /** The moving-average decay, 0 when none is kept. */
+        public double movingAverageDecay() {
+            return movingAverageDecay;
         }
 
         /** The network to train (its classes and image size): required. */
@@ -335,6 +350,11 @@ public final class ImageTraining {
             require(adamBeta1 >= 0 && adamBeta1 < 1, "--adam-beta1", "in [0, 1)", adamBeta1);
             require(adamBeta2 >= 0 && adamBeta2 < 1, "--adam-beta2", "in [0, 1)", adamBeta2);
             require(saveEverySteps >= 1, "--save-every", ">= 1", saveEverySteps);
+            require(
+                    movingAverageDecay == 0 || (movingAverageDecay > 0 && movingAverageDecay < 1),
+                    "--moving-average-decay",
+                    "in (0, 1) (or 0 for none)",
+                    movingAverageDecay);
             return this;
         }
 
@@ -553,14 +573,26 @@ public final class ImageTraining {
                     .labelSmoothing(o.labelSmoothing)
                     .trainableScopes(o.trainableScopes)
                     .build(tf);
+            MovingAverages averages = o.movingAverageDecay > 0
+                    ? MovingAverages.build(
+                            tf, model.variables(), o.movingAverageDecay, training.globalStep(), training.trainOp())
+                    : null;
 
             RestoreResult restored = null;
             if (resumeFrom != null) {
+                if (averages != null && !MovingAverages.inCheckpoint(resumeFrom, model.variables())) {
+                    throw new IllegalArgumentException("--moving-average-decay: the checkpoint to resume, " + resumeFrom
+                            + ", has no moving averages (<var>/" + MovingAverages.SUFFIX + "); resume without"
+                            + " --moving-average-decay, or train into a new --out");
+                }
                 Checkpoints.restore(s, resumeFrom);
             } else if (o.checkpoint != null) {
                 restored = AssignFromCheckpoint.restore(s, model.variables(), o.checkpoint, o.excludes);
             } else {
                 s.initialize();
+            }
+            if (averages != null && resumeFrom == null) {
+                averages.reset(s);
             }
             s.runner().addTarget(input.init).run();
             long step = training.globalStepValue(s);
@@ -579,7 +611,7 @@ public final class ImageTraining {
                 float accuracy;
                 long[] indices;
                 try (TFloat32 rate = TFloat32.scalarOf((float) lr);
-                        org.tensorflow.Result r = s.runner()
+                        org.tensorflow.Result r = stepRunner(s, averages)
                                 .feed(training.learningRate(), rate)
                                 .fetch(training.trainOp())
                                 .fetch(training.accuracy())
@@ -636,6 +668,12 @@ public final class ImageTraining {
                     passes.undecodable(),
                     passes.inPass);
         }
+    }
+
+    /** A runner for one step: with the moving averages' update as a target when they are kept. */
+    private static Session.Runner stepRunner(Session s, MovingAverages averages) {
+        Session.Runner r = s.runner();
+        return averages == null ? r : r.addTarget(averages.update());
     }
 
     /** Saves {@code PREFIX-<step>} and records it ({@link SlimCheckpoints#record}); returns the new state. */

@@ -10,6 +10,7 @@ import dev.slimport.bench.train.TensorBoardScalars;
 import dev.slimport.bench.train.TrainingOptions;
 import dev.slimport.classify.ImageTraining;
 import dev.slimport.classify.LabelledImages;
+import dev.slimport.classify.MovingAverages;
 import dev.slimport.classify.SlimCheckpoints;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.NetworkSpec;
@@ -205,6 +206,14 @@ public final class TrainCommand extends BenchCommand {
             description = "slim's --label_smoothing (default: ${DEFAULT-VALUE}).")
     double labelSmoothing;
 
+    @Option(
+            names = "--moving-average-decay",
+            paramLabel = "D",
+            description = "slim's --moving_average_decay: keep exponential moving averages of the model variables"
+                    + " (<var>/ExponentialMovingAverage, TF1's decay min(D, (1+step)/(10+step))), saved with every"
+                    + " checkpoint; eval/classify --moving-average-decay restore them (default: none).")
+    Double movingAverageDecay;
+
     @Option(names = "--no-color-distortion", description = "Skip preprocess_for_train's colour distortion.")
     boolean noColorDistortion;
 
@@ -277,6 +286,9 @@ public final class TrainCommand extends BenchCommand {
         long total = steps != null
                 ? steps
                 : (long) Math.ceil((epochs == null ? 1.0 : epochs) * set.size() / training.batchSize());
+        if (movingAverageDecay != null) {
+            MovingAverages.checkDecay("--moving-average-decay", movingAverageDecay);
+        }
         if (epochs != null && !(epochs > 0)) {
             throw new IllegalArgumentException("--epochs: must be > 0, got " + epochs);
         }
@@ -301,6 +313,7 @@ public final class TrainCommand extends BenchCommand {
                 .epsilon(optEpsilon)
                 .adamBetas(adamBeta1, adamBeta2)
                 .labelSmoothing(labelSmoothing)
+                .movingAverageDecay(movingAverageDecay == null ? 0 : movingAverageDecay)
                 .distortColor(!noColorDistortion)
                 .seed(seed)
                 .saveEverySteps(saveEvery)
