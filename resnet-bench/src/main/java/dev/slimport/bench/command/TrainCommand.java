@@ -207,6 +207,14 @@ public final class TrainCommand extends BenchCommand {
     double labelSmoothing;
 
     @Option(
+            names = "--num-readers",
+            paramLabel = "N",
+            defaultValue = "4",
+            description = "slim's --num_readers: TFRecord files read at once, one record from each in turn, the file"
+                    + " order shuffled each pass (default: ${DEFAULT-VALUE}).")
+    int numReaders;
+
+    @Option(
             names = "--moving-average-decay",
             paramLabel = "D",
             description = "slim's --moving_average_decay: keep exponential moving averages of the model variables"
@@ -313,6 +321,7 @@ public final class TrainCommand extends BenchCommand {
                 .epsilon(optEpsilon)
                 .adamBetas(adamBeta1, adamBeta2)
                 .labelSmoothing(labelSmoothing)
+                .numReaders(numReaders)
                 .movingAverageDecay(movingAverageDecay == null ? 0 : movingAverageDecay)
                 .distortColor(!noColorDistortion)
                 .seed(seed)
