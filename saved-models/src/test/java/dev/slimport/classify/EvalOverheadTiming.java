@@ -40,8 +40,12 @@ import org.tensorflow.types.TString;
  *       before the network (what {@code eval} on a SavedModel runs per batch).
  * </ul>
  *
- * Prints per way the median wall time and the process CPU time per batch. Arguments: {@code IMAGE SIZE BATCH
- * ROUNDS} (e.g. {@code grace_hopper.jpg 224 16 5}); the model is seeded resnet_v2_50 with 1001 classes.
+ * Prints per way the median wall time and the process CPU time per batch, and the first run of each. With a fifth
+ * argument {@code WORKDIR}, first exports the same seeded model as a SavedModel there, writes {@code BATCH·ROUNDS}
+ * copies of the image in 4 class folders, and times {@link Evaluation#run} through {@link ImageClassifier#open}
+ * (what {@code eval --saved-model} runs) batch by batch: its first batch apart from the median of the others.
+ * Arguments: {@code IMAGE SIZE BATCH ROUNDS [WORKDIR]} (e.g. {@code grace_hopper.jpg 224 16 5}); the model is seeded
+ * resnet_v2_50 with 1001 classes.
  */
 public final class EvalOverheadTiming {
     private EvalOverheadTiming() {}
@@ -73,9 +77,17 @@ public final class EvalOverheadTiming {
                 host = TFloat32.tensorOf(batchOut.shape(), batchOut::copyTo);
             }
             try (host) {
-                // warm-up: one run of each
-                run(s.runner().feed(ServingSignature.IMAGES, host).fetch(predictions));
+                // warm-up: one run of each, timed (the first run of a feed/fetch signature builds its executor)
+                long f0 = System.nanoTime();
                 run(s.runner().feed(ServingSignature.IMAGE_BYTES, in).fetch(predictions));
+                long f1 = System.nanoTime();
+                run(s.runner().feed(ServingSignature.IMAGES, host).fetch(predictions));
+                long f2 = System.nanoTime();
+                System.out.printf(
+                        Locale.ROOT,
+                        "first runs: serving_bytes %.3f s, network %.3f s%n",
+                        (f1 - f0) / 1e9,
+                        (f2 - f1) / 1e9);
                 List<double[]> wall = List.of(new double[rounds], new double[rounds], new double[rounds]);
                 List<double[]> cpu = List.of(new double[rounds], new double[rounds], new double[rounds]);
                 for (int i = 0; i < rounds; i++) {
@@ -124,6 +136,57 @@ public final class EvalOverheadTiming {
                         med[1] / med[2],
                         (med[2] - med[1]) / med[0]);
             }
+        }
+        if (args.length > 4) {
+            evaluation(Path.of(args[4]), spec, bytes, batch, rounds);
+        }
+    }
+
+    /** Evaluation.run through a SavedModel export of the same seeded model, timed per batch. */
+    private static void evaluation(Path work, NetworkSpec spec, byte[] image, int batch, int rounds) throws Exception {
+        Path models = work.resolve("m" + spec.imageSize());
+        if (!Files.exists(models)) {
+            new dev.slimport.savedmodel.SavedModelExporter()
+                    .export(dev.slimport.savedmodel.ExportSpec.of(spec, models).withSeed(1));
+        }
+        Path data = work.resolve("data" + batch * rounds);
+        String[] synsets = {"n01440764", "n01443537", "n01484850", "n01491361"};
+        for (int i = 0; i < batch * rounds; i++) {
+            Path f = data.resolve(synsets[i % 4]).resolve(i + ".jpg");
+            Files.createDirectories(f.getParent());
+            if (!Files.exists(f)) {
+                Files.write(f, image);
+            }
+        }
+        LabelledImages set = LabelledImages.builder(1001).build(List.of(data));
+        List<Long> stamps = new ArrayList<>();
+        long load0 = System.nanoTime();
+        try (ImageClassifier c = ImageClassifier.open(models, ImageClassifier.Options.DEFAULTS.withBatchSize(batch))) {
+            double load = (System.nanoTime() - load0) / 1e9;
+            long start = System.nanoTime();
+            Evaluation.Result r = Evaluation.run(set, c, batch, new Evaluation.Listener() {
+                @Override
+                public void batch(long done, long total, Evaluation sofar) {
+                    stamps.add(System.nanoTime());
+                }
+            });
+            double[] steady = new double[stamps.size() - 1];
+            for (int i = 1; i < stamps.size(); i++) {
+                steady[i - 1] = (stamps.get(i) - stamps.get(i - 1)) / 1e9;
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "eval (%s, %d images, load %.1f s): %.2f images/s over %.3f s; first batch %.3f s, later batches"
+                            + " median %.4f s (%.2f ms/image); batches %s%n",
+                    c.signature().orElse("checkpoint"),
+                    r.images(),
+                    load,
+                    r.imagesPerSecond(),
+                    r.seconds(),
+                    (stamps.get(0) - start) / 1e9,
+                    median(steady),
+                    median(steady) * 1000 / batch,
+                    round(steady));
         }
     }
 
