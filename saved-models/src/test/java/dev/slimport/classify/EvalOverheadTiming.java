@@ -41,9 +41,9 @@ import org.tensorflow.types.TString;
  * </ul>
  *
  * Prints per way the median wall time and the process CPU time per batch, and the first run of each. With a fifth
- * argument {@code WORKDIR}, first exports the same seeded model as a SavedModel there, writes {@code BATCH·ROUNDS}
- * copies of the image in 4 class folders, and times {@link Evaluation#run} through {@link ImageClassifier#open}
- * (what {@code eval --saved-model} runs) batch by batch: its first batch apart from the median of the others.
+ * argument {@code WORKDIR}, also exports the same seeded model as a SavedModel there, writes {@code BATCH} copies of
+ * the image in 4 class folders, and times {@link Evaluation#run} on them through {@link ImageClassifier#open} (what
+ * {@code eval --saved-model} runs per batch), in turn with the network alone and serving_bytes.
  * Arguments: {@code IMAGE SIZE BATCH ROUNDS [WORKDIR]} (e.g. {@code grace_hopper.jpg 224 16 5}); the model is seeded
  * resnet_v2_50 with 1001 classes.
  */
@@ -135,23 +135,48 @@ public final class EvalOverheadTiming {
                         "network / serving_bytes %.3f; (serving_bytes - network) / preprocess %.2f%n",
                         med[1] / med[2],
                         (med[2] - med[1]) / med[0]);
+                if (args.length > 4) {
+                    evaluation(
+                            Path.of(args[4]),
+                            spec,
+                            bytes,
+                            batch,
+                            rounds,
+                            () -> run(s.runner()
+                                    .feed(ServingSignature.IMAGES, host)
+                                    .fetch(predictions)),
+                            () -> run(s.runner()
+                                    .feed(ServingSignature.IMAGE_BYTES, in)
+                                    .fetch(predictions)),
+                            os);
+                }
             }
-        }
-        if (args.length > 4) {
-            evaluation(Path.of(args[4]), spec, bytes, batch, rounds);
         }
     }
 
-    /** Evaluation.run through a SavedModel export of the same seeded model, timed per batch. */
-    private static void evaluation(Path work, NetworkSpec spec, byte[] image, int batch, int rounds) throws Exception {
+    /**
+     * {@link Evaluation#run} through a SavedModel export of the same seeded model on one batch of copies of the image
+     * (4 synset folders), in turn with the in-memory network alone and serving_bytes each round: the whole eval loop
+     * (reading, header checks, the serving_bytes run, metrics) against the session runs under the same load.
+     */
+    private static void evaluation(
+            Path work,
+            NetworkSpec spec,
+            byte[] image,
+            int batch,
+            int rounds,
+            Runnable network,
+            Runnable servingBytes,
+            com.sun.management.OperatingSystemMXBean os)
+            throws Exception {
         Path models = work.resolve("m" + spec.imageSize());
         if (!Files.exists(models)) {
             new dev.slimport.savedmodel.SavedModelExporter()
                     .export(dev.slimport.savedmodel.ExportSpec.of(spec, models).withSeed(1));
         }
-        Path data = work.resolve("data" + batch * rounds);
+        Path data = work.resolve("data" + batch);
         String[] synsets = {"n01440764", "n01443537", "n01484850", "n01491361"};
-        for (int i = 0; i < batch * rounds; i++) {
+        for (int i = 0; i < batch; i++) {
             Path f = data.resolve(synsets[i % 4]).resolve(i + ".jpg");
             Files.createDirectories(f.getParent());
             if (!Files.exists(f)) {
@@ -159,34 +184,47 @@ public final class EvalOverheadTiming {
             }
         }
         LabelledImages set = LabelledImages.builder(1001).build(List.of(data));
-        List<Long> stamps = new ArrayList<>();
-        long load0 = System.nanoTime();
         try (ImageClassifier c = ImageClassifier.open(models, ImageClassifier.Options.DEFAULTS.withBatchSize(batch))) {
-            double load = (System.nanoTime() - load0) / 1e9;
-            long start = System.nanoTime();
-            Evaluation.Result r = Evaluation.run(set, c, batch, new Evaluation.Listener() {
-                @Override
-                public void batch(long done, long total, Evaluation sofar) {
-                    stamps.add(System.nanoTime());
+            long f0 = System.nanoTime();
+            Evaluation.run(set, c, batch, null);
+            double first = (System.nanoTime() - f0) / 1e9;
+            double[][] wall = new double[3][rounds];
+            double[][] cpu = new double[3][rounds];
+            for (int i = 0; i < rounds; i++) {
+                List<Runnable> ways = List.of(
+                        () -> {
+                            try {
+                                Evaluation.run(set, c, batch, null);
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        network,
+                        servingBytes);
+                for (int w = 0; w < 3; w++) {
+                    long c0 = os.getProcessCpuTime();
+                    long t0 = System.nanoTime();
+                    ways.get(w).run();
+                    wall[w][i] = (System.nanoTime() - t0) / 1e9;
+                    cpu[w][i] = (os.getProcessCpuTime() - c0) / 1e9;
                 }
-            });
-            double[] steady = new double[stamps.size() - 1];
-            for (int i = 1; i < stamps.size(); i++) {
-                steady[i - 1] = (stamps.get(i) - stamps.get(i - 1)) / 1e9;
             }
             System.out.printf(
                     Locale.ROOT,
-                    "eval (%s, %d images, load %.1f s): %.2f images/s over %.3f s; first batch %.3f s, later batches"
-                            + " median %.4f s (%.2f ms/image); batches %s%n",
-                    c.signature().orElse("checkpoint"),
-                    r.images(),
-                    load,
-                    r.imagesPerSecond(),
-                    r.seconds(),
-                    (stamps.get(0) - start) / 1e9,
-                    median(steady),
-                    median(steady) * 1000 / batch,
-                    round(steady));
+                    "eval through %s: first Evaluation.run %.3f s%n",
+                    c.signature().orElse("?"),
+                    first);
+            String[] names = {"eval (1 batch)", "network", "serving_bytes"};
+            for (int w = 0; w < 3; w++) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-14s median %.4f s/batch, CPU %.4f s/batch; walls %s%n",
+                        names[w],
+                        median(wall[w]),
+                        median(cpu[w]),
+                        round(wall[w]));
+            }
+            System.out.printf(Locale.ROOT, "network / eval %.3f%n", median(wall[1]) / median(wall[0]));
         }
     }
 
