@@ -60,8 +60,9 @@ import org.tensorflow.types.family.TType;
  * training step ({@link TrainingGraph}: softmax cross-entropy plus the L2 regularization losses, slim's {@code
  * --optimizer} momentum, rmsprop or adam ({@link Optimizer}), the batch-norm update ops), slim's learning-rate
  * schedules ({@link DecayType}), the network optionally started from a checkpoint with slim's {@code
- * --checkpoint_exclude_scopes} and {@code --trainable_scopes}, and a checkpoint of every variable saved every {@link
- * Options#saveEverySteps} steps and at the end.
+ * --checkpoint_exclude_scopes} and {@code --trainable_scopes}, optionally slim's {@code --moving_average_decay}
+ * ({@link MovingAverages}: shadows of the model variables updated after every step), and a checkpoint of every
+ * variable saved every {@link Options#saveEverySteps} steps and at the end.
  *
  * <h2>The input pipeline (tf.data ops in the graph)</h2>
  *
