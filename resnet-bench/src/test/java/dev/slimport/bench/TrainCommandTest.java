@@ -307,6 +307,7 @@ class TrainCommandTest {
         args.addAll(List.of("--num-classes", "4", "--steps", "3", "--moving-average-decay", "0.99", "-q"));
         CliRun train = train(tmp.resolve("train"), tmp, args.toArray(String[]::new));
         assertThat(train.exitCode()).as(train.toString()).isZero();
+        assertThat(train.out()).contains("moving averages of the model variables: decay 0.99");
         Path out = tmp.resolve("m.ckpt-3");
         try (CheckpointReader reader = CheckpointReader.open(out)) {
             assertThat(reader.entries())

@@ -348,6 +348,15 @@ public final class TrainCommand extends BenchCommand {
                         options.optimizer().flagName(),
                         training.learningRate(),
                         options.decayType().flagName());
+        if (options.movingAverageDecay() > 0) {
+            out().printf(
+                            Locale.ROOT,
+                            "moving averages of the model variables: decay %s (TF1's min(D, (1+step)/(10+step))),"
+                                    + " <var>/ExponentialMovingAverage in every checkpoint; eval/classify"
+                                    + " --moving-average-decay %s restore them%n",
+                            options.movingAverageDecay(),
+                            options.movingAverageDecay());
+        }
         out().flush();
 
         AtomicBoolean stop = new AtomicBoolean();
