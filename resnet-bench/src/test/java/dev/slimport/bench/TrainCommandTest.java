@@ -299,6 +299,78 @@ class TrainCommandTest {
         assertThat(train.out()).contains("step 5/10  loss ").containsPattern("step 5/10 .* learning rate 0.00100000 ");
     }
 
+    /** train --moving-average-decay writes the shadows; eval and classify --moving-average-decay restore them. */
+    @Test
+    void moving_averages_are_trained_then_restored_by_eval_and_classify(@TempDir Path tmp) throws Exception {
+        writeTree(tmp.resolve("train"), 2, 1);
+        List<String> args = new java.util.ArrayList<>(TINY);
+        args.addAll(List.of("--num-classes", "4", "--steps", "3", "--moving-average-decay", "0.99", "-q"));
+        CliRun train = train(tmp.resolve("train"), tmp, args.toArray(String[]::new));
+        assertThat(train.exitCode()).as(train.toString()).isZero();
+        assertThat(train.out()).contains("moving averages of the model variables: decay 0.99");
+        Path out = tmp.resolve("m.ckpt-3");
+        try (CheckpointReader reader = CheckpointReader.open(out)) {
+            assertThat(reader.entries())
+                    .extracting(CheckpointEntry::name)
+                    .contains("resnet_v2/logits/weights/ExponentialMovingAverage", "global_step");
+        }
+        CliRun eval = CliRun.of(
+                "eval",
+                "--data",
+                tmp.resolve("train").toString(),
+                "--checkpoint",
+                out.toString(),
+                "--moving-average-decay",
+                "0.99",
+                "-q");
+        assertThat(eval.exitCode()).as(eval.toString()).isZero();
+        assertThat(eval.out()).contains("(moving averages)");
+        CliRun classify = CliRun.of(
+                "classify",
+                tmp.resolve("train").toString(),
+                "--checkpoint",
+                tmp.toString(),
+                "--labels",
+                Files.writeString(tmp.resolve("labels.txt"), String.join("\n", CLASSES) + "\n")
+                        .toString(),
+                "--moving-average-decay",
+                "0.99");
+        assertThat(classify.exitCode()).as(classify.toString()).isZero();
+        assertThat(classify.out()).contains("(moving averages)");
+
+        List<String> plainArgs = new java.util.ArrayList<>(TINY);
+        plainArgs.addAll(List.of("--num-classes", "4", "--steps", "1", "-q"));
+        CliRun plain = train(tmp.resolve("train"), tmp.resolve("plain"), plainArgs.toArray(String[]::new));
+        assertThat(plain.exitCode()).as(plain.toString()).isZero();
+        CliRun noShadows = CliRun.of(
+                "eval",
+                "--data",
+                tmp.resolve("train").toString(),
+                "--checkpoint",
+                tmp.resolve("plain/m.ckpt-1").toString(),
+                "--moving-average-decay",
+                "0.99");
+        assertThat(noShadows.exitCode()).as(noShadows.toString()).isEqualTo(2);
+        assertThat(noShadows.err())
+                .contains("--moving-average-decay: the checkpoint")
+                .contains("has no moving averages");
+        CliRun badDecay = train(tmp.resolve("train"), tmp.resolve("bad"), "--moving-average-decay", "1");
+        assertThat(badDecay.exitCode()).isEqualTo(2);
+        assertThat(badDecay.err()).contains("--moving-average-decay: must be in (0, 1)");
+        CliRun badReaders = train(tmp.resolve("train"), tmp.resolve("bad"), "--num-readers", "0");
+        assertThat(badReaders.exitCode()).isEqualTo(2);
+        assertThat(badReaders.err()).contains("--num-readers: must be in [1, 64], got 0");
+        CliRun savedModel = CliRun.of(
+                "classify",
+                tmp.resolve("train").toString(),
+                "--saved-model",
+                tmp.toString(),
+                "--moving-average-decay",
+                "0.99");
+        assertThat(savedModel.exitCode()).isEqualTo(2);
+        assertThat(savedModel.err()).contains("--moving-average-decay: only with --checkpoint");
+    }
+
     @Test
     void refuses_bad_options_naming_them(@TempDir Path tmp) throws Exception {
         writeTree(tmp.resolve("train"), 1, 1);

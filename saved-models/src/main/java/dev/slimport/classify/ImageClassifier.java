@@ -252,6 +252,19 @@ public final class ImageClassifier implements AutoCloseable {
      *     another shape (another depth or class count)
      */
     public static ImageClassifier fromCheckpoint(Path prefix, NetworkSpec network, Options options) {
+        return fromCheckpoint(prefix, network, options, false);
+    }
+
+    /**
+     * {@link #fromCheckpoint(Path, NetworkSpec, Options)}; with {@code movingAverages}, every model variable is
+     * restored from its exponential moving average {@code <var>/ExponentialMovingAverage} instead, as slim's {@code
+     * eval_image_classifier.py --moving_average_decay} does ({@link MovingAverages#restore}).
+     *
+     * @throws IllegalArgumentException also (message starts {@code moving_average_decay:}) when {@code
+     *     movingAverages} is asked of a checkpoint without moving averages
+     */
+    public static ImageClassifier fromCheckpoint(
+            Path prefix, NetworkSpec network, Options options, boolean movingAverages) {
         Options o = options == null ? Options.DEFAULTS : options;
         if (network == null) {
             throw new IllegalArgumentException("network: must not be null");
@@ -266,9 +279,14 @@ public final class ImageClassifier implements AutoCloseable {
         InferenceModel model = InferenceModel.build(network, 0, false);
         Preprocessor pre = null;
         try {
-            model.restore(prefix, List.of());
+            if (movingAverages) {
+                MovingAverages.restore(model.session(), model.model().variables(), prefix, "moving_average_decay");
+            } else {
+                model.restore(prefix, List.of());
+            }
             pre = new Preprocessor(network.imageSize(), network.imageSize());
-            String what = "checkpoint " + prefix + ", " + network.scope() + ", " + network.numClasses() + " classes, "
+            String what = "checkpoint " + prefix + (movingAverages ? " (moving averages)" : "") + ", "
+                    + network.scope() + ", " + network.numClasses() + " classes, "
                     + network.imageSize() + "x" + network.imageSize() + " by InceptionPreprocessing";
             return new ImageClassifier(new CheckpointNetwork(model), pre, labels, network.numClasses(), o, what);
         } catch (RuntimeException | Error e) {
@@ -293,6 +311,11 @@ public final class ImageClassifier implements AutoCloseable {
     /** Where the model comes from and how images reach it, for reports. */
     public String describe() {
         return description;
+    }
+
+    /** The checkpoint's inference model (its session holds the restored variables); empty for a SavedModel. */
+    Optional<InferenceModel> checkpointModel() {
+        return network instanceof CheckpointNetwork c ? Optional.of(c.model) : Optional.empty();
     }
 
     /** The SavedModel signature images go through ({@code serving_bytes} or {@code serving_default}); empty for a checkpoint. */

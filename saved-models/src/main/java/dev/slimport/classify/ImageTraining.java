@@ -60,8 +60,9 @@ import org.tensorflow.types.family.TType;
  * training step ({@link TrainingGraph}: softmax cross-entropy plus the L2 regularization losses, slim's {@code
  * --optimizer} momentum, rmsprop or adam ({@link Optimizer}), the batch-norm update ops), slim's learning-rate
  * schedules ({@link DecayType}), the network optionally started from a checkpoint with slim's {@code
- * --checkpoint_exclude_scopes} and {@code --trainable_scopes}, and a checkpoint of every variable saved every {@link
- * Options#saveEverySteps} steps and at the end.
+ * --checkpoint_exclude_scopes} and {@code --trainable_scopes}, optionally slim's {@code --moving_average_decay}
+ * ({@link MovingAverages}: shadows of the model variables updated after every step), and a checkpoint of every
+ * variable saved every {@link Options#saveEverySteps} steps and at the end.
  *
  * <h2>The input pipeline (tf.data ops in the graph)</h2>
  *
@@ -71,8 +72,11 @@ import org.tensorflow.types.family.TType;
  * position, or the record's position over all the files), so that the images TensorFlow drops can be named:
  *
  * <pre>
- * image folders:                                TFRecord files:
- * TensorSliceDataset(files, labels, indices)    TFRecordDataset(files) zipped with RangeDataset(0..) as the indices
+ * image folders:                                TFRecord files (slim's parallel_read):
+ * TensorSliceDataset(files, labels, indices)    TensorSliceDataset(files, index of each file's first record)
+ *                                                 .ShuffleDataset(all files, seed, reshuffled each pass)
+ *                                                 .ParallelInterleaveDatasetV4(cycle min(num_readers, files), block 1:
+ *                                                     TFRecordDataset(file) zipped with RangeDataset(first..))
  *   .ShuffleDataset(all files, seed)              .ShuffleDataset(min(records, 20·batch), seed)  # slim's queue capacity
  *   .ParallelMapDataset(AUTOTUNE:                 .ParallelMapDataset(AUTOTUNE: ParseSingleExample(image/encoded,
  *       ReadFile → decode → forTrain)                 image/class/label) → label − labels offset, asserted in
@@ -86,9 +90,11 @@ import org.tensorflow.types.family.TType;
  * ({@code decode} is {@link InceptionPreprocessing#decode}, {@code forTrain} {@link InceptionPreprocessing#forTrain}.)
  * The per-example function is a {@link ConcreteFunction} in the graph's library (the pattern of {@code
  * EncodedImages.map}); the parallel map runs as many images at once as TensorFlow's inter-op pool has threads, so the
- * decoding and preprocessing keep the cores busy while the network trains. TFRecord files are read in the order
- * given (slim's reader also shuffles the file order; slim's {@code build_imagenet_data.py} shards are shuffled when
- * written), their records through a shuffle buffer of slim's queue capacity.
+ * decoding and preprocessing keep the cores busy while the network trains. TFRecord files are read as slim's {@code
+ * parallel_read} reads them: its {@code string_input_producer(shuffle=True)} becomes a file-order shuffle redone each
+ * pass, its {@code num_readers} readers an interleave of {@link Options#numReaders} files at once, one record from each
+ * in turn (deterministic when seeded: tf.data's {@code interleave} order), its common {@code RandomShuffleQueue} the
+ * record shuffle buffer of slim's capacity.
  *
  * <p><b>Dropped examples are counted, not silently skipped.</b> Every step fetches its batch's indices; each pass of
  * the repeated data yields every usable example exactly once before the next pass starts, so when an index comes
@@ -134,6 +140,8 @@ public final class ImageTraining {
         double epsilon = Optimizer.OPT_EPSILON;
         double adamBeta1 = Optimizer.ADAM_BETA1;
         double adamBeta2 = Optimizer.ADAM_BETA2;
+        double movingAverageDecay;
+        int numReaders = NUM_READERS;
 
         /** slim's {@code --optimizer} (default momentum). */
         public Options optimizer(Optimizer o) {
@@ -164,6 +172,29 @@ public final class ImageTraining {
             this.adamBeta1 = b1;
             this.adamBeta2 = b2;
             return this;
+        }
+
+        /**
+         * slim's {@code --moving_average_decay} (default 0: none): keep {@link MovingAverages} of the model variables,
+         * {@code <var>/ExponentialMovingAverage}, updated after every step and saved with every checkpoint.
+         */
+        public Options movingAverageDecay(double d) {
+            this.movingAverageDecay = d;
+            return this;
+        }
+
+        /**
+         * slim's {@code --num_readers} (default 4): how many TFRecord files are read at once, one record from each
+         * in turn (image folders: not used).
+         */
+        public Options numReaders(int n) {
+            this.numReaders = n;
+            return this;
+        }
+
+        /** The moving-average decay, 0 when none is kept. */
+        public double movingAverageDecay() {
+            return movingAverageDecay;
         }
 
         /** The network to train (its classes and image size): required. */
@@ -335,6 +366,12 @@ public final class ImageTraining {
             require(adamBeta1 >= 0 && adamBeta1 < 1, "--adam-beta1", "in [0, 1)", adamBeta1);
             require(adamBeta2 >= 0 && adamBeta2 < 1, "--adam-beta2", "in [0, 1)", adamBeta2);
             require(saveEverySteps >= 1, "--save-every", ">= 1", saveEverySteps);
+            require(numReaders >= 1 && numReaders <= 64, "--num-readers", "in [1, 64]", numReaders);
+            require(
+                    movingAverageDecay == 0 || (movingAverageDecay > 0 && movingAverageDecay < 1),
+                    "--moving-average-decay",
+                    "in (0, 1) (or 0 for none)",
+                    movingAverageDecay);
             return this;
         }
 
@@ -344,6 +381,9 @@ public final class ImageTraining {
             }
         }
     }
+
+    /** slim's {@code --num_readers} default. */
+    public static final int NUM_READERS = 4;
 
     /** slim's {@code --end_learning_rate} default, where {@link DecayType#POLYNOMIAL} ends. */
     public static final double END_LEARNING_RATE = 0.0001;
@@ -529,7 +569,8 @@ public final class ImageTraining {
         try (Graph g = new Graph();
                 Session s = new Session(g)) {
             Ops tf = Ops.create(g);
-            Pipeline input = examples.pipeline(tf, o.network.numClasses(), o.batchSize, size, o.distortColor, o.seed);
+            Pipeline input = examples.pipeline(
+                    tf, o.network.numClasses(), o.batchSize, size, o.distortColor, o.seed, o.numReaders);
             ResNetModel model = o.network
                     .builder()
                     .argScope(ResNetArgScope.resnetArgScope(
@@ -553,14 +594,26 @@ public final class ImageTraining {
                     .labelSmoothing(o.labelSmoothing)
                     .trainableScopes(o.trainableScopes)
                     .build(tf);
+            MovingAverages averages = o.movingAverageDecay > 0
+                    ? MovingAverages.build(
+                            tf, model.variables(), o.movingAverageDecay, training.globalStep(), training.trainOp())
+                    : null;
 
             RestoreResult restored = null;
             if (resumeFrom != null) {
+                if (averages != null && !MovingAverages.inCheckpoint(resumeFrom, model.variables())) {
+                    throw new IllegalArgumentException("--moving-average-decay: the checkpoint to resume, " + resumeFrom
+                            + ", has no moving averages (<var>/" + MovingAverages.SUFFIX + "); resume without"
+                            + " --moving-average-decay, or train into a new --out");
+                }
                 Checkpoints.restore(s, resumeFrom);
             } else if (o.checkpoint != null) {
                 restored = AssignFromCheckpoint.restore(s, model.variables(), o.checkpoint, o.excludes);
             } else {
                 s.initialize();
+            }
+            if (averages != null && resumeFrom == null) {
+                averages.reset(s);
             }
             s.runner().addTarget(input.init).run();
             long step = training.globalStepValue(s);
@@ -579,7 +632,7 @@ public final class ImageTraining {
                 float accuracy;
                 long[] indices;
                 try (TFloat32 rate = TFloat32.scalarOf((float) lr);
-                        org.tensorflow.Result r = s.runner()
+                        org.tensorflow.Result r = stepRunner(s, averages)
                                 .feed(training.learningRate(), rate)
                                 .fetch(training.trainOp())
                                 .fetch(training.accuracy())
@@ -636,6 +689,12 @@ public final class ImageTraining {
                     passes.undecodable(),
                     passes.inPass);
         }
+    }
+
+    /** A runner for one step: with the moving averages' update as a target when they are kept. */
+    private static Session.Runner stepRunner(Session s, MovingAverages averages) {
+        Session.Runner r = s.runner();
+        return averages == null ? r : r.addTarget(averages.update());
     }
 
     /** Saves {@code PREFIX-<step>} and records it ({@link SlimCheckpoints#record}); returns the new state. */
@@ -781,6 +840,55 @@ public final class ImageTraining {
                     data.labelsOffset());
         }
 
+        /**
+         * TFRecords: the {@code (record, index)} dataset slim's {@code parallel_read} reads (see the class comment):
+         * the files, with the index of their first record, shuffled each pass ({@code string_input_producer(shuffle=
+         * True)}: a {@code ShuffleDataset} over all the files, reshuffled each iteration), then {@code min(readers,
+         * files)} of them read at once, one record from each in turn ({@code ParallelInterleaveDataset}, block 1,
+         * deterministic when seeded: the order of {@code InterleaveDataset}); each file's records zipped with {@code
+         * RangeDataset(first..)}, their indices over all the files.
+         */
+        Output<? extends TType> recordSource(Ops tf, int readers, long seed) {
+            int n = files.size();
+            long[] firsts = Arrays.copyOf(firstIndex, n);
+            TensorSliceDataset slices = tf.withName("files")
+                    .data
+                    .tensorSliceDataset(
+                            List.of(
+                                    tf.withName("file_names")
+                                            .constant(NdArrays.vectorOfObjects(files.toArray(String[]::new))),
+                                    tf.withName("first_indices").constant(firsts)),
+                            List.of(Shape.scalar(), Shape.scalar()));
+            Graph g = (Graph) tf.scope().env();
+            GraphOperation shuffledFiles = g.opBuilder(
+                            "ShuffleDataset", tf.scope().makeOpName("shuffle_files"), tf.scope())
+                    .addInput(slices.handle().asOutput())
+                    .addInput(tf.constant((long) n).asOutput())
+                    .addInput(tf.constant(seed).asOutput())
+                    .addInput(tf.constant(seed == 0 ? 0L : seed + 2).asOutput())
+                    .setAttr("reshuffle_each_iteration", true)
+                    .setAttr("output_types", new DataType[] {DataType.DT_STRING, DataType.DT_INT64})
+                    .setAttr("output_shapes", new Shape[] {Shape.scalar(), Shape.scalar()})
+                    .build();
+            long cycle = Math.min(readers, n);
+            GraphOperation read = (GraphOperation)
+                    g.opBuilder("ParallelInterleaveDatasetV4", tf.scope().makeOpName("read"), tf.scope())
+                            .addInput(shuffledFiles.output(0))
+                            .addInputList(new Output<?>[0])
+                            .addInput(tf.constant(cycle).asOutput())
+                            .addInput(tf.constant(1L).asOutput())
+                            .addInput(tf.constant(AUTOTUNE).asOutput())
+                            .addInput(tf.constant(AUTOTUNE).asOutput())
+                            .addInput(tf.constant(cycle).asOutput())
+                            .setAttr("f", recordsOfFile(g))
+                            .setAttr("Targuments", new DataType[0])
+                            .setAttr("output_types", new DataType[] {DataType.DT_STRING, DataType.DT_INT64})
+                            .setAttr("output_shapes", new Shape[] {Shape.scalar(), Shape.scalar()})
+                            .setAttr("deterministic", seed == 0 ? "default" : "true")
+                            .build();
+            return read.output(0);
+        }
+
         /** The number of examples (images, or records). */
         long size() {
             return labels != null ? labels.length : firstIndex[firstIndex.length - 1];
@@ -799,7 +907,7 @@ public final class ImageTraining {
         }
 
         /** The tf.data pipeline of the class comment, read through a one-iterator {@code IteratorGetNext}. */
-        Pipeline pipeline(Ops root, int numClasses, int batch, int size, boolean distort, long seed) {
+        Pipeline pipeline(Ops root, int numClasses, int batch, int size, boolean distort, long seed, int readers) {
             Ops tf = root.withSubScope("input");
             Graph g = (Graph) tf.scope().env();
             Shape image = Shape.of(size, size, 3);
@@ -828,27 +936,7 @@ public final class ImageTraining {
                 buffer = labels.length;
                 fn = perImage(size, distort, seed);
             } else {
-                GraphOperation records = g.opBuilder(
-                                "TFRecordDataset", tf.scope().makeOpName("records"), tf.scope())
-                        .addInput(fileList.asOutput())
-                        .addInput(tf.constant("").asOutput())
-                        .addInput(tf.constant(256L << 10).asOutput())
-                        .build();
-                org.tensorflow.op.data.RangeDataset range = tf.withName("indices")
-                        .data
-                        .rangeDataset(
-                                tf.constant(0L),
-                                tf.constant(Long.MAX_VALUE),
-                                tf.constant(1L),
-                                List.of(TInt64.class),
-                                List.of(Shape.scalar()));
-                org.tensorflow.op.data.ZipDataset zipped = tf.withName("zip")
-                        .data
-                        .zipDataset(
-                                List.of(records.<TType>output(0), range.handle()),
-                                List.of(TString.class, TInt64.class),
-                                List.of(Shape.scalar(), Shape.scalar()));
-                source = zipped.handle().asOutput();
+                source = recordSource(tf, readers, seed);
                 sourceTypes = new DataType[] {DataType.DT_STRING, DataType.DT_INT64};
                 buffer = Math.min(size(), 20L * batch);
                 fn = perRecord(size, distort, seed, labelsOffset, numClasses);
@@ -898,6 +986,135 @@ public final class ImageTraining {
                         init);
             }
         }
+    }
+
+    /** The name of {@link #recordsOfFile}'s function in a graph's library. */
+    private static final String RECORDS_OF_FILE = "slimport_tfrecords_of_file";
+
+    /**
+     * {@code (file, first) -> TFRecordDataset(file) zipped with RangeDataset(first, ∞)}: a file's records and their
+     * indices, the interleave's per-file function, added to {@code g}'s library once; returns the {@code f} attribute
+     * naming it. Written as a {@code FunctionDef}: TF Java's {@code ConcreteFunction} cannot return a dataset (it
+     * looks every output up in its tensor-type registry, which has no {@code DT_VARIANT}).
+     */
+    private static org.tensorflow.proto.AttrValue recordsOfFile(Graph g) {
+        org.tensorflow.proto.AttrValue f = org.tensorflow.proto.AttrValue.newBuilder()
+                .setFunc(org.tensorflow.proto.NameAttrList.newBuilder().setName(RECORDS_OF_FILE))
+                .build();
+        if (g.getFunction(RECORDS_OF_FILE) != null) {
+            return f;
+        }
+        org.tensorflow.proto.FunctionDef def = org.tensorflow.proto.FunctionDef.newBuilder()
+                .setSignature(org.tensorflow.proto.OpDef.newBuilder()
+                        .setName(RECORDS_OF_FILE)
+                        .addInputArg(arg("file", DataType.DT_STRING))
+                        .addInputArg(arg("first", DataType.DT_INT64))
+                        .addOutputArg(arg("records", DataType.DT_VARIANT))
+                        .setIsStateful(true))
+                .addNodeDef(constant("compression", stringTensor("")))
+                .addNodeDef(constant("buffer_size", int64Tensor(256L << 10)))
+                .addNodeDef(constant("stop", int64Tensor(Long.MAX_VALUE)))
+                .addNodeDef(constant("step", int64Tensor(1)))
+                .addNodeDef(org.tensorflow.proto.NodeDef.newBuilder()
+                        .setName("records")
+                        .setOp("TFRecordDataset")
+                        .addInput("file")
+                        .addInput("compression:output:0")
+                        .addInput("buffer_size:output:0")
+                        .putAttr("metadata", stringAttr("")))
+                .addNodeDef(org.tensorflow.proto.NodeDef.newBuilder()
+                        .setName("indices")
+                        .setOp("RangeDataset")
+                        .addInput("first")
+                        .addInput("stop:output:0")
+                        .addInput("step:output:0")
+                        .putAttr("output_types", typesAttr(DataType.DT_INT64))
+                        .putAttr("output_shapes", scalarShapesAttr(1))
+                        .putAttr("metadata", stringAttr(""))
+                        .putAttr(
+                                "replicate_on_split",
+                                org.tensorflow.proto.AttrValue.newBuilder()
+                                        .setB(false)
+                                        .build()))
+                .addNodeDef(org.tensorflow.proto.NodeDef.newBuilder()
+                        .setName("zip")
+                        .setOp("ZipDataset")
+                        .addInput("records:handle:0")
+                        .addInput("indices:handle:0")
+                        .putAttr(
+                                "N",
+                                org.tensorflow.proto.AttrValue.newBuilder()
+                                        .setI(2)
+                                        .build())
+                        .putAttr("output_types", typesAttr(DataType.DT_STRING, DataType.DT_INT64))
+                        .putAttr("output_shapes", scalarShapesAttr(2))
+                        .putAttr("metadata", stringAttr("")))
+                .putRet("records", "zip:handle:0")
+                .build();
+        g.importGraphDef(org.tensorflow.proto.GraphDef.newBuilder()
+                .setLibrary(org.tensorflow.proto.FunctionDefLibrary.newBuilder().addFunction(def))
+                .build());
+        return f;
+    }
+
+    private static org.tensorflow.proto.OpDef.ArgDef arg(String name, DataType type) {
+        return org.tensorflow.proto.OpDef.ArgDef.newBuilder()
+                .setName(name)
+                .setType(type)
+                .build();
+    }
+
+    private static org.tensorflow.proto.NodeDef constant(String name, org.tensorflow.proto.TensorProto value) {
+        return org.tensorflow.proto.NodeDef.newBuilder()
+                .setName(name)
+                .setOp("Const")
+                .putAttr(
+                        "dtype",
+                        org.tensorflow.proto.AttrValue.newBuilder()
+                                .setType(value.getDtype())
+                                .build())
+                .putAttr(
+                        "value",
+                        org.tensorflow.proto.AttrValue.newBuilder()
+                                .setTensor(value)
+                                .build())
+                .build();
+    }
+
+    private static org.tensorflow.proto.TensorProto stringTensor(String v) {
+        return org.tensorflow.proto.TensorProto.newBuilder()
+                .setDtype(DataType.DT_STRING)
+                .setTensorShape(org.tensorflow.proto.TensorShapeProto.getDefaultInstance())
+                .addStringVal(com.google.protobuf.ByteString.copyFromUtf8(v))
+                .build();
+    }
+
+    private static org.tensorflow.proto.TensorProto int64Tensor(long v) {
+        return org.tensorflow.proto.TensorProto.newBuilder()
+                .setDtype(DataType.DT_INT64)
+                .setTensorShape(org.tensorflow.proto.TensorShapeProto.getDefaultInstance())
+                .addInt64Val(v)
+                .build();
+    }
+
+    private static org.tensorflow.proto.AttrValue stringAttr(String v) {
+        return org.tensorflow.proto.AttrValue.newBuilder()
+                .setS(com.google.protobuf.ByteString.copyFromUtf8(v))
+                .build();
+    }
+
+    private static org.tensorflow.proto.AttrValue typesAttr(DataType... types) {
+        return org.tensorflow.proto.AttrValue.newBuilder()
+                .setList(org.tensorflow.proto.AttrValue.ListValue.newBuilder().addAllType(List.of(types)))
+                .build();
+    }
+
+    private static org.tensorflow.proto.AttrValue scalarShapesAttr(int n) {
+        org.tensorflow.proto.AttrValue.ListValue.Builder l = org.tensorflow.proto.AttrValue.ListValue.newBuilder();
+        for (int i = 0; i < n; i++) {
+            l.addShape(org.tensorflow.proto.TensorShapeProto.getDefaultInstance());
+        }
+        return org.tensorflow.proto.AttrValue.newBuilder().setList(l).build();
     }
 
     /** {@code (file, label, index) -> (preprocess_for_train(decode(read_file(file))), label, index)}. */

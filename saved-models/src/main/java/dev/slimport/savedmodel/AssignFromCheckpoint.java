@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Session;
@@ -67,6 +68,21 @@ public final class AssignFromCheckpoint {
      */
     public static RestoreResult restore(
             Session session, List<ModelVariable> variables, Path prefix, Collection<String> excludes) {
+        return restore(session, variables, prefix, excludes, UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #restore(Session, List, Path, Collection)} with each variable read from the checkpoint key {@code
+     * checkpointKey.apply(variable name)} instead of its own name: what slim's {@code
+     * ExponentialMovingAverage.variables_to_restore()} map does (the key {@code <var>/ExponentialMovingAverage} into
+     * the variable {@code <var>}). Mismatches and the result's restored names are the checkpoint keys.
+     */
+    public static RestoreResult restore(
+            Session session,
+            List<ModelVariable> variables,
+            Path prefix,
+            Collection<String> excludes,
+            UnaryOperator<String> checkpointKey) {
         if (session == null) {
             throw new IllegalArgumentException("session: must not be null");
         }
@@ -87,15 +103,15 @@ public final class AssignFromCheckpoint {
         List<ModelVariable> toRestore = List.copyOf(assigns.keySet());
 
         try (CheckpointReader reader = CheckpointReader.open(prefix)) {
-            checkCompatible(reader, toRestore, exclusions.isEmpty());
+            checkCompatible(reader, toRestore, exclusions.isEmpty(), checkpointKey);
             session.initialize();
-            assignFromCheckpoint(session, reader, assigns);
+            assignFromCheckpoint(session, reader, assigns, checkpointKey);
             Set<String> unused = new TreeSet<>();
             reader.entries().forEach(e -> unused.add(e.name()));
-            toRestore.forEach(v -> unused.remove(v.name()));
+            toRestore.forEach(v -> unused.remove(checkpointKey.apply(v.name())));
             return new RestoreResult(
                     reader.prefix(),
-                    toRestore.stream().map(ModelVariable::name).toList(),
+                    toRestore.stream().map(v -> checkpointKey.apply(v.name())).toList(),
                     excluded,
                     new ArrayList<>(unused));
         }
@@ -138,12 +154,13 @@ public final class AssignFromCheckpoint {
                 + " has no initializer Assign in the session's graph; was it built in another" + " graph?");
     }
 
-    private static void checkCompatible(CheckpointReader reader, List<ModelVariable> toRestore, boolean noExcludes) {
+    private static void checkCompatible(
+            CheckpointReader reader, List<ModelVariable> toRestore, boolean noExcludes, UnaryOperator<String> key) {
         List<CheckpointMismatchException.Mismatch> offending = new ArrayList<>();
         for (ModelVariable v : toRestore) {
-            CheckpointEntry e = reader.entry(v.name()).orElse(null);
+            CheckpointEntry e = reader.entry(key.apply(v.name())).orElse(null);
             if (e == null || e.dtype() != DataType.DT_FLOAT || !e.shape().equals(v.shape())) {
-                offending.add(new CheckpointMismatchException.Mismatch(v.name(), v.shape(), e));
+                offending.add(new CheckpointMismatchException.Mismatch(key.apply(v.name()), v.shape(), e));
             }
         }
         if (offending.isEmpty()) {
@@ -174,7 +191,10 @@ public final class AssignFromCheckpoint {
 
     /** Feeds each checkpoint value to its variable's initializer {@code Assign}, in runs of {@link #FEED_CHUNK_BYTES}. */
     private static void assignFromCheckpoint(
-            Session session, CheckpointReader reader, Map<ModelVariable, GraphOperation> assigns) {
+            Session session,
+            CheckpointReader reader,
+            Map<ModelVariable, GraphOperation> assigns,
+            UnaryOperator<String> key) {
         Iterator<Map.Entry<ModelVariable, GraphOperation>> next =
                 assigns.entrySet().iterator();
         while (next.hasNext()) {
@@ -184,7 +204,7 @@ public final class AssignFromCheckpoint {
                 long bytes = 0;
                 while (next.hasNext() && bytes < FEED_CHUNK_BYTES) {
                     Map.Entry<ModelVariable, GraphOperation> e = next.next();
-                    TFloat32 value = reader.readFloat32(e.getKey().name());
+                    TFloat32 value = reader.readFloat32(key.apply(e.getKey().name()));
                     fed.add(value);
                     bytes += value.numBytes();
                     runner.feed(e.getValue().input(1), value).addTarget(e.getValue());

@@ -423,6 +423,68 @@ class ImageTrainingTest {
     }
 
     @Test
+    void movingAveragesAreSavedResumedAndRefusedOnACheckpointWithoutThem(@TempDir Path tmp) throws Exception {
+        writeTree(tmp.resolve("train"), 2, 1);
+        LabelledImages train = LabelledImages.builder(4).build(List.of(tmp.resolve("train")));
+        Path out = tmp.resolve("ema/m.ckpt");
+        ImageTraining.Options o = new ImageTraining.Options()
+                .network(tiny(4))
+                .batchSize(4)
+                .steps(2)
+                .movingAverageDecay(0.999)
+                .seed(1)
+                .out(out);
+        ImageTraining.run(train, o, new ImageTraining.Listener() {}, null);
+        Path first = SlimCheckpoints.latest(out).orElseThrow();
+        try (dev.slimport.savedmodel.CheckpointReader reader = dev.slimport.savedmodel.CheckpointReader.open(first)) {
+            assertThat(reader.entries())
+                    .extracting(e -> e.name())
+                    .contains(
+                            "resnet_v2/logits/biases/ExponentialMovingAverage",
+                            "resnet_v2/conv1/weights/ExponentialMovingAverage",
+                            "resnet_v2/postnorm/moving_mean/ExponentialMovingAverage");
+        }
+        // resumed: the shadows come back from the checkpoint and keep averaging
+        ImageTraining.Result resumed =
+                ImageTraining.run(train, o.steps(4).resume(true), new ImageTraining.Listener() {}, null);
+        assertThat(resumed.globalStep()).isEqualTo(4);
+        try (dev.slimport.savedmodel.CheckpointReader a = dev.slimport.savedmodel.CheckpointReader.open(first);
+                dev.slimport.savedmodel.CheckpointReader b = dev.slimport.savedmodel.CheckpointReader.open(
+                        SlimCheckpoints.latest(out).orElseThrow());
+                org.tensorflow.types.TFloat32 before =
+                        a.readFloat32("resnet_v2/logits/biases/ExponentialMovingAverage");
+                org.tensorflow.types.TFloat32 after =
+                        b.readFloat32("resnet_v2/logits/biases/ExponentialMovingAverage")) {
+            assertThat(after.getFloat(0)).isNotEqualTo(before.getFloat(0));
+        }
+
+        Path plain = tmp.resolve("plain/m.ckpt");
+        ImageTraining.run(
+                train,
+                new ImageTraining.Options()
+                        .network(tiny(4))
+                        .batchSize(4)
+                        .steps(1)
+                        .out(plain),
+                new ImageTraining.Listener() {},
+                null);
+        ImageTraining.Options again = new ImageTraining.Options()
+                .network(tiny(4))
+                .batchSize(4)
+                .steps(2)
+                .movingAverageDecay(0.999)
+                .resume(true)
+                .out(plain);
+        assertThatThrownBy(() -> ImageTraining.run(train, again, new ImageTraining.Listener() {}, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--moving-average-decay: the checkpoint to resume")
+                .hasMessageContaining("has no moving averages");
+        assertThatThrownBy(() ->
+                        ImageTraining.run(train, again.movingAverageDecay(1.5), new ImageTraining.Listener() {}, null))
+                .hasMessageStartingWith("--moving-average-decay: must be in (0, 1)");
+    }
+
+    @Test
     void refusesBadOptionsNamingThem(@TempDir Path tmp) throws Exception {
         writeTree(tmp.resolve("train"), 1, 1);
         LabelledImages train = LabelledImages.builder(4).build(List.of(tmp.resolve("train")));

@@ -7,6 +7,7 @@ package dev.slimport.bench.command;
 import dev.slimport.bench.train.NetworkDescriptor;
 import dev.slimport.classify.ImageClassifier;
 import dev.slimport.classify.Labels;
+import dev.slimport.classify.MovingAverages;
 import dev.slimport.classify.SlimCheckpoints;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.NetworkSpec;
@@ -37,7 +38,8 @@ public final class ClassifierOptions {
             "image_size", "--image-size",
             "batch_size", "--batch-size",
             "num_classes", "--num-classes",
-            "top_k", "--top-k");
+            "top_k", "--top-k",
+            "moving_average_decay", "--moving-average-decay");
 
     @Option(
             names = "--saved-model",
@@ -84,6 +86,15 @@ public final class ClassifierOptions {
     Path labels;
 
     @Option(
+            names = "--moving-average-decay",
+            paramLabel = "D",
+            description = "With --checkpoint: restore every model variable from its exponential moving average"
+                    + " <var>/ExponentialMovingAverage (slim's eval --moving_average_decay; train"
+                    + " --moving-average-decay writes them). D in (0, 1) is checked, as slim builds its average"
+                    + " object from it, but names no key.")
+    Double movingAverageDecay;
+
+    @Option(
             names = {"--batch-size", "-b"},
             paramLabel = "N",
             defaultValue = "16",
@@ -116,7 +127,13 @@ public final class ClassifierOptions {
                     .withBatchSize(batchSize)
                     .withLabels(labels == null ? fallback : Labels.read(labels));
             if (savedModel != null) {
-                for (var o : Map.of("--model", model != null, "--num-classes", numClasses != null)
+                for (var o : Map.of(
+                                "--model",
+                                model != null,
+                                "--num-classes",
+                                numClasses != null,
+                                "--moving-average-decay",
+                                movingAverageDecay != null)
                         .entrySet()) {
                     if (o.getValue()) {
                         throw new IllegalArgumentException(o.getKey() + ": only with --checkpoint; a SavedModel"
@@ -125,7 +142,10 @@ public final class ClassifierOptions {
                 }
                 return ImageClassifier.open(savedModel, imageSize == null ? options : options.withImageSize(imageSize));
             }
-            return ImageClassifier.fromCheckpoint(checkpoint(), network(), options);
+            if (movingAverageDecay != null) {
+                MovingAverages.checkDecay("--moving-average-decay", movingAverageDecay);
+            }
+            return ImageClassifier.fromCheckpoint(checkpoint(), network(), options, movingAverageDecay != null);
         } catch (IllegalArgumentException e) {
             throw BenchCommand.optionNamed(e, OPTION_NAMES::get);
         }

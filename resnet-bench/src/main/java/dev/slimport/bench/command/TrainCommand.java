@@ -10,6 +10,7 @@ import dev.slimport.bench.train.TensorBoardScalars;
 import dev.slimport.bench.train.TrainingOptions;
 import dev.slimport.classify.ImageTraining;
 import dev.slimport.classify.LabelledImages;
+import dev.slimport.classify.MovingAverages;
 import dev.slimport.classify.SlimCheckpoints;
 import dev.slimport.resnet.net.Depth;
 import dev.slimport.resnet.net.NetworkSpec;
@@ -205,6 +206,22 @@ public final class TrainCommand extends BenchCommand {
             description = "slim's --label_smoothing (default: ${DEFAULT-VALUE}).")
     double labelSmoothing;
 
+    @Option(
+            names = "--num-readers",
+            paramLabel = "N",
+            defaultValue = "4",
+            description = "slim's --num_readers: TFRecord files read at once, one record from each in turn, the file"
+                    + " order shuffled each pass (default: ${DEFAULT-VALUE}).")
+    int numReaders;
+
+    @Option(
+            names = "--moving-average-decay",
+            paramLabel = "D",
+            description = "slim's --moving_average_decay: keep exponential moving averages of the model variables"
+                    + " (<var>/ExponentialMovingAverage, TF1's decay min(D, (1+step)/(10+step))), saved with every"
+                    + " checkpoint; eval/classify --moving-average-decay restore them (default: none).")
+    Double movingAverageDecay;
+
     @Option(names = "--no-color-distortion", description = "Skip preprocess_for_train's colour distortion.")
     boolean noColorDistortion;
 
@@ -277,6 +294,9 @@ public final class TrainCommand extends BenchCommand {
         long total = steps != null
                 ? steps
                 : (long) Math.ceil((epochs == null ? 1.0 : epochs) * set.size() / training.batchSize());
+        if (movingAverageDecay != null) {
+            MovingAverages.checkDecay("--moving-average-decay", movingAverageDecay);
+        }
         if (epochs != null && !(epochs > 0)) {
             throw new IllegalArgumentException("--epochs: must be > 0, got " + epochs);
         }
@@ -301,6 +321,8 @@ public final class TrainCommand extends BenchCommand {
                 .epsilon(optEpsilon)
                 .adamBetas(adamBeta1, adamBeta2)
                 .labelSmoothing(labelSmoothing)
+                .numReaders(numReaders)
+                .movingAverageDecay(movingAverageDecay == null ? 0 : movingAverageDecay)
                 .distortColor(!noColorDistortion)
                 .seed(seed)
                 .saveEverySteps(saveEvery)
@@ -326,6 +348,15 @@ public final class TrainCommand extends BenchCommand {
                         options.optimizer().flagName(),
                         training.learningRate(),
                         options.decayType().flagName());
+        if (options.movingAverageDecay() > 0) {
+            out().printf(
+                            Locale.ROOT,
+                            "moving averages of the model variables: decay %s (TF1's min(D, (1+step)/(10+step))),"
+                                    + " <var>/ExponentialMovingAverage in every checkpoint; eval/classify"
+                                    + " --moving-average-decay %s restore them%n",
+                            options.movingAverageDecay(),
+                            options.movingAverageDecay());
+        }
         out().flush();
 
         AtomicBoolean stop = new AtomicBoolean();
