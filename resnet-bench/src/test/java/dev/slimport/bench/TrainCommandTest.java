@@ -337,6 +337,58 @@ class TrainCommandTest {
                 "0.99");
         assertThat(classify.exitCode()).as(classify.toString()).isZero();
         assertThat(classify.out()).contains("(moving averages)");
+        // export --moving-average-decay: the SavedModel classifies as the checkpoint's averages do, not as its values
+        CliRun export = CliRun.of(
+                "export",
+                "--checkpoint",
+                out.toString(),
+                "--out",
+                tmp.resolve("averaged").toString(),
+                "--moving-average-decay",
+                "0.99");
+        assertThat(export.exitCode()).as(export.toString()).isZero();
+        assertThat(export.out()).contains("(moving averages)");
+        CliRun exportRaw = CliRun.of(
+                "export",
+                "--checkpoint",
+                out.toString(),
+                "--out",
+                tmp.resolve("raw").toString());
+        assertThat(exportRaw.exitCode()).as(exportRaw.toString()).isZero();
+        Path labels = tmp.resolve("labels.txt");
+        CliRun fromAveraged = CliRun.of(
+                "classify",
+                tmp.resolve("train").toString(),
+                "--saved-model",
+                tmp.resolve("averaged/1").toString(),
+                "--labels",
+                labels.toString());
+        CliRun fromRaw = CliRun.of(
+                "classify",
+                tmp.resolve("train").toString(),
+                "--saved-model",
+                tmp.resolve("raw/1").toString(),
+                "--labels",
+                labels.toString());
+        assertThat(fromAveraged.exitCode()).as(fromAveraged.toString()).isZero();
+        assertThat(results(fromAveraged.out())).isEqualTo(results(classify.out()));
+        assertThat(results(fromRaw.out())).isNotEqualTo(results(classify.out()));
+        CliRun noCheckpoint =
+                CliRun.of("export", "--out", tmp.resolve("none").toString(), "--moving-average-decay", "0.99");
+        assertThat(noCheckpoint.exitCode()).as(noCheckpoint.toString()).isEqualTo(2);
+        assertThat(noCheckpoint.err()).contains("--moving-average-decay: only with a checkpoint (--checkpoint)");
+        CliRun withExclude = CliRun.of(
+                "export",
+                "--checkpoint",
+                out.toString(),
+                "--exclude",
+                "resnet_v2/logits",
+                "--out",
+                tmp.resolve("none").toString(),
+                "--moving-average-decay",
+                "0.99");
+        assertThat(withExclude.exitCode()).as(withExclude.toString()).isEqualTo(2);
+        assertThat(withExclude.err()).contains("--moving-average-decay: not with --exclude");
 
         List<String> plainArgs = new java.util.ArrayList<>(TINY);
         plainArgs.addAll(List.of("--num-classes", "4", "--steps", "1", "-q"));
@@ -396,5 +448,10 @@ class TrainCommandTest {
         CliRun sgd = train(tmp.resolve("train"), tmp, "--optimizer", "sgd");
         assertThat(sgd.exitCode()).isEqualTo(2);
         assertThat(sgd.err()).contains("--optimizer: must be one of momentum, rmsprop, adam, got 'sgd'");
+    }
+
+    /** classify's per-image lines: everything but the model header (which names the model's source). */
+    private static List<String> results(String out) {
+        return out.lines().filter(l -> !l.startsWith("model:")).toList();
     }
 }

@@ -258,7 +258,7 @@ public final class ImageClassifier implements AutoCloseable {
     /**
      * {@link #fromCheckpoint(Path, NetworkSpec, Options)}; with {@code movingAverages}, every model variable is
      * restored from its exponential moving average {@code <var>/ExponentialMovingAverage} instead, as slim's {@code
-     * eval_image_classifier.py --moving_average_decay} does ({@link MovingAverages#restore}).
+     * eval_image_classifier.py --moving_average_decay} does ({@link dev.slimport.savedmodel.AssignFromCheckpoint#restoreMovingAverages}).
      *
      * @throws IllegalArgumentException also (message starts {@code moving_average_decay:}) when {@code
      *     movingAverages} is asked of a checkpoint without moving averages
@@ -280,7 +280,7 @@ public final class ImageClassifier implements AutoCloseable {
         Preprocessor pre = null;
         try {
             if (movingAverages) {
-                MovingAverages.restore(model.session(), model.model().variables(), prefix, "moving_average_decay");
+                model.restoreMovingAverages(prefix, "moving_average_decay");
             } else {
                 model.restore(prefix, List.of());
             }

@@ -7,7 +7,6 @@ package dev.slimport.classify;
 import dev.slimport.resnet.slim.ModelVariable;
 import dev.slimport.savedmodel.AssignFromCheckpoint;
 import dev.slimport.savedmodel.CheckpointReader;
-import dev.slimport.savedmodel.RestoreResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +52,7 @@ import org.tensorflow.types.TInt64;
  */
 public final class MovingAverages {
     /** TF1's {@code ExponentialMovingAverage} name, the shadow suffix: the shadow of {@code v} is {@code v/<SUFFIX>}. */
-    public static final String SUFFIX = "ExponentialMovingAverage";
+    public static final String SUFFIX = AssignFromCheckpoint.MOVING_AVERAGE_SUFFIX;
 
     private final double decay;
     private final List<ModelVariable> variables;
@@ -184,24 +183,5 @@ public final class MovingAverages {
             return variables.stream()
                     .allMatch(v -> reader.entry(shadowName(v.name())).isPresent());
         }
-    }
-
-    /**
-     * slim's eval with {@code --moving_average_decay}: restores each of {@code variables} from the checkpoint key
-     * {@code <var>/ExponentialMovingAverage} ({@link AssignFromCheckpoint#restore(Session, List, Path,
-     * java.util.Collection, java.util.function.UnaryOperator)}).
-     *
-     * @param option the option to name in messages (e.g. {@code --moving-average-decay})
-     * @throws IllegalArgumentException naming {@code option} when the checkpoint has no moving averages at all
-     * @throws dev.slimport.savedmodel.CheckpointMismatchException when some are missing or mis-shaped
-     */
-    public static RestoreResult restore(Session session, List<ModelVariable> variables, Path prefix, String option) {
-        try (CheckpointReader reader = CheckpointReader.open(prefix)) {
-            if (reader.entries().stream().noneMatch(e -> e.name().endsWith("/" + SUFFIX))) {
-                throw new IllegalArgumentException(option + ": the checkpoint " + prefix + " has no moving averages"
-                        + " (no key ends with /" + SUFFIX + "); was it trained with --moving-average-decay?");
-            }
-        }
-        return AssignFromCheckpoint.restore(session, variables, prefix, List.of(), MovingAverages::shadowName);
     }
 }

@@ -215,4 +215,28 @@ public final class AssignFromCheckpoint {
             }
         }
     }
+
+    /** TF1's {@code ExponentialMovingAverage} shadow suffix: the shadow of variable {@code v} is {@code v/<SUFFIX>}. */
+    public static final String MOVING_AVERAGE_SUFFIX = "ExponentialMovingAverage";
+
+    /**
+     * slim's eval with {@code --moving_average_decay} ({@code variables_to_restore()} of its {@code
+     * ExponentialMovingAverage}): restores each of {@code variables} from the checkpoint key {@code
+     * <var>/ExponentialMovingAverage}.
+     *
+     * @param option the option to name in messages (e.g. {@code --moving-average-decay})
+     * @throws IllegalArgumentException naming {@code option} when the checkpoint has no moving averages at all
+     * @throws CheckpointMismatchException when some are missing or mis-shaped
+     */
+    public static RestoreResult restoreMovingAverages(
+            Session session, List<ModelVariable> variables, Path prefix, String option) {
+        try (CheckpointReader reader = CheckpointReader.open(prefix)) {
+            if (reader.entries().stream().noneMatch(e -> e.name().endsWith("/" + MOVING_AVERAGE_SUFFIX))) {
+                throw new IllegalArgumentException(option + ": the checkpoint " + prefix + " has no moving averages"
+                        + " (no key ends with /" + MOVING_AVERAGE_SUFFIX + "); was it trained with"
+                        + " --moving-average-decay?");
+            }
+        }
+        return restore(session, variables, prefix, List.of(), v -> v + "/" + MOVING_AVERAGE_SUFFIX);
+    }
 }

@@ -37,6 +37,8 @@ import java.util.List;
  *     ({@code --calibration-batches})
  * @param int8Root with {@code int8}: run the root {@code conv1} in int8 too ({@code --int8-root}; {@code
  *     Int8Quantization.RootConvolution.INT8}); otherwise it stays float
+ * @param movingAverages with a checkpoint: restore each variable from its {@code <var>/ExponentialMovingAverage}
+ *     shadow ({@code --moving-average-decay}; slim's eval with {@code --moving_average_decay})
  */
 public record ExportSpec(
         NetworkSpec network,
@@ -52,7 +54,8 @@ public record ExportSpec(
         boolean int8,
         Path calibration,
         int calibrationBatches,
-        boolean int8Root) {
+        boolean int8Root,
+        boolean movingAverages) {
 
     /** The default {@code --version}. */
     public static final long DEFAULT_VERSION = 1;
@@ -80,6 +83,15 @@ public record ExportSpec(
                     "version: must be >= 0 (TF Serving versions are non-negative), got " + version);
         }
         excludes = excludes == null ? List.of() : List.copyOf(excludes);
+        if (movingAverages && checkpoint == null) {
+            throw new IllegalArgumentException(
+                    "moving-average-decay: only with a checkpoint (--checkpoint): it restores the checkpoint's"
+                            + " moving averages");
+        }
+        if (movingAverages && !excludes.isEmpty()) {
+            throw new IllegalArgumentException("moving-average-decay: not with --exclude: the averages restore every"
+                    + " variable, as slim's eval does");
+        }
         if (!excludes.isEmpty() && checkpoint == null) {
             throw new IllegalArgumentException("exclude: only meaningful with a checkpoint (--checkpoint)");
         }
@@ -119,6 +131,7 @@ public record ExportSpec(
                 false,
                 null,
                 CalibrationSet.DEFAULT_BATCHES,
+                false,
                 false);
     }
 
@@ -143,7 +156,8 @@ public record ExportSpec(
                 int8,
                 calibration,
                 calibrationBatches,
-                int8Root);
+                int8Root,
+                movingAverages);
     }
 
     /** {@code --seed}: the model seed of the initializers. */
@@ -162,7 +176,8 @@ public record ExportSpec(
                 int8,
                 calibration,
                 calibrationBatches,
-                int8Root);
+                int8Root,
+                movingAverages);
     }
 
     /** {@code --version}. */
@@ -181,7 +196,8 @@ public record ExportSpec(
                 int8,
                 calibration,
                 calibrationBatches,
-                int8Root);
+                int8Root,
+                movingAverages);
     }
 
     /**
@@ -203,7 +219,8 @@ public record ExportSpec(
                 int8,
                 calibration,
                 calibrationBatches,
-                int8Root);
+                int8Root,
+                movingAverages);
     }
 
     /** {@code --force}: replace an existing target. */
@@ -222,7 +239,8 @@ public record ExportSpec(
                 int8,
                 calibration,
                 calibrationBatches,
-                int8Root);
+                int8Root,
+                movingAverages);
     }
 
     /** The batch size of the reload check (default 2). */
@@ -241,7 +259,8 @@ public record ExportSpec(
                 int8,
                 calibration,
                 calibrationBatches,
-                int8Root);
+                int8Root,
+                movingAverages);
     }
 
     /**
@@ -263,7 +282,8 @@ public record ExportSpec(
                 int8,
                 calibration,
                 calibrationBatches,
-                int8Root);
+                int8Root,
+                movingAverages);
     }
 
     /**
@@ -286,7 +306,8 @@ public record ExportSpec(
                 int8,
                 int8 ? calibrationFolder : null,
                 batches,
-                int8 && int8Root);
+                int8 && int8Root,
+                movingAverages);
     }
 
     /** {@code --int8-root}: with int8, quantize the root {@code conv1} too (default: it stays float). */
@@ -305,7 +326,8 @@ public record ExportSpec(
                 int8,
                 calibration,
                 calibrationBatches,
-                root);
+                root,
+                movingAverages);
     }
 
     /**
@@ -324,5 +346,28 @@ public record ExportSpec(
         return calibration == null
                 ? CalibrationSet.synthetic(calibrationBatches, CALIBRATION_BATCH, size, size, seed, -1f, 1f)
                 : CalibrationSet.images(calibration, calibrationBatches, CALIBRATION_BATCH, size, size);
+    }
+
+    /**
+     * {@code --moving-average-decay}: restore each variable from the checkpoint's {@code <var>/ExponentialMovingAverage}
+     * instead ({@link AssignFromCheckpoint#restoreMovingAverages}), as slim's {@code eval_image_classifier.py} does.
+     */
+    public ExportSpec withMovingAverages(boolean averages) {
+        return new ExportSpec(
+                network,
+                dynamicSize,
+                seed,
+                out,
+                version,
+                checkpoint,
+                excludes,
+                force,
+                verifyBatch,
+                optimize,
+                int8,
+                calibration,
+                calibrationBatches,
+                int8Root,
+                averages);
     }
 }

@@ -357,6 +357,14 @@ public final class InferenceModel implements AutoCloseable {
     }
 
     /**
+     * Restores every variable from its moving-average shadow in the checkpoint at {@code prefix}; see {@link
+     * AssignFromCheckpoint#restoreMovingAverages}.
+     */
+    public RestoreResult restoreMovingAverages(Path prefix, String option) {
+        return AssignFromCheckpoint.restoreMovingAverages(session, model().variables(), prefix, option);
+    }
+
+    /**
      * Saves every variable of the graph to a V2 checkpoint at {@code prefix} ({@code Session.save}); the parent
      * directory must exist. TF Java builds its saver at the first save or restore, over the variables that exist then:
      * this graph is complete when built, so that is safe here.

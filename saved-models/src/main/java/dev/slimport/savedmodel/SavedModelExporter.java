@@ -307,7 +307,10 @@ public final class SavedModelExporter {
         /** Restores the variables from the checkpoint, or initializes them from the seed. */
         private Optional<RestoreResult> prepareVariables() {
             if (spec.checkpoint() != null) {
-                return Optional.of(model.restore(spec.checkpoint(), spec.excludes()));
+                return Optional.of(
+                        spec.movingAverages()
+                                ? model.restoreMovingAverages(spec.checkpoint(), "moving-average-decay")
+                                : model.restore(spec.checkpoint(), spec.excludes()));
             }
             model.initialize();
             return Optional.empty();

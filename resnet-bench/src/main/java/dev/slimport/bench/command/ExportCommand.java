@@ -9,6 +9,7 @@ import dev.slimport.bench.engine.Int8Support;
 import dev.slimport.bench.engine.Progress;
 import dev.slimport.bench.engine.RunPrecision;
 import dev.slimport.bench.train.NetworkDescriptor;
+import dev.slimport.classify.MovingAverages;
 import dev.slimport.resnet.net.NetworkSpec;
 import dev.slimport.savedmodel.ExportCancellation;
 import dev.slimport.savedmodel.ExportInterruptedException;
@@ -104,6 +105,14 @@ public final class ExportCommand extends BenchCommand {
                     + " (slim's --checkpoint_exclude_scopes); repeatable or comma-separated.")
     List<String> excludes = new ArrayList<>();
 
+    @Option(
+            names = "--moving-average-decay",
+            paramLabel = "D",
+            description = "With --checkpoint: export the moving averages instead of the trained values, each variable"
+                    + " read from <var>/ExponentialMovingAverage (slim's eval --moving_average_decay; train"
+                    + " --moving-average-decay writes them). D in (0, 1) is checked but names no key.")
+    Double movingAverageDecay;
+
     @Mixin
     SharedOptions.Seed seed = new SharedOptions.Seed();
 
@@ -193,7 +202,11 @@ public final class ExportCommand extends BenchCommand {
                     .withForce(force)
                     .withOptimize(optimize)
                     .withInt8(int8, calibration.folder(), calibration.count())
-                    .withInt8Root(calibration.int8Root);
+                    .withInt8Root(calibration.int8Root)
+                    .withMovingAverages(movingAverageDecay != null);
+            if (movingAverageDecay != null) {
+                MovingAverages.checkDecay("--moving-average-decay", movingAverageDecay);
+            }
             if (int8) {
                 request.calibrationSet(); // lists the folder now: a missing one is refused before anything is built
             }
@@ -284,7 +297,9 @@ public final class ExportCommand extends BenchCommand {
             w.println("  network from   " + networkFile);
         }
         w.println("  weights        "
-                + r.restore().map(ExportCommand::restored).orElse("seeded initialization, seed " + spec.seed()));
+                + r.restore()
+                        .map(x -> restored(x) + (spec.movingAverages() ? " (moving averages)" : ""))
+                        .orElse("seeded initialization, seed " + spec.seed()));
         r.quantization().ifPresent(q -> printInt8(w, q));
         if (r.quantization().isPresent()) {
             w.printf(
