@@ -372,7 +372,20 @@ class TrainCommandTest {
                 labels.toString());
         assertThat(fromAveraged.exitCode()).as(fromAveraged.toString()).isZero();
         assertThat(results(fromAveraged.out())).isEqualTo(results(classify.out()));
-        assertThat(results(fromRaw.out())).isNotEqualTo(results(classify.out()));
+        assertThat(fromRaw.exitCode()).as(fromRaw.toString()).isZero();
+        // the two exports hold the checkpoint's averages and its values, which differ after 3 steps (classify's
+        // printed probabilities cannot tell them apart when the untrained net saturates its softmax)
+        for (String key : List.of("resnet_v2/logits/weights", "resnet_v2/conv1/weights")) {
+            float[] value = floats(out, key);
+            float[] average = floats(out, key + "/ExponentialMovingAverage");
+            assertThat(average).as(key).isNotEqualTo(value);
+            assertThat(floats(tmp.resolve("averaged/1/variables/variables"), key))
+                    .as(key)
+                    .isEqualTo(average);
+            assertThat(floats(tmp.resolve("raw/1/variables/variables"), key))
+                    .as(key)
+                    .isEqualTo(value);
+        }
         CliRun noCheckpoint =
                 CliRun.of("export", "--out", tmp.resolve("none").toString(), "--moving-average-decay", "0.99");
         assertThat(noCheckpoint.exitCode()).as(noCheckpoint.toString()).isEqualTo(2);
@@ -451,6 +464,15 @@ class TrainCommandTest {
     }
 
     /** classify's per-image lines: everything but the model header (which names the model's source). */
+    private static float[] floats(Path prefix, String key) {
+        try (CheckpointReader reader = CheckpointReader.open(prefix);
+                org.tensorflow.types.TFloat32 t = reader.readFloat32(key)) {
+            float[] v = new float[Math.toIntExact(t.size())];
+            t.asRawTensor().data().asFloats().read(v);
+            return v;
+        }
+    }
+
     private static List<String> results(String out) {
         return out.lines().filter(l -> !l.startsWith("model:")).toList();
     }
