@@ -219,7 +219,7 @@ public final class InferenceModel implements AutoCloseable {
             Int8Graph quantized = Int8Quantization.quantize(folded.session, folded.model(), ranges, target, root);
             Map<String, Operand<TFloat32>> outputs = new LinkedHashMap<>();
             folded.outputs.forEach((name, o) -> outputs.put(name, same(target, o)));
-            session = new Session(target);
+            session = new Session(target, Int8Graph.sessionConfig(null));
             return new InferenceModel(
                     target,
                     session,

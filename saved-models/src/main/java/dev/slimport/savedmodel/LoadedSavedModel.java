@@ -4,6 +4,7 @@
  */
 package dev.slimport.savedmodel;
 
+import dev.slimport.resnet.optimize.Int8Graph;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,7 +78,8 @@ public final class LoadedSavedModel implements AutoCloseable {
      * Loads the MetaGraph tagged exactly {@code tags} under {@code dir} (resolved as {@link SavedModelInfo#resolve}:
      * the directory itself or its highest numeric version).
      *
-     * @param config the session configuration, or null for TensorFlow's defaults
+     * @param config the session configuration, or null for TensorFlow's defaults; an int8 graph gets it through
+     *     {@link Int8Graph#sessionConfig} (grappler off)
      * @throws IllegalArgumentException if there is no SavedModel under {@code dir}, or no tags are given
      * @throws SavedModelException if it is corrupt, has no MetaGraph with these tags, or TensorFlow cannot load it
      */
@@ -95,8 +97,9 @@ public final class LoadedSavedModel implements AutoCloseable {
         }
         SavedModelBundle.Loader loader =
                 SavedModelBundle.loader(info.dir().toString()).withTags(tags);
-        if (config != null) {
-            loader.withConfigProto(config);
+        ConfigProto effective = mg.int8() ? Int8Graph.sessionConfig(config) : config;
+        if (effective != null) {
+            loader.withConfigProto(effective);
         }
         SavedModelBundle bundle = SavedModelException.tensorFlow("cannot load SavedModel " + info.dir(), loader::load);
         return new LoadedSavedModel(info, mg, bundle);

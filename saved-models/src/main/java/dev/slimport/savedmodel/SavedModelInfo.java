@@ -6,6 +6,7 @@ package dev.slimport.savedmodel;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.TextFormat;
+import dev.slimport.resnet.optimize.Int8Graph;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -54,8 +55,10 @@ public record SavedModelInfo(Path dir, List<MetaGraph> metaGraphs) {
      * @param signatures its callable signatures, sorted by key
      * @param hasVariables whether its graph holds variables ({@code VariableV2} or {@code VarHandleOp} nodes), which
      *     a load restores from {@code variables/variables}
+     * @param int8 whether it is an int8 graph ({@link Int8Graph#isInt8Op}), which {@link LoadedSavedModel} loads with
+     *     {@link Int8Graph#sessionConfig}
      */
-    public record MetaGraph(Set<String> tags, List<SignatureInfo> signatures, boolean hasVariables) {
+    public record MetaGraph(Set<String> tags, List<SignatureInfo> signatures, boolean hasVariables, boolean int8) {
         /** The value with unmodifiable copies. */
         public MetaGraph {
             tags = Collections.unmodifiableSet(new TreeSet<>(tags));
@@ -157,7 +160,8 @@ public record SavedModelInfo(Path dir, List<MetaGraph> metaGraphs) {
                     .forEach(e -> sigs.add(SignatureInfo.of(e.getKey(), e.getValue())));
             boolean hasVariables =
                     mg.getGraphDef().getNodeList().stream().anyMatch(n -> VARIABLE_OPS.contains(n.getOp()));
-            graphs.add(new MetaGraph(Set.copyOf(mg.getMetaInfoDef().getTagsList()), sigs, hasVariables));
+            boolean int8 = mg.getGraphDef().getNodeList().stream().anyMatch(n -> Int8Graph.isInt8Op(n.getOp()));
+            graphs.add(new MetaGraph(Set.copyOf(mg.getMetaInfoDef().getTagsList()), sigs, hasVariables, int8));
         }
         return new SavedModelInfo(d, graphs);
     }

@@ -7,6 +7,7 @@ package dev.slimport.savedmodel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slimport.resnet.net.GraphStats;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,6 +82,18 @@ class Int8ExportTest {
                 .isTrue();
         assertThat(exported.signature().key()).isEqualTo(ServingSignature.KEY);
         assertThat(exported.bytesSignature().key()).isEqualTo(ServingSignature.BYTES_KEY);
+        // loaders know it for int8 (and run it without grappler); the pre-activations (16 units) and postnorm are
+        // written fused with their ReLU, as grappler's remapper would have made them
+        assertThat(info.metaGraph(List.of(ServingSignature.TAG)).int8()).isTrue();
+        assertThat(nodes.stream().filter(n -> n.getOp().equals("_FusedBatchNormEx")))
+                .hasSize(16 + 1);
+        // the quantized convolutions count the same multiply-adds as the fp32 network's Conv2D ops
+        try (LoadedSavedModel m = LoadedSavedModel.load(exported.target());
+                InferenceModel plain = InferenceModel.build(spec.network(), SEED, false)) {
+            String logits = m.signature(null).outputs().get("logits").tensorName();
+            assertThat(GraphStats.multiplyAddsPerImage(m.bundle().graph().outputOrThrow(logits)))
+                    .hasValue(plain.model().multiplyAdds().orElseThrow());
+        }
     }
 
     /** The reload check held the reloaded model to the in-memory int8 one exactly (bound 0). */

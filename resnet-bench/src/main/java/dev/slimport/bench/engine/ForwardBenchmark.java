@@ -309,7 +309,7 @@ public final class ForwardBenchmark extends Workload {
             phase.accept("quantizing to int8");
             long t1 = System.nanoTime();
             int8 = Int8Quantization.quantize(fp32, model, calibrated, target, root);
-            session = new Session(target, config);
+            session = new Session(target, Int8Graph.sessionConfig(config));
             quantizeSeconds = (System.nanoTime() - t1) / 1e9;
             images = int8.images();
             output = int8.output(output.op().name());

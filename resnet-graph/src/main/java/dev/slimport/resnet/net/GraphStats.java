@@ -19,7 +19,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.DataType;
 
 /**
- * Multiply-add counts read off a built graph: every {@code Conv2D} an output depends on (the logits too are a 1×1
+ * Multiply-add counts read off a built graph: every {@code Conv2D} (or int8 {@code QuantizedConv2D…}) an output depends on (the logits too are a 1×1
  * convolution), with
  * its filter shape and its static output shape. Atrous convolutions (run on a {@code SpaceToBatchND} tensor) count
  * the block's {@code rate²} batch copies per image, i.e. the work really done, padding included.
@@ -46,12 +46,20 @@ public final class GraphStats {
         ops.add(outOp);
         List<ConvCost> costs = new ArrayList<>();
         for (GraphOperation op : ops) {
-            if (op.type().equals("Conv2D")) {
+            if (isConvolution(op.type())) {
                 costs.add(conv2dCost(op));
             }
         }
         costs.sort(Comparator.comparing(ConvCost::opName));
         return costs;
+    }
+
+    /**
+     * Whether ops of {@code type} are counted as convolutions: {@code Conv2D} and the oneDNN int8 convolutions an int8
+     * graph runs ({@code QuantizedConv2D}, {@code QuantizedConv2DWithBias…}), whose filter is input 1 as well.
+     */
+    static boolean isConvolution(String type) {
+        return type.equals("Conv2D") || type.startsWith("QuantizedConv2D");
     }
 
     /** The total multiply-adds per image of everything {@code output} depends on; empty if any size is unknown. */
@@ -87,7 +95,7 @@ public final class GraphStats {
     private static ConvCost conv2dCost(GraphOperation op) {
         Shape filter = op.input(1).shape();
         Shape out = op.output(0).shape();
-        String format = op.attributes().getAttrString("data_format");
+        String format = op.type().equals("Conv2D") ? op.attributes().getAttrString("data_format") : "NHWC";
         int h = format.equals("NCHW") ? 2 : 1;
         long copies = 1;
         GraphOperation producer = (GraphOperation) op.input(0).op();

@@ -10,12 +10,15 @@ import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.RewriterConfig;
 import org.tensorflow.types.TFloat32;
 
 /**
  * What {@link Int8Quantization#quantize} wrote into its target graph: handles to the float inputs and outputs, which
  * keep the folded graph's names, and what was quantized. It owns nothing native: the graph belongs to the caller, who
- * opens {@code new Session(graph())} (there are no variables to initialize).
+ * opens {@code new Session(graph(), Int8Graph.sessionConfig(config))} (there are no variables to initialize).
  */
 public final class Int8Graph {
     private final Graph graph;
@@ -138,5 +141,30 @@ public final class Int8Graph {
     /** What was quantized. */
     public Stats stats() {
         return stats;
+    }
+
+    /**
+     * The session configuration for an int8 graph: {@code base} (or TensorFlow's defaults when null) with grappler's
+     * meta optimizer off ({@code graph_options.rewrite_options.disable_meta_optimizer}). The int8 graph holds its
+     * weights as {@code Const} tensors (the quantized convolutions require constant filters), and grappler's passes
+     * copy them over and over: on resnet_v2_152 the first run took 8–9 s longer and the process peaked 0.6 GB higher,
+     * with the same kernels and the same per-batch time afterwards, since the graph is already in the form its
+     * kernels need ({@code _FusedBatchNormEx} and the fused quantized convolutions are written by the rewrite, and
+     * TensorFlow's oneDNN layout pass, which is not part of grappler, still runs). Measured in docs/benchmarks.md.
+     */
+    public static ConfigProto sessionConfig(ConfigProto base) {
+        ConfigProto.Builder b = base == null ? ConfigProto.newBuilder() : base.toBuilder();
+        GraphOptions.Builder g = b.getGraphOptionsBuilder();
+        RewriterConfig.Builder r = g.getRewriteOptionsBuilder();
+        r.setDisableMetaOptimizer(true);
+        return b.build();
+    }
+
+    /**
+     * Whether {@code op} is an op type only an int8 graph of {@link Int8Quantization#quantize} has (a oneDNN
+     * quantized convolution), so that a loader can tell an int8 graph from its {@code GraphDef}.
+     */
+    public static boolean isInt8Op(String op) {
+        return op != null && op.startsWith("QuantizedConv2DWithBias");
     }
 }

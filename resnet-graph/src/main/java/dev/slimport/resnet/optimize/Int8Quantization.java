@@ -58,8 +58,9 @@ import org.tensorflow.types.TFloat32;
  *
  * <ul>
  *   <li>the ReLU output enters as quint8 through {@code QuantizeV2} over {@code [0, R]} (R calibrated); the
- *       pre-activation's batch norm and ReLU stay float and run fused ({@code _FusedBatchNormEx}), as in the fp32
- *       graph (quantizing the batch norm's output directly gives the same values, since quint8 saturates negatives
+ *       pre-activation's batch norm and ReLU stay float and run fused: the rewrite writes the {@code
+ *       _FusedBatchNormEx} that grappler's remapper makes of them in the fp32 graph, because the int8 graph runs
+ *       without grappler ({@link Int8Graph#sessionConfig}) (quantizing the batch norm's output directly gives the same values, since quint8 saturates negatives
  *       at 0, but lets grappler split the frozen batch norm into {@code Mul} + {@code Add}: measured no faster); a
  *       ReLU that is itself an int8 convolution's output is used as the quint8 tensor directly;
  *   <li>the filter is a qint8 {@code Const} quantized symmetrically per output channel, the bias stays float;
@@ -695,8 +696,19 @@ public final class Int8Quantization {
                     byReluOutput.put(s.relu().getName(), s);
                 }
             }
+            Map<String, Integer> consumers = new HashMap<>();
+            for (NodeDef n : nodes.values()) {
+                for (String in : n.getInputList()) {
+                    consumers.merge(in.startsWith("^") ? in : nodeName(in) + ":" + outputIndex(in), 1, Integer::sum);
+                }
+            }
             for (NodeDef n : nodes.values()) {
                 if (dropped.contains(n.getName()) || replaced.containsKey(n.getName())) {
+                    continue;
+                }
+                NodeDef fused = fusedBatchNormRelu(n, nodes, consumers);
+                if (fused != null) {
+                    out.add(fused);
                     continue;
                 }
                 if (n.getOp().equals("VariableV2")) {
@@ -942,6 +954,51 @@ public final class Int8Quantization {
                 }
             }
             return dropped;
+        }
+
+        /**
+         * For a {@code Relu} whose only input is the {@code y} of an inference {@code FusedBatchNormV3} used by nothing
+         * else, the {@code _FusedBatchNormEx} with {@code activation_mode = Relu} that grappler's remapper makes of the
+         * pair in the fp32 graph, under the {@code Relu}'s name (the int8 session runs without grappler: {@link
+         * Int8Graph#sessionConfig}); otherwise null. The {@code FusedBatchNormV3} stays, computed only when fetched.
+         */
+        private static NodeDef fusedBatchNormRelu(
+                NodeDef relu, Map<String, NodeDef> nodes, Map<String, Integer> consumers) {
+            if (!relu.getOp().equals("Relu") || relu.getInputCount() != 1 || outputIndex(relu.getInput(0)) != 0) {
+                return null;
+            }
+            NodeDef bn = nodes.get(nodeName(relu.getInput(0)));
+            if (bn == null
+                    || !bn.getOp().equals("FusedBatchNormV3")
+                    || bn.getInputCount() != 5
+                    || (bn.containsAttr("is_training")
+                            && bn.getAttrOrThrow("is_training").getB())
+                    || bn.getAttrOrThrow("T").getType() != DataType.DT_FLOAT
+                    || consumers.getOrDefault(bn.getName() + ":0", 0) != 1
+                    || bn.getInputList().stream().anyMatch(i -> i.startsWith("^"))) {
+                return null;
+            }
+            NodeDef.Builder b = node(
+                            relu.getName(),
+                            "_FusedBatchNormEx",
+                            bn.getInputList().toArray(String[]::new))
+                    .setDevice(relu.getDevice())
+                    .putAttr("T", type(DataType.DT_FLOAT))
+                    .putAttr("U", type(DataType.DT_FLOAT))
+                    .putAttr("num_side_inputs", AttrValue.newBuilder().setI(0).build())
+                    .putAttr("activation_mode", string("Relu"))
+                    .putAttr("is_training", AttrValue.newBuilder().setB(false).build());
+            for (String attr : List.of("epsilon", "exponential_avg_factor", "data_format")) {
+                if (bn.containsAttr(attr)) {
+                    b.putAttr(attr, bn.getAttrOrThrow(attr));
+                }
+            }
+            return b.build();
+        }
+
+        private static int outputIndex(String input) {
+            int colon = input.lastIndexOf(':');
+            return colon < 0 ? 0 : Integer.parseInt(input.substring(colon + 1));
         }
 
         private static boolean isVariable(NodeDef n) {

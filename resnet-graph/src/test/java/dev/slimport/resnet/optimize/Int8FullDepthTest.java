@@ -64,7 +64,7 @@ class Int8FullDepthTest {
                 assertThat(f.quantized()).isEqualTo(16 * 3 + 4);
                 assertThat(f.floatMultiplyAdds()).isEqualTo(root + logits);
             }
-            try (Session q = new Session(target)) {
+            try (Session q = new Session(target, Int8Graph.sessionConfig(null))) {
                 int agree = 0;
                 int images = 0;
                 double worstRelative = 0;

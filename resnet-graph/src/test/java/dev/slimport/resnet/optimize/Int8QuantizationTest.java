@@ -125,7 +125,7 @@ class Int8QuantizationTest {
             Map<String, Nhwc> vars = Graphs.values(folded.session, folded.model);
             Int8Sim sim =
                     new Int8Sim(vars, cal, SCOPE, folded.model.images().op().name(), int8Root, blocks(), os);
-            try (Session s = new Session(target)) {
+            try (Session s = new Session(target, Int8Graph.sessionConfig(null))) {
                 Nhwc got = Graphs.run(s, Map.of(int8.images(), images), int8.logits());
                 // every stage from the int8 graph's own float input: exact, or one step where float rounding ties
                 Int8Sim.StageCheck stages = sim.checkStages(s, int8, images);
@@ -249,7 +249,7 @@ class Int8QuantizationTest {
                 assertThat(floatRoot.operation(SCOPE + "/conv1/weights").type()).isEqualTo("Const");
                 assertThat(floatRoot.operation(SCOPE + "/pool1/MaxPool").type()).isEqualTo("MaxPool");
             }
-            try (Session s = new Session(target)) {
+            try (Session s = new Session(target, Int8Graph.sessionConfig(null))) {
                 Nhwc images = set.get(0);
                 // every end point runs under its name, in float
                 List<Operand<?>> ends = new ArrayList<>();
