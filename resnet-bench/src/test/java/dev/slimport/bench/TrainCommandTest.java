@@ -463,7 +463,7 @@ class TrainCommandTest {
         assertThat(sgd.err()).contains("--optimizer: must be one of momentum, rmsprop, adam, got 'sgd'");
     }
 
-    /** classify's per-image lines: everything but the model header (which names the model's source). */
+    /** The float32 entry {@code key} of the checkpoint (or SavedModel variables) at {@code prefix}. */
     private static float[] floats(Path prefix, String key) {
         try (CheckpointReader reader = CheckpointReader.open(prefix);
                 org.tensorflow.types.TFloat32 t = reader.readFloat32(key)) {
@@ -473,6 +473,7 @@ class TrainCommandTest {
         }
     }
 
+    /** classify's per-image lines: everything but the model header (which names the model's source). */
     private static List<String> results(String out) {
         return out.lines().filter(l -> !l.startsWith("model:")).toList();
     }

@@ -19,9 +19,8 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.DataType;
 
 /**
- * Multiply-add counts read off a built graph: every {@code Conv2D} (or int8 {@code QuantizedConv2D…}) an output depends on (the logits too are a 1×1
- * convolution), with
- * its filter shape and its static output shape. Atrous convolutions (run on a {@code SpaceToBatchND} tensor) count
+ * Multiply-add counts read off a built graph: every {@code Conv2D} (or int8 {@code QuantizedConv2D…}) an output
+ * depends on (the logits too are a 1×1 convolution), with its filter shape and its static output shape. Atrous convolutions (run on a {@code SpaceToBatchND} tensor) count
  * the block's {@code rate²} batch copies per image, i.e. the work really done, padding included.
  */
 public final class GraphStats {

@@ -11,8 +11,6 @@ import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.proto.GraphOptions;
-import org.tensorflow.proto.RewriterConfig;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -154,9 +152,7 @@ public final class Int8Graph {
      */
     public static ConfigProto sessionConfig(ConfigProto base) {
         ConfigProto.Builder b = base == null ? ConfigProto.newBuilder() : base.toBuilder();
-        GraphOptions.Builder g = b.getGraphOptionsBuilder();
-        RewriterConfig.Builder r = g.getRewriteOptionsBuilder();
-        r.setDisableMetaOptimizer(true);
+        b.getGraphOptionsBuilder().getRewriteOptionsBuilder().setDisableMetaOptimizer(true);
         return b.build();
     }
 

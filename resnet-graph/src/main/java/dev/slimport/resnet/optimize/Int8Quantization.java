@@ -60,8 +60,9 @@ import org.tensorflow.types.TFloat32;
  *   <li>the ReLU output enters as quint8 through {@code QuantizeV2} over {@code [0, R]} (R calibrated); the
  *       pre-activation's batch norm and ReLU stay float and run fused: the rewrite writes the {@code
  *       _FusedBatchNormEx} that grappler's remapper makes of them in the fp32 graph, because the int8 graph runs
- *       without grappler ({@link Int8Graph#sessionConfig}) (quantizing the batch norm's output directly gives the same values, since quint8 saturates negatives
- *       at 0, but lets grappler split the frozen batch norm into {@code Mul} + {@code Add}: measured no faster); a
+ *       without grappler ({@link Int8Graph#sessionConfig}) (quantizing the batch norm's output directly gives the
+ *       same values, since quint8 saturates negatives at 0, but lets grappler split the frozen batch norm into
+ *       {@code Mul} + {@code Add}: measured no faster); a
  *       ReLU that is itself an int8 convolution's output is used as the quint8 tensor directly;
  *   <li>the filter is a qint8 {@code Const} quantized symmetrically per output channel, the bias stays float;
  *   <li>a convolution followed by a ReLU ({@code conv1}, {@code conv2}) runs as {@code
